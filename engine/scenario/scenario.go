@@ -1,0 +1,523 @@
+// Package scenario runs the engine over a scenario in the format of shared/examples/*.json:
+// a network, events that arrive at given runs, and runs previewed and committed in order.
+// It is pure (bytes in, values out) and is what `halod simulate` and the golden tests use.
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+)
+
+// File is a scenario file. Expected is present in the shared examples and ignored on input.
+type File struct {
+	Description string   `json:"description,omitempty"`
+	Scenario    Scenario `json:"scenario"`
+	Expected    *Output  `json:"expected,omitempty"`
+}
+
+// Scenario is the input part.
+type Scenario struct {
+	Products []Product          `json:"products"`
+	Members  []Member           `json:"members"`
+	Events   []Event            `json:"events"`
+	Runs     []RunSpec          `json:"runs"`
+	Cutover  string             `json:"cutover,omitempty"`
+	Config   *engine.ConfigFile `json:"config,omitempty"`
+}
+
+// Product is one version of a vendor's product (PLAN.md §5).
+type Product struct {
+	Vendor        string      `json:"vendor"`
+	SKU           string      `json:"sku"`
+	BV            json.Number `json:"bv"`
+	CV            json.Number `json:"cv"`
+	Retail        json.Number `json:"retail_commission"`
+	EffectiveFrom string      `json:"effective_from,omitempty"`
+}
+
+// Member is a member of the scenario network.
+type Member struct {
+	ID           string   `json:"id"`
+	Plan         string   `json:"plan"`
+	Sponsor      string   `json:"sponsor,omitempty"`
+	Parent       string   `json:"parent,omitempty"`
+	Leg          string   `json:"leg,omitempty"`
+	RegisteredAt string   `json:"registered_at"`
+	Arrives      int      `json:"arrives,omitempty"`
+	Imported     bool     `json:"imported,omitempty"`
+	Opening      *Opening `json:"opening,omitempty"`
+}
+
+// Opening is an imported consultant's opening state (PLAN.md §7).
+type Opening struct {
+	Rank          string      `json:"rank,omitempty"`
+	CarryLeft     json.Number `json:"carry_left,omitempty"`
+	CarryRight    json.Number `json:"carry_right,omitempty"`
+	LifetimeLeft  json.Number `json:"lifetime_left,omitempty"`
+	LifetimeRight json.Number `json:"lifetime_right,omitempty"`
+}
+
+// Event is an activation, cancellation or upgrade.
+type Event struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Member     string `json:"member,omitempty"`
+	SKU        string `json:"sku,omitempty"`
+	Vendor     string `json:"vendor,omitempty"`
+	Activation string `json:"activation,omitempty"`
+	Plan       string `json:"plan,omitempty"`
+	OccurredAt string `json:"occurred_at"`
+	Arrives    int    `json:"arrives,omitempty"`
+}
+
+// RunSpec is one run to preview and commit.
+type RunSpec struct {
+	End string `json:"end"`
+}
+
+// Output is the `expected` part: one entry per run.
+type Output struct {
+	Runs []RunOutput `json:"runs"`
+}
+
+// RunOutput is a run's lines and end state.
+type RunOutput struct {
+	End    string              `json:"end"`
+	Lines  []LineOut           `json:"lines"`
+	State  map[string]StateOut `json:"state"`
+	Totals *TotalsOut          `json:"totals,omitempty"`
+}
+
+// LineOut is a line in the examples' naming.
+type LineOut struct {
+	Member     string `json:"member"`
+	Type       string `json:"type"`
+	Amount     string `json:"amount"`
+	Source     string `json:"source,omitempty"`
+	Generation int    `json:"generation,omitempty"`
+	ReversalOf bool   `json:"reversal_of,omitempty"`
+}
+
+// StateOut is a consultant's end state.
+type StateOut struct {
+	Rank          string `json:"rank"`
+	Active        bool   `json:"active"`
+	CarryLeft     string `json:"carry_left"`
+	CarryRight    string `json:"carry_right"`
+	LifetimeLeft  string `json:"lifetime_left"`
+	LifetimeRight string `json:"lifetime_right"`
+}
+
+// TotalsOut summarises a run.
+type TotalsOut struct {
+	ByType      map[string]string `json:"by_type"`
+	ByVendor    map[string]string `json:"by_vendor"`
+	Total       string            `json:"total"`
+	SalesBV     string            `json:"sales_bv"`
+	SalesValue  string            `json:"sales_value"`
+	PayoutRatio string            `json:"payout_ratio"`
+}
+
+// Parse reads a scenario file (with or without `expected`).
+func Parse(data []byte) (*File, error) {
+	var f File
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("scenario: not valid JSON: %v", err)
+	}
+	return &f, nil
+}
+
+type productVersion struct {
+	from           time.Time
+	vendor         string
+	bv, cv, retail engine.Units
+}
+
+type event struct {
+	Event
+	at   time.Time
+	kind string
+}
+
+// Simulate previews and commits every run of the scenario in order and returns what each run
+// paid. Bad input is an error naming the member or event, never a panic.
+func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
+	cfg := engine.DefaultConfig()
+	if sc.Config != nil {
+		c, err := sc.Config.Apply(cfg)
+		if err != nil {
+			return nil, err
+		}
+		cfg = c
+	}
+	var cutover time.Time
+	if sc.Cutover != "" {
+		t, err := parseTime(sc.Cutover)
+		if err != nil {
+			return nil, fmt.Errorf("scenario cutover: %v", err)
+		}
+		cutover = t
+	}
+	// Products, with history: the version in effect at occurred_at (before the first: the first).
+	products := map[string][]productVersion{}
+	for i, p := range sc.Products {
+		if p.SKU == "" {
+			return nil, fmt.Errorf("product %d: sku is required", i+1)
+		}
+		var pv productVersion
+		var err error
+		pv.vendor = p.Vendor
+		if pv.bv, err = units(p.BV); err != nil {
+			return nil, fmt.Errorf("product %s: bv: %v", p.SKU, err)
+		}
+		if pv.cv, err = units(p.CV); err != nil {
+			return nil, fmt.Errorf("product %s: cv: %v", p.SKU, err)
+		}
+		if pv.retail, err = units(p.Retail); err != nil {
+			return nil, fmt.Errorf("product %s: retail_commission: %v", p.SKU, err)
+		}
+		if p.EffectiveFrom != "" {
+			if pv.from, err = parseTime(p.EffectiveFrom); err != nil {
+				return nil, fmt.Errorf("product %s: effective_from: %v", p.SKU, err)
+			}
+		}
+		products[p.SKU] = append(products[p.SKU], pv)
+	}
+	for _, vs := range products {
+		slices.SortStableFunc(vs, func(a, b productVersion) int { return a.from.Compare(b.from) })
+	}
+	productAt := func(sku string, at time.Time) (productVersion, bool) {
+		vs := products[sku]
+		if len(vs) == 0 {
+			return productVersion{}, false
+		}
+		best := vs[0]
+		for _, v := range vs[1:] {
+			if !v.from.After(at) {
+				best = v
+			}
+		}
+		return best, true
+	}
+
+	// Members.
+	members := make([]engine.Member, len(sc.Members))
+	byID := map[string]int{}
+	var prevStates = map[string]engine.State{}
+	for i, m := range sc.Members {
+		if m.ID == "" {
+			return nil, fmt.Errorf("member %d: id is required", i+1)
+		}
+		if _, dup := byID[m.ID]; dup {
+			return nil, fmt.Errorf("member %s: listed twice", m.ID)
+		}
+		p, err := engine.ParsePlan(m.Plan)
+		if err != nil {
+			return nil, fmt.Errorf("member %s: %v", m.ID, err)
+		}
+		at, err := parseTime(m.RegisteredAt)
+		if err != nil {
+			return nil, fmt.Errorf("member %s: registered_at: %v", m.ID, err)
+		}
+		if m.Arrives < 0 || m.Arrives >= max(len(sc.Runs), 1) {
+			return nil, fmt.Errorf("member %s: arrives %d is not a run index", m.ID, m.Arrives)
+		}
+		em := engine.Member{ID: m.ID, Plan: p, Sponsor: m.Sponsor, Parent: m.Parent, RegisteredAt: at}
+		if m.Leg != "" {
+			leg, ok := engine.ParseLeg(m.Leg)
+			if !ok {
+				return nil, fmt.Errorf("member %s: leg %q must be left or right", m.ID, m.Leg)
+			}
+			em.Leg = leg
+		}
+		for _, ref := range []struct{ what, id string }{{"sponsor", m.Sponsor}, {"parent", m.Parent}} {
+			if ref.id == "" {
+				continue
+			}
+			j, ok := byID[ref.id]
+			if !ok {
+				return nil, fmt.Errorf("member %s: %s %s is not listed before it", m.ID, ref.what, ref.id)
+			}
+			if sc.Members[j].Arrives > m.Arrives {
+				return nil, fmt.Errorf("member %s: %s %s arrives after it", m.ID, ref.what, ref.id)
+			}
+		}
+		if m.Opening != nil {
+			if !m.Imported {
+				return nil, fmt.Errorf("member %s: an opening state needs \"imported\": true", m.ID)
+			}
+			s := engine.State{Member: m.ID, Rank: m.Opening.Rank}
+			for _, f := range []struct {
+				name string
+				v    json.Number
+				dst  *engine.Units
+			}{{"carry_left", m.Opening.CarryLeft, &s.CarryLeft}, {"carry_right", m.Opening.CarryRight, &s.CarryRight},
+				{"lifetime_left", m.Opening.LifetimeLeft, &s.LifetimeLeft}, {"lifetime_right", m.Opening.LifetimeRight, &s.LifetimeRight}} {
+				if f.v == "" {
+					continue
+				}
+				v, err := units(f.v)
+				if err != nil || v < 0 {
+					return nil, fmt.Errorf("member %s: opening %s must be a non-negative decimal", m.ID, f.name)
+				}
+				*f.dst = v
+			}
+			if _, err := cfg.RankIndex(s.Rank); err != nil {
+				return nil, fmt.Errorf("member %s: opening %v", m.ID, err)
+			}
+			if s.Rank == "" {
+				s.Rank = "none"
+			}
+			prevStates[m.ID] = s
+		}
+		byID[m.ID] = i
+		members[i] = em
+	}
+
+	// Events: checked the way ingest checks them when they arrive.
+	events := make([]event, 0, len(sc.Events))
+	seen := map[string]bool{}
+	for _, e := range sc.Events {
+		if e.ID == "" {
+			return nil, fmt.Errorf("event without id (type %q)", e.Type)
+		}
+		if seen[e.ID] {
+			return nil, fmt.Errorf("event %s: id used twice", e.ID)
+		}
+		seen[e.ID] = true
+		at, err := parseTime(e.OccurredAt)
+		if err != nil {
+			return nil, fmt.Errorf("event %s: occurred_at: %v", e.ID, err)
+		}
+		if e.Arrives < 0 || e.Arrives >= max(len(sc.Runs), 1) {
+			return nil, fmt.Errorf("event %s: arrives %d is not a run index", e.ID, e.Arrives)
+		}
+		switch e.Type {
+		case "activation", "upgrade":
+			j, ok := byID[e.Member]
+			if !ok {
+				return nil, fmt.Errorf("event %s: unknown member %q", e.ID, e.Member)
+			}
+			if sc.Members[j].Arrives > e.Arrives {
+				return nil, fmt.Errorf("event %s: member %s arrives after the event", e.ID, e.Member)
+			}
+		case "cancellation":
+		default:
+			return nil, fmt.Errorf("event %s: unknown type %q (want activation, cancellation or upgrade)", e.ID, e.Type)
+		}
+		events = append(events, event{Event: e, at: at, kind: e.Type})
+	}
+	// Upgrades go up only, in occurred_at order per member.
+	upgrades := map[string][]*event{}
+	for i := range events {
+		if events[i].kind == "upgrade" {
+			upgrades[events[i].Member] = append(upgrades[events[i].Member], &events[i])
+		}
+	}
+	upPrice := map[string]engine.Units{}
+	upBV := map[string]engine.Units{}
+	upTo := map[string]engine.Plan{}
+	for mid, ups := range upgrades {
+		slices.SortStableFunc(ups, func(a, b *event) int { return a.at.Compare(b.at) })
+		cur := members[byID[mid]].Plan
+		if !cur.IsConsultant() {
+			return nil, fmt.Errorf("event %s: %s is a customer; only consultants upgrade", ups[0].ID, mid)
+		}
+		for _, u := range ups {
+			to, err := engine.ParsePlan(u.Plan)
+			if err != nil || !to.IsConsultant() {
+				return nil, fmt.Errorf("event %s: upgrade to %q is not a consultant plan", u.ID, u.Plan)
+			}
+			if to <= cur {
+				return nil, fmt.Errorf("event %s: upgrade of %s from %s to %s goes down or nowhere (upgrades go up only)", u.ID, mid, cur, to)
+			}
+			if u.at.Before(members[byID[mid]].RegisteredAt) {
+				return nil, fmt.Errorf("event %s: upgrade before %s registered", u.ID, mid)
+			}
+			upPrice[u.ID] = cfg.Rule(to).Price - cfg.Rule(cur).Price
+			upBV[u.ID] = cfg.Rule(to).BV - cfg.Rule(cur).BV
+			upTo[u.ID] = to
+			cur = to
+		}
+	}
+	// Activations and cancellations.
+	acts := map[string]*event{}
+	cancelled := map[string]string{}
+	for i := range events {
+		e := &events[i]
+		if e.kind == "activation" {
+			pv, ok := productAt(e.SKU, e.at)
+			if !ok {
+				return nil, fmt.Errorf("event %s: unknown sku %q", e.ID, e.SKU)
+			}
+			if e.Vendor != "" && e.Vendor != pv.vendor {
+				return nil, fmt.Errorf("event %s: sku %s belongs to vendor %s, not %s", e.ID, e.SKU, pv.vendor, e.Vendor)
+			}
+			acts[e.ID] = e
+		}
+	}
+	for i := range events {
+		e := &events[i]
+		if e.kind != "cancellation" {
+			continue
+		}
+		a, ok := acts[e.Activation]
+		switch {
+		case !ok || a.Arrives > e.Arrives:
+			return nil, fmt.Errorf("event %s: cancels activation %q that is not known when the cancellation arrives", e.ID, e.Activation)
+		case e.at.Before(a.at):
+			return nil, fmt.Errorf("event %s: cancellation is earlier than its activation %s", e.ID, e.Activation)
+		case cancelled[e.Activation] != "":
+			return nil, fmt.Errorf("event %s: activation %s is already cancelled by %s", e.ID, e.Activation, cancelled[e.Activation])
+		}
+		cancelled[e.Activation] = e.ID
+	}
+
+	// Runs, previewed and committed in order.
+	out := &Output{}
+	accounted := map[string]bool{}         // sale id -> accounted by a committed run
+	cancelDone := map[string]bool{}        // cancellation id -> accounted
+	voidedActs := map[string]bool{}        // activation id -> void
+	paid := map[string][]engine.PaidLine{} // activation id -> committed retail/rs lines
+	var start time.Time
+	for k, rs := range sc.Runs {
+		end, err := parseTime(rs.End)
+		if err != nil {
+			return nil, fmt.Errorf("run %d: end: %v", k, err)
+		}
+		in := engine.Input{Config: cfg, Start: start, End: end, Cutover: cutover}
+		for i, m := range sc.Members {
+			if m.Arrives > k {
+				continue
+			}
+			em := members[i]
+			for _, u := range upgrades[m.ID] {
+				if u.Arrives <= k && u.at.Before(end) {
+					em.Plan = upTo[u.ID]
+				}
+			}
+			in.Members = append(in.Members, em)
+			if !m.Imported {
+				if r := cfg.Rule(members[i].Plan); r.Price > 0 || r.BV > 0 {
+					id := "pack:" + m.ID
+					in.Sales = append(in.Sales, engine.Sale{ID: id, Kind: engine.SalePack, Member: m.ID, OccurredAt: em.RegisteredAt,
+						Price: r.Price, BV: r.BV, Accounted: accounted[id]})
+				}
+			}
+		}
+		for i := range events {
+			e := &events[i]
+			if e.Arrives > k {
+				continue
+			}
+			switch e.kind {
+			case "upgrade":
+				in.Sales = append(in.Sales, engine.Sale{ID: e.ID, Kind: engine.SaleUpgrade, Member: e.Member, OccurredAt: e.at,
+					Price: upPrice[e.ID], BV: upBV[e.ID], ToPlan: upTo[e.ID], Accounted: accounted[e.ID]})
+			case "activation":
+				if voidedActs[e.ID] {
+					continue
+				}
+				pv, _ := productAt(e.SKU, e.at)
+				in.Sales = append(in.Sales, engine.Sale{ID: e.ID, Kind: engine.SaleActivation, Member: e.Member, OccurredAt: e.at,
+					BV: pv.bv, CV: pv.cv, Retail: pv.retail, Vendor: pv.vendor, Accounted: accounted[e.ID]})
+			case "cancellation":
+				if cancelDone[e.ID] {
+					continue
+				}
+				a := acts[e.Activation]
+				pv, _ := productAt(a.SKU, a.at)
+				in.Cancellations = append(in.Cancellations, engine.Cancellation{ID: e.ID, Activation: e.Activation, OccurredAt: e.at,
+					ActivationAccounted: accounted[e.Activation], Vendor: pv.vendor, Paid: paid[e.Activation]})
+			}
+		}
+		for _, s := range prevStates {
+			in.Prev = append(in.Prev, s)
+		}
+		res, err := engine.Run(in)
+		if err != nil {
+			return nil, fmt.Errorf("run %d (end %s): %v", k, rs.End, err)
+		}
+		// Commit: remember what was accounted and paid.
+		for _, id := range res.AccountedSales {
+			accounted[id] = true
+		}
+		for _, id := range res.Clawed {
+			cancelDone[id] = true
+		}
+		for _, id := range res.Voided {
+			cancelDone[id] = true
+		}
+		for _, id := range res.VoidedActivations {
+			voidedActs[id] = true
+		}
+		ro := RunOutput{End: rs.End, State: map[string]StateOut{}}
+		for i, l := range res.Lines {
+			if l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare {
+				if l.ReversalOf == "" {
+					paid[l.Source] = append(paid[l.Source], engine.PaidLine{ID: fmt.Sprintf("run%d-line%d", k, i), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
+				}
+			}
+			ro.Lines = append(ro.Lines, LineOut{Member: l.Member, Type: l.Type.String(), Amount: l.Amount.String(), Source: l.Source, Generation: l.Generation, ReversalOf: l.ReversalOf != ""})
+		}
+		slices.SortFunc(ro.Lines, func(a, b LineOut) int {
+			return cmpJoin(strings.Compare(a.Member, b.Member), strings.Compare(a.Type, b.Type), strings.Compare(a.Source, b.Source), a.Generation-b.Generation, strings.Compare(a.Amount, b.Amount))
+		})
+		prevStates = map[string]engine.State{}
+		for _, m := range res.Members {
+			prevStates[m.Member] = m.State
+			ro.State[m.Member] = StateOut{Rank: m.Rank, Active: m.Active, CarryLeft: bv(m.CarryLeft), CarryRight: bv(m.CarryRight), LifetimeLeft: bv(m.LifetimeLeft), LifetimeRight: bv(m.LifetimeRight)}
+		}
+		if withTotals {
+			t := res.Totals
+			to := &TotalsOut{ByType: map[string]string{}, ByVendor: map[string]string{}, Total: t.Total.String(), SalesBV: bv(t.SalesBV), SalesValue: t.SalesValue.String(), PayoutRatio: t.PayoutRatio.String()}
+			for k, v := range t.ByType {
+				to.ByType[k] = v.String()
+			}
+			for k, v := range t.ByVendor {
+				if k == "" {
+					k = "plan"
+				}
+				to.ByVendor[k] = v.String()
+			}
+			ro.Totals = to
+		}
+		out.Runs = append(out.Runs, ro)
+		start = end
+	}
+	return out, nil
+}
+
+func cmpJoin(c ...int) int {
+	for _, v := range c {
+		if v != 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+func bv(u engine.Units) string { return u.Decimal().String() }
+
+func units(n json.Number) (engine.Units, error) {
+	if n == "" {
+		return 0, nil
+	}
+	return engine.ParseUnits(string(n))
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", s)
+	}
+	return t.UTC(), nil
+}

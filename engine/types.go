@@ -1,0 +1,229 @@
+package engine
+
+import "time"
+
+// Leg is a side of the binary placement tree.
+type Leg uint8
+
+const (
+	LegNone Leg = iota
+	LegLeft
+	LegRight
+)
+
+func (l Leg) String() string {
+	switch l {
+	case LegLeft:
+		return "left"
+	case LegRight:
+		return "right"
+	}
+	return ""
+}
+
+// ParseLeg parses "left" or "right".
+func ParseLeg(s string) (Leg, bool) {
+	switch s {
+	case "left":
+		return LegLeft, true
+	case "right":
+		return LegRight, true
+	}
+	return LegNone, false
+}
+
+// Member is a known member (PLAN.md §2). Plan is the plan at registration; upgrades arrive as
+// sales and the engine derives the plan in force as of the period end.
+type Member struct {
+	ID           string
+	Plan         Plan
+	Sponsor      string // "" for the root
+	Parent       string // placement parent; "" for the root and for customers
+	Leg          Leg
+	RegisteredAt time.Time
+}
+
+// SaleKind tells how a sale came about (PLAN.md §3).
+type SaleKind uint8
+
+const (
+	SalePack       SaleKind = iota + 1 // registration on a priced plan: source "pack:<member>"
+	SaleUpgrade                        // plan upgrade: price and BV are the differences
+	SaleActivation                     // a vendor's service activation
+)
+
+// Sale is a known sale. The caller passes every sale not yet accounted by a committed run and,
+// for the activity window, those already accounted whose occurred_at falls in the window.
+// Activations voided by a committed run are left out by the caller.
+type Sale struct {
+	ID         string // the line source: "pack:<id>", or the upgrade/activation event id
+	Kind       SaleKind
+	Member     string // buyer, or the member the vendor activated a service for
+	OccurredAt time.Time
+	Price      Units // pack or upgrade price
+	BV         Units
+	CV         Units  // activation: revenue-share base (product values as of occurred_at)
+	Retail     Units  // activation: flat retail commission
+	Vendor     string // activation
+	ToPlan     Plan   // upgrade
+	Accounted  bool   // already accounted by a committed run
+}
+
+// PaidLine is a committed line that a clawback reverses (PLAN.md §4 step 10).
+type PaidLine struct {
+	ID         string // the committed line's id (the reversal points at it)
+	Member     string
+	Type       LineType
+	Amount     Units
+	Generation int
+}
+
+// Cancellation is a known cancellation not yet accounted by a committed run (PLAN.md §6).
+type Cancellation struct {
+	ID         string
+	Activation string // the activation's sale id
+	OccurredAt time.Time
+	// ActivationAccounted says a committed run accounted the activation: then accounting this
+	// cancellation claws back Paid; otherwise it voids the activation.
+	ActivationAccounted bool
+	Vendor              string
+	Paid                []PaidLine
+}
+
+// State is a consultant's state between committed runs (PLAN.md §4).
+type State struct {
+	Member        string
+	Rank          string
+	CarryLeft     Units
+	CarryRight    Units
+	LifetimeLeft  Units
+	LifetimeRight Units
+}
+
+// Input is the snapshot a run is computed from.
+type Input struct {
+	Config        *Config
+	Start         time.Time // end of the last committed run; zero for the first run
+	End           time.Time
+	Cutover       time.Time // §7; zero when the network was not imported
+	Members       []Member  // every known member; those registered at or after End do not exist yet
+	Sales         []Sale
+	Cancellations []Cancellation
+	Prev          []State // previous committed state (or imported opening state)
+}
+
+// LineType is a commission or bonus type (PLAN.md §4).
+type LineType uint8
+
+const (
+	LineDirect LineType = iota + 1
+	LineBinary
+	LineMatching
+	LineRevenueShare
+	LineRetail
+	LineRank
+	LinePool
+)
+
+var lineTypeNames = [...]string{"", "direct", "binary", "matching", "revenue_share", "retail", "rank", "pool"}
+
+// LineTypes lists every type in a fixed order.
+var LineTypes = []LineType{LineDirect, LineBinary, LineMatching, LineRevenueShare, LineRetail, LineRank, LinePool}
+
+func (t LineType) String() string {
+	if int(t) < len(lineTypeNames) {
+		return lineTypeNames[t]
+	}
+	return "unknown"
+}
+
+// ParseLineType parses a line type name.
+func ParseLineType(s string) (LineType, bool) {
+	for i, n := range lineTypeNames {
+		if i > 0 && n == s {
+			return LineType(i), true
+		}
+	}
+	return 0, false
+}
+
+// Line is one commission line. Basis carries the figures it came from, so a consultant asking
+// "why is my check this amount" is answered by the line itself.
+type Line struct {
+	Member     string
+	Type       LineType
+	Amount     Units
+	Source     string // see PLAN.md §8 for the naming
+	Generation int
+	ReversalOf string // id of the reversed committed line (clawbacks only)
+	Vendor     string // activation lines and their clawbacks
+	Basis      Basis
+}
+
+// Basis explains a line.
+//   - direct: Base = price, Rate = sponsor's direct %
+//   - binary: Detail has L, R, pair, percent, cap and what was flushed
+//   - matching: Base = the downline's binary line, Rate = match % of the generation
+//   - revenue_share: Base = CV, Rate = rs % of the generation, Skipped = inactive members compressed
+//     below this earner (Result.Compressed lists them)
+//   - retail: Base = the product's retail commission
+//   - rank: Base = the bonus of the rank in Source
+//   - pool: Detail has pool size, shares, total shares and share value
+type Basis struct {
+	Base    Units
+	Rate    Rate
+	Skipped int32
+	Detail  *Detail
+}
+
+// Detail carries the figures of a binary or pool line.
+type Detail struct {
+	Left, Right Units // binary: L and R before pairing
+	Pair        Units
+	Cap         Units
+	Flushed     Units // binary: the money above the cap that was not paid
+	Pool        Units // pool: 2% of sales BV, rounded down to the cent for display
+	PoolExact   string
+	Shares      int
+	TotalShares int
+	ShareValue  Units
+}
+
+// MemberResult is a consultant's end state for the run plus the figures behind it.
+type MemberResult struct {
+	State
+	Active           bool
+	PersonalVolume   Units // window PV (§3)
+	NewLeft          Units
+	NewRight         Units
+	SponsoredActives int
+	Plan             Plan
+	Total            Units // sum of this member's lines in the run
+}
+
+// Totals summarises a run.
+type Totals struct {
+	ByType     map[string]Units // line type -> sum
+	ByVendor   map[string]Units // vendor -> sum; "" is plan-wide
+	Total      Units
+	SalesBV    Units
+	SalesValue Units // pack and upgrade prices + activation CV
+	// PayoutRatio = Total / SalesValue, exact to six decimals (truncated); zero when no sales.
+	PayoutRatio Rate
+	Lines       int
+}
+
+// Result is a computed run.
+type Result struct {
+	Lines   []Line
+	Members []MemberResult // every consultant that exists, in member-id order
+	// AccountedSales are the sale ids this run accounts; committing the run marks them.
+	AccountedSales []string
+	// Clawed and Voided are the cancellations this run accounts (§6): a clawed one reversed
+	// committed lines, a voided one made its activation (VoidedActivations) void for good.
+	Clawed            []string
+	Voided            []string
+	VoidedActivations []string
+	Totals            Totals
+	ctx               *runContext
+}
