@@ -228,6 +228,7 @@ func Run(in Input) (*Result, error) {
 	newPV := make([]Units, n)
 	type acc struct {
 		sale *Sale
+		idx  int32 // index in sales (the line source)
 		s    int32 // attributed consultant S
 		m    int32 // buyer or activated member
 	}
@@ -259,11 +260,14 @@ func Run(in Input) (*Result, error) {
 		if sl.Accounted || (!in.Cutover.IsZero() && sl.OccurredAt.Before(in.Cutover)) {
 			continue
 		}
-		accounted = append(accounted, acc{sale: sl, s: s, m: m})
+		accounted = append(accounted, acc{sale: sl, idx: int32(k), s: s, m: m})
 		newPV[s] += sl.BV
 		salesBV += sl.BV
 		salesValue += sl.Price + sl.CV
-		res.AccountedSales = append(res.AccountedSales, sl.ID)
+	}
+	res.AccountedSales = make([]string, len(accounted))
+	for k, a := range accounted {
+		res.AccountedSales[k] = a.sale.ID
 	}
 
 	// Step 1: leg volume, bottom-up in one pass over the reversed pre-order.
@@ -327,7 +331,21 @@ func Run(in Input) (*Result, error) {
 		}
 	}
 
-	lines := make([]Line, 0, len(accounted)*3+n/4)
+	// Rank, binary and matching lines (at most a few per consultant) are collected first; the
+	// bulk (revenue share, retail, direct, pool, clawbacks) is counted before it is written, so
+	// the line slice is allocated once at its exact size.
+	lines := make([]line, 0, n/8+16)
+	var details []Detail
+	var revs []revRef
+	mtotal := make([]Units, n)
+	emit := func(l line) {
+		lines = append(lines, l)
+		mtotal[l.member] += l.amount
+	}
+	detail := func(d Detail) int32 {
+		details = append(details, d)
+		return int32(len(details))
+	}
 	rankIdx := make([]int, n)
 	// Step 3: rank advancement; a bonus line for each rank passed.
 	for i := 0; i < n; i++ {
@@ -346,7 +364,7 @@ func Run(in Input) (*Result, error) {
 		}
 		for k := prevIdx[i] + 1; k <= best; k++ {
 			rr := cfg.Ranks[k]
-			lines = append(lines, Line{Member: ids[i], Type: LineRank, Amount: rr.Bonus, Source: rr.Name, Basis: Basis{Base: rr.Bonus}})
+			emit(line{member: int32(i), typ: LineRank, amount: rr.Bonus, srcKind: srcRank, src: int32(k), base: rr.Bonus})
 		}
 		if best > prevIdx[i] {
 			rankIdx[i] = best
@@ -376,8 +394,8 @@ func Run(in Input) (*Result, error) {
 			}
 			if amt != 0 {
 				binary[i] = amt
-				lines = append(lines, Line{Member: ids[i], Type: LineBinary, Amount: amt, Basis: Basis{Base: pair, Rate: pr.BinaryRate,
-					Detail: &Detail{Left: L, Right: R, Pair: pair, Cap: pr.WeeklyCap, Flushed: flushed}}})
+				emit(line{member: int32(i), typ: LineBinary, amount: amt, base: pair, rate: int32(pr.BinaryRate),
+					extra: detail(Detail{Left: L, Right: R, Pair: pair, Cap: pr.WeeklyCap, Flushed: flushed})})
 			}
 			L -= pair
 			R -= pair
@@ -401,7 +419,7 @@ func Run(in Input) (*Result, error) {
 			}
 			rate := cfg.MatchRates[g-1]
 			if amt := mulRateRound(binary[d], rate); amt != 0 {
-				lines = append(lines, Line{Member: ids[a], Type: LineMatching, Amount: amt, Source: ids[d], Generation: g, Basis: Basis{Base: binary[d], Rate: rate}})
+				emit(line{member: a, typ: LineMatching, amount: amt, srcKind: srcMember, src: int32(d), gen: uint8(g), base: binary[d], rate: int32(rate)})
 			}
 		}
 	}
@@ -428,8 +446,59 @@ func Run(in Input) (*Result, error) {
 		}
 	}
 
-	ctx := &runContext{ids: ids, index: index, sponsor: sponsor, active: active}
-	var pool Units
+	ctx := &runContext{ids: ids, index: index, sponsor: sponsor, active: active, saleS: map[string]int32{}}
+	firstEarner := func(s int32) int32 {
+		if s == none || sponsor[s] == none {
+			return none
+		}
+		if e := sponsor[s]; active[e] {
+			return e
+		}
+		return nextActive[sponsor[s]]
+	}
+	// Count the bulk lines exactly.
+	totalShares := 0
+	for i := 0; i < n; i++ {
+		if active[i] {
+			totalShares += cfg.Ranks[rankIdx[i]].PoolShares
+		}
+	}
+	bulk := 0
+	for _, a := range accounted {
+		sl := a.sale
+		switch sl.Kind {
+		case SalePack, SaleUpgrade:
+			if sp := sponsor[a.m]; sp != none && sl.Price > 0 && mulRateRound(sl.Price, cfg.Rule(plan[sp]).DirectRate) != 0 {
+				bulk++
+			}
+		case SaleActivation:
+			if sl.Retail != 0 && a.s != none {
+				bulk++
+			}
+			if sl.CV <= 0 {
+				continue
+			}
+			e := firstEarner(a.s)
+			for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, nextActive[e] {
+				if g <= cfg.Rule(plan[e]).RSGenerations && mulRateRound(sl.CV, cfg.RSRates[g-1]) != 0 {
+					bulk++
+				}
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		if active[i] && cfg.Ranks[rankIdx[i]].PoolShares > 0 {
+			bulk++
+		}
+	}
+	for _, c := range claws {
+		bulk += len(c.Paid)
+	}
+	lines = append(make([]line, 0, len(lines)+bulk), lines...)
+
+	vendorIdx := map[string]int{"": 0}
+	vendors := []string{""}
+	vendorSum := []Units{0}
 	for _, a := range accounted {
 		sl := a.sale
 		switch sl.Kind {
@@ -441,26 +510,31 @@ func Run(in Input) (*Result, error) {
 			}
 			rate := cfg.Rule(plan[sp]).DirectRate
 			if amt := mulRateRound(sl.Price, rate); amt != 0 {
-				lines = append(lines, Line{Member: ids[sp], Type: LineDirect, Amount: amt, Source: sl.ID, Basis: Basis{Base: sl.Price, Rate: rate}})
+				emit(line{member: sp, typ: LineDirect, amount: amt, srcKind: srcSale, src: a.idx, base: sl.Price, rate: int32(rate)})
+				vendorSum[0] += amt
 			}
 		case SaleActivation:
+			vi, ok := vendorIdx[sl.Vendor]
+			if !ok {
+				vi = len(vendors)
+				vendorIdx[sl.Vendor] = vi
+				vendors = append(vendors, sl.Vendor)
+				vendorSum = append(vendorSum, 0)
+			}
 			// Step 8: retail commission for S.
 			if sl.Retail != 0 && a.s != none {
-				lines = append(lines, Line{Member: ids[a.s], Type: LineRetail, Amount: sl.Retail, Source: sl.ID, Vendor: sl.Vendor, Basis: Basis{Base: sl.Retail}})
+				emit(line{member: a.s, typ: LineRetail, amount: sl.Retail, srcKind: srcSale, src: a.idx, base: sl.Retail})
+				vendorSum[vi] += sl.Retail
 			}
 			// Step 6: revenue share up the compressed sponsor line from S's sponsor.
-			if sl.CV <= 0 || a.s == none || sponsor[a.s] == none {
+			if sl.CV <= 0 {
 				continue
 			}
-			if ctx.saleS == nil {
-				ctx.saleS = map[string]int32{}
+			e := firstEarner(a.s)
+			if e == none {
+				continue
 			}
-			ctx.saleS[sl.ID] = a.s
-			e := sponsor[a.s]
 			below := depth[a.s]
-			if !active[e] {
-				e = nextActive[e]
-			}
 			for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, nextActive[e] {
 				skipped := below - depth[e] - 1
 				below = depth[e]
@@ -469,21 +543,18 @@ func Run(in Input) (*Result, error) {
 				}
 				rate := cfg.RSRates[g-1]
 				if amt := mulRateRound(sl.CV, rate); amt != 0 {
-					lines = append(lines, Line{Member: ids[e], Type: LineRevenueShare, Amount: amt, Source: sl.ID, Generation: g, Vendor: sl.Vendor,
-						Basis: Basis{Base: sl.CV, Rate: rate, Skipped: skipped}})
+					if skipped > 0 {
+						ctx.saleS[sl.ID] = a.s
+					}
+					emit(line{member: e, typ: LineRevenueShare, amount: amt, srcKind: srcSale, src: a.idx, gen: uint8(g), base: sl.CV, rate: int32(rate), skipped: skipped})
+					vendorSum[vi] += amt
 				}
 			}
 		}
 	}
 
 	// Step 9: leadership pool, the share rounded down to the cent; the remainder is not paid.
-	totalShares := 0
-	for i := 0; i < n; i++ {
-		if active[i] {
-			totalShares += cfg.Ranks[rankIdx[i]].PoolShares
-		}
-	}
-	pool = Units(mulDiv(int64(salesBV), int64(cfg.PoolRate), rateScale, false))
+	pool := Units(mulDiv(int64(salesBV), int64(cfg.PoolRate), rateScale, false))
 	if totalShares > 0 && salesBV > 0 {
 		share := Units(mulDiv(int64(salesBV), int64(cfg.PoolRate), rateScale*int64(totalShares), false))
 		exact := salesBV.Decimal().Mul(cfg.PoolRate.Decimal()).String()
@@ -493,8 +564,8 @@ func Run(in Input) (*Result, error) {
 				continue
 			}
 			if amt := Units(sh) * share; amt != 0 {
-				lines = append(lines, Line{Member: ids[i], Type: LinePool, Amount: amt, Basis: Basis{Base: pool,
-					Detail: &Detail{Pool: pool, PoolExact: exact, Shares: sh, TotalShares: totalShares, ShareValue: share}}})
+				emit(line{member: int32(i), typ: LinePool, amount: amt, base: pool,
+					extra: detail(Detail{Pool: pool, PoolExact: exact, Shares: sh, TotalShares: totalShares, ShareValue: share})})
 			}
 		}
 	}
@@ -505,31 +576,59 @@ func Run(in Input) (*Result, error) {
 			if p.Type != LineRetail && p.Type != LineRevenueShare {
 				continue
 			}
-			lines = append(lines, Line{Member: p.Member, Type: p.Type, Amount: -p.Amount, Source: c.Activation, Generation: p.Generation,
-				ReversalOf: p.ID, Vendor: c.Vendor, Basis: Basis{Base: p.Amount}})
+			mi, known := index[p.Member]
+			if !known {
+				return nil, inputErr("cancellation %s: paid line %s belongs to %s, who is not a member of this run", c.ID, p.ID, p.Member)
+			}
+			revs = append(revs, revRef{c: c, paid: p})
+			emit(line{member: mi, typ: p.Type, amount: -p.Amount, srcKind: srcClaw, src: int32(len(revs) - 1), gen: uint8(p.Generation), base: p.Amount})
+			vi, ok := vendorIdx[c.Vendor]
+			if !ok {
+				vi = len(vendors)
+				vendorIdx[c.Vendor] = vi
+				vendors = append(vendors, c.Vendor)
+				vendorSum = append(vendorSum, 0)
+			}
+			vendorSum[vi] -= p.Amount
 		}
 	}
 
-	// Totals.
+	// Totals. Lines that are not about an activation are plan-wide (vendor "").
 	t := Totals{ByType: map[string]Units{}, ByVendor: map[string]Units{}, SalesBV: salesBV, SalesValue: salesValue, Lines: len(lines)}
-	memberTotal := make(map[string]Units)
+	var byType [len(lineTypeNames)]Units
 	for i := range lines {
 		l := &lines[i]
-		t.ByType[l.Type.String()] += l.Amount
-		t.ByVendor[l.Vendor] += l.Amount
-		t.Total += l.Amount
-		memberTotal[l.Member] += l.Amount
+		byType[l.typ] += l.amount
+		t.Total += l.amount
+		switch l.typ {
+		case LineRank, LineBinary, LineMatching, LinePool:
+			vendorSum[0] += l.amount
+		}
+	}
+	for _, lt := range LineTypes {
+		if byType[lt] != 0 {
+			t.ByType[lt.String()] = byType[lt]
+		}
+	}
+	for i, v := range vendors {
+		if vendorSum[i] != 0 || i > 0 {
+			t.ByVendor[v] = vendorSum[i]
+		}
 	}
 	if salesValue > 0 {
 		t.PayoutRatio = Rate(mulDiv(int64(t.Total), rateScale, int64(salesValue), false))
 	}
-	res.Lines = lines
+	res.lines = lines
 	res.Totals = t
 	res.ctx = ctx
+	res.sales = sales
+	res.details = details
+	res.revs = revs
+	res.ranks = cfg.Ranks
 	res.Members = make([]MemberResult, 0, consultants)
 	for i := 0; i < n; i++ {
 		if plan[i].IsConsultant() {
-			out[i].Total = memberTotal[ids[i]]
+			out[i].Total = mtotal[i]
 			res.Members = append(res.Members, out[i])
 		}
 	}

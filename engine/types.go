@@ -215,7 +215,6 @@ type Totals struct {
 
 // Result is a computed run.
 type Result struct {
-	Lines   []Line
 	Members []MemberResult // every consultant that exists, in member-id order
 	// AccountedSales are the sale ids this run accounts; committing the run marks them.
 	AccountedSales []string
@@ -225,5 +224,82 @@ type Result struct {
 	Voided            []string
 	VoidedActivations []string
 	Totals            Totals
-	ctx               *runContext
+
+	lines   []line // compact and pointer-free: ten million lines cost the GC nothing
+	ctx     *runContext
+	sales   []*Sale
+	details []Detail
+	revs    []revRef
+	ranks   []RankRule
+}
+
+// Source kinds of a compact line.
+const (
+	srcNone uint8 = iota
+	srcSale
+	srcMember
+	srcRank
+	srcClaw
+)
+
+// line is the compact form of Line kept by a Result (40 bytes, no pointers).
+type line struct {
+	amount  Units
+	base    Units
+	member  int32
+	src     int32
+	rate    int32
+	skipped int32
+	extra   int32 // 1-based index into details
+	typ     LineType
+	gen     uint8
+	srcKind uint8
+}
+
+type revRef struct {
+	c    *Cancellation
+	paid PaidLine
+}
+
+// Len is the number of lines.
+func (r *Result) Len() int { return len(r.lines) }
+
+// Line returns line i in full. It allocates nothing: strings come from the snapshot.
+func (r *Result) Line(i int) Line {
+	c := &r.lines[i]
+	l := Line{Member: r.ctx.ids[c.member], Type: c.typ, Amount: c.amount, Generation: int(c.gen),
+		Basis: Basis{Base: c.base, Rate: Rate(c.rate), Skipped: c.skipped}}
+	switch c.srcKind {
+	case srcSale:
+		s := r.sales[c.src]
+		l.Source = s.ID
+		if s.Kind == SaleActivation {
+			l.Vendor = s.Vendor
+		}
+	case srcMember:
+		l.Source = r.ctx.ids[c.src]
+	case srcRank:
+		l.Source = r.ranks[c.src].Name
+	case srcClaw:
+		rv := &r.revs[c.src]
+		l.Member = rv.paid.Member
+		l.Source = rv.c.Activation
+		l.ReversalOf = rv.paid.ID
+		l.Vendor = rv.c.Vendor
+	}
+	if c.extra > 0 {
+		l.Basis.Detail = &r.details[c.extra-1]
+	}
+	return l
+}
+
+// Lines iterates over every line in full.
+func (r *Result) Lines() func(yield func(int, Line) bool) {
+	return func(yield func(int, Line) bool) {
+		for i := range r.lines {
+			if !yield(i, r.Line(i)) {
+				return
+			}
+		}
+	}
 }

@@ -460,7 +460,7 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 			voidedActs[id] = true
 		}
 		ro := RunOutput{End: rs.End, State: map[string]StateOut{}}
-		for i, l := range res.Lines {
+		for i, l := range res.Lines() {
 			if l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare {
 				if l.ReversalOf == "" {
 					paid[l.Source] = append(paid[l.Source], engine.PaidLine{ID: fmt.Sprintf("run%d-line%d", k, i), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})

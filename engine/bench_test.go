@@ -1,0 +1,58 @@
+package engine_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/engine/gen"
+)
+
+// BenchmarkRunMillion is the issue's yardstick: 1,000,000 consultants, 1,000,000 customers and
+// 2,000,000 sales in one period, with an extreme-left chain 100,000 deep. Run it with
+// `go test ./engine -run '^$' -bench RunMillion -benchtime 3x -cpu 1`.
+func BenchmarkRunMillion(b *testing.B) {
+	nw := gen.Build(gen.Spec{Seed: 42, Consultants: 1_000_000, Customers: 1_000_000, Sales: 2_000_000, ChainDepth: 100_000})
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var lines int
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		res, err := engine.Run(nw.Input)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines = res.Len()
+	}
+	el := time.Since(start)
+	b.StopTimer()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(el.Nanoseconds())/float64(b.N)/2_000_000, "ns/member")
+	b.ReportMetric(float64(lines), "lines")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MiB-alloc/run")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "MiB-peak-rss")
+}
+
+// peakRSS is the process's high-water resident set (input network included), from Linux.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, ln := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(ln, "VmHWM:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(ln, "VmHWM:")), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
