@@ -1,0 +1,23 @@
+# Developer shortcuts; each target is a thin wrapper around a script or a go command.
+.PHONY: run test stack-start stack-stop docs build bench bench-engine
+
+run:            ## set up everything and run Halo with the demo network
+	scripts/run.sh
+
+test:           ## every test, against a real Neo4j and Redis started for the purpose
+	scripts/test.sh
+
+build:
+	go build -o bin/halod ./cmd/halod
+
+stack-start:
+	scripts/stack.sh start
+
+stack-stop:
+	scripts/stack.sh stop
+
+docs:           ## regenerate the OpenAPI spec in docs/ from the handlers' annotations
+	go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g api/server.go -o docs --parseInternal --outputTypes go,json,yaml
+
+bench-engine:   ## the engine at 1M consultants, 1M customers, 2M sales, on one core
+	go test ./engine -run '^$$' -bench RunMillion -benchtime 3x -cpu 1

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/halo-oss/halo/graph"
+)
+
+// LoginRequest is POST /auth/login.
+type LoginRequest struct {
+	Email    string `json:"email" example:"admin@halo.local"`
+	Password string `json:"password" example:"secret-password"`
+}
+
+// login godoc
+//
+//	@Summary	Log in
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		LoginRequest	true	"credentials"
+//	@Success	200		{object}	graph.LoginResult
+//	@Failure	400		{object}	ErrorBody
+//	@Failure	401		{object}	ErrorBody
+//	@Router		/api/v1/auth/login [post]
+func (s *Server) login(c *gin.Context) {
+	var req LoginRequest
+	if !bind(c, &req) {
+		return
+	}
+	res, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// me godoc
+//
+//	@Summary	Who the token belongs to
+//	@Tags		auth
+//	@Produce	json
+//	@Security	Bearer
+//	@Success	200	{object}	graph.Principal
+//	@Failure	401	{object}	ErrorBody
+//	@Router		/api/v1/auth/me [get]
+func (s *Server) me(c *gin.Context) {
+	c.JSON(http.StatusOK, principal(c))
+}
+
+func principal(c *gin.Context) graph.Principal {
+	p, _ := c.Get(ctxPrincipal)
+	pr, _ := p.(graph.Principal)
+	return pr
+}

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/halo-oss/halo/graph"
+)
+
+// ErrorBody is the error shape of API.md, used by every endpoint.
+type ErrorBody struct {
+	Error ErrorInfo `json:"error"`
+}
+
+// ErrorInfo is the inside of ErrorBody.
+type ErrorInfo struct {
+	Code    string         `json:"code" example:"invalid"`
+	Message string         `json:"message" example:"email: must be a valid address"`
+	Details []graph.Detail `json:"details,omitempty"`
+}
+
+// statusOf is the one place graph's error kinds become HTTP statuses.
+func statusOf(k graph.Kind) int {
+	switch k {
+	case graph.KindBadRequest:
+		return http.StatusBadRequest
+	case graph.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case graph.KindNotFound:
+		return http.StatusNotFound
+	case graph.KindConflict:
+		return http.StatusConflict
+	case graph.KindUnauthorized:
+		return http.StatusUnauthorized
+	case graph.KindForbidden:
+		return http.StatusForbidden
+	case graph.KindRateLimited:
+		return http.StatusTooManyRequests
+	case graph.KindUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// fail writes err in the API.md shape. Causes are logged with the request id, never sent.
+func fail(c *gin.Context, err error) {
+	e := graph.AsError(err)
+	status := statusOf(e.Kind)
+	log := logger(c)
+	switch {
+	case status >= 500:
+		log.Error("request failed", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))
+	case e.Err != nil:
+		log.Warn("request rejected", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))
+	}
+	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorInfo{Code: string(e.Kind), Message: e.Message, Details: e.Details}})
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(ctxLogger); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}

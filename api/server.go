@@ -1,0 +1,60 @@
+// Package api serves Halo's REST API (shared API.md) with gin. Handlers are thin: bind the
+// request, call one graph service, write the answer; errors go through fail.
+//
+//	@title						Halo API
+//	@version					1
+//	@description				Genealogy and compensation for direct-selling companies. Money and BV travel as decimal strings, times as RFC 3339 UTC. Every error is {"error": {"code", "message", "details"}}.
+//	@BasePath					/
+//	@securityDefinitions.apikey	Bearer
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer <token>" from POST /auth/login
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+
+	_ "github.com/halo-oss/halo/docs" // generated OpenAPI spec
+	"github.com/halo-oss/halo/graph"
+)
+
+// Server holds the services the handlers call.
+type Server struct {
+	Health *graph.HealthService
+	Auth   *graph.AuthService
+	Log    *slog.Logger
+}
+
+// Handler builds the HTTP handler.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(requestLog(s.Log), recoverJSON())
+	r.NoRoute(func(c *gin.Context) { fail(c, graph.NotFound("no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path)) })
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorInfo{Code: "method_not_allowed", Message: c.Request.Method + " is not allowed here"}})
+	})
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", s.login)
+	v1.GET("/auth/me", s.authenticate(), s.me)
+	return r
+}
+
+func bind(c *gin.Context, dst any) bool {
+	if err := c.ShouldBindJSON(dst); err != nil {
+		fail(c, graph.BadRequest("request body is not valid JSON for this endpoint: %s", jsonProblem(err)))
+		return false
+	}
+	return true
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is halod's configuration, read from environment variables; each has a documented
+// default (README, "Configuration"). Secrets are never logged: LogValue redacts them.
+type Config struct {
+	Addr              string        // HALO_ADDR
+	Neo4jURI          string        // NEO4J_URI
+	Neo4jUser         string        // NEO4J_USER
+	Neo4jPassword     string        // NEO4J_PASSWORD (secret)
+	RedisAddr         string        // REDIS_ADDR
+	RedisPassword     string        // REDIS_PASSWORD (secret)
+	AdminEmail        string        // HALO_ADMIN_EMAIL
+	AdminPassword     string        // HALO_ADMIN_PASSWORD (secret)
+	RootID            string        // HALO_ROOT_ID
+	RootEmail         string        // HALO_ROOT_EMAIL
+	RootRegisteredAt  time.Time     // HALO_ROOT_REGISTERED_AT
+	SecretKey         string        // HALO_SECRET_KEY (secret)
+	Dev               bool          // HALO_DEV
+	PlanConfig        string        // HALO_PLAN_CONFIG
+	TokenTTL          time.Duration // HALO_TOKEN_TTL
+	LogLevel          slog.Level    // HALO_LOG_LEVEL
+	LogFormat         string        // HALO_LOG_FORMAT: text | json
+	ShutdownTimeout   time.Duration // HALO_SHUTDOWN_TIMEOUT
+}
+
+// devSecretKey is only ever used with HALO_DEV=true.
+const devSecretKey = "halo-development-secret-key-not-for-production"
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// loadConfig reads the environment; now is the start-up time (the root's default registration).
+func loadConfig(now time.Time) (*Config, error) {
+	c := &Config{
+		Addr:          env("HALO_ADDR", ":8080"),
+		Neo4jURI:      env("NEO4J_URI", "bolt://127.0.0.1:7687"),
+		Neo4jUser:     env("NEO4J_USER", "neo4j"),
+		Neo4jPassword: env("NEO4J_PASSWORD", ""),
+		RedisAddr:     env("REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword: env("REDIS_PASSWORD", ""),
+		AdminEmail:    env("HALO_ADMIN_EMAIL", "admin@halo.local"),
+		AdminPassword: env("HALO_ADMIN_PASSWORD", ""),
+		RootID:        env("HALO_ROOT_ID", "root"),
+		RootEmail:     env("HALO_ROOT_EMAIL", "root@halo.local"),
+		SecretKey:     env("HALO_SECRET_KEY", ""),
+		PlanConfig:    env("HALO_PLAN_CONFIG", ""),
+		LogFormat:     env("HALO_LOG_FORMAT", "text"),
+	}
+	var errs []string
+	var err error
+	if c.Dev, err = strconv.ParseBool(env("HALO_DEV", "false")); err != nil {
+		errs = append(errs, "HALO_DEV must be true or false")
+	}
+	if c.TokenTTL, err = time.ParseDuration(env("HALO_TOKEN_TTL", "12h")); err != nil || c.TokenTTL <= 0 {
+		errs = append(errs, "HALO_TOKEN_TTL must be a positive duration such as 12h")
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(env("HALO_SHUTDOWN_TIMEOUT", "15s")); err != nil {
+		errs = append(errs, "HALO_SHUTDOWN_TIMEOUT must be a duration such as 15s")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("HALO_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, "HALO_LOG_LEVEL must be debug, info, warn or error")
+	}
+	c.RootRegisteredAt = now.UTC()
+	if v := env("HALO_ROOT_REGISTERED_AT", ""); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			errs = append(errs, "HALO_ROOT_REGISTERED_AT must be an RFC 3339 time")
+		}
+		c.RootRegisteredAt = t.UTC()
+	}
+	if c.SecretKey == "" {
+		if !c.Dev {
+			errs = append(errs, "HALO_SECRET_KEY is required (it signs tokens and encrypts vendor secrets); set HALO_DEV=true to use a development key")
+		}
+		c.SecretKey = devSecretKey
+	} else if len(c.SecretKey) < 32 {
+		errs = append(errs, "HALO_SECRET_KEY must be at least 32 characters")
+	}
+	if c.Neo4jPassword == "" {
+		if !c.Dev {
+			errs = append(errs, "NEO4J_PASSWORD is required")
+		}
+		c.Neo4jPassword = "halo-dev-password"
+	}
+	if c.AdminPassword == "" && c.Dev {
+		c.AdminPassword = "admin-demo-password"
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
+		errs = append(errs, "HALO_ADMIN_PASSWORD must be at least 8 characters")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, "HALO_LOG_FORMAT must be text or json")
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// LogValue lets the config be logged with every secret redacted.
+func (c *Config) LogValue() slog.Value {
+	red := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "(set)"
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("neo4j_uri", c.Neo4jURI), slog.String("neo4j_user", c.Neo4jUser),
+		slog.String("neo4j_password", red(c.Neo4jPassword)), slog.String("redis_addr", c.RedisAddr),
+		slog.String("admin_email", c.AdminEmail), slog.String("admin_password", red(c.AdminPassword)),
+		slog.String("root_id", c.RootID), slog.Time("root_registered_at", c.RootRegisteredAt),
+		slog.String("secret_key", red(c.SecretKey)), slog.Bool("dev", c.Dev), slog.String("plan_config", c.PlanConfig),
+	)
+}

@@ -1,0 +1,191 @@
+// Command halod is the Halo service and its operator tools.
+//
+//	halod serve               run the API (migrations and bootstrap at start-up)
+//	halod migrate             apply pending schema migrations and exit
+//	halod simulate FILE.json  run the compensation engine alone over a scenario, print the result
+//	halod plan                print the plan configuration in force (defaults or HALO_PLAN_CONFIG)
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/halo-oss/halo/api"
+	"github.com/halo-oss/halo/cache"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/store"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "halod:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve()
+	case "migrate":
+		return migrate()
+	case "simulate":
+		return simulate(args, stdout)
+	case "plan":
+		return printPlan(stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, "usage: halod [serve|migrate|simulate FILE.json [--totals]|plan]")
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (try: halod help)", cmd)
+}
+
+func newLogger(c *Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// planConfig loads HALO_PLAN_CONFIG over PLAN.md's defaults.
+func planConfig(path string) (*engine.Config, error) {
+	if path == "" {
+		return engine.DefaultConfig(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("HALO_PLAN_CONFIG: %w", err)
+	}
+	return engine.ParseConfig(data)
+}
+
+type deps struct {
+	cfg   *Config
+	log   *slog.Logger
+	plan  *engine.Config
+	store *store.Store
+	cache *cache.Cache
+}
+
+func open() (*deps, error) {
+	cfg, err := loadConfig(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	log := newLogger(cfg)
+	slog.SetDefault(log)
+	plan, err := planConfig(cfg.PlanConfig)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.New(store.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword}, log)
+	if err != nil {
+		return nil, err
+	}
+	return &deps{cfg: cfg, log: log, plan: plan, store: st, cache: cache.New(cache.Config{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})}, nil
+}
+
+func (d *deps) bootstrap() *graph.Bootstrap {
+	rule := d.plan.Rule(engine.PlanConsultantPlus)
+	return &graph.Bootstrap{
+		Store: d.store, AdminEmail: d.cfg.AdminEmail, AdminPassword: d.cfg.AdminPassword, Log: d.log,
+		Root:     graph.RootSpec{ID: d.cfg.RootID, Name: "Company", Email: d.cfg.RootEmail, RegisteredAt: d.cfg.RootRegisteredAt},
+		RootPack: graph.PlanPack{Plan: engine.PlanConsultantPlus.String(), Price: rule.Price.String(), BV: rule.BV.String()},
+	}
+}
+
+func serve() error {
+	d, err := open()
+	if err != nil {
+		return err
+	}
+	log := d.log
+	log.Info("halod starting", "config", d.cfg)
+	if d.cfg.Dev {
+		log.Warn("HALO_DEV=true: development defaults in use; never run production like this")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
+	var bootErr atomic.Value
+	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
+	go func() {
+		b := d.bootstrap()
+		for delay := 500 * time.Millisecond; ; delay = min(delay*2, 10*time.Second) {
+			err := b.Run(ctx)
+			if err == nil {
+				bootErr.Store(errNone)
+				log.Info("bootstrap complete")
+				return
+			}
+			bootErr.Store(errors.New("bootstrap pending: " + graph.AsError(err).Message))
+			log.Warn("bootstrap failed, retrying", "error", err, "retry_in", delay)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(delay):
+			}
+		}
+	}()
+	srv := &api.Server{
+		Log: log,
+		Health: &graph.HealthService{Graph: d.store, Cache: d.cache, Ready: func() error {
+			if e := bootErr.Load().(error); e != errNone {
+				return e
+			}
+			return nil
+		}},
+		Auth: &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
+	}
+	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() {
+		log.Info("listening", "addr", d.cfg.Addr, "swagger", "/swagger/index.html")
+		errc <- hs.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+		log.Info("shutting down", "timeout", d.cfg.ShutdownTimeout)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.ShutdownTimeout)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	_ = d.cache.Close()
+	_ = d.store.Close(sctx)
+	log.Info("stopped")
+	return err
+}
+
+// errNone marks a finished bootstrap (atomic.Value cannot hold nil).
+var errNone = errors.New("none")
+
+func migrate() error {
+	d, err := open()
+	if err != nil {
+		return err
+	}
+	defer d.store.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	return d.bootstrap().Run(ctx)
+}

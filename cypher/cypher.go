@@ -1,0 +1,75 @@
+// Package cypher holds every Cypher statement Halo runs, one per .cypher file, embedded into the
+// binary. Statements take parameters only; no Go code builds Cypher from strings.
+//
+// migrations/NNNN_name.cypher are schema steps applied once each, in order, at start-up.
+// queries/name.cypher are the statements the Neo4j store runs, looked up with MustQuery.
+package cypher
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:embed migrations/*.cypher queries/*.cypher
+var files embed.FS
+
+// Migration is one schema step.
+type Migration struct {
+	ID        string // file name without extension, e.g. "0001_member_id"
+	Statement string
+}
+
+// Migrations returns every migration in order.
+func Migrations() []Migration {
+	entries, err := fs.ReadDir(files, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	var out []Migration
+	for _, e := range entries {
+		b, err := files.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, Migration{ID: strings.TrimSuffix(e.Name(), ".cypher"), Statement: clean(string(b))})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// MustQuery returns the statement in queries/name.cypher; it panics at package initialisation
+// of the caller when the file is missing, so a typo never reaches production.
+func MustQuery(name string) string {
+	b, err := files.ReadFile("queries/" + name + ".cypher")
+	if err != nil {
+		panic(fmt.Sprintf("cypher: no query %q", name))
+	}
+	return clean(string(b))
+}
+
+// Names lists every query file (for tests).
+func Names() []string {
+	entries, _ := fs.ReadDir(files, "queries")
+	var out []string
+	for _, e := range entries {
+		out = append(out, strings.TrimSuffix(e.Name(), ".cypher"))
+	}
+	return out
+}
+
+// clean drops // comment lines so files can explain themselves.
+func clean(s string) string {
+	var b strings.Builder
+	for _, ln := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(ln), "//") {
+			continue
+		}
+		b.WriteString(ln)
+		b.WriteByte('\n')
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT admin_email IF NOT EXISTS FOR (a:Admin) REQUIRE a.email IS UNIQUE

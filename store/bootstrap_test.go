@@ -1,0 +1,43 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/internal/testenv"
+)
+
+func TestBootstrapIsIdempotentAndNeverOverwritesTheAdmin(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	regAt := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := &graph.Bootstrap{Store: s, AdminEmail: "Admin@Example.com", AdminPassword: "first-password", Log: testenv.Log(),
+		Root:     graph.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: regAt},
+		RootPack: graph.PlanPack{Plan: "consultant_plus", Price: "299.00", BV: "150"}}
+	if err := b.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A second start with another password and another root time changes nothing.
+	b.AdminPassword = "second-password"
+	b.Root.RegisteredAt = regAt.AddDate(0, 1, 0)
+	if err := b.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := s.Migrate(ctx)
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("migrations must run once: %v %v", applied, err)
+	}
+	auth := &graph.AuthService{Accounts: s, Tokens: graph.NewTokenSigner([]byte("k"), time.Hour)}
+	if _, err := auth.Login(ctx, "admin@example.com", "first-password"); err != nil {
+		t.Fatalf("the first admin password must survive a restart: %v", err)
+	}
+	if _, err := auth.Login(ctx, "admin@example.com", "second-password"); graph.KindOf(err) != graph.KindUnauthorized {
+		t.Fatalf("the admin must never be overwritten: %v", err)
+	}
+	n, err := s.CountForTests(ctx, "MATCH (s:Sale {id: 'pack:root'})-[:OF]->(:Member {id: 'root', plan: 'consultant_plus'}) WHERE s.occurred_at = datetime('2026-01-01T00:00:00Z') AND s.price_cents = 29900 AND s.bv_cents = 15000 RETURN count(s) AS n")
+	if err != nil || n != 1 {
+		t.Fatalf("root and its pack purchase exist once, registered at the first start: %d %v", n, err)
+	}
+}
