@@ -36,5 +36,3 @@ func (s *Server) readyz(c *gin.Context) {
 	}
 	c.JSON(status, r)
 }
-
-

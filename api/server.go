@@ -25,9 +25,10 @@ import (
 
 // Server holds the services the handlers call.
 type Server struct {
-	Health *graph.HealthService
-	Auth   *graph.AuthService
-	Log    *slog.Logger
+	Health  *graph.HealthService
+	Auth    *graph.AuthService
+	Members *graph.MemberService
+	Log     *slog.Logger
 }
 
 // Handler builds the HTTP handler.
@@ -36,7 +37,9 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.Use(requestLog(s.Log), recoverJSON())
-	r.NoRoute(func(c *gin.Context) { fail(c, graph.NotFound("no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path)) })
+	r.NoRoute(func(c *gin.Context) {
+		fail(c, graph.NotFound("no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+	})
 	r.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorInfo{Code: "method_not_allowed", Message: c.Request.Method + " is not allowed here"}})
 	})
@@ -48,6 +51,7 @@ func (s *Server) Handler() http.Handler {
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
 	v1.GET("/auth/me", s.authenticate(), s.me)
+	s.memberRoutes(v1)
 	return r
 }
 

@@ -286,3 +286,9 @@ func (s *Store) CountForTests(ctx context.Context, q string) (int64, error) {
 	n, _ := v.(int64)
 	return n, nil
 }
+
+// ExecForTests runs a write statement (integration tests only).
+func (s *Store) ExecForTests(ctx context.Context, q string) error {
+	_, err := s.write(ctx, q, nil)
+	return err
+}

@@ -12,24 +12,24 @@ import (
 // Config is halod's configuration, read from environment variables; each has a documented
 // default (README, "Configuration"). Secrets are never logged: LogValue redacts them.
 type Config struct {
-	Addr              string        // HALO_ADDR
-	Neo4jURI          string        // NEO4J_URI
-	Neo4jUser         string        // NEO4J_USER
-	Neo4jPassword     string        // NEO4J_PASSWORD (secret)
-	RedisAddr         string        // REDIS_ADDR
-	RedisPassword     string        // REDIS_PASSWORD (secret)
-	AdminEmail        string        // HALO_ADMIN_EMAIL
-	AdminPassword     string        // HALO_ADMIN_PASSWORD (secret)
-	RootID            string        // HALO_ROOT_ID
-	RootEmail         string        // HALO_ROOT_EMAIL
-	RootRegisteredAt  time.Time     // HALO_ROOT_REGISTERED_AT
-	SecretKey         string        // HALO_SECRET_KEY (secret)
-	Dev               bool          // HALO_DEV
-	PlanConfig        string        // HALO_PLAN_CONFIG
-	TokenTTL          time.Duration // HALO_TOKEN_TTL
-	LogLevel          slog.Level    // HALO_LOG_LEVEL
-	LogFormat         string        // HALO_LOG_FORMAT: text | json
-	ShutdownTimeout   time.Duration // HALO_SHUTDOWN_TIMEOUT
+	Addr             string        // HALO_ADDR
+	Neo4jURI         string        // NEO4J_URI
+	Neo4jUser        string        // NEO4J_USER
+	Neo4jPassword    string        // NEO4J_PASSWORD (secret)
+	RedisAddr        string        // REDIS_ADDR
+	RedisPassword    string        // REDIS_PASSWORD (secret)
+	AdminEmail       string        // HALO_ADMIN_EMAIL
+	AdminPassword    string        // HALO_ADMIN_PASSWORD (secret)
+	RootID           string        // HALO_ROOT_ID
+	RootEmail        string        // HALO_ROOT_EMAIL
+	RootRegisteredAt time.Time     // HALO_ROOT_REGISTERED_AT
+	SecretKey        string        // HALO_SECRET_KEY (secret)
+	Dev              bool          // HALO_DEV
+	PlanConfig       string        // HALO_PLAN_CONFIG
+	TokenTTL         time.Duration // HALO_TOKEN_TTL
+	LogLevel         slog.Level    // HALO_LOG_LEVEL
+	LogFormat        string        // HALO_LOG_FORMAT: text | json
+	ShutdownTimeout  time.Duration // HALO_SHUTDOWN_TIMEOUT
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.

@@ -109,6 +109,10 @@ func (d *deps) bootstrap() *graph.Bootstrap {
 	}
 }
 
+func (d *deps) members() *graph.MemberService {
+	return &graph.MemberService{Store: d.store, Plan: d.plan, Now: time.Now, RootID: d.cfg.RootID}
+}
+
 func serve() error {
 	d, err := open()
 	if err != nil {
@@ -151,7 +155,8 @@ func serve() error {
 			}
 			return nil
 		}},
-		Auth: &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
+		Auth:    &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
+		Members: d.members(),
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

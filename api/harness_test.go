@@ -1,0 +1,113 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/api"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/internal/testenv"
+	"github.com/halo-oss/halo/store"
+)
+
+// harness is a Halo API over the real test Neo4j and Redis, with a fresh graph.
+type harness struct {
+	t     *testing.T
+	h     http.Handler
+	st    *store.Store
+	token string
+	root  time.Time
+}
+
+var rootAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	st := testenv.Store(t)
+	rc := testenv.Cache(t)
+	plan := engine.DefaultConfig()
+	b := &graph.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
+		Root: graph.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
+		RootPack: graph.PlanPack{Plan: "consultant_plus", Price: plan.Rule(engine.PlanConsultantPlus).Price.String(), BV: plan.Rule(engine.PlanConsultantPlus).BV.String()}}
+	if err := b.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := &api.Server{Log: testenv.Log(),
+		Health:  &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
+		Auth:    &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)},
+		Members: &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
+	}
+	hs := &harness{t: t, h: s.Handler(), st: st, root: rootAt}
+	code, body := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "admin@example.com", "password": "admin-password"})
+	if code != 200 {
+		t.Fatalf("admin login: %d %v", code, body)
+	}
+	hs.token = body["token"].(string)
+	return hs
+}
+
+// call sends JSON as the admin and decodes the answer.
+func (hs *harness) call(method, path string, body any) (int, map[string]any) {
+	hs.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	default:
+		data, _ := json.Marshal(b)
+		rd = bytes.NewReader(data)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if hs.token != "" {
+		req.Header.Set("Authorization", "Bearer "+hs.token)
+	}
+	w := httptest.NewRecorder()
+	hs.h.ServeHTTP(w, req)
+	var out map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &out)
+	return w.Code, out
+}
+
+// register registers a member and fails the test unless it is created.
+func (hs *harness) register(id, plan, sponsor string, placement map[string]any) map[string]any {
+	hs.t.Helper()
+	req := map[string]any{"id": id, "name": "Member " + id, "email": id + "@example.com", "plan": plan, "sponsor_id": sponsor,
+		"registered_at": rootAt.Add(time.Hour).Format(time.RFC3339)}
+	if placement != nil {
+		req["placement"] = placement
+	}
+	code, body := hs.call("POST", "/api/v1/members", req)
+	if code != 201 {
+		hs.t.Fatalf("register %s: %d %v", id, code, body)
+	}
+	return body
+}
+
+func at(p, leg string) map[string]any { return map[string]any{"parent_id": p, "leg": leg} }
+func strategy(s string) map[string]any { return map[string]any{"strategy": s} }
+
+func errOf(body map[string]any) (code, message string, fields []string) {
+	e, _ := body["error"].(map[string]any)
+	if e == nil {
+		return "", "", nil
+	}
+	code, _ = e["code"].(string)
+	message, _ = e["message"].(string)
+	ds, _ := e["details"].([]any)
+	for _, d := range ds {
+		if m, ok := d.(map[string]any); ok {
+			fields = append(fields, fmt.Sprint(m["field"]))
+		}
+	}
+	return
+}

@@ -1,0 +1,260 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/halo-oss/halo/graph"
+)
+
+func (s *Server) memberRoutes(g *gin.RouterGroup) {
+	admin := g.Group("", s.authenticate(graph.RoleAdmin))
+	admin.POST("/members", s.registerMember)
+	admin.GET("/members", s.searchMembers)
+	admin.GET("/members/:id", s.getMember)
+	admin.POST("/members/:id/upgrade", s.upgradeMember)
+	admin.GET("/members/:id/upline", s.upline)
+	admin.GET("/members/:id/binary-tree", s.binaryTree)
+	admin.GET("/members/:id/generations", s.generations)
+	admin.GET("/members/:id/generations/:gen", s.generationMembers)
+	admin.GET("/members/:id/legs", s.legCounts)
+}
+
+// intQuery reads an optional integer query parameter; a malformed one is a 422 naming it.
+func intQuery(c *gin.Context, name string) (int, bool) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		fail(c, graph.InvalidField(name, "must be an integer"))
+		return 0, false
+	}
+	return n, true
+}
+
+// registerMember godoc
+//
+//	@Summary		Register a member
+//	@Description	Registers a consultant (affiliate, consultant, consultant_plus) or a customer. Consultants are placed explicitly ({parent_id, leg}) or by strategy (extreme_left, extreme_right, weaker_leg, balanced) inside the sponsor's placement subtree; without placement, weaker_leg. A priced plan records the pack purchase (PLAN.md §2).
+//	@Tags			members
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			body	body		graph.RegisterRequest	true	"the member"
+//	@Success		201		{object}	graph.Member
+//	@Failure		400		{object}	ErrorBody
+//	@Failure		422		{object}	ErrorBody	"a rule is broken; details name the field"
+//	@Router			/api/v1/members [post]
+func (s *Server) registerMember(c *gin.Context) {
+	var req graph.RegisterRequest
+	if !bind(c, &req) {
+		return
+	}
+	m, err := s.Members.Register(c.Request.Context(), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, m)
+}
+
+// getMember godoc
+//
+//	@Summary	A member with its sponsor, placement parent, leg and rank
+//	@Tags		members
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id	path		string	true	"member id"
+//	@Success	200	{object}	graph.Member
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/api/v1/members/{id} [get]
+func (s *Server) getMember(c *gin.Context) {
+	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+// upgradeMember godoc
+//
+//	@Summary		Upgrade a consultant's plan
+//	@Description	Up only (affiliate → consultant → consultant_plus); recorded as a sale of the price and BV difference (PLAN.md §2).
+//	@Tags			members
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		string					true	"member id"
+//	@Param			body	body		graph.UpgradeRequest	true	"the new plan"
+//	@Success		200		{object}	graph.Member
+//	@Failure		404		{object}	ErrorBody
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/upgrade [post]
+func (s *Server) upgradeMember(c *gin.Context) {
+	var req graph.UpgradeRequest
+	if !bind(c, &req) {
+		return
+	}
+	m, err := s.Members.Upgrade(c.Request.Context(), c.Param("id"), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+// upline godoc
+//
+//	@Summary	Upline in the sponsor or placement tree, nearest first
+//	@Tags		genealogy
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id		path		string	true	"member id"
+//	@Param		tree	query		string	false	"sponsor (default) or placement"
+//	@Param		levels	query		int		false	"levels up (default 8, at most 1000)"
+//	@Success	200		{object}	map[string][]graph.TreeNode
+//	@Failure	404		{object}	ErrorBody
+//	@Router		/api/v1/members/{id}/upline [get]
+func (s *Server) upline(c *gin.Context) {
+	levels, ok := intQuery(c, "levels")
+	if !ok {
+		return
+	}
+	tree := c.DefaultQuery("tree", "sponsor")
+	if tree != "sponsor" && tree != "placement" {
+		fail(c, graph.InvalidField("tree", "must be sponsor or placement"))
+		return
+	}
+	nodes, err := s.Members.Upline(c.Request.Context(), c.Param("id"), tree == "placement", levels)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"upline": nodes})
+}
+
+// binaryTree godoc
+//
+//	@Summary	The placement subtree under a member to a depth, breadth-first, paged
+//	@Tags		genealogy
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id		path		string	true	"member id"
+//	@Param		depth	query		int		false	"levels (default 4, at most 10)"
+//	@Param		limit	query		int		false	"page size (default 100, at most 1000)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	graph.Page[graph.TreeNode]
+//	@Router		/api/v1/members/{id}/binary-tree [get]
+func (s *Server) binaryTree(c *gin.Context) {
+	depth, ok := intQuery(c, "depth")
+	limit, ok2 := intQuery(c, "limit")
+	if !ok || !ok2 {
+		return
+	}
+	p, err := s.Members.BinaryTree(c.Request.Context(), c.Param("id"), depth, c.Query("cursor"), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// generations godoc
+//
+//	@Summary	Member counts per sponsor generation (1–8)
+//	@Tags		genealogy
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id	path		string	true	"member id"
+//	@Param		max	query		int		false	"generations (default 8)"
+//	@Success	200	{object}	map[string][]graph.Generation
+//	@Router		/api/v1/members/{id}/generations [get]
+func (s *Server) generations(c *gin.Context) {
+	max, ok := intQuery(c, "max")
+	if !ok {
+		return
+	}
+	g, err := s.Members.Generations(c.Request.Context(), c.Param("id"), max)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"generations": g})
+}
+
+// generationMembers godoc
+//
+//	@Summary	The members of one sponsor generation, paged
+//	@Tags		genealogy
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id		path		string	true	"member id"
+//	@Param		gen		path		int		true	"generation 1–8"
+//	@Param		limit	query		int		false	"page size"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	graph.Page[graph.TreeNode]
+//	@Router		/api/v1/members/{id}/generations/{gen} [get]
+func (s *Server) generationMembers(c *gin.Context) {
+	gen, err := strconv.Atoi(c.Param("gen"))
+	if err != nil {
+		fail(c, graph.InvalidField("generation", "must be an integer between 1 and 8"))
+		return
+	}
+	limit, ok := intQuery(c, "limit")
+	if !ok {
+		return
+	}
+	p, err := s.Members.GenerationMembers(c.Request.Context(), c.Param("id"), gen, c.Query("cursor"), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// legCounts godoc
+//
+//	@Summary	Members in each placement leg
+//	@Tags		genealogy
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id	path		string	true	"member id"
+//	@Success	200	{object}	graph.LegCounts
+//	@Router		/api/v1/members/{id}/legs [get]
+func (s *Server) legCounts(c *gin.Context) {
+	lc, err := s.Members.LegCounts(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, lc)
+}
+
+// searchMembers godoc
+//
+//	@Summary	Search members by id, name or email
+//	@Tags		members
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		q		query		string	true	"exact id, email prefix or part of the name"
+//	@Param		limit	query		int		false	"page size"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	graph.Page[graph.TreeNode]
+//	@Router		/api/v1/members [get]
+func (s *Server) searchMembers(c *gin.Context) {
+	limit, ok := intQuery(c, "limit")
+	if !ok {
+		return
+	}
+	p, err := s.Members.Search(c.Request.Context(), c.Query("q"), c.Query("cursor"), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}

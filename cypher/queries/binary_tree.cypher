@@ -1,0 +1,11 @@
+// The placement subtree under $id to $depth levels (at most 10), breadth-first, left before
+// right, paged.
+MATCH (m:Member {id: $id})
+MATCH path = (m)-[:LEFT|RIGHT*0..10]->(d)
+WHERE length(path) <= $depth
+WITH d, length(path) AS level,
+     reduce(pos = 0, r IN relationships(path) | pos * 2 + CASE type(r) WHEN 'RIGHT' THEN 1 ELSE 0 END) AS pos
+RETURN d.id AS id, d.name AS name, d.plan AS plan, coalesce(d.rank, 'none') AS rank, d.sponsor_id AS sponsor_id,
+       d.parent_id AS parent_id, d.leg AS leg, level
+ORDER BY level, pos
+SKIP $offset LIMIT $limit

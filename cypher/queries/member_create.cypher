@@ -1,0 +1,26 @@
+// Creates a registered member, its sponsor link, its placement (consultants) and, on a priced
+// plan, its pack purchase (PLAN.md §2). Placement was resolved under the placement lock.
+MATCH (s:Member {id: $sponsor})
+CREATE (m:Member {id: $id, name: $name, name_lc: toLower($name), email: $email, plan: $plan,
+  plan_at_registration: $plan, registered_at: datetime($registered_at), created_at: datetime($accepted_at),
+  rank: 'none', imported: false, sponsor_id: $sponsor, sdepth: coalesce(s.sdepth, 0) + 1})
+SET m.password_hash = $password_hash
+CREATE (s)-[:SPONSORED]->(m)
+WITH m
+CALL (m) {
+  WITH m WHERE $parent IS NOT NULL
+  MATCH (p:Member {id: $parent})
+  SET m:Consultant, m.depth = p.depth + 1, m.slot = $parent + '/' + $leg, m.leg = $leg, m.parent_id = $parent
+  FOREACH (_ IN CASE WHEN $leg = 'left' THEN [1] ELSE [] END | CREATE (p)-[:LEFT]->(m))
+  FOREACH (_ IN CASE WHEN $leg = 'right' THEN [1] ELSE [] END | CREATE (p)-[:RIGHT]->(m))
+}
+CALL (m) {
+  WITH m WHERE $parent IS NULL
+  SET m:Customer
+}
+CALL (m) {
+  WITH m WHERE $price_cents + $bv_cents > 0
+  CREATE (:Sale {id: 'pack:' + m.id, kind: 'pack', member_id: m.id, plan: $plan, price_cents: $price_cents,
+    bv_cents: $bv_cents, occurred_at: m.registered_at, accepted_at: datetime($accepted_at)})-[:OF]->(m)
+}
+RETURN m.id AS id

@@ -1,0 +1,2 @@
+MATCH (s:Member {id: $from})
+SET s.xr = $end

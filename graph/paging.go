@@ -1,0 +1,50 @@
+package graph
+
+import (
+	"encoding/base64"
+	"strconv"
+)
+
+// Cursors are opaque to clients: an encoded offset into a stable ordering.
+func encodeCursor(off int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(off)))
+}
+
+func decodeCursor(c string) (int, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 3 || string(b[:2]) != "o:" {
+		return 0, InvalidField("cursor", "is not a cursor this API issued")
+	}
+	n, err := strconv.Atoi(string(b[2:]))
+	if err != nil || n < 0 {
+		return 0, InvalidField("cursor", "is not a cursor this API issued")
+	}
+	return n, nil
+}
+
+// page runs fetch for the cursor's offset; fetch reports whether more items follow.
+func page[T any](cursor string, limit int, fetch func(off, lim int) ([]T, bool, error)) (*Page[T], error) {
+	if limit < 0 || limit > 1000 {
+		return nil, InvalidField("limit", "must be between 1 and 1000")
+	}
+	limit = clamp(limit, 1, 1000, 100)
+	off, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
+	items, more, err := fetch(off, limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page[T]{Items: items}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	if more {
+		p.NextCursor = encodeCursor(off + len(items))
+	}
+	return p, nil
+}

@@ -1,0 +1,380 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qPlacementLock       = cypher.MustQuery("placement_lock")
+	qRegisterCheck       = cypher.MustQuery("member_register_check")
+	qPlacementParent     = cypher.MustQuery("placement_parent")
+	qPlacementDescendant = cypher.MustQuery("placement_is_descendant")
+	qExtreme             = map[string]string{"left": cypher.MustQuery("placement_extreme_left"), "right": cypher.MustQuery("placement_extreme_right")}
+	qHint                = map[string]string{"left": cypher.MustQuery("placement_hint_left"), "right": cypher.MustQuery("placement_hint_right")}
+	qPlacementChildren   = cypher.MustQuery("placement_children")
+	qPlacementLegsBV     = cypher.MustQuery("placement_legs_bv")
+	qMemberCreate        = cypher.MustQuery("member_create")
+	qMemberGet           = cypher.MustQuery("member_get")
+	qMemberUpgrade       = cypher.MustQuery("member_upgrade")
+	qUplineSponsor       = cypher.MustQuery("upline_sponsor")
+	qUplinePlacement     = cypher.MustQuery("upline_placement")
+	qBinaryTree          = cypher.MustQuery("binary_tree")
+	qGenerations         = cypher.MustQuery("generations")
+	qGenerationMembers   = cypher.MustQuery("generation_members")
+	qLegCounts           = cypher.MustQuery("leg_counts")
+	qMemberSearch        = cypher.MustQuery("member_search")
+)
+
+func txOne(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (*neo4j.Record, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	return recs[0], nil
+}
+
+func get[T any](r *neo4j.Record, key string) T {
+	var zero T
+	if r == nil {
+		return zero
+	}
+	v, _ := r.Get(key)
+	t, _ := v.(T)
+	return t
+}
+
+// Register implements graph.MemberStore. One write transaction: take the placement lock (for
+// consultants), check the rules against the current graph, resolve the slot, create.
+func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Member, error) {
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	plan, _ := engine.ParsePlan(r.Plan)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		if plan.IsConsultant() {
+			if _, err := txOne(ctx, tx, qPlacementLock, nil); err != nil {
+				return nil, err
+			}
+		}
+		chk, err := txOne(ctx, tx, qRegisterCheck, map[string]any{"sponsor": r.SponsorID, "id": r.ID, "email": r.Email})
+		if err != nil {
+			return nil, err
+		}
+		var details []graph.Detail
+		if get[bool](chk, "id_taken") {
+			details = append(details, graph.Detail{Field: "id", Message: "is already registered"})
+		}
+		if get[bool](chk, "email_taken") {
+			details = append(details, graph.Detail{Field: "email", Message: "is already registered"})
+		}
+		switch {
+		case !get[bool](chk, "sponsor_exists"):
+			details = append(details, graph.Detail{Field: "sponsor_id", Message: fmt.Sprintf("member %s does not exist", r.SponsorID)})
+		case get[string](chk, "sponsor_plan") == "customer":
+			details = append(details, graph.Detail{Field: "sponsor_id", Message: fmt.Sprintf("%s is a customer; a sponsor must be a consultant", r.SponsorID)})
+		default:
+			if at := get[time.Time](chk, "sponsor_at"); !at.IsZero() && r.RegisteredAt.Before(at) {
+				details = append(details, graph.Detail{Field: "registered_at", Message: "must not be before the sponsor's registration"})
+			}
+		}
+		if len(details) > 0 {
+			return nil, invalid(details)
+		}
+		var parent, leg any
+		if plan.IsConsultant() {
+			p, l, err := s.resolvePlacement(ctx, tx, r, get[int64](chk, "sponsor_depth"))
+			if err != nil {
+				return nil, err
+			}
+			parent, leg = p, l
+			r.ParentID, r.Leg = p, l
+		}
+		var hash any
+		if r.PasswordHash != "" {
+			hash = r.PasswordHash
+		}
+		if _, err := txOne(ctx, tx, qMemberCreate, map[string]any{
+			"id": r.ID, "name": r.Name, "email": r.Email, "plan": r.Plan, "sponsor": r.SponsorID,
+			"registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "accepted_at": r.AcceptedAt.Format(time.RFC3339Nano),
+			"password_hash": hash, "parent": parent, "leg": leg,
+			"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV),
+		}); err != nil {
+			return nil, err
+		}
+		if plan.IsConsultant() && r.Strategy != graph.StrategyExplicit && r.Strategy != graph.StrategyBalanced {
+			// Remember the new end of the spine the strategy walked down.
+			if _, err := txOne(ctx, tx, qHint[r.Leg], map[string]any{"from": r.SponsorID, "end": r.ID}); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return nil, s.mapErr(err)
+	}
+	return s.Member(ctx, r.ID)
+}
+
+func invalid(details []graph.Detail) *graph.Error {
+	msg := ""
+	for i, d := range details {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += d.Field + ": " + d.Message
+	}
+	return &graph.Error{Kind: graph.KindInvalid, Message: msg, Details: details}
+}
+
+// resolvePlacement returns the parent and leg for r, under the placement lock.
+func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransaction, r graph.Registration, sponsorDepth int64) (string, string, error) {
+	switch r.Strategy {
+	case graph.StrategyExplicit:
+		p, err := txOne(ctx, tx, qPlacementParent, map[string]any{"parent": r.ParentID})
+		if err != nil {
+			return "", "", err
+		}
+		if p == nil {
+			return "", "", graph.InvalidField("placement.parent_id", "member %s does not exist", r.ParentID)
+		}
+		if get[string](p, "plan") == "customer" {
+			return "", "", graph.InvalidField("placement.parent_id", "%s is a customer; customers are not placed", r.ParentID)
+		}
+		if get[bool](p, r.Leg+"_taken") {
+			return "", "", graph.InvalidField("placement.leg", "the %s slot of %s is taken", r.Leg, r.ParentID)
+		}
+		if r.ParentID != r.SponsorID {
+			ok, err := txOne(ctx, tx, qPlacementDescendant, map[string]any{"parent": r.ParentID, "sponsor": r.SponsorID, "sponsor_depth": sponsorDepth})
+			if err != nil {
+				return "", "", err
+			}
+			if !get[bool](ok, "inside") {
+				return "", "", graph.InvalidField("placement.parent_id", "%s is not the sponsor %s nor in its placement subtree", r.ParentID, r.SponsorID)
+			}
+		}
+		return r.ParentID, r.Leg, nil
+	case graph.StrategyExtremeLeft:
+		return s.extreme(ctx, tx, r.SponsorID, "left")
+	case graph.StrategyExtremeRight:
+		return s.extreme(ctx, tx, r.SponsorID, "right")
+	case graph.StrategyWeakerLeg:
+		bv, err := txOne(ctx, tx, qPlacementLegsBV, map[string]any{"sponsor": r.SponsorID})
+		if err != nil {
+			return "", "", err
+		}
+		l, rt := get[int64](bv, "left_bv"), get[int64](bv, "right_bv")
+		side := "left"
+		switch {
+		case rt < l:
+			side = "right"
+		case rt == l:
+			// Ties go to the leg with fewer members, then left.
+			c, err := txOne(ctx, tx, qLegCounts, map[string]any{"id": r.SponsorID})
+			if err != nil {
+				return "", "", err
+			}
+			if get[int64](c, "right") < get[int64](c, "left") {
+				side = "right"
+			}
+		}
+		return s.extreme(ctx, tx, r.SponsorID, side)
+	case graph.StrategyBalanced:
+		level := []string{r.SponsorID}
+		for len(level) > 0 {
+			res, err := tx.Run(ctx, qPlacementChildren, map[string]any{"ids": level})
+			if err != nil {
+				return "", "", err
+			}
+			recs, err := res.Collect(ctx)
+			if err != nil {
+				return "", "", err
+			}
+			next := make([]string, 0, 2*len(recs))
+			for _, rec := range recs {
+				id, l, rt := get[string](rec, "id"), get[string](rec, "left"), get[string](rec, "right")
+				if l == "" {
+					return id, "left", nil
+				}
+				if rt == "" {
+					return id, "right", nil
+				}
+				next = append(next, l, rt)
+			}
+			level = next
+		}
+		return "", "", graph.Internal(fmt.Errorf("balanced placement found no free slot under %s", r.SponsorID))
+	}
+	return "", "", graph.InvalidField("placement.strategy", "unknown strategy %q", r.Strategy)
+}
+
+func (s *Store) extreme(ctx context.Context, tx neo4j.ManagedTransaction, from, side string) (string, string, error) {
+	rec, err := txOne(ctx, tx, qExtreme[side], map[string]any{"from": from})
+	if err != nil {
+		return "", "", err
+	}
+	if rec == nil {
+		return "", "", graph.Internal(fmt.Errorf("no %s spine under %s", side, from))
+	}
+	return get[string](rec, "parent"), side, nil
+}
+
+// Member implements graph.MemberStore.
+func (s *Store) Member(ctx context.Context, id string) (*graph.Member, error) {
+	res, err := s.read(ctx, qMemberGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	r := res.Records[0]
+	m := &graph.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
+		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Rank: get[string](r, "rank"),
+		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported")}
+	return m, nil
+}
+
+// Upgrade implements graph.MemberStore.
+func (s *Store) Upgrade(ctx context.Context, u graph.Upgrade) (*graph.Member, error) {
+	m, err := s.Member(ctx, u.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	from, _ := engine.ParsePlan(m.Plan)
+	if !from.IsConsultant() {
+		return nil, graph.InvalidField("plan", "%s is a customer; only consultants upgrade", m.ID)
+	}
+	if u.ToPlan <= from {
+		return nil, graph.InvalidField("plan", "upgrades go up only: %s is already %s", m.ID, m.Plan)
+	}
+	if u.OccurredAt.Before(m.RegisteredAt) {
+		return nil, graph.InvalidField("occurred_at", "must not be before the member's registration")
+	}
+	rf, rt := u.Config.Rule(from), u.Config.Rule(u.ToPlan)
+	res, err := s.write(ctx, qMemberUpgrade, map[string]any{
+		"id": m.ID, "from": m.Plan, "to": u.ToPlan.String(), "sale_id": "upg-" + m.ID + "-" + u.ToPlan.String(),
+		"price_cents": int64(rt.Price - rf.Price), "bv_cents": int64(rt.BV - rf.BV),
+		"occurred_at": u.OccurredAt.Format(time.RFC3339Nano), "accepted_at": u.AcceptedAt.Format(time.RFC3339Nano),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if get[int64](res.Records[0], "n") == 0 {
+		return nil, graph.Conflict("member %s changed plan meanwhile; try again", m.ID)
+	}
+	return s.Member(ctx, m.ID)
+}
+
+func treeNodes(res *neo4j.EagerResult) []graph.TreeNode {
+	out := make([]graph.TreeNode, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, graph.TreeNode{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
+			SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Level: get[int64](r, "level")})
+	}
+	return out
+}
+
+func (s *Store) mustExist(ctx context.Context, id string) error {
+	_, err := s.Member(ctx, id)
+	return err
+}
+
+// Upline implements graph.MemberStore.
+func (s *Store) Upline(ctx context.Context, id string, placement bool, levels int) ([]graph.TreeNode, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return nil, err
+	}
+	q := qUplineSponsor
+	if placement {
+		q = qUplinePlacement
+	}
+	res, err := s.read(ctx, q, map[string]any{"id": id, "levels": levels})
+	if err != nil {
+		return nil, err
+	}
+	return treeNodes(res), nil
+}
+
+func (s *Store) paged(ctx context.Context, q string, params map[string]any, offset, limit int) ([]graph.TreeNode, bool, error) {
+	params["offset"], params["limit"] = offset, limit+1
+	res, err := s.read(ctx, q, params)
+	if err != nil {
+		return nil, false, err
+	}
+	nodes := treeNodes(res)
+	if len(nodes) > limit {
+		return nodes[:limit], true, nil
+	}
+	return nodes, false, nil
+}
+
+// BinaryTree implements graph.MemberStore.
+func (s *Store) BinaryTree(ctx context.Context, id string, depth, offset, limit int) ([]graph.TreeNode, bool, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return nil, false, err
+	}
+	return s.paged(ctx, qBinaryTree, map[string]any{"id": id, "depth": depth}, offset, limit)
+}
+
+// Generations implements graph.MemberStore.
+func (s *Store) Generations(ctx context.Context, id string, max int) ([]graph.Generation, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return nil, err
+	}
+	res, err := s.read(ctx, qGenerations, map[string]any{"id": id, "max": max})
+	if err != nil {
+		return nil, err
+	}
+	byGen := map[int64]graph.Generation{}
+	for _, r := range res.Records {
+		g := get[int64](r, "generation")
+		byGen[g] = graph.Generation{Generation: g, Members: get[int64](r, "members"), Consultants: get[int64](r, "consultants"), Customers: get[int64](r, "customers")}
+	}
+	out := make([]graph.Generation, 0, max)
+	for g := int64(1); g <= int64(max); g++ {
+		gen := byGen[g]
+		gen.Generation = g
+		out = append(out, gen)
+	}
+	return out, nil
+}
+
+// GenerationMembers implements graph.MemberStore.
+func (s *Store) GenerationMembers(ctx context.Context, id string, gen, offset, limit int) ([]graph.TreeNode, bool, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return nil, false, err
+	}
+	return s.paged(ctx, qGenerationMembers, map[string]any{"id": id, "gen": gen}, offset, limit)
+}
+
+// LegCounts implements graph.MemberStore.
+func (s *Store) LegCounts(ctx context.Context, id string) (*graph.LegCounts, error) {
+	res, err := s.read(ctx, qLegCounts, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	r := res.Records[0]
+	return &graph.LegCounts{MemberID: id, Left: get[int64](r, "left"), Right: get[int64](r, "right")}, nil
+}
+
+// Search implements graph.MemberStore.
+func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]graph.TreeNode, bool, error) {
+	return s.paged(ctx, qMemberSearch, map[string]any{"q": q, "ql": graph.NormalizeEmail(q)}, offset, limit)
+}
