@@ -148,7 +148,7 @@ func (s *Server) upline(c *gin.Context) {
 //	@Param		depth	query		int		false	"levels (default 4, at most 10)"
 //	@Param		limit	query		int		false	"page size (default 100, at most 1000)"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	graph.Page[graph.TreeNode]
+//	@Success	200		{object}	TreeNodePage
 //	@Router		/api/v1/members/{id}/binary-tree [get]
 func (s *Server) binaryTree(c *gin.Context) {
 	depth, ok := intQuery(c, "depth")
@@ -197,7 +197,7 @@ func (s *Server) generations(c *gin.Context) {
 //	@Param		gen		path		int		true	"generation 1–8"
 //	@Param		limit	query		int		false	"page size"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	graph.Page[graph.TreeNode]
+//	@Success	200		{object}	TreeNodePage
 //	@Router		/api/v1/members/{id}/generations/{gen} [get]
 func (s *Server) generationMembers(c *gin.Context) {
 	gen, err := strconv.Atoi(c.Param("gen"))
@@ -244,7 +244,7 @@ func (s *Server) legCounts(c *gin.Context) {
 //	@Param		q		query		string	true	"exact id, email prefix or part of the name"
 //	@Param		limit	query		int		false	"page size"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	graph.Page[graph.TreeNode]
+//	@Success	200		{object}	TreeNodePage
 //	@Router		/api/v1/members [get]
 func (s *Server) searchMembers(c *gin.Context) {
 	limit, ok := intQuery(c, "limit")
@@ -257,4 +257,10 @@ func (s *Server) searchMembers(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, p)
+}
+
+// TreeNodePage documents graph.Page[graph.TreeNode] for Swagger.
+type TreeNodePage struct {
+	Items      []graph.TreeNode `json:"items"`
+	NextCursor string           `json:"next_cursor,omitempty"`
 }

@@ -15,55 +15,7 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
-        "/../../healthz": {
-            "get": {
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "health"
-                ],
-                "summary": "Liveness: the process is up",
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "type": "string"
-                            }
-                        }
-                    }
-                }
-            }
-        },
-        "/../../readyz": {
-            "get": {
-                "description": "503 when Neo4j is unreachable (nothing can be served without it); 200 \"degraded\" when only Redis is down (Halo serves from Neo4j); 200 \"ok\" otherwise.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "health"
-                ],
-                "summary": "Readiness of the backing services",
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/graph.Readiness"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/graph.Readiness"
-                        }
-                    }
-                }
-            }
-        },
-        "/auth/login": {
+        "/api/v1/auth/login": {
             "post": {
                 "consumes": [
                     "application/json"
@@ -108,7 +60,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/auth/me": {
+        "/api/v1/auth/me": {
             "get": {
                 "security": [
                     {
@@ -133,6 +85,483 @@ const docTemplate = `{
                         "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Search members by id, name or email",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "exact id, email prefix or part of the name",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Registers a consultant (affiliate, consultant, consultant_plus) or a customer. Consultants are placed explicitly ({parent_id, leg}) or by strategy (extreme_left, extreme_right, weaker_leg, balanced) inside the sponsor's placement subtree; without placement, weaker_leg. A priced plan records the pack purchase (PLAN.md §2).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Register a member",
+                "parameters": [
+                    {
+                        "description": "the member",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.RegisterRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Member"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "a rule is broken; details name the field",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "A member with its sponsor, placement parent, leg and rank",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Member"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/binary-tree": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "The placement subtree under a member to a depth, breadth-first, paged",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "levels (default 4, at most 10)",
+                        "name": "depth",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 100, at most 1000)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/generations": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "Member counts per sponsor generation (1–8)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "generations (default 8)",
+                        "name": "max",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/graph.Generation"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/generations/{gen}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "The members of one sponsor generation, paged",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "generation 1–8",
+                        "name": "gen",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/legs": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "Members in each placement leg",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.LegCounts"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/upgrade": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Up only (affiliate → consultant → consultant_plus); recorded as a sale of the price and BV difference (PLAN.md §2).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Upgrade a consultant's plan",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new plan",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.UpgradeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Member"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/upline": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "Upline in the sponsor or placement tree, nearest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "sponsor (default) or placement",
+                        "name": "tree",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "levels up (default 8, at most 1000)",
+                        "name": "levels",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/graph.TreeNode"
+                                }
+                            }
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/healthz": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "health"
+                ],
+                "summary": "Liveness: the process is up",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "string"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/readyz": {
+            "get": {
+                "description": "503 when Neo4j is unreachable (nothing can be served without it); 200 \"degraded\" when only Redis is down (Halo serves from Neo4j); 200 \"ok\" otherwise.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "health"
+                ],
+                "summary": "Readiness of the backing services",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Readiness"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Readiness"
                         }
                     }
                 }
@@ -180,6 +609,20 @@ const docTemplate = `{
                 }
             }
         },
+        "api.TreeNodePage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.TreeNode"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "graph.Check": {
             "type": "object",
             "properties": {
@@ -212,6 +655,37 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.Generation": {
+            "type": "object",
+            "properties": {
+                "consultants": {
+                    "type": "integer"
+                },
+                "customers": {
+                    "type": "integer"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "members": {
+                    "type": "integer"
+                }
+            }
+        },
+        "graph.LegCounts": {
+            "type": "object",
+            "properties": {
+                "left": {
+                    "type": "integer"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "right": {
+                    "type": "integer"
+                }
+            }
+        },
         "graph.LoginResult": {
             "type": "object",
             "properties": {
@@ -223,6 +697,70 @@ const docTemplate = `{
                 },
                 "token": {
                     "type": "string"
+                }
+            }
+        },
+        "graph.Member": {
+            "type": "object",
+            "properties": {
+                "depth": {
+                    "description": "placement depth below the root (consultants)",
+                    "type": "integer"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "ana@example.com"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "HS-1001"
+                },
+                "imported": {
+                    "type": "boolean"
+                },
+                "leg": {
+                    "type": "string",
+                    "example": "left"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Ana Ruiz"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "example": "root"
+                },
+                "plan": {
+                    "type": "string",
+                    "example": "consultant"
+                },
+                "rank": {
+                    "type": "string",
+                    "example": "none"
+                },
+                "registered_at": {
+                    "type": "string"
+                },
+                "sponsor_id": {
+                    "type": "string",
+                    "example": "root"
+                }
+            }
+        },
+        "graph.Placement": {
+            "type": "object",
+            "properties": {
+                "leg": {
+                    "type": "string",
+                    "example": "left"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "example": "root"
+                },
+                "strategy": {
+                    "type": "string",
+                    "example": "weaker_leg"
                 }
             }
         },
@@ -252,6 +790,40 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.RegisterRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ana@example.com"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "HS-1001"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Ana Ruiz"
+                },
+                "password": {
+                    "type": "string"
+                },
+                "placement": {
+                    "$ref": "#/definitions/graph.Placement"
+                },
+                "plan": {
+                    "type": "string",
+                    "example": "consultant"
+                },
+                "registered_at": {
+                    "type": "string"
+                },
+                "sponsor_id": {
+                    "type": "string",
+                    "example": "root"
+                }
+            }
+        },
         "graph.Role": {
             "type": "string",
             "enum": [
@@ -264,6 +836,48 @@ const docTemplate = `{
                 "RoleConsultant",
                 "RoleCustomer"
             ]
+        },
+        "graph.TreeNode": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "leg": {
+                    "type": "string"
+                },
+                "level": {
+                    "description": "distance from the member asked about",
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "parent_id": {
+                    "type": "string"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "rank": {
+                    "type": "string"
+                },
+                "sponsor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.UpgradeRequest": {
+            "type": "object",
+            "properties": {
+                "occurred_at": {
+                    "type": "string"
+                },
+                "plan": {
+                    "type": "string",
+                    "example": "consultant_plus"
+                }
+            }
         }
     },
     "securityDefinitions": {
@@ -280,7 +894,7 @@ const docTemplate = `{
 var SwaggerInfo = &swag.Spec{
 	Version:          "1",
 	Host:             "",
-	BasePath:         "/api/v1",
+	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "Halo API",
 	Description:      "Genealogy and compensation for direct-selling companies. Money and BV travel as decimal strings, times as RFC 3339 UTC. Every error is {\"error\": {\"code\", \"message\", \"details\"}}.",
