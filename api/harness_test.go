@@ -25,6 +25,20 @@ type harness struct {
 	st    *store.Store
 	token string
 	root  time.Time
+	srv   *api.Server
+}
+
+// raw sends a body with a content type as the admin.
+func (hs *harness) raw(method, path, contentType, body string) (int, map[string]any) {
+	hs.t.Helper()
+	req := httptest.NewRequest(method, path, bytes.NewBufferString(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+hs.token)
+	w := httptest.NewRecorder()
+	hs.h.ServeHTTP(w, req)
+	var out map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &out)
+	return w.Code, out
 }
 
 var rootAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -35,17 +49,20 @@ func newHarness(t *testing.T) *harness {
 	rc := testenv.Cache(t)
 	plan := engine.DefaultConfig()
 	b := &graph.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
-		Root: graph.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
+		Root:     graph.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
 		RootPack: graph.PlanPack{Plan: "consultant_plus", Price: plan.Rule(engine.PlanConsultantPlus).Price.String(), BV: plan.Rule(engine.PlanConsultantPlus).BV.String()}}
 	if err := b.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	hs := &harness{t: t, st: st, root: rootAt}
 	s := &api.Server{Log: testenv.Log(),
 		Health:  &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
 		Auth:    &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)},
 		Members: &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
+		Imports: &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
 	}
-	hs := &harness{t: t, h: s.Handler(), st: st, root: rootAt}
+	hs.srv = s
+	hs.h = s.Handler()
 	code, body := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "admin@example.com", "password": "admin-password"})
 	if code != 200 {
 		t.Fatalf("admin login: %d %v", code, body)
@@ -93,7 +110,7 @@ func (hs *harness) register(id, plan, sponsor string, placement map[string]any) 
 	return body
 }
 
-func at(p, leg string) map[string]any { return map[string]any{"parent_id": p, "leg": leg} }
+func at(p, leg string) map[string]any  { return map[string]any{"parent_id": p, "leg": leg} }
 func strategy(s string) map[string]any { return map[string]any{"strategy": s} }
 
 func errOf(body map[string]any) (code, message string, fields []string) {

@@ -12,6 +12,8 @@ import (
 func (s *Server) memberRoutes(g *gin.RouterGroup) {
 	admin := g.Group("", s.authenticate(graph.RoleAdmin))
 	admin.POST("/members", s.registerMember)
+	admin.POST("/members/import", s.importMembers)
+	admin.GET("/imports/:id", s.getImport)
 	admin.GET("/members", s.searchMembers)
 	admin.GET("/members/:id", s.getMember)
 	admin.POST("/members/:id/upgrade", s.upgradeMember)

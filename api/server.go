@@ -28,6 +28,7 @@ type Server struct {
 	Health  *graph.HealthService
 	Auth    *graph.AuthService
 	Members *graph.MemberService
+	Imports *graph.ImportService
 	Log     *slog.Logger
 }
 

@@ -127,12 +127,16 @@ func serve() error {
 	defer stop()
 
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
+	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log}
 	var bootErr atomic.Value
 	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
 	go func() {
 		b := d.bootstrap()
 		for delay := 500 * time.Millisecond; ; delay = min(delay*2, 10*time.Second) {
 			err := b.Run(ctx)
+			if err == nil {
+				err = imports.RecoverInterrupted(ctx)
+			}
 			if err == nil {
 				bootErr.Store(errNone)
 				log.Info("bootstrap complete")
@@ -157,6 +161,7 @@ func serve() error {
 		}},
 		Auth:    &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
 		Members: d.members(),
+		Imports: imports,
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

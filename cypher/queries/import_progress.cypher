@@ -1,0 +1,2 @@
+MATCH (i:Import {id: $id})
+SET i.lines_written = $written

@@ -1,0 +1,2 @@
+MATCH (n:Network {id: 'network', cutover_import: $id})
+DELETE n

@@ -1,0 +1,2 @@
+MATCH (i:Import {status: 'running'})
+RETURN i.id AS id

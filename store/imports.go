@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qImportExisting   = cypher.MustQuery("import_existing_members")
+	qImportEmails     = cypher.MustQuery("import_emails_taken")
+	qPlacementInside  = cypher.MustQuery("placement_inside_batch")
+	qNetworkCutover   = cypher.MustQuery("network_cutover")
+	qImportStart      = cypher.MustQuery("import_start")
+	qImportNodes      = cypher.MustQuery("import_batch_nodes")
+	qImportLinks      = cypher.MustQuery("import_batch_links")
+	qImportProgress   = cypher.MustQuery("import_progress")
+	qImportFinish     = cypher.MustQuery("import_finish")
+	qImportRollback   = cypher.MustQuery("import_rollback_batch")
+	qImportRollbackCt = cypher.MustQuery("import_rollback_cutover")
+	qImportGet        = cypher.MustQuery("import_get")
+	qImportsRunning   = cypher.MustQuery("imports_running")
+)
+
+const lookupChunk = 20000
+
+func chunks[T any](xs []T, n int, f func([]T) error) error {
+	for i := 0; i < len(xs); i += n {
+		if err := f(xs[i:min(i+n, len(xs))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExistingMembers implements graph.ImportStore, in UNWIND chunks.
+func (s *Store) ExistingMembers(ctx context.Context, ids []string) (map[string]graph.ExistingMember, error) {
+	out := map[string]graph.ExistingMember{}
+	err := chunks(ids, lookupChunk, func(c []string) error {
+		res, err := s.read(ctx, qImportExisting, map[string]any{"ids": c})
+		if err != nil {
+			return err
+		}
+		for _, r := range res.Records {
+			m := graph.ExistingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
+				SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"),
+				RegisteredAt: get[time.Time](r, "registered_at").UTC(), Depth: get[int64](r, "depth"), SDepth: get[int64](r, "sdepth"),
+				LeftTaken: get[bool](r, "left_taken"), RightTaken: get[bool](r, "right_taken"), Imported: get[bool](r, "imported")}
+			out[m.ID] = m
+		}
+		return nil
+	})
+	return out, err
+}
+
+// EmailsTaken implements graph.ImportStore.
+func (s *Store) EmailsTaken(ctx context.Context, emails []string) (map[string]string, error) {
+	out := map[string]string{}
+	err := chunks(emails, lookupChunk, func(c []string) error {
+		res, err := s.read(ctx, qImportEmails, map[string]any{"emails": c})
+		if err != nil {
+			return err
+		}
+		for _, r := range res.Records {
+			out[get[string](r, "email")] = get[string](r, "owner")
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PlacementInside implements graph.ImportStore.
+func (s *Store) PlacementInside(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error) {
+	out := map[[2]string]bool{}
+	err := chunks(pairs, 1000, func(c [][2]string) error {
+		ps := make([]map[string]any, len(c))
+		for i, p := range c {
+			ps[i] = map[string]any{"anc": p[0], "desc": p[1]}
+		}
+		res, err := s.read(ctx, qPlacementInside, map[string]any{"pairs": ps})
+		if err != nil {
+			return err
+		}
+		for _, r := range res.Records {
+			out[[2]string{get[string](r, "anc"), get[string](r, "desc")}] = get[bool](r, "inside")
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Cutover implements graph.ImportStore.
+func (s *Store) Cutover(ctx context.Context) (*time.Time, error) {
+	res, err := s.read(ctx, qNetworkCutover, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, nil
+	}
+	t, ok := res.Records[0].AsMap()["cutover"].(time.Time)
+	if !ok {
+		return nil, nil
+	}
+	t = t.UTC()
+	return &t, nil
+}
+
+// StartImport implements graph.ImportStore.
+func (s *Store) StartImport(ctx context.Context, job graph.ImportJob, cutover *time.Time) error {
+	var ct any
+	if cutover != nil {
+		ct = cutover.UTC().Format(time.RFC3339Nano)
+	}
+	res, err := s.write(ctx, qImportStart, map[string]any{"id": job.ID, "total": job.LinesTotal, "skipped": job.LinesSkipped,
+		"started_at": job.StartedAt.Format(time.RFC3339Nano), "actor": job.CreatedBy, "cutover": ct})
+	if err != nil {
+		return err
+	}
+	if len(res.Records) == 0 {
+		return graph.Conflict("another import is running; try again when it has finished")
+	}
+	return nil
+}
+
+// WriteImportBatch implements graph.ImportStore: one transaction per batch, holding the
+// placement lock so live registrations cannot race the import for a slot.
+func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []graph.ImportRow) error {
+	ps := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		var hash, parent, leg any
+		if r.PasswordHash != "" {
+			hash = r.PasswordHash
+		}
+		if r.ParentID != "" {
+			parent, leg = r.ParentID, r.Leg
+		}
+		ps[i] = map[string]any{"id": r.ID, "name": r.Name, "email": r.Email, "password_hash": hash, "plan": r.Plan, "sponsor": r.SponsorID,
+			"parent": parent, "leg": leg, "registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "depth": r.Depth, "sdepth": r.SDepth,
+			"rank": r.Rank, "opening": r.HasOpening, "carry_left": int64(r.CarryLeft), "carry_right": int64(r.CarryRight),
+			"lifetime_left": int64(r.LifetimeLeft), "lifetime_right": int64(r.LifetimeRight), "wallet": int64(r.Wallet)}
+	}
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		for _, q := range []string{qPlacementLock, qImportNodes, qImportLinks} {
+			res, err := tx.Run(ctx, q, map[string]any{"rows": ps, "import": importID})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := res.Consume(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	return s.mapErr(err)
+}
+
+// ImportProgress implements graph.ImportStore.
+func (s *Store) ImportProgress(ctx context.Context, id string, written int64) error {
+	_, err := s.write(ctx, qImportProgress, map[string]any{"id": id, "written": written})
+	return err
+}
+
+// FinishImport implements graph.ImportStore.
+func (s *Store) FinishImport(ctx context.Context, id, status, msg string) error {
+	var e any
+	if msg != "" {
+		e = msg
+	}
+	_, err := s.write(ctx, qImportFinish, map[string]any{"id": id, "status": status, "error": e})
+	return err
+}
+
+// RollbackImport implements graph.ImportStore.
+func (s *Store) RollbackImport(ctx context.Context, id string) error {
+	for {
+		res, err := s.write(ctx, qImportRollback, map[string]any{"id": id, "batch": 10000})
+		if err != nil {
+			return err
+		}
+		if get[int64](res.Records[0], "deleted") == 0 {
+			break
+		}
+	}
+	_, err := s.write(ctx, qImportRollbackCt, map[string]any{"id": id})
+	return err
+}
+
+// Import implements graph.ImportStore.
+func (s *Store) Import(ctx context.Context, id string) (*graph.ImportJob, error) {
+	res, err := s.read(ctx, qImportGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("import %s not found", id)
+	}
+	r := res.Records[0]
+	j := &graph.ImportJob{ID: get[string](r, "id"), Status: get[string](r, "status"), LinesTotal: get[int64](r, "lines_total"),
+		LinesWritten: get[int64](r, "lines_written"), LinesSkipped: get[int64](r, "lines_skipped"), Error: get[string](r, "error"),
+		StartedAt: get[time.Time](r, "started_at").UTC(), CreatedBy: get[string](r, "created_by")}
+	if t, ok := r.AsMap()["finished_at"].(time.Time); ok {
+		t = t.UTC()
+		j.FinishedAt = &t
+	}
+	if t, ok := r.AsMap()["cutover"].(time.Time); ok {
+		t = t.UTC()
+		j.Cutover = &t
+	}
+	return j, nil
+}
+
+// RunningImports implements graph.ImportStore.
+func (s *Store) RunningImports(ctx context.Context) ([]string, error) {
+	res, err := s.read(ctx, qImportsRunning, nil)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range res.Records {
+		ids = append(ids, get[string](r, "id"))
+	}
+	return ids, nil
+}
