@@ -4,6 +4,7 @@
 //	halod migrate             apply pending schema migrations and exit
 //	halod simulate FILE.json  run the compensation engine alone over a scenario, print the result
 //	halod plan                print the plan configuration in force (defaults or HALO_PLAN_CONFIG)
+//	halod seed-demo           create the demo catalogue and a small demo network (idempotent)
 package main
 
 import (
@@ -47,8 +48,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return simulate(args, stdout)
 	case "plan":
 		return printPlan(stdout)
+	case "seed-demo":
+		return seedDemo()
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: halod [serve|migrate|simulate FILE.json [--totals]|plan]")
+		fmt.Fprintln(stdout, "usage: halod [serve|migrate|seed-demo|simulate FILE.json [--totals]|plan]")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: halod help)", cmd)
@@ -198,4 +201,18 @@ func migrate() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	return d.bootstrap().Run(ctx)
+}
+
+func seedDemo() error {
+	d, err := open()
+	if err != nil {
+		return err
+	}
+	defer d.store.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := d.bootstrap().Run(ctx); err != nil {
+		return err
+	}
+	return graph.SeedDemo(ctx, d.store, d.members(), d.cfg.RootID, d.log)
 }
