@@ -98,7 +98,9 @@ CONF
   fi
   say "starting neo4j $NEO4J_VERSION (bolt 127.0.0.1:$NEO4J_BOLT_PORT, http 127.0.0.1:$NEO4J_HTTP_PORT, heap $NEO4J_HEAP, page cache $NEO4J_PAGECACHE)"
   local t0; t0=$(date +%s%N)
-  nohup java -Xms"$NEO4J_HEAP" -Xmx"$NEO4J_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+  # setsid: Neo4j gets its own session, so a Ctrl-C (or a signal to the caller's process group)
+  # stops halod, never the database.
+  setsid nohup java -Xms"$NEO4J_HEAP" -Xmx"$NEO4J_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
     -Dfile.encoding=UTF-8 -cp "$NEO4J_LIB/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_HOME/conf" >"$NEO4J_HOME/logs/console.log" 2>&1 &
   echo $! > "$NEO4J_HOME/run/neo4j.pid"

@@ -11,6 +11,7 @@ import (
 )
 
 var (
+	qPlacementLock    = cypher.MustQuery("placement_lock")
 	qImportExisting   = cypher.MustQuery("import_existing_members")
 	qImportEmails     = cypher.MustQuery("import_emails_taken")
 	qPlacementInside  = cypher.MustQuery("placement_inside_batch")

@@ -13,12 +13,9 @@ import (
 )
 
 var (
-	qPlacementLock       = cypher.MustQuery("placement_lock")
 	qRegisterCheck       = cypher.MustQuery("member_register_check")
-	qPlacementParent     = cypher.MustQuery("placement_parent")
 	qPlacementDescendant = cypher.MustQuery("placement_is_descendant")
 	qExtreme             = map[string]string{"left": cypher.MustQuery("placement_extreme_left"), "right": cypher.MustQuery("placement_extreme_right")}
-	qHint                = map[string]string{"left": cypher.MustQuery("placement_hint_left"), "right": cypher.MustQuery("placement_hint_right")}
 	qPlacementChildren   = cypher.MustQuery("placement_children")
 	qPlacementLegsBV     = cypher.MustQuery("placement_legs_bv")
 	qMemberCreate        = cypher.MustQuery("member_create")
@@ -29,7 +26,8 @@ var (
 	qBinaryTree          = cypher.MustQuery("binary_tree")
 	qGenerations         = cypher.MustQuery("generations")
 	qGenerationMembers   = cypher.MustQuery("generation_members")
-	qLegCounts           = cypher.MustQuery("leg_counts")
+	qLegRoots            = cypher.MustQuery("leg_roots")
+	qLegCountStep        = cypher.MustQuery("leg_count_step")
 	qMemberSearch        = cypher.MustQuery("member_search")
 )
 
@@ -64,13 +62,13 @@ func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Memb
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
 	plan, _ := engine.ParsePlan(r.Plan)
-	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		if plan.IsConsultant() {
-			if _, err := txOne(ctx, tx, qPlacementLock, nil); err != nil {
-				return nil, err
-			}
+	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var parentParam any
+		if r.Strategy == graph.StrategyExplicit {
+			parentParam = r.ParentID
 		}
-		chk, err := txOne(ctx, tx, qRegisterCheck, map[string]any{"sponsor": r.SponsorID, "id": r.ID, "email": r.Email})
+		chk, err := txOne(ctx, tx, qRegisterCheck, map[string]any{"sponsor": r.SponsorID, "id": r.ID, "email": r.Email,
+			"lock": plan.IsConsultant(), "parent": parentParam})
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +94,7 @@ func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Memb
 		}
 		var parent, leg any
 		if plan.IsConsultant() {
-			p, l, err := s.resolvePlacement(ctx, tx, r, get[int64](chk, "sponsor_depth"))
+			p, l, err := s.resolvePlacement(ctx, tx, r, chk)
 			if err != nil {
 				return nil, err
 			}
@@ -107,26 +105,31 @@ func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Memb
 		if r.PasswordHash != "" {
 			hash = r.PasswordHash
 		}
-		if _, err := txOne(ctx, tx, qMemberCreate, map[string]any{
+		var hint any
+		if plan.IsConsultant() && r.Strategy != graph.StrategyExplicit && r.Strategy != graph.StrategyBalanced {
+			hint = r.Leg
+		}
+		rec, err := txOne(ctx, tx, qMemberCreate, map[string]any{
 			"id": r.ID, "name": r.Name, "email": r.Email, "plan": r.Plan, "sponsor": r.SponsorID,
 			"registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "accepted_at": r.AcceptedAt.Format(time.RFC3339Nano),
-			"password_hash": hash, "parent": parent, "leg": leg,
+			"password_hash": hash, "parent": parent, "leg": leg, "hint": hint,
 			"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV),
-		}); err != nil {
+		})
+		if err != nil {
 			return nil, err
 		}
-		if plan.IsConsultant() && r.Strategy != graph.StrategyExplicit && r.Strategy != graph.StrategyBalanced {
-			// Remember the new end of the spine the strategy walked down.
-			if _, err := txOne(ctx, tx, qHint[r.Leg], map[string]any{"from": r.SponsorID, "end": r.ID}); err != nil {
-				return nil, err
-			}
-		}
-		return nil, nil
+		return memberOf(rec), nil
 	})
 	if err != nil {
 		return nil, s.mapErr(err)
 	}
-	return s.Member(ctx, r.ID)
+	return res.(*graph.Member), nil
+}
+
+func memberOf(r *neo4j.Record) *graph.Member {
+	return &graph.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
+		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Rank: get[string](r, "rank"),
+		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported")}
 }
 
 func invalid(details []graph.Detail) *graph.Error {
@@ -141,17 +144,14 @@ func invalid(details []graph.Detail) *graph.Error {
 }
 
 // resolvePlacement returns the parent and leg for r, under the placement lock.
-func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransaction, r graph.Registration, sponsorDepth int64) (string, string, error) {
+func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransaction, r graph.Registration, p *neo4j.Record) (string, string, error) {
+	sponsorDepth := get[int64](p, "sponsor_depth")
 	switch r.Strategy {
 	case graph.StrategyExplicit:
-		p, err := txOne(ctx, tx, qPlacementParent, map[string]any{"parent": r.ParentID})
-		if err != nil {
-			return "", "", err
-		}
-		if p == nil {
+		if !get[bool](p, "parent_exists") {
 			return "", "", graph.InvalidField("placement.parent_id", "member %s does not exist", r.ParentID)
 		}
-		if get[string](p, "plan") == "customer" {
+		if get[string](p, "parent_plan") == "customer" {
 			return "", "", graph.InvalidField("placement.parent_id", "%s is a customer; customers are not placed", r.ParentID)
 		}
 		if get[bool](p, r.Leg+"_taken") {
@@ -183,11 +183,11 @@ func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransactio
 			side = "right"
 		case rt == l:
 			// Ties go to the leg with fewer members, then left.
-			c, err := txOne(ctx, tx, qLegCounts, map[string]any{"id": r.SponsorID})
+			c, err := legCounts(ctx, txRunner(ctx, tx), r.SponsorID)
 			if err != nil {
 				return "", "", err
 			}
-			if get[int64](c, "right") < get[int64](c, "left") {
+			if c.Right < c.Left {
 				side = "right"
 			}
 		}
@@ -241,11 +241,7 @@ func (s *Store) Member(ctx context.Context, id string) (*graph.Member, error) {
 	if len(res.Records) == 0 {
 		return nil, graph.NotFound("member %s not found", id)
 	}
-	r := res.Records[0]
-	m := &graph.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
-		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Rank: get[string](r, "rank"),
-		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported")}
-	return m, nil
+	return memberOf(res.Records[0]), nil
 }
 
 // Upgrade implements graph.MemberStore.
@@ -363,15 +359,71 @@ func (s *Store) GenerationMembers(ctx context.Context, id string, gen, offset, l
 
 // LegCounts implements graph.MemberStore.
 func (s *Store) LegCounts(ctx context.Context, id string) (*graph.LegCounts, error) {
-	res, err := s.read(ctx, qLegCounts, map[string]any{"id": id})
+	return legCounts(ctx, func(q string, p map[string]any) ([]*neo4j.Record, error) {
+		res, err := s.read(ctx, q, p)
+		if err != nil {
+			return nil, err
+		}
+		return res.Records, nil
+	}, id)
+}
+
+type runner func(q string, params map[string]any) ([]*neo4j.Record, error)
+
+func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
+	return func(q string, params map[string]any) ([]*neo4j.Record, error) {
+		res, err := tx.Run(ctx, q, params)
+		if err != nil {
+			return nil, err
+		}
+		return res.Collect(ctx)
+	}
+}
+
+// legCounts counts each placement leg in bounded steps (see leg_count_step.cypher).
+func legCounts(ctx context.Context, run runner, id string) (*graph.LegCounts, error) {
+	recs, err := run(qLegRoots, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
+	if len(recs) == 0 {
 		return nil, graph.NotFound("member %s not found", id)
 	}
-	r := res.Records[0]
-	return &graph.LegCounts{MemberID: id, Left: get[int64](r, "left"), Right: get[int64](r, "right")}, nil
+	count := func(root string) (int64, error) {
+		if root == "" {
+			return 0, nil
+		}
+		total := int64(1)
+		frontier := []string{root}
+		for len(frontier) > 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, graph.Unavailable("neo4j", err)
+			}
+			rs, err := run(qLegCountStep, map[string]any{"frontier": frontier})
+			if err != nil {
+				return 0, err
+			}
+			frontier = frontier[:0]
+			for _, r := range rs {
+				total += get[int64](r, "counted")
+				for _, n := range get[[]any](r, "next") {
+					if s, ok := n.(string); ok {
+						frontier = append(frontier, s)
+					}
+				}
+			}
+		}
+		return total, nil
+	}
+	l, err := count(get[string](recs[0], "left"))
+	if err != nil {
+		return nil, err
+	}
+	r, err := count(get[string](recs[0], "right"))
+	if err != nil {
+		return nil, err
+	}
+	return &graph.LegCounts{MemberID: id, Left: l, Right: r}, nil
 }
 
 // Search implements graph.MemberStore.

@@ -23,4 +23,12 @@ CALL (m) {
   CREATE (:Sale {id: 'pack:' + m.id, kind: 'pack', member_id: m.id, plan: $plan, price_cents: $price_cents,
     bv_cents: $bv_cents, occurred_at: m.registered_at, accepted_at: datetime($accepted_at)})-[:OF]->(m)
 }
-RETURN m.id AS id
+CALL (m) {
+  WITH m WHERE $hint IS NOT NULL
+  MATCH (s:Member {id: $sponsor})
+  FOREACH (_ IN CASE WHEN $hint = 'left' THEN [1] ELSE [] END | SET s.xl = m.id)
+  FOREACH (_ IN CASE WHEN $hint = 'right' THEN [1] ELSE [] END | SET s.xr = m.id)
+}
+RETURN m.id AS id, m.name AS name, m.email AS email, m.plan AS plan, m.sponsor_id AS sponsor_id,
+       m.parent_id AS parent_id, m.leg AS leg, m.rank AS rank, m.depth AS depth,
+       m.registered_at AS registered_at, m.imported AS imported

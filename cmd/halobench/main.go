@@ -1,0 +1,319 @@
+// Command halobench drives a running halod over HTTP, as an outside tool would, and reports
+// latencies. It is the load generator behind the README's performance numbers.
+//
+//	halobench gen-import -consultants 600000 -customers 400000 -chain 100000 -o net.ndjson
+//	halobench import -f net.ndjson
+//	halobench register -n 2000 -c 4 -strategy explicit|extreme_left
+//	halobench queries -n 5000 -c 4
+//
+// Every command takes -url (default http://127.0.0.1:8080), -email and -password (the admin).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/engine/gen"
+)
+
+type client struct {
+	url   string
+	token string
+	http  *http.Client
+}
+
+func (c *client) do(method, path, ctype string, body io.Reader) (int, []byte, error) {
+	req, err := http.NewRequest(method, c.url+path, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", ctype)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+func (c *client) json(method, path string, in any, out any) (int, error) {
+	var rd io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		rd = bytes.NewReader(b)
+	}
+	code, b, err := c.do(method, path, "application/json", rd)
+	if err != nil {
+		return 0, err
+	}
+	if out != nil {
+		_ = json.Unmarshal(b, out)
+	}
+	if code >= 300 {
+		return code, fmt.Errorf("%s %s: %d %s", method, path, code, strings.TrimSpace(string(b)))
+	}
+	return code, nil
+}
+
+func login(url, email, pw string) *client {
+	c := &client{url: url, http: &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	var out struct{ Token string }
+	if _, err := c.json("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": pw}, &out); err != nil {
+		fatal(err)
+	}
+	c.token = out.Token
+	return c
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "halobench:", err)
+	os.Exit(1)
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fatal(fmt.Errorf("usage: halobench gen-import|import|register|queries [flags]"))
+	}
+	cmd := os.Args[1]
+	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
+	url := fs.String("url", "http://127.0.0.1:8080", "halod base URL")
+	email := fs.String("email", "admin@halo.local", "admin email")
+	pw := fs.String("password", "admin-demo-password", "admin password")
+	switch cmd {
+	case "gen-import":
+		cons := fs.Int("consultants", 600000, "consultants (including the root)")
+		cust := fs.Int("customers", 400000, "customers")
+		chain := fs.Int("chain", 100000, "extreme-left chain depth under the root")
+		out := fs.String("o", "network.ndjson", "output file")
+		_ = fs.Parse(os.Args[2:])
+		genImport(*cons, *cust, *chain, *out)
+	case "import":
+		file := fs.String("f", "network.ndjson", "NDJSON file")
+		_ = fs.Parse(os.Args[2:])
+		runImport(login(*url, *email, *pw), *file)
+	case "register":
+		n := fs.Int("n", 1000, "registrations")
+		conc := fs.Int("c", 4, "concurrent clients")
+		strat := fs.String("strategy", "explicit", "explicit or a strategy name")
+		sponsor := fs.String("sponsor", "root", "sponsor for strategy registrations")
+		_ = fs.Parse(os.Args[2:])
+		register(login(*url, *email, *pw), *n, *conc, *strat, *sponsor)
+	case "queries":
+		n := fs.Int("n", 2000, "requests per query kind")
+		conc := fs.Int("c", 4, "concurrent clients")
+		maxID := fs.Int("max", 600000, "consultant ids m00000001..max exist")
+		_ = fs.Parse(os.Args[2:])
+		queries(login(*url, *email, *pw), *n, *conc, *maxID)
+	default:
+		fatal(fmt.Errorf("unknown command %q", cmd))
+	}
+}
+
+// genImport writes a generated network as import NDJSON, sponsors and parents first. The root
+// line is left out: the network hangs from halod's own root.
+func genImport(cons, cust, chain int, path string) {
+	nw := gen.Build(gen.Spec{Seed: 7, Consultants: cons, Customers: cust, Sales: 0, ChainDepth: chain,
+		End: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	f, err := os.Create(path)
+	if err != nil {
+		fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	var cs, us []engine.Member
+	for _, m := range nw.Input.Members {
+		switch {
+		case m.ID == "root":
+		case m.Plan == engine.PlanCustomer:
+			us = append(us, m)
+		default:
+			cs = append(cs, m)
+		}
+	}
+	// Consultant ids grow with registration order, so sorted ids put sponsors and parents first.
+	enc := json.NewEncoder(w)
+	for _, ms := range [][]engine.Member{cs, us} {
+		for _, m := range ms {
+			line := map[string]any{"id": m.ID, "name": "Bench " + m.ID, "email": m.ID + "@bench.example", "plan": m.Plan.String(),
+				"sponsor_id": m.Sponsor, "registered_at": m.RegisteredAt.Format(time.RFC3339)}
+			if m.Parent != "" {
+				line["placement"] = map[string]string{"parent_id": m.Parent, "leg": m.Leg.String()}
+			}
+			if err := enc.Encode(line); err != nil {
+				fatal(err)
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		fatal(err)
+	}
+	f.Close()
+	st, _ := os.Stat(path)
+	fmt.Printf("wrote %s: %d consultants, %d customers, %.1f MiB\n", path, len(cs), len(us), float64(st.Size())/(1<<20))
+}
+
+func runImport(c *client, path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		fatal(err)
+	}
+	defer f.Close()
+	start := time.Now()
+	code, b, err := c.do("POST", "/api/v1/members/import?cutover=2026-01-05T00:00:00Z", "application/x-ndjson", f)
+	if err != nil || code != 202 {
+		fatal(fmt.Errorf("import: %d %v %s", code, err, b))
+	}
+	validated := time.Since(start)
+	var job struct {
+		ID, Status, Error         string
+		LinesTotal, LinesWritten int64 `json:"-"`
+	}
+	_ = json.Unmarshal(b, &job)
+	fmt.Printf("validated and accepted in %s (job %s)\n", validated.Round(time.Millisecond), job.ID)
+	for {
+		time.Sleep(2 * time.Second)
+		var p map[string]any
+		if _, err := c.json("GET", "/api/v1/imports/"+job.ID, nil, &p); err != nil {
+			fatal(err)
+		}
+		fmt.Printf("  %6.1fs  %v / %v  %v\n", time.Since(start).Seconds(), p["lines_written"], p["lines_total"], p["status"])
+		if p["status"] != "running" {
+			fmt.Printf("import %v in %s end to end\n", p["status"], time.Since(start).Round(time.Millisecond))
+			if p["status"] != "done" {
+				os.Exit(1)
+			}
+			return
+		}
+	}
+}
+
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
+
+func (l *latencies) report(name string, wall time.Duration) {
+	slices.Sort(l.d)
+	q := func(p float64) time.Duration { return l.d[min(len(l.d)-1, int(p*float64(len(l.d))))] }
+	fmt.Printf("%-28s n=%d  p50=%s  p90=%s  p99=%s  max=%s  %.0f req/s\n", name, len(l.d), q(0.5).Round(10*time.Microsecond),
+		q(0.9).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), l.d[len(l.d)-1].Round(10*time.Microsecond), float64(len(l.d))/wall.Seconds())
+}
+
+func parallel(n, conc int, f func(i int) error) time.Duration {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					fatal(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// register times registrations. explicit: each new consultant goes under its own sponsor, a
+// bench consultant registered earlier (or the given sponsor), in a free slot it knows of.
+func register(c *client, n, conc int, strategy, sponsor string) {
+	run := time.Now().UnixNano() % 1_000_000
+	var lat latencies
+	var mu sync.Mutex
+	var free []string
+	if strategy == "explicit" {
+		// A fresh consultant at the bottom of the sponsor's right spine roots the explicit tree.
+		seed := fmt.Sprintf("r%d-seed", run)
+		if _, err := c.json("POST", "/api/v1/members", map[string]any{"id": seed, "name": "Seed", "email": seed + "@bench.example",
+			"plan": "consultant", "sponsor_id": sponsor, "placement": map[string]string{"strategy": "extreme_right"}}, nil); err != nil {
+			fatal(err)
+		}
+		free = []string{seed + "/left", seed + "/right"}
+	}
+	wall := parallel(n, conc, func(i int) error {
+		id := fmt.Sprintf("r%d-%d", run, i)
+		req := map[string]any{"id": id, "name": "Reg " + id, "email": id + "@bench.example", "plan": "consultant"}
+		sp := sponsor
+		if strategy == "explicit" {
+			mu.Lock()
+			for len(free) == 0 { // every known slot is being filled by another client
+				mu.Unlock()
+				time.Sleep(time.Millisecond)
+				mu.Lock()
+			}
+			k := rand.IntN(len(free))
+			slot := free[k]
+			free[k] = free[len(free)-1]
+			free = free[:len(free)-1]
+			mu.Unlock()
+			parent, leg, _ := strings.Cut(slot, "/")
+			sp = parent
+			req["placement"] = map[string]string{"parent_id": parent, "leg": leg}
+		} else {
+			req["placement"] = map[string]string{"strategy": strategy}
+		}
+		req["sponsor_id"] = sp
+		t0 := time.Now()
+		if _, err := c.json("POST", "/api/v1/members", req, nil); err != nil {
+			return err
+		}
+		lat.add(time.Since(t0))
+		if strategy == "explicit" {
+			mu.Lock()
+			free = append(free, id+"/left", id+"/right")
+			mu.Unlock()
+		}
+		return nil
+	})
+	lat.report("register "+strategy, wall)
+}
+
+func queries(c *client, n, conc, maxID int) {
+	var up, tree latencies
+	wall := parallel(n, conc, func(i int) error {
+		id := gen.ID(1 + rand.IntN(maxID-1))
+		t0 := time.Now()
+		if _, err := c.json("GET", "/api/v1/members/"+id+"/upline?levels=8", nil, nil); err != nil {
+			return err
+		}
+		up.add(time.Since(t0))
+		return nil
+	})
+	up.report("upline 8 generations", wall)
+	wall = parallel(n, conc, func(i int) error {
+		id := gen.ID(1 + rand.IntN(maxID-1))
+		t0 := time.Now()
+		if _, err := c.json("GET", "/api/v1/members/"+id+"/binary-tree?depth=4", nil, nil); err != nil {
+			return err
+		}
+		tree.add(time.Since(t0))
+		return nil
+	})
+	tree.report("binary subtree depth 4", wall)
+}

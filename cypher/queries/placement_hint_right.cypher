@@ -1,2 +1,0 @@
-MATCH (s:Member {id: $from})
-SET s.xr = $end
