@@ -60,6 +60,8 @@ func newHarness(t *testing.T) *harness {
 		Auth:    &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)},
 		Members: &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
 		Imports: &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
+		Vendors: &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},
+		Ingest:  &graph.IngestService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
 	}
 	hs.srv = s
 	hs.h = s.Handler()

@@ -29,6 +29,8 @@ type Server struct {
 	Auth    *graph.AuthService
 	Members *graph.MemberService
 	Imports *graph.ImportService
+	Vendors *graph.VendorService
+	Ingest  *graph.IngestService
 	Log     *slog.Logger
 }
 
@@ -53,6 +55,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/auth/login", s.login)
 	v1.GET("/auth/me", s.authenticate(), s.me)
 	s.memberRoutes(v1)
+	s.vendorRoutes(v1)
 	return r
 }
 

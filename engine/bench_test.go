@@ -3,8 +3,8 @@ package engine_test
 import (
 	"fmt"
 	"os"
-	"strings"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 

@@ -15,11 +15,6 @@ type DemoProduct struct {
 	BV, CV, Retail                engine.Units
 }
 
-// DemoStore seeds the demo catalogue.
-type DemoStore interface {
-	SeedCatalogue(ctx context.Context, products []DemoProduct, from time.Time) error
-}
-
 // DemoCatalogue is PLAN.md §5's default catalogue.
 var DemoCatalogue = []DemoProduct{
 	{"sunpower-demo", "SunPower (demo)", "SOLAR-6KW", "6 kW solar installation", 40000, 120000, 30000},
@@ -33,10 +28,25 @@ const DemoPassword = "demo-password"
 
 // SeedDemo creates the demo catalogue and a small network under the root, idempotently: members
 // that exist are left as they are.
-func SeedDemo(ctx context.Context, store DemoStore, members *MemberService, rootID string, log *slog.Logger) error {
+// New demo vendors' signing secrets are returned (shown this once).
+func SeedDemo(ctx context.Context, vendors *VendorService, members *MemberService, rootID string, log *slog.Logger) (map[string]string, error) {
 	now := members.Now().UTC()
-	if err := store.SeedCatalogue(ctx, DemoCatalogue, now.AddDate(-1, 0, 0)); err != nil {
-		return err
+	secrets := map[string]string{}
+	demoFrom := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, p := range DemoCatalogue {
+		if _, err := vendors.Get(ctx, p.Vendor); KindOf(err) == KindNotFound {
+			v, err := vendors.Create(ctx, CreateVendorRequest{ID: p.Vendor, Name: p.VendorName})
+			if err != nil {
+				return nil, err
+			}
+			secrets[p.Vendor] = v.SigningSecret
+		} else if err != nil {
+			return nil, err
+		}
+		if _, err := vendors.PutProduct(ctx, p.Vendor, p.SKU, ProductRequest{Name: p.Name, BV: p.BV.Decimal().String(), CV: p.CV.String(),
+			Retail: p.Retail.String(), EffectiveFrom: &demoFrom}); err != nil {
+			return nil, err
+		}
 	}
 	type demo struct {
 		id, name, plan, sponsor string
@@ -65,14 +75,14 @@ func SeedDemo(ctx context.Context, store DemoStore, members *MemberService, root
 	}
 	root, err := members.Get(ctx, rootID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	created := 0
 	for _, d := range network {
 		if _, err := members.Get(ctx, d.id); err == nil {
 			continue
 		} else if KindOf(err) != KindNotFound {
-			return err
+			return nil, err
 		}
 		// Back-dated so the demo has history; never before the root (nor after now).
 		at := now.AddDate(0, 0, -d.daysAgo)
@@ -82,10 +92,10 @@ func SeedDemo(ctx context.Context, store DemoStore, members *MemberService, root
 		_, err := members.Register(ctx, RegisterRequest{ID: d.id, Name: d.name, Email: d.id + "@demo.halo.local", Password: DemoPassword,
 			Plan: d.plan, SponsorID: d.sponsor, Placement: d.placement, RegisteredAt: &at})
 		if err != nil {
-			return fmt.Errorf("demo member %s: %w", d.id, err)
+			return nil, fmt.Errorf("demo member %s: %w", d.id, err)
 		}
 		created++
 	}
 	log.Info("demo network ready", "members_created", created, "members", len(network), "products", len(DemoCatalogue))
-	return nil
+	return secrets, nil
 }

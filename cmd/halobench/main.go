@@ -181,7 +181,7 @@ func runImport(c *client, path string) {
 	}
 	validated := time.Since(start)
 	var job struct {
-		ID, Status, Error         string
+		ID, Status, Error        string
 		LinesTotal, LinesWritten int64 `json:"-"`
 	}
 	_ = json.Unmarshal(b, &job)

@@ -165,6 +165,8 @@ func serve() error {
 		Auth:    &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
 		Members: d.members(),
 		Imports: imports,
+		Vendors: d.vendors(),
+		Ingest:  &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -214,5 +216,17 @@ func seedDemo() error {
 	if err := d.bootstrap().Run(ctx); err != nil {
 		return err
 	}
-	return graph.SeedDemo(ctx, d.store, d.members(), d.cfg.RootID, d.log)
+	secrets, err := graph.SeedDemo(ctx, d.vendors(), d.members(), d.cfg.RootID, d.log)
+	if err != nil {
+		return err
+	}
+	for v, s := range secrets {
+		// Shown this once, to the operator's terminal (never to the log).
+		fmt.Printf("demo vendor %s signing secret: %s\n", v, s)
+	}
+	return nil
+}
+
+func (d *deps) vendors() *graph.VendorService {
+	return &graph.VendorService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now}
 }

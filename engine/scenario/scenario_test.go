@@ -21,15 +21,15 @@ func TestBadScenariosAreErrorsNamingTheMemberOrEvent(t *testing.T) {
 	a := `{"id":"A","plan":"consultant","sponsor":"root","parent":"root","leg":"left","registered_at":"2026-01-02T00:00:00Z"}`
 	runs := `"runs":[{"end":"2026-01-12T00:00:00Z"},{"end":"2026-01-19T00:00:00Z"}]`
 	cases := map[string]string{
-		"event x1: unknown member":             `"members":[` + root + `],"events":[{"id":"x1","type":"activation","member":"ghost","sku":"SOLAR","occurred_at":"2026-01-03T00:00:00Z"}],` + runs,
-		"member B: the left slot of root":      `"members":[` + root + `,` + a + `,{"id":"B","plan":"consultant","sponsor":"root","parent":"root","leg":"left","registered_at":"2026-01-02T00:00:00Z"}],"events":[],` + runs,
+		"event x1: unknown member":                                      `"members":[` + root + `],"events":[{"id":"x1","type":"activation","member":"ghost","sku":"SOLAR","occurred_at":"2026-01-03T00:00:00Z"}],` + runs,
+		"member B: the left slot of root":                               `"members":[` + root + `,` + a + `,{"id":"B","plan":"consultant","sponsor":"root","parent":"root","leg":"left","registered_at":"2026-01-02T00:00:00Z"}],"events":[],` + runs,
 		"event u1: upgrade of A from consultant to affiliate goes down": `"members":[` + root + `,` + a + `],"events":[{"id":"u1","type":"upgrade","member":"A","plan":"affiliate","occurred_at":"2026-01-03T00:00:00Z"}],` + runs,
-		"member A: registered_at":              `"members":[` + root + `,{"id":"A","plan":"consultant","sponsor":"root","parent":"root","leg":"left","registered_at":"yesterday"}],"events":[],` + runs,
-		"event c1: cancellation is earlier":    `"members":[` + root + `,` + a + `],"events":[{"id":"x1","type":"activation","member":"A","sku":"SOLAR","occurred_at":"2026-01-05T00:00:00Z"},{"id":"c1","type":"cancellation","activation":"x1","occurred_at":"2026-01-04T00:00:00Z"}],` + runs,
-		"event c2: cancels activation \"x9\"":  `"members":[` + root + `,` + a + `],"events":[{"id":"c2","type":"cancellation","activation":"x9","occurred_at":"2026-01-04T00:00:00Z"}],` + runs,
-		"event c3: activation x1 is already cancelled": `"members":[` + root + `,` + a + `],"events":[{"id":"x1","type":"activation","member":"A","sku":"SOLAR","occurred_at":"2026-01-05T00:00:00Z"},{"id":"c1","type":"cancellation","activation":"x1","occurred_at":"2026-01-06T00:00:00Z"},{"id":"c3","type":"cancellation","activation":"x1","occurred_at":"2026-01-07T00:00:00Z"}],` + runs,
-		"event x2: unknown sku":                `"members":[` + root + `,` + a + `],"events":[{"id":"x2","type":"activation","member":"A","sku":"NOPE","occurred_at":"2026-01-05T00:00:00Z"}],` + runs,
-		"off the plan's cadence":               `"members":[` + root + `],"events":[],"runs":[{"end":"2026-01-12T00:00:00Z"},{"end":"2026-01-20T00:00:00Z"}]`,
+		"member A: registered_at":                                       `"members":[` + root + `,{"id":"A","plan":"consultant","sponsor":"root","parent":"root","leg":"left","registered_at":"yesterday"}],"events":[],` + runs,
+		"event c1: cancellation is earlier":                             `"members":[` + root + `,` + a + `],"events":[{"id":"x1","type":"activation","member":"A","sku":"SOLAR","occurred_at":"2026-01-05T00:00:00Z"},{"id":"c1","type":"cancellation","activation":"x1","occurred_at":"2026-01-04T00:00:00Z"}],` + runs,
+		"event c2: cancels activation \"x9\"":                           `"members":[` + root + `,` + a + `],"events":[{"id":"c2","type":"cancellation","activation":"x9","occurred_at":"2026-01-04T00:00:00Z"}],` + runs,
+		"event c3: activation x1 is already cancelled":                  `"members":[` + root + `,` + a + `],"events":[{"id":"x1","type":"activation","member":"A","sku":"SOLAR","occurred_at":"2026-01-05T00:00:00Z"},{"id":"c1","type":"cancellation","activation":"x1","occurred_at":"2026-01-06T00:00:00Z"},{"id":"c3","type":"cancellation","activation":"x1","occurred_at":"2026-01-07T00:00:00Z"}],` + runs,
+		"event x2: unknown sku":                                         `"members":[` + root + `,` + a + `],"events":[{"id":"x2","type":"activation","member":"A","sku":"NOPE","occurred_at":"2026-01-05T00:00:00Z"}],` + runs,
+		"off the plan's cadence":                                        `"members":[` + root + `],"events":[],"runs":[{"end":"2026-01-12T00:00:00Z"},{"end":"2026-01-20T00:00:00Z"}]`,
 	}
 	for want, body := range cases {
 		_, err := sim(t, body)

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (e:Event {key: $vendor + '/' + id})
+RETURN e.id AS id

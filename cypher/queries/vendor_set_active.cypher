@@ -1,0 +1,3 @@
+MATCH (v:Vendor {id: $id})
+SET v.active = $active
+RETURN count(v) AS n

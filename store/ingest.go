@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qIngestLock        = cypher.MustQuery("ingest_lock")
+	qIngestEvents      = cypher.MustQuery("ingest_load_events")
+	qIngestMembers     = cypher.MustQuery("ingest_load_members")
+	qIngestEmails      = cypher.MustQuery("ingest_load_emails")
+	qIngestActivations = cypher.MustQuery("ingest_load_activations")
+	qIngestProducts    = cypher.MustQuery("ingest_load_products")
+	qWriteEvents       = cypher.MustQuery("ingest_write_events")
+	qWriteCustomers    = cypher.MustQuery("ingest_write_customers")
+	qWriteLinks        = cypher.MustQuery("ingest_write_links")
+	qWriteActivations  = cypher.MustQuery("ingest_write_activations")
+	qWriteCancels      = cypher.MustQuery("ingest_write_cancellations")
+	qRejectedLog       = cypher.MustQuery("rejected_log")
+	qRejectedList      = cypher.MustQuery("rejected_list")
+)
+
+type ingestTx struct {
+	tx     neo4j.ManagedTransaction
+	vendor string
+}
+
+func (t *ingestTx) run(ctx context.Context, q string, p map[string]any) ([]*neo4j.Record, error) {
+	p["vendor"] = t.vendor
+	res, err := t.tx.Run(ctx, q, p)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// Load implements graph.IngestTx: one UNWIND read per kind of thing.
+func (t *ingestTx) Load(ctx context.Context, q graph.IngestQuery) (*graph.IngestState, error) {
+	st := &graph.IngestState{Events: map[string]bool{}, Members: map[string]graph.MemberInfo{}, EmailOwner: map[string]string{},
+		Activations: map[string]graph.ActivationInfo{}, Products: map[string][]graph.ProductValues{}, VendorCustomers: map[string]bool{}}
+	recs, err := t.run(ctx, qIngestEvents, map[string]any{"ids": graph.Unique(q.EventIDs)})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		st.Events[get[string](r, "id")] = true
+	}
+	if recs, err = t.run(ctx, qIngestMembers, map[string]any{"ids": graph.Unique(q.MemberIDs)}); err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		id := get[string](r, "id")
+		st.Members[id] = graph.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
+			RegisteredAt: get[time.Time](r, "registered_at").UTC(), SDepth: get[int64](r, "sdepth")}
+		if get[bool](r, "served") {
+			st.VendorCustomers[id] = true
+		}
+	}
+	if len(q.Emails) > 0 {
+		if recs, err = t.run(ctx, qIngestEmails, map[string]any{"emails": graph.Unique(q.Emails)}); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			st.EmailOwner[get[string](r, "email")] = get[string](r, "owner")
+		}
+	}
+	if recs, err = t.run(ctx, qIngestActivations, map[string]any{"ids": graph.Unique(q.ActivationIDs)}); err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		a := graph.ActivationInfo{SaleID: get[string](r, "sale_id"), ActivationID: get[string](r, "activation_id"), MemberID: get[string](r, "member_id"),
+			Attributed: get[string](r, "attributed"), BV: engine.Units(get[int64](r, "bv")), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
+			Cancelled: get[bool](r, "cancelled"), Accounted: get[bool](r, "accounted")}
+		st.Activations[a.ActivationID] = a
+	}
+	if recs, err = t.run(ctx, qIngestProducts, map[string]any{"skus": graph.Unique(q.SKUs)}); err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		var vs []graph.ProductValues
+		for _, x := range get[[]any](r, "versions") {
+			m := x.(map[string]any)
+			bv, _ := m["bv"].(int64)
+			cv, _ := m["cv"].(int64)
+			rt, _ := m["retail"].(int64)
+			from, _ := m["from"].(time.Time)
+			vs = append(vs, graph.ProductValues{BV: engine.Units(bv), CV: engine.Units(cv), Retail: engine.Units(rt), EffectiveFrom: from.UTC()})
+		}
+		st.Products[get[string](r, "sku")] = vs
+	}
+	return st, nil
+}
+
+// Write implements graph.IngestTx: one UNWIND write per kind of thing.
+func (t *ingestTx) Write(ctx context.Context, w graph.IngestWrite) error {
+	recv := ts(w.ReceivedAt)
+	if len(w.Events) > 0 {
+		rows := make([]map[string]any, len(w.Events))
+		for i, e := range w.Events {
+			rows[i] = map[string]any{"id": e.ID, "type": e.Type, "at": ts(e.OccurredAt), "payload": e.Payload}
+		}
+		if _, err := t.run(ctx, qWriteEvents, map[string]any{"events": rows, "received": recv}); err != nil {
+			return err
+		}
+	}
+	if len(w.Customers) > 0 {
+		rows := make([]map[string]any, len(w.Customers))
+		for i, c := range w.Customers {
+			rows[i] = map[string]any{"id": c.ID, "name": c.Name, "email": c.Email, "sponsor": c.SponsorID, "at": ts(c.RegisteredAt), "sdepth": c.SDepth, "event": c.EventID}
+		}
+		if _, err := t.run(ctx, qWriteCustomers, map[string]any{"customers": rows, "received": recv}); err != nil {
+			return err
+		}
+	}
+	if len(w.Links) > 0 {
+		rows := make([]map[string]any, len(w.Links))
+		for i, l := range w.Links {
+			rows[i] = map[string]any{"customer": l.CustomerID, "event": l.EventID, "at": ts(l.At)}
+		}
+		if _, err := t.run(ctx, qWriteLinks, map[string]any{"links": rows}); err != nil {
+			return err
+		}
+	}
+	if len(w.Activations) > 0 {
+		rows := make([]map[string]any, len(w.Activations))
+		for i, a := range w.Activations {
+			rows[i] = map[string]any{"sale": a.SaleID, "activation": a.ActivationID, "event": a.EventID, "member": a.MemberID, "s": a.Attributed,
+				"sku": a.SKU, "bv": int64(a.BV), "cv": int64(a.CV), "retail": int64(a.Retail), "at": ts(a.OccurredAt)}
+		}
+		if _, err := t.run(ctx, qWriteActivations, map[string]any{"activations": rows, "received": recv}); err != nil {
+			return err
+		}
+	}
+	if len(w.Cancellations) > 0 {
+		rows := make([]map[string]any, len(w.Cancellations))
+		for i, c := range w.Cancellations {
+			rows[i] = map[string]any{"id": c.ID, "event": c.EventID, "sale": c.SaleID, "at": ts(c.OccurredAt)}
+		}
+		if _, err := t.run(ctx, qWriteCancels, map[string]any{"cancellations": rows, "received": recv}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InVendorTx implements graph.IngestStore.
+func (s *Store) InVendorTx(ctx context.Context, vendorID string, signups bool, fn func(graph.IngestTx) error) error {
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		t := &ingestTx{tx: tx, vendor: vendorID}
+		if _, err := t.run(ctx, qIngestLock, map[string]any{"signups": signups}); err != nil {
+			return nil, err
+		}
+		return nil, fn(t)
+	})
+	return s.mapErr(err)
+}
+
+// LogRejected implements graph.IngestStore.
+func (s *Store) LogRejected(ctx context.Context, rs []graph.RejectedEvent) error {
+	rows := make([]map[string]any, len(rs))
+	for i, r := range rs {
+		rows[i] = map[string]any{"vendor": r.VendorID, "event": r.EventID, "type": r.Type, "code": r.Code, "message": r.Message, "at": ts(r.ReceivedAt), "payload": r.Payload}
+	}
+	_, err := s.write(ctx, qRejectedLog, map[string]any{"rows": rows})
+	return err
+}
+
+// Rejected implements graph.IngestStore.
+func (s *Store) Rejected(ctx context.Context, vendorID string, offset, limit int) ([]graph.RejectedEvent, bool, error) {
+	var v any
+	if vendorID != "" {
+		v = vendorID
+	}
+	res, err := s.read(ctx, qRejectedList, map[string]any{"vendor": v, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	var out []graph.RejectedEvent
+	for _, r := range res.Records {
+		out = append(out, graph.RejectedEvent{VendorID: get[string](r, "vendor_id"), EventID: get[string](r, "event_id"), Type: get[string](r, "type"),
+			Code: get[string](r, "code"), Message: get[string](r, "message"), ReceivedAt: get[time.Time](r, "received_at").UTC(), Payload: get[string](r, "payload")})
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}

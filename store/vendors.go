@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qVendorCreate    = cypher.MustQuery("vendor_create")
+	qVendorGet       = cypher.MustQuery("vendor_get")
+	qVendorsList     = cypher.MustQuery("vendors_list")
+	qVendorRotate    = cypher.MustQuery("vendor_rotate")
+	qVendorSetActive = cypher.MustQuery("vendor_set_active")
+	qVendorSecrets   = cypher.MustQuery("vendor_secrets")
+	qProductPut      = cypher.MustQuery("product_put")
+	qProductsList    = cypher.MustQuery("products_list")
+)
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// CreateVendor implements graph.VendorStore.
+func (s *Store) CreateVendor(ctx context.Context, v graph.Vendor, sealed string) error {
+	_, err := s.write(ctx, qVendorCreate, map[string]any{"id": v.ID, "name": v.Name, "at": ts(v.CreatedAt), "sealed": sealed})
+	return err
+}
+
+func vendorOf(r map[string]any) graph.Vendor {
+	v := graph.Vendor{ID: r["id"].(string)}
+	v.Name, _ = r["name"].(string)
+	v.Active, _ = r["active"].(bool)
+	if t, ok := r["created_at"].(time.Time); ok {
+		v.CreatedAt = t.UTC()
+	}
+	if t, ok := r["rotated_at"].(time.Time); ok {
+		t = t.UTC()
+		v.SecretRotatedAt = &t
+	}
+	if t, ok := r["prev_until"].(time.Time); ok {
+		t = t.UTC()
+		v.PreviousValidUntil = &t
+	}
+	return v
+}
+
+// Vendor implements graph.VendorStore.
+func (s *Store) Vendor(ctx context.Context, id string) (*graph.Vendor, error) {
+	res, err := s.read(ctx, qVendorGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("vendor %s not found", id)
+	}
+	v := vendorOf(res.Records[0].AsMap())
+	return &v, nil
+}
+
+// Vendors implements graph.VendorStore.
+func (s *Store) Vendors(ctx context.Context) ([]graph.Vendor, error) {
+	res, err := s.read(ctx, qVendorsList, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.Vendor{}
+	for _, r := range res.Records {
+		out = append(out, vendorOf(r.AsMap()))
+	}
+	return out, nil
+}
+
+// RotateVendorSecret implements graph.VendorStore.
+func (s *Store) RotateVendorSecret(ctx context.Context, id, sealed, previous string, at, until time.Time) error {
+	res, err := s.write(ctx, qVendorRotate, map[string]any{"id": id, "sealed": sealed, "previous": previous, "at": ts(at), "until": ts(until)})
+	if err != nil {
+		return err
+	}
+	if get[int64](res.Records[0], "n") == 0 {
+		return graph.NotFound("vendor %s not found", id)
+	}
+	return nil
+}
+
+// SetVendorActive implements graph.VendorStore.
+func (s *Store) SetVendorActive(ctx context.Context, id string, active bool) error {
+	res, err := s.write(ctx, qVendorSetActive, map[string]any{"id": id, "active": active})
+	if err != nil {
+		return err
+	}
+	if get[int64](res.Records[0], "n") == 0 {
+		return graph.NotFound("vendor %s not found", id)
+	}
+	return nil
+}
+
+// VendorSecrets implements graph.VendorStore.
+func (s *Store) VendorSecrets(ctx context.Context, id string) (*graph.VendorSecrets, error) {
+	res, err := s.read(ctx, qVendorSecrets, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("vendor %s not found", id)
+	}
+	r := res.Records[0]
+	vs := &graph.VendorSecrets{VendorID: id, Active: get[bool](r, "active"), Sealed: get[string](r, "sealed"), PreviousSealed: get[string](r, "previous")}
+	if t, ok := r.AsMap()["prev_until"].(time.Time); ok {
+		vs.PreviousUntil = t.UTC()
+	}
+	return vs, nil
+}
+
+// PutProduct implements graph.VendorStore.
+func (s *Store) PutProduct(ctx context.Context, vendorID, sku string, v graph.ProductValues) (*graph.Product, error) {
+	res, err := s.write(ctx, qProductPut, map[string]any{"vendor": vendorID, "sku": sku, "name": v.Name, "bv": int64(v.BV), "cv": int64(v.CV),
+		"retail": int64(v.Retail), "from": ts(v.EffectiveFrom)})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("vendor %s not found", vendorID)
+	}
+	ps, err := s.Products(ctx, vendorID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ps {
+		if ps[i].SKU == sku {
+			return &ps[i], nil
+		}
+	}
+	return nil, graph.Internal(nil)
+}
+
+// Products implements graph.VendorStore.
+func (s *Store) Products(ctx context.Context, vendorID string) ([]graph.Product, error) {
+	res, err := s.read(ctx, qProductsList, map[string]any{"vendor": vendorID})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.Product{}
+	for _, r := range res.Records {
+		p := graph.Product{VendorID: vendorID, SKU: get[string](r, "sku")}
+		for _, x := range get[[]any](r, "versions") {
+			m := x.(map[string]any)
+			pv := graph.ProductVersion{}
+			pv.Name, _ = m["name"].(string)
+			bv, _ := m["bv"].(int64)
+			cv, _ := m["cv"].(int64)
+			rt, _ := m["retail"].(int64)
+			pv.BV, pv.CV, pv.Retail = engine.Units(bv).Decimal().String(), engine.Units(cv).String(), engine.Units(rt).String()
+			if t, ok := m["from"].(time.Time); ok {
+				pv.EffectiveFrom = t.UTC()
+			}
+			p.Versions = append(p.Versions, pv)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
