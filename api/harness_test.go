@@ -26,6 +26,8 @@ type harness struct {
 	token string
 	root  time.Time
 	srv   *api.Server
+
+	counters *graph.LiveCounters
 }
 
 // raw sends a body with a content type as the admin.
@@ -55,7 +57,11 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	hs := &harness{t: t, st: st, root: rootAt}
-	s := &api.Server{Log: testenv.Log(),
+	if err := rc.FlushForTests(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	hs.counters = &graph.LiveCounters{Feed: st, Cache: rc, Log: testenv.Log()}
+	s := &api.Server{Log: testenv.Log(), Counters: hs.counters,
 		Health:  &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
 		Auth:    &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)},
 		Members: &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},

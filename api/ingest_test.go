@@ -177,7 +177,7 @@ func TestIngestEventRules(t *testing.T) {
 		activated("e4", "act-3", "ghost", "SOLAR-6KW", "2026-02-02T10:00:00Z"),
 		cancelled("e5", "act-1", "2026-02-01T09:00:00Z"), // before its activation
 		cancelled("e6", "act-9", "2026-02-03T09:00:00Z"), // unknown
-		signup("e1", "c1", "A"),                           // duplicate id in the same batch
+		signup("e1", "c1", "A"), // duplicate id in the same batch
 		map[string]any{"id": "e7", "type": "service.exploded", "occurred_at": "2026-02-02T10:00:00Z", "data": map[string]any{}},
 		activated("e8", "act-4", "A", "THERMOSTAT", "2026-02-02T11:00:00Z"), // a consultant's own activation
 	), 0)
@@ -195,7 +195,7 @@ func TestIngestEventRules(t *testing.T) {
 	}
 	// Across batches: duplicates; a rejected id is not used up; cancellation rules.
 	code, b = hs.send("sun", sun, events(
-		signup("e1", "c1", "A"),                                            // duplicate of an accepted id
+		signup("e1", "c1", "A"), // duplicate of an accepted id
 		activated("e3", "act-2", "c1", "SOLAR-6KW", "2026-02-02T10:00:00Z"), // e3 was rejected: the id is free
 		cancelled("e9", "act-1", "2026-02-05T09:00:00Z"),
 		cancelled("e10", "act-1", "2026-02-06T09:00:00Z"), // already cancelled
@@ -205,7 +205,7 @@ func TestIngestEventRules(t *testing.T) {
 	}
 	// Another vendor: its own activation ids, no access to sun's, links an existing customer.
 	code, b = hs.send("eco", eco, events(
-		cancelled("x1", "act-2", "2026-02-06T09:00:00Z"),                    // sun's activation: unknown to eco
+		cancelled("x1", "act-2", "2026-02-06T09:00:00Z"),                     // sun's activation: unknown to eco
 		activated("x2", "act-1", "c1", "THERMOSTAT", "2026-02-03T10:00:00Z"), // same activation id, eco's scope
 		signup("x3", "c1", "A"),                                              // same customer, same sponsor: linked
 		signup("x4", "c1", "B"),                                              // another sponsor: conflict

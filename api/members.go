@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 )
 
@@ -22,6 +23,7 @@ func (s *Server) memberRoutes(g *gin.RouterGroup) {
 	admin.GET("/members/:id/generations", s.generations)
 	admin.GET("/members/:id/generations/:gen", s.generationMembers)
 	admin.GET("/members/:id/legs", s.legCounts)
+	admin.GET("/members/:id/live-volume", s.liveVolume)
 }
 
 // intQuery reads an optional integer query parameter; a malformed one is a 422 naming it.
@@ -266,3 +268,41 @@ type TreeNodePage struct {
 	Items      []graph.TreeNode `json:"items"`
 	NextCursor string           `json:"next_cursor,omitempty"`
 }
+
+// LiveVolume is a consultant's open-period volume from the live counters.
+type LiveVolume struct {
+	MemberID       string `json:"member_id"`
+	PersonalVolume string `json:"personal_volume" example:"450"`
+	LeftVolume     string `json:"left_volume" example:"1200"`
+	RightVolume    string `json:"right_volume" example:"800"`
+	Freshness      string `json:"freshness" example:"leg volumes lag accepted events by about one second"`
+}
+
+// liveVolume godoc
+//
+//	@Summary		Live open-period volume of a consultant
+//	@Description	Personal and left/right leg volume of sales no committed run has accounted yet, from the Redis counters (rebuilt from Neo4j whenever needed). 503 while Redis is down.
+//	@Tags			genealogy
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id	path		string	true	"member id"
+//	@Success		200	{object}	LiveVolume
+//	@Failure		503	{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/live-volume [get]
+func (s *Server) liveVolume(c *gin.Context) {
+	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	cs, err := s.Counters.Read(c.Request.Context(), []string{m.ID})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	v := cs[m.ID]
+	c.JSON(http.StatusOK, LiveVolume{MemberID: m.ID, PersonalVolume: bvString(v.PV), LeftVolume: bvString(v.Left), RightVolume: bvString(v.Right),
+		Freshness: "leg volumes lag accepted events by about one second"})
+}
+
+func bvString(hundredths int64) string { return engine.Units(hundredths).Decimal().String() }

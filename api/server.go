@@ -25,13 +25,14 @@ import (
 
 // Server holds the services the handlers call.
 type Server struct {
-	Health  *graph.HealthService
-	Auth    *graph.AuthService
-	Members *graph.MemberService
-	Imports *graph.ImportService
-	Vendors *graph.VendorService
-	Ingest  *graph.IngestService
-	Log     *slog.Logger
+	Health   *graph.HealthService
+	Auth     *graph.AuthService
+	Members  *graph.MemberService
+	Imports  *graph.ImportService
+	Vendors  *graph.VendorService
+	Ingest   *graph.IngestService
+	Counters *graph.LiveCounters
+	Log      *slog.Logger
 }
 
 // Handler builds the HTTP handler.

@@ -5,6 +5,7 @@
 //	halod simulate FILE.json  run the compensation engine alone over a scenario, print the result
 //	halod plan                print the plan configuration in force (defaults or HALO_PLAN_CONFIG)
 //	halod seed-demo           create the demo catalogue and a small demo network (idempotent)
+//	halod rebuild-counters    recompute the live Redis leg-volume counters from Neo4j
 package main
 
 import (
@@ -50,8 +51,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return printPlan(stdout)
 	case "seed-demo":
 		return seedDemo()
+	case "rebuild-counters":
+		return rebuildCounters()
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: halod [serve|migrate|seed-demo|simulate FILE.json [--totals]|plan]")
+		fmt.Fprintln(stdout, "usage: halod [serve|migrate|seed-demo|rebuild-counters|simulate FILE.json [--totals]|plan]")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: halod help)", cmd)
@@ -131,6 +134,7 @@ func serve() error {
 
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
 	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log}
+	counters := d.counters()
 	var bootErr atomic.Value
 	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
 	go func() {
@@ -143,6 +147,7 @@ func serve() error {
 			if err == nil {
 				bootErr.Store(errNone)
 				log.Info("bootstrap complete")
+				go counters.Run(ctx)
 				return
 			}
 			bootErr.Store(errors.New("bootstrap pending: " + graph.AsError(err).Message))
@@ -162,11 +167,12 @@ func serve() error {
 			}
 			return nil
 		}},
-		Auth:    &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
-		Members: d.members(),
-		Imports: imports,
-		Vendors: d.vendors(),
-		Ingest:  &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
+		Auth:     &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
+		Members:  d.members(),
+		Imports:  imports,
+		Vendors:  d.vendors(),
+		Ingest:   &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
+		Counters: counters,
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -229,4 +235,19 @@ func seedDemo() error {
 
 func (d *deps) vendors() *graph.VendorService {
 	return &graph.VendorService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now}
+}
+
+func (d *deps) counters() *graph.LiveCounters {
+	return &graph.LiveCounters{Feed: d.store, Cache: d.cache, Log: d.log}
+}
+
+func rebuildCounters() error {
+	d, err := open()
+	if err != nil {
+		return err
+	}
+	defer d.store.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	return d.counters().Rebuild(ctx)
 }

@@ -1,0 +1,1 @@
+CREATE INDEX cancellation_accepted_at IF NOT EXISTS FOR (c:Cancellation) ON (c.accepted_at)
