@@ -131,6 +131,16 @@ func TestLiveCountersEqualRecomputation(t *testing.T) {
 	hs.checkCounters(t, fresh, ids, pv, legs, "rebuilt")
 	_ = other.FlushForTests(ctx)
 
+	// An operator's rebuild beside the running loop: the loop notices and stays exact.
+	op := &graph.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log()}
+	if err := op.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.counters.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hs.checkCounters(t, hs.counters, ids, pv, legs, "after an outside rebuild")
+
 	// The API shows them as decimal strings.
 	_, body := hs.call("GET", "/api/v1/members/root/live-volume", nil)
 	if body["left_volume"] != fmt.Sprint(float64(legs["root"][0])/100) && body["left_volume"] != fmt.Sprint(legs["root"][0]/100) {

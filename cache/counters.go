@@ -26,10 +26,9 @@ func (c *Cache) currentGen(ctx context.Context) (int64, bool, error) {
 	return g, err == nil, err
 }
 
-// Valid implements graph.CounterCache: false when Redis lost the counters (e.g. a restart).
-func (c *Cache) Valid(ctx context.Context) (bool, error) {
-	_, ok, err := c.currentGen(ctx)
-	return ok, err
+// Generation implements graph.CounterCache: ok is false when Redis lost the counters.
+func (c *Cache) Generation(ctx context.Context) (int64, bool, error) {
+	return c.currentGen(ctx)
 }
 
 const pipeChunk = 5000
@@ -87,33 +86,33 @@ func (e cacheErr) Error() string { return string(e) }
 const errNoCounters = cacheErr("redis holds no counters (lost or never built)")
 
 // Replace implements graph.CounterCache.
-func (c *Cache) Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) error {
+func (c *Cache) Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) (int64, error) {
 	old, hadOld, err := c.currentGen(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	next, err := c.rdb.Incr(ctx, c.prefix+"vol:seq").Result()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	key := c.volKey(next)
 	if err := c.rdb.Del(ctx, key).Err(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := c.incr(ctx, key, pv, legs); err != nil {
-		return err
+		return 0, err
 	}
 	// An empty period still needs its generation to exist.
 	if err := c.rdb.HSet(ctx, key, "_built", 1).Err(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := c.rdb.Set(ctx, c.genKey(), next, 0).Err(); err != nil {
-		return err
+		return 0, err
 	}
 	if hadOld && old != next {
 		c.rdb.Unlink(ctx, c.volKey(old))
 	}
-	return nil
+	return next, nil
 }
 
 // Read implements graph.CounterCache.

@@ -60,10 +60,10 @@ type CounterCache interface {
 	Pinger
 	// Apply adds to the current counters; Replace swaps in a complete new set atomically.
 	Apply(ctx context.Context, pv map[string]int64, legs map[string][2]int64) error
-	Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) error
+	Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) (generation int64, err error)
 	Read(ctx context.Context, ids []string) (map[string]Counters, error)
-	// Valid reports whether the cache holds a complete set (false after Redis lost its data).
-	Valid(ctx context.Context) (bool, error)
+	// Generation is the current complete set's number; ok is false after Redis lost its data.
+	Generation(ctx context.Context) (gen int64, ok bool, err error)
 }
 
 // LiveCounters keeps the Redis counters up to date.
@@ -79,7 +79,7 @@ type LiveCounters struct {
 	cursor    time.Time
 	seen      map[string]time.Time // change ids already counted within the window
 	needBuild bool
-	lastOK    time.Time
+	gen       int64 // the generation this process built and keeps up to date
 }
 
 func (l *LiveCounters) defaults() {
@@ -121,11 +121,18 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 	defer l.mu.Unlock()
 	l.defaults()
 	if !l.needBuild {
-		if ok, err := l.Cache.Valid(ctx); err != nil {
+		gen, ok, err := l.Cache.Generation(ctx)
+		switch {
+		case err != nil:
 			l.needBuild = true
 			return err
-		} else if !ok {
+		case !ok:
 			l.Log.Warn("live counters: Redis lost its data; rebuilding from Neo4j")
+			l.needBuild = true
+		case gen != l.gen:
+			// Someone else (halod rebuild-counters) swapped the set: rebuild, or a change this
+			// process has not seen yet could be counted twice.
+			l.Log.Info("live counters: rebuilt elsewhere; rebuilding to stay exact")
 			l.needBuild = true
 		}
 	}
@@ -160,7 +167,6 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		}
 	}
 	l.advance(now)
-	l.lastOK = now
 	return nil
 }
 
@@ -197,9 +203,11 @@ func (l *LiveCounters) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := l.Cache.Replace(ctx, pv, legs); err != nil {
+	gen, err := l.Cache.Replace(ctx, pv, legs)
+	if err != nil {
 		return err
 	}
+	l.gen = gen
 	l.seen = map[string]time.Time{}
 	l.cursor = snap.At.Add(-l.Window)
 	for _, c := range snap.Changes {

@@ -12,6 +12,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -20,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,6 +119,15 @@ func main() {
 		sponsor := fs.String("sponsor", "root", "sponsor for strategy registrations")
 		_ = fs.Parse(os.Args[2:])
 		register(login(*url, *email, *pw), *n, *conc, *strat, *sponsor)
+	case "ingest":
+		dur := fs.Duration("d", 60*time.Second, "how long to send")
+		conc := fs.Int("c", 4, "concurrent senders")
+		batch := fs.Int("batch", 500, "events per batch")
+		vendors := fs.Int("vendors", 4, "vendors sending (each batch is serialized per vendor)")
+		maxC := fs.Int("max", 600000, "consultants m00000001..max exist")
+		maxU := fs.Int("customers", 400000, "customers c00000000..customers-1 exist")
+		_ = fs.Parse(os.Args[2:])
+		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU)
 	case "queries":
 		n := fs.Int("n", 2000, "requests per query kind")
 		conc := fs.Int("c", 4, "concurrent clients")
@@ -316,4 +329,104 @@ func queries(c *client, n, conc, maxID int) {
 		return nil
 	})
 	tree.report("binary subtree depth 4", wall)
+}
+
+// ingest sends signed batches of activations (and a few cancellations) for dur and reports
+// throughput and batch latency. It creates its vendors and their products first.
+func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU int) {
+	run := time.Now().UnixNano() % 1_000_000
+	type vendor struct{ id, secret string }
+	var vs []vendor
+	for i := 0; i < nv; i++ {
+		id := fmt.Sprintf("bench-%d-%d", run, i)
+		var out struct {
+			SigningSecret string `json:"signing_secret"`
+		}
+		if _, err := c.json("POST", "/api/v1/vendors", map[string]string{"id": id, "name": id}, &out); err != nil {
+			fatal(err)
+		}
+		for _, p := range gen.Catalogue {
+			if _, err := c.json("PUT", "/api/v1/vendors/"+id+"/products/"+p.SKU, map[string]any{"name": p.SKU, "bv": p.BV.Decimal().String(),
+				"cv": p.CV.String(), "retail_commission": p.Retail.String(), "effective_from": "2020-01-01T00:00:00Z"}, nil); err != nil {
+				fatal(err)
+			}
+		}
+		vs = append(vs, vendor{id, out.SigningSecret})
+	}
+	var lat latencies
+	var sent, accepted atomic.Int64
+	var seq atomic.Int64
+	deadline := time.Now().Add(dur)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), uint64(run)))
+			var mine []string
+			for time.Now().Before(deadline) {
+				v := vs[(w+int(seq.Load()))%len(vs)]
+				evs := make([]map[string]any, 0, batch)
+				for i := 0; i < batch; i++ {
+					k := seq.Add(1)
+					at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+					if len(mine) > 10 && rng.IntN(20) == 0 {
+						a := mine[0]
+						mine = mine[1:]
+						evs = append(evs, map[string]any{"id": fmt.Sprintf("x%d", k), "type": "service.cancelled", "occurred_at": at,
+							"data": map[string]any{"activation_id": a}})
+						continue
+					}
+					member := fmt.Sprintf("c%08d", rng.IntN(maxU))
+					if rng.IntN(4) == 0 {
+						member = gen.ID(1 + rng.IntN(maxC-1))
+					}
+					act := fmt.Sprintf("a%d", k)
+					if v.id == vs[0].id {
+						mine = append(mine, act)
+					}
+					evs = append(evs, map[string]any{"id": fmt.Sprintf("e%d", k), "type": "service.activated", "occurred_at": at,
+						"data": map[string]any{"activation_id": act, "member_id": member, "sku": gen.Catalogue[rng.IntN(len(gen.Catalogue))].SKU}})
+				}
+				if v.id != vs[0].id {
+					mine = mine[:0]
+				}
+				body, _ := json.Marshal(map[string]any{"events": evs})
+				ts := strconv.FormatInt(time.Now().Unix(), 10)
+				m := hmac.New(sha256.New, []byte(v.secret))
+				m.Write([]byte(ts + "." + string(body)))
+				req, _ := http.NewRequest("POST", c.url+"/api/v1/ingest/events", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Vendor-Id", v.id)
+				req.Header.Set("X-Timestamp", ts)
+				req.Header.Set("X-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
+				t0 := time.Now()
+				resp, err := c.http.Do(req)
+				if err != nil {
+					fatal(err)
+				}
+				var out struct {
+					Results []struct{ Status string }
+				}
+				_ = json.NewDecoder(resp.Body).Decode(&out)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					fatal(fmt.Errorf("ingest: %d", resp.StatusCode))
+				}
+				lat.add(time.Since(t0))
+				sent.Add(int64(len(evs)))
+				for _, r := range out.Results {
+					if r.Status == "accepted" {
+						accepted.Add(1)
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	lat.report(fmt.Sprintf("ingest batches of %d", batch), wall)
+	fmt.Printf("events sent %d, accepted %d, %.0f events/s over %s (%d senders, %d vendors)\n", sent.Load(), accepted.Load(),
+		float64(sent.Load())/wall.Seconds(), wall.Round(time.Millisecond), conc, nv)
 }
