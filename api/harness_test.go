@@ -45,7 +45,10 @@ func (hs *harness) raw(method, path, contentType, body string) (int, map[string]
 
 var rootAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessAt(t, rootAt) }
+
+// newHarnessAt starts with a root registered at rootAt.
+func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	t.Helper()
 	st := testenv.Store(t)
 	rc := testenv.Cache(t)
@@ -68,6 +71,7 @@ func newHarness(t *testing.T) *harness {
 		Imports: &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
 		Vendors: &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},
 		Ingest:  &graph.IngestService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
+		Payouts: &graph.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate},
 	}
 	hs.srv = s
 	hs.h = s.Handler()

@@ -32,6 +32,7 @@ type Server struct {
 	Vendors  *graph.VendorService
 	Ingest   *graph.IngestService
 	Counters *graph.LiveCounters
+	Payouts  *graph.PayoutService
 	Log      *slog.Logger
 }
 
@@ -57,6 +58,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/auth/me", s.authenticate(), s.me)
 	s.memberRoutes(v1)
 	s.vendorRoutes(v1)
+	s.payoutRoutes(v1)
 	return r
 }
 

@@ -315,3 +315,11 @@ func (l *LiveCounters) Read(ctx context.Context, ids []string) (map[string]Count
 	}
 	return out, nil
 }
+
+// Invalidate makes the next tick rebuild (after a payout commit, accounted volume leaves the
+// open period).
+func (l *LiveCounters) Invalidate() {
+	l.mu.Lock()
+	l.needBuild = true
+	l.mu.Unlock()
+}

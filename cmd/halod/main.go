@@ -135,6 +135,7 @@ func serve() error {
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
 	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log}
 	counters := d.counters()
+	payouts := &graph.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate}
 	var bootErr atomic.Value
 	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
 	go func() {
@@ -143,6 +144,9 @@ func serve() error {
 			err := b.Run(ctx)
 			if err == nil {
 				err = imports.RecoverInterrupted(ctx)
+			}
+			if err == nil {
+				err = payouts.ResumeInterrupted(ctx)
 			}
 			if err == nil {
 				bootErr.Store(errNone)
@@ -173,6 +177,7 @@ func serve() error {
 		Vendors:  d.vendors(),
 		Ingest:   &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
 		Counters: counters,
+		Payouts:  payouts,
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT payout_run_id IF NOT EXISTS FOR (r:PayoutRun) REQUIRE r.id IS UNIQUE

@@ -1,0 +1,28 @@
+// Idempotent: marks what the run accounted and keeps the lines it paid per activation for a
+// later clawback (PLAN.md §4 step 10).
+CALL () {
+  UNWIND $sales AS id
+  MATCH (s:Sale {id: id})
+  SET s.accounted_by = $run
+}
+CALL () {
+  UNWIND range(0, size($paid_sales) - 1) AS i
+  MATCH (s:Sale {id: $paid_sales[i]})
+  SET s.paid_lines = split($paid_lines[i], ';')
+}
+CALL () {
+  UNWIND $clawed AS id
+  MATCH (c:Cancellation {id: id})
+  SET c.accounted_by = $run, c.outcome = 'clawback'
+}
+CALL () {
+  UNWIND $voided AS id
+  MATCH (c:Cancellation {id: id})
+  SET c.accounted_by = $run, c.outcome = 'void'
+}
+CALL () {
+  UNWIND $voided_acts AS id
+  MATCH (s:Sale {id: id})
+  SET s.voided_by = $run
+}
+RETURN 1 AS ok

@@ -1,0 +1,2 @@
+OPTIONAL MATCH (n:Network {id: 'network'})
+RETURN n.cutover AS cutover

@@ -1,0 +1,2 @@
+MATCH (r:PayoutRun {status: 'committing'})
+RETURN r.id AS id

@@ -1,0 +1,338 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+)
+
+// Run statuses.
+const (
+	RunDraft      = "draft"
+	RunCommitting = "committing" // a commit is being applied in batches; it always finishes
+	RunCommitted  = "committed"
+)
+
+// Run is a payout run (API.md, Payout runs; PLAN.md §4).
+type Run struct {
+	ID          string     `json:"id"`
+	Status      string     `json:"status"`
+	PeriodStart *time.Time `json:"period_start"`
+	PeriodEnd   time.Time  `json:"period_end"`
+	Totals      RunTotals  `json:"totals"`
+	CreatedAt   time.Time  `json:"created_at"`
+	CreatedBy   string     `json:"created_by,omitempty"`
+	CommittedAt *time.Time `json:"committed_at,omitempty"`
+	CommittedBy string     `json:"committed_by,omitempty"`
+	// Base is the last committed run when the draft was made; a commit since makes it stale.
+	Base string `json:"base_run,omitempty"`
+}
+
+// RunTotals summarises a run in decimal strings.
+type RunTotals struct {
+	ByType      map[string]string `json:"by_type"`
+	ByVendor    map[string]string `json:"by_vendor"`
+	Total       string            `json:"total"`
+	SalesBV     string            `json:"sales_bv"`
+	SalesValue  string            `json:"sales_value"`
+	PayoutRatio string            `json:"payout_ratio"`
+	Lines       int               `json:"lines"`
+}
+
+// RunLine is a line as the API shows it.
+type RunLine struct {
+	ID         string `json:"id"`
+	MemberID   string `json:"member_id"`
+	Type       string `json:"type"`
+	Amount     string `json:"amount"`
+	SourceID   string `json:"source_id,omitempty"`
+	Generation int    `json:"generation,omitempty"`
+	ReversalOf string `json:"reversal_of,omitempty"`
+	Vendor     string `json:"vendor,omitempty"`
+}
+
+// RunMember is a consultant's end state for a run.
+type RunMember struct {
+	MemberID      string `json:"member_id"`
+	Rank          string `json:"rank"`
+	Active        bool   `json:"active"`
+	CarryLeft     string `json:"carry_left"`
+	CarryRight    string `json:"carry_right"`
+	LifetimeLeft  string `json:"lifetime_left"`
+	LifetimeRight string `json:"lifetime_right"`
+	Total         string `json:"total"`
+}
+
+// Statement is one member's part of a run: its lines and, for a consultant, its end state.
+type Statement struct {
+	MemberID   string
+	Consultant bool
+	State      engine.MemberResult
+	Lines      []StatementLine
+}
+
+// StatementLine is a stored line.
+type StatementLine struct {
+	Index      int // position in the run: the line id is "<run>-<index>"
+	Type       engine.LineType
+	Amount     engine.Units
+	Source     string
+	Generation int
+	ReversalOf string
+	Vendor     string
+}
+
+// Freeze is what a draft accounts, so its commit pays exactly that.
+type Freeze struct {
+	Sales             []string
+	Clawed            []string
+	Voided            []string
+	VoidedActivations []string
+	// Paid lines per activation accounted here, kept on the sale for a later clawback.
+	Paid map[string][]engine.PaidLine
+}
+
+// RunSnapshot is what the engine needs, read from Neo4j.
+type RunSnapshot struct {
+	Members       []engine.Member
+	Upgrades      map[string][]Upgrade
+	Sales         []engine.Sale
+	Cancellations []engine.Cancellation
+	Prev          []engine.State
+	Cutover       *time.Time
+}
+
+// RunStore persists runs (implemented over Neo4j).
+type RunStore interface {
+	LastCommitted(ctx context.Context) (*Run, error)
+	Cutover(ctx context.Context) (*time.Time, error)
+	LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*RunSnapshot, error)
+	SaveDraft(ctx context.Context, run Run, statements []Statement, freeze Freeze) error
+	Run(ctx context.Context, id string) (*Run, error)
+	Runs(ctx context.Context) ([]Run, error)
+	// Commit applies a draft: serialized against every other commit; Conflict when the draft is
+	// stale (another run was committed since it was made) or its period is already paid.
+	Commit(ctx context.Context, id, actor string, at time.Time) (*Run, error)
+	ResumeCommits(ctx context.Context) ([]string, error)
+	Lines(ctx context.Context, runID string, offset, limit int) ([]RunLine, bool, error)
+	RunMembers(ctx context.Context, runID string, offset, limit int) ([]RunMember, bool, error)
+}
+
+// PayoutService previews and commits runs.
+type PayoutService struct {
+	Store RunStore
+	Plan  *engine.Config
+	Now   func() time.Time
+	Log   *slog.Logger
+	// AfterCommit runs after a commit (the live counters rebuild: accounted volume leaves the
+	// open period).
+	AfterCommit func()
+}
+
+// CreateRunRequest is POST /payout-runs.
+type CreateRunRequest struct {
+	PeriodEnd *time.Time `json:"period_end"`
+}
+
+// Draft computes a preview of PLAN.md §4 over everything accepted so far and stores it.
+func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor string) (*Run, error) {
+	if req.PeriodEnd == nil {
+		return nil, InvalidField("period_end", "is required (RFC 3339)")
+	}
+	end := req.PeriodEnd.UTC()
+	last, err := s.Store.LastCommitted(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var start *time.Time
+	if last != nil {
+		want := last.PeriodEnd.AddDate(0, 0, s.Plan.CadenceDays)
+		if !end.Equal(want) {
+			return nil, InvalidField("period_end", "is off the plan's cadence: the run after the one ending %s ends at %s",
+				last.PeriodEnd.Format(time.RFC3339), want.Format(time.RFC3339))
+		}
+		st := last.PeriodEnd
+		start = &st
+	}
+	started := time.Now()
+	snap, err := s.Store.LoadSnapshot(ctx, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
+	if err != nil {
+		return nil, err
+	}
+	loaded := time.Since(started)
+	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev}
+	if start != nil {
+		in.Start = *start
+	}
+	if snap.Cutover != nil {
+		in.Cutover = *snap.Cutover
+	}
+	in.Members = make([]engine.Member, len(snap.Members))
+	for i, m := range snap.Members {
+		// The plan in force is the plan as of the period end (PLAN.md §2).
+		for _, u := range snap.Upgrades[m.ID] {
+			if u.OccurredAt.Before(end) && u.ToPlan > m.Plan {
+				m.Plan = u.ToPlan
+			}
+		}
+		in.Members[i] = m
+	}
+	res, err := engine.Run(in)
+	if err != nil {
+		var ie *engine.InputError
+		if ok := asInputError(err, &ie); ok {
+			return nil, Invalid("the network cannot be paid as it stands: %s", ie.Msg)
+		}
+		return nil, Invalid("%v", err)
+	}
+	computed := time.Since(started) - loaded
+	run := Run{ID: fmt.Sprintf("run-%s-%d", end.Format("20060102"), s.Now().UnixNano()%1_000_000_000), Status: RunDraft, PeriodStart: start,
+		PeriodEnd: end, Totals: totalsOf(res.Totals), CreatedAt: s.Now().UTC(), CreatedBy: actor}
+	if last != nil {
+		run.Base = last.ID
+	}
+	stmts, freeze := statementsOf(run.ID, res)
+	if err := s.Store.SaveDraft(ctx, run, stmts, freeze); err != nil {
+		return nil, err
+	}
+	s.Log.Info("payout draft", "run", run.ID, "period_end", end.Format(time.RFC3339), "lines", res.Totals.Lines, "total", res.Totals.Total.String(),
+		"load", loaded.Round(time.Millisecond), "compute", computed.Round(time.Millisecond), "write", (time.Since(started) - loaded - computed).Round(time.Millisecond))
+	return &run, nil
+}
+
+func asInputError(err error, target **engine.InputError) bool {
+	ie, ok := err.(*engine.InputError)
+	if ok {
+		*target = ie
+	}
+	return ok
+}
+
+func totalsOf(t engine.Totals) RunTotals {
+	out := RunTotals{ByType: map[string]string{}, ByVendor: map[string]string{}, Total: t.Total.String(), SalesBV: t.SalesBV.Decimal().String(),
+		SalesValue: t.SalesValue.String(), PayoutRatio: t.PayoutRatio.String(), Lines: t.Lines}
+	for _, lt := range engine.LineTypes {
+		out.ByType[lt.String()] = t.ByType[lt.String()].String()
+	}
+	for v, a := range t.ByVendor {
+		if v == "" {
+			v = "plan"
+		}
+		out.ByVendor[v] = a.String()
+	}
+	return out
+}
+
+// statementsOf groups the run's lines by member (one statement per member per run) and lists
+// what the run accounts.
+func statementsOf(runID string, res *engine.Result) ([]Statement, Freeze) {
+	byMember := map[string]*Statement{}
+	var order []string
+	for _, m := range res.Members {
+		byMember[m.Member] = &Statement{MemberID: m.Member, Consultant: true, State: m}
+		order = append(order, m.Member)
+	}
+	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations, Paid: map[string][]engine.PaidLine{}}
+	for i, l := range res.Lines() {
+		st := byMember[l.Member]
+		if st == nil {
+			st = &Statement{MemberID: l.Member}
+			byMember[l.Member] = st
+			order = append(order, l.Member)
+		}
+		st.Lines = append(st.Lines, StatementLine{Index: i, Type: l.Type, Amount: l.Amount, Source: l.Source, Generation: l.Generation, ReversalOf: l.ReversalOf, Vendor: l.Vendor})
+		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare) && l.ReversalOf == "" {
+			fr.Paid[l.Source] = append(fr.Paid[l.Source], engine.PaidLine{ID: LineID(runID, i), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
+		}
+	}
+	sort.Strings(order)
+	out := make([]Statement, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byMember[id])
+	}
+	return out, fr
+}
+
+// LineID names line i of a run; a clawback's reversal_of points at such an id.
+func LineID(runID string, i int) string { return fmt.Sprintf("%s-%d", runID, i) }
+
+// Commit pays a draft exactly as it showed: idempotent, serialized, never twice for a period.
+func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, error) {
+	r, err := s.Store.Run(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == RunCommitted {
+		return r, nil
+	}
+	if r.PeriodEnd.After(s.Now()) {
+		return nil, Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
+	}
+	out, err := s.Store.Commit(ctx, id, actor, s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	s.Log.Info("payout committed", "run", id, "by", actor, "total", out.Totals.Total)
+	if s.AfterCommit != nil {
+		s.AfterCommit()
+	}
+	return out, nil
+}
+
+// Get returns a run.
+func (s *PayoutService) Get(ctx context.Context, id string) (*Run, error) {
+	return s.Store.Run(ctx, id)
+}
+
+// List returns every run, newest first.
+func (s *PayoutService) List(ctx context.Context) ([]Run, error) { return s.Store.Runs(ctx) }
+
+// Lines pages a run's lines.
+func (s *PayoutService) Lines(ctx context.Context, id, cursor string, limit int) (*Page[RunLine], error) {
+	if _, err := s.Store.Run(ctx, id); err != nil {
+		return nil, err
+	}
+	return page(cursor, limit, func(off, lim int) ([]RunLine, bool, error) { return s.Store.Lines(ctx, id, off, lim) })
+}
+
+// Members pages a run's consultant end states.
+func (s *PayoutService) Members(ctx context.Context, id, cursor string, limit int) (*Page[RunMember], error) {
+	if _, err := s.Store.Run(ctx, id); err != nil {
+		return nil, err
+	}
+	return page(cursor, limit, func(off, lim int) ([]RunMember, bool, error) { return s.Store.RunMembers(ctx, id, off, lim) })
+}
+
+// ResumeInterrupted finishes commits a crash left half-applied (every step is idempotent).
+func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
+	ids, err := s.Store.ResumeCommits(ctx)
+	for _, id := range ids {
+		s.Log.Warn("finished a commit interrupted by a restart", "run", id)
+	}
+	return err
+}
+
+// EncodePaid packs a paid line for storage on its sale: "id|member|type|amount|generation".
+func EncodePaid(p engine.PaidLine) string {
+	return fmt.Sprintf("%s|%s|%s|%d|%d", p.ID, p.Member, p.Type, int64(p.Amount), p.Generation)
+}
+
+// DecodePaid reverses EncodePaid.
+func DecodePaid(s string) (engine.PaidLine, bool) {
+	f := strings.Split(s, "|")
+	if len(f) != 5 {
+		return engine.PaidLine{}, false
+	}
+	t, ok := engine.ParseLineType(f[2])
+	var amt, gen int64
+	if _, err := fmt.Sscan(f[3], &amt); err != nil || !ok {
+		return engine.PaidLine{}, false
+	}
+	fmt.Sscan(f[4], &gen)
+	return engine.PaidLine{ID: f[0], Member: f[1], Type: t, Amount: engine.Units(amt), Generation: int(gen)}, true
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qRunLast          = cypher.MustQuery("run_last_committed")
+	qRunMembersSnap   = cypher.MustQuery("run_snapshot_members")
+	qRunUpgrades      = cypher.MustQuery("run_snapshot_upgrades")
+	qRunSales         = cypher.MustQuery("run_snapshot_sales")
+	qRunCancellations = cypher.MustQuery("run_snapshot_cancellations")
+	qRunNetwork       = cypher.MustQuery("run_network")
+	qRunCreate        = cypher.MustQuery("run_create")
+	qRunStatements    = cypher.MustQuery("run_statements")
+	qRunFreeze        = cypher.MustQuery("run_freeze")
+	qRunGet           = cypher.MustQuery("run_get")
+	qRunsList         = cypher.MustQuery("runs_list")
+	qRunCommitBegin   = cypher.MustQuery("run_commit_begin")
+	qRunFreezeChunks  = cypher.MustQuery("run_freeze_chunks")
+	qRunCommitFreeze  = cypher.MustQuery("run_commit_freeze")
+	qRunCommitStates  = cypher.MustQuery("run_commit_states")
+	qRunCommitFinish  = cypher.MustQuery("run_commit_finish")
+	qRunsCommitting   = cypher.MustQuery("runs_committing")
+	qRunLines         = cypher.MustQuery("run_lines")
+	qRunMembers       = cypher.MustQuery("run_members")
+)
+
+// LastCommitted implements graph.RunStore.
+func (s *Store) LastCommitted(ctx context.Context) (*graph.Run, error) {
+	res, err := s.read(ctx, qRunLast, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, nil
+	}
+	return s.Run(ctx, get[string](res.Records[0], "id"))
+}
+
+// stream runs a read query and hands every record to fn without holding the result in memory.
+func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(*neo4j.Record)) error {
+	sess := s.session(ctx, false)
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, q, params)
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			fn(res.Record())
+		}
+		return nil, res.Err()
+	})
+	return s.mapErr(err)
+}
+
+// LoadSnapshot implements graph.RunStore: four streamed reads.
+func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*graph.RunSnapshot, error) {
+	snap := &graph.RunSnapshot{Upgrades: map[string][]graph.Upgrade{}}
+	var bad error
+	err := s.stream(ctx, qRunMembersSnap, nil, func(r *neo4j.Record) {
+		p, err := engine.ParsePlan(get[string](r, "plan"))
+		if err != nil && bad == nil {
+			bad = graph.Internal(err)
+		}
+		m := engine.Member{ID: get[string](r, "id"), Plan: p, Sponsor: get[string](r, "sponsor"), Parent: get[string](r, "parent"),
+			RegisteredAt: get[time.Time](r, "registered_at").UTC()}
+		if lg, ok := engine.ParseLeg(get[string](r, "leg")); ok {
+			m.Leg = lg
+		}
+		snap.Members = append(snap.Members, m)
+		if p.IsConsultant() {
+			snap.Prev = append(snap.Prev, engine.State{Member: m.ID, Rank: get[string](r, "rank"), CarryLeft: engine.Units(get[int64](r, "cl")),
+				CarryRight: engine.Units(get[int64](r, "cr")), LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr"))})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	if err := s.stream(ctx, qRunUpgrades, nil, func(r *neo4j.Record) {
+		to, _ := engine.ParsePlan(get[string](r, "plan"))
+		id := get[string](r, "member")
+		snap.Upgrades[id] = append(snap.Upgrades[id], graph.Upgrade{MemberID: id, ToPlan: to, OccurredAt: get[time.Time](r, "occurred_at").UTC()})
+	}); err != nil {
+		return nil, err
+	}
+	kinds := map[string]engine.SaleKind{"pack": engine.SalePack, "upgrade": engine.SaleUpgrade, "activation": engine.SaleActivation}
+	if err := s.stream(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, func(r *neo4j.Record) {
+		sl := engine.Sale{ID: get[string](r, "id"), Kind: kinds[get[string](r, "kind")], Member: get[string](r, "member"),
+			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
+			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: get[string](r, "vendor"), Accounted: get[bool](r, "accounted")}
+		if sl.Kind == engine.SaleUpgrade {
+			sl.ToPlan, _ = engine.ParsePlan(get[string](r, "plan"))
+		}
+		snap.Sales = append(snap.Sales, sl)
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.stream(ctx, qRunCancellations, nil, func(r *neo4j.Record) {
+		c := engine.Cancellation{ID: get[string](r, "id"), Activation: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
+			ActivationAccounted: get[bool](r, "accounted"), Vendor: get[string](r, "vendor")}
+		for _, x := range get[[]any](r, "paid") {
+			if p, ok := graph.DecodePaid(x.(string)); ok {
+				c.Paid = append(c.Paid, p)
+			}
+		}
+		snap.Cancellations = append(snap.Cancellations, c)
+	}); err != nil {
+		return nil, err
+	}
+	res, err := s.read(ctx, qRunNetwork, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) > 0 {
+		if t, ok := res.Records[0].AsMap()["cutover"].(time.Time); ok {
+			t = t.UTC()
+			snap.Cutover = &t
+		}
+	}
+	return snap, nil
+}
+
+const statementBatch = 5000
+
+// SaveDraft implements graph.RunStore: the run, its statements and its freeze, in batches.
+func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts []graph.Statement, fr graph.Freeze) error {
+	totals, _ := json.Marshal(run.Totals)
+	var start any
+	if run.PeriodStart != nil {
+		start = ts(*run.PeriodStart)
+	}
+	if _, err := s.write(ctx, qRunCreate, map[string]any{"id": run.ID, "start": start, "end": ts(run.PeriodEnd), "created_at": ts(run.CreatedAt),
+		"actor": run.CreatedBy, "base": run.Base, "totals": string(totals)}); err != nil {
+		return err
+	}
+	rows := make([]map[string]any, 0, statementBatch)
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		_, err := s.write(ctx, qRunStatements, map[string]any{"run": run.ID, "rows": rows})
+		rows = rows[:0]
+		return err
+	}
+	for _, st := range stmts {
+		n := len(st.Lines)
+		idx, amt, gen := make([]int64, n), make([]int64, n), make([]int64, n)
+		typ, src, rev, ven := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		var total engine.Units
+		for i, l := range st.Lines {
+			idx[i], amt[i], gen[i] = int64(l.Index), int64(l.Amount), int64(l.Generation)
+			typ[i], src[i], rev[i], ven[i] = l.Type.String(), l.Source, l.ReversalOf, l.Vendor
+			total += l.Amount
+		}
+		m := st.State
+		rows = append(rows, map[string]any{"member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
+			"cl": int64(m.CarryLeft), "cr": int64(m.CarryRight), "ll": int64(m.LifetimeLeft), "lr": int64(m.LifetimeRight), "pv": int64(m.PersonalVolume),
+			"idx": idx, "type": typ, "amount": amt, "source": src, "gen": gen, "rev": rev, "vendor": ven})
+		if len(rows) == statementBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	// The freeze, in chunks.
+	paidSales := make([]string, 0, len(fr.Paid))
+	for id := range fr.Paid {
+		paidSales = append(paidSales, id)
+	}
+	const chunk = 20000
+	n := max(len(fr.Sales), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations), 1)
+	for seq, i := 0, 0; i < n; seq, i = seq+1, i+chunk {
+		part := func(xs []string) []string {
+			if i >= len(xs) {
+				return []string{}
+			}
+			return xs[i:min(i+chunk, len(xs))]
+		}
+		ps := part(paidSales)
+		pl := make([]string, len(ps))
+		for k, id := range ps {
+			enc := make([]string, len(fr.Paid[id]))
+			for j, p := range fr.Paid[id] {
+				enc[j] = graph.EncodePaid(p)
+			}
+			pl[k] = strings.Join(enc, ";")
+		}
+		if _, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": seq, "sales": part(fr.Sales), "clawed": part(fr.Clawed),
+			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": ps, "paid_lines": pl}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runOf(r *neo4j.Record) *graph.Run {
+	m := r.AsMap()
+	run := &graph.Run{ID: get[string](r, "id"), Status: get[string](r, "status"), PeriodEnd: get[time.Time](r, "period_end").UTC(),
+		CreatedAt: get[time.Time](r, "created_at").UTC(), CreatedBy: get[string](r, "created_by"), CommittedBy: get[string](r, "committed_by"), Base: get[string](r, "base")}
+	if t, ok := m["period_start"].(time.Time); ok {
+		t = t.UTC()
+		run.PeriodStart = &t
+	}
+	if t, ok := m["committed_at"].(time.Time); ok {
+		t = t.UTC()
+		run.CommittedAt = &t
+	}
+	_ = json.Unmarshal([]byte(get[string](r, "totals")), &run.Totals)
+	return run
+}
+
+// Run implements graph.RunStore.
+func (s *Store) Run(ctx context.Context, id string) (*graph.Run, error) {
+	res, err := s.read(ctx, qRunGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("payout run %s not found", id)
+	}
+	return runOf(res.Records[0]), nil
+}
+
+// Runs implements graph.RunStore.
+func (s *Store) Runs(ctx context.Context) ([]graph.Run, error) {
+	res, err := s.read(ctx, qRunsList, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.Run{}
+	for _, r := range res.Records {
+		out = append(out, *runOf(r))
+	}
+	return out, nil
+}
+
+// Commit implements graph.RunStore. The check-and-claim is one transaction under the payout
+// lock; the application that follows is a series of idempotent batches, resumed at start-up if
+// the process dies half-way, so a run is paid once and completely.
+func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*graph.Run, error) {
+	res, err := s.write(ctx, qRunCommitBegin, map[string]any{"id": id, "actor": actor, "at": ts(at)})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("payout run %s not found", id)
+	}
+	r := res.Records[0]
+	if !get[bool](r, "ok") {
+		switch get[string](r, "status") {
+		case graph.RunCommitted:
+			return s.Run(ctx, id)
+		case graph.RunCommitting:
+			return nil, graph.Conflict("payout run %s is being committed", id)
+		}
+		return nil, graph.Conflict("payout run %s is stale: run %s was committed after it was drafted; draft again", id, get[string](r, "last"))
+	}
+	if err := s.applyCommit(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.Run(ctx, id)
+}
+
+func (s *Store) applyCommit(ctx context.Context, id string) error {
+	chunks, err := s.read(ctx, qRunFreezeChunks, map[string]any{"run": id})
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks.Records {
+		m := c.AsMap()
+		if _, err := s.write(ctx, qRunCommitFreeze, map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
+			"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"]}); err != nil {
+			return err
+		}
+	}
+	after := ""
+	for {
+		res, err := s.write(ctx, qRunCommitStates, map[string]any{"run": id, "after": after, "batch": statementBatch})
+		if err != nil {
+			return err
+		}
+		if get[int64](res.Records[0], "n") == 0 {
+			break
+		}
+		after = get[string](res.Records[0], "last")
+	}
+	_, err = s.write(ctx, qRunCommitFinish, map[string]any{"id": id})
+	return err
+}
+
+// ResumeCommits implements graph.RunStore.
+func (s *Store) ResumeCommits(ctx context.Context) ([]string, error) {
+	res, err := s.read(ctx, qRunsCommitting, nil)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range res.Records {
+		id := get[string](r, "id")
+		if err := s.applyCommit(ctx, id); err != nil {
+			return ids, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// Lines implements graph.RunStore.
+func (s *Store) Lines(ctx context.Context, runID string, offset, limit int) ([]graph.RunLine, bool, error) {
+	res, err := s.read(ctx, qRunLines, map[string]any{"run": runID, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]graph.RunLine, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, graph.RunLine{ID: graph.LineID(runID, int(get[int64](r, "idx"))), MemberID: get[string](r, "member"), Type: get[string](r, "type"),
+			Amount: engine.Units(get[int64](r, "amount")).String(), SourceID: get[string](r, "source"), Generation: int(get[int64](r, "gen")),
+			ReversalOf: get[string](r, "rev"), Vendor: get[string](r, "vendor")})
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// RunMembers implements graph.RunStore.
+func (s *Store) RunMembers(ctx context.Context, runID string, offset, limit int) ([]graph.RunMember, bool, error) {
+	res, err := s.read(ctx, qRunMembers, map[string]any{"run": runID, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	bvs := func(r *neo4j.Record, k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
+	out := make([]graph.RunMember, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, graph.RunMember{MemberID: get[string](r, "member"), Rank: get[string](r, "rank"), Active: get[bool](r, "active"),
+			CarryLeft: bvs(r, "cl"), CarryRight: bvs(r, "cr"), LifetimeLeft: bvs(r, "ll"), LifetimeRight: bvs(r, "lr"),
+			Total: engine.Units(get[int64](r, "total")).String()})
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
