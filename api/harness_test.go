@@ -64,6 +64,7 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 		t.Fatal(err)
 	}
 	hs.counters = &graph.LiveCounters{Feed: st, Cache: rc, Log: testenv.Log()}
+	audit := &graph.Auditor{Log: st, Now: time.Now, Slog: testenv.Log()}
 	s := &api.Server{Log: testenv.Log(), Counters: hs.counters,
 		Health:  &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
 		Auth:    &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)},
@@ -71,8 +72,11 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 		Imports: &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
 		Vendors: &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},
 		Ingest:  &graph.IngestService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
-		Payouts: &graph.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate},
+		Payouts: &graph.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate, Audit: audit},
+		Wallets: &graph.WalletService{Store: st, Members: st, Audit: audit, Now: time.Now},
+		Audit:   audit,
 	}
+	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
 	hs.srv = s
 	hs.h = s.Handler()
 	code, body := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "admin@example.com", "password": "admin-password"})

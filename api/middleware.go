@@ -76,6 +76,7 @@ func (s *Server) authenticate(roles ...graph.Role) gin.HandlerFunc {
 			}
 		}
 		c.Set(ctxPrincipal, p)
+		c.Request = c.Request.WithContext(graph.WithActor(c.Request.Context(), p.ID))
 		c.Set(ctxLogger, logger(c).With("actor", p.ID))
 		c.Next()
 	}

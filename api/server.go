@@ -33,6 +33,8 @@ type Server struct {
 	Ingest   *graph.IngestService
 	Counters *graph.LiveCounters
 	Payouts  *graph.PayoutService
+	Wallets  *graph.WalletService
+	Audit    *graph.Auditor
 	Log      *slog.Logger
 }
 
@@ -59,6 +61,7 @@ func (s *Server) Handler() http.Handler {
 	s.memberRoutes(v1)
 	s.vendorRoutes(v1)
 	s.payoutRoutes(v1)
+	s.walletRoutes(v1)
 	return r
 }
 

@@ -106,6 +106,7 @@ type ImportService struct {
 	BatchSize int
 	// Background runs the write job (tests may run it inline).
 	Background func(func())
+	Audit      *Auditor
 }
 
 var bcryptPattern = regexp.MustCompile(`^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$`)
@@ -156,6 +157,7 @@ func (s *ImportService) Start(ctx context.Context, body io.Reader, cutover *time
 	if err := s.Store.StartImport(ctx, job, cutover); err != nil {
 		return nil, err
 	}
+	s.Audit.Record(ctx, "member.import", "import", job.ID, nil, job)
 	s.Log.Info("import started", "import", job.ID, "lines", job.LinesTotal, "new", len(rows), "identical", skipped)
 	run := func() { s.write(job, rows) }
 	if s.Background != nil {

@@ -129,6 +129,7 @@ type MemberStore interface {
 // MemberService is the genealogy's business logic.
 type MemberService struct {
 	Store  MemberStore
+	Audit  *Auditor
 	Plan   *engine.Config
 	Now    func() time.Time
 	RootID string
@@ -218,7 +219,11 @@ func (s *MemberService) Register(ctx context.Context, req RegisterRequest) (*Mem
 	if len(details) > 0 {
 		return nil, invalidDetails(details)
 	}
-	return s.Store.Register(ctx, r)
+	m, err := s.Store.Register(ctx, r)
+	if err == nil {
+		s.Audit.Record(ctx, "member.register", "member", m.ID, nil, m)
+	}
+	return m, err
 }
 
 func invalidDetails(details []Detail) *Error {
@@ -254,7 +259,15 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 	if !ValidID(id) {
 		return nil, NotFound("member %s not found", id)
 	}
-	return s.Store.Upgrade(ctx, Upgrade{MemberID: id, ToPlan: to, OccurredAt: at, AcceptedAt: now, Config: s.Plan})
+	before, err := s.Store.Member(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, ToPlan: to, OccurredAt: at, AcceptedAt: now, Config: s.Plan})
+	if err == nil {
+		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
+	}
+	return m, err
 }
 
 // clamp bounds paging and depth parameters.

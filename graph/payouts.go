@@ -132,6 +132,7 @@ type PayoutService struct {
 	// AfterCommit runs after a commit (the live counters rebuild: accounted volume leaves the
 	// open period).
 	AfterCommit func()
+	Audit       *Auditor
 }
 
 // CreateRunRequest is POST /payout-runs.
@@ -200,6 +201,7 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 	if err := s.Store.SaveDraft(ctx, run, stmts, freeze); err != nil {
 		return nil, err
 	}
+	s.Audit.Record(ctx, "payout.draft", "payout_run", run.ID, nil, run)
 	s.Log.Info("payout draft", "run", run.ID, "period_end", end.Format(time.RFC3339), "lines", res.Totals.Lines, "total", res.Totals.Total.String(),
 		"load", loaded.Round(time.Millisecond), "compute", computed.Round(time.Millisecond), "write", (time.Since(started) - loaded - computed).Round(time.Millisecond))
 	return &run, nil
@@ -277,6 +279,7 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if err != nil {
 		return nil, err
 	}
+	s.Audit.Record(ctx, "payout.commit", "payout_run", id, map[string]string{"status": r.Status}, map[string]string{"status": out.Status})
 	s.Log.Info("payout committed", "run", id, "by", actor, "total", out.Totals.Total)
 	if s.AfterCommit != nil {
 		s.AfterCommit()

@@ -85,6 +85,7 @@ type VendorService struct {
 	Now   func() time.Time
 	// Grace is how long a rotated-out secret still verifies (default 24h).
 	Grace time.Duration
+	Audit *Auditor
 }
 
 // CreateVendorRequest is POST /vendors.
@@ -121,6 +122,7 @@ func (s *VendorService) Create(ctx context.Context, req CreateVendorRequest) (*V
 		}
 		return nil, err
 	}
+	s.Audit.Record(ctx, "vendor.create", "vendor", v.ID, nil, v) // never the secret
 	return &VendorWithSecret{Vendor: v, SigningSecret: secret}, nil
 }
 
@@ -156,6 +158,7 @@ func (s *VendorService) Rotate(ctx context.Context, id string, grace *time.Durat
 	if err != nil {
 		return nil, err
 	}
+	s.Audit.Record(ctx, "vendor.rotate_secret", "vendor", id, nil, v)
 	return &VendorWithSecret{Vendor: *v, SigningSecret: secret}, nil
 }
 
@@ -169,10 +172,18 @@ func (s *VendorService) List(ctx context.Context) ([]Vendor, error) { return s.S
 
 // SetActive activates or deactivates a vendor; an inactive vendor's events are refused.
 func (s *VendorService) SetActive(ctx context.Context, id string, active bool) (*Vendor, error) {
+	before, err := s.Store.Vendor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.Store.SetVendorActive(ctx, id, active); err != nil {
 		return nil, err
 	}
-	return s.Store.Vendor(ctx, id)
+	after, err := s.Store.Vendor(ctx, id)
+	if err == nil {
+		s.Audit.Record(ctx, "vendor.set_active", "vendor", id, before, after)
+	}
+	return after, err
 }
 
 // PutProduct records a product version (PLAN.md §5: an activation uses the values in effect at
@@ -205,7 +216,11 @@ func (s *VendorService) PutProduct(ctx context.Context, vendorID, sku string, re
 	if len(details) > 0 {
 		return nil, invalidDetails(details)
 	}
-	return s.Store.PutProduct(ctx, vendorID, sku, v)
+	p, err := s.Store.PutProduct(ctx, vendorID, sku, v)
+	if err == nil {
+		s.Audit.Record(ctx, "vendor.put_product", "product", vendorID+"/"+sku, nil, p)
+	}
+	return p, err
 }
 
 // Products lists a vendor's products with their history.

@@ -189,6 +189,15 @@ func (s *Store) RollbackImport(ctx context.Context, id string) error {
 			break
 		}
 	}
+	for {
+		res, err := s.write(ctx, qImportRollbackLed, map[string]any{"id": id, "batch": 10000})
+		if err != nil {
+			return err
+		}
+		if get[int64](res.Records[0], "deleted") == 0 {
+			break
+		}
+	}
 	_, err := s.write(ctx, qImportRollbackCt, map[string]any{"id": id})
 	return err
 }

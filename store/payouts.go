@@ -301,6 +301,24 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 		}
 		after = get[string](res.Records[0], "last")
 	}
+	run, err := s.Run(ctx, id)
+	if err != nil {
+		return err
+	}
+	at := time.Now().UTC()
+	if run.CommittedAt != nil {
+		at = *run.CommittedAt
+	}
+	for after := ""; ; {
+		res, err := s.write(ctx, qRunCommitCredits, map[string]any{"run": id, "after": after, "batch": statementBatch, "at": ts(at)})
+		if err != nil {
+			return err
+		}
+		if get[int64](res.Records[0], "n") == 0 {
+			break
+		}
+		after = get[string](res.Records[0], "last")
+	}
 	_, err = s.write(ctx, qRunCommitFinish, map[string]any{"id": id})
 	return err
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/halo-oss/halo/engine"
 	"log/slog"
 	"os"
 	"strconv"
@@ -30,6 +32,7 @@ type Config struct {
 	LogLevel         slog.Level    // HALO_LOG_LEVEL
 	LogFormat        string        // HALO_LOG_FORMAT: text | json
 	ShutdownTimeout  time.Duration // HALO_SHUTDOWN_TIMEOUT
+	MinWithdrawal    engine.Units  // HALO_MIN_WITHDRAWAL
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -66,6 +69,9 @@ func loadConfig(now time.Time) (*Config, error) {
 	}
 	if c.TokenTTL, err = time.ParseDuration(env("HALO_TOKEN_TTL", "12h")); err != nil || c.TokenTTL <= 0 {
 		errs = append(errs, "HALO_TOKEN_TTL must be a positive duration such as 12h")
+	}
+	if c.MinWithdrawal, err = engine.ParseUnits(env("HALO_MIN_WITHDRAWAL", "50.00")); err != nil || c.MinWithdrawal <= 0 {
+		errs = append(errs, "HALO_MIN_WITHDRAWAL must be a positive amount such as 50.00")
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("HALO_SHUTDOWN_TIMEOUT", "15s")); err != nil {
 		errs = append(errs, "HALO_SHUTDOWN_TIMEOUT must be a duration such as 15s")

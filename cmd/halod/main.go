@@ -116,7 +116,11 @@ func (d *deps) bootstrap() *graph.Bootstrap {
 }
 
 func (d *deps) members() *graph.MemberService {
-	return &graph.MemberService{Store: d.store, Plan: d.plan, Now: time.Now, RootID: d.cfg.RootID}
+	return &graph.MemberService{Store: d.store, Plan: d.plan, Now: time.Now, RootID: d.cfg.RootID, Audit: d.auditor()}
+}
+
+func (d *deps) auditor() *graph.Auditor {
+	return &graph.Auditor{Log: d.store, Now: time.Now, Slog: d.log}
 }
 
 func serve() error {
@@ -133,9 +137,9 @@ func serve() error {
 	defer stop()
 
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
-	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log}
+	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, Audit: d.auditor()}
 	counters := d.counters()
-	payouts := &graph.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate}
+	payouts := &graph.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate, Audit: d.auditor()}
 	var bootErr atomic.Value
 	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
 	go func() {
@@ -178,6 +182,8 @@ func serve() error {
 		Ingest:   &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
 		Counters: counters,
 		Payouts:  payouts,
+		Wallets:  &graph.WalletService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, MinWithdrawal: d.cfg.MinWithdrawal},
+		Audit:    d.auditor(),
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -239,7 +245,7 @@ func seedDemo() error {
 }
 
 func (d *deps) vendors() *graph.VendorService {
-	return &graph.VendorService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now}
+	return &graph.VendorService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Audit: d.auditor()}
 }
 
 func (d *deps) counters() *graph.LiveCounters {

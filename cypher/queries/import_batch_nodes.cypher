@@ -12,3 +12,6 @@ FOREACH (_ IN CASE WHEN r.opening THEN [1] ELSE [] END |
   SET m.carry_left_cents = r.carry_left, m.carry_right_cents = r.carry_right,
       m.lifetime_left_cents = r.lifetime_left, m.lifetime_right_cents = r.lifetime_right,
       m.opening_wallet_cents = r.wallet)
+FOREACH (_ IN CASE WHEN r.wallet <> 0 THEN [1] ELSE [] END |
+  CREATE (:LedgerEntry {id: 'opening:' + r.id, member_id: r.id, kind: 'opening', amount_cents: r.wallet,
+    at: datetime(), import_id: $import, reason: 'opening balance from the earlier system'}))

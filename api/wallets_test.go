@@ -1,0 +1,164 @@
+package api_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+func (hs *harness) as(token string) *harness {
+	c := *hs
+	c.token = token
+	return &c
+}
+
+func (hs *harness) csv(path string) (int, string) {
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Authorization", "Bearer "+hs.token)
+	w := httptest.NewRecorder()
+	hs.h.ServeHTTP(w, req)
+	b, _ := io.ReadAll(w.Body)
+	return w.Code, string(b)
+}
+
+func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
+	hs := newHarnessAt(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	code, _ := hs.call("POST", "/api/v1/members", map[string]any{"id": "A", "name": "Ana", "email": "ana@example.com", "password": "ana-password",
+		"plan": "consultant", "sponsor_id": "root", "placement": at("root", "left"), "registered_at": "2026-01-01T00:30:00Z"})
+	if code != 201 {
+		t.Fatal("register A")
+	}
+	hs.register("B", "consultant", "root", at("root", "right"))
+	hs.register("cu", "customer", "A", nil)
+	sun := hs.vendor("sun")
+	hs.send("sun", sun, events(activated("e1", "a1", "cu", "SOLAR-6KW", "2026-01-05T00:00:00Z"), activated("e2", "a2", "cu", "THERMOSTAT", "2026-01-06T00:00:00Z")), 0)
+	_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
+	runID := d["id"].(string)
+	if code, _ := hs.csv("/api/v1/payout-runs/" + runID + "/export.csv"); code != 409 {
+		t.Errorf("a draft is not exported: %d", code)
+	}
+	hs.call("POST", "/api/v1/payout-runs/"+runID+"/commit", nil)
+
+	// A's credit: retail 300 + 15 (S = A for its customer's activations). Balance = the ledger's sum.
+	_, w := hs.call("GET", "/api/v1/members/A/wallet", nil)
+	if w["balance"] != "315.00" || len(w["entries"].([]any)) != 1 || w["entries"].([]any)[0].(map[string]any)["kind"] != "credit" {
+		t.Fatalf("wallet A: %v", w)
+	}
+	code, csvText := hs.csv("/api/v1/payout-runs/" + runID + "/export.csv")
+	if code != 200 || !strings.HasPrefix(csvText, "line_id,member_id,type,amount") || !strings.Contains(csvText, ",A,retail,300.00,sun:a1,") {
+		t.Errorf("run export: %d\n%s", code, csvText)
+	}
+
+	// The consultant's own view.
+	_, login := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "ana@example.com", "password": "ana-password"})
+	ana := hs.as(login["token"].(string))
+	if code, _ := ana.call("GET", "/api/v1/members/A/wallet", nil); code != 200 {
+		t.Errorf("own wallet: %d", code)
+	}
+	if code, _ := ana.call("GET", "/api/v1/members/B/wallet", nil); code != 404 {
+		t.Errorf("someone else's wallet must not be found: %d", code)
+	}
+	if code, _ := ana.call("GET", "/api/v1/withdrawals", nil); code != 403 {
+		t.Errorf("withdrawal administration is for admins: %d", code)
+	}
+
+	// Withdrawals: minimum, balance, one open request, decisions, ledger.
+	for amt, want := range map[string]int{"10.00": 422, "400.00": 422, "abc": 422} {
+		if code, b := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": amt}); code != want {
+			t.Errorf("withdraw %s: %d %v", amt, code, b)
+		}
+	}
+	code, wd := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "200.00"})
+	if code != 201 || wd["status"] != "requested" {
+		t.Fatalf("request: %d %v", code, wd)
+	}
+	if code, _ := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "50.00"}); code != 409 {
+		t.Errorf("a second open request: %d", code)
+	}
+	_, w = hs.call("GET", "/api/v1/members/A/wallet", nil)
+	if w["balance"] != "115.00" {
+		t.Errorf("the request takes the amount out at once: %v", w["balance"])
+	}
+	id := wd["id"].(string)
+	if code, _ := hs.call("POST", "/api/v1/withdrawals/"+id+"/reject", nil); code != 422 {
+		t.Errorf("a rejection needs a reason: %d", code)
+	}
+	if code, _ := hs.call("POST", "/api/v1/withdrawals/"+id+"/reject", map[string]any{"reason": "bank details missing"}); code != 200 {
+		t.Errorf("reject: %d", code)
+	}
+	_, w = hs.call("GET", "/api/v1/members/A/wallet", nil)
+	if w["balance"] != "315.00" || len(w["entries"].([]any)) != 3 {
+		t.Errorf("a rejection puts the amount back: %v", w)
+	}
+	_, wd = ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "100.00"})
+	id = wd["id"].(string)
+	if code, _ := hs.call("POST", "/api/v1/withdrawals/"+id+"/mark-paid", map[string]any{"payment_reference": "x"}); code != 409 {
+		t.Errorf("only approved withdrawals are paid: %d", code)
+	}
+	if code, b := hs.call("POST", "/api/v1/withdrawals/"+id+"/approve", nil); code != 200 || b["status"] != "approved" {
+		t.Errorf("approve: %d %v", code, b)
+	}
+	code, csvText = hs.csv("/api/v1/withdrawals/export.csv")
+	if code != 200 || !strings.Contains(csvText, id+",A,Ana,ana@example.com,100.00,") {
+		t.Errorf("approved export: %d\n%s", code, csvText)
+	}
+	if code, _ := hs.call("POST", "/api/v1/withdrawals/"+id+"/mark-paid", nil); code != 422 {
+		t.Errorf("paid needs a reference: %d", code)
+	}
+	if code, b := hs.call("POST", "/api/v1/withdrawals/"+id+"/mark-paid", map[string]any{"payment_reference": "SEPA-123"}); code != 200 || b["status"] != "paid" || b["payment_reference"] != "SEPA-123" {
+		t.Errorf("mark paid: %d %v", code, b)
+	}
+	if code, _ := hs.call("POST", "/api/v1/withdrawals/"+id+"/explode", nil); code != 404 {
+		t.Errorf("unknown decision: %d", code)
+	}
+
+	// Adjustments need a reason; every admin action is audited with before and after.
+	if code, _ := hs.call("POST", "/api/v1/members/A/wallet/adjustments", map[string]any{"amount": "-5.00"}); code != 422 {
+		t.Errorf("adjustment without a reason: %d", code)
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/A/wallet/adjustments", map[string]any{"amount": "-5.00", "reason": "fee"}); code != 201 {
+		t.Errorf("adjustment: %d", code)
+	}
+	_, w = hs.call("GET", "/api/v1/members/A/wallet", nil)
+	if w["balance"] != "210.00" {
+		t.Errorf("balance after withdrawal and adjustment: %v", w["balance"])
+	}
+	hs.call("POST", "/api/v1/members/B/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-20T00:00:00Z"})
+	_, a := hs.call("GET", "/api/v1/audit?action=member.upgrade", nil)
+	items := a["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("audit: %v", a)
+	}
+	e := items[0].(map[string]any)
+	if e["actor"] != "admin:admin@example.com" || e["before"].(map[string]any)["plan"] != "consultant" || e["after"].(map[string]any)["plan"] != "consultant_plus" {
+		t.Errorf("audit entry: %v", e)
+	}
+	for _, action := range []string{"payout.commit", "withdrawal.approve", "withdrawal.reject", "withdrawal.mark-paid", "wallet.adjust", "vendor.create", "member.register"} {
+		_, a := hs.call("GET", "/api/v1/audit?action="+action, nil)
+		if len(a["items"].([]any)) == 0 {
+			t.Errorf("no audit entry for %s", action)
+		}
+	}
+	_, a = hs.call("GET", "/api/v1/audit?action=withdrawal.request&actor=A", nil)
+	if len(a["items"].([]any)) != 2 {
+		t.Errorf("the consultant's own requests are audited under its id: %v", a)
+	}
+}
+
+func TestImportedOpeningBalanceIsTheFirstLedgerEntry(t *testing.T) {
+	hs := newHarness(t)
+	hash, _ := bcrypt.GenerateFromPassword([]byte("x-password"), bcrypt.MinCost)
+	code, body := hs.raw("POST", "/api/v1/members/import", "application/x-ndjson", importFile(string(hash)))
+	if code != 202 {
+		t.Fatalf("import: %d %v", code, body)
+	}
+	hs.waitImport(body["id"].(string))
+	_, w := hs.call("GET", "/api/v1/members/I1/wallet", nil)
+	if w["balance"] != "42.10" || w["entries"].([]any)[0].(map[string]any)["kind"] != "opening" {
+		t.Errorf("opening balance: %v", w)
+	}
+}

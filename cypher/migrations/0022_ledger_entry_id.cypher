@@ -1,0 +1,1 @@
+CREATE CONSTRAINT ledger_entry_id IF NOT EXISTS FOR (e:LedgerEntry) REQUIRE e.id IS UNIQUE

@@ -1,0 +1,13 @@
+// Moves a withdrawal between states; a rejection puts the amount back in the ledger.
+MATCH (w:Withdrawal {id: $id})
+WITH w, w.status AS before, w.status IN $from AS ok
+FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END |
+  SET w.status = $to, w.decided_at = CASE WHEN $to = 'paid' THEN w.decided_at ELSE datetime($at) END,
+      w.decided_by = CASE WHEN $to = 'paid' THEN w.decided_by ELSE $actor END,
+      w.reason = CASE WHEN $reason = '' THEN w.reason ELSE $reason END,
+      w.payment_reference = CASE WHEN $reference = '' THEN w.payment_reference ELSE $reference END,
+      w.paid_at = CASE WHEN $to = 'paid' THEN datetime($at) ELSE w.paid_at END)
+FOREACH (_ IN CASE WHEN ok AND $to = 'rejected' THEN [1] ELSE [] END |
+  CREATE (:LedgerEntry {id: 'reversal:' + w.id, member_id: w.member_id, kind: 'reversal', amount_cents: w.amount_cents,
+    at: datetime($at), withdrawal_id: w.id, reason: $reason, actor: $actor}))
+RETURN ok, before

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qWalletBalance     = cypher.MustQuery("wallet_balance")
+	qWalletEntries     = cypher.MustQuery("wallet_entries")
+	qWalletAddEntry    = cypher.MustQuery("wallet_add_entry")
+	qWithdrawalRequest = cypher.MustQuery("withdrawal_request")
+	qWithdrawalDecide  = cypher.MustQuery("withdrawal_decide")
+	qWithdrawalGet     = cypher.MustQuery("withdrawal_get")
+	qWithdrawalsList   = cypher.MustQuery("withdrawals_list")
+	qAuditRecord       = cypher.MustQuery("audit_record")
+	qAuditList         = cypher.MustQuery("audit_list")
+	qRunCommitCredits  = cypher.MustQuery("run_commit_credits")
+	qImportRollbackLed = cypher.MustQuery("import_rollback_ledger")
+)
+
+// Balance implements graph.WalletStore.
+func (s *Store) Balance(ctx context.Context, member string) (engine.Units, error) {
+	res, err := s.read(ctx, qWalletBalance, map[string]any{"member": member})
+	if err != nil {
+		return 0, err
+	}
+	return engine.Units(get[int64](res.Records[0], "balance")), nil
+}
+
+// Entries implements graph.WalletStore.
+func (s *Store) Entries(ctx context.Context, member string, offset, limit int) ([]graph.LedgerEntry, bool, error) {
+	res, err := s.read(ctx, qWalletEntries, map[string]any{"member": member, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.LedgerEntry{}
+	for _, r := range res.Records {
+		out = append(out, graph.LedgerEntry{ID: get[string](r, "id"), MemberID: member, Kind: get[string](r, "kind"),
+			Amount: engine.Units(get[int64](r, "amount")).String(), At: get[time.Time](r, "at").UTC(), RunID: get[string](r, "run_id"),
+			WithdrawalID: get[string](r, "withdrawal_id"), Reason: get[string](r, "reason"), Actor: get[string](r, "actor")})
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// AddEntry implements graph.WalletStore.
+func (s *Store) AddEntry(ctx context.Context, e graph.LedgerEntry, cents engine.Units) error {
+	_, err := s.write(ctx, qWalletAddEntry, map[string]any{"id": e.ID, "member": e.MemberID, "kind": e.Kind, "amount": int64(cents),
+		"at": ts(e.At), "reason": e.Reason, "actor": e.Actor})
+	return err
+}
+
+// RequestWithdrawal implements graph.WalletStore.
+func (s *Store) RequestWithdrawal(ctx context.Context, w graph.Withdrawal, cents engine.Units) error {
+	res, err := s.write(ctx, qWithdrawalRequest, map[string]any{"member": w.MemberID, "id": w.ID, "amount": int64(cents), "at": ts(w.RequestedAt),
+		"actor": graph.ActorOf(ctx)})
+	if err != nil {
+		return err
+	}
+	if len(res.Records) == 0 {
+		return graph.NotFound("member %s not found", w.MemberID)
+	}
+	r := res.Records[0]
+	if !get[bool](r, "ok") {
+		if get[int64](r, "open") > 0 {
+			return graph.Conflict("member %s already has an open withdrawal request", w.MemberID)
+		}
+		return graph.InvalidField("amount", "is above the balance of %s", engine.Units(get[int64](r, "balance")))
+	}
+	return nil
+}
+
+// DecideWithdrawal implements graph.WalletStore.
+func (s *Store) DecideWithdrawal(ctx context.Context, id string, from []string, to, actor, reason, reference string, at time.Time) (*graph.Withdrawal, *graph.Withdrawal, error) {
+	before, err := s.Withdrawal(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.write(ctx, qWithdrawalDecide, map[string]any{"id": id, "from": from, "to": to, "actor": actor, "reason": reason, "reference": reference, "at": ts(at)})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !get[bool](res.Records[0], "ok") {
+		return nil, nil, graph.Conflict("withdrawal %s is %s; it cannot become %s", id, get[string](res.Records[0], "before"), to)
+	}
+	after, err := s.Withdrawal(ctx, id)
+	return before, after, err
+}
+
+func withdrawalOf(r *neo4j.Record) graph.Withdrawal {
+	m := r.AsMap()
+	w := graph.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: engine.Units(get[int64](r, "amount")).String(),
+		Status: get[string](r, "status"), RequestedAt: get[time.Time](r, "requested_at").UTC(), DecidedBy: get[string](r, "decided_by"),
+		Reason: get[string](r, "reason"), PaymentReference: get[string](r, "reference"), MemberName: get[string](r, "name"), MemberEmail: get[string](r, "email")}
+	if t, ok := m["decided_at"].(time.Time); ok {
+		t = t.UTC()
+		w.DecidedAt = &t
+	}
+	if t, ok := m["paid_at"].(time.Time); ok {
+		t = t.UTC()
+		w.PaidAt = &t
+	}
+	return w
+}
+
+// Withdrawal implements graph.WalletStore.
+func (s *Store) Withdrawal(ctx context.Context, id string) (*graph.Withdrawal, error) {
+	res, err := s.read(ctx, qWithdrawalGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("withdrawal %s not found", id)
+	}
+	w := withdrawalOf(res.Records[0])
+	return &w, nil
+}
+
+// Withdrawals implements graph.WalletStore.
+func (s *Store) Withdrawals(ctx context.Context, status, member string, offset, limit int) ([]graph.Withdrawal, bool, error) {
+	res, err := s.read(ctx, qWithdrawalsList, map[string]any{"status": status, "member": member, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.Withdrawal{}
+	for _, r := range res.Records {
+		out = append(out, withdrawalOf(r))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// RecordAudit implements graph.AuditLog.
+func (s *Store) RecordAudit(ctx context.Context, e graph.AuditEntry) error {
+	str := func(b json.RawMessage) any {
+		if len(b) == 0 {
+			return nil
+		}
+		return string(b)
+	}
+	_, err := s.write(ctx, qAuditRecord, map[string]any{"id": e.ID, "actor": e.Actor, "action": e.Action, "target_type": e.TargetType,
+		"target_id": e.TargetID, "at": ts(e.At), "before": str(e.Before), "after": str(e.After)})
+	return err
+}
+
+// Audit implements graph.AuditLog.
+func (s *Store) Audit(ctx context.Context, f graph.AuditFilter, offset, limit int) ([]graph.AuditEntry, bool, error) {
+	res, err := s.read(ctx, qAuditList, map[string]any{"actor": f.Actor, "action": f.Action, "target_type": f.TargetType, "target_id": f.TargetID,
+		"offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.AuditEntry{}
+	for _, r := range res.Records {
+		e := graph.AuditEntry{ID: get[string](r, "id"), Actor: get[string](r, "actor"), Action: get[string](r, "action"), TargetType: get[string](r, "target_type"),
+			TargetID: get[string](r, "target_id"), At: get[time.Time](r, "at").UTC()}
+		if b := get[string](r, "before"); b != "" {
+			e.Before = json.RawMessage(b)
+		}
+		if a := get[string](r, "after"); a != "" {
+			e.After = json.RawMessage(a)
+		}
+		out = append(out, e)
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
