@@ -158,6 +158,9 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 					cursor = next
 				}
 				got.Runs = append(got.Runs, ro)
+				if filepath.Base(f) == "example-a.json" && k == 0 {
+					checkStatement(t, hs, id)
+				}
 			}
 			diffs := scenario.Diff(file.Expected, got)
 			for i, d := range diffs {
@@ -252,5 +255,32 @@ func TestConcurrentCommitsPayOnce(t *testing.T) {
 	n, _ = hs.st.CountForTests(t.Context(), "MATCH (s:Sale) WHERE s.accounted_by IS NULL RETURN count(s) AS n")
 	if n != 0 {
 		t.Errorf("%d sales left unaccounted", n)
+	}
+}
+
+// checkStatement: a consultant asking "why is my check this amount" gets the figures from the
+// line itself (example A, run 1, the root).
+func checkStatement(t *testing.T, hs *harness, runID string) {
+	t.Helper()
+	_, st := hs.call("GET", "/api/v1/payout-runs/"+runID+"/members/root/statement", nil)
+	lines, _ := st["lines"].([]any)
+	var binary, rs map[string]any
+	for _, x := range lines {
+		l := x.(map[string]any)
+		switch {
+		case l["type"] == "binary":
+			binary = l["explanation"].(map[string]any)
+		case l["type"] == "revenue_share" && l["source_id"] == "sunpower-demo:act-1":
+			rs = l["explanation"].(map[string]any)
+		}
+	}
+	if binary == nil || binary["left"] != "550" || binary["right"] != "160" || binary["pair"] != "160" || binary["percent"] != "0.12" || binary["cap"] != "2500.00" {
+		t.Errorf("binary explanation: %v", binary)
+	}
+	if rs == nil || rs["base"] != "1200.00" || rs["percent"] != "0.03" || rs["text"] == "" {
+		t.Errorf("revenue share explanation: %v", rs)
+	}
+	if st["state"].(map[string]any)["carry_left"] != "390" || st["total"] != "115.80" {
+		t.Errorf("statement state and total: %v", st)
 	}
 }

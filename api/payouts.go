@@ -16,6 +16,7 @@ func (s *Server) payoutRoutes(g *gin.RouterGroup) {
 	admin.POST("/payout-runs/:id/commit", s.commitRun)
 	admin.GET("/payout-runs/:id/lines", s.runLines)
 	admin.GET("/payout-runs/:id/members", s.runMembers)
+	admin.GET("/payout-runs/:id/members/:member/statement", s.runStatement)
 }
 
 // createRun godoc
@@ -158,4 +159,24 @@ func (s *Server) runMembers(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, RunMembersPage{Members: p.Items, NextCursor: p.NextCursor})
+}
+
+// runStatement godoc
+//
+//	@Summary	A member's statement for a run: every line with the figures it came from
+//	@Tags		payouts
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id		path		string	true	"run id"
+//	@Param		member	path		string	true	"member id"
+//	@Success	200		{object}	graph.MemberStatement
+//	@Failure	404		{object}	ErrorBody
+//	@Router		/api/v1/payout-runs/{id}/members/{member}/statement [get]
+func (s *Server) runStatement(c *gin.Context) {
+	st, err := s.Payouts.Statement(c.Request.Context(), c.Param("id"), c.Param("member"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
 }

@@ -76,7 +76,7 @@ type Statement struct {
 	Lines      []StatementLine
 }
 
-// StatementLine is a stored line.
+// StatementLine is a stored line with the figures it came from.
 type StatementLine struct {
 	Index      int // position in the run: the line id is "<run>-<index>"
 	Type       engine.LineType
@@ -85,6 +85,8 @@ type StatementLine struct {
 	Generation int
 	ReversalOf string
 	Vendor     string
+	Basis      engine.Basis
+	Compressed []string // revenue share: the inactive members skipped below the earner
 }
 
 // Freeze is what a draft accounts, so its commit pays exactly that.
@@ -112,7 +114,9 @@ type RunStore interface {
 	LastCommitted(ctx context.Context) (*Run, error)
 	Cutover(ctx context.Context) (*time.Time, error)
 	LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*RunSnapshot, error)
-	SaveDraft(ctx context.Context, run Run, statements []Statement, freeze Freeze) error
+	// SaveDraft stores the run; statements yields one statement per member, in member-id order.
+	SaveDraft(ctx context.Context, run Run, statements func(yield func(Statement) bool), freeze Freeze) error
+	Statement(ctx context.Context, runID, memberID string) (*MemberStatement, error)
 	Run(ctx context.Context, id string) (*Run, error)
 	Runs(ctx context.Context) ([]Run, error)
 	// Commit applies a draft: serialized against every other commit; Conflict when the draft is
@@ -230,34 +234,76 @@ func totalsOf(t engine.Totals) RunTotals {
 	return out
 }
 
-// statementsOf groups the run's lines by member (one statement per member per run) and lists
-// what the run accounts.
-func statementsOf(runID string, res *engine.Result) ([]Statement, Freeze) {
-	byMember := map[string]*Statement{}
-	var order []string
-	for _, m := range res.Members {
-		byMember[m.Member] = &Statement{MemberID: m.Member, Consultant: true, State: m}
-		order = append(order, m.Member)
-	}
+// maxCompressedListed bounds the names a line lists (its Skipped count is always exact).
+const maxCompressedListed = 20
+
+// statementsOf groups the run's lines by member (one statement per member per run) without
+// materialising them all: a CSR index of line numbers per member, expanded one statement at a
+// time while the store writes them. It also lists what the run accounts.
+func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool), Freeze) {
 	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations, Paid: map[string][]engine.PaidLine{}}
-	for i, l := range res.Lines() {
-		st := byMember[l.Member]
-		if st == nil {
-			st = &Statement{MemberID: l.Member}
-			byMember[l.Member] = st
-			order = append(order, l.Member)
+	idx := map[string]int32{}
+	var members []string
+	state := map[string]int{}
+	for i, m := range res.Members {
+		idx[m.Member] = int32(len(members))
+		members = append(members, m.Member)
+		state[m.Member] = i
+	}
+	n := res.Len()
+	owner := make([]int32, n)
+	for i := 0; i < n; i++ {
+		l := res.Line(i)
+		k, ok := idx[l.Member]
+		if !ok {
+			k = int32(len(members))
+			idx[l.Member] = k
+			members = append(members, l.Member)
 		}
-		st.Lines = append(st.Lines, StatementLine{Index: i, Type: l.Type, Amount: l.Amount, Source: l.Source, Generation: l.Generation, ReversalOf: l.ReversalOf, Vendor: l.Vendor})
+		owner[i] = k
 		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare) && l.ReversalOf == "" {
 			fr.Paid[l.Source] = append(fr.Paid[l.Source], engine.PaidLine{ID: LineID(runID, i), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
 		}
 	}
-	sort.Strings(order)
-	out := make([]Statement, 0, len(order))
-	for _, id := range order {
-		out = append(out, *byMember[id])
+	start := make([]int32, len(members)+1)
+	for _, k := range owner {
+		start[k+1]++
 	}
-	return out, fr
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	pos := append([]int32(nil), start[:len(members)]...)
+	lines := make([]int32, n)
+	for i, k := range owner {
+		lines[pos[k]] = int32(i)
+		pos[k]++
+	}
+	order := make([]int32, len(members))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	sort.Slice(order, func(a, b int) bool { return members[order[a]] < members[order[b]] })
+	return func(yield func(Statement) bool) {
+		for _, k := range order {
+			id := members[k]
+			st := Statement{MemberID: id}
+			if si, ok := state[id]; ok {
+				st.Consultant, st.State = true, res.Members[si]
+			}
+			for _, li := range lines[start[k]:start[k+1]] {
+				l := res.Line(int(li))
+				sl := StatementLine{Index: int(li), Type: l.Type, Amount: l.Amount, Source: l.Source, Generation: l.Generation, ReversalOf: l.ReversalOf, Vendor: l.Vendor, Basis: l.Basis}
+				if l.Basis.Skipped > 0 {
+					c := res.Compressed(l)
+					sl.Compressed = c[:min(len(c), maxCompressedListed)]
+				}
+				st.Lines = append(st.Lines, sl)
+			}
+			if !yield(st) {
+				return
+			}
+		}
+	}, fr
 }
 
 // LineID names line i of a run; a clawback's reversal_of points at such an id.
@@ -338,4 +384,77 @@ func DecodePaid(s string) (engine.PaidLine, bool) {
 	}
 	fmt.Sscan(f[4], &gen)
 	return engine.PaidLine{ID: f[0], Member: f[1], Type: t, Amount: engine.Units(amt), Generation: int(gen)}, true
+}
+
+// MemberStatement is a member's statement for a run: each line with the figures it came from.
+type MemberStatement struct {
+	RunID    string              `json:"run_id"`
+	MemberID string              `json:"member_id"`
+	Total    string              `json:"total"`
+	State    *RunMember          `json:"state,omitempty"`
+	Lines    []StatementLineView `json:"lines"`
+}
+
+// StatementLineView is a line with its explanation.
+type StatementLineView struct {
+	RunLine
+	Explanation Explanation `json:"explanation"`
+}
+
+// Explanation answers "why is my check this amount" from the line itself.
+type Explanation struct {
+	Base              string   `json:"base,omitempty"`    // price, CV, pair, downline binary, pool, retail, bonus
+	Percent           string   `json:"percent,omitempty"` // as a fraction, e.g. "0.05"
+	Compressed        int      `json:"compressed,omitempty"`
+	CompressedMembers []string `json:"compressed_members,omitempty"`
+	Left              string   `json:"left,omitempty"`
+	Right             string   `json:"right,omitempty"`
+	Pair              string   `json:"pair,omitempty"`
+	Cap               string   `json:"cap,omitempty"`
+	Flushed           string   `json:"flushed,omitempty"`
+	Pool              string   `json:"pool,omitempty"`
+	Shares            int      `json:"shares,omitempty"`
+	TotalShares       int      `json:"total_shares,omitempty"`
+	ShareValue        string   `json:"share_value,omitempty"`
+	Text              string   `json:"text"`
+}
+
+// Explain renders a stored line's basis in words and figures (PLAN.md §4).
+func Explain(l StatementLine) Explanation {
+	b := l.Basis
+	e := Explanation{Base: b.Base.String(), Compressed: int(b.Skipped), CompressedMembers: l.Compressed}
+	if b.Rate != 0 {
+		e.Percent = b.Rate.String()
+	}
+	switch l.Type {
+	case engine.LineBinary:
+		if d := b.Detail; d != nil {
+			e.Left, e.Right, e.Pair, e.Cap, e.Flushed = d.Left.Decimal().String(), d.Right.Decimal().String(), d.Pair.Decimal().String(), d.Cap.String(), d.Flushed.String()
+			e.Text = fmt.Sprintf("binary: left %s BV and right %s BV pair %s BV at %s, capped at %s per run (%s flushed)", e.Left, e.Right, e.Pair, e.Percent, e.Cap, e.Flushed)
+		}
+	case engine.LinePool:
+		if d := b.Detail; d != nil {
+			e.Pool, e.Shares, e.TotalShares, e.ShareValue = d.Pool.String(), d.Shares, d.TotalShares, d.ShareValue.String()
+			e.Text = fmt.Sprintf("leadership pool %s split in %d shares of %s (rounded down); %d share(s)", e.Pool, d.TotalShares, e.ShareValue, d.Shares)
+		}
+	case engine.LineRevenueShare:
+		e.Text = fmt.Sprintf("revenue share generation %d: %s of CV %s on %s (%d inactive member(s) compressed)", l.Generation, e.Percent, e.Base, l.Source, b.Skipped)
+	case engine.LineMatching:
+		e.Text = fmt.Sprintf("matching generation %d: %s of %s's binary %s", l.Generation, e.Percent, l.Source, e.Base)
+	case engine.LineDirect:
+		e.Text = fmt.Sprintf("direct bonus: %s of %s on %s", e.Percent, e.Base, l.Source)
+	case engine.LineRetail:
+		e.Text = fmt.Sprintf("retail commission of %s on %s", e.Base, l.Source)
+	case engine.LineRank:
+		e.Text = fmt.Sprintf("rank bonus for reaching %s", l.Source)
+	}
+	if l.ReversalOf != "" {
+		e.Text = fmt.Sprintf("clawback of line %s: %s was cancelled", l.ReversalOf, l.Source)
+	}
+	return e
+}
+
+// Statement returns a member's statement for a run.
+func (s *PayoutService) Statement(ctx context.Context, runID, memberID string) (*MemberStatement, error) {
+	return s.Store.Statement(ctx, runID, memberID)
 }

@@ -33,6 +33,7 @@ var (
 	qRunsCommitting   = cypher.MustQuery("runs_committing")
 	qRunLines         = cypher.MustQuery("run_lines")
 	qRunMembers       = cypher.MustQuery("run_members")
+	qRunStatementGet  = cypher.MustQuery("run_statement_get")
 )
 
 // LastCommitted implements graph.RunStore.
@@ -137,7 +138,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 const statementBatch = 5000
 
 // SaveDraft implements graph.RunStore: the run, its statements and its freeze, in batches.
-func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts []graph.Statement, fr graph.Freeze) error {
+func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(graph.Statement) bool), fr graph.Freeze) error {
 	totals, _ := json.Marshal(run.Totals)
 	var start any
 	if run.PeriodStart != nil {
@@ -156,25 +157,37 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts []graph.Stat
 		rows = rows[:0]
 		return err
 	}
-	for _, st := range stmts {
+	var werr error
+	stmts(func(st graph.Statement) bool {
 		n := len(st.Lines)
-		idx, amt, gen := make([]int64, n), make([]int64, n), make([]int64, n)
-		typ, src, rev, ven := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		idx, amt, gen, base, rate, skip := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		typ, src, rev, ven, comp, det := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		var total engine.Units
 		for i, l := range st.Lines {
 			idx[i], amt[i], gen[i] = int64(l.Index), int64(l.Amount), int64(l.Generation)
 			typ[i], src[i], rev[i], ven[i] = l.Type.String(), l.Source, l.ReversalOf, l.Vendor
+			base[i], rate[i], skip[i] = int64(l.Basis.Base), int64(l.Basis.Rate), int64(l.Basis.Skipped)
+			comp[i] = strings.Join(l.Compressed, ",")
+			if l.Basis.Detail != nil {
+				b, _ := json.Marshal(l.Basis.Detail)
+				det[i] = string(b)
+			}
 			total += l.Amount
 		}
 		m := st.State
 		rows = append(rows, map[string]any{"member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
 			"cl": int64(m.CarryLeft), "cr": int64(m.CarryRight), "ll": int64(m.LifetimeLeft), "lr": int64(m.LifetimeRight), "pv": int64(m.PersonalVolume),
-			"idx": idx, "type": typ, "amount": amt, "source": src, "gen": gen, "rev": rev, "vendor": ven})
+			"idx": idx, "type": typ, "amount": amt, "source": src, "gen": gen, "rev": rev, "vendor": ven, "base": base, "rate": rate, "skip": skip,
+			"comp": comp, "detail": det})
 		if len(rows) == statementBatch {
-			if err := flush(); err != nil {
-				return err
+			if werr = flush(); werr != nil {
+				return false
 			}
 		}
+		return true
+	})
+	if werr != nil {
+		return werr
 	}
 	if err := flush(); err != nil {
 		return err
@@ -375,4 +388,75 @@ func (s *Store) RunMembers(ctx context.Context, runID string, offset, limit int)
 		return out[:limit], true, nil
 	}
 	return out, false, nil
+}
+
+// Statement implements graph.RunStore.
+func (s *Store) Statement(ctx context.Context, runID, memberID string) (*graph.MemberStatement, error) {
+	if _, err := s.Run(ctx, runID); err != nil {
+		return nil, err
+	}
+	res, err := s.read(ctx, qRunStatementGet, map[string]any{"run": runID, "member": memberID})
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.MemberStatement{RunID: runID, MemberID: memberID, Total: "0.00", Lines: []graph.StatementLineView{}}
+	if len(res.Records) == 0 {
+		return out, nil // nothing for this member in the run
+	}
+	r := res.Records[0]
+	out.Total = engine.Units(get[int64](r, "total")).String()
+	if get[bool](r, "consultant") {
+		bvs := func(k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
+		out.State = &graph.RunMember{MemberID: memberID, Rank: get[string](r, "rank"), Active: get[bool](r, "active"), CarryLeft: bvs("cl"),
+			CarryRight: bvs("cr"), LifetimeLeft: bvs("ll"), LifetimeRight: bvs("lr"), Total: out.Total}
+	}
+	ints := func(k string) []int64 {
+		var o []int64
+		for _, x := range get[[]any](r, k) {
+			v, _ := x.(int64)
+			o = append(o, v)
+		}
+		return o
+	}
+	strs := func(k string) []string {
+		var o []string
+		for _, x := range get[[]any](r, k) {
+			v, _ := x.(string)
+			o = append(o, v)
+		}
+		return o
+	}
+	idx, amt, gen, base, rate, skip := ints("idx"), ints("amount"), ints("gen"), ints("base"), ints("rate"), ints("skip")
+	typ, src, rev, ven, comp, det := strs("type"), strs("source"), strs("rev"), strs("vendor"), strs("comp"), strs("detail")
+	at := func(xs []int64, i int) int64 {
+		if i < len(xs) {
+			return xs[i]
+		}
+		return 0
+	}
+	st := func(xs []string, i int) string {
+		if i < len(xs) {
+			return xs[i]
+		}
+		return ""
+	}
+	for i := range idx {
+		lt, _ := engine.ParseLineType(st(typ, i))
+		sl := graph.StatementLine{Index: int(idx[i]), Type: lt, Amount: engine.Units(at(amt, i)), Source: st(src, i), Generation: int(at(gen, i)),
+			ReversalOf: st(rev, i), Vendor: st(ven, i), Basis: engine.Basis{Base: engine.Units(at(base, i)), Rate: engine.Rate(at(rate, i)), Skipped: int32(at(skip, i))}}
+		if c := st(comp, i); c != "" {
+			sl.Compressed = strings.Split(c, ",")
+		}
+		if d := st(det, i); d != "" {
+			var detail engine.Detail
+			if json.Unmarshal([]byte(d), &detail) == nil {
+				sl.Basis.Detail = &detail
+			}
+		}
+		out.Lines = append(out.Lines, graph.StatementLineView{
+			RunLine: graph.RunLine{ID: graph.LineID(runID, sl.Index), MemberID: memberID, Type: lt.String(), Amount: sl.Amount.String(), SourceID: sl.Source,
+				Generation: sl.Generation, ReversalOf: sl.ReversalOf, Vendor: sl.Vendor},
+			Explanation: graph.Explain(sl)})
+	}
+	return out, nil
 }
