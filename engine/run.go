@@ -496,9 +496,21 @@ func Run(in Input) (*Result, error) {
 	}
 	lines = append(make([]line, 0, len(lines)+bulk), lines...)
 
+	// Totals by vendor: activation lines and their clawbacks under the activation's vendor, all
+	// other lines plan-wide (slot 0).
 	vendorIdx := map[string]int{"": 0}
 	vendors := []string{""}
 	vendorSum := []Units{0}
+	vendorSlot := func(v string) int {
+		vi, ok := vendorIdx[v]
+		if !ok {
+			vi = len(vendors)
+			vendorIdx[v] = vi
+			vendors = append(vendors, v)
+			vendorSum = append(vendorSum, 0)
+		}
+		return vi
+	}
 	for _, a := range accounted {
 		sl := a.sale
 		switch sl.Kind {
@@ -514,13 +526,7 @@ func Run(in Input) (*Result, error) {
 				vendorSum[0] += amt
 			}
 		case SaleActivation:
-			vi, ok := vendorIdx[sl.Vendor]
-			if !ok {
-				vi = len(vendors)
-				vendorIdx[sl.Vendor] = vi
-				vendors = append(vendors, sl.Vendor)
-				vendorSum = append(vendorSum, 0)
-			}
+			vi := vendorSlot(sl.Vendor)
 			// Step 8: retail commission for S.
 			if sl.Retail != 0 && a.s != none {
 				emit(line{member: a.s, typ: LineRetail, amount: sl.Retail, srcKind: srcSale, src: a.idx, base: sl.Retail})
@@ -582,14 +588,7 @@ func Run(in Input) (*Result, error) {
 			}
 			revs = append(revs, revRef{c: c, paid: p})
 			emit(line{member: mi, typ: p.Type, amount: -p.Amount, srcKind: srcClaw, src: int32(len(revs) - 1), gen: uint8(p.Generation), base: p.Amount})
-			vi, ok := vendorIdx[c.Vendor]
-			if !ok {
-				vi = len(vendors)
-				vendorIdx[c.Vendor] = vi
-				vendors = append(vendors, c.Vendor)
-				vendorSum = append(vendorSum, 0)
-			}
-			vendorSum[vi] -= p.Amount
+			vendorSum[vendorSlot(c.Vendor)] -= p.Amount
 		}
 	}
 

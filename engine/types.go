@@ -303,3 +303,31 @@ func (r *Result) Lines() func(yield func(int, Line) bool) {
 		}
 	}
 }
+
+// TotalsText is Totals in decimal strings (money with two decimals, BV exact), as the API and
+// the scenario output show them; lines that belong to no vendor are under "plan".
+type TotalsText struct {
+	ByType      map[string]string `json:"by_type"`
+	ByVendor    map[string]string `json:"by_vendor"`
+	Total       string            `json:"total"`
+	SalesBV     string            `json:"sales_bv"`
+	SalesValue  string            `json:"sales_value"`
+	PayoutRatio string            `json:"payout_ratio"`
+	Lines       int               `json:"lines"`
+}
+
+// Text renders the totals; every line type appears, zero or not.
+func (t Totals) Text() TotalsText {
+	out := TotalsText{ByType: map[string]string{}, ByVendor: map[string]string{}, Total: t.Total.String(), SalesBV: t.SalesBV.Decimal().String(),
+		SalesValue: t.SalesValue.String(), PayoutRatio: t.PayoutRatio.String(), Lines: t.Lines}
+	for _, lt := range LineTypes {
+		out.ByType[lt.String()] = t.ByType[lt.String()].String()
+	}
+	for v, a := range t.ByVendor {
+		if v == "" {
+			v = "plan"
+		}
+		out.ByVendor[v] = a.String()
+	}
+	return out
+}

@@ -34,15 +34,7 @@ type Run struct {
 }
 
 // RunTotals summarises a run in decimal strings.
-type RunTotals struct {
-	ByType      map[string]string `json:"by_type"`
-	ByVendor    map[string]string `json:"by_vendor"`
-	Total       string            `json:"total"`
-	SalesBV     string            `json:"sales_bv"`
-	SalesValue  string            `json:"sales_value"`
-	PayoutRatio string            `json:"payout_ratio"`
-	Lines       int               `json:"lines"`
-}
+type RunTotals = engine.TotalsText
 
 // RunLine is a line as the API shows it.
 type RunLine struct {
@@ -197,7 +189,7 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 	}
 	computed := time.Since(started) - loaded
 	run := Run{ID: fmt.Sprintf("run-%s-%d", end.Format("20060102"), s.Now().UnixNano()%1_000_000_000), Status: RunDraft, PeriodStart: start,
-		PeriodEnd: end, Totals: totalsOf(res.Totals), CreatedAt: s.Now().UTC(), CreatedBy: actor}
+		PeriodEnd: end, Totals: res.Totals.Text(), CreatedAt: s.Now().UTC(), CreatedBy: actor}
 	if last != nil {
 		run.Base = last.ID
 	}
@@ -217,21 +209,6 @@ func asInputError(err error, target **engine.InputError) bool {
 		*target = ie
 	}
 	return ok
-}
-
-func totalsOf(t engine.Totals) RunTotals {
-	out := RunTotals{ByType: map[string]string{}, ByVendor: map[string]string{}, Total: t.Total.String(), SalesBV: t.SalesBV.Decimal().String(),
-		SalesValue: t.SalesValue.String(), PayoutRatio: t.PayoutRatio.String(), Lines: t.Lines}
-	for _, lt := range engine.LineTypes {
-		out.ByType[lt.String()] = t.ByType[lt.String()].String()
-	}
-	for v, a := range t.ByVendor {
-		if v == "" {
-			v = "plan"
-		}
-		out.ByVendor[v] = a.String()
-	}
-	return out
 }
 
 // maxCompressedListed bounds the names a line lists (its Skipped count is always exact).

@@ -107,11 +107,7 @@ func (s *VendorService) Create(ctx context.Context, req CreateVendorRequest) (*V
 	if len(details) > 0 {
 		return nil, invalidDetails(details)
 	}
-	secret, err := newSigningSecret()
-	if err != nil {
-		return nil, err
-	}
-	sealed, err := s.Box.Seal(secret)
+	secret, sealed, err := s.newSecret()
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +138,7 @@ func (s *VendorService) Rotate(ctx context.Context, id string, grace *time.Durat
 		}
 		g = *grace
 	}
-	secret, err := newSigningSecret()
-	if err != nil {
-		return nil, err
-	}
-	sealed, err := s.Box.Seal(secret)
+	secret, sealed, err := s.newSecret()
 	if err != nil {
 		return nil, err
 	}
@@ -229,4 +221,13 @@ func (s *VendorService) Products(ctx context.Context, vendorID string) ([]Produc
 		return nil, err
 	}
 	return s.Store.Products(ctx, vendorID)
+}
+
+// newSecret makes a signing secret and its sealed (encrypted) form.
+func (s *VendorService) newSecret() (secret, sealed string, err error) {
+	if secret, err = newSigningSecret(); err != nil {
+		return "", "", err
+	}
+	sealed, err = s.Box.Seal(secret)
+	return secret, sealed, err
 }

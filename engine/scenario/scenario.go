@@ -115,14 +115,7 @@ type StateOut struct {
 }
 
 // TotalsOut summarises a run.
-type TotalsOut struct {
-	ByType      map[string]string `json:"by_type"`
-	ByVendor    map[string]string `json:"by_vendor"`
-	Total       string            `json:"total"`
-	SalesBV     string            `json:"sales_bv"`
-	SalesValue  string            `json:"sales_value"`
-	PayoutRatio string            `json:"payout_ratio"`
-}
+type TotalsOut = engine.TotalsText
 
 // Parse reads a scenario file (with or without `expected`).
 func Parse(data []byte) (*File, error) {
@@ -477,18 +470,8 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 			ro.State[m.Member] = StateOut{Rank: m.Rank, Active: m.Active, CarryLeft: bv(m.CarryLeft), CarryRight: bv(m.CarryRight), LifetimeLeft: bv(m.LifetimeLeft), LifetimeRight: bv(m.LifetimeRight)}
 		}
 		if withTotals {
-			t := res.Totals
-			to := &TotalsOut{ByType: map[string]string{}, ByVendor: map[string]string{}, Total: t.Total.String(), SalesBV: bv(t.SalesBV), SalesValue: t.SalesValue.String(), PayoutRatio: t.PayoutRatio.String()}
-			for k, v := range t.ByType {
-				to.ByType[k] = v.String()
-			}
-			for k, v := range t.ByVendor {
-				if k == "" {
-					k = "plan"
-				}
-				to.ByVendor[k] = v.String()
-			}
-			ro.Totals = to
+			t := res.Totals.Text()
+			ro.Totals = &t
 		}
 		out.Runs = append(out.Runs, ro)
 		start = end
