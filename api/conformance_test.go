@@ -284,3 +284,26 @@ func checkStatement(t *testing.T, hs *harness, runID string) {
 		t.Errorf("statement state and total: %v", st)
 	}
 }
+
+// A draft freezes what it accounts: an event accepted after it — even one that occurred inside
+// its period — is not paid by its commit, and the next run pays it (PLAN.md §4).
+func TestDraftFreezesItsEvents(t *testing.T) {
+	hs := newHarnessAt(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("cu", "customer", "A", nil)
+	sun := hs.vendor("sun")
+	hs.send("sun", sun, events(activated("e1", "a1", "cu", "THERMOSTAT", "2026-01-05T00:00:00Z")), 0)
+	_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
+	hs.send("sun", sun, events(activated("e2", "a2", "cu", "SOLAR-6KW", "2026-01-06T00:00:00Z")), 0) // after the draft
+	_, c := hs.call("POST", "/api/v1/payout-runs/"+d["id"].(string)+"/commit", nil)
+	if c["totals"].(map[string]any)["by_type"].(map[string]any)["retail"] != "15.00" {
+		t.Fatalf("the commit must pay what the draft showed (retail 15.00 for a1 only): %v", c["totals"])
+	}
+	if n, _ := hs.st.CountForTests(t.Context(), "MATCH (s:Sale {id: 'sun:a2'}) WHERE s.accounted_by IS NULL RETURN count(s) AS n"); n != 1 {
+		t.Error("a2 must wait for the next run")
+	}
+	_, d2 := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-19T00:00:00Z"})
+	if d2["totals"].(map[string]any)["by_type"].(map[string]any)["retail"] != "300.00" {
+		t.Errorf("the next run pays the late one: %v", d2["totals"])
+	}
+}
