@@ -87,8 +87,11 @@ type Freeze struct {
 	Clawed            []string
 	Voided            []string
 	VoidedActivations []string
-	// Paid lines per activation accounted here, kept on the sale for a later clawback.
-	Paid map[string][]engine.PaidLine
+	// PaidSales are the activations this run paid retail or revenue share for; Paid renders the
+	// lines paid for one of them (kept on the sale for a later clawback). Rendering on demand
+	// keeps ten million lines from being held twice.
+	PaidSales []string
+	Paid      func(saleID string) []engine.PaidLine
 }
 
 // RunSnapshot is what the engine needs, read from Neo4j.
@@ -218,7 +221,8 @@ const maxCompressedListed = 20
 // materialising them all: a CSR index of line numbers per member, expanded one statement at a
 // time while the store writes them. It also lists what the run accounts.
 func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool), Freeze) {
-	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations, Paid: map[string][]engine.PaidLine{}}
+	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations}
+	paid := map[string][]int32{}
 	idx := map[string]int32{}
 	var members []string
 	state := map[string]int{}
@@ -239,8 +243,19 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 		}
 		owner[i] = k
 		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare) && l.ReversalOf == "" {
-			fr.Paid[l.Source] = append(fr.Paid[l.Source], engine.PaidLine{ID: LineID(runID, i), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
+			if _, seen := paid[l.Source]; !seen {
+				fr.PaidSales = append(fr.PaidSales, l.Source)
+			}
+			paid[l.Source] = append(paid[l.Source], int32(i))
 		}
+	}
+	fr.Paid = func(saleID string) []engine.PaidLine {
+		var out []engine.PaidLine
+		for _, i := range paid[saleID] {
+			l := res.Line(int(i))
+			out = append(out, engine.PaidLine{ID: LineID(runID, int(i)), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
+		}
+		return out
 	}
 	start := make([]int32, len(members)+1)
 	for _, k := range owner {

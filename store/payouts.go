@@ -135,7 +135,10 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 	return snap, nil
 }
 
-const statementBatch = 5000
+const (
+	statementBatch = 5000
+	writers        = 2 // concurrent write batches: Neo4j has the machine's two cores
+)
 
 // SaveDraft implements graph.RunStore: the run, its statements and its freeze, in batches.
 func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(graph.Statement) bool), fr graph.Freeze) error {
@@ -148,16 +151,21 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 		"actor": run.CreatedBy, "base": run.Base, "totals": string(totals)}); err != nil {
 		return err
 	}
-	rows := make([]map[string]any, 0, statementBatch)
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		_, err := s.write(ctx, qRunStatements, map[string]any{"run": run.ID, "rows": rows})
-		rows = rows[:0]
-		return err
+	// Two writers: Neo4j has two cores and statement batches touch disjoint nodes.
+	batches := make(chan []map[string]any, 2)
+	errc := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func() {
+			var first error
+			for rows := range batches {
+				if first == nil {
+					_, first = s.write(ctx, qRunStatements, map[string]any{"run": run.ID, "rows": rows})
+				}
+			}
+			errc <- first
+		}()
 	}
-	var werr error
+	rows := make([]map[string]any, 0, statementBatch)
 	stmts(func(st graph.Statement) bool {
 		n := len(st.Lines)
 		idx, amt, gen, base, rate, skip := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -180,23 +188,22 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 			"idx": idx, "type": typ, "amount": amt, "source": src, "gen": gen, "rev": rev, "vendor": ven, "base": base, "rate": rate, "skip": skip,
 			"comp": comp, "detail": det})
 		if len(rows) == statementBatch {
-			if werr = flush(); werr != nil {
-				return false
-			}
+			batches <- rows
+			rows = make([]map[string]any, 0, statementBatch)
 		}
 		return true
 	})
-	if werr != nil {
-		return werr
+	if len(rows) > 0 {
+		batches <- rows
 	}
-	if err := flush(); err != nil {
-		return err
+	close(batches)
+	for w := 0; w < writers; w++ {
+		if err := <-errc; err != nil {
+			return err
+		}
 	}
 	// The freeze, in chunks.
-	paidSales := make([]string, 0, len(fr.Paid))
-	for id := range fr.Paid {
-		paidSales = append(paidSales, id)
-	}
+	paidSales := fr.PaidSales
 	const chunk = 20000
 	n := max(len(fr.Sales), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations), 1)
 	for seq, i := 0, 0; i < n; seq, i = seq+1, i+chunk {
@@ -209,8 +216,9 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 		ps := part(paidSales)
 		pl := make([]string, len(ps))
 		for k, id := range ps {
-			enc := make([]string, len(fr.Paid[id]))
-			for j, p := range fr.Paid[id] {
+			ls := fr.Paid(id)
+			enc := make([]string, len(ls))
+			for j, p := range ls {
 				enc[j] = graph.EncodePaid(p)
 			}
 			pl[k] = strings.Join(enc, ";")
@@ -292,28 +300,39 @@ func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*gr
 }
 
 func (s *Store) applyCommit(ctx context.Context, id string) error {
+	start := time.Now()
 	chunks, err := s.read(ctx, qRunFreezeChunks, map[string]any{"run": id})
 	if err != nil {
 		return err
 	}
+	work := make(chan map[string]any)
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func() {
+			var first error
+			for m := range work {
+				if first == nil {
+					_, first = s.write(ctx, qRunCommitFreeze, m)
+				}
+			}
+			errs <- first
+		}()
+	}
 	for _, c := range chunks.Records {
 		m := c.AsMap()
-		if _, err := s.write(ctx, qRunCommitFreeze, map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
-			"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"]}); err != nil {
-			return err
+		work <- map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
+			"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"]}
+	}
+	close(work)
+	for w := 0; w < writers; w++ {
+		if e := <-errs; e != nil && err == nil {
+			err = e
 		}
 	}
-	after := ""
-	for {
-		res, err := s.write(ctx, qRunCommitStates, map[string]any{"run": id, "after": after, "batch": statementBatch})
-		if err != nil {
-			return err
-		}
-		if get[int64](res.Records[0], "n") == 0 {
-			break
-		}
-		after = get[string](res.Records[0], "last")
+	if err != nil {
+		return err
 	}
+	froze := time.Since(start)
 	run, err := s.Run(ctx, id)
 	if err != nil {
 		return err
@@ -322,18 +341,37 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	if run.CommittedAt != nil {
 		at = *run.CommittedAt
 	}
-	for after := ""; ; {
-		res, err := s.write(ctx, qRunCommitCredits, map[string]any{"run": id, "after": after, "batch": statementBatch, "at": ts(at)})
-		if err != nil {
-			return err
+	// States and wallet credits touch different nodes: both at once.
+	walk := func(q string, extra map[string]any) error {
+		for after := ""; ; {
+			p := map[string]any{"run": id, "after": after, "batch": statementBatch}
+			for k, v := range extra {
+				p[k] = v
+			}
+			res, err := s.write(ctx, q, p)
+			if err != nil {
+				return err
+			}
+			if get[int64](res.Records[0], "n") == 0 {
+				return nil
+			}
+			after = get[string](res.Records[0], "last")
 		}
-		if get[int64](res.Records[0], "n") == 0 {
-			break
-		}
-		after = get[string](res.Records[0], "last")
 	}
-	_, err = s.write(ctx, qRunCommitFinish, map[string]any{"id": id})
-	return err
+	done := make(chan error, 1)
+	go func() { done <- walk(qRunCommitCredits, map[string]any{"at": ts(at)}) }()
+	err = walk(qRunCommitStates, nil)
+	if e := <-done; err == nil {
+		err = e
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.write(ctx, qRunCommitFinish, map[string]any{"id": id}); err != nil {
+		return err
+	}
+	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "states_and_credits", (time.Since(start) - froze).Round(time.Millisecond))
+	return nil
 }
 
 // ResumeCommits implements graph.RunStore.

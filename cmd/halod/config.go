@@ -33,6 +33,7 @@ type Config struct {
 	LogFormat        string        // HALO_LOG_FORMAT: text | json
 	ShutdownTimeout  time.Duration // HALO_SHUTDOWN_TIMEOUT
 	MinWithdrawal    engine.Units  // HALO_MIN_WITHDRAWAL
+	MemoryLimit      int64         // HALO_MEMORY_LIMIT in bytes: the Go heap's soft limit
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -72,6 +73,9 @@ func loadConfig(now time.Time) (*Config, error) {
 	}
 	if c.MinWithdrawal, err = engine.ParseUnits(env("HALO_MIN_WITHDRAWAL", "50.00")); err != nil || c.MinWithdrawal <= 0 {
 		errs = append(errs, "HALO_MIN_WITHDRAWAL must be a positive amount such as 50.00")
+	}
+	if c.MemoryLimit, err = parseBytes(env("HALO_MEMORY_LIMIT", "3GiB")); err != nil {
+		errs = append(errs, "HALO_MEMORY_LIMIT must be a size such as 3GiB or 512MiB")
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("HALO_SHUTDOWN_TIMEOUT", "15s")); err != nil {
 		errs = append(errs, "HALO_SHUTDOWN_TIMEOUT must be a duration such as 15s")
@@ -131,4 +135,20 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("root_id", c.RootID), slog.Time("root_registered_at", c.RootRegisteredAt),
 		slog.String("secret_key", red(c.SecretKey)), slog.Bool("dev", c.Dev), slog.String("plan_config", c.PlanConfig),
 	)
+}
+
+// parseBytes reads "3GiB", "512MiB" or a plain number of bytes.
+func parseBytes(s string) (int64, error) {
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if strings.HasSuffix(s, suffix) {
+			s, mult = strings.TrimSuffix(s, suffix), m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size")
+	}
+	return n * mult, nil
 }

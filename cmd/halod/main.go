@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -95,6 +96,9 @@ func open() (*deps, error) {
 	}
 	log := newLogger(cfg)
 	slog.SetDefault(log)
+	// A soft limit: the GC works harder near it instead of letting a million-member run's heap
+	// grow to twice its live size.
+	debug.SetMemoryLimit(cfg.MemoryLimit)
 	plan, err := planConfig(cfg.PlanConfig)
 	if err != nil {
 		return nil, err
