@@ -27,6 +27,7 @@ var (
 	qRunsList         = cypher.MustQuery("runs_list")
 	qRunCommitBegin   = cypher.MustQuery("run_commit_begin")
 	qRunFreezeChunks  = cypher.MustQuery("run_freeze_chunks")
+	qRunFreezeChunk   = cypher.MustQuery("run_freeze_chunk")
 	qRunCommitFreeze  = cypher.MustQuery("run_commit_freeze")
 	qRunCommitStates  = cypher.MustQuery("run_commit_states")
 	qRunCommitFinish  = cypher.MustQuery("run_commit_finish")
@@ -204,7 +205,7 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 	}
 	// The freeze, in chunks.
 	paidSales := fr.PaidSales
-	const chunk = 20000
+	const chunk = 10000
 	n := max(len(fr.Sales), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations), 1)
 	for seq, i := 0, 0; i < n; seq, i = seq+1, i+chunk {
 		part := func(xs []string) []string {
@@ -305,23 +306,29 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	work := make(chan map[string]any)
+	// Each worker reads one chunk at a time: a run of millions never sits in one result.
+	work := make(chan int64)
 	errs := make(chan error, writers)
 	for w := 0; w < writers; w++ {
 		go func() {
 			var first error
-			for m := range work {
-				if first == nil {
-					_, first = s.write(ctx, qRunCommitFreeze, m)
+			for seq := range work {
+				if first != nil {
+					continue
 				}
+				var res *neo4j.EagerResult
+				if res, first = s.read(ctx, qRunFreezeChunk, map[string]any{"run": id, "seq": seq}); first != nil || len(res.Records) == 0 {
+					continue
+				}
+				m := res.Records[0].AsMap()
+				_, first = s.write(ctx, qRunCommitFreeze, map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
+					"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"]})
 			}
 			errs <- first
 		}()
 	}
 	for _, c := range chunks.Records {
-		m := c.AsMap()
-		work <- map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
-			"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"]}
+		work <- get[int64](c, "seq")
 	}
 	close(work)
 	for w := 0; w < writers; w++ {
