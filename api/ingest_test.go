@@ -217,6 +217,15 @@ func TestIngestEventRules(t *testing.T) {
 	if n, _ := hs.st.CountForTests(t.Context(), "MATCH (:Vendor {id: 'eco'})-[:SERVES]->(:Member {id: 'c1'}) RETURN count(*) AS n"); n != 1 {
 		t.Error("eco must serve c1")
 	}
+	_, sv := hs.call("GET", "/api/v1/members/c1/services", nil)
+	status := map[string]string{}
+	for _, x := range sv["services"].([]any) {
+		m := x.(map[string]any)
+		status[m["vendor"].(string)+"/"+m["activation_id"].(string)] = m["status"].(string)
+	}
+	if status["sun/act-1"] != "cancelled" || status["sun/act-2"] != "active" || status["eco/act-1"] != "active" || len(sv["vendors"].([]any)) != 2 {
+		t.Errorf("services of c1 by vendor with status: %v", sv)
+	}
 	// The audit log lists rejections with their reasons; they are not events.
 	_, rej := hs.call("GET", "/api/v1/ingest/rejected?vendor_id=sun", nil)
 	if items := rej["items"].([]any); len(items) != 6 {

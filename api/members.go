@@ -24,6 +24,7 @@ func (s *Server) memberRoutes(g *gin.RouterGroup) {
 	admin.GET("/members/:id/generations/:gen", s.generationMembers)
 	admin.GET("/members/:id/legs", s.legCounts)
 	admin.GET("/members/:id/live-volume", s.liveVolume)
+	admin.GET("/members/:id/services", s.memberServices)
 }
 
 // intQuery reads an optional integer query parameter; a malformed one is a 422 naming it.
@@ -306,3 +307,22 @@ func (s *Server) liveVolume(c *gin.Context) {
 }
 
 func bvString(hundredths int64) string { return engine.Units(hundredths).Decimal().String() }
+
+// memberServices godoc
+//
+//	@Summary	Which vendor services a member holds, with status, and which vendors serve it
+//	@Tags		members
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id	path		string	true	"member id"
+//	@Success	200	{object}	graph.Services
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/api/v1/members/{id}/services [get]
+func (s *Server) memberServices(c *gin.Context) {
+	sv, err := s.Members.Services(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sv)
+}

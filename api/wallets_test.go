@@ -127,6 +127,17 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 	if w["balance"] != "210.00" {
 		t.Errorf("balance after withdrawal and adjustment: %v", w["balance"])
 	}
+	kinds := map[string]int{}
+	for _, e := range w["entries"].([]any) {
+		kinds[e.(map[string]any)["kind"].(string)]++
+	}
+	if kinds["withdrawal"] != 2 || kinds["reversal"] != 1 || kinds["withdrawal_approved"] != 1 || kinds["withdrawal_paid"] != 1 || kinds["adjustment"] != 1 || kinds["credit"] != 1 {
+		t.Errorf("every withdrawal state change is in the ledger: %v", kinds)
+	}
+	_, sv := hs.call("GET", "/api/v1/members/cu/services", nil)
+	if svs := sv["services"].([]any); len(svs) != 2 || svs[0].(map[string]any)["vendor"] != "sun" || svs[0].(map[string]any)["status"] != "active" || len(sv["vendors"].([]any)) != 0 {
+		t.Errorf("services of cu: %v", sv)
+	}
 	hs.call("POST", "/api/v1/members/B/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-20T00:00:00Z"})
 	_, a := hs.call("GET", "/api/v1/audit?action=member.upgrade", nil)
 	items := a["items"].([]any)

@@ -124,6 +124,8 @@ type MemberStore interface {
 	GenerationMembers(ctx context.Context, id string, gen int, offset, limit int) ([]TreeNode, bool, error)
 	LegCounts(ctx context.Context, id string) (*LegCounts, error)
 	Search(ctx context.Context, q string, offset, limit int) ([]TreeNode, bool, error)
+	// Services lists what a member holds from which vendor (PLAN.md §5).
+	Services(ctx context.Context, memberID string) (*Services, error)
 }
 
 // MemberService is the genealogy's business logic.
@@ -328,4 +330,32 @@ func (s *MemberService) Search(ctx context.Context, q, cursor string, limit int)
 	return page(cursor, limit, func(off, lim int) ([]TreeNode, bool, error) {
 		return s.Store.Search(ctx, q, off, lim)
 	})
+}
+
+// Service is a vendor service a member holds (PLAN.md §5).
+type Service struct {
+	ActivationID string     `json:"activation_id"`
+	Vendor       string     `json:"vendor"`
+	SKU          string     `json:"sku"`
+	Status       string     `json:"status"` // active | cancelled
+	ActivatedAt  time.Time  `json:"activated_at"`
+	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
+}
+
+// VendorLinkView is a vendor serving a member, since when.
+type VendorLinkView struct {
+	Vendor string     `json:"vendor"`
+	Since  *time.Time `json:"since,omitempty"`
+}
+
+// Services is what a member holds from which vendor.
+type Services struct {
+	MemberID string           `json:"member_id"`
+	Services []Service        `json:"services"`
+	Vendors  []VendorLinkView `json:"vendors"`
+}
+
+// Services lists a member's vendor services with their status.
+func (s *MemberService) Services(ctx context.Context, id string) (*Services, error) {
+	return s.Store.Services(ctx, id)
 }

@@ -15,6 +15,7 @@ const (
 	LedgerWithdrawal = "withdrawal" // a withdrawal request takes the amount out at once
 	LedgerReversal   = "reversal"   // a rejected withdrawal puts it back
 	LedgerAdjustment = "adjustment" // an admin's correction, with a mandatory reason
+	// withdrawal_approved and withdrawal_paid record those state changes at zero: no money moves.
 )
 
 // Withdrawal statuses.

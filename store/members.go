@@ -29,6 +29,7 @@ var (
 	qLegRoots            = cypher.MustQuery("leg_roots")
 	qLegCountStep        = cypher.MustQuery("leg_count_step")
 	qMemberSearch        = cypher.MustQuery("member_search")
+	qMemberServices      = cypher.MustQuery("member_services")
 )
 
 func txOne(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (*neo4j.Record, error) {
@@ -429,4 +430,52 @@ func legCounts(ctx context.Context, run runner, id string) (*graph.LegCounts, er
 // Search implements graph.MemberStore.
 func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]graph.TreeNode, bool, error) {
 	return s.paged(ctx, qMemberSearch, map[string]any{"q": q, "ql": graph.NormalizeEmail(q)}, offset, limit)
+}
+
+// Services implements graph.MemberStore.
+func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return nil, err
+	}
+	res, err := s.read(ctx, qMemberServices, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.Services{MemberID: id, Services: []graph.Service{}, Vendors: []graph.VendorLinkView{}}
+	r := res.Records[0]
+	for _, x := range get[[]any](r, "services") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		sv := graph.Service{Status: "active"}
+		sv.ActivationID, _ = m["activation_id"].(string)
+		sv.Vendor, _ = m["vendor"].(string)
+		sv.SKU, _ = m["sku"].(string)
+		if t, ok := m["activated_at"].(time.Time); ok {
+			sv.ActivatedAt = t.UTC()
+		}
+		if c, _ := m["cancelled"].(bool); c {
+			sv.Status = "cancelled"
+			if t, ok := m["cancelled_at"].(time.Time); ok {
+				t = t.UTC()
+				sv.CancelledAt = &t
+			}
+		}
+		out.Services = append(out.Services, sv)
+	}
+	for _, x := range get[[]any](r, "vendors") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		v := graph.VendorLinkView{}
+		v.Vendor, _ = m["vendor"].(string)
+		if t, ok := m["since"].(time.Time); ok {
+			t = t.UTC()
+			v.Since = &t
+		}
+		out.Vendors = append(out.Vendors, v)
+	}
+	return out, nil
 }

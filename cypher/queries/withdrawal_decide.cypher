@@ -1,4 +1,5 @@
-// Moves a withdrawal between states; a rejection puts the amount back in the ledger.
+// Moves a withdrawal between states. Every state change is in the member's ledger: a rejection
+// puts the amount back; approval and payment move no money and are recorded at zero.
 MATCH (w:Withdrawal {id: $id})
 WITH w, w.status AS before, w.status IN $from AS ok
 FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END |
@@ -10,4 +11,7 @@ FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END |
 FOREACH (_ IN CASE WHEN ok AND $to = 'rejected' THEN [1] ELSE [] END |
   CREATE (:LedgerEntry {id: 'reversal:' + w.id, member_id: w.member_id, kind: 'reversal', amount_cents: w.amount_cents,
     at: datetime($at), withdrawal_id: w.id, reason: $reason, actor: $actor}))
+FOREACH (_ IN CASE WHEN ok AND $to IN ['approved', 'paid'] THEN [1] ELSE [] END |
+  CREATE (:LedgerEntry {id: 'withdrawal-' + $to + ':' + w.id, member_id: w.member_id, kind: 'withdrawal_' + $to, amount_cents: 0,
+    at: datetime($at), withdrawal_id: w.id, reason: $reference, actor: $actor}))
 RETURN ok, before
