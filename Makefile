@@ -20,4 +20,4 @@ docs:           ## regenerate the OpenAPI spec in docs/ from the handlers' annot
 	go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g api/server.go -o docs --parseInternal --outputTypes go,json,yaml
 
 bench-engine:   ## the engine at 1M consultants, 1M customers, 2M sales, on one core
-	go test ./engine -run '^$$' -bench RunMillion -benchtime 3x -cpu 1
+	GOMEMLIMIT=3GiB go test ./engine -run '^$$' -bench RunMillion -benchtime 3x -cpu 1

@@ -14,7 +14,8 @@ import (
 
 // BenchmarkRunMillion is the issue's yardstick: 1,000,000 consultants, 1,000,000 customers and
 // 2,000,000 sales in one period, with an extreme-left chain 100,000 deep. Run it with
-// `go test ./engine -run '^$' -bench RunMillion -benchtime 3x -cpu 1`.
+// `GOMEMLIMIT=3GiB go test ./engine -run '^$' -bench RunMillion -benchtime 3x -cpu 1` (make bench-engine),
+// the soft memory limit halod runs with.
 func BenchmarkRunMillion(b *testing.B) {
 	nw := gen.Build(gen.Spec{Seed: 42, Consultants: 1_000_000, Customers: 1_000_000, Sales: 2_000_000, ChainDepth: 100_000})
 	runtime.GC()
