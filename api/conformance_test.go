@@ -145,7 +145,7 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 					cursor = next
 				}
 				for cursor := ""; ; {
-					_, page := hs.call("GET", "/api/v1/payout-runs/"+id+"/members?limit=1000&cursor="+cursor, nil)
+					_, page := hs.call("GET", "/api/v1/payout-runs/"+id+"/members?limit=25&cursor="+cursor, nil)
 					for _, x := range page["members"].([]any) {
 						m := x.(map[string]any)
 						ro.State[m["member_id"].(string)] = scenario.StateOut{Rank: m["rank"].(string), Active: m["active"].(bool), CarryLeft: m["carry_left"].(string),
@@ -196,12 +196,31 @@ func TestRunCommitRules(t *testing.T) {
 	if code, b := hs.call("POST", "/api/v1/payout-runs/"+id2+"/commit", nil); code != 409 {
 		t.Errorf("a stale draft: %d %v", code, b)
 	}
+	// The stale draft is superseded and its statements pruned; it still cannot be committed.
+	hs.srv.Payouts.Prune(t.Context())
+	if n, _ := hs.st.CountForTests(t.Context(), "MATCH (s:Statement {run_id: '"+id2+"'}) RETURN count(s) AS n"); n != 0 {
+		t.Errorf("%d statements of a superseded draft left", n)
+	}
+	if _, b := hs.call("GET", "/api/v1/payout-runs/"+id2, nil); b["status"] != "superseded" {
+		t.Errorf("stale draft status: %v", b["status"])
+	}
+	if code, _ := hs.call("POST", "/api/v1/payout-runs/"+id2+"/commit", nil); code != 409 {
+		t.Errorf("a superseded draft: %d", code)
+	}
+	if n, _ := hs.st.CountForTests(t.Context(), "MATCH (s:Statement {run_id: '"+id1+"'}) RETURN count(s) AS n"); n == 0 {
+		t.Error("the committed run's statements must stay")
+	}
 	if code, b := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-20T00:00:00Z"}); code != 422 {
 		t.Errorf("off cadence: %d %v", code, b)
 	}
 	code, d3 := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-19T00:00:00Z"})
 	if code != 201 || d3["period_start"] != "2026-01-12T00:00:00Z" || d3["totals"].(map[string]any)["total"] != "0.00" {
 		t.Errorf("the next period pays nothing twice: %d %v", code, d3)
+	}
+	for _, q := range []string{"lines?cursor=zzz", "members?cursor=zzz", "lines?limit=5000"} {
+		if code, _ := hs.call("GET", "/api/v1/payout-runs/"+id1+"/"+q, nil); code != 422 {
+			t.Errorf("%s: %d", q, code)
+		}
 	}
 	if code, _ := hs.call("POST", "/api/v1/payout-runs/nope/commit", nil); code != 404 {
 		t.Errorf("unknown run: %d", code)

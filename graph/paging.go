@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/base64"
 	"strconv"
+	"strings"
 )
 
 // Cursors are opaque to clients: an encoded offset into a stable ordering.
@@ -47,4 +48,29 @@ func page[T any](cursor string, limit int, fetch func(off, lim int) ([]T, bool, 
 		p.NextCursor = encodeCursor(off + len(items))
 	}
 	return p, nil
+}
+
+// pageLimit validates a page size (default 100, at most 1000).
+func pageLimit(limit int) (int, error) {
+	if limit < 0 || limit > 1000 {
+		return 0, InvalidField("limit", "must be between 1 and 1000")
+	}
+	return clamp(limit, 1, 1000, 100), nil
+}
+
+// Keyset cursors carry the last key seen, opaque to clients.
+func encodeKeyCursor(parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strings.Join(parts, "\x00")))
+}
+
+func decodeKeyCursor(c string, n int) ([]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 2 || string(b[:2]) != "k:" {
+		return nil, InvalidField("cursor", "is not a cursor this API issued")
+	}
+	parts := strings.Split(string(b[2:]), "\x00")
+	if len(parts) != n {
+		return nil, InvalidField("cursor", "is not a cursor this API issued")
+	}
+	return parts, nil
 }

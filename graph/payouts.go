@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,8 +119,12 @@ type RunStore interface {
 	// stale (another run was committed since it was made) or its period is already paid.
 	Commit(ctx context.Context, id, actor string, at time.Time) (*Run, error)
 	ResumeCommits(ctx context.Context) ([]string, error)
-	Lines(ctx context.Context, runID string, offset, limit int) ([]RunLine, bool, error)
-	RunMembers(ctx context.Context, runID string, offset, limit int) ([]RunMember, bool, error)
+	// Lines pages by key: from line position k of member on; next is nil at the end.
+	Lines(ctx context.Context, runID string, from LineKey, limit int) (lines []RunLine, next *LineKey, err error)
+	// RunMembers pages consultants after the given member id; next is "" at the end.
+	RunMembers(ctx context.Context, runID, after string, limit int) (members []RunMember, next string, err error)
+	// PruneSuperseded removes the statements of drafts that can never be committed.
+	PruneSuperseded(ctx context.Context) ([]string, error)
 }
 
 // PayoutService previews and commits runs.
@@ -322,6 +327,7 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if s.AfterCommit != nil {
 		s.AfterCommit()
 	}
+	go s.Prune(context.WithoutCancel(ctx))
 	return out, nil
 }
 
@@ -333,20 +339,83 @@ func (s *PayoutService) Get(ctx context.Context, id string) (*Run, error) {
 // List returns every run, newest first.
 func (s *PayoutService) List(ctx context.Context) ([]Run, error) { return s.Store.Runs(ctx) }
 
-// Lines pages a run's lines.
+// LineKey is a position in a run's lines: member, then the line's place in its statement.
+type LineKey struct {
+	Member string
+	K      int
+}
+
+// Lines pages a run's lines by key (ten million lines page as fast at the end as at the start).
 func (s *PayoutService) Lines(ctx context.Context, id, cursor string, limit int) (*Page[RunLine], error) {
 	if _, err := s.Store.Run(ctx, id); err != nil {
 		return nil, err
 	}
-	return page(cursor, limit, func(off, lim int) ([]RunLine, bool, error) { return s.Store.Lines(ctx, id, off, lim) })
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	var from LineKey
+	if cursor != "" {
+		parts, err := decodeKeyCursor(cursor, 2)
+		if err != nil {
+			return nil, err
+		}
+		k, err := strconv.Atoi(parts[1])
+		if err != nil || k < 0 {
+			return nil, InvalidField("cursor", "is not a cursor this API issued")
+		}
+		from = LineKey{Member: parts[0], K: k}
+	}
+	lines, next, err := s.Store.Lines(ctx, id, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page[RunLine]{Items: lines}
+	if next != nil {
+		p.NextCursor = encodeKeyCursor(next.Member, strconv.Itoa(next.K))
+	}
+	return p, nil
 }
 
-// Members pages a run's consultant end states.
+// Members pages a run's consultant end states by member id.
 func (s *PayoutService) Members(ctx context.Context, id, cursor string, limit int) (*Page[RunMember], error) {
 	if _, err := s.Store.Run(ctx, id); err != nil {
 		return nil, err
 	}
-	return page(cursor, limit, func(off, lim int) ([]RunMember, bool, error) { return s.Store.RunMembers(ctx, id, off, lim) })
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	if cursor != "" {
+		parts, err := decodeKeyCursor(cursor, 1)
+		if err != nil {
+			return nil, err
+		}
+		after = parts[0]
+	}
+	ms, next, err := s.Store.RunMembers(ctx, id, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page[RunMember]{Items: ms}
+	if next != "" {
+		p.NextCursor = encodeKeyCursor(next)
+	}
+	return p, nil
+}
+
+// Prune removes the statements of drafts a commit made uncommittable (run after each commit and
+// at start-up; a preview at full size holds a million statements).
+func (s *PayoutService) Prune(ctx context.Context) {
+	ids, err := s.Store.PruneSuperseded(ctx)
+	if err != nil {
+		s.Log.Warn("pruning superseded drafts failed; retried after the next commit", "error", err)
+		return
+	}
+	if len(ids) > 0 {
+		s.Log.Info("superseded drafts pruned", "runs", len(ids))
+	}
 }
 
 // ResumeInterrupted finishes commits a crash left half-applied (every step is idempotent).

@@ -35,6 +35,10 @@ var (
 	qRunLines         = cypher.MustQuery("run_lines")
 	qRunMembers       = cypher.MustQuery("run_members")
 	qRunStatementGet  = cypher.MustQuery("run_statement_get")
+	qRunsSuperseded   = cypher.MustQuery("runs_superseded")
+	qRunsStale        = cypher.MustQuery("runs_stale")
+	qRunPrune         = cypher.MustQuery("run_prune_batch")
+	qRunPruneFreeze   = cypher.MustQuery("run_prune_freeze")
 )
 
 // LastCommitted implements graph.RunStore.
@@ -399,28 +403,30 @@ func (s *Store) ResumeCommits(ctx context.Context) ([]string, error) {
 }
 
 // Lines implements graph.RunStore.
-func (s *Store) Lines(ctx context.Context, runID string, offset, limit int) ([]graph.RunLine, bool, error) {
-	res, err := s.read(ctx, qRunLines, map[string]any{"run": runID, "offset": offset, "limit": limit + 1})
+func (s *Store) Lines(ctx context.Context, runID string, from graph.LineKey, limit int) ([]graph.RunLine, *graph.LineKey, error) {
+	res, err := s.read(ctx, qRunLines, map[string]any{"run": runID, "member": from.Member, "k": from.K, "limit": limit + 1})
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	out := make([]graph.RunLine, 0, len(res.Records))
-	for _, r := range res.Records {
+	var next *graph.LineKey
+	for i, r := range res.Records {
+		if i == limit {
+			next = &graph.LineKey{Member: get[string](r, "member"), K: int(get[int64](r, "pos"))}
+			break
+		}
 		out = append(out, graph.RunLine{ID: graph.LineID(runID, int(get[int64](r, "idx"))), MemberID: get[string](r, "member"), Type: get[string](r, "type"),
 			Amount: engine.Units(get[int64](r, "amount")).String(), SourceID: get[string](r, "source"), Generation: int(get[int64](r, "gen")),
 			ReversalOf: get[string](r, "rev"), Vendor: get[string](r, "vendor")})
 	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return out, next, nil
 }
 
 // RunMembers implements graph.RunStore.
-func (s *Store) RunMembers(ctx context.Context, runID string, offset, limit int) ([]graph.RunMember, bool, error) {
-	res, err := s.read(ctx, qRunMembers, map[string]any{"run": runID, "offset": offset, "limit": limit + 1})
+func (s *Store) RunMembers(ctx context.Context, runID, after string, limit int) ([]graph.RunMember, string, error) {
+	res, err := s.read(ctx, qRunMembers, map[string]any{"run": runID, "after": after, "limit": limit + 1})
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	bvs := func(r *neo4j.Record, k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
 	out := make([]graph.RunMember, 0, len(res.Records))
@@ -430,9 +436,44 @@ func (s *Store) RunMembers(ctx context.Context, runID string, offset, limit int)
 			Total: engine.Units(get[int64](r, "total")).String()})
 	}
 	if len(out) > limit {
-		return out[:limit], true, nil
+		return out[:limit], out[limit-1].MemberID, nil
 	}
-	return out, false, nil
+	return out, "", nil
+}
+
+// PruneSuperseded implements graph.RunStore.
+func (s *Store) PruneSuperseded(ctx context.Context) ([]string, error) {
+	res, err := s.write(ctx, qRunsSuperseded, nil)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range res.Records {
+		ids = append(ids, get[string](r, "id"))
+	}
+	var all []string
+	stale, err := s.read(ctx, qRunsStale, nil)
+	if err != nil {
+		return ids, err
+	}
+	for _, r := range stale.Records {
+		all = append(all, get[string](r, "id"))
+	}
+	for _, id := range all {
+		if _, err := s.write(ctx, qRunPruneFreeze, map[string]any{"run": id}); err != nil {
+			return ids, err
+		}
+		for {
+			res, err := s.write(ctx, qRunPrune, map[string]any{"run": id, "batch": 2000})
+			if err != nil {
+				return ids, err
+			}
+			if get[int64](res.Records[0], "deleted") == 0 {
+				break
+			}
+		}
+	}
+	return all, nil
 }
 
 // Statement implements graph.RunStore.

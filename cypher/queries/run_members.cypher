@@ -1,6 +1,7 @@
+// Keyset paging by member id.
 MATCH (st:Statement {run_id: $run})
-WHERE st.consultant
+WHERE st.consultant AND st.member_id > $after
 RETURN st.member_id AS member, st.rank AS rank, st.active AS active, st.carry_left_cents AS cl,
        st.carry_right_cents AS cr, st.lifetime_left_cents AS ll, st.lifetime_right_cents AS lr, st.total_cents AS total
 ORDER BY st.member_id
-SKIP $offset LIMIT $limit
+LIMIT $limit

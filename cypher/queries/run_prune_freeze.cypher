@@ -1,0 +1,3 @@
+MATCH (f:RunFreeze {run_id: $run})
+DETACH DELETE f
+RETURN count(*) AS deleted

@@ -1,0 +1,8 @@
+// Drafts that can never be committed any more: their period is paid or their base is stale.
+MATCH (r:PayoutRun {status: 'draft'})
+OPTIONAL MATCH (last:PayoutRun) WHERE last.status IN ['committed', 'committing']
+WITH r, last ORDER BY last.period_end DESC
+WITH r, collect(last)[0] AS last
+WHERE last IS NOT NULL AND coalesce(r.base, '') <> last.id
+SET r.status = 'superseded'
+RETURN r.id AS id
