@@ -160,6 +160,7 @@ func serve() error {
 				bootErr.Store(errNone)
 				log.Info("bootstrap complete")
 				go counters.Run(ctx)
+				go payouts.Prune(ctx)
 				return
 			}
 			bootErr.Store(errors.New("bootstrap pending: " + graph.AsError(err).Message))
