@@ -24,13 +24,14 @@ type LoginRequest struct {
 //	@Success	200		{object}	graph.LoginResult
 //	@Failure	400		{object}	ErrorBody
 //	@Failure	401		{object}	ErrorBody
+//	@Failure	429		{object}	ErrorBody	"too many failed logins for the account or from the address"
 //	@Router		/api/v1/auth/login [post]
 func (s *Server) login(c *gin.Context) {
 	var req LoginRequest
 	if !bind(c, &req) {
 		return
 	}
-	res, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password)
+	res, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
 	if err != nil {
 		fail(c, err)
 		return
@@ -55,4 +56,42 @@ func principal(c *gin.Context) graph.Principal {
 	p, _ := c.Get(ctxPrincipal)
 	pr, _ := p.(graph.Principal)
 	return pr
+}
+
+// logout godoc
+//
+//	@Summary	Log out: the token is refused from now on
+//	@Tags		auth
+//	@Security	Bearer
+//	@Success	204
+//	@Failure	401	{object}	ErrorBody
+//	@Router		/api/v1/auth/logout [post]
+func (s *Server) logout(c *gin.Context) {
+	if err := s.Auth.Logout(c.Request.Context(), principal(c)); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// changePassword godoc
+//
+//	@Summary	Change the caller's password; every token issued before is revoked
+//	@Tags		auth
+//	@Accept		json
+//	@Security	Bearer
+//	@Param		body	body	graph.PasswordChange	true	"current and new password"
+//	@Success	204
+//	@Failure	422	{object}	ErrorBody
+//	@Router		/api/v1/auth/password [post]
+func (s *Server) changePassword(c *gin.Context) {
+	var req graph.PasswordChange
+	if !bind(c, &req) {
+		return
+	}
+	if err := s.Auth.ChangePassword(c.Request.Context(), principal(c), req); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

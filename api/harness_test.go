@@ -66,8 +66,9 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	hs.counters = &graph.LiveCounters{Feed: st, Cache: rc, Log: testenv.Log()}
 	audit := &graph.Auditor{Log: st, Now: time.Now, Slog: testenv.Log()}
 	s := &api.Server{Log: testenv.Log(), Counters: hs.counters,
-		Health:  &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
-		Auth:    &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)},
+		Health: &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
+		Auth: &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour), Sessions: st,
+			Limiter: &graph.LoginLimiter{PerAccount: 3, PerIP: 20}},
 		Members: &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
 		Imports: &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
 		Vendors: &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},

@@ -60,7 +60,7 @@ func (s *Server) authenticate(roles ...graph.Role) gin.HandlerFunc {
 			fail(c, graph.Unauthorized("missing bearer token"))
 			return
 		}
-		p, err := s.Auth.Authenticate(tok)
+		p, err := s.Auth.Authenticate(c.Request.Context(), tok)
 		if err != nil {
 			fail(c, err)
 			return

@@ -58,6 +58,8 @@ func (s *Server) Handler() http.Handler {
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
 	v1.GET("/auth/me", s.authenticate(), s.me)
+	v1.POST("/auth/logout", s.authenticate(), s.logout)
+	v1.POST("/auth/password", s.authenticate(), s.changePassword)
 	s.memberRoutes(v1)
 	s.vendorRoutes(v1)
 	s.payoutRoutes(v1)

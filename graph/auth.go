@@ -35,12 +35,27 @@ type Account struct {
 type AccountStore interface {
 	// AccountByEmail returns a NotFound error when no account has the email.
 	AccountByEmail(ctx context.Context, email string) (*Account, error)
+	// AccountByID finds a login by id (admins "admin:<email>", members their member id).
+	AccountByID(ctx context.Context, id string) (*Account, error)
 }
 
 // Principal is an authenticated caller.
 type Principal struct {
 	ID   string `json:"sub"`
 	Role Role   `json:"role"`
+	// The token's own id and times, for revocation (not part of the answer of /auth/me).
+	TokenID  string    `json:"-"`
+	IssuedAt time.Time `json:"-"`
+	Expires  time.Time `json:"-"`
+}
+
+// Sessions keeps revocations: a logged-out token, and for password changes every token of an
+// account issued before a time.
+type Sessions interface {
+	Revoke(ctx context.Context, tokenID string, until time.Time) error
+	// Revoked reports whether the token was revoked or issued before its account's cut-off.
+	Revoked(ctx context.Context, tokenID, accountID string, issuedAt time.Time) (bool, error)
+	SetPassword(ctx context.Context, accountID, hash string, tokensValidAfter time.Time) error
 }
 
 // TokenSigner issues and verifies signed bearer tokens (HMAC-SHA256, expiry inside).
@@ -60,9 +75,10 @@ func NewTokenSigner(secret []byte, ttl time.Duration) *TokenSigner {
 
 type tokenClaims struct {
 	Principal
-	Exp int64  `json:"exp"`
-	Iat int64  `json:"iat"`
-	Jti string `json:"jti"`
+	Exp   int64  `json:"exp"`
+	Iat   int64  `json:"iat"`
+	IatMs int64  `json:"iat_ms"` // issue time in milliseconds: a password change cuts tokens off exactly
+	Jti   string `json:"jti"`
 }
 
 // Issue returns a token for p.
@@ -72,7 +88,7 @@ func (t *TokenSigner) Issue(p Principal) (string, error) {
 		return "", Internal(err)
 	}
 	now := t.Now()
-	body, err := json.Marshal(tokenClaims{Principal: p, Exp: now.Add(t.TTL).Unix(), Iat: now.Unix(), Jti: hex.EncodeToString(nonce[:])})
+	body, err := json.Marshal(tokenClaims{Principal: p, Exp: now.Add(t.TTL).Unix(), Iat: now.Unix(), IatMs: now.UnixMilli(), Jti: hex.EncodeToString(nonce[:])})
 	if err != nil {
 		return "", Internal(err)
 	}
@@ -103,7 +119,9 @@ func (t *TokenSigner) Verify(token string) (Principal, error) {
 	if t.Now().Unix() >= c.Exp {
 		return Principal{}, Unauthorized("token expired")
 	}
-	return c.Principal, nil
+	p := c.Principal
+	p.TokenID, p.IssuedAt, p.Expires = c.Jti, time.UnixMilli(c.IatMs).UTC(), time.Unix(c.Exp, 0).UTC()
+	return p, nil
 }
 
 // HashPassword hashes with bcrypt at the default cost.
@@ -124,10 +142,12 @@ func HashPassword(pw string) (string, error) {
 // dummyHash keeps the time of a login for an unknown email equal to that of a known one.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("halo-no-such-account"), bcrypt.DefaultCost)
 
-// AuthService logs accounts in.
+// AuthService logs accounts in and out.
 type AuthService struct {
 	Accounts AccountStore
 	Tokens   *TokenSigner
+	Sessions Sessions      // nil: tokens cannot be revoked (tests of other parts)
+	Limiter  *LoginLimiter // nil: no rate limiting
 }
 
 // LoginResult is what a successful login returns.
@@ -138,8 +158,22 @@ type LoginResult struct {
 }
 
 // Login checks the password; every failure is the same 401 so emails cannot be enumerated.
-func (s *AuthService) Login(ctx context.Context, email, password string) (*LoginResult, error) {
+// Repeated failures for one account or from one address are refused for a while (429).
+func (s *AuthService) Login(ctx context.Context, email, password, ip string) (*LoginResult, error) {
 	email = NormalizeEmail(email)
+	if err := s.Limiter.Allow(email, ip); err != nil {
+		return nil, err
+	}
+	res, err := s.login(ctx, email, password)
+	if KindOf(err) == KindUnauthorized {
+		s.Limiter.Failed(email, ip)
+	} else if err == nil {
+		s.Limiter.Succeeded(email)
+	}
+	return res, err
+}
+
+func (s *AuthService) login(ctx context.Context, email, password string) (*LoginResult, error) {
 	if email == "" || password == "" {
 		return nil, Unauthorized("email or password is wrong")
 	}
@@ -161,9 +195,61 @@ func (s *AuthService) Login(ctx context.Context, email, password string) (*Login
 	return &LoginResult{Token: tok, MemberID: acc.ID, Role: acc.Role}, nil
 }
 
-// Authenticate verifies a bearer token.
-func (s *AuthService) Authenticate(token string) (Principal, error) {
-	return s.Tokens.Verify(token)
+// Authenticate verifies a bearer token and that it was not revoked.
+func (s *AuthService) Authenticate(ctx context.Context, token string) (Principal, error) {
+	p, err := s.Tokens.Verify(token)
+	if err != nil || s.Sessions == nil {
+		return p, err
+	}
+	revoked, err := s.Sessions.Revoked(ctx, p.TokenID, p.ID, p.IssuedAt)
+	if err != nil {
+		return Principal{}, err
+	}
+	if revoked {
+		return Principal{}, Unauthorized("token revoked")
+	}
+	return p, nil
+}
+
+// Logout revokes the caller's token until it would have expired.
+func (s *AuthService) Logout(ctx context.Context, p Principal) error {
+	if s.Sessions == nil {
+		return Internal(nil)
+	}
+	return s.Sessions.Revoke(ctx, p.TokenID, p.Expires)
+}
+
+// PasswordChange is POST /auth/password.
+type PasswordChange struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+// ChangePassword checks the current password, sets the new one and revokes every token the
+// account was given before (other sessions end; the caller logs in again).
+func (s *AuthService) ChangePassword(ctx context.Context, p Principal, req PasswordChange) error {
+	acc, err := s.accountByID(ctx, p)
+	if err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(acc.PasswordHash), []byte(req.Current)) != nil {
+		return InvalidField("current_password", "is wrong")
+	}
+	if req.New == req.Current {
+		return InvalidField("new_password", "must differ from the current password")
+	}
+	hash, err := HashPassword(req.New)
+	if err != nil {
+		return InvalidField("new_password", "%s", AsError(err).Details[0].Message)
+	}
+	return s.Sessions.SetPassword(ctx, p.ID, hash, s.Tokens.Now().UTC())
+}
+
+func (s *AuthService) accountByID(ctx context.Context, p Principal) (*Account, error) {
+	if s.Sessions == nil {
+		return nil, Internal(nil)
+	}
+	return s.Accounts.AccountByID(ctx, p.ID)
 }
 
 // NormalizeEmail lower-cases and trims: the email is the login and is unique in that form.

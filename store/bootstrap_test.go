@@ -30,10 +30,10 @@ func TestBootstrapIsIdempotentAndNeverOverwritesTheAdmin(t *testing.T) {
 		t.Fatalf("migrations must run once: %v %v", applied, err)
 	}
 	auth := &graph.AuthService{Accounts: s, Tokens: graph.NewTokenSigner([]byte("k"), time.Hour)}
-	if _, err := auth.Login(ctx, "admin@example.com", "first-password"); err != nil {
+	if _, err := auth.Login(ctx, "admin@example.com", "first-password", ""); err != nil {
 		t.Fatalf("the first admin password must survive a restart: %v", err)
 	}
-	if _, err := auth.Login(ctx, "admin@example.com", "second-password"); graph.KindOf(err) != graph.KindUnauthorized {
+	if _, err := auth.Login(ctx, "admin@example.com", "second-password", ""); graph.KindOf(err) != graph.KindUnauthorized {
 		t.Fatalf("the admin must never be overwritten: %v", err)
 	}
 	n, err := s.CountForTests(ctx, "MATCH (s:Sale {id: 'pack:root'})-[:OF]->(:Member {id: 'root', plan: 'consultant_plus'}) WHERE s.occurred_at = datetime('2026-01-01T00:00:00Z') AND s.price_cents = 29900 AND s.bv_cents = 15000 RETURN count(s) AS n")

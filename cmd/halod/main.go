@@ -180,7 +180,8 @@ func serve() error {
 			}
 			return nil
 		}},
-		Auth:     &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL)},
+		Auth: &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL),
+			Sessions: d.store, Limiter: &graph.LoginLimiter{}},
 		Members:  d.members(),
 		Imports:  imports,
 		Vendors:  d.vendors(),

@@ -1,0 +1,72 @@
+package api_test
+
+import (
+	"testing"
+)
+
+func (hs *harness) login(email, password string) (int, string) {
+	code, b := hs.as("").call("POST", "/api/v1/auth/login", map[string]any{"email": email, "password": password})
+	tok, _ := b["token"].(string)
+	return code, tok
+}
+
+func TestLogoutPasswordChangeAndRateLimits(t *testing.T) {
+	hs := newHarness(t)
+	hs.call("POST", "/api/v1/members", map[string]any{"id": "A", "name": "Ana", "email": "ana@example.com", "password": "first-password",
+		"plan": "consultant", "sponsor_id": "root", "placement": at("root", "left"), "registered_at": rootAt.Add(3600e9).Format("2006-01-02T15:04:05Z07:00")})
+	_, t1 := hs.login("ana@example.com", "first-password")
+	_, t2 := hs.login("ana@example.com", "first-password")
+	if t1 == "" || t2 == "" {
+		t.Fatal("login")
+	}
+	// Logout revokes exactly that token.
+	if code, _ := hs.as(t1).call("POST", "/api/v1/auth/logout", nil); code != 204 {
+		t.Fatalf("logout: %d", code)
+	}
+	if code, _ := hs.as(t1).call("GET", "/api/v1/auth/me", nil); code != 401 {
+		t.Errorf("a logged-out token: %d", code)
+	}
+	if code, _ := hs.as(t2).call("GET", "/api/v1/auth/me", nil); code != 200 {
+		t.Errorf("another session stays: %d", code)
+	}
+	// Password change: checks the current one, revokes every earlier token.
+	ana := hs.as(t2)
+	if code, b := ana.call("POST", "/api/v1/auth/password", map[string]any{"current_password": "wrong-one", "new_password": "second-password"}); code != 422 {
+		t.Errorf("wrong current password: %d %v", code, b)
+	}
+	if code, _ := ana.call("POST", "/api/v1/auth/password", map[string]any{"current_password": "first-password", "new_password": "short"}); code != 422 {
+		t.Errorf("too short: %d", code)
+	}
+	if code, b := ana.call("POST", "/api/v1/auth/password", map[string]any{"current_password": "first-password", "new_password": "second-password"}); code != 204 {
+		t.Fatalf("change: %d %v", code, b)
+	}
+	if code, _ := ana.call("GET", "/api/v1/auth/me", nil); code != 401 {
+		t.Errorf("tokens from before the change are revoked: %d", code)
+	}
+	if code, _ := hs.login("ana@example.com", "first-password"); code != 401 {
+		t.Errorf("the old password: %d", code)
+	}
+	code, t3 := hs.login("ana@example.com", "second-password")
+	if code != 200 {
+		t.Fatalf("the new password: %d", code)
+	}
+	if code, _ := hs.as(t3).call("GET", "/api/v1/auth/me", nil); code != 200 {
+		t.Errorf("a token issued after the change: %d", code)
+	}
+	// Rate limits (the harness allows 3 failures per account, 20 per address).
+	for i := 0; i < 3; i++ {
+		hs.login("ana@example.com", "guess-password")
+	}
+	if code, _ := hs.login("ana@example.com", "second-password"); code != 429 {
+		t.Errorf("the account is locked for a while, even with the right password: %d", code)
+	}
+	if code, _ := hs.login("nobody@example.com", "guess-password"); code != 401 {
+		t.Errorf("an unknown email still answers 401 (no enumeration): %d", code)
+	}
+	for i := 0; i < 20; i++ {
+		hs.login("someone"+string(rune('a'+i))+"@example.com", "guess-password")
+	}
+	if code, _ := hs.login("admin@example.com", "admin-password"); code != 429 {
+		t.Errorf("the address is limited after many failures: %d", code)
+	}
+}
