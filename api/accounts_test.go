@@ -70,3 +70,49 @@ func TestLogoutPasswordChangeAndRateLimits(t *testing.T) {
 		t.Errorf("the address is limited after many failures: %d", code)
 	}
 }
+
+// A customer created by a vendor sign-up has no password: the reset flow gives it one. The
+// request answers alike for unknown emails; a token works once.
+func TestPasswordResetFlow(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	sun := hs.vendor("sun")
+	hs.send("sun", sun, events(signup("e1", "cust1", "A")), 0)
+	if code, _ := hs.login("cust1@example.com", "anything-at-all"); code != 401 {
+		t.Fatalf("no password yet: %d", code)
+	}
+	for _, email := range []string{"cust1@example.com", "nobody@example.com"} {
+		if code, _ := hs.as("").call("POST", "/api/v1/auth/password-reset", map[string]any{"email": email}); code != 202 {
+			t.Errorf("reset request for %s: %d", email, code)
+		}
+	}
+	if hs.notes.token("nobody@example.com") != "" {
+		t.Error("nothing is sent for an unknown email")
+	}
+	tok := hs.notes.token("cust1@example.com")
+	if len(tok) != 64 {
+		t.Fatalf("token %q", tok)
+	}
+	if n, _ := hs.st.CountForTests(t.Context(), "MATCH (r:PasswordReset) WHERE r.token_hash = '"+tok+"' RETURN count(r) AS n"); n != 0 {
+		t.Error("the token itself must not be stored, only its hash")
+	}
+	if code, _ := hs.as("").call("POST", "/api/v1/auth/password-reset/confirm", map[string]any{"token": tok, "new_password": "short"}); code != 422 {
+		t.Errorf("too short: %d", code)
+	}
+	if code, b := hs.as("").call("POST", "/api/v1/auth/password-reset/confirm", map[string]any{"token": tok, "new_password": "customer-password"}); code != 204 {
+		t.Fatalf("confirm: %d %v", code, b)
+	}
+	code, ct := hs.login("cust1@example.com", "customer-password")
+	if code != 200 {
+		t.Fatalf("login after reset: %d", code)
+	}
+	if _, me := hs.as(ct).call("GET", "/api/v1/auth/me", nil); me["role"] != "customer" {
+		t.Errorf("role %v", me)
+	}
+	if code, _ := hs.as("").call("POST", "/api/v1/auth/password-reset/confirm", map[string]any{"token": tok, "new_password": "another-password"}); code != 422 {
+		t.Errorf("a token works once: %d", code)
+	}
+	if code, _ := hs.as("").call("POST", "/api/v1/auth/password-reset/confirm", map[string]any{"token": "abc", "new_password": "another-password"}); code != 422 {
+		t.Errorf("a bad token: %d", code)
+	}
+}

@@ -95,3 +95,46 @@ func (s *Server) changePassword(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+// requestReset godoc
+//
+//	@Summary		Ask for a password reset
+//	@Description	Always 202, whether or not the email has an account; the token goes through the notifier (the log by default) and works once within an hour.
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	graph.ResetRequest	true	"email"
+//	@Success		202
+//	@Failure		429	{object}	ErrorBody
+//	@Router			/api/v1/auth/password-reset [post]
+func (s *Server) requestReset(c *gin.Context) {
+	var req graph.ResetRequest
+	if !bind(c, &req) {
+		return
+	}
+	if err := s.Resets.Request(c.Request.Context(), req, c.ClientIP()); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusAccepted)
+}
+
+// confirmReset godoc
+//
+//	@Summary	Set a new password with a reset token; every earlier session is revoked
+//	@Tags		auth
+//	@Accept		json
+//	@Param		body	body	graph.ResetConfirm	true	"token and new password"
+//	@Success	204
+//	@Failure	422	{object}	ErrorBody
+//	@Router		/api/v1/auth/password-reset/confirm [post]
+func (s *Server) confirmReset(c *gin.Context) {
+	var req graph.ResetConfirm
+	if !bind(c, &req) {
+		return
+	}
+	if err := s.Resets.Confirm(c.Request.Context(), req); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

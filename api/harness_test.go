@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,29 @@ type harness struct {
 	srv   *api.Server
 
 	counters *graph.LiveCounters
+	notes    *capture
+}
+
+// capture is a notifier that keeps what it would have sent.
+type capture struct {
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+func (c *capture) PasswordReset(_ context.Context, email, token string, _ time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tokens == nil {
+		c.tokens = map[string]string{}
+	}
+	c.tokens[email] = token
+	return nil
+}
+
+func (c *capture) token(email string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tokens[email]
 }
 
 // raw sends a body with a content type as the admin.
@@ -78,6 +102,8 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 		Audit:   audit,
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
+	hs.notes = &capture{}
+	s.Resets = &graph.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
 	hs.srv = s
 	hs.h = s.Handler()
 	code, body := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "admin@example.com", "password": "admin-password"})

@@ -27,6 +27,7 @@ import (
 type Server struct {
 	Health   *graph.HealthService
 	Auth     *graph.AuthService
+	Resets   *graph.ResetService
 	Members  *graph.MemberService
 	Imports  *graph.ImportService
 	Vendors  *graph.VendorService
@@ -60,6 +61,8 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/auth/me", s.authenticate(), s.me)
 	v1.POST("/auth/logout", s.authenticate(), s.logout)
 	v1.POST("/auth/password", s.authenticate(), s.changePassword)
+	v1.POST("/auth/password-reset", s.requestReset)
+	v1.POST("/auth/password-reset/confirm", s.confirmReset)
 	s.memberRoutes(v1)
 	s.vendorRoutes(v1)
 	s.payoutRoutes(v1)

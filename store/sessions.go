@@ -61,3 +61,26 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string, after time.Tim
 	}
 	return nil
 }
+
+var (
+	qResetSave = cypher.MustQuery("reset_save")
+	qResetUse  = cypher.MustQuery("reset_use")
+)
+
+// SaveReset implements graph.ResetStore.
+func (s *Store) SaveReset(ctx context.Context, hash, account string, expires time.Time) error {
+	_, err := s.write(ctx, qResetSave, map[string]any{"hash": hash, "account": account, "expires": ts(expires)})
+	return err
+}
+
+// UseReset implements graph.ResetStore.
+func (s *Store) UseReset(ctx context.Context, hash string, now time.Time) (string, error) {
+	res, err := s.write(ctx, qResetUse, map[string]any{"hash": hash, "now": ts(now)})
+	if err != nil {
+		return "", err
+	}
+	if len(res.Records) == 0 {
+		return "", graph.NotFound("reset token")
+	}
+	return get[string](res.Records[0], "account"), nil
+}

@@ -141,6 +141,7 @@ func serve() error {
 	defer stop()
 
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
+	limiter := &graph.LoginLimiter{}
 	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, Audit: d.auditor()}
 	counters := d.counters()
 	payouts := &graph.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate, Audit: d.auditor()}
@@ -181,7 +182,8 @@ func serve() error {
 			return nil
 		}},
 		Auth: &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL),
-			Sessions: d.store, Limiter: &graph.LoginLimiter{}},
+			Sessions: d.store, Limiter: limiter},
+		Resets:   &graph.ResetService{Accounts: d.store, Store: d.store, Sessions: d.store, Notifier: graph.LogNotifier{Log: log}, Now: time.Now, Limiter: limiter},
 		Members:  d.members(),
 		Imports:  imports,
 		Vendors:  d.vendors(),

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT password_reset_hash IF NOT EXISTS FOR (r:PasswordReset) REQUIRE r.token_hash IS UNIQUE
