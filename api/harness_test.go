@@ -102,6 +102,7 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 		Audit:   audit,
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
+	s.Access = &graph.Access{Store: st}
 	hs.notes = &capture{}
 	s.Resets = &graph.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
 	hs.srv = s

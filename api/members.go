@@ -10,23 +10,6 @@ import (
 	"github.com/halo-oss/halo/graph"
 )
 
-func (s *Server) memberRoutes(g *gin.RouterGroup) {
-	admin := g.Group("", s.authenticate(graph.RoleAdmin))
-	admin.POST("/members", s.registerMember)
-	admin.POST("/members/import", s.importMembers)
-	admin.GET("/imports/:id", s.getImport)
-	admin.GET("/members", s.searchMembers)
-	admin.GET("/members/:id", s.getMember)
-	admin.POST("/members/:id/upgrade", s.upgradeMember)
-	admin.GET("/members/:id/upline", s.upline)
-	admin.GET("/members/:id/binary-tree", s.binaryTree)
-	admin.GET("/members/:id/generations", s.generations)
-	admin.GET("/members/:id/generations/:gen", s.generationMembers)
-	admin.GET("/members/:id/legs", s.legCounts)
-	admin.GET("/members/:id/live-volume", s.liveVolume)
-	admin.GET("/members/:id/services", s.memberServices)
-}
-
 // intQuery reads an optional integer query parameter; a malformed one is a 422 naming it.
 func intQuery(c *gin.Context, name string) (int, bool) {
 	v := c.Query(name)

@@ -8,17 +8,6 @@ import (
 	"github.com/halo-oss/halo/graph"
 )
 
-func (s *Server) payoutRoutes(g *gin.RouterGroup) {
-	admin := g.Group("", s.authenticate(graph.RoleAdmin))
-	admin.POST("/payout-runs", s.createRun)
-	admin.GET("/payout-runs", s.listRuns)
-	admin.GET("/payout-runs/:id", s.getRun)
-	admin.POST("/payout-runs/:id/commit", s.commitRun)
-	admin.GET("/payout-runs/:id/lines", s.runLines)
-	admin.GET("/payout-runs/:id/members", s.runMembers)
-	admin.GET("/payout-runs/:id/members/:member/statement", s.runStatement)
-}
-
 // createRun godoc
 //
 //	@Summary		Preview a payout run (draft)

@@ -36,6 +36,7 @@ type Server struct {
 	Payouts  *graph.PayoutService
 	Wallets  *graph.WalletService
 	Audit    *graph.Auditor
+	Access   *graph.Access
 	Log      *slog.Logger
 }
 
@@ -57,16 +58,9 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 
 	v1 := r.Group("/api/v1")
-	v1.POST("/auth/login", s.login)
-	v1.GET("/auth/me", s.authenticate(), s.me)
-	v1.POST("/auth/logout", s.authenticate(), s.logout)
-	v1.POST("/auth/password", s.authenticate(), s.changePassword)
-	v1.POST("/auth/password-reset", s.requestReset)
-	v1.POST("/auth/password-reset/confirm", s.confirmReset)
-	s.memberRoutes(v1)
-	s.vendorRoutes(v1)
-	s.payoutRoutes(v1)
-	s.walletRoutes(v1)
+	for _, rt := range s.routes() {
+		v1.Handle(rt.method, rt.path, append(s.guard(rt.policy), rt.handler)...)
+	}
 	return r
 }
 

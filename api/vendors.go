@@ -11,21 +11,6 @@ import (
 	"github.com/halo-oss/halo/graph"
 )
 
-func (s *Server) vendorRoutes(g *gin.RouterGroup) {
-	admin := g.Group("", s.authenticate(graph.RoleAdmin))
-	admin.POST("/vendors", s.createVendor)
-	admin.GET("/vendors", s.listVendors)
-	admin.GET("/vendors/:id", s.getVendor)
-	admin.POST("/vendors/:id/rotate-secret", s.rotateVendorSecret)
-	admin.POST("/vendors/:id/deactivate", s.setVendorActive(false))
-	admin.POST("/vendors/:id/activate", s.setVendorActive(true))
-	admin.PUT("/vendors/:id/products/:sku", s.putProduct)
-	admin.GET("/vendors/:id/products", s.listProducts)
-	admin.GET("/ingest/rejected", s.listRejected)
-	// Vendors authenticate with their signature, not a bearer token.
-	g.POST("/ingest/events", s.ingestEvents)
-}
-
 // createVendor godoc
 //
 //	@Summary		Create a vendor

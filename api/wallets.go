@@ -10,30 +10,6 @@ import (
 	"github.com/halo-oss/halo/graph"
 )
 
-func (s *Server) walletRoutes(g *gin.RouterGroup) {
-	admin := g.Group("", s.authenticate(graph.RoleAdmin))
-	admin.POST("/members/:id/wallet/adjustments", s.adjustWallet)
-	admin.GET("/withdrawals", s.listWithdrawals)
-	admin.GET("/withdrawals/export.csv", s.exportWithdrawals)
-	admin.POST("/withdrawals/:wid/:decision", s.decideWithdrawal)
-	admin.GET("/payout-runs/:id/export.csv", s.exportRun)
-	admin.GET("/audit", s.listAudit)
-	// A member sees and spends its own wallet; an admin any wallet.
-	own := g.Group("", s.authenticate(graph.RoleAdmin, graph.RoleConsultant), s.selfOrAdmin)
-	own.GET("/members/:id/wallet", s.wallet)
-	own.POST("/members/:id/withdrawals", s.requestWithdrawal)
-}
-
-// selfOrAdmin lets a consultant reach only its own member id; others' are not found.
-func (s *Server) selfOrAdmin(c *gin.Context) {
-	p := principal(c)
-	if p.Role != graph.RoleAdmin && p.ID != c.Param("id") {
-		fail(c, graph.NotFound("member %s not found", c.Param("id")))
-		return
-	}
-	c.Next()
-}
-
 // wallet godoc
 //
 //	@Summary	A member's wallet: balance (the sum of its ledger) and entries, newest first
@@ -148,18 +124,18 @@ func (s *Server) listWithdrawals(c *gin.Context) {
 //	@Accept		json
 //	@Produce	json
 //	@Security	Bearer
-//	@Param		wid			path		string					true	"withdrawal id"
+//	@Param		id			path		string					true	"withdrawal id"
 //	@Param		decision	path		string					true	"approve | reject | mark-paid"
 //	@Param		body		body		graph.DecisionRequest	false	"reason or payment reference"
 //	@Success	200			{object}	graph.Withdrawal
 //	@Failure	409			{object}	ErrorBody	"not in a state that allows it"
-//	@Router		/api/v1/withdrawals/{wid}/{decision} [post]
+//	@Router		/api/v1/withdrawals/{id}/{decision} [post]
 func (s *Server) decideWithdrawal(c *gin.Context) {
 	var req graph.DecisionRequest
 	if c.Request.ContentLength != 0 && !bind(c, &req) {
 		return
 	}
-	w, err := s.Wallets.Decide(c.Request.Context(), c.Param("wid"), c.Param("decision"), req)
+	w, err := s.Wallets.Decide(c.Request.Context(), c.Param("id"), c.Param("decision"), req)
 	if err != nil {
 		fail(c, err)
 		return

@@ -479,3 +479,17 @@ func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error
 	}
 	return out, nil
 }
+
+var qAccessInDownline = cypher.MustQuery("access_in_downline")
+
+// InDownline implements graph.AccessStore.
+func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, error) {
+	res, err := s.read(ctx, qAccessInDownline, map[string]any{"viewer": viewer, "member": member})
+	if err != nil {
+		return false, err
+	}
+	if len(res.Records) == 0 {
+		return false, nil
+	}
+	return get[bool](res.Records[0], "inside"), nil
+}

@@ -192,6 +192,7 @@ func serve() error {
 		Payouts:  payouts,
 		Wallets:  &graph.WalletService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, MinWithdrawal: d.cfg.MinWithdrawal},
 		Audit:    d.auditor(),
+		Access:   &graph.Access{Store: d.store},
 	}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

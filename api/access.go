@@ -1,0 +1,133 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/halo-oss/halo/graph"
+)
+
+// Policy says who may call a route. It is the one place access is decided; every route is
+// registered through routes() with its policy, and a route without one cannot exist.
+type Policy string
+
+const (
+	Public       Policy = "public"        // no token: login, password reset
+	VendorSigned Policy = "vendor_signed" // a vendor's HMAC signature: ingest
+	AnyRole      Policy = "any_role"      // any logged-in account: itself
+	AdminOnly    Policy = "admin"         // admins
+	MemberScoped Policy = "member"        // admin any member; consultant itself and its downline; customer itself (path :id)
+	SelfOnly     Policy = "self"          // admin any member; consultant and customer only itself (path :id)
+)
+
+type route struct {
+	method, path string
+	policy       Policy
+	handler      gin.HandlerFunc
+}
+
+// routes is the API: every endpoint with its policy.
+func (s *Server) routes() []route {
+	return []route{
+		{"POST", "/auth/login", Public, s.login},
+		{"POST", "/auth/password-reset", Public, s.requestReset},
+		{"POST", "/auth/password-reset/confirm", Public, s.confirmReset},
+		{"GET", "/auth/me", AnyRole, s.me},
+		{"POST", "/auth/logout", AnyRole, s.logout},
+		{"POST", "/auth/password", AnyRole, s.changePassword},
+
+		{"POST", "/members", AdminOnly, s.registerMember},
+		{"GET", "/members", AdminOnly, s.searchMembers},
+		{"POST", "/members/import", AdminOnly, s.importMembers},
+		{"GET", "/imports/:id", AdminOnly, s.getImport},
+		{"GET", "/members/:id", MemberScoped, s.getMember},
+		{"POST", "/members/:id/upgrade", AdminOnly, s.upgradeMember},
+		{"GET", "/members/:id/upline", AdminOnly, s.upline}, // an upline leads above the caller
+		{"GET", "/members/:id/binary-tree", MemberScoped, s.binaryTree},
+		{"GET", "/members/:id/generations", MemberScoped, s.generations},
+		{"GET", "/members/:id/generations/:gen", MemberScoped, s.generationMembers},
+		{"GET", "/members/:id/legs", MemberScoped, s.legCounts},
+		{"GET", "/members/:id/live-volume", MemberScoped, s.liveVolume},
+		{"GET", "/members/:id/services", MemberScoped, s.memberServices},
+		{"GET", "/members/:id/wallet", SelfOnly, s.wallet},
+		{"POST", "/members/:id/withdrawals", SelfOnly, s.requestWithdrawal},
+		{"POST", "/members/:id/wallet/adjustments", AdminOnly, s.adjustWallet},
+
+		{"POST", "/vendors", AdminOnly, s.createVendor},
+		{"GET", "/vendors", AdminOnly, s.listVendors},
+		{"GET", "/vendors/:id", AdminOnly, s.getVendor},
+		{"POST", "/vendors/:id/rotate-secret", AdminOnly, s.rotateVendorSecret},
+		{"POST", "/vendors/:id/deactivate", AdminOnly, s.setVendorActive(false)},
+		{"POST", "/vendors/:id/activate", AdminOnly, s.setVendorActive(true)},
+		{"PUT", "/vendors/:id/products/:sku", AdminOnly, s.putProduct},
+		{"GET", "/vendors/:id/products", AdminOnly, s.listProducts},
+		{"POST", "/ingest/events", VendorSigned, s.ingestEvents},
+		{"GET", "/ingest/rejected", AdminOnly, s.listRejected},
+
+		{"POST", "/payout-runs", AdminOnly, s.createRun},
+		{"GET", "/payout-runs", AdminOnly, s.listRuns},
+		{"GET", "/payout-runs/:id", AdminOnly, s.getRun},
+		{"POST", "/payout-runs/:id/commit", AdminOnly, s.commitRun},
+		{"GET", "/payout-runs/:id/lines", AdminOnly, s.runLines},
+		{"GET", "/payout-runs/:id/members", AdminOnly, s.runMembers},
+		{"GET", "/payout-runs/:id/members/:member/statement", AdminOnly, s.runStatement},
+		{"GET", "/payout-runs/:id/export.csv", AdminOnly, s.exportRun},
+
+		{"GET", "/withdrawals", AdminOnly, s.listWithdrawals},
+		{"GET", "/withdrawals/export.csv", AdminOnly, s.exportWithdrawals},
+		{"POST", "/withdrawals/:id/:decision", AdminOnly, s.decideWithdrawal},
+		{"GET", "/audit", AdminOnly, s.listAudit},
+	}
+}
+
+// guard turns a policy into middleware.
+func (s *Server) guard(p Policy) []gin.HandlerFunc {
+	switch p {
+	case Public, VendorSigned:
+		return nil // ingest checks the vendor's signature itself, over the raw body
+	case AnyRole:
+		return []gin.HandlerFunc{s.authenticate()}
+	case AdminOnly:
+		return []gin.HandlerFunc{s.authenticate(graph.RoleAdmin)}
+	case MemberScoped:
+		return []gin.HandlerFunc{s.authenticate(), func(c *gin.Context) {
+			if err := s.Access.CanSee(c.Request.Context(), principal(c), c.Param("id")); err != nil {
+				fail(c, err)
+				return
+			}
+			c.Next()
+		}}
+	case SelfOnly:
+		return []gin.HandlerFunc{s.authenticate(), func(c *gin.Context) {
+			if err := s.Access.IsSelf(principal(c), c.Param("id")); err != nil {
+				fail(c, err)
+				return
+			}
+			c.Next()
+		}}
+	}
+	panic("api: route without a known policy: " + string(p))
+}
+
+// Served lists the routes the handler serves ("METHOD /path"), to prove each has a policy.
+func Served(h http.Handler) []string {
+	e, ok := h.(*gin.Engine)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, r := range e.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// Policies lists every route ("METHOD /api/v1/path") with its policy, for tests and docs.
+func (s *Server) Policies() map[string]Policy {
+	out := map[string]Policy{}
+	for _, r := range s.routes() {
+		out[r.method+" /api/v1"+r.path] = r.policy
+	}
+	return out
+}

@@ -1,0 +1,42 @@
+package graph
+
+import "context"
+
+// AccessStore answers downline questions.
+type AccessStore interface {
+	// InDownline reports whether member is viewer itself or below it in the sponsor or the
+	// placement tree (a consultant's customers are in its sponsor downline).
+	InDownline(ctx context.Context, viewer, member string) (bool, error)
+}
+
+// Access decides what a caller may see: an admin everything; a consultant itself, its downline
+// (sponsor and placement) and its customers; a customer itself. What may not be seen does not
+// exist for the caller (NotFound), so nothing hints at members outside one's downline.
+type Access struct {
+	Store AccessStore
+}
+
+// CanSee returns nil when p may see member, NotFound otherwise.
+func (a *Access) CanSee(ctx context.Context, p Principal, member string) error {
+	switch {
+	case p.Role == RoleAdmin, p.ID == member:
+		return nil
+	case p.Role == RoleConsultant && ValidID(member):
+		ok, err := a.Store.InDownline(ctx, p.ID, member)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	return NotFound("member %s not found", member)
+}
+
+// IsSelf returns nil when p is member (or an admin), NotFound otherwise.
+func (a *Access) IsSelf(p Principal, member string) error {
+	if p.Role == RoleAdmin || p.ID == member {
+		return nil
+	}
+	return NotFound("member %s not found", member)
+}
