@@ -38,6 +38,8 @@ func (s *Server) routes() []route {
 		{"POST", "/auth/password", AnyRole, s.changePassword},
 
 		{"POST", "/members", AdminOnly, s.registerMember},
+		{"POST", "/join", Public, s.join},
+		{"POST", "/members/:id/confirm-payment", AdminOnly, s.confirmPack},
 		{"GET", "/members", AdminOnly, s.searchMembers},
 		{"POST", "/members/import", AdminOnly, s.importMembers},
 		{"GET", "/imports/:id", AdminOnly, s.getImport},

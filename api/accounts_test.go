@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"testing"
+	"time"
 )
 
 func (hs *harness) login(email, password string) (int, string) {
@@ -114,5 +115,53 @@ func TestPasswordResetFlow(t *testing.T) {
 	}
 	if code, _ := hs.as("").call("POST", "/api/v1/auth/password-reset/confirm", map[string]any{"token": "abc", "new_password": "another-password"}); code != 422 {
 		t.Errorf("a bad token: %d", code)
+	}
+}
+
+// Self-registration through a referral code: same rules as an admin registration; the priced
+// pack is pending — no sale, no direct bonus, no volume — until an admin confirms the payment.
+func TestJoinWithPendingPack(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("cu", "customer", "A", nil)
+	anon := hs.as("")
+	for name, req := range map[string]map[string]any{
+		"customer plan":     {"referral_code": "A", "id": "N0", "name": "N", "email": "n0@example.com", "password": "new-password", "plan": "customer"},
+		"unknown referral":  {"referral_code": "ZZ", "id": "N1", "name": "N", "email": "n1@example.com", "password": "new-password", "plan": "consultant"},
+		"customer referral": {"referral_code": "cu", "id": "N2", "name": "N", "email": "n2@example.com", "password": "new-password", "plan": "consultant"},
+		"no password":       {"referral_code": "A", "id": "N3", "name": "N", "email": "n3@example.com", "plan": "consultant"},
+		"slot rules apply":  {"referral_code": "A", "id": "N4", "name": "N", "email": "n4@example.com", "password": "new-password", "plan": "consultant", "placement": map[string]any{"parent_id": "root", "leg": "right"}},
+	} {
+		if code, b := anon.call("POST", "/api/v1/join", req); code != 422 {
+			t.Errorf("%s: %d %v", name, code, b)
+		}
+	}
+	code, m := anon.call("POST", "/api/v1/join", map[string]any{"referral_code": "A", "id": "N", "name": "New", "email": "new@example.com",
+		"password": "new-password", "plan": "consultant_plus"})
+	if code != 201 || m["sponsor_id"] != "A" || m["parent_id"] != "A" {
+		t.Fatalf("join: %d %v", code, m)
+	}
+	if code, _ := hs.login("new@example.com", "new-password"); code != 200 {
+		t.Errorf("the new consultant logs in: %d", code)
+	}
+	end := time.Now().UTC().AddDate(0, 0, 1).Truncate(time.Second).Format(time.RFC3339)
+	_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": end})
+	byType := d["totals"].(map[string]any)["by_type"].(map[string]any)
+	if byType["direct"] != "14.85" || d["totals"].(map[string]any)["sales_bv"] != "200" {
+		t.Errorf("a pending pack is no sale: only root's direct on pack:A, BV root 150 + A 50: %v", d["totals"])
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/N/confirm-payment", map[string]any{}); code != 422 {
+		t.Errorf("confirmation needs a payment reference: %d", code)
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/N/confirm-payment", map[string]any{"payment_reference": "PSP-1"}); code != 200 {
+		t.Fatalf("confirm: %d", code)
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/N/confirm-payment", map[string]any{"payment_reference": "PSP-1"}); code != 409 {
+		t.Errorf("nothing left to confirm: %d", code)
+	}
+	_, d = hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": end})
+	byType = d["totals"].(map[string]any)["by_type"].(map[string]any)
+	if byType["direct"] != "44.75" || d["totals"].(map[string]any)["sales_bv"] != "350" {
+		t.Errorf("after payment the pack is a sale: plus A's 10%% of 299 = 29.90: %v", d["totals"])
 	}
 }

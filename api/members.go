@@ -309,3 +309,52 @@ func (s *Server) memberServices(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, sv)
 }
+
+// join godoc
+//
+//	@Summary		Self-register as a consultant through a sponsor's referral code
+//	@Description	Same rules as an admin registration; the referral code is the sponsor's member id. A priced pack stays pending — no sale, nobody earns from it — until an admin confirms the payment.
+//	@Tags			members
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		graph.JoinRequest	true	"the new consultant"
+//	@Success		201		{object}	graph.Member
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/api/v1/join [post]
+func (s *Server) join(c *gin.Context) {
+	var req graph.JoinRequest
+	if !bind(c, &req) {
+		return
+	}
+	m, err := s.Members.Join(c.Request.Context(), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, m)
+}
+
+// confirmPack godoc
+//
+//	@Summary	Confirm the payment of a self-registered pack: it becomes a sale
+//	@Tags		members
+//	@Accept		json
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id		path		string						true	"member id"
+//	@Param		body	body		graph.ConfirmPackRequest	true	"payment reference"
+//	@Success	200		{object}	graph.Member
+//	@Failure	409		{object}	ErrorBody	"no pack waiting for payment"
+//	@Router		/api/v1/members/{id}/confirm-payment [post]
+func (s *Server) confirmPack(c *gin.Context) {
+	var req graph.ConfirmPackRequest
+	if !bind(c, &req) {
+		return
+	}
+	m, err := s.Members.ConfirmPack(c.Request.Context(), c.Param("id"), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}

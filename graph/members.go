@@ -49,6 +49,8 @@ type Registration struct {
 	Strategy     string // one of the Strategy constants
 	Pack         engine.PlanRules
 	AcceptedAt   time.Time
+	// PendingPack: self-registered; the pack is no sale until an admin confirms the payment.
+	PendingPack bool
 }
 
 // RegisterRequest is POST /members.
@@ -126,6 +128,8 @@ type MemberStore interface {
 	Search(ctx context.Context, q string, offset, limit int) ([]TreeNode, bool, error)
 	// Services lists what a member holds from which vendor (PLAN.md §5).
 	Services(ctx context.Context, memberID string) (*Services, error)
+	// ConfirmPack turns a pending pack into a sale; false when there was none pending.
+	ConfirmPack(ctx context.Context, memberID, actor, reference string, at time.Time) (bool, error)
 }
 
 // MemberService is the genealogy's business logic.
@@ -150,6 +154,66 @@ func ValidEmail(s string) bool {
 
 // Register validates every field rule and registers the member.
 func (s *MemberService) Register(ctx context.Context, req RegisterRequest) (*Member, error) {
+	return s.register(ctx, req, false)
+}
+
+// JoinRequest is a consultant's self-registration through a sponsor's referral code.
+type JoinRequest struct {
+	ReferralCode string     `json:"referral_code" example:"HS-1001"`
+	ID           string     `json:"id" example:"HS-2002"`
+	Name         string     `json:"name" example:"Bo Lind"`
+	Email        string     `json:"email" example:"bo@example.com"`
+	Password     string     `json:"password"`
+	Plan         string     `json:"plan" example:"consultant"`
+	Placement    *Placement `json:"placement,omitempty"`
+}
+
+// Join self-registers a consultant under the sponsor whose referral code (its member id) was
+// given, with the same rules as an admin registration. A priced pack stays pending — no sale,
+// nobody earns from it — until an admin confirms the payment.
+func (s *MemberService) Join(ctx context.Context, req JoinRequest) (*Member, error) {
+	if p, err := engine.ParsePlan(req.Plan); err == nil && !p.IsConsultant() {
+		return nil, InvalidField("plan", "self-registration is for consultant plans (affiliate, consultant, consultant_plus)")
+	}
+	if req.Password == "" {
+		return nil, InvalidField("password", "is required to self-register")
+	}
+	if !ValidID(req.ReferralCode) {
+		return nil, InvalidField("referral_code", "is not a valid referral code")
+	}
+	if sp, err := s.Store.Member(ctx, req.ReferralCode); err != nil || sp.Plan == "customer" {
+		return nil, InvalidField("referral_code", "is not a valid referral code")
+	}
+	return s.register(ctx, RegisterRequest{ID: req.ID, Name: req.Name, Email: req.Email, Password: req.Password, Plan: req.Plan,
+		SponsorID: req.ReferralCode, Placement: req.Placement}, true)
+}
+
+// ConfirmPackRequest carries the payment reference of a self-registered pack.
+type ConfirmPackRequest struct {
+	PaymentReference string `json:"payment_reference" example:"PSP-7781"`
+}
+
+// ConfirmPack makes a pending pack a sale (the next run accounts it).
+func (s *MemberService) ConfirmPack(ctx context.Context, id string, req ConfirmPackRequest) (*Member, error) {
+	if strings.TrimSpace(req.PaymentReference) == "" {
+		return nil, InvalidField("payment_reference", "is required")
+	}
+	m, err := s.Store.Member(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.Store.ConfirmPack(ctx, id, ActorOf(ctx), strings.TrimSpace(req.PaymentReference), s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Conflict("member %s has no pack waiting for payment", id)
+	}
+	s.Audit.Record(ctx, "member.confirm_pack", "member", id, map[string]bool{"pack_pending": true}, map[string]any{"pack_pending": false, "payment_reference": req.PaymentReference})
+	return m, nil
+}
+
+func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfRegistered bool) (*Member, error) {
 	now := s.Now().UTC()
 	var details []Detail
 	bad := func(field, msg string) { details = append(details, Detail{Field: field, Message: msg}) }
@@ -187,7 +251,7 @@ func (s *MemberService) Register(ctx context.Context, req RegisterRequest) (*Mem
 		}
 	}
 	r := Registration{Member: Member{ID: req.ID, Name: name, Email: email, Plan: req.Plan, SponsorID: req.SponsorID, RegisteredAt: at, Rank: "none"},
-		PasswordHash: hash, AcceptedAt: now}
+		PasswordHash: hash, AcceptedAt: now, PendingPack: selfRegistered}
 	if plan == engine.PlanCustomer {
 		if req.Placement != nil {
 			bad("placement", "customers are not placed")

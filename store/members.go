@@ -114,7 +114,7 @@ func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Memb
 			"id": r.ID, "name": r.Name, "email": r.Email, "plan": r.Plan, "sponsor": r.SponsorID,
 			"registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "accepted_at": r.AcceptedAt.Format(time.RFC3339Nano),
 			"password_hash": hash, "parent": parent, "leg": leg, "hint": hint,
-			"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV),
+			"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV), "pending": r.PendingPack,
 		})
 		if err != nil {
 			return nil, err
@@ -492,4 +492,18 @@ func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, er
 		return false, nil
 	}
 	return get[bool](res.Records[0], "inside"), nil
+}
+
+var qPackConfirm = cypher.MustQuery("pack_confirm")
+
+// ConfirmPack implements graph.MemberStore.
+func (s *Store) ConfirmPack(ctx context.Context, id, actor, reference string, at time.Time) (bool, error) {
+	res, err := s.write(ctx, qPackConfirm, map[string]any{"id": id, "actor": actor, "reference": reference, "at": ts(at)})
+	if err != nil {
+		return false, err
+	}
+	if len(res.Records) == 0 {
+		return false, graph.NotFound("member %s not found", id)
+	}
+	return get[bool](res.Records[0], "confirmed"), nil
 }

@@ -20,8 +20,10 @@ CALL (m) {
 }
 CALL (m) {
   WITH m WHERE $price_cents + $bv_cents > 0
-  CREATE (:Sale {id: 'pack:' + m.id, kind: 'pack', member_id: m.id, plan: $plan, price_cents: $price_cents,
+  CREATE (p:Sale {id: 'pack:' + m.id, kind: 'pack', member_id: m.id, plan: $plan, price_cents: $price_cents,
     bv_cents: $bv_cents, occurred_at: m.registered_at, accepted_at: datetime($accepted_at)})-[:OF]->(m)
+  // A self-registered pack is pending until an admin confirms the payment: no sale until then.
+  FOREACH (_ IN CASE WHEN $pending THEN [1] ELSE [] END | SET p.pending = true, m.pack_pending = true)
 }
 CALL (m) {
   WITH m WHERE $hint IS NOT NULL

@@ -4,6 +4,7 @@ OPTIONAL MATCH (n:Network {id: 'network'})
 WITH coalesce(n.cutover, datetime('0001-01-01T00:00:00Z')) AS cutover
 CALL (cutover) {
   MATCH (s:Sale) WHERE s.accepted_at >= datetime($since) AND s.accounted_by IS NULL AND s.occurred_at >= cutover
+    AND s.pending IS NULL
   RETURN s.id AS id, coalesce(s.attributed_to, s.member_id) AS member, s.bv_cents AS bv, s.accepted_at AS at
   UNION ALL
   MATCH (c:Cancellation)-[:CANCELS]->(s:Sale)
