@@ -17,7 +17,7 @@ const importMaxBytes = 4 << 30
 //	@Summary		Import an existing network (NDJSON)
 //	@Description	One member object a line, sponsors and parents before the members under them (PLAN.md §7). Lines carry password_hash (bcrypt) instead of password, and an optional opening state {rank, carry_left, carry_right, lifetime_left, lifetime_right, wallet_balance}. The whole file is validated first: any bad line is a 422 with details [{line, code, message}] and nothing written. A valid file starts a job (202); progress at GET /imports/{id}. All or nothing: a failure while writing removes what the import wrote. Re-importing an identical member is a no-op. The first import sets the network's cutover (?cutover=, default: now).
 //	@Tags			members
-//	@Accept			x-ndjson
+//	@Accept			application/x-ndjson
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			cutover	query		string	false	"RFC 3339 cutover time (first import only)"

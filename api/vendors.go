@@ -117,6 +117,7 @@ func (s *Server) rotateVendorSecret(c *gin.Context) {
 //	@Param		id	path		string	true	"vendor id"
 //	@Success	200	{object}	graph.Vendor
 //	@Router		/api/v1/vendors/{id}/deactivate [post]
+//	@Router		/api/v1/vendors/{id}/activate [post]
 func (s *Server) setVendorActive(active bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := s.Vendors.SetActive(c.Request.Context(), c.Param("id"), active)

@@ -15,6 +15,68 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/audit": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The audit log of admin actions, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "who acted",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "e.g. member.upgrade, payout.commit, withdrawal.approve",
+                        "name": "action",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "member, vendor, payout_run, withdrawal …",
+                        "name": "target_type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the target's id",
+                        "name": "target_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.AuditPage"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/login": {
             "post": {
                 "consumes": [
@@ -56,6 +118,36 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
+                    },
+                    "429": {
+                        "description": "too many failed logins for the account or from the address",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/logout": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Log out: the token is refused from now on",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
                     }
                 }
             }
@@ -83,6 +175,304 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/password": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Change the caller's password; every token issued before is revoked",
+                "parameters": [
+                    {
+                        "description": "current and new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.PasswordChange"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/password-reset": {
+            "post": {
+                "description": "Always 202, whether or not the email has an account; the token goes through the notifier (the log by default) and works once within an hour.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Ask for a password reset",
+                "parameters": [
+                    {
+                        "description": "email",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.ResetRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted"
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/password-reset/confirm": {
+            "post": {
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Set a new password with a reset token; every earlier session is revoked",
+                "parameters": [
+                    {
+                        "description": "token and new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.ResetConfirm"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/imports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Progress of an import",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "import id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.ImportJob"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/ingest/events": {
+            "post": {
+                "description": "Headers X-Vendor-Id, X-Timestamp (unix seconds, within 5 minutes) and X-Signature: sha256=\u003chex HMAC-SHA256(signing_secret, X-Timestamp + \".\" + raw body)\u003e. At most 1 MiB and 1,000 events. Each event is accepted, duplicate (its id was accepted before) or rejected with the reason; accepted events are durable before the answer.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ingest"
+                ],
+                "summary": "Ingest vendor events (signed)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "X-Vendor-Id",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "unix seconds",
+                        "name": "X-Timestamp",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "sha256=\u003chex\u003e",
+                        "name": "X-Signature",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.IngestResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/ingest/rejected": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ingest"
+                ],
+                "summary": "Rejected vendor events (audit log), newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one vendor",
+                        "name": "vendor_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.RejectedPage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/join": {
+            "post": {
+                "description": "Same rules as an admin registration; the referral code is the sponsor's member id. A priced pack stays pending — no sale, nobody earns from it — until an admin confirms the payment.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Self-register as a consultant through a sponsor's referral code",
+                "parameters": [
+                    {
+                        "description": "the new consultant",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.JoinRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Member"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -184,6 +574,54 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/import": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "One member object a line, sponsors and parents before the members under them (PLAN.md §7). Lines carry password_hash (bcrypt) instead of password, and an optional opening state {rank, carry_left, carry_right, lifetime_left, lifetime_right, wallet_balance}. The whole file is validated first: any bad line is a 422 with details [{line, code, message}] and nothing written. A valid file starts a job (202); progress at GET /imports/{id}. All or nothing: a failure while writing removes what the import wrote. Re-importing an identical member is a no-op. The first import sets the network's cutover (?cutover=, default: now).",
+                "consumes": [
+                    "application/x-ndjson"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Import an existing network (NDJSON)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "RFC 3339 cutover time (first import only)",
+                        "name": "cutover",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/graph.ImportJob"
+                        }
+                    },
+                    "409": {
+                        "description": "another import is running",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "bad lines, listed in details",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}": {
             "get": {
                 "security": [
@@ -269,6 +707,57 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/confirm-payment": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Confirm the payment of a self-registered pack: it becomes a sale",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "payment reference",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.ConfirmPackRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Member"
+                        }
+                    },
+                    "409": {
+                        "description": "no pack waiting for payment",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -404,6 +893,85 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/live-volume": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Personal and left/right leg volume of sales no committed run has accounted yet, from the Redis counters (rebuilt from Neo4j whenever needed). 503 while Redis is down.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "Live open-period volume of a consultant",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.LiveVolume"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/services": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Which vendor services a member holds, with status, and which vendors serve it",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Services"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/upgrade": {
             "post": {
                 "security": [
@@ -519,6 +1087,957 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/wallet": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "A member's wallet: balance (the sum of its ledger) and entries, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Wallet"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/wallet/adjustments": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "Adjust a wallet (admin; the reason is mandatory and audited)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "amount and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.AdjustmentRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.LedgerEntry"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/withdrawals": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "At least the minimum, not above the balance, one open request at a time; the amount leaves the balance at once (a rejection puts it back).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "Request a withdrawal",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "amount",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.WithdrawalRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Withdrawal"
+                        }
+                    },
+                    "409": {
+                        "description": "another request is open",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Payout runs with status, period, totals and who made and committed them",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/graph.Run"
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Computes PLAN.md §4 over every event accepted so far with occurred_at before period_end that no committed run has accounted, and stores the draft; it freezes that set. Previews can be made again. A period_end off the plan's cadence is 422.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Preview a payout run (draft)",
+                "parameters": [
+                    {
+                        "description": "period end",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.CreateRunRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Run"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "A payout run",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "run id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Run"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs/{id}/commit": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Pays exactly what the draft showed. Idempotent; serialized; a draft made stale by another commit is 409.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Commit a draft",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "run id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Run"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs/{id}/export.csv": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "A committed run's lines as CSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "run id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "line_id,member_id,type,amount,source_id,generation,reversal_of,vendor",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "409": {
+                        "description": "the run is not committed",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs/{id}/lines": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "A run's lines, by member, paged",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "run id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 100, at most 1000)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.RunLinesPage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs/{id}/members": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Every consultant's end state for a run, paged",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "run id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 100, at most 1000)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.RunMembersPage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-runs/{id}/members/{member}/statement": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "A member's statement for a run: every line with the figures it came from",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "run id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "member",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.MemberStatement"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "List vendors",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/graph.Vendor"
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Returns the vendor's signing secret, shown this once (it is stored encrypted and no endpoint returns it again).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "Create a vendor",
+                "parameters": [
+                    {
+                        "description": "the vendor",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.CreateVendorRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.VendorWithSecret"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "A vendor (never its secret)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Vendor"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}/activate": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "Deactivate (or activate) a vendor; a deactivated vendor's events are refused",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Vendor"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}/deactivate": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "Deactivate (or activate) a vendor; a deactivated vendor's events are refused",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Vendor"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}/products": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "A vendor's products with their version history",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/graph.Product"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}/products/{sku}": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "bv, cv and retail_commission from effective_from (default now) on; an activation uses the version in effect at its occurred_at (before the first version: the first).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "Define a product version",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "product sku",
+                        "name": "sku",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "values",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.ProductRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Product"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}/rotate-secret": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Returns the new secret once. The previous secret keeps verifying for grace_seconds (default 86400).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vendors"
+                ],
+                "summary": "Rotate a vendor's signing secret",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "grace period",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.RotateRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.VendorWithSecret"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/withdrawals": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "Withdrawals by status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "requested | approved | rejected | paid",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "one member",
+                        "name": "member_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.WithdrawalPage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/withdrawals/export.csv": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "Approved withdrawals as CSV for the payment provider",
+                "responses": {
+                    "200": {
+                        "description": "withdrawal_id,member_id,name,email,amount,requested_at,approved_at",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/withdrawals/{id}/{decision}": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "Approve, reject (reason required) or mark paid (payment reference required)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "withdrawal id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "approve | reject | mark-paid",
+                        "name": "decision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "reason or payment reference",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/graph.DecisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Withdrawal"
+                        }
+                    },
+                    "409": {
+                        "description": "not in a state that allows it",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -569,6 +2088,20 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "api.AuditPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.AuditEntry"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "api.ErrorBody": {
             "type": "object",
             "properties": {
@@ -596,6 +2129,30 @@ const docTemplate = `{
                 }
             }
         },
+        "api.LiveVolume": {
+            "type": "object",
+            "properties": {
+                "freshness": {
+                    "type": "string",
+                    "example": "leg volumes lag accepted events by about one second"
+                },
+                "left_volume": {
+                    "type": "string",
+                    "example": "1200"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "personal_volume": {
+                    "type": "string",
+                    "example": "450"
+                },
+                "right_volume": {
+                    "type": "string",
+                    "example": "800"
+                }
+            }
+        },
         "api.LoginRequest": {
             "type": "object",
             "properties": {
@@ -606,6 +2163,57 @@ const docTemplate = `{
                 "password": {
                     "type": "string",
                     "example": "secret-password"
+                }
+            }
+        },
+        "api.RejectedPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.RejectedEvent"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.RotateRequest": {
+            "type": "object",
+            "properties": {
+                "grace_seconds": {
+                    "type": "integer",
+                    "example": 86400
+                }
+            }
+        },
+        "api.RunLinesPage": {
+            "type": "object",
+            "properties": {
+                "lines": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.RunLine"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.RunMembersPage": {
+            "type": "object",
+            "properties": {
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.RunMember"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },
@@ -623,6 +2231,65 @@ const docTemplate = `{
                 }
             }
         },
+        "api.WithdrawalPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Withdrawal"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.AdjustmentRequest": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "-12.50"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "duplicate credit from the old system"
+                }
+            }
+        },
+        "graph.AuditEntry": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "member.upgrade"
+                },
+                "actor": {
+                    "type": "string"
+                },
+                "after": {
+                    "type": "object"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "before": {
+                    "type": "object"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "target_id": {
+                    "type": "string",
+                    "example": "HS-1001"
+                },
+                "target_type": {
+                    "type": "string",
+                    "example": "member"
+                }
+            }
+        },
         "graph.Check": {
             "type": "object",
             "properties": {
@@ -631,6 +2298,47 @@ const docTemplate = `{
                 },
                 "status": {
                     "description": "up | down",
+                    "type": "string"
+                }
+            }
+        },
+        "graph.ConfirmPackRequest": {
+            "type": "object",
+            "properties": {
+                "payment_reference": {
+                    "type": "string",
+                    "example": "PSP-7781"
+                }
+            }
+        },
+        "graph.CreateRunRequest": {
+            "type": "object",
+            "properties": {
+                "period_end": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.CreateVendorRequest": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "sunpower"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "SunPower"
+                }
+            }
+        },
+        "graph.DecisionRequest": {
+            "type": "object",
+            "properties": {
+                "payment_reference": {
+                    "type": "string"
+                },
+                "reason": {
                     "type": "string"
                 }
             }
@@ -655,6 +2363,84 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.EventError": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.EventResult": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "$ref": "#/definitions/graph.EventError"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "accepted | duplicate | rejected",
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Explanation": {
+            "type": "object",
+            "properties": {
+                "base": {
+                    "description": "price, CV, pair, downline binary, pool, retail, bonus",
+                    "type": "string"
+                },
+                "cap": {
+                    "type": "string"
+                },
+                "compressed": {
+                    "type": "integer"
+                },
+                "compressed_members": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "flushed": {
+                    "type": "string"
+                },
+                "left": {
+                    "type": "string"
+                },
+                "pair": {
+                    "type": "string"
+                },
+                "percent": {
+                    "description": "as a fraction, e.g. \"0.05\"",
+                    "type": "string"
+                },
+                "pool": {
+                    "type": "string"
+                },
+                "right": {
+                    "type": "string"
+                },
+                "share_value": {
+                    "type": "string"
+                },
+                "shares": {
+                    "type": "integer"
+                },
+                "text": {
+                    "type": "string"
+                },
+                "total_shares": {
+                    "type": "integer"
+                }
+            }
+        },
         "graph.Generation": {
             "type": "object",
             "properties": {
@@ -669,6 +2455,118 @@ const docTemplate = `{
                 },
                 "members": {
                     "type": "integer"
+                }
+            }
+        },
+        "graph.ImportJob": {
+            "type": "object",
+            "properties": {
+                "created_by": {
+                    "type": "string"
+                },
+                "cutover": {
+                    "type": "string"
+                },
+                "error": {
+                    "type": "string"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "lines_skipped": {
+                    "description": "identical re-imports",
+                    "type": "integer"
+                },
+                "lines_total": {
+                    "type": "integer"
+                },
+                "lines_written": {
+                    "type": "integer"
+                },
+                "started_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "running | done | failed",
+                    "type": "string"
+                }
+            }
+        },
+        "graph.IngestResponse": {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.EventResult"
+                    }
+                }
+            }
+        },
+        "graph.JoinRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "bo@example.com"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "HS-2002"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Bo Lind"
+                },
+                "password": {
+                    "type": "string"
+                },
+                "placement": {
+                    "$ref": "#/definitions/graph.Placement"
+                },
+                "plan": {
+                    "type": "string",
+                    "example": "consultant"
+                },
+                "referral_code": {
+                    "type": "string",
+                    "example": "HS-1001"
+                }
+            }
+        },
+        "graph.LedgerEntry": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "type": "string"
+                },
+                "amount": {
+                    "type": "string",
+                    "example": "125.40"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "run_id": {
+                    "type": "string"
+                },
+                "withdrawal_id": {
+                    "type": "string"
                 }
             }
         },
@@ -747,6 +2645,40 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.MemberStatement": {
+            "type": "object",
+            "properties": {
+                "lines": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.StatementLineView"
+                    }
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "run_id": {
+                    "type": "string"
+                },
+                "state": {
+                    "$ref": "#/definitions/graph.RunMember"
+                },
+                "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.PasswordChange": {
+            "type": "object",
+            "properties": {
+                "current_password": {
+                    "type": "string"
+                },
+                "new_password": {
+                    "type": "string"
+                }
+            }
+        },
         "graph.Placement": {
             "type": "object",
             "properties": {
@@ -772,6 +2704,70 @@ const docTemplate = `{
                 },
                 "sub": {
                     "type": "string"
+                }
+            }
+        },
+        "graph.Product": {
+            "type": "object",
+            "properties": {
+                "sku": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                },
+                "versions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.ProductVersion"
+                    }
+                }
+            }
+        },
+        "graph.ProductRequest": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string",
+                    "example": "400"
+                },
+                "cv": {
+                    "type": "string",
+                    "example": "1200.00"
+                },
+                "effective_from": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "6 kW solar installation"
+                },
+                "retail_commission": {
+                    "type": "string",
+                    "example": "300.00"
+                }
+            }
+        },
+        "graph.ProductVersion": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string",
+                    "example": "400"
+                },
+                "cv": {
+                    "type": "string",
+                    "example": "1200.00"
+                },
+                "effective_from": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "retail_commission": {
+                    "type": "string",
+                    "example": "300.00"
                 }
             }
         },
@@ -824,6 +2820,52 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.RejectedEvent": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                },
+                "payload": {
+                    "type": "string"
+                },
+                "received_at": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.ResetConfirm": {
+            "type": "object",
+            "properties": {
+                "new_password": {
+                    "type": "string"
+                },
+                "token": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.ResetRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ana@example.com"
+                }
+            }
+        },
         "graph.Role": {
             "type": "string",
             "enum": [
@@ -836,6 +2878,208 @@ const docTemplate = `{
                 "RoleConsultant",
                 "RoleCustomer"
             ]
+        },
+        "graph.Run": {
+            "type": "object",
+            "properties": {
+                "base_run": {
+                    "description": "Base is the last committed run when the draft was made; a commit since makes it stale.",
+                    "type": "string"
+                },
+                "committed_at": {
+                    "type": "string"
+                },
+                "committed_by": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "period_end": {
+                    "type": "string"
+                },
+                "period_start": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "totals": {
+                    "$ref": "#/definitions/graph.RunTotals"
+                }
+            }
+        },
+        "graph.RunLine": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reversal_of": {
+                    "type": "string"
+                },
+                "source_id": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.RunMember": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "carry_left": {
+                    "type": "string"
+                },
+                "carry_right": {
+                    "type": "string"
+                },
+                "lifetime_left": {
+                    "type": "string"
+                },
+                "lifetime_right": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "rank": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.RunTotals": {
+            "type": "object",
+            "properties": {
+                "by_type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "by_vendor": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "lines": {
+                    "type": "integer"
+                },
+                "payout_ratio": {
+                    "type": "string"
+                },
+                "sales_bv": {
+                    "type": "string"
+                },
+                "sales_value": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Service": {
+            "type": "object",
+            "properties": {
+                "activated_at": {
+                    "type": "string"
+                },
+                "activation_id": {
+                    "type": "string"
+                },
+                "cancelled_at": {
+                    "type": "string"
+                },
+                "sku": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "active | cancelled",
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Services": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
+                },
+                "services": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Service"
+                    }
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.VendorLinkView"
+                    }
+                }
+            }
+        },
+        "graph.StatementLineView": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "explanation": {
+                    "$ref": "#/definitions/graph.Explanation"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reversal_of": {
+                    "type": "string"
+                },
+                "source_id": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
         },
         "graph.TreeNode": {
             "type": "object",
@@ -876,6 +3120,143 @@ const docTemplate = `{
                 "plan": {
                     "type": "string",
                     "example": "consultant_plus"
+                }
+            }
+        },
+        "graph.Vendor": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "sunpower-demo"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "SunPower (demo)"
+                },
+                "previous_secret_valid_until": {
+                    "description": "PreviousValidUntil is the end of the grace period in which the previous secret still verifies.",
+                    "type": "string"
+                },
+                "secret_rotated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.VendorLinkView": {
+            "type": "object",
+            "properties": {
+                "since": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.VendorWithSecret": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "sunpower-demo"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "SunPower (demo)"
+                },
+                "previous_secret_valid_until": {
+                    "description": "PreviousValidUntil is the end of the grace period in which the previous secret still verifies.",
+                    "type": "string"
+                },
+                "secret_rotated_at": {
+                    "type": "string"
+                },
+                "signing_secret": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Wallet": {
+            "type": "object",
+            "properties": {
+                "balance": {
+                    "type": "string",
+                    "example": "310.25"
+                },
+                "entries": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.LedgerEntry"
+                    }
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Withdrawal": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decided_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_email": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "member_name": {
+                    "type": "string"
+                },
+                "paid_at": {
+                    "type": "string"
+                },
+                "payment_reference": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "requested_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.WithdrawalRequest": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "100.00"
                 }
             }
         }
