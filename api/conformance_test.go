@@ -222,11 +222,18 @@ func TestRunCommitRules(t *testing.T) {
 			t.Errorf("%s: %d", q, code)
 		}
 	}
+	// A draft whose statements are still being written (or whose writer died) is no draft yet.
+	if err := hs.st.ExecForTests(t.Context(), "CREATE (:PayoutRun {id: 'half', status: 'writing', period_end: datetime('2026-01-19T00:00:00Z'), created_at: datetime(), base: '"+id1+"', totals: '{}'})"); err != nil {
+		t.Fatal(err)
+	}
+	if code, b := hs.call("POST", "/api/v1/payout-runs/half/commit", nil); code != 409 || !strings.Contains(b["error"].(map[string]any)["message"].(string), "being written") {
+		t.Errorf("a half-written draft: %d %v", code, b)
+	}
 	if code, _ := hs.call("POST", "/api/v1/payout-runs/nope/commit", nil); code != 404 {
 		t.Errorf("unknown run: %d", code)
 	}
 	_, list := hs.call("GET", "/api/v1/payout-runs", nil)
-	if n := len(list["runs"].([]any)); n != 3 {
+	if n := len(list["runs"].([]any)); n != 4 {
 		t.Errorf("runs listed: %d", n)
 	}
 }

@@ -21,6 +21,7 @@ var (
 	qRunCancellations = cypher.MustQuery("run_snapshot_cancellations")
 	qRunNetwork       = cypher.MustQuery("run_network")
 	qRunCreate        = cypher.MustQuery("run_create")
+	qRunDraftReady    = cypher.MustQuery("run_draft_ready")
 	qRunStatements    = cypher.MustQuery("run_statements")
 	qRunFreeze        = cypher.MustQuery("run_freeze")
 	qRunGet           = cypher.MustQuery("run_get")
@@ -233,7 +234,8 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 			return err
 		}
 	}
-	return nil
+	_, err := s.write(ctx, qRunDraftReady, map[string]any{"id": run.ID})
+	return err
 }
 
 func runOf(r *neo4j.Record) *graph.Run {
@@ -294,7 +296,14 @@ func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*gr
 		case graph.RunCommitted:
 			return s.Run(ctx, id)
 		case graph.RunCommitting:
-			return nil, graph.Conflict("payout run %s is being committed", id)
+			// Claimed but not finished (a failure half-way): every step is idempotent, so
+			// committing again finishes it.
+			if err := s.applyCommit(ctx, id); err != nil {
+				return nil, err
+			}
+			return s.Run(ctx, id)
+		case "writing":
+			return nil, graph.Conflict("payout run %s is still being written; commit it when it is a draft", id)
 		}
 		return nil, graph.Conflict("payout run %s is stale: run %s was committed after it was drafted; draft again", id, get[string](r, "last"))
 	}
