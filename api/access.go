@@ -80,6 +80,8 @@ func (s *Server) routes() []route {
 		{"GET", "/withdrawals/export.csv", AdminOnly, s.exportWithdrawals},
 		{"POST", "/withdrawals/:id/:decision", AdminOnly, s.decideWithdrawal},
 		{"GET", "/audit", AdminOnly, s.listAudit},
+		{"GET", "/admin/dashboard", AdminOnly, s.adminDashboard},
+		{"GET", "/members/:id/customer-dashboard", SelfOnly, s.customerDashboard},
 	}
 }
 

@@ -103,6 +103,7 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
 	s.Access = &graph.Access{Store: st}
+	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Runs: st, Health: s.Health, Now: time.Now}
 	hs.notes = &capture{}
 	s.Resets = &graph.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
 	hs.srv = s

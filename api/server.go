@@ -25,19 +25,20 @@ import (
 
 // Server holds the services the handlers call.
 type Server struct {
-	Health   *graph.HealthService
-	Auth     *graph.AuthService
-	Resets   *graph.ResetService
-	Members  *graph.MemberService
-	Imports  *graph.ImportService
-	Vendors  *graph.VendorService
-	Ingest   *graph.IngestService
-	Counters *graph.LiveCounters
-	Payouts  *graph.PayoutService
-	Wallets  *graph.WalletService
-	Audit    *graph.Auditor
-	Access   *graph.Access
-	Log      *slog.Logger
+	Health     *graph.HealthService
+	Auth       *graph.AuthService
+	Resets     *graph.ResetService
+	Members    *graph.MemberService
+	Imports    *graph.ImportService
+	Vendors    *graph.VendorService
+	Ingest     *graph.IngestService
+	Counters   *graph.LiveCounters
+	Payouts    *graph.PayoutService
+	Wallets    *graph.WalletService
+	Audit      *graph.Auditor
+	Access     *graph.Access
+	Dashboards *graph.DashboardService
+	Log        *slog.Logger
 }
 
 // Handler builds the HTTP handler.

@@ -154,6 +154,31 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 			t.Errorf("no audit entry for %s", action)
 		}
 	}
+	// Dashboards.
+	_, cd := hs.call("GET", "/api/v1/members/cu/customer-dashboard", nil)
+	if svs := cd["services"].([]any); len(svs) != 2 || cd["consultant"].(map[string]any)["email"] != "ana@example.com" {
+		t.Errorf("customer dashboard: %v", cd)
+	}
+	_, ad := hs.call("GET", "/api/v1/admin/dashboard", nil)
+	network := map[string]float64{}
+	for _, x := range ad["network"].([]any) {
+		m := x.(map[string]any)
+		network[m["plan"].(string)+"/"+m["rank"].(string)] += m["members"].(float64)
+	}
+	if network["consultant/none"] != 1 || network["consultant_plus/none"] != 2 || network["customer/none"] != 1 {
+		t.Errorf("network size: %v", network)
+	}
+	sales := map[string]string{}
+	for _, x := range ad["sales"].([]any) {
+		m := x.(map[string]any)
+		sales[m["vendor"].(string)+"@"+m["month"].(string)] = m["bv"].(string)
+	}
+	if sales["sun@2026-01"] != "410" || sales["plan@2026-01"] != "350" {
+		t.Errorf("sales by vendor and month: %v", sales)
+	}
+	if len(ad["runs"].([]any)) != 1 || ad["health"].(map[string]any)["status"] == nil {
+		t.Errorf("admin dashboard: %v", ad)
+	}
 	_, a = hs.call("GET", "/api/v1/audit?action=withdrawal.request&actor=A", nil)
 	if len(a["items"].([]any)) != 2 {
 		t.Errorf("the consultant's own requests are audited under its id: %v", a)

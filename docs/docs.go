@@ -15,6 +15,30 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/admin/dashboard": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dashboards"
+                ],
+                "summary": "The operator's dashboard: network size by plan and rank, sales and BV by vendor and month, payouts per run, open withdrawals, rejected events, health",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.AdminDashboard"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/audit": {
             "get": {
                 "security": [
@@ -756,6 +780,45 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "no pack waiting for payment",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/customer-dashboard": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dashboards"
+                ],
+                "summary": "A customer's dashboard: services by vendor with status and dates, and the consultant who referred them",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.CustomerDashboard"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -2258,6 +2321,41 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.AdminDashboard": {
+            "type": "object",
+            "properties": {
+                "health": {
+                    "$ref": "#/definitions/graph.Readiness"
+                },
+                "network": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.PlanRankCount"
+                    }
+                },
+                "pending_withdrawals": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.WithdrawalTotal"
+                    }
+                },
+                "rejected_events_last_24h": {
+                    "type": "integer"
+                },
+                "runs": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Run"
+                    }
+                },
+                "sales": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.VendorMonth"
+                    }
+                }
+            }
+        },
         "graph.AuditEntry": {
             "type": "object",
             "properties": {
@@ -2311,6 +2409,20 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.Contact": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
         "graph.CreateRunRequest": {
             "type": "object",
             "properties": {
@@ -2329,6 +2441,32 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "SunPower"
+                }
+            }
+        },
+        "graph.CustomerDashboard": {
+            "type": "object",
+            "properties": {
+                "consultant": {
+                    "$ref": "#/definitions/graph.Contact"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "services": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Service"
+                    }
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.VendorLinkView"
+                    }
                 }
             }
         },
@@ -2693,6 +2831,20 @@ const docTemplate = `{
                 "strategy": {
                     "type": "string",
                     "example": "weaker_leg"
+                }
+            }
+        },
+        "graph.PlanRankCount": {
+            "type": "object",
+            "properties": {
+                "members": {
+                    "type": "integer"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "rank": {
+                    "type": "string"
                 }
             }
         },
@@ -3160,6 +3312,27 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.VendorMonth": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string"
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-03"
+                },
+                "sales": {
+                    "type": "integer"
+                },
+                "value": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
         "graph.VendorWithSecret": {
             "type": "object",
             "properties": {
@@ -3257,6 +3430,20 @@ const docTemplate = `{
                 "amount": {
                     "type": "string",
                     "example": "100.00"
+                }
+            }
+        },
+        "graph.WithdrawalTotal": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "count": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string"
                 }
             }
         }

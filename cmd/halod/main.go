@@ -194,6 +194,7 @@ func serve() error {
 		Audit:    d.auditor(),
 		Access:   &graph.Access{Store: d.store},
 	}
+	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Runs: d.store, Health: srv.Health, Now: time.Now}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() {
