@@ -81,6 +81,7 @@ func (s *Server) routes() []route {
 		{"POST", "/withdrawals/:id/:decision", AdminOnly, s.decideWithdrawal},
 		{"GET", "/audit", AdminOnly, s.listAudit},
 		{"GET", "/admin/dashboard", AdminOnly, s.adminDashboard},
+		{"GET", "/members/:id/dashboard", MemberScoped, s.consultantDashboard},
 		{"GET", "/members/:id/customer-dashboard", SelfOnly, s.customerDashboard},
 	}
 }

@@ -28,8 +28,9 @@ type harness struct {
 	root  time.Time
 	srv   *api.Server
 
-	counters *graph.LiveCounters
-	notes    *capture
+	counters  *graph.LiveCounters
+	notes     *capture
+	projector *graph.Projector
 }
 
 // capture is a notifier that keeps what it would have sent.
@@ -103,7 +104,9 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
 	s.Access = &graph.Access{Store: st}
-	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Runs: st, Health: s.Health, Now: time.Now}
+	hs.projector = &graph.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
+	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Runs: st, Health: s.Health, Now: time.Now,
+		Consultants: st, Counters: hs.counters, Projector: hs.projector}
 	hs.notes = &capture{}
 	s.Resets = &graph.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
 	hs.srv = s

@@ -155,6 +155,41 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 		}
 	}
 	// Dashboards.
+	if err := hs.counters.Tick(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.projector.Refresh(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	code, db := ana.call("GET", "/api/v1/members/A/dashboard", nil)
+	if code != 200 {
+		t.Fatalf("consultant dashboard: %d %v", code, db)
+	}
+	last := db["last_run_earnings"].(map[string]any)
+	if last["total"] != "315.00" || last["by_type"].(map[string]any)["retail"] != "315.00" || last["by_vendor"].(map[string]any)["sun"] != "315.00" {
+		t.Errorf("last run earnings: %v", last)
+	}
+	if db["lifetime_earnings"].(map[string]any)["total"] != "315.00" || db["wallet"].(map[string]any)["balance"] != "210.00" {
+		t.Errorf("lifetime and wallet: %v %v", db["lifetime_earnings"], db["wallet"])
+	}
+	custs := db["customers"].([]any)
+	if len(custs) != 1 || len(custs[0].(map[string]any)["services"].([]any)) != 2 {
+		t.Errorf("customers with services: %v", custs)
+	}
+	nr := db["next_rank"].(map[string]any)
+	if nr["name"] != "bronze" || nr["sponsored_actives"].(map[string]any)["required"] != "2" {
+		t.Errorf("next rank: %v", nr)
+	}
+	proj := db["projected_earnings"].(map[string]any)
+	if proj["period_end"] != "2026-01-19T00:00:00Z" || proj["as_of"] == nil {
+		t.Errorf("projection: %v", proj)
+	}
+	if g := db["downline"].(map[string]any)["generations"].([]any); g[0] != float64(1) {
+		t.Errorf("generation 1 of A holds its customer: %v", g)
+	}
+	if code, _ := ana.call("GET", "/api/v1/members/B/dashboard", nil); code != 404 {
+		t.Errorf("B is beside A: %d", code)
+	}
 	_, cd := hs.call("GET", "/api/v1/members/cu/customer-dashboard", nil)
 	if svs := cd["services"].([]any); len(svs) != 2 || cd["consultant"].(map[string]any)["email"] != "ana@example.com" {
 		t.Errorf("customer dashboard: %v", cd)

@@ -826,6 +826,46 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/dashboard": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Plan and rank with progress to the next rank, activity and personal volume in the window, live leg volume (carry + new) and lifetime legs, projected earnings for the open period (a what-if run kept fresh in the background; see its as_of), earnings by type and vendor for the last run and lifetime, wallet, downline counts per leg and generation, new recruits, customers with their services.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dashboards"
+                ],
+                "summary": "A consultant's dashboard",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.ConsultantDashboard"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/generations": {
             "get": {
                 "security": [
@@ -2409,6 +2449,138 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.ConsultantDashboard": {
+            "type": "object",
+            "properties": {
+                "activity": {
+                    "type": "object",
+                    "properties": {
+                        "active": {
+                            "type": "boolean"
+                        },
+                        "personal_volume": {
+                            "type": "string"
+                        },
+                        "window_days": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "customers": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.CustomerServices"
+                    }
+                },
+                "downline": {
+                    "type": "object",
+                    "properties": {
+                        "generations": {
+                            "type": "array",
+                            "items": {
+                                "type": "integer"
+                            }
+                        },
+                        "left_members": {
+                            "type": "integer"
+                        },
+                        "right_members": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "last_run_earnings": {
+                    "$ref": "#/definitions/graph.Earnings"
+                },
+                "legs": {
+                    "type": "object",
+                    "properties": {
+                        "carry_left": {
+                            "type": "string"
+                        },
+                        "carry_right": {
+                            "type": "string"
+                        },
+                        "freshness": {
+                            "type": "string"
+                        },
+                        "lifetime_left": {
+                            "type": "string"
+                        },
+                        "lifetime_right": {
+                            "type": "string"
+                        },
+                        "new_left": {
+                            "type": "string"
+                        },
+                        "new_right": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "lifetime_earnings": {
+                    "$ref": "#/definitions/graph.Earnings"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "new_recruits": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Recruit"
+                    }
+                },
+                "next_rank": {
+                    "$ref": "#/definitions/graph.NextRank"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "projected_earnings": {
+                    "type": "object",
+                    "properties": {
+                        "as_of": {
+                            "type": "string"
+                        },
+                        "by_type": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "string"
+                            }
+                        },
+                        "freshness": {
+                            "type": "string"
+                        },
+                        "period_end": {
+                            "type": "string"
+                        },
+                        "total": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "rank": {
+                    "type": "string"
+                },
+                "wallet": {
+                    "type": "object",
+                    "properties": {
+                        "balance": {
+                            "type": "string"
+                        },
+                        "recent": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/graph.LedgerEntry"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "graph.Contact": {
             "type": "object",
             "properties": {
@@ -2470,6 +2642,26 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.CustomerServices": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "services": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Service"
+                    }
+                }
+            }
+        },
         "graph.DecisionRequest": {
             "type": "object",
             "properties": {
@@ -2497,6 +2689,29 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Earnings": {
+            "type": "object",
+            "properties": {
+                "by_type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "by_vendor": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "run_id": {
+                    "type": "string"
+                },
+                "total": {
                     "type": "string"
                 }
             }
@@ -2806,6 +3021,23 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.NextRank": {
+            "type": "object",
+            "properties": {
+                "bonus": {
+                    "type": "string"
+                },
+                "lesser_leg_bv": {
+                    "$ref": "#/definitions/graph.Threshold"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "sponsored_actives": {
+                    "$ref": "#/definitions/graph.Threshold"
+                }
+            }
+        },
         "graph.PasswordChange": {
             "type": "object",
             "properties": {
@@ -2934,6 +3166,23 @@ const docTemplate = `{
                 },
                 "status": {
                     "description": "ok | degraded | unavailable",
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Recruit": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "registered_at": {
                     "type": "string"
                 }
             }
@@ -3229,6 +3478,17 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Threshold": {
+            "type": "object",
+            "properties": {
+                "current": {
+                    "type": "string"
+                },
+                "required": {
                     "type": "string"
                 }
             }

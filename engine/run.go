@@ -303,9 +303,11 @@ func Run(in Input) (*Result, error) {
 		o.Plan = plan[i]
 		if l := left[i]; l != none {
 			o.NewLeft = sub[l]
+			o.LeftMembers = size[l]
 		}
 		if r := right[i]; r != none {
 			o.NewRight = sub[r]
+			o.RightMembers = size[r]
 		}
 		o.LifetimeLeft += o.NewLeft
 		o.LifetimeRight += o.NewRight

@@ -199,6 +199,8 @@ type MemberResult struct {
 	SponsoredActives int
 	Plan             Plan
 	Total            Units // sum of this member's lines in the run
+	LeftMembers      int32 // consultants in the left placement leg
+	RightMembers     int32
 }
 
 // Totals summarises a run.

@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+	"strconv"
 	"time"
+
+	"github.com/halo-oss/halo/engine"
 )
 
 // CustomerDashboard is what a customer sees: its services by vendor and who referred it.
@@ -65,11 +68,14 @@ type DashboardStore interface {
 
 // DashboardService assembles dashboards.
 type DashboardService struct {
-	Store   DashboardStore
-	Members *MemberService
-	Runs    RunStore
-	Health  *HealthService
-	Now     func() time.Time
+	Store       DashboardStore
+	Consultants ConsultantReader
+	Counters    *LiveCounters
+	Projector   *Projector
+	Members     *MemberService
+	Runs        RunStore
+	Health      *HealthService
+	Now         func() time.Time
 }
 
 // Customer returns a customer's dashboard (services by vendor, referring consultant).
@@ -110,3 +116,239 @@ func (s *DashboardService) Admin(ctx context.Context) (*AdminDashboard, error) {
 	d.Health = s.Health.Readiness(ctx)
 	return d, nil
 }
+
+// ConsultantData is what the dashboard reads from Neo4j in one go.
+type ConsultantData struct {
+	ID, Name, Plan, Rank        string
+	LifetimeLeft, LifetimeRight engine.Units
+	CarryLeft, CarryRight       engine.Units
+	Statements                  []StatementSummary
+	Balance                     engine.Units
+	Recent                      []LedgerEntry
+	Recruits                    []Recruit
+	Customers                   []CustomerServices
+}
+
+// StatementSummary is one committed run's lines of a member.
+type StatementSummary struct {
+	RunID   string
+	End     time.Time
+	Types   []string
+	Amounts []engine.Units
+	Vendors []string
+}
+
+// Recruit is a newly sponsored consultant.
+type Recruit struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Plan         string    `json:"plan"`
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// CustomerServices is one of a consultant's customers and what it holds.
+type CustomerServices struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
+	Services []Service `json:"services"`
+}
+
+// Earnings sums lines by type and by vendor.
+type Earnings struct {
+	RunID    string            `json:"run_id,omitempty"`
+	ByType   map[string]string `json:"by_type"`
+	ByVendor map[string]string `json:"by_vendor"`
+	Total    string            `json:"total"`
+}
+
+// Threshold is one rank requirement with the consultant's current value.
+type Threshold struct {
+	Required string `json:"required"`
+	Current  string `json:"current"`
+}
+
+// NextRank is the progress towards the next rank (PLAN.md §4 step 3).
+type NextRank struct {
+	Name             string    `json:"name"`
+	Bonus            string    `json:"bonus"`
+	SponsoredActives Threshold `json:"sponsored_actives"`
+	LesserLegBV      Threshold `json:"lesser_leg_bv"`
+}
+
+// ConsultantDashboard answers a consultant's questions in one place.
+type ConsultantDashboard struct {
+	MemberID string    `json:"member_id"`
+	Name     string    `json:"name"`
+	Plan     string    `json:"plan"`
+	Rank     string    `json:"rank"`
+	NextRank *NextRank `json:"next_rank,omitempty"`
+	Activity struct {
+		Active         bool   `json:"active"`
+		PersonalVolume string `json:"personal_volume"`
+		WindowDays     int    `json:"window_days"`
+	} `json:"activity"`
+	Legs struct {
+		CarryLeft     string `json:"carry_left"`
+		CarryRight    string `json:"carry_right"`
+		NewLeft       string `json:"new_left"`
+		NewRight      string `json:"new_right"`
+		LifetimeLeft  string `json:"lifetime_left"`
+		LifetimeRight string `json:"lifetime_right"`
+		Freshness     string `json:"freshness"`
+	} `json:"legs"`
+	Projected struct {
+		PeriodEnd *time.Time        `json:"period_end,omitempty"`
+		AsOf      *time.Time        `json:"as_of,omitempty"`
+		ByType    map[string]string `json:"by_type"`
+		Total     string            `json:"total"`
+		Freshness string            `json:"freshness"`
+	} `json:"projected_earnings"`
+	LastRun  *Earnings `json:"last_run_earnings,omitempty"`
+	Lifetime Earnings  `json:"lifetime_earnings"`
+	Wallet   struct {
+		Balance string        `json:"balance"`
+		Recent  []LedgerEntry `json:"recent"`
+	} `json:"wallet"`
+	Downline struct {
+		LeftMembers  int32    `json:"left_members"`
+		RightMembers int32    `json:"right_members"`
+		Generations  [8]int32 `json:"generations"`
+	} `json:"downline"`
+	Recruits  []Recruit          `json:"new_recruits"`
+	Customers []CustomerServices `json:"customers"`
+}
+
+// ConsultantReader reads the dashboard's data.
+type ConsultantReader interface {
+	ConsultantData(ctx context.Context, id string, recruitsSince time.Time) (*ConsultantData, error)
+}
+
+// Consultant assembles a consultant's dashboard from Neo4j (one read), the live counters and
+// the in-memory projection.
+func (s *DashboardService) Consultant(ctx context.Context, id string) (*ConsultantDashboard, error) {
+	data, err := s.Consultants.ConsultantData(ctx, id, s.Now().AddDate(0, 0, -30))
+	if err != nil {
+		return nil, err
+	}
+	if data.Plan == "customer" {
+		return nil, InvalidField("id", "member %s is a customer; its dashboard is /members/%s/customer-dashboard", id, id)
+	}
+	d := &ConsultantDashboard{MemberID: data.ID, Name: data.Name, Plan: data.Plan, Rank: data.Rank, Recruits: data.Recruits, Customers: data.Customers}
+	if d.Recruits == nil {
+		d.Recruits = []Recruit{}
+	}
+	if d.Customers == nil {
+		d.Customers = []CustomerServices{}
+	}
+	cfg := s.Members.Plan
+	d.Activity.WindowDays = cfg.ActivityWindowDays
+	// Live legs: committed carry and lifetime plus the open period's volume from Redis.
+	var newL, newR engine.Units
+	d.Legs.Freshness = "carry and lifetime as of the last committed run; new volume lags accepted events by about one second"
+	if s.Counters != nil {
+		if cs, err := s.Counters.Read(ctx, []string{id}); err == nil {
+			newL, newR = engine.Units(cs[id].Left), engine.Units(cs[id].Right)
+		} else {
+			d.Legs.Freshness = "live volume unavailable (Redis is down); committed figures only"
+		}
+	}
+	d.Legs.CarryLeft, d.Legs.CarryRight = data.CarryLeft.Decimal().String(), data.CarryRight.Decimal().String()
+	d.Legs.NewLeft, d.Legs.NewRight = newL.Decimal().String(), newR.Decimal().String()
+	lifeL, lifeR := data.LifetimeLeft+newL, data.LifetimeRight+newR
+	d.Legs.LifetimeLeft, d.Legs.LifetimeRight = lifeL.Decimal().String(), lifeR.Decimal().String()
+	// Projection: activity, sponsored actives, projected earnings, downline counts.
+	d.Projected.ByType = map[string]string{}
+	d.Projected.Total = "0.00"
+	d.Projected.Freshness = "not computed yet"
+	sponsoredActives := 0
+	if s.Projector != nil {
+		if p := s.Projector.Current(); p != nil {
+			pe, asOf := p.PeriodEnd, p.AsOf
+			d.Projected.PeriodEnd, d.Projected.AsOf = &pe, &asOf
+			d.Projected.Freshness = "recomputed in the background when events arrive, at most every few minutes; see as_of"
+			if pm := p.Members[id]; pm != nil {
+				var total engine.Units
+				for _, lt := range engine.LineTypes {
+					d.Projected.ByType[lt.String()] = pm.ByType[lt].String()
+					total += pm.ByType[lt]
+				}
+				d.Projected.Total = total.String()
+				d.Activity.Active = pm.State.Active
+				d.Activity.PersonalVolume = pm.State.PersonalVolume.Decimal().String()
+				sponsoredActives = pm.State.SponsoredActives
+				d.Downline.LeftMembers, d.Downline.RightMembers = pm.State.LeftMembers, pm.State.RightMembers
+				d.Downline.Generations = pm.Generations
+			}
+		}
+	}
+	if d.Activity.PersonalVolume == "" {
+		d.Activity.PersonalVolume = "0"
+	}
+	// Progress to the next rank.
+	if ri, err := cfg.RankIndex(data.Rank); err == nil && ri+1 < len(cfg.Ranks) {
+		nr := cfg.Ranks[ri+1]
+		d.NextRank = &NextRank{Name: nr.Name, Bonus: nr.Bonus.String(),
+			SponsoredActives: Threshold{Required: itoa(nr.SponsoredActives), Current: itoa(sponsoredActives)},
+			LesserLegBV:      Threshold{Required: nr.LesserLeg.Decimal().String(), Current: min(lifeL, lifeR).Decimal().String()}}
+	}
+	// Earnings: the last committed run and lifetime, by type and vendor.
+	life := newEarnings()
+	var last *StatementSummary
+	for i := range data.Statements {
+		st := &data.Statements[i]
+		life.add(st)
+		if last == nil || st.End.After(last.End) {
+			last = st
+		}
+	}
+	d.Lifetime = life.render("")
+	if last != nil {
+		e := newEarnings()
+		e.add(last)
+		r := e.render(last.RunID)
+		d.LastRun = &r
+	}
+	d.Wallet.Balance = data.Balance.String()
+	d.Wallet.Recent = data.Recent
+	if d.Wallet.Recent == nil {
+		d.Wallet.Recent = []LedgerEntry{}
+	}
+	return d, nil
+}
+
+type earningsSum struct {
+	byType   map[string]engine.Units
+	byVendor map[string]engine.Units
+	total    engine.Units
+}
+
+func newEarnings() *earningsSum {
+	return &earningsSum{byType: map[string]engine.Units{}, byVendor: map[string]engine.Units{}}
+}
+
+func (e *earningsSum) add(st *StatementSummary) {
+	for i, t := range st.Types {
+		a := st.Amounts[i]
+		e.byType[t] += a
+		v := "plan"
+		if i < len(st.Vendors) && st.Vendors[i] != "" {
+			v = st.Vendors[i]
+		}
+		e.byVendor[v] += a
+		e.total += a
+	}
+}
+
+func (e *earningsSum) render(runID string) Earnings {
+	out := Earnings{RunID: runID, ByType: map[string]string{}, ByVendor: map[string]string{}, Total: e.total.String()}
+	for k, v := range e.byType {
+		out.ByType[k] = v.String()
+	}
+	for k, v := range e.byVendor {
+		out.ByVendor[k] = v.String()
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -165,37 +165,11 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 		start = &st
 	}
 	started := time.Now()
-	snap, err := s.Store.LoadSnapshot(ctx, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
+	res, _, tm, err := s.compute(ctx, start, end)
 	if err != nil {
 		return nil, err
 	}
-	loaded := time.Since(started)
-	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev}
-	if start != nil {
-		in.Start = *start
-	}
-	if snap.Cutover != nil {
-		in.Cutover = *snap.Cutover
-	}
-	in.Members = make([]engine.Member, len(snap.Members))
-	for i, m := range snap.Members {
-		// The plan in force is the plan as of the period end (PLAN.md §2).
-		for _, u := range snap.Upgrades[m.ID] {
-			if u.OccurredAt.Before(end) && u.ToPlan > m.Plan {
-				m.Plan = u.ToPlan
-			}
-		}
-		in.Members[i] = m
-	}
-	res, err := engine.Run(in)
-	if err != nil {
-		var ie *engine.InputError
-		if ok := asInputError(err, &ie); ok {
-			return nil, Invalid("the network cannot be paid as it stands: %s", ie.Msg)
-		}
-		return nil, Invalid("%v", err)
-	}
-	computed := time.Since(started) - loaded
+	loaded, computed := tm.load, tm.compute
 	run := Run{ID: fmt.Sprintf("run-%s-%d", end.Format("20060102"), s.Now().UnixNano()%1_000_000_000), Status: RunDraft, PeriodStart: start,
 		PeriodEnd: end, Totals: res.Totals.Text(), CreatedAt: s.Now().UTC(), CreatedBy: actor}
 	if last != nil {
@@ -305,6 +279,47 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 
 // LineID names line i of a run; a clawback's reversal_of points at such an id.
 func LineID(runID string, i int) string { return fmt.Sprintf("%s-%d", runID, i) }
+
+// compute loads the snapshot and runs the engine for a period (drafts and projections alike).
+type timings struct{ load, compute time.Duration }
+
+func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.Time) (*engine.Result, *RunSnapshot, timings, error) {
+	var tm timings
+	t0 := time.Now()
+	snap, err := s.Store.LoadSnapshot(ctx, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
+	if err != nil {
+		return nil, nil, tm, err
+	}
+	tm.load = time.Since(t0)
+	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev}
+	if start != nil {
+		in.Start = *start
+	}
+	if snap.Cutover != nil {
+		in.Cutover = *snap.Cutover
+	}
+	in.Members = make([]engine.Member, len(snap.Members))
+	for i, m := range snap.Members {
+		// The plan in force is the plan as of the period end (PLAN.md §2).
+		for _, u := range snap.Upgrades[m.ID] {
+			if u.OccurredAt.Before(end) && u.ToPlan > m.Plan {
+				m.Plan = u.ToPlan
+			}
+		}
+		in.Members[i] = m
+	}
+	t1 := time.Now()
+	res, err := engine.Run(in)
+	tm.compute = time.Since(t1)
+	if err != nil {
+		var ie *engine.InputError
+		if ok := asInputError(err, &ie); ok {
+			return nil, nil, tm, Invalid("the network cannot be paid as it stands: %s", ie.Msg)
+		}
+		return nil, nil, tm, Invalid("%v", err)
+	}
+	return res, snap, tm, nil
+}
 
 // Commit pays a draft exactly as it showed: idempotent, serialized, never twice for a period.
 func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, error) {

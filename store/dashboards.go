@@ -83,3 +83,105 @@ func (s *Store) Referrer(ctx context.Context, id string) (*graph.Contact, string
 	}
 	return c, get[string](r, "name"), nil
 }
+
+var qDashConsultant = cypher.MustQuery("dashboard_consultant")
+
+// ConsultantData implements graph.ConsultantReader.
+func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) (*graph.ConsultantData, error) {
+	res, err := s.read(ctx, qDashConsultant, map[string]any{"id": id, "since": ts(since)})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	r := res.Records[0]
+	d := &graph.ConsultantData{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
+		LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr")),
+		CarryLeft: engine.Units(get[int64](r, "cl")), CarryRight: engine.Units(get[int64](r, "cr")), Balance: engine.Units(get[int64](r, "balance"))}
+	strs := func(x any) []string {
+		var out []string
+		l, _ := x.([]any)
+		for _, v := range l {
+			s, _ := v.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	for _, x := range get[[]any](r, "statements") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		st := graph.StatementSummary{Types: strs(m["types"]), Vendors: strs(m["vendors"])}
+		st.RunID, _ = m["run"].(string)
+		if t, ok := m["end"].(time.Time); ok {
+			st.End = t.UTC()
+		}
+		amts, _ := m["amounts"].([]any)
+		for _, a := range amts {
+			v, _ := a.(int64)
+			st.Amounts = append(st.Amounts, engine.Units(v))
+		}
+		d.Statements = append(d.Statements, st)
+	}
+	for _, x := range get[[]any](r, "recent") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		e := graph.LedgerEntry{MemberID: id}
+		e.ID, _ = m["id"].(string)
+		e.Kind, _ = m["kind"].(string)
+		amt, _ := m["amount"].(int64)
+		e.Amount = engine.Units(amt).String()
+		if t, ok := m["at"].(time.Time); ok {
+			e.At = t.UTC()
+		}
+		d.Recent = append(d.Recent, e)
+	}
+	for _, x := range get[[]any](r, "recruits") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		rc := graph.Recruit{}
+		rc.ID, _ = m["id"].(string)
+		rc.Name, _ = m["name"].(string)
+		rc.Plan, _ = m["plan"].(string)
+		if t, ok := m["registered_at"].(time.Time); ok {
+			rc.RegisteredAt = t.UTC()
+		}
+		d.Recruits = append(d.Recruits, rc)
+	}
+	for _, x := range get[[]any](r, "customers") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		c := graph.CustomerServices{Services: []graph.Service{}}
+		c.ID, _ = m["id"].(string)
+		c.Name, _ = m["name"].(string)
+		c.Email, _ = m["email"].(string)
+		svs, _ := m["services"].([]any)
+		for _, y := range svs {
+			sm, ok := y.(map[string]any)
+			if !ok {
+				continue
+			}
+			sv := graph.Service{Status: "active"}
+			sv.Vendor, _ = sm["vendor"].(string)
+			sv.SKU, _ = sm["sku"].(string)
+			sv.ActivationID, _ = sm["activation_id"].(string)
+			if t, ok := sm["at"].(time.Time); ok {
+				sv.ActivatedAt = t.UTC()
+			}
+			if cx, _ := sm["cancelled"].(bool); cx {
+				sv.Status = "cancelled"
+			}
+			c.Services = append(c.Services, sv)
+		}
+		d.Customers = append(d.Customers, c)
+	}
+	return d, nil
+}

@@ -34,6 +34,8 @@ type Config struct {
 	ShutdownTimeout  time.Duration // HALO_SHUTDOWN_TIMEOUT
 	MinWithdrawal    engine.Units  // HALO_MIN_WITHDRAWAL
 	MemoryLimit      int64         // HALO_MEMORY_LIMIT in bytes: the Go heap's soft limit
+	// ProjectionInterval is how often projected earnings may be recomputed (HALO_PROJECTION_INTERVAL).
+	ProjectionInterval time.Duration
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -73,6 +75,9 @@ func loadConfig(now time.Time) (*Config, error) {
 	}
 	if c.MinWithdrawal, err = engine.ParseUnits(env("HALO_MIN_WITHDRAWAL", "50.00")); err != nil || c.MinWithdrawal <= 0 {
 		errs = append(errs, "HALO_MIN_WITHDRAWAL must be a positive amount such as 50.00")
+	}
+	if c.ProjectionInterval, err = time.ParseDuration(env("HALO_PROJECTION_INTERVAL", "5m")); err != nil || c.ProjectionInterval < time.Second {
+		errs = append(errs, "HALO_PROJECTION_INTERVAL must be a duration of at least 1s, such as 5m")
 	}
 	if c.MemoryLimit, err = parseBytes(env("HALO_MEMORY_LIMIT", "3GiB")); err != nil {
 		errs = append(errs, "HALO_MEMORY_LIMIT must be a size such as 3GiB or 512MiB")

@@ -144,6 +144,7 @@ func serve() error {
 	limiter := &graph.LoginLimiter{}
 	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, Audit: d.auditor()}
 	counters := d.counters()
+	projector := &graph.Projector{Feed: d.store, Log: log, Interval: d.cfg.ProjectionInterval}
 	payouts := &graph.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate, Audit: d.auditor()}
 	var bootErr atomic.Value
 	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
@@ -162,6 +163,8 @@ func serve() error {
 				log.Info("bootstrap complete")
 				go counters.Run(ctx)
 				go payouts.Prune(ctx)
+				projector.Payouts = payouts
+				go projector.Run(ctx)
 				return
 			}
 			bootErr.Store(errors.New("bootstrap pending: " + graph.AsError(err).Message))
@@ -194,7 +197,8 @@ func serve() error {
 		Audit:    d.auditor(),
 		Access:   &graph.Access{Store: d.store},
 	}
-	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Runs: d.store, Health: srv.Health, Now: time.Now}
+	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Runs: d.store, Health: srv.Health, Now: time.Now,
+		Consultants: d.store, Counters: counters, Projector: projector}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() {

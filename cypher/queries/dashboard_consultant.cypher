@@ -1,0 +1,36 @@
+// Everything a consultant's dashboard reads from Neo4j, in one round trip: itself and its
+// committed state, its committed statements, its wallet, its new recruits and its customers
+// with their services.
+MATCH (m:Member {id: $id})
+CALL (m) {
+  OPTIONAL MATCH (st:Statement {member_id: m.id})
+  OPTIONAL MATCH (r:PayoutRun {id: st.run_id}) WHERE r.status = 'committed'
+  WITH st, r WHERE r IS NOT NULL
+  RETURN collect({run: r.id, end: r.period_end, types: st.l_type, amounts: st.l_amount, vendors: st.l_vendor}) AS statements
+}
+CALL (m) {
+  OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
+  RETURN coalesce(sum(e.amount_cents), 0) AS balance
+}
+CALL (m) {
+  OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
+  WITH e ORDER BY e.at DESC LIMIT 5
+  RETURN collect(CASE WHEN e IS NULL THEN null ELSE {id: e.id, kind: e.kind, amount: e.amount_cents, at: e.at} END) AS recent
+}
+CALL (m) {
+  OPTIONAL MATCH (m)-[:SPONSORED]->(r:Consultant) WHERE r.registered_at >= datetime($since)
+  WITH r ORDER BY r.registered_at DESC LIMIT 50
+  RETURN collect(CASE WHEN r IS NULL THEN null ELSE {id: r.id, name: r.name, plan: r.plan, registered_at: r.registered_at} END) AS recruits
+}
+CALL (m) {
+  OPTIONAL MATCH (m)-[:SPONSORED]->(c:Customer)
+  WITH c ORDER BY c.id LIMIT 100
+  OPTIONAL MATCH (s:Sale {member_id: c.id}) WHERE s.kind = 'activation'
+  WITH c, collect(CASE WHEN s IS NULL THEN null ELSE {vendor: s.vendor_id, sku: s.sku, activation_id: s.activation_id,
+    cancelled: coalesce(s.cancelled, false), at: s.occurred_at} END) AS services
+  RETURN collect(CASE WHEN c IS NULL THEN null ELSE {id: c.id, name: c.name, email: c.email, services: services} END) AS customers
+}
+RETURN m.id AS id, m.name AS name, m.plan AS plan, coalesce(m.rank, 'none') AS rank,
+       coalesce(m.lifetime_left_cents, 0) AS ll, coalesce(m.lifetime_right_cents, 0) AS lr,
+       coalesce(m.carry_left_cents, 0) AS cl, coalesce(m.carry_right_cents, 0) AS cr,
+       statements, balance, recent, recruits, customers
