@@ -128,7 +128,7 @@ func (s *Server) upline(c *gin.Context) {
 
 // binaryTree godoc
 //
-//	@Summary	The placement subtree under a member to a depth, breadth-first, paged
+//	@Summary	The placement subtree under a member to a depth, breadth-first, paged, with each node's plan, rank, active flag and leg volumes
 //	@Tags		genealogy
 //	@Produce	json
 //	@Security	Bearer
@@ -144,7 +144,7 @@ func (s *Server) binaryTree(c *gin.Context) {
 	if !ok || !ok2 {
 		return
 	}
-	p, err := s.Members.BinaryTree(c.Request.Context(), c.Param("id"), depth, c.Query("cursor"), limit)
+	p, err := s.Dashboards.BinaryTree(c.Request.Context(), c.Param("id"), depth, c.Query("cursor"), limit)
 	if err != nil {
 		fail(c, err)
 		return

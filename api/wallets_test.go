@@ -187,6 +187,11 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 	if g := db["downline"].(map[string]any)["generations"].([]any); g[0] != float64(1) {
 		t.Errorf("generation 1 of A holds its customer: %v", g)
 	}
+	_, bt := hs.call("GET", "/api/v1/members/root/binary-tree?depth=1", nil)
+	rootNode := bt["items"].([]any)[0].(map[string]any)
+	if rootNode["active"] != true || rootNode["left_volume"] == nil {
+		t.Errorf("genealogy view node: %v", rootNode)
+	}
 	if code, _ := ana.call("GET", "/api/v1/members/B/dashboard", nil); code != 404 {
 		t.Errorf("B is beside A: %d", code)
 	}

@@ -698,7 +698,7 @@ const docTemplate = `{
                 "tags": [
                     "genealogy"
                 ],
-                "summary": "The placement subtree under a member to a depth, breadth-first, paged",
+                "summary": "The placement subtree under a member to a depth, breadth-first, paged, with each node's plan, rank, active flag and leg volumes",
                 "parameters": [
                     {
                         "type": "string",
@@ -3496,7 +3496,14 @@ const docTemplate = `{
         "graph.TreeNode": {
             "type": "object",
             "properties": {
+                "active": {
+                    "description": "Genealogy views (binary tree): active in the projection, and leg volume = committed carry +\nthe open period's live volume.",
+                    "type": "boolean"
+                },
                 "id": {
+                    "type": "string"
+                },
+                "left_volume": {
                     "type": "string"
                 },
                 "leg": {
@@ -3516,6 +3523,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "rank": {
+                    "type": "string"
+                },
+                "right_volume": {
                     "type": "string"
                 },
                 "sponsor_id": {

@@ -352,3 +352,37 @@ func (e *earningsSum) render(runID string) Earnings {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// BinaryTree is the genealogy view: the placement subtree with each node's plan, rank, active
+// flag (from the projection) and leg volumes (committed carry + live open-period volume).
+func (s *DashboardService) BinaryTree(ctx context.Context, id string, depth int, cursor string, limit int) (*Page[TreeNode], error) {
+	p, err := s.Members.BinaryTree(ctx, id, depth, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(p.Items))
+	for _, n := range p.Items {
+		ids = append(ids, n.ID)
+	}
+	var live map[string]Counters
+	if s.Counters != nil && len(ids) > 0 {
+		live, _ = s.Counters.Read(ctx, ids) // Redis down: committed carry only
+	}
+	var proj *Projection
+	if s.Projector != nil {
+		proj = s.Projector.Current()
+	}
+	for i := range p.Items {
+		n := &p.Items[i]
+		c := live[n.ID]
+		n.LeftVolume = engine.Units(n.CarryLeft + c.Left).Decimal().String()
+		n.RightVolume = engine.Units(n.CarryRight + c.Right).Decimal().String()
+		if proj != nil {
+			if pm := proj.Members[n.ID]; pm != nil {
+				a := pm.State.Active
+				n.Active = &a
+			}
+		}
+	}
+	return p, nil
+}

@@ -90,6 +90,13 @@ type TreeNode struct {
 	ParentID  string `json:"parent_id,omitempty"`
 	Leg       string `json:"leg,omitempty"`
 	Level     int64  `json:"level"` // distance from the member asked about
+	// Genealogy views (binary tree): active in the projection, and leg volume = committed carry +
+	// the open period's live volume.
+	Active      *bool  `json:"active,omitempty"`
+	LeftVolume  string `json:"left_volume,omitempty"`
+	RightVolume string `json:"right_volume,omitempty"`
+	CarryLeft   int64  `json:"-"`
+	CarryRight  int64  `json:"-"`
 }
 
 // Generation is one sponsor generation below a member (PLAN.md §4 step 6 counts up to eight).

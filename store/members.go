@@ -280,7 +280,8 @@ func treeNodes(res *neo4j.EagerResult) []graph.TreeNode {
 	out := make([]graph.TreeNode, 0, len(res.Records))
 	for _, r := range res.Records {
 		out = append(out, graph.TreeNode{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
-			SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Level: get[int64](r, "level")})
+			SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Level: get[int64](r, "level"),
+			CarryLeft: get[int64](r, "cl"), CarryRight: get[int64](r, "cr")})
 	}
 	return out
 }

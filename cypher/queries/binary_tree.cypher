@@ -6,6 +6,7 @@ WHERE length(path) <= $depth
 WITH d, length(path) AS level,
      reduce(pos = 0, r IN relationships(path) | pos * 2 + CASE type(r) WHEN 'RIGHT' THEN 1 ELSE 0 END) AS pos
 RETURN d.id AS id, d.name AS name, d.plan AS plan, coalesce(d.rank, 'none') AS rank, d.sponsor_id AS sponsor_id,
-       d.parent_id AS parent_id, d.leg AS leg, level
+       d.parent_id AS parent_id, d.leg AS leg, level,
+       coalesce(d.carry_left_cents, 0) AS cl, coalesce(d.carry_right_cents, 0) AS cr
 ORDER BY level, pos
 SKIP $offset LIMIT $limit
