@@ -128,6 +128,13 @@ func main() {
 		maxU := fs.Int("customers", 400000, "customers c00000000..customers-1 exist")
 		_ = fs.Parse(os.Args[2:])
 		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU)
+	case "rate":
+		rps := fs.Int("rps", 200, "requests per second (open loop: sent on a schedule)")
+		dur := fs.Duration("d", 30*time.Second, "how long")
+		path := fs.String("path", "/api/v1/members/{id}/dashboard", "path; {id} becomes a random consultant")
+		maxID := fs.Int("max", 1000000, "consultant ids m00000001..max exist")
+		_ = fs.Parse(os.Args[2:])
+		rate(login(*url, *email, *pw), *rps, *dur, *path, *maxID)
 	case "queries":
 		n := fs.Int("n", 2000, "requests per query kind")
 		conc := fs.Int("c", 4, "concurrent clients")
@@ -429,4 +436,34 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU int) {
 	lat.report(fmt.Sprintf("ingest batches of %d", batch), wall)
 	fmt.Printf("events sent %d, accepted %d, %.0f events/s over %s (%d senders, %d vendors)\n", sent.Load(), accepted.Load(),
 		float64(sent.Load())/wall.Seconds(), wall.Round(time.Millisecond), conc, nv)
+}
+
+// rate sends requests on a fixed schedule (open loop) and reports latency percentiles; a
+// server that falls behind shows it as growing latency, not as a lower request rate.
+func rate(c *client, rps int, dur time.Duration, path string, maxID int) {
+	var lat latencies
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	interval := time.Second / time.Duration(rps)
+	start := time.Now()
+	n := int(dur / interval)
+	for i := 0; i < n; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(due))
+		id := gen.ID(1 + rand.IntN(maxID-1))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			code, _, err := c.do("GET", strings.ReplaceAll(path, "{id}", id), "application/json", nil)
+			if err != nil || code != 200 {
+				errs.Add(1)
+				return
+			}
+			lat.add(time.Since(t0))
+		}()
+	}
+	wg.Wait()
+	lat.report(fmt.Sprintf("%s @ %d/s", path, rps), time.Since(start))
+	fmt.Printf("errors: %d\n", errs.Load())
 }

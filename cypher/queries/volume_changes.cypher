@@ -4,11 +4,11 @@ OPTIONAL MATCH (n:Network {id: 'network'})
 WITH coalesce(n.cutover, datetime('0001-01-01T00:00:00Z')) AS cutover
 CALL (cutover) {
   MATCH (s:Sale) WHERE s.accepted_at >= datetime($since) AND s.accounted_by IS NULL AND s.occurred_at >= cutover
-    AND s.pending IS NULL
+    AND s.pending IS NULL AND s.voided_by IS NULL
   RETURN s.id AS id, coalesce(s.attributed_to, s.member_id) AS member, s.bv_cents AS bv, s.accepted_at AS at
   UNION ALL
   MATCH (c:Cancellation)-[:CANCELS]->(s:Sale)
-  WHERE c.accepted_at >= datetime($since) AND s.accounted_by IS NULL AND s.occurred_at >= cutover
+  WHERE c.accepted_at >= datetime($since) AND s.accounted_by IS NULL AND s.voided_by IS NULL AND s.occurred_at >= cutover
   RETURN c.id AS id, s.attributed_to AS member, -s.bv_cents AS bv, c.accepted_at AS at
 }
 RETURN id, member, bv, at
