@@ -81,6 +81,10 @@ func (s *Server) routes() []route {
 		{"POST", "/withdrawals/:id/:decision", AdminOnly, s.decideWithdrawal},
 		{"GET", "/audit", AdminOnly, s.listAudit},
 		{"GET", "/admin/dashboard", AdminOnly, s.adminDashboard},
+		{"POST", "/kb/articles", AdminOnly, s.createArticle},
+		{"PUT", "/kb/articles/:id", AdminOnly, s.updateArticle},
+		{"GET", "/kb/articles", AnyRole, s.listArticles},
+		{"GET", "/kb/articles/:id", AnyRole, s.getArticle},
 		{"GET", "/members/:id/dashboard", MemberScoped, s.consultantDashboard},
 		{"GET", "/members/:id/customer-dashboard", SelfOnly, s.customerDashboard},
 	}

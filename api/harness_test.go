@@ -104,6 +104,7 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
 	s.Access = &graph.Access{Store: st}
+	s.Content = &graph.ContentService{Store: st, Members: st, Audit: audit, Now: time.Now}
 	hs.projector = &graph.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
 	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Runs: st, Health: s.Health, Now: time.Now,
 		Consultants: st, Counters: hs.counters, Projector: hs.projector}

@@ -38,6 +38,7 @@ type Server struct {
 	Audit      *graph.Auditor
 	Access     *graph.Access
 	Dashboards *graph.DashboardService
+	Content    *graph.ContentService
 	Log        *slog.Logger
 }
 

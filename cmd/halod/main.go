@@ -197,6 +197,7 @@ func serve() error {
 		Audit:    d.auditor(),
 		Access:   &graph.Access{Store: d.store},
 	}
+	srv.Content = &graph.ContentService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now}
 	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Runs: d.store, Health: srv.Health, Now: time.Now,
 		Consultants: d.store, Counters: counters, Projector: projector}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}

@@ -1,0 +1,2 @@
+// Knowledge-base search over titles and bodies.
+CREATE FULLTEXT INDEX article_text IF NOT EXISTS FOR (a:Article) ON EACH [a.title, a.body_md]

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qArticleSave   = cypher.MustQuery("article_save")
+	qArticleGet    = cypher.MustQuery("article_get")
+	qArticlesList  = cypher.MustQuery("articles_list")
+	qArticleSearch = cypher.MustQuery("articles_search")
+)
+
+// SaveArticle implements graph.ContentStore.
+func (s *Store) SaveArticle(ctx context.Context, a graph.Article, create bool) error {
+	_, err := s.write(ctx, qArticleSave, map[string]any{"id": a.ID, "title": a.Title, "body_md": a.BodyMD, "body_html": a.BodyHTML,
+		"category": a.Category, "tags": a.Tags, "audience": a.Audience, "status": a.Status, "attachments": a.Attachments, "author": a.Author,
+		"created_at": ts(a.CreatedAt), "updated_at": ts(a.UpdatedAt)})
+	return err
+}
+
+func articleOf(r *neo4j.Record) graph.Article {
+	m := get[map[string]any](r, "a")
+	str := func(k string) string { v, _ := m[k].(string); return v }
+	list := func(k string) []string {
+		out := []string{}
+		xs, _ := m[k].([]any)
+		for _, x := range xs {
+			if v, ok := x.(string); ok {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	a := graph.Article{ID: str("id"), Title: str("title"), BodyMD: str("body_md"), BodyHTML: str("body_html"), Category: str("category"),
+		Tags: list("tags"), Audience: str("audience"), Status: str("status"), Attachments: list("attachments"), Author: str("author")}
+	if t, ok := m["created_at"].(time.Time); ok {
+		a.CreatedAt = t.UTC()
+	}
+	if t, ok := m["updated_at"].(time.Time); ok {
+		a.UpdatedAt = t.UTC()
+	}
+	return a
+}
+
+// Article implements graph.ContentStore.
+func (s *Store) Article(ctx context.Context, id string) (*graph.Article, error) {
+	res, err := s.read(ctx, qArticleGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("article %s not found", id)
+	}
+	a := articleOf(res.Records[0])
+	return &a, nil
+}
+
+// luceneEscape makes every character of a reader's search text literal.
+func luceneEscape(q string) string {
+	var b strings.Builder
+	for _, r := range q {
+		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Articles implements graph.ContentStore.
+func (s *Store) Articles(ctx context.Context, f graph.ArticleFilter, offset, limit int) ([]graph.Article, bool, error) {
+	var aud any
+	if f.Audiences != nil {
+		aud = f.Audiences
+	}
+	p := map[string]any{"audiences": aud, "published": f.PublishedOnly, "category": f.Category, "tag": f.Tag, "offset": offset, "limit": limit + 1}
+	q := qArticlesList
+	if strings.TrimSpace(f.Query) != "" {
+		q = qArticleSearch
+		p["q"] = luceneEscape(strings.TrimSpace(f.Query))
+	}
+	res, err := s.read(ctx, q, p)
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.Article{}
+	for _, r := range res.Records {
+		out = append(out, articleOf(r))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
