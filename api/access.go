@@ -100,23 +100,22 @@ func (s *Server) guard(p Policy) []gin.HandlerFunc {
 	case AdminOnly:
 		return []gin.HandlerFunc{s.authenticate(graph.RoleAdmin)}
 	case MemberScoped:
-		return []gin.HandlerFunc{s.authenticate(), func(c *gin.Context) {
-			if err := s.Access.CanSee(c.Request.Context(), principal(c), c.Param("id")); err != nil {
-				fail(c, err)
-				return
-			}
-			c.Next()
-		}}
+		return s.scoped(func(c *gin.Context) error { return s.Access.CanSee(c.Request.Context(), principal(c), c.Param("id")) })
 	case SelfOnly:
-		return []gin.HandlerFunc{s.authenticate(), func(c *gin.Context) {
-			if err := s.Access.IsSelf(principal(c), c.Param("id")); err != nil {
-				fail(c, err)
-				return
-			}
-			c.Next()
-		}}
+		return s.scoped(func(c *gin.Context) error { return s.Access.IsSelf(principal(c), c.Param("id")) })
 	}
 	panic("api: route without a known policy: " + string(p))
+}
+
+// scoped authenticates, then lets the request through only if check passes for the path's :id.
+func (s *Server) scoped(check func(*gin.Context) error) []gin.HandlerFunc {
+	return []gin.HandlerFunc{s.authenticate(), func(c *gin.Context) {
+		if err := check(c); err != nil {
+			fail(c, err)
+			return
+		}
+		c.Next()
+	}}
 }
 
 // Served lists the routes the handler serves ("METHOD /path"), to prove each has a policy.

@@ -39,7 +39,10 @@ func TestKnowledgeBase(t *testing.T) {
 	if tags := a["tags"].([]any); tags[0] != "binary" {
 		t.Errorf("tags are normalised: %v", tags)
 	}
-	visible := func(h *harness, id string) bool { code, _ := h.call("GET", "/api/v1/kb/articles/"+id, nil); return code == 200 }
+	visible := func(h *harness, id string) bool {
+		code, _ := h.call("GET", "/api/v1/kb/articles/"+id, nil)
+		return code == 200
+	}
 	for _, c := range []struct {
 		who  string
 		h    *harness

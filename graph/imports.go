@@ -489,9 +489,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 				clock++
 				nd.tin = clock
 				attach[v] = top
-				for _, c := range children[v] {
-					stack = append(stack, c)
-				}
+				stack = append(stack, children[v]...)
 				continue
 			}
 			stack = stack[:len(stack)-1]

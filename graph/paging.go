@@ -28,10 +28,10 @@ func decodeCursor(c string) (int, error) {
 
 // page runs fetch for the cursor's offset; fetch reports whether more items follow.
 func page[T any](cursor string, limit int, fetch func(off, lim int) ([]T, bool, error)) (*Page[T], error) {
-	if limit < 0 || limit > 1000 {
-		return nil, InvalidField("limit", "must be between 1 and 1000")
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, err
 	}
-	limit = clamp(limit, 1, 1000, 100)
 	off, err := decodeCursor(cursor)
 	if err != nil {
 		return nil, err

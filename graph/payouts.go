@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -185,14 +186,6 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 	return &run, nil
 }
 
-func asInputError(err error, target **engine.InputError) bool {
-	ie, ok := err.(*engine.InputError)
-	if ok {
-		*target = ie
-	}
-	return ok
-}
-
 // maxCompressedListed bounds the names a line lists (its Skipped count is always exact).
 const maxCompressedListed = 20
 
@@ -313,7 +306,7 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 	tm.compute = time.Since(t1)
 	if err != nil {
 		var ie *engine.InputError
-		if ok := asInputError(err, &ie); ok {
+		if errors.As(err, &ie) {
 			return nil, nil, tm, Invalid("the network cannot be paid as it stands: %s", ie.Msg)
 		}
 		return nil, nil, tm, Invalid("%v", err)
