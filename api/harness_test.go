@@ -37,6 +37,7 @@ type harness struct {
 type capture struct {
 	mu     sync.Mutex
 	tokens map[string]string
+	seats  []string // "email gathering" of waitlist promotions
 }
 
 func (c *capture) PasswordReset(_ context.Context, email, token string, _ time.Time) error {
@@ -47,6 +48,19 @@ func (c *capture) PasswordReset(_ context.Context, email, token string, _ time.T
 	}
 	c.tokens[email] = token
 	return nil
+}
+
+func (c *capture) SeatConfirmed(_ context.Context, email, _ string, g graph.Gathering) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seats = append(c.seats, email+" "+g.ID)
+	return nil
+}
+
+func (c *capture) seated() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.seats...)
 }
 
 func (c *capture) token(email string) string {
@@ -105,10 +119,12 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
 	s.Access = &graph.Access{Store: st}
 	s.Content = &graph.ContentService{Store: st, Members: st, Audit: audit, Now: time.Now}
+	s.Gatherings = &graph.GatheringService{Store: st, Members: st, Audit: audit, Now: time.Now, Log: testenv.Log()}
 	hs.projector = &graph.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
 	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Runs: st, Health: s.Health, Now: time.Now,
-		Consultants: st, Counters: hs.counters, Projector: hs.projector}
+		Consultants: st, Counters: hs.counters, Projector: hs.projector, Field: s.Gatherings}
 	hs.notes = &capture{}
+	s.Gatherings.Notifier = hs.notes
 	s.Resets = &graph.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
 	hs.srv = s
 	hs.h = s.Handler()

@@ -39,6 +39,7 @@ type Server struct {
 	Access     *graph.Access
 	Dashboards *graph.DashboardService
 	Content    *graph.ContentService
+	Gatherings *graph.GatheringService
 	Log        *slog.Logger
 }
 

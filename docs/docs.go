@@ -311,6 +311,470 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/events": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Each item carries the caller's registration. join_url appears for confirmed registrants from join_opens_at until the end; recording_url once it has ended.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Webinars or events for the caller's audience (admins also see drafts)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "upcoming (default, soonest first), past (newest first) or all",
+                        "name": "when",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.GatheringPage"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "starts_at is RFC 3339 or a wall-clock time in time_zone. A capacity of 0 is unlimited; with waitlist (the default) registrations beyond capacity queue. onboarding_step names a step of the onboarding track.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Schedule a webinar or an event",
+                "parameters": [
+                    {
+                        "description": "the webinar or event",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.GatheringRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Gathering"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "A webinar or event (404 outside the caller's audience)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Gathering"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Capacity cannot drop below the confirmed seats (409); raising it promotes from the waitlist in order. status cancelled keeps the registrations and cancels the calendar entry.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Replace a webinar or an event",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the webinar or event",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.GatheringRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Gathering"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/attendance": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "JSON: members by id or e-mail, attended (default true; false takes marks back). text/csv: a webinar platform's export or a sign-in sheet; the member_id or id column, else the first column whose name contains \"email\". Attendees without a registration are recorded as walk-ins; unknown references are listed.",
+                "consumes": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Mark attendance, or import it as CSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "who attended",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.AttendanceRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.AttendanceResult"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/calendar.ics": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/calendar"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "The iCalendar (.ics) file of a webinar or event",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "an RFC 5545 calendar with one VEVENT",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/registrations": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Registrations of a webinar or event, in registration order",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "confirmed, waitlisted, cancelled, walk_in or attended",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.BookingPage"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "A seat while any is free, else a place on the waitlist, else 409. Members register themselves (empty body); an admin names member_id. Repeating it returns the registration unchanged (200).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Register for a webinar or event (RSVP)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "member_id, for admins",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/graph.RSVPRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Booking"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Booking"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/registrations/{member}": {
+            "delete": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "A member cancels its own; an admin anyone's. Possible until the start.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Cancel a registration; the freed seat goes to the head of the waitlist",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "member",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.CancelResult"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/imports/{id}": {
             "get": {
                 "security": [
@@ -1228,6 +1692,151 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/onboarding": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Onboarding completion per sponsor generation (1–8) below a leader",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.OnboardingSummary"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/onboarding/{gen}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "The consultants of one sponsor generation with the onboarding steps each attended",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "generation, 1–8",
+                        "name": "gen",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only those who completed (true) or not (false)",
+                        "name": "completed",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OnboardingMemberPage"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/registrations": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "A member's registrations for webinars and events that have not ended, soonest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/graph.UpcomingRegistration"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/services": {
             "get": {
                 "security": [
@@ -1525,6 +2134,73 @@ const docTemplate = `{
                         "description": "another request is open",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/onboarding/track": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "The onboarding track: the steps a new consultant completes by attending",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.OnboardingTrack"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Completion is always recomputed from attendance: a new step makes everyone who has not attended it incomplete.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Replace the onboarding track",
+                "parameters": [
+                    {
+                        "description": "the steps, in order",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.OnboardingTrack"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.OnboardingTrack"
                         }
                     },
                     "422": {
@@ -2202,6 +2878,470 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/webinars": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Each item carries the caller's registration. join_url appears for confirmed registrants from join_opens_at until the end; recording_url once it has ended.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Webinars or events for the caller's audience (admins also see drafts)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "upcoming (default, soonest first), past (newest first) or all",
+                        "name": "when",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.GatheringPage"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "starts_at is RFC 3339 or a wall-clock time in time_zone. A capacity of 0 is unlimited; with waitlist (the default) registrations beyond capacity queue. onboarding_step names a step of the onboarding track.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Schedule a webinar or an event",
+                "parameters": [
+                    {
+                        "description": "the webinar or event",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.GatheringRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Gathering"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webinars/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "A webinar or event (404 outside the caller's audience)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Gathering"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Capacity cannot drop below the confirmed seats (409); raising it promotes from the waitlist in order. status cancelled keeps the registrations and cancels the calendar entry.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Replace a webinar or an event",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the webinar or event",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.GatheringRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Gathering"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webinars/{id}/attendance": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "JSON: members by id or e-mail, attended (default true; false takes marks back). text/csv: a webinar platform's export or a sign-in sheet; the member_id or id column, else the first column whose name contains \"email\". Attendees without a registration are recorded as walk-ins; unknown references are listed.",
+                "consumes": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Mark attendance, or import it as CSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "who attended",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/graph.AttendanceRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.AttendanceResult"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webinars/{id}/calendar.ics": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/calendar"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "The iCalendar (.ics) file of a webinar or event",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "an RFC 5545 calendar with one VEVENT",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webinars/{id}/registrations": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Registrations of a webinar or event, in registration order",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "confirmed, waitlisted, cancelled, walk_in or attended",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.BookingPage"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "A seat while any is free, else a place on the waitlist, else 409. Members register themselves (empty body); an admin names member_id. Repeating it returns the registration unchanged (200).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Register for a webinar or event (RSVP)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "member_id, for admins",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/graph.RSVPRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Booking"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/graph.Booking"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webinars/{id}/registrations/{member}": {
+            "delete": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "A member cancels its own; an admin anyone's. Possible until the start.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Cancel a registration; the freed seat goes to the head of the waitlist",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "member",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/graph.CancelResult"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/withdrawals": {
             "get": {
                 "security": [
@@ -2411,6 +3551,20 @@ const docTemplate = `{
                 }
             }
         },
+        "api.BookingPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Booking"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "api.ErrorBody": {
             "type": "object",
             "properties": {
@@ -2435,6 +3589,20 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "email: must be a valid address"
+                }
+            }
+        },
+        "api.GatheringPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.Gathering"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },
@@ -2472,6 +3640,20 @@ const docTemplate = `{
                 "password": {
                     "type": "string",
                     "example": "secret-password"
+                }
+            }
+        },
+        "api.OnboardingMemberPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.OnboardingMember"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },
@@ -2687,6 +3869,46 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.AttendanceRequest": {
+            "type": "object",
+            "properties": {
+                "attended": {
+                    "description": "default true; false takes a mark back",
+                    "type": "boolean"
+                },
+                "members": {
+                    "description": "Members by id or e-mail (as exported by webinar platforms).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "HS-1001",
+                        "ana@example.com"
+                    ]
+                }
+            }
+        },
+        "graph.AttendanceResult": {
+            "type": "object",
+            "properties": {
+                "marked": {
+                    "description": "registrations marked (or unmarked)",
+                    "type": "integer"
+                },
+                "unknown": {
+                    "description": "ids or e-mails that match no member",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "walk_ins": {
+                    "description": "attendees without a registration, now recorded",
+                    "type": "integer"
+                }
+            }
+        },
         "graph.AuditEntry": {
             "type": "object",
             "properties": {
@@ -2716,6 +3938,70 @@ const docTemplate = `{
                 "target_type": {
                     "type": "string",
                     "example": "member"
+                }
+            }
+        },
+        "graph.Booking": {
+            "type": "object",
+            "properties": {
+                "attendance_marked_by": {
+                    "type": "string"
+                },
+                "attendance_source": {
+                    "description": "manual | import",
+                    "type": "string"
+                },
+                "attended": {
+                    "type": "boolean"
+                },
+                "attended_at": {
+                    "type": "string"
+                },
+                "cancelled_at": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "gathering_id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "position": {
+                    "description": "place on the waitlist; 1 is next",
+                    "type": "integer"
+                },
+                "promoted_at": {
+                    "description": "moved from the waitlist to a seat",
+                    "type": "string"
+                },
+                "registered_at": {
+                    "type": "string"
+                },
+                "registered_by": {
+                    "description": "the admin who registered the member",
+                    "type": "string"
+                },
+                "status": {
+                    "description": "confirmed | waitlisted | cancelled | walk_in",
+                    "type": "string",
+                    "example": "confirmed"
+                }
+            }
+        },
+        "graph.CancelResult": {
+            "type": "object",
+            "properties": {
+                "cancelled": {
+                    "$ref": "#/definitions/graph.Booking"
+                },
+                "promoted": {
+                    "$ref": "#/definitions/graph.Booking"
                 }
             }
         },
@@ -2827,6 +4113,9 @@ const docTemplate = `{
                 "next_rank": {
                     "$ref": "#/definitions/graph.NextRank"
                 },
+                "onboarding": {
+                    "$ref": "#/definitions/graph.OnboardingProgress"
+                },
                 "plan": {
                     "type": "string"
                 },
@@ -2855,6 +4144,13 @@ const docTemplate = `{
                 },
                 "rank": {
                     "type": "string"
+                },
+                "upcoming_registrations": {
+                    "description": "Upcoming are its registrations (seats and waitlist places) for webinars and events that\nhave not ended, soonest first; Onboarding its own progress through the track.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.UpcomingRegistration"
+                    }
                 },
                 "wallet": {
                     "type": "object",
@@ -2923,6 +4219,12 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/graph.Service"
+                    }
+                },
+                "upcoming_registrations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.UpcomingRegistration"
                     }
                 },
                 "vendors": {
@@ -3082,6 +4384,184 @@ const docTemplate = `{
                 },
                 "total_shares": {
                     "type": "integer"
+                }
+            }
+        },
+        "graph.Gathering": {
+            "type": "object",
+            "properties": {
+                "attended": {
+                    "type": "integer"
+                },
+                "audience": {
+                    "type": "string",
+                    "example": "consultants"
+                },
+                "author": {
+                    "type": "string"
+                },
+                "capacity": {
+                    "description": "confirmed seats; 0 is unlimited",
+                    "type": "integer"
+                },
+                "confirmed": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "description_html": {
+                    "description": "rendered and sanitized like articles",
+                    "type": "string"
+                },
+                "description_markdown": {
+                    "type": "string"
+                },
+                "duration_minutes": {
+                    "type": "integer",
+                    "example": 60
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "format": {
+                    "description": "online | in_person (webinars are online)",
+                    "type": "string",
+                    "example": "online"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "join_opens_at": {
+                    "type": "string"
+                },
+                "join_url": {
+                    "description": "JoinURL is shown to admins, and to confirmed registrants from JoinOpensAt until the end.",
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "webinar"
+                },
+                "location": {
+                    "type": "string",
+                    "example": "Denver Convention Center, Hall B"
+                },
+                "my_registration": {
+                    "$ref": "#/definitions/graph.Booking"
+                },
+                "onboarding_step": {
+                    "type": "string",
+                    "example": "orientation"
+                },
+                "presenter": {
+                    "type": "string",
+                    "example": "Maya Chen"
+                },
+                "recording_url": {
+                    "description": "RecordingURL is shown to the audience once the gathering has ended.",
+                    "type": "string"
+                },
+                "seats_left": {
+                    "description": "absent when unlimited",
+                    "type": "integer"
+                },
+                "sequence": {
+                    "description": "bumped on every change; the .ics SEQUENCE",
+                    "type": "integer"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "starts_at_local": {
+                    "type": "string",
+                    "example": "2026-12-03T18:00:00-07:00"
+                },
+                "status": {
+                    "description": "draft | published | cancelled",
+                    "type": "string",
+                    "example": "published"
+                },
+                "time_zone": {
+                    "type": "string",
+                    "example": "America/Denver"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Solar 101 for new consultants"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "waitlist": {
+                    "description": "whether registrations beyond capacity queue",
+                    "type": "boolean"
+                },
+                "waitlisted": {
+                    "type": "integer"
+                }
+            }
+        },
+        "graph.GatheringRequest": {
+            "type": "object",
+            "properties": {
+                "audience": {
+                    "type": "string",
+                    "example": "consultants"
+                },
+                "capacity": {
+                    "type": "integer",
+                    "example": 100
+                },
+                "description_markdown": {
+                    "type": "string"
+                },
+                "duration_minutes": {
+                    "type": "integer",
+                    "example": 60
+                },
+                "format": {
+                    "type": "string",
+                    "example": "online"
+                },
+                "join_url": {
+                    "type": "string",
+                    "example": "https://meet.example.com/solar-101"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "onboarding_step": {
+                    "type": "string",
+                    "example": "orientation"
+                },
+                "presenter": {
+                    "type": "string",
+                    "example": "Maya Chen"
+                },
+                "recording_url": {
+                    "type": "string"
+                },
+                "starts_at": {
+                    "description": "StartsAt is RFC 3339 (\"2026-12-04T01:00:00Z\") or a wall-clock time in TimeZone\n(\"2026-12-03T18:00\").",
+                    "type": "string",
+                    "example": "2026-12-03T18:00"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "published"
+                },
+                "time_zone": {
+                    "type": "string",
+                    "example": "America/Denver"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Solar 101 for new consultants"
+                },
+                "waitlist": {
+                    "description": "default true",
+                    "type": "boolean"
                 }
             }
         },
@@ -3329,6 +4809,125 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.OnboardingGeneration": {
+            "type": "object",
+            "properties": {
+                "by_step": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.StepCount"
+                    }
+                },
+                "completed": {
+                    "description": "of them, those who completed every step",
+                    "type": "integer"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "members": {
+                    "description": "consultants in the generation",
+                    "type": "integer"
+                },
+                "percent": {
+                    "type": "string",
+                    "example": "62.5"
+                }
+            }
+        },
+        "graph.OnboardingMember": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "boolean"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "sponsor_id": {
+                    "type": "string"
+                },
+                "steps_done": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "graph.OnboardingProgress": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "boolean"
+                },
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "steps_done": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "graph.OnboardingStep": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "type": "string",
+                    "example": "orientation"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "New consultant orientation"
+                }
+            }
+        },
+        "graph.OnboardingSummary": {
+            "type": "object",
+            "properties": {
+                "generations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.OnboardingGeneration"
+                    }
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "graph.OnboardingTrack": {
+            "type": "object",
+            "properties": {
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/graph.OnboardingStep"
+                    }
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                }
+            }
+        },
         "graph.PasswordChange": {
             "type": "object",
             "properties": {
@@ -3443,6 +5042,14 @@ const docTemplate = `{
                 "retail_commission": {
                     "type": "string",
                     "example": "300.00"
+                }
+            }
+        },
+        "graph.RSVPRequest": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
                 }
             }
         },
@@ -3773,6 +5380,17 @@ const docTemplate = `{
                 }
             }
         },
+        "graph.StepCount": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "integer"
+                },
+                "step": {
+                    "type": "string"
+                }
+            }
+        },
         "graph.Threshold": {
             "type": "object",
             "properties": {
@@ -3820,6 +5438,42 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "sponsor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.UpcomingRegistration": {
+            "type": "object",
+            "properties": {
+                "format": {
+                    "type": "string"
+                },
+                "gathering_cancelled": {
+                    "type": "boolean"
+                },
+                "gathering_id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "position": {
+                    "type": "integer"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "confirmed | waitlisted",
+                    "type": "string"
+                },
+                "time_zone": {
+                    "type": "string"
+                },
+                "title": {
                     "type": "string"
                 }
             }

@@ -97,9 +97,7 @@ func (s *ContentService) validate(req ArticleRequest) (*Article, error) {
 	if a.Audience == "" {
 		a.Audience = AudienceAll
 	}
-	switch {
-	case a.Audience == AudienceAll, a.Audience == AudienceConsultants, a.Audience == AudienceCustomers, planAud.MatchString(a.Audience):
-	default:
+	if !validAudience(a.Audience) {
 		bad("audience", "must be all, consultants, customers or plan:<plan>")
 	}
 	if a.Status == "" {
@@ -167,24 +165,37 @@ func (s *ContentService) Update(ctx context.Context, id string, req ArticleReque
 	return a, nil
 }
 
-// audiences is what p may read (nil: everything).
-func (s *ContentService) audiences(ctx context.Context, p Principal) ([]string, error) {
+func validAudience(a string) bool {
+	return a == AudienceAll || a == AudienceConsultants || a == AudienceCustomers || planAud.MatchString(a)
+}
+
+// audiencesOf is what a member with plan belongs to: articles, webinars and events for any of
+// these audiences are for it.
+func audiencesOf(plan string) []string {
+	if plan == "customer" {
+		return []string{AudienceAll, AudienceCustomers, "plan:customer"}
+	}
+	return []string{AudienceAll, AudienceConsultants, "plan:" + plan}
+}
+
+// readerAudiences is what p may read (nil: everything).
+func readerAudiences(ctx context.Context, members MemberStore, p Principal) ([]string, error) {
 	switch p.Role {
 	case RoleAdmin:
 		return nil, nil
 	case RoleCustomer:
-		return []string{AudienceAll, AudienceCustomers, "plan:customer"}, nil
+		return audiencesOf("customer"), nil
 	}
-	m, err := s.Members.Member(ctx, p.ID)
+	m, err := members.Member(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	return []string{AudienceAll, AudienceConsultants, "plan:" + m.Plan}, nil
+	return audiencesOf(m.Plan), nil
 }
 
 // List pages the articles p may read (drafts only for admins), with search, category and tag.
 func (s *ContentService) List(ctx context.Context, p Principal, f ArticleFilter, cursor string, limit int) (*Page[Article], error) {
-	aud, err := s.audiences(ctx, p)
+	aud, err := readerAudiences(ctx, s.Members, p)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +213,7 @@ func (s *ContentService) Get(ctx context.Context, p Principal, id string) (*Arti
 	if p.Role == RoleAdmin {
 		return a, nil
 	}
-	aud, err := s.audiences(ctx, p)
+	aud, err := readerAudiences(ctx, s.Members, p)
 	if err != nil {
 		return nil, err
 	}

@@ -10,11 +10,12 @@ import (
 
 // CustomerDashboard is what a customer sees: its services by vendor and who referred it.
 type CustomerDashboard struct {
-	MemberID   string           `json:"member_id"`
-	Name       string           `json:"name"`
-	Services   []Service        `json:"services"`
-	Vendors    []VendorLinkView `json:"vendors"`
-	Consultant *Contact         `json:"consultant,omitempty"`
+	MemberID   string                 `json:"member_id"`
+	Name       string                 `json:"name"`
+	Services   []Service              `json:"services"`
+	Vendors    []VendorLinkView       `json:"vendors"`
+	Consultant *Contact               `json:"consultant,omitempty"`
+	Upcoming   []UpcomingRegistration `json:"upcoming_registrations"`
 }
 
 // Contact is how to reach a member.
@@ -72,6 +73,7 @@ type DashboardService struct {
 	Consultants ConsultantReader
 	Counters    *LiveCounters
 	Projector   *Projector
+	Field       *GatheringService // upcoming registrations and onboarding progress
 	Members     *MemberService
 	Runs        RunStore
 	Health      *HealthService
@@ -88,7 +90,13 @@ func (s *DashboardService) Customer(ctx context.Context, id string) (*CustomerDa
 	if err != nil {
 		return nil, err
 	}
-	return &CustomerDashboard{MemberID: id, Name: name, Services: sv.Services, Vendors: sv.Vendors, Consultant: contact}, nil
+	d := &CustomerDashboard{MemberID: id, Name: name, Services: sv.Services, Vendors: sv.Vendors, Consultant: contact, Upcoming: []UpcomingRegistration{}}
+	if s.Field != nil {
+		if d.Upcoming, err = s.Field.Upcoming(ctx, id, 20); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // Admin returns the operator's dashboard.
@@ -217,6 +225,10 @@ type ConsultantDashboard struct {
 	} `json:"downline"`
 	Recruits  []Recruit          `json:"new_recruits"`
 	Customers []CustomerServices `json:"customers"`
+	// Upcoming are its registrations (seats and waitlist places) for webinars and events that
+	// have not ended, soonest first; Onboarding its own progress through the track.
+	Upcoming   []UpcomingRegistration `json:"upcoming_registrations"`
+	Onboarding *OnboardingProgress    `json:"onboarding,omitempty"`
 }
 
 // ConsultantReader reads the dashboard's data.
@@ -308,6 +320,15 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		e.add(last)
 		r := e.render(last.RunID)
 		d.LastRun = &r
+	}
+	d.Upcoming = []UpcomingRegistration{}
+	if s.Field != nil {
+		if d.Upcoming, err = s.Field.Upcoming(ctx, id, 20); err != nil {
+			return nil, err
+		}
+		if d.Onboarding, err = s.Field.Progress(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	d.Wallet.Balance = data.Balance.String()
 	d.Wallet.Recent = data.Recent

@@ -99,3 +99,72 @@ func SeedDemo(ctx context.Context, vendors *VendorService, members *MemberServic
 	log.Info("demo network ready", "members_created", created, "members", len(network), "products", len(DemoCatalogue))
 	return secrets, nil
 }
+
+// SeedField gives the demo its field enablement, once: the onboarding track, two knowledge-base
+// articles, a past orientation (with a recording and attendance), an upcoming orientation
+// webinar and an in-person event, with a few registrations.
+func SeedField(ctx context.Context, content *ContentService, field *GatheringService, log *slog.Logger) error {
+	ctx = WithActor(ctx, "seed-demo")
+	admin := Principal{ID: "seed-demo", Role: RoleAdmin}
+	if t, err := field.Track(ctx); err != nil {
+		return err
+	} else if len(t.Steps) == 0 {
+		if _, err := field.SetTrack(ctx, OnboardingTrack{Steps: []OnboardingStep{
+			{Key: "orientation", Title: "New consultant orientation"}, {Key: "compliance", Title: "Compliance and claims"}}}); err != nil {
+			return err
+		}
+	}
+	if p, err := content.List(ctx, admin, ArticleFilter{}, "", 1); err != nil {
+		return err
+	} else if len(p.Items) == 0 {
+		for _, a := range []ArticleRequest{
+			{Title: "How the binary bonus works", Category: "compensation", Tags: []string{"binary", "plan"}, Audience: AudienceConsultants, Status: "published",
+				Body: "# The binary bonus\n\nEach week the **lesser leg's** volume is paired with the same volume of the greater leg; what is not paired carries forward."},
+			{Title: "What happens after your solar installation", Category: "customers", Tags: []string{"solar"}, Audience: AudienceCustomers, Status: "published",
+				Body: "Your installer schedules the inspection; activation follows the utility's permission to operate."},
+		} {
+			if _, err := content.Create(ctx, a); err != nil {
+				return err
+			}
+		}
+	}
+	if p, err := field.List(ctx, admin, KindWebinar, "all", "", 1); err != nil || len(p.Items) > 0 {
+		return err
+	}
+	now := field.Now().UTC().Truncate(time.Hour)
+	past, err := field.Create(ctx, KindWebinar, GatheringRequest{Title: "New consultant orientation", Presenter: "Ana Ruiz",
+		Description: "The plan, the products and your first week.", StartsAt: now.AddDate(0, 0, -7).Format(time.RFC3339),
+		TimeZone: "America/Denver", DurationMinutes: 60, Audience: AudienceConsultants, Status: "published", OnboardingStep: "orientation",
+		JoinURL: "https://meet.example.com/halo-orientation", RecordingURL: "https://video.example.com/halo-orientation"})
+	if err != nil {
+		return err
+	}
+	if _, err := field.MarkAttendance(ctx, KindWebinar, past.ID, "import", AttendanceRequest{Members: []string{"carla", "dev", "gina"}}); err != nil {
+		return err
+	}
+	next, err := field.Create(ctx, KindWebinar, GatheringRequest{Title: "New consultant orientation", Presenter: "Ana Ruiz",
+		Description: "The plan, the products and your first week.", StartsAt: now.AddDate(0, 0, 2).Format(time.RFC3339),
+		TimeZone: "America/Denver", DurationMinutes: 60, Capacity: 100, Audience: AudienceConsultants, Status: "published",
+		OnboardingStep: "orientation", JoinURL: "https://meet.example.com/halo-orientation"})
+	if err != nil {
+		return err
+	}
+	event, err := field.Create(ctx, KindEvent, GatheringRequest{Title: "Compliance day", Format: FormatInPerson, Location: "Denver Convention Center, Room 204",
+		Description: "What you may and may not promise about savings, and how to present the plan.", StartsAt: now.AddDate(0, 0, 14).Format(time.RFC3339),
+		TimeZone: "America/Denver", DurationMinutes: 240, Capacity: 3, Audience: AudienceConsultants, Status: "published", OnboardingStep: "compliance"})
+	if err != nil {
+		return err
+	}
+	for _, r := range []struct{ id, member string }{{next.ID, "hiro"}, {next.ID, "ines"}, {next.ID, "kim"},
+		{event.ID, "carla"}, {event.ID, "dev"}, {event.ID, "gina"}, {event.ID, "kim"}} {
+		kind := KindWebinar
+		if r.id == event.ID {
+			kind = KindEvent
+		}
+		if _, err := field.RSVP(ctx, admin, kind, r.id, RSVPRequest{MemberID: r.member}); err != nil {
+			return fmt.Errorf("demo registration of %s: %w", r.member, err)
+		}
+	}
+	log.Info("demo field enablement ready", "webinars", 2, "events", 1, "articles", 2)
+	return nil
+}

@@ -25,6 +25,13 @@ func (n LogNotifier) PasswordReset(ctx context.Context, email, token string, exp
 	return nil
 }
 
+// SeatConfirmed implements SeatNotifier.
+func (n LogNotifier) SeatConfirmed(ctx context.Context, email, name string, g Gathering) error {
+	n.Log.Info("seat confirmed from the waitlist (log notifier: tell the member; use a real notifier in production)",
+		"email", email, "name", name, "gathering", g.ID, "title", g.Title, "starts_at", g.StartsAt.Format(time.RFC3339))
+	return nil
+}
+
 // ResetStore keeps reset tokens as hashes only.
 type ResetStore interface {
 	SaveReset(ctx context.Context, tokenHash, accountID string, expires time.Time) error

@@ -29,16 +29,7 @@ func (s *Store) SaveArticle(ctx context.Context, a graph.Article, create bool) e
 func articleOf(r *neo4j.Record) graph.Article {
 	m := get[map[string]any](r, "a")
 	str := func(k string) string { v, _ := m[k].(string); return v }
-	list := func(k string) []string {
-		out := []string{}
-		xs, _ := m[k].([]any)
-		for _, x := range xs {
-			if v, ok := x.(string); ok {
-				out = append(out, v)
-			}
-		}
-		return out
-	}
+	list := func(k string) []string { return stringList(m[k]) }
 	a := graph.Article{ID: str("id"), Title: str("title"), BodyMD: str("body_md"), BodyHTML: str("body_html"), Category: str("category"),
 		Tags: list("tags"), Audience: str("audience"), Status: str("status"), Attachments: list("attachments"), Author: str("author")}
 	if t, ok := m["created_at"].(time.Time); ok {

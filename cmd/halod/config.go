@@ -34,6 +34,7 @@ type Config struct {
 	ShutdownTimeout  time.Duration // HALO_SHUTDOWN_TIMEOUT
 	MinWithdrawal    engine.Units  // HALO_MIN_WITHDRAWAL
 	MemoryLimit      int64         // HALO_MEMORY_LIMIT in bytes: the Go heap's soft limit
+	JoinWindow       time.Duration // HALO_JOIN_WINDOW: how long before a webinar the join link shows
 	// ProjectionInterval is how often projected earnings may be recomputed (HALO_PROJECTION_INTERVAL).
 	ProjectionInterval time.Duration
 }
@@ -78,6 +79,9 @@ func loadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ProjectionInterval, err = time.ParseDuration(env("HALO_PROJECTION_INTERVAL", "5m")); err != nil || c.ProjectionInterval < time.Second {
 		errs = append(errs, "HALO_PROJECTION_INTERVAL must be a duration of at least 1s, such as 5m")
+	}
+	if c.JoinWindow, err = time.ParseDuration(env("HALO_JOIN_WINDOW", "15m")); err != nil || c.JoinWindow <= 0 {
+		errs = append(errs, "HALO_JOIN_WINDOW must be a positive duration such as 15m")
 	}
 	if c.MemoryLimit, err = parseBytes(env("HALO_MEMORY_LIMIT", "3GiB")); err != nil {
 		errs = append(errs, "HALO_MEMORY_LIMIT must be a size such as 3GiB or 512MiB")

@@ -197,9 +197,9 @@ func serve() error {
 		Audit:    d.auditor(),
 		Access:   &graph.Access{Store: d.store},
 	}
-	srv.Content = &graph.ContentService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now}
+	srv.Content, srv.Gatherings = d.content(), d.field()
 	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Runs: d.store, Health: srv.Health, Now: time.Now,
-		Consultants: d.store, Counters: counters, Projector: projector}
+		Consultants: d.store, Counters: counters, Projector: projector, Field: srv.Gatherings}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() {
@@ -252,11 +252,23 @@ func seedDemo() error {
 	if err != nil {
 		return err
 	}
+	if err := graph.SeedField(ctx, d.content(), d.field(), d.log); err != nil {
+		return err
+	}
 	for v, s := range secrets {
 		// Shown this once, to the operator's terminal (never to the log).
 		fmt.Printf("demo vendor %s signing secret: %s\n", v, s)
 	}
 	return nil
+}
+
+func (d *deps) content() *graph.ContentService {
+	return &graph.ContentService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now}
+}
+
+func (d *deps) field() *graph.GatheringService {
+	return &graph.GatheringService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, Log: d.log,
+		Notifier: graph.LogNotifier{Log: d.log}, JoinWindow: d.cfg.JoinWindow}
 }
 
 func (d *deps) vendors() *graph.VendorService {

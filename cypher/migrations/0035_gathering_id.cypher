@@ -1,0 +1,1 @@
+CREATE CONSTRAINT gathering_id IF NOT EXISTS FOR (g:Gathering) REQUIRE g.id IS UNIQUE

@@ -1,0 +1,364 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/graph"
+)
+
+var (
+	qGatheringSave     = cypher.MustQuery("gathering_save")
+	qGatheringLock     = cypher.MustQuery("gathering_lock")
+	qGatheringGet      = cypher.MustQuery("gathering_get")
+	qGatheringsList    = cypher.MustQuery("gatherings_list")
+	qBookingGet        = cypher.MustQuery("booking_get")
+	qBookingWaitlist   = cypher.MustQuery("booking_waitlist")
+	qBookingPut        = cypher.MustQuery("booking_put")
+	qBookingsList      = cypher.MustQuery("bookings_list")
+	qBookingsUpcoming  = cypher.MustQuery("bookings_upcoming")
+	qMembersResolve    = cypher.MustQuery("members_resolve")
+	qTrackGet          = cypher.MustQuery("onboarding_track_get")
+	qTrackSave         = cypher.MustQuery("onboarding_track_save")
+	qOnboardingGens    = cypher.MustQuery("onboarding_generations")
+	qOnboardingMembers = cypher.MustQuery("onboarding_members")
+	qOnboardingDone    = cypher.MustQuery("onboarding_done")
+)
+
+func gatheringParams(g graph.Gathering) map[string]any {
+	return map[string]any{"id": g.ID, "kind": g.Kind, "title": g.Title, "description_md": g.DescriptionMD, "description_html": g.DescriptionHTML,
+		"format": g.Format, "location": g.Location, "presenter": g.Presenter, "starts_at": ts(g.StartsAt), "ends_at": ts(g.EndsAt),
+		"time_zone": g.TimeZone, "duration_minutes": g.DurationMinutes, "capacity": g.Capacity, "waitlist": g.Waitlist,
+		"audience": g.Audience, "status": g.Status, "onboarding_step": g.OnboardingStep, "join_url": g.JoinURL,
+		"recording_url": g.RecordingURL, "sequence": g.Sequence, "author": g.Author, "created_at": ts(g.CreatedAt), "updated_at": ts(g.UpdatedAt)}
+}
+
+// props reads a map projection.
+type props map[string]any
+
+func (p props) str(k string) string { v, _ := p[k].(string); return v }
+func (p props) num(k string) int64  { v, _ := p[k].(int64); return v }
+func (p props) flag(k string) bool  { v, _ := p[k].(bool); return v }
+func (p props) at(k string) time.Time {
+	v, _ := p[k].(time.Time)
+	return v.UTC()
+}
+func (p props) atPtr(k string) *time.Time {
+	v, ok := p[k].(time.Time)
+	if !ok {
+		return nil
+	}
+	v = v.UTC()
+	return &v
+}
+
+func bookingOf(m props, position int64) graph.Booking {
+	return graph.Booking{GatheringID: "", MemberID: m.str("member_id"), Name: m.str("name"), Email: m.str("email"), Status: m.str("status"),
+		Position: int(position), RegisteredAt: m.at("registered_at"), RegisteredBy: m.str("registered_by"), PromotedAt: m.atPtr("promoted_at"),
+		CancelledAt: m.atPtr("cancelled_at"), Attended: m.flag("attended"), AttendedAt: m.atPtr("attended_at"), MarkedBy: m.str("marked_by"),
+		Source: m.str("source"), Seq: m.num("seq")}
+}
+
+// gatheringOf reads a gathering_get / gatherings_list record.
+func gatheringOf(r *neo4j.Record) graph.Gathering {
+	m := props(get[map[string]any](r, "g"))
+	g := graph.Gathering{ID: m.str("id"), Kind: m.str("kind"), Title: m.str("title"), DescriptionMD: m.str("description_md"),
+		DescriptionHTML: m.str("description_html"), Format: m.str("format"), Location: m.str("location"), Presenter: m.str("presenter"),
+		StartsAt: m.at("starts_at"), TimeZone: m.str("time_zone"), DurationMinutes: int(m.num("duration_minutes")),
+		Capacity: int(m.num("capacity")), Waitlist: m.flag("waitlist"), Audience: m.str("audience"), Status: m.str("status"),
+		OnboardingStep: m.str("onboarding_step"), JoinURL: m.str("join_url"), RecordingURL: m.str("recording_url"),
+		Sequence: int(m.num("sequence")), Author: m.str("author"), CreatedAt: m.at("created_at"), UpdatedAt: m.at("updated_at"),
+		RegSeq: m.num("reg_seq"), Confirmed: int(get[int64](r, "confirmed")), Waitlisted: int(get[int64](r, "waitlisted")),
+		Attended: int(get[int64](r, "attended"))}
+	g.Derive()
+	if mine := get[map[string]any](r, "mine"); mine != nil {
+		b := bookingOf(mine, get[int64](r, "position"))
+		b.GatheringID = g.ID
+		g.Mine = &b
+	}
+	return g
+}
+
+func viewerParam(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// CreateGathering implements graph.GatheringStore.
+func (s *Store) CreateGathering(ctx context.Context, g graph.Gathering) error {
+	_, err := s.write(ctx, qGatheringSave, gatheringParams(g))
+	return err
+}
+
+// Gathering implements graph.GatheringStore.
+func (s *Store) Gathering(ctx context.Context, id, viewer string) (*graph.Gathering, error) {
+	res, err := s.read(ctx, qGatheringGet, map[string]any{"id": id, "viewer": viewerParam(viewer)})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("%s not found", id)
+	}
+	g := gatheringOf(res.Records[0])
+	return &g, nil
+}
+
+// Gatherings implements graph.GatheringStore.
+func (s *Store) Gatherings(ctx context.Context, f graph.GatheringFilter, offset, limit int) ([]graph.Gathering, bool, error) {
+	var aud any
+	if f.Audiences != nil {
+		aud = f.Audiences
+	}
+	res, err := s.read(ctx, qGatheringsList, map[string]any{"kind": f.Kind, "audiences": aud, "drafts": f.Drafts, "when": f.When,
+		"now": ts(f.Now), "viewer": viewerParam(f.Viewer), "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.Gathering{}
+	for _, r := range res.Records {
+		out = append(out, gatheringOf(r))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// gatheringTx implements graph.GatheringTx.
+type gatheringTx struct {
+	tx neo4j.ManagedTransaction
+	id string
+}
+
+func (t *gatheringTx) Load(ctx context.Context) (*graph.Gathering, error) {
+	r, err := txOne(ctx, t.tx, qGatheringGet, map[string]any{"id": t.id, "viewer": nil})
+	if err != nil {
+		return nil, err
+	}
+	g := gatheringOf(r)
+	return &g, nil
+}
+
+func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]any) ([]graph.Booking, error) {
+	res, err := t.tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Booking, 0, len(recs))
+	for _, r := range recs {
+		b := bookingOf(get[map[string]any](r, "r"), get[int64](r, "position"))
+		b.GatheringID = t.id
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func (t *gatheringTx) Registration(ctx context.Context, memberID string) (*graph.Booking, error) {
+	bs, err := t.bookings(ctx, qBookingGet, map[string]any{"id": t.id, "member": memberID})
+	if err != nil || len(bs) == 0 {
+		return nil, err
+	}
+	return &bs[0], nil
+}
+
+func (t *gatheringTx) Waitlist(ctx context.Context, limit int) ([]graph.Booking, error) {
+	return t.bookings(ctx, qBookingWaitlist, map[string]any{"id": t.id, "limit": limit})
+}
+
+func (t *gatheringTx) Save(ctx context.Context, g graph.Gathering) error {
+	_, err := txOne(ctx, t.tx, qGatheringSave, gatheringParams(g))
+	return err
+}
+
+func optTS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ts(*t)
+}
+
+func (t *gatheringTx) Put(ctx context.Context, regSeq int64, regs []graph.Booking) error {
+	rows := make([]map[string]any, len(regs))
+	for i, b := range regs {
+		rows[i] = map[string]any{"member_id": b.MemberID, "status": b.Status, "seq": b.Seq, "registered_at": ts(b.RegisteredAt),
+			"registered_by": b.RegisteredBy, "promoted_at": optTS(b.PromotedAt), "cancelled_at": optTS(b.CancelledAt),
+			"attended": b.Attended, "attended_at": optTS(b.AttendedAt), "marked_by": b.MarkedBy, "source": b.Source}
+	}
+	_, err := txOne(ctx, t.tx, qBookingPut, map[string]any{"id": t.id, "reg_seq": regSeq, "rows": rows})
+	return err
+}
+
+// InGatheringTx implements graph.GatheringStore: the lock is the first write of the
+// transaction, so everything fn loads is what the previous holder committed.
+func (s *Store) InGatheringTx(ctx context.Context, id string, fn func(graph.GatheringTx) error) error {
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		r, err := txOne(ctx, tx, qGatheringLock, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			return nil, graph.NotFound("%s not found", id)
+		}
+		return nil, fn(&gatheringTx{tx: tx, id: id})
+	})
+	return s.mapErr(err)
+}
+
+// Registrations implements graph.GatheringStore.
+func (s *Store) Registrations(ctx context.Context, id, status string, offset, limit int) ([]graph.Booking, bool, error) {
+	res, err := s.read(ctx, qBookingsList, map[string]any{"id": id, "status": status, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.Booking{}
+	for _, r := range res.Records {
+		b := bookingOf(get[map[string]any](r, "r"), get[int64](r, "position"))
+		b.GatheringID = id
+		out = append(out, b)
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// ResolveMembers implements graph.GatheringStore.
+func (s *Store) ResolveMembers(ctx context.Context, refs []string) (map[string]graph.Member, error) {
+	res, err := s.read(ctx, qMembersResolve, map[string]any{"refs": refs})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]graph.Member, len(res.Records))
+	for _, r := range res.Records {
+		out[get[string](r, "ref")] = graph.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan")}
+	}
+	return out, nil
+}
+
+// Upcoming implements graph.GatheringStore.
+func (s *Store) Upcoming(ctx context.Context, memberID string, now time.Time, limit int) ([]graph.UpcomingRegistration, error) {
+	res, err := s.read(ctx, qBookingsUpcoming, map[string]any{"member": memberID, "now": ts(now), "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.UpcomingRegistration{}
+	for _, r := range res.Records {
+		out = append(out, graph.UpcomingRegistration{GatheringID: get[string](r, "id"), Kind: get[string](r, "kind"), Title: get[string](r, "title"),
+			Format: get[string](r, "format"), Location: get[string](r, "location"), StartsAt: get[time.Time](r, "starts_at").UTC(),
+			TimeZone: get[string](r, "time_zone"), Status: get[string](r, "status"), Position: int(get[int64](r, "position")),
+			Cancelled: get[bool](r, "cancelled")})
+	}
+	return out, nil
+}
+
+func stringList(v any) []string {
+	xs, _ := v.([]any)
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OnboardingTrack implements graph.OnboardingStore.
+func (s *Store) OnboardingTrack(ctx context.Context) (*graph.OnboardingTrack, error) {
+	res, err := s.read(ctx, qTrackGet, nil)
+	if err != nil {
+		return nil, err
+	}
+	t := &graph.OnboardingTrack{Steps: []graph.OnboardingStep{}}
+	if len(res.Records) == 0 {
+		return t, nil
+	}
+	r := res.Records[0]
+	keys, titles := stringList(get[any](r, "keys")), stringList(get[any](r, "titles"))
+	for i, k := range keys {
+		st := graph.OnboardingStep{Key: k, Title: k}
+		if i < len(titles) {
+			st.Title = titles[i]
+		}
+		t.Steps = append(t.Steps, st)
+	}
+	if at, ok := get[any](r, "updated_at").(time.Time); ok {
+		at = at.UTC()
+		t.UpdatedAt = &at
+	}
+	t.UpdatedBy = get[string](r, "updated_by")
+	return t, nil
+}
+
+// SaveOnboardingTrack implements graph.OnboardingStore.
+func (s *Store) SaveOnboardingTrack(ctx context.Context, t graph.OnboardingTrack) error {
+	keys, titles := make([]string, len(t.Steps)), make([]string, len(t.Steps))
+	for i, st := range t.Steps {
+		keys[i], titles[i] = st.Key, st.Title
+	}
+	var at time.Time
+	if t.UpdatedAt != nil {
+		at = *t.UpdatedAt
+	}
+	_, err := s.write(ctx, qTrackSave, map[string]any{"keys": keys, "titles": titles, "updated_at": ts(at), "updated_by": t.UpdatedBy})
+	return err
+}
+
+// OnboardingByGeneration implements graph.OnboardingStore.
+func (s *Store) OnboardingByGeneration(ctx context.Context, id string, steps []string, maxGen int) ([]graph.OnboardingGeneration, error) {
+	res, err := s.read(ctx, qOnboardingGens, map[string]any{"id": id, "steps": steps, "max": maxGen})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.OnboardingGeneration{}
+	for _, r := range res.Records {
+		g := graph.OnboardingGeneration{Generation: int(get[int64](r, "generation")), Members: get[int64](r, "members"),
+			Completed: get[int64](r, "completed"), ByStep: []graph.StepCount{}}
+		for _, x := range get[[]any](r, "by_step") {
+			m := props(x.(map[string]any))
+			g.ByStep = append(g.ByStep, graph.StepCount{Step: m.str("step"), Completed: m.num("completed")})
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// OnboardingMembers implements graph.OnboardingStore.
+func (s *Store) OnboardingMembers(ctx context.Context, id string, gen int, steps []string, completed *bool, offset, limit int) ([]graph.OnboardingMember, bool, error) {
+	var c any
+	if completed != nil {
+		c = *completed
+	}
+	res, err := s.read(ctx, qOnboardingMembers, map[string]any{"id": id, "gen": gen, "steps": steps, "completed": c, "offset": offset, "limit": limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := []graph.OnboardingMember{}
+	for _, r := range res.Records {
+		out = append(out, graph.OnboardingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), SponsorID: get[string](r, "sponsor_id"),
+			Done: stringList(get[any](r, "done")), Completed: get[bool](r, "complete")})
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// StepsDone implements graph.OnboardingStore.
+func (s *Store) StepsDone(ctx context.Context, memberID string, steps []string) ([]string, error) {
+	res, err := s.read(ctx, qOnboardingDone, map[string]any{"id": memberID, "steps": steps})
+	if err != nil || len(res.Records) == 0 {
+		return nil, err
+	}
+	return stringList(get[any](res.Records[0], "done")), nil
+}
