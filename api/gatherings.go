@@ -194,7 +194,7 @@ func (s *Server) register(c *gin.Context) {
 // cancelRegistration godoc
 //
 //	@Summary		Cancel a registration; the freed seat goes to the head of the waitlist
-//	@Description	A member cancels its own; an admin anyone's. Possible until the start.
+//	@Description	A member cancels its own (another's is 404 to it); an admin anyone's. Possible until the start.
 //	@Tags			field
 //	@Produce		json
 //	@Security		Bearer

@@ -729,7 +729,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A member cancels its own; an admin anyone's. Possible until the start.",
+                "description": "A member cancels its own (another's is 404 to it); an admin anyone's. Possible until the start.",
                 "produces": [
                     "application/json"
                 ],
@@ -3296,7 +3296,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A member cancels its own; an admin anyone's. Possible until the start.",
+                "description": "A member cancels its own (another's is 404 to it); an admin anyone's. Possible until the start.",
                 "produces": [
                     "application/json"
                 ],

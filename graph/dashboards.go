@@ -323,10 +323,7 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	}
 	d.Upcoming = []UpcomingRegistration{}
 	if s.Field != nil {
-		if d.Upcoming, err = s.Field.Upcoming(ctx, id, 20); err != nil {
-			return nil, err
-		}
-		if d.Onboarding, err = s.Field.Progress(ctx, id); err != nil {
+		if d.Onboarding, d.Upcoming, err = s.Field.Field(ctx, id, 20); err != nil {
 			return nil, err
 		}
 	}

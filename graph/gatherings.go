@@ -154,6 +154,12 @@ type GatheringFilter struct {
 	Viewer    string // the member whose registration each item carries
 }
 
+// MemberField is what MemberField reads.
+type MemberField struct {
+	Steps, Done []string
+	Upcoming    []UpcomingRegistration
+}
+
 // UpcomingRegistration is a registration on a consultant's dashboard.
 type UpcomingRegistration struct {
 	GatheringID string    `json:"gathering_id"`
@@ -172,10 +178,13 @@ type UpcomingRegistration struct {
 // seats is taken on what it loads, so two registrations never both get the last seat.
 type GatheringTx interface {
 	Load(ctx context.Context) (*Gathering, error) // with its counts
-	Registration(ctx context.Context, memberID string) (*Booking, error)
+	// Bookings are the members' registrations (absent: none), waitlist places included.
+	Bookings(ctx context.Context, memberIDs []string) (map[string]Booking, error)
 	Waitlist(ctx context.Context, limit int) ([]Booking, error) // in order
 	Save(ctx context.Context, g Gathering) error
-	Put(ctx context.Context, regSeq int64, regs []Booking) error
+	// Put writes registrations and g's counters (confirmed, waitlisted, attended, RegSeq),
+	// which the caller keeps in step with them.
+	Put(ctx context.Context, g *Gathering, regs []Booking) error
 }
 
 // GatheringStore keeps webinars, events and registrations.
@@ -188,7 +197,9 @@ type GatheringStore interface {
 	Registrations(ctx context.Context, id, status string, offset, limit int) ([]Booking, bool, error)
 	// ResolveMembers maps each reference (a member id or e-mail) to its member.
 	ResolveMembers(ctx context.Context, refs []string) (map[string]Member, error)
-	Upcoming(ctx context.Context, memberID string, now time.Time, limit int) ([]UpcomingRegistration, error)
+	// MemberField is a member's onboarding (the track's steps, those it attended) and its
+	// registrations for gatherings that have not ended, soonest first, in one read.
+	MemberField(ctx context.Context, memberID string, now time.Time, limit int) (*MemberField, error)
 	OnboardingStore
 }
 
@@ -219,6 +230,15 @@ func (s *GatheringService) inTx(ctx context.Context, id string, fn func(Gatherin
 	}
 	defer leave()
 	return s.Store.InGatheringTx(ctx, id, fn)
+}
+
+// booking is one member's registration inside the transaction (nil: none).
+func (s *GatheringService) booking(ctx context.Context, tx GatheringTx, memberID string) (*Booking, error) {
+	bs, err := tx.Bookings(ctx, []string{memberID})
+	if b, ok := bs[memberID]; ok {
+		return &b, err
+	}
+	return nil, err
 }
 
 func (s *GatheringService) joinWindow() time.Duration {
@@ -409,11 +429,11 @@ func (s *GatheringService) promote(ctx context.Context, tx GatheringTx, g *Gathe
 		t := now
 		next[i].Status, next[i].PromotedAt, next[i].Position = RegConfirmed, &t, 0
 	}
-	if err := tx.Put(ctx, g.RegSeq, next); err != nil {
-		return nil, err
-	}
 	g.Confirmed += len(next)
 	g.Waitlisted -= len(next)
+	if err := tx.Put(ctx, g, next); err != nil {
+		return nil, err
+	}
 	return next, nil
 }
 
@@ -466,20 +486,22 @@ func (s *GatheringService) readable(ctx context.Context, p Principal, kind, id s
 	if err != nil {
 		return nil, err
 	}
-	if g.Kind != kind {
-		return nil, NotFound("%s %s not found", kind, id)
+	var aud []string
+	if p.Role != RoleAdmin {
+		if aud, err = readerAudiences(ctx, s.Members, p); err != nil {
+			return nil, err
+		}
 	}
-	if p.Role == RoleAdmin {
-		return g, nil
+	return g, visible(g, kind, p, aud)
+}
+
+// visible is nil when p (of audiences aud) may see g as a kind; what it may not see does not
+// exist for it.
+func visible(g *Gathering, kind string, p Principal, aud []string) error {
+	if g.Kind != kind || p.Role != RoleAdmin && (g.Status == gatheringDraft || !slices.Contains(aud, g.Audience)) {
+		return NotFound("%s %s not found", kind, g.ID)
 	}
-	aud, err := readerAudiences(ctx, s.Members, p)
-	if err != nil {
-		return nil, err
-	}
-	if g.Status == gatheringDraft || !slices.Contains(aud, g.Audience) {
-		return nil, NotFound("%s %s not found", kind, id)
-	}
-	return g, nil
+	return nil
 }
 
 // Get returns a webinar or event as p may see it.
@@ -545,9 +567,6 @@ func (s *GatheringService) subject(ctx context.Context, p Principal, memberID st
 // conflict. Repeating it changes nothing. Registration closes at the start of an event and at
 // the end of a webinar (late joiners are normal online).
 func (s *GatheringService) RSVP(ctx context.Context, p Principal, kind, id string, req RSVPRequest) (*RSVPResult, error) {
-	if _, err := s.readable(ctx, p, kind, id); err != nil {
-		return nil, err
-	}
 	m, err := s.subject(ctx, p, req.MemberID)
 	if err != nil {
 		return nil, err
@@ -560,6 +579,10 @@ func (s *GatheringService) RSVP(ctx context.Context, p Principal, kind, id strin
 		if err != nil {
 			return err
 		}
+		// A member registers itself, so its audiences are the caller's.
+		if err := visible(g, kind, p, audiencesOf(m.Plan)); err != nil {
+			return err
+		}
 		switch closes := g.StartsAt; {
 		case g.Status == gatheringCancelled:
 			return Conflict("%s %s is cancelled", kind, id)
@@ -570,7 +593,7 @@ func (s *GatheringService) RSVP(ctx context.Context, p Principal, kind, id strin
 		case kind == KindWebinar && !now.Before(g.EndsAt), kind == KindEvent && !now.Before(closes):
 			return Conflict("registration for %s %s has closed", kind, id)
 		}
-		cur, err := tx.Registration(ctx, m.ID)
+		cur, err := s.booking(ctx, tx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -598,7 +621,7 @@ func (s *GatheringService) RSVP(ctx context.Context, p Principal, kind, id strin
 		if cur != nil { // a cancelled registration comes back at the end of the line
 			r.Attended, r.AttendedAt, r.MarkedBy, r.Source = cur.Attended, cur.AttendedAt, cur.MarkedBy, cur.Source
 		}
-		if err := tx.Put(ctx, g.RegSeq, []Booking{r}); err != nil {
+		if err := tx.Put(ctx, g, []Booking{r}); err != nil {
 			return err
 		}
 		out = &RSVPResult{Booking: r, Created: true}
@@ -616,8 +639,9 @@ func (s *GatheringService) RSVP(ctx context.Context, p Principal, kind, id strin
 // Cancel withdraws a member's registration; a freed seat goes to the head of the waitlist.
 // Cancelling is possible until the gathering starts.
 func (s *GatheringService) Cancel(ctx context.Context, p Principal, kind, id, memberID string) (*CancelResult, error) {
-	if _, err := s.readable(ctx, p, kind, id); err != nil {
-		return nil, err
+	if p.Role != RoleAdmin && memberID != p.ID {
+		// Another member's registration does not exist for the caller.
+		return nil, NotFound("member %s has no registration for %s %s", memberID, kind, id)
 	}
 	m, err := s.subject(ctx, p, memberID)
 	if err != nil {
@@ -632,7 +656,10 @@ func (s *GatheringService) Cancel(ctx context.Context, p Principal, kind, id, me
 		if err != nil {
 			return err
 		}
-		cur, err := tx.Registration(ctx, m.ID)
+		if err := visible(g, kind, p, audiencesOf(m.Plan)); err != nil {
+			return err
+		}
+		cur, err := s.booking(ctx, tx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -642,19 +669,19 @@ func (s *GatheringService) Cancel(ctx context.Context, p Principal, kind, id, me
 		case !now.Before(g.StartsAt):
 			return Conflict("%s %s has started; registrations can no longer be cancelled", kind, id)
 		}
-		was := cur.Status
+		if cur.Status == RegWaitlisted {
+			g.Waitlisted--
+		} else {
+			g.Confirmed--
+		}
+		seat := cur.Status == RegConfirmed
 		t := now
 		cur.Status, cur.CancelledAt, cur.Position = RegCancelled, &t, 0
-		if err := tx.Put(ctx, g.RegSeq, []Booking{*cur}); err != nil {
+		if err := tx.Put(ctx, g, []Booking{*cur}); err != nil {
 			return err
 		}
 		out.Cancelled = *cur
-		if was == RegWaitlisted {
-			g.Waitlisted--
-			return nil
-		}
-		g.Confirmed--
-		if g.Status != gatheringPublished {
+		if !seat || g.Status != gatheringPublished {
 			return nil
 		}
 		promoted, err = s.promote(ctx, tx, g, now)
@@ -723,40 +750,50 @@ func (s *GatheringService) MarkAttendance(ctx context.Context, kind, id, source 
 		if now.Before(g.StartsAt.Add(-s.joinWindow())) {
 			return Conflict("%s %s has not started; attendance is marked from %s", kind, id, g.StartsAt.Add(-s.joinWindow()).Format(time.RFC3339))
 		}
+		var ids []string
+		for _, ref := range refs {
+			if m, ok := found[ref]; ok {
+				ids = append(ids, m.ID)
+			} else {
+				res.Unknown = append(res.Unknown, ref)
+			}
+		}
+		have, err := tx.Bookings(ctx, ids)
+		if err != nil {
+			return err
+		}
 		var put []Booking
 		done := map[string]bool{}
-		for _, ref := range refs {
-			m, ok := found[ref]
+		for _, mid := range ids {
+			if done[mid] {
+				continue
+			}
+			done[mid] = true
+			r, ok := have[mid]
 			if !ok {
-				res.Unknown = append(res.Unknown, ref)
-				continue
-			}
-			if done[m.ID] {
-				continue
-			}
-			done[m.ID] = true
-			r, err := tx.Registration(ctx, m.ID)
-			if err != nil {
-				return err
-			}
-			if r == nil {
 				if !attended {
 					continue
 				}
 				g.RegSeq++
-				r = &Booking{GatheringID: id, MemberID: m.ID, Status: RegWalkIn, RegisteredAt: now, RegisteredBy: actor, Seq: g.RegSeq}
+				r = Booking{GatheringID: id, MemberID: mid, Status: RegWalkIn, RegisteredAt: now, RegisteredBy: actor, Seq: g.RegSeq}
 				res.WalkIns++
 			} else {
 				res.Marked++
+			}
+			switch {
+			case attended && !r.Attended:
+				g.Attended++
+			case !attended && r.Attended:
+				g.Attended--
 			}
 			r.Attended, r.MarkedBy, r.Source, r.AttendedAt = attended, actor, source, nil
 			if attended {
 				t := now
 				r.AttendedAt = &t
 			}
-			put = append(put, *r)
+			put = append(put, r)
 		}
-		return tx.Put(ctx, g.RegSeq, put)
+		return tx.Put(ctx, g, put)
 	})
 	if err != nil {
 		return nil, err
@@ -815,9 +852,24 @@ func (s *GatheringService) Calendar(ctx context.Context, p Principal, kind, id s
 
 // Upcoming is what a member registered for that has not ended, soonest first.
 func (s *GatheringService) Upcoming(ctx context.Context, memberID string, limit int) ([]UpcomingRegistration, error) {
-	out, err := s.Store.Upcoming(ctx, memberID, s.Now().UTC(), limit)
-	if out == nil {
-		out = []UpcomingRegistration{}
+	_, up, err := s.Field(ctx, memberID, limit)
+	return up, err
+}
+
+// Field is a member's own onboarding progress and upcoming registrations.
+func (s *GatheringService) Field(ctx context.Context, memberID string, limit int) (*OnboardingProgress, []UpcomingRegistration, error) {
+	f, err := s.Store.MemberField(ctx, memberID, s.Now().UTC(), limit)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, err
+	done := ordered(f.Steps, f.Done)
+	up := f.Upcoming
+	if up == nil {
+		up = []UpcomingRegistration{}
+	}
+	steps := f.Steps
+	if steps == nil {
+		steps = []string{}
+	}
+	return &OnboardingProgress{Steps: steps, Done: done, Completed: len(steps) > 0 && len(done) == len(steps)}, up, nil
 }

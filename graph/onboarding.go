@@ -81,7 +81,6 @@ type OnboardingStore interface {
 	OnboardingByGeneration(ctx context.Context, id string, steps []string, maxGen int) ([]OnboardingGeneration, error)
 	// OnboardingMembers pages generation gen below id; completed (when not nil) filters.
 	OnboardingMembers(ctx context.Context, id string, gen int, steps []string, completed *bool, offset, limit int) ([]OnboardingMember, bool, error)
-	StepsDone(ctx context.Context, memberID string, steps []string) ([]string, error)
 }
 
 // onboardingGenerations is how deep a leader looks: the plan's deepest revenue share.
@@ -232,18 +231,4 @@ func (s *GatheringService) OnboardingMembers(ctx context.Context, id string, gen
 		pg.Items[i].Done = ordered(steps, pg.Items[i].Done)
 	}
 	return pg, nil
-}
-
-// Progress is a member's own onboarding.
-func (s *GatheringService) Progress(ctx context.Context, memberID string) (*OnboardingProgress, error) {
-	steps, err := s.steps(ctx)
-	if err != nil {
-		return nil, err
-	}
-	got, err := s.Store.StepsDone(ctx, memberID, steps)
-	if err != nil {
-		return nil, err
-	}
-	done := ordered(steps, got)
-	return &OnboardingProgress{Steps: steps, Done: done, Completed: len(steps) > 0 && len(done) == len(steps)}, nil
 }

@@ -15,17 +15,16 @@ var (
 	qGatheringLock     = cypher.MustQuery("gathering_lock")
 	qGatheringGet      = cypher.MustQuery("gathering_get")
 	qGatheringsList    = cypher.MustQuery("gatherings_list")
-	qBookingGet        = cypher.MustQuery("booking_get")
+	qBookingsOf        = cypher.MustQuery("bookings_of")
 	qBookingWaitlist   = cypher.MustQuery("booking_waitlist")
 	qBookingPut        = cypher.MustQuery("booking_put")
 	qBookingsList      = cypher.MustQuery("bookings_list")
-	qBookingsUpcoming  = cypher.MustQuery("bookings_upcoming")
+	qMemberField       = cypher.MustQuery("member_field")
 	qMembersResolve    = cypher.MustQuery("members_resolve")
 	qTrackGet          = cypher.MustQuery("onboarding_track_get")
 	qTrackSave         = cypher.MustQuery("onboarding_track_save")
 	qOnboardingGens    = cypher.MustQuery("onboarding_generations")
 	qOnboardingMembers = cypher.MustQuery("onboarding_members")
-	qOnboardingDone    = cypher.MustQuery("onboarding_done")
 )
 
 func gatheringParams(g graph.Gathering) map[string]any {
@@ -71,8 +70,7 @@ func gatheringOf(r *neo4j.Record) graph.Gathering {
 		Capacity: int(m.num("capacity")), Waitlist: m.flag("waitlist"), Audience: m.str("audience"), Status: m.str("status"),
 		OnboardingStep: m.str("onboarding_step"), JoinURL: m.str("join_url"), RecordingURL: m.str("recording_url"),
 		Sequence: int(m.num("sequence")), Author: m.str("author"), CreatedAt: m.at("created_at"), UpdatedAt: m.at("updated_at"),
-		RegSeq: m.num("reg_seq"), Confirmed: int(get[int64](r, "confirmed")), Waitlisted: int(get[int64](r, "waitlisted")),
-		Attended: int(get[int64](r, "attended"))}
+		RegSeq: m.num("reg_seq"), Confirmed: int(m.num("confirmed")), Waitlisted: int(m.num("waitlisted")), Attended: int(m.num("attended"))}
 	g.Derive()
 	if mine := get[map[string]any](r, "mine"); mine != nil {
 		b := bookingOf(mine, get[int64](r, "position"))
@@ -162,12 +160,13 @@ func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]
 	return out, nil
 }
 
-func (t *gatheringTx) Registration(ctx context.Context, memberID string) (*graph.Booking, error) {
-	bs, err := t.bookings(ctx, qBookingGet, map[string]any{"id": t.id, "member": memberID})
-	if err != nil || len(bs) == 0 {
-		return nil, err
+func (t *gatheringTx) Bookings(ctx context.Context, memberIDs []string) (map[string]graph.Booking, error) {
+	bs, err := t.bookings(ctx, qBookingsOf, map[string]any{"id": t.id, "members": memberIDs})
+	out := make(map[string]graph.Booking, len(bs))
+	for _, b := range bs {
+		out[b.MemberID] = b
 	}
-	return &bs[0], nil
+	return out, err
 }
 
 func (t *gatheringTx) Waitlist(ctx context.Context, limit int) ([]graph.Booking, error) {
@@ -186,14 +185,15 @@ func optTS(t *time.Time) any {
 	return ts(*t)
 }
 
-func (t *gatheringTx) Put(ctx context.Context, regSeq int64, regs []graph.Booking) error {
+func (t *gatheringTx) Put(ctx context.Context, g *graph.Gathering, regs []graph.Booking) error {
 	rows := make([]map[string]any, len(regs))
 	for i, b := range regs {
 		rows[i] = map[string]any{"member_id": b.MemberID, "status": b.Status, "seq": b.Seq, "registered_at": ts(b.RegisteredAt),
 			"registered_by": b.RegisteredBy, "promoted_at": optTS(b.PromotedAt), "cancelled_at": optTS(b.CancelledAt),
 			"attended": b.Attended, "attended_at": optTS(b.AttendedAt), "marked_by": b.MarkedBy, "source": b.Source}
 	}
-	_, err := txOne(ctx, t.tx, qBookingPut, map[string]any{"id": t.id, "reg_seq": regSeq, "rows": rows})
+	_, err := txOne(ctx, t.tx, qBookingPut, map[string]any{"id": t.id, "reg_seq": g.RegSeq, "confirmed": g.Confirmed,
+		"waitlisted": g.Waitlisted, "attended": g.Attended, "rows": rows})
 	return err
 }
 
@@ -222,9 +222,18 @@ func (s *Store) Registrations(ctx context.Context, id, status string, offset, li
 		return nil, false, err
 	}
 	out := []graph.Booking{}
-	for _, r := range res.Records {
-		b := bookingOf(get[map[string]any](r, "r"), get[int64](r, "position"))
+	if len(res.Records) == 0 {
+		return out, false, nil
+	}
+	place := get[int64](res.Records[0], "before")
+	for _, x := range get[[]any](res.Records[0], "rows") {
+		b := bookingOf(x.(map[string]any), 0)
 		b.GatheringID = id
+		// Places follow from the page only when no waitlisted registration is filtered out.
+		if b.Status == graph.RegWaitlisted && (status == "" || status == graph.RegWaitlisted) {
+			place++
+			b.Position = int(place)
+		}
 		out = append(out, b)
 	}
 	if len(out) > limit {
@@ -246,20 +255,21 @@ func (s *Store) ResolveMembers(ctx context.Context, refs []string) (map[string]g
 	return out, nil
 }
 
-// Upcoming implements graph.GatheringStore.
-func (s *Store) Upcoming(ctx context.Context, memberID string, now time.Time, limit int) ([]graph.UpcomingRegistration, error) {
-	res, err := s.read(ctx, qBookingsUpcoming, map[string]any{"member": memberID, "now": ts(now), "limit": limit})
-	if err != nil {
-		return nil, err
+// MemberField implements graph.GatheringStore.
+func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time, limit int) (*graph.MemberField, error) {
+	res, err := s.read(ctx, qMemberField, map[string]any{"member": memberID, "now": ts(now), "limit": limit})
+	if err != nil || len(res.Records) == 0 {
+		return &graph.MemberField{}, err
 	}
-	out := []graph.UpcomingRegistration{}
-	for _, r := range res.Records {
-		out = append(out, graph.UpcomingRegistration{GatheringID: get[string](r, "id"), Kind: get[string](r, "kind"), Title: get[string](r, "title"),
-			Format: get[string](r, "format"), Location: get[string](r, "location"), StartsAt: get[time.Time](r, "starts_at").UTC(),
-			TimeZone: get[string](r, "time_zone"), Status: get[string](r, "status"), Position: int(get[int64](r, "position")),
-			Cancelled: get[bool](r, "cancelled")})
+	r := res.Records[0]
+	f := &graph.MemberField{Steps: stringList(get[any](r, "steps")), Done: stringList(get[any](r, "done"))}
+	for _, x := range get[[]any](r, "upcoming") {
+		m := props(x.(map[string]any))
+		f.Upcoming = append(f.Upcoming, graph.UpcomingRegistration{GatheringID: m.str("id"), Kind: m.str("kind"), Title: m.str("title"),
+			Format: m.str("format"), Location: m.str("location"), StartsAt: m.at("starts_at"), TimeZone: m.str("time_zone"),
+			Status: m.str("status"), Position: int(m.num("position")), Cancelled: m.flag("cancelled")})
 	}
-	return out, nil
+	return f, nil
 }
 
 func stringList(v any) []string {
@@ -352,13 +362,4 @@ func (s *Store) OnboardingMembers(ctx context.Context, id string, gen int, steps
 		return out[:limit], true, nil
 	}
 	return out, false, nil
-}
-
-// StepsDone implements graph.OnboardingStore.
-func (s *Store) StepsDone(ctx context.Context, memberID string, steps []string) ([]string, error) {
-	res, err := s.read(ctx, qOnboardingDone, map[string]any{"id": memberID, "steps": steps})
-	if err != nil || len(res.Records) == 0 {
-		return nil, err
-	}
-	return stringList(get[any](res.Records[0], "done")), nil
 }

@@ -5,6 +5,7 @@
 //	halobench import -f net.ndjson
 //	halobench register -n 2000 -c 4 -strategy explicit|extreme_left
 //	halobench queries -n 5000 -c 4
+//	halobench field -n 2000 -c 8 -capacity 500
 //
 // Every command takes -url (default http://127.0.0.1:8080), -email and -password (the admin).
 package main
@@ -141,6 +142,15 @@ func main() {
 		maxID := fs.Int("max", 600000, "consultant ids m00000001..max exist")
 		_ = fs.Parse(os.Args[2:])
 		queries(login(*url, *email, *pw), *n, *conc, *maxID)
+	case "field":
+		n := fs.Int("n", 2000, "registrations in the burst")
+		conc := fs.Int("c", 8, "concurrent clients")
+		capacity := fs.Int("capacity", 500, "the event's seats")
+		attend := fs.Int("attend", 10000, "attendees in the imported CSV")
+		leaders := fs.Int("leaders", 500, "onboarding summaries of random consultants")
+		maxID := fs.Int("max", 1000000, "consultant ids m00000001..max exist")
+		_ = fs.Parse(os.Args[2:])
+		field(login(*url, *email, *pw), *n, *conc, *capacity, *attend, *leaders, *maxID)
 	default:
 		fatal(fmt.Errorf("unknown command %q", cmd))
 	}
@@ -466,4 +476,104 @@ func rate(c *client, rps int, dur time.Duration, path string, maxID int) {
 	wg.Wait()
 	lat.report(fmt.Sprintf("%s @ %d/s", path, rps), time.Since(start))
 	fmt.Printf("errors: %d\n", errs.Load())
+}
+
+// field times the field-enablement paths: a burst of registrations for one event (seats, then
+// the waitlist), cancellations that promote, an attendance import, and leaders' onboarding
+// summaries.
+func field(c *client, n, conc, capacity, attend, leaders, maxID int) {
+	if _, err := c.json("PUT", "/api/v1/onboarding/track", map[string]any{"steps": []map[string]string{
+		{"key": "orientation", "title": "New consultant orientation"}, {"key": "compliance", "title": "Compliance and claims"}}}, nil); err != nil {
+		fatal(err)
+	}
+	var ev struct{ ID string }
+	if _, err := c.json("POST", "/api/v1/events", map[string]any{"title": "Bench summit", "format": "in_person", "location": "Bench hall",
+		"starts_at": time.Now().Add(7 * 24 * time.Hour).UTC().Format(time.RFC3339), "duration_minutes": 480, "capacity": capacity,
+		"status": "published", "onboarding_step": "compliance"}, &ev); err != nil {
+		fatal(err)
+	}
+	perm := rand.Perm(maxID - 1)
+	member := func(i int) string { return gen.ID(1 + perm[i]) }
+	var rsvp latencies
+	seated := make([]string, 0, capacity)
+	var mu sync.Mutex
+	wall := parallel(n, conc, func(i int) error {
+		var out struct{ Status string }
+		t0 := time.Now()
+		if _, err := c.json("POST", "/api/v1/events/"+ev.ID+"/registrations", map[string]string{"member_id": member(i)}, &out); err != nil {
+			return err
+		}
+		rsvp.add(time.Since(t0))
+		if out.Status == "confirmed" {
+			mu.Lock()
+			seated = append(seated, member(i))
+			mu.Unlock()
+		}
+		return nil
+	})
+	rsvp.report("register (one event)", wall)
+	var cancel latencies
+	k := min(len(seated), 200)
+	wall = parallel(k, conc, func(i int) error {
+		t0 := time.Now()
+		if _, err := c.json("DELETE", "/api/v1/events/"+ev.ID+"/registrations/"+seated[i], nil, nil); err != nil {
+			return err
+		}
+		cancel.add(time.Since(t0))
+		return nil
+	})
+	if k > 0 {
+		cancel.report("cancel + promote", wall)
+	}
+	var g struct{ Confirmed, Waitlisted int }
+	if _, err := c.json("GET", "/api/v1/events/"+ev.ID, nil, &g); err != nil {
+		fatal(err)
+	}
+	wantC := min(capacity, n)
+	fmt.Printf("event %s: confirmed %d (want %d), waitlisted %d (want %d)\n", ev.ID, g.Confirmed, wantC, g.Waitlisted, max(n-capacity-k, 0))
+	if g.Confirmed != wantC || g.Waitlisted != max(n-capacity-k, 0) {
+		fatal(fmt.Errorf("seat counts do not add up"))
+	}
+
+	var web struct{ ID string }
+	if _, err := c.json("POST", "/api/v1/webinars", map[string]any{"title": "Bench orientation", "duration_minutes": 60,
+		"starts_at": time.Now().Add(-30 * time.Minute).UTC().Format(time.RFC3339), "status": "published", "onboarding_step": "orientation"}, &web); err != nil {
+		fatal(err)
+	}
+	var csv bytes.Buffer
+	csv.WriteString("member_id,joined\n")
+	for i := 0; i < attend; i++ {
+		fmt.Fprintf(&csv, "%s,2026-11-25 10:00\n", gen.ID(1+rand.IntN(maxID-1)))
+	}
+	t0 := time.Now()
+	code, body, err := c.do("POST", "/api/v1/webinars/"+web.ID+"/attendance", "text/csv", &csv)
+	if err != nil || code != 200 {
+		fatal(fmt.Errorf("attendance import: %d %s %v", code, body, err))
+	}
+	fmt.Printf("attendance import of %d rows: %s  %s\n", attend, time.Since(t0).Round(time.Millisecond), strings.TrimSpace(string(body[:min(len(body), 80)])))
+
+	var lead latencies
+	wall = parallel(leaders, conc, func(i int) error {
+		t0 := time.Now()
+		if _, err := c.json("GET", "/api/v1/members/"+gen.ID(1+rand.IntN(maxID-1))+"/onboarding", nil, nil); err != nil {
+			return err
+		}
+		lead.add(time.Since(t0))
+		return nil
+	})
+	lead.report("onboarding per generation", wall)
+	for _, id := range []string{"root", gen.ID(1), gen.ID(2)} {
+		t0 := time.Now()
+		var o struct {
+			Generations []struct{ Members int }
+		}
+		if _, err := c.json("GET", "/api/v1/members/"+id+"/onboarding", nil, &o); err != nil {
+			fatal(err)
+		}
+		total := 0
+		for _, g := range o.Generations {
+			total += g.Members
+		}
+		fmt.Printf("onboarding of %s (%d consultants in 8 generations): %s\n", id, total, time.Since(t0).Round(time.Millisecond))
+	}
 }

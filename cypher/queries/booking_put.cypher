@@ -1,6 +1,6 @@
-// Writes registrations of a gathering (inside its lock) and its registration counter.
+// Writes registrations of a gathering and its counters (inside its lock).
 MATCH (g:Gathering {id: $id})
-SET g.reg_seq = $reg_seq
+SET g.reg_seq = $reg_seq, g.confirmed = $confirmed, g.waitlisted = $waitlisted, g.attended = $attended
 WITH g
 UNWIND $rows AS row
 MATCH (m:Member {id: row.member_id})
