@@ -424,3 +424,44 @@ func TestCalendarContentType(t *testing.T) {
 		t.Errorf("%d %v %q", w.Code, w.Header(), w.Body.String())
 	}
 }
+
+// Registrants hear of a cancellation or a new time; the calendar file follows.
+func TestGatheringChangesNotifyRegistrants(t *testing.T) {
+	hs := newHarness(t)
+	for _, id := range []string{"a", "b", "c"} {
+		hs.register(id, "consultant", "root", nil)
+	}
+	start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Minute)
+	ev := map[string]any{"title": "Regional rally", "format": "in_person", "location": "Austin", "starts_at": start.Format(time.RFC3339),
+		"duration_minutes": 120, "capacity": 1, "status": "published"}
+	id := hs.gathering("events", ev)
+	for _, m := range []string{"a", "b", "c"} {
+		hs.call("POST", "/api/v1/events/"+id+"/registrations", map[string]any{"member_id": m})
+	}
+	hs.call("DELETE", "/api/v1/events/"+id+"/registrations/c", nil) // c's place is gone: not told
+	hs.notes.changes = nil
+	ev["capacity"] = 1
+	ev["title"] = "Regional rally (new title)"
+	if code, b := hs.call("PUT", "/api/v1/events/"+id, ev); code != 200 || len(hs.notes.changed()) != 0 {
+		t.Errorf("a new title is no reschedule: %d %v %v", code, b, hs.notes.changed())
+	}
+	ev["starts_at"] = start.Add(24 * time.Hour).Format(time.RFC3339)
+	hs.call("PUT", "/api/v1/events/"+id, ev)
+	if got := strings.Join(hs.notes.changed(), ","); got != "rescheduled a@example.com "+id+",rescheduled b@example.com "+id {
+		t.Errorf("rescheduled: %s", got)
+	}
+	hs.notes.changes = nil
+	ev["status"] = "cancelled"
+	hs.call("PUT", "/api/v1/events/"+id, ev)
+	if got := strings.Join(hs.notes.changed(), ","); got != "cancelled a@example.com "+id+",cancelled b@example.com "+id {
+		t.Errorf("cancelled: %s", got)
+	}
+	_, ics := hs.csv("/api/v1/events/" + id + "/calendar.ics")
+	if !strings.Contains(ics, "STATUS:CANCELLED\r\n") || !strings.Contains(ics, "SEQUENCE:3\r\n") ||
+		!strings.Contains(ics, "DTSTART:"+start.Add(24*time.Hour).Format("20060102T150405Z")) {
+		t.Errorf("calendar after the changes: %q", ics)
+	}
+	if code, _ := hs.call("POST", "/api/v1/events/"+id+"/registrations", map[string]any{"member_id": "c"}); code != 409 {
+		t.Errorf("no registration for a cancelled event: %d", code)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -35,9 +36,10 @@ type harness struct {
 
 // capture is a notifier that keeps what it would have sent.
 type capture struct {
-	mu     sync.Mutex
-	tokens map[string]string
-	seats  []string // "email gathering" of waitlist promotions
+	mu      sync.Mutex
+	tokens  map[string]string
+	seats   []string // "email gathering" of waitlist promotions
+	changes []string // "change email gathering"
 }
 
 func (c *capture) PasswordReset(_ context.Context, email, token string, _ time.Time) error {
@@ -55,6 +57,21 @@ func (c *capture) SeatConfirmed(_ context.Context, email, _ string, g graph.Gath
 	defer c.mu.Unlock()
 	c.seats = append(c.seats, email+" "+g.ID)
 	return nil
+}
+
+func (c *capture) GatheringChanged(_ context.Context, email, _ string, g graph.Gathering, change string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.changes = append(c.changes, change+" "+email+" "+g.ID)
+	return nil
+}
+
+func (c *capture) changed() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := append([]string(nil), c.changes...)
+	sort.Strings(out)
+	return out
 }
 
 func (c *capture) seated() []string {

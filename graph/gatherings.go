@@ -203,9 +203,13 @@ type GatheringStore interface {
 	OnboardingStore
 }
 
-// SeatNotifier tells a member that the waitlist gave it a seat.
-type SeatNotifier interface {
+// FieldNotifier tells members what happened to their registrations.
+type FieldNotifier interface {
+	// SeatConfirmed: the waitlist gave the member a seat.
 	SeatConfirmed(ctx context.Context, email, name string, g Gathering) error
+	// GatheringChanged: a gathering the member registered for was cancelled or rescheduled
+	// (change is "cancelled" or "rescheduled"; g is as it is now).
+	GatheringChanged(ctx context.Context, email, name string, g Gathering, change string) error
 }
 
 // GatheringService runs webinars and events.
@@ -213,7 +217,7 @@ type GatheringService struct {
 	Store    GatheringStore
 	Members  MemberStore
 	Audit    *Auditor
-	Notifier SeatNotifier
+	Notifier FieldNotifier
 	Now      func() time.Time
 	Log      *slog.Logger
 	// JoinWindow is how long before the start the join link is shown (default 15 minutes).
@@ -409,7 +413,39 @@ func (s *GatheringService) Update(ctx context.Context, kind, id string, req Gath
 	}
 	s.Audit.Record(ctx, kind+".update", kind, id, before, g)
 	s.notifyPromoted(ctx, g, promoted)
+	switch {
+	case g.Status == gatheringCancelled && before.Status != gatheringCancelled:
+		s.notifyRegistrants(ctx, g, "cancelled")
+	case g.Status == gatheringPublished && (!g.StartsAt.Equal(before.StartsAt) || g.Location != before.Location):
+		s.notifyRegistrants(ctx, g, "rescheduled")
+	}
 	return s.view(g, nil), nil
+}
+
+// notifyRegistrants tells everyone holding a seat or a waitlist place about a change. The
+// change is made; a message that fails is logged.
+func (s *GatheringService) notifyRegistrants(ctx context.Context, g *Gathering, change string) {
+	if s.Notifier == nil {
+		return
+	}
+	for off := 0; ; off += 1000 {
+		regs, more, err := s.Store.Registrations(ctx, g.ID, "", off, 1000)
+		if err != nil {
+			s.Log.Error("could not list registrants to notify", "gathering", g.ID, "change", change, "err", err)
+			return
+		}
+		for _, r := range regs {
+			if r.Status != RegConfirmed && r.Status != RegWaitlisted {
+				continue
+			}
+			if err := s.Notifier.GatheringChanged(ctx, r.Email, r.Name, *g, change); err != nil {
+				s.Log.Warn("change notification failed", "gathering", g.ID, "member", r.MemberID, "err", err)
+			}
+		}
+		if !more {
+			return
+		}
+	}
 }
 
 // promote fills free seats from the head of the waitlist (inside the gathering's lock).

@@ -25,7 +25,14 @@ func (n LogNotifier) PasswordReset(ctx context.Context, email, token string, exp
 	return nil
 }
 
-// SeatConfirmed implements SeatNotifier.
+// GatheringChanged implements FieldNotifier.
+func (n LogNotifier) GatheringChanged(ctx context.Context, email, name string, g Gathering, change string) error {
+	n.Log.Info("registered gathering "+change+" (log notifier: tell the member; use a real notifier in production)",
+		"email", email, "name", name, "gathering", g.ID, "title", g.Title, "starts_at", g.StartsAt.Format(time.RFC3339))
+	return nil
+}
+
+// SeatConfirmed implements FieldNotifier.
 func (n LogNotifier) SeatConfirmed(ctx context.Context, email, name string, g Gathering) error {
 	n.Log.Info("seat confirmed from the waitlist (log notifier: tell the member; use a real notifier in production)",
 		"email", email, "name", name, "gathering", g.ID, "title", g.Title, "starts_at", g.StartsAt.Format(time.RFC3339))
