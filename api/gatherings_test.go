@@ -157,6 +157,10 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 		t.Errorf("ana is back at the end of the line: %d %v", code, b)
 	}
 
+	if code, _ := hs.call("POST", "/api/v1/webinars/"+w+"/attendance", map[string]any{"members": []string{"ben"}}); code != 409 {
+		t.Errorf("attendance before the start: %d", code)
+	}
+
 	// The join link shows to confirmed registrants from 15 minutes before the start.
 	now.set(start.Add(-20 * time.Minute))
 	if _, g := cy.call("GET", "/api/v1/webinars/"+w, nil); g["join_url"] != nil {
@@ -189,6 +193,13 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 	if code, b := ana.call("POST", "/api/v1/webinars/"+w+"/attendance", map[string]any{"members": []string{"ana"}}); code != 403 {
 		t.Errorf("consultants do not mark attendance: %d %v", code, b)
 	}
+	if _, b := hs.call("POST", "/api/v1/webinars/"+w+"/attendance", map[string]any{"members": []string{"ben"}, "attended": false}); b["marked"] != 1.0 {
+		t.Errorf("unmark: %v", b)
+	}
+	if _, g := hs.call("GET", "/api/v1/webinars/"+w, nil); g["attended"] != 2.0 {
+		t.Errorf("attended after taking ben's mark back: %v", g["attended"])
+	}
+	hs.call("POST", "/api/v1/webinars/"+w+"/attendance", map[string]any{"members": []string{"ben"}})
 	_, regs := hs.call("GET", "/api/v1/webinars/"+w+"/registrations?status=attended", nil)
 	var attended []string
 	for _, r := range items(regs) {
