@@ -768,9 +768,6 @@ func (s *GatheringService) MarkAttendance(ctx context.Context, kind, id, source 
 	if len(refs) > 20_000 {
 		return nil, InvalidField("members", "at most 20,000 per call")
 	}
-	if _, err := s.readable(ctx, Principal{Role: RoleAdmin}, kind, id); err != nil {
-		return nil, err
-	}
 	found, err := s.Store.ResolveMembers(ctx, refs)
 	if err != nil {
 		return nil, err
@@ -781,6 +778,9 @@ func (s *GatheringService) MarkAttendance(ctx context.Context, kind, id, source 
 	err = s.inTx(ctx, id, func(tx GatheringTx) error {
 		g, err := tx.Load(ctx)
 		if err != nil {
+			return err
+		}
+		if err := visible(g, kind, Principal{Role: RoleAdmin}, nil); err != nil {
 			return err
 		}
 		if now.Before(g.StartsAt.Add(-s.joinWindow())) {
