@@ -94,7 +94,7 @@ func (s *Server) updateGathering(c *gin.Context) {
 // listGatherings godoc
 //
 //	@Summary		Webinars or events for the caller's audience (admins also see drafts)
-//	@Description	Each item carries the caller's registration. join_url appears for confirmed registrants from join_opens_at until the end; recording_url once it has ended.
+//	@Description	Each item carries the caller's registration. join_url appears from join_opens_at until the end, to confirmed registrants when seats are limited and to the whole audience when not; recording_url once it has ended.
 //	@Tags			field
 //	@Produce		json
 //	@Security		Bearer

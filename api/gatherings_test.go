@@ -104,6 +104,8 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 		strings.Contains(g["description_html"].(string), "<script") {
 		t.Errorf("wall-clock start in the zone, sanitized description: %v", g)
 	}
+	open := hs.gathering("webinars", map[string]any{"title": "Weekly Q&A", "starts_at": start.Format(time.RFC3339), "duration_minutes": 30,
+		"status": "published", "join_url": "https://meet.example.com/q-and-a"})
 	if code, _ := hs.call("GET", "/api/v1/events/"+w, nil); code != 404 {
 		t.Errorf("a webinar is not an event: %d", code)
 	}
@@ -134,7 +136,7 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 		t.Errorf("ana before the start: %v", g)
 	}
 	_, l := cy.call("GET", "/api/v1/webinars", nil)
-	if it := items(l); len(it) != 1 || it[0]["my_registration"].(map[string]any)["position"] != 1.0 {
+	if it := items(l); len(it) != 2 || it[0]["my_registration"].(map[string]any)["position"] != 1.0 {
 		t.Errorf("cy's list: %v", l)
 	}
 	_, d := ben.call("GET", "/api/v1/members/ben/dashboard", nil)
@@ -175,6 +177,9 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 	}
 	if _, g := eve.call("GET", "/api/v1/webinars/"+w, nil); g["join_url"] != nil {
 		t.Error("no join link without a registration")
+	}
+	if _, g := eve.call("GET", "/api/v1/webinars/"+open, nil); g["join_url"] != "https://meet.example.com/q-and-a" {
+		t.Errorf("unlimited seats: the audience joins without registering: %v", g["join_url"])
 	}
 	code, ics := cy.csv("/api/v1/webinars/" + w + "/calendar.ics")
 	if code != 200 || !strings.Contains(ics, "SUMMARY:Orientation\r\n") || strings.Contains(ics, "meet.example.com") {
@@ -218,7 +223,7 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 	if code, _ := rsvp(eve, "webinars", w, nil); code != 409 {
 		t.Errorf("registration has closed: %d", code)
 	}
-	if _, l := eve.call("GET", "/api/v1/webinars?when=past", nil); len(items(l)) != 1 {
+	if _, l := eve.call("GET", "/api/v1/webinars?when=past", nil); len(items(l)) != 2 {
 		t.Errorf("past webinars: %v", l)
 	}
 
@@ -273,12 +278,12 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 		t.Errorf("generation 2 (eve; the customer does not count): %v", g2)
 	}
 	_, om := hs.call("GET", "/api/v1/members/root/onboarding/1?completed=false", nil)
-	var open []string
+	var behind []string
 	for _, m := range items(om) {
-		open = append(open, fmt.Sprint(m["id"], m["steps_done"]))
+		behind = append(behind, fmt.Sprint(m["id"], m["steps_done"]))
 	}
-	if strings.Join(open, " ") != "ana[] ben[orientation] dee[orientation]" {
-		t.Errorf("not completed: %v", open)
+	if strings.Join(behind, " ") != "ana[] ben[orientation] dee[orientation]" {
+		t.Errorf("not completed: %v", behind)
 	}
 	_, d = cy.call("GET", "/api/v1/members/cy/dashboard", nil)
 	if p := d["onboarding"].(map[string]any); p["completed"] != true || fmt.Sprint(p["steps_done"]) != "[orientation compliance]" {

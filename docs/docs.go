@@ -318,7 +318,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Each item carries the caller's registration. join_url appears for confirmed registrants from join_opens_at until the end; recording_url once it has ended.",
+                "description": "Each item carries the caller's registration. join_url appears from join_opens_at until the end, to confirmed registrants when seats are limited and to the whole audience when not; recording_url once it has ended.",
                 "produces": [
                     "application/json"
                 ],
@@ -2885,7 +2885,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Each item carries the caller's registration. join_url appears for confirmed registrants from join_opens_at until the end; recording_url once it has ended.",
+                "description": "Each item carries the caller's registration. join_url appears from join_opens_at until the end, to confirmed registrants when seats are limited and to the whole audience when not; recording_url once it has ended.",
                 "produces": [
                     "application/json"
                 ],
@@ -4436,7 +4436,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "join_url": {
-                    "description": "JoinURL is shown to admins, and to confirmed registrants from JoinOpensAt until the end.",
+                    "description": "JoinURL is shown from JoinOpensAt until the end: to confirmed registrants when seats are\nlimited, to the whole audience when they are not (and always to admins).",
                     "type": "string"
                 },
                 "kind": {

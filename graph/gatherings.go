@@ -54,7 +54,8 @@ type Gathering struct {
 	Audience        string    `json:"audience" example:"consultants"`
 	Status          string    `json:"status" example:"published"` // draft | published | cancelled
 	OnboardingStep  string    `json:"onboarding_step,omitempty" example:"orientation"`
-	// JoinURL is shown to admins, and to confirmed registrants from JoinOpensAt until the end.
+	// JoinURL is shown from JoinOpensAt until the end: to confirmed registrants when seats are
+	// limited, to the whole audience when they are not (and always to admins).
 	JoinURL     string    `json:"join_url,omitempty"`
 	JoinOpensAt time.Time `json:"join_opens_at"`
 	// RecordingURL is shown to the audience once the gathering has ended.
@@ -503,7 +504,9 @@ func (s *GatheringService) redact(g *Gathering, admin bool, now time.Time) {
 	if admin {
 		return
 	}
-	seated := g.Mine != nil && (g.Mine.Status == RegConfirmed || g.Mine.Status == RegWalkIn)
+	// With limited seats the link is the seat: only confirmed registrants get it. Without a
+	// limit the whole audience may join (the reader is in it, or it would not see g).
+	seated := g.Capacity == 0 || g.Mine != nil && (g.Mine.Status == RegConfirmed || g.Mine.Status == RegWalkIn)
 	if !seated || g.Status != gatheringPublished || now.Before(g.JoinOpensAt) || now.After(g.EndsAt) {
 		g.JoinURL = ""
 	}
