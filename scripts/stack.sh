@@ -17,6 +17,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NEO4J_VERSION="${NEO4J_VERSION:-5.26.30}"
 HALO_CACHE="${HALO_CACHE:-$HOME/.cache/halo}"
 HALO_STACK_DIR="${HALO_STACK_DIR:-$ROOT/.stack/dev}"
+# Absolute, always: Neo4j resolves a relative home against its own directories, so a relative
+# path started a second, empty database whose password was never set.
+mkdir -p "$HALO_STACK_DIR"
+HALO_STACK_DIR="$(cd "$HALO_STACK_DIR" && pwd)"
 NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7687}"
 NEO4J_HTTP_PORT="${NEO4J_HTTP_PORT:-7474}"
 NEO4J_PASSWORD="${NEO4J_PASSWORD:-halo-dev-password}"
