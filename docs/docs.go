@@ -604,6 +604,51 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/events/{id}/export.csv": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Registrations as CSV: the check-in sheet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "confirmed, waitlisted, cancelled, walk_in or attended",
+                        "name": "status",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "member_id,name,email,status,position,registered_at,promoted_at,cancelled_at,attended,attended_at",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/events/{id}/registrations": {
             "get": {
                 "security": [
@@ -3158,6 +3203,51 @@ const docTemplate = `{
                 "responses": {
                     "200": {
                         "description": "an RFC 5545 calendar with one VEVENT",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webinars/{id}/export.csv": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "field"
+                ],
+                "summary": "Registrations as CSV: the check-in sheet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "webinar or event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "confirmed, waitlisted, cancelled, walk_in or attended",
+                        "name": "status",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "member_id,name,email,status,position,registered_at,promoted_at,cancelled_at,attended,attended_at",
                         "schema": {
                             "type": "string"
                         }

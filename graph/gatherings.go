@@ -752,6 +752,28 @@ func (s *GatheringService) Registrations(ctx context.Context, kind, id, status, 
 	})
 }
 
+// Roster hands every registration (of status, if given) to each in registration order
+// (admins): the check-in sheet of an event.
+func (s *GatheringService) Roster(ctx context.Context, kind, id, status string, each func(Booking) error) error {
+	if _, err := s.Registrations(ctx, kind, id, status, "", 1); err != nil {
+		return err
+	}
+	for off := 0; ; off += 1000 {
+		regs, more, err := s.Store.Registrations(ctx, id, status, off, 1000)
+		if err != nil {
+			return err
+		}
+		for _, r := range regs {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+		if !more {
+			return nil
+		}
+	}
+}
+
 // MarkAttendance records who attended (admins), by member id or e-mail. Attendees without a
 // registration are recorded as walk-ins; unknown references are reported, not guessed.
 // Attendance can be marked from the moment the join link opens.

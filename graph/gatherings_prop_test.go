@@ -250,4 +250,3 @@ func TestSeatRulesHoldUnderRandomOperations(t *testing.T) {
 		})
 	}
 }
-
