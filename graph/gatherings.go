@@ -622,14 +622,18 @@ func (s *GatheringService) RSVP(ctx context.Context, p Principal, kind, id strin
 		if err := visible(g, kind, p, audiencesOf(m.Plan)); err != nil {
 			return err
 		}
-		switch closes := g.StartsAt; {
+		closes := g.StartsAt // late joiners are normal online, not at a venue
+		if kind == KindWebinar {
+			closes = g.EndsAt
+		}
+		switch {
 		case g.Status == gatheringCancelled:
 			return Conflict("%s %s is cancelled", kind, id)
 		case g.Status != gatheringPublished:
 			return Conflict("%s %s is not published yet", kind, id)
 		case !slices.Contains(audiencesOf(m.Plan), g.Audience):
 			return Conflict("%s %s is for %s; member %s is not in its audience", kind, id, g.Audience, m.ID)
-		case kind == KindWebinar && !now.Before(g.EndsAt), kind == KindEvent && !now.Before(closes):
+		case !now.Before(closes):
 			return Conflict("registration for %s %s has closed", kind, id)
 		}
 		cur, err := s.booking(ctx, tx, m.ID)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -27,18 +26,10 @@ func (s *Store) SaveArticle(ctx context.Context, a graph.Article, create bool) e
 }
 
 func articleOf(r *neo4j.Record) graph.Article {
-	m := get[map[string]any](r, "a")
-	str := func(k string) string { v, _ := m[k].(string); return v }
-	list := func(k string) []string { return stringList(m[k]) }
-	a := graph.Article{ID: str("id"), Title: str("title"), BodyMD: str("body_md"), BodyHTML: str("body_html"), Category: str("category"),
-		Tags: list("tags"), Audience: str("audience"), Status: str("status"), Attachments: list("attachments"), Author: str("author")}
-	if t, ok := m["created_at"].(time.Time); ok {
-		a.CreatedAt = t.UTC()
-	}
-	if t, ok := m["updated_at"].(time.Time); ok {
-		a.UpdatedAt = t.UTC()
-	}
-	return a
+	m := props(get[map[string]any](r, "a"))
+	return graph.Article{ID: m.str("id"), Title: m.str("title"), BodyMD: m.str("body_md"), BodyHTML: m.str("body_html"), Category: m.str("category"),
+		Tags: m.list("tags"), Audience: m.str("audience"), Status: m.str("status"), Attachments: m.list("attachments"), Author: m.str("author"),
+		CreatedAt: m.at("created_at"), UpdatedAt: m.at("updated_at")}
 }
 
 // Article implements graph.ContentStore.

@@ -38,9 +38,10 @@ func gatheringParams(g graph.Gathering) map[string]any {
 // props reads a map projection.
 type props map[string]any
 
-func (p props) str(k string) string { v, _ := p[k].(string); return v }
-func (p props) num(k string) int64  { v, _ := p[k].(int64); return v }
-func (p props) flag(k string) bool  { v, _ := p[k].(bool); return v }
+func (p props) str(k string) string    { v, _ := p[k].(string); return v }
+func (p props) num(k string) int64     { v, _ := p[k].(int64); return v }
+func (p props) flag(k string) bool     { v, _ := p[k].(bool); return v }
+func (p props) list(k string) []string { return stringList(p[k]) }
 func (p props) at(k string) time.Time {
 	v, _ := p[k].(time.Time)
 	return v.UTC()
