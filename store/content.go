@@ -63,22 +63,11 @@ func (s *Store) Articles(ctx context.Context, f graph.ArticleFilter, offset, lim
 	if f.Audiences != nil {
 		aud = f.Audiences
 	}
-	p := map[string]any{"audiences": aud, "published": f.PublishedOnly, "category": f.Category, "tag": f.Tag, "offset": offset, "limit": limit + 1}
+	p := map[string]any{"audiences": aud, "published": f.PublishedOnly, "category": f.Category, "tag": f.Tag, "offset": offset}
 	q := qArticlesList
 	if strings.TrimSpace(f.Query) != "" {
 		q = qArticleSearch
 		p["q"] = luceneEscape(strings.TrimSpace(f.Query))
 	}
-	res, err := s.read(ctx, q, p)
-	if err != nil {
-		return nil, false, err
-	}
-	out := []graph.Article{}
-	for _, r := range res.Records {
-		out = append(out, articleOf(r))
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return readPage(ctx, s, q, p, limit, articleOf)
 }

@@ -113,19 +113,8 @@ func (s *Store) Gatherings(ctx context.Context, f graph.GatheringFilter, offset,
 	if f.Audiences != nil {
 		aud = f.Audiences
 	}
-	res, err := s.read(ctx, qGatheringsList, map[string]any{"kind": f.Kind, "audiences": aud, "drafts": f.Drafts, "when": f.When,
-		"now": ts(f.Now), "viewer": viewerParam(f.Viewer), "offset": offset, "limit": limit + 1})
-	if err != nil {
-		return nil, false, err
-	}
-	out := []graph.Gathering{}
-	for _, r := range res.Records {
-		out = append(out, gatheringOf(r))
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return readPage(ctx, s, qGatheringsList, map[string]any{"kind": f.Kind, "audiences": aud, "drafts": f.Drafts, "when": f.When,
+		"now": ts(f.Now), "viewer": viewerParam(f.Viewer), "offset": offset}, limit, gatheringOf)
 }
 
 // gatheringTx implements graph.GatheringTx.
@@ -350,17 +339,9 @@ func (s *Store) OnboardingMembers(ctx context.Context, id string, gen int, steps
 	if completed != nil {
 		c = *completed
 	}
-	res, err := s.read(ctx, qOnboardingMembers, map[string]any{"id": id, "gen": gen, "steps": steps, "completed": c, "offset": offset, "limit": limit + 1})
-	if err != nil {
-		return nil, false, err
-	}
-	out := []graph.OnboardingMember{}
-	for _, r := range res.Records {
-		out = append(out, graph.OnboardingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), SponsorID: get[string](r, "sponsor_id"),
-			Done: stringList(get[any](r, "done")), Completed: get[bool](r, "complete")})
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return readPage(ctx, s, qOnboardingMembers, map[string]any{"id": id, "gen": gen, "steps": steps, "completed": c, "offset": offset}, limit,
+		func(r *neo4j.Record) graph.OnboardingMember {
+			return graph.OnboardingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), SponsorID: get[string](r, "sponsor_id"),
+				Done: stringList(get[any](r, "done")), Completed: get[bool](r, "complete")}
+		})
 }

@@ -180,17 +180,8 @@ func (s *Store) Rejected(ctx context.Context, vendorID string, offset, limit int
 	if vendorID != "" {
 		v = vendorID
 	}
-	res, err := s.read(ctx, qRejectedList, map[string]any{"vendor": v, "offset": offset, "limit": limit + 1})
-	if err != nil {
-		return nil, false, err
-	}
-	var out []graph.RejectedEvent
-	for _, r := range res.Records {
-		out = append(out, graph.RejectedEvent{VendorID: get[string](r, "vendor_id"), EventID: get[string](r, "event_id"), Type: get[string](r, "type"),
-			Code: get[string](r, "code"), Message: get[string](r, "message"), ReceivedAt: get[time.Time](r, "received_at").UTC(), Payload: get[string](r, "payload")})
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return readPage(ctx, s, qRejectedList, map[string]any{"vendor": v, "offset": offset}, limit, func(r *neo4j.Record) graph.RejectedEvent {
+		return graph.RejectedEvent{VendorID: get[string](r, "vendor_id"), EventID: get[string](r, "event_id"), Type: get[string](r, "type"),
+			Code: get[string](r, "code"), Message: get[string](r, "message"), ReceivedAt: get[time.Time](r, "received_at").UTC(), Payload: get[string](r, "payload")}
+	})
 }

@@ -276,12 +276,16 @@ func (s *Store) Upgrade(ctx context.Context, u graph.Upgrade) (*graph.Member, er
 	return s.Member(ctx, m.ID)
 }
 
+func treeNodeOf(r *neo4j.Record) graph.TreeNode {
+	return graph.TreeNode{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
+		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Level: get[int64](r, "level"),
+		CarryLeft: get[int64](r, "cl"), CarryRight: get[int64](r, "cr")}
+}
+
 func treeNodes(res *neo4j.EagerResult) []graph.TreeNode {
 	out := make([]graph.TreeNode, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, graph.TreeNode{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
-			SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Level: get[int64](r, "level"),
-			CarryLeft: get[int64](r, "cl"), CarryRight: get[int64](r, "cr")})
+		out = append(out, treeNodeOf(r))
 	}
 	return out
 }
@@ -308,16 +312,8 @@ func (s *Store) Upline(ctx context.Context, id string, placement bool, levels in
 }
 
 func (s *Store) paged(ctx context.Context, q string, params map[string]any, offset, limit int) ([]graph.TreeNode, bool, error) {
-	params["offset"], params["limit"] = offset, limit+1
-	res, err := s.read(ctx, q, params)
-	if err != nil {
-		return nil, false, err
-	}
-	nodes := treeNodes(res)
-	if len(nodes) > limit {
-		return nodes[:limit], true, nil
-	}
-	return nodes, false, nil
+	params["offset"] = offset
+	return readPage(ctx, s, q, params, limit, treeNodeOf)
 }
 
 // BinaryTree implements graph.MemberStore.

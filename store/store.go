@@ -84,6 +84,24 @@ func (s *Store) write(ctx context.Context, q string, params map[string]any) (*ne
 	return r, s.mapErr(err)
 }
 
+// readPage runs a listing query for one row more than limit and maps the rows: the page, and
+// whether more follow.
+func readPage[T any](ctx context.Context, s *Store, q string, params map[string]any, limit int, row func(*neo4j.Record) T) ([]T, bool, error) {
+	params["limit"] = limit + 1
+	res, err := s.read(ctx, q, params)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]T, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, row(r))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
 // session opens a session for explicit transactions.
 func (s *Store) session(ctx context.Context, write bool) neo4j.SessionWithContext {
 	mode := neo4j.AccessModeRead

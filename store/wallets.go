@@ -37,20 +37,11 @@ func (s *Store) Balance(ctx context.Context, member string) (engine.Units, error
 
 // Entries implements graph.WalletStore.
 func (s *Store) Entries(ctx context.Context, member string, offset, limit int) ([]graph.LedgerEntry, bool, error) {
-	res, err := s.read(ctx, qWalletEntries, map[string]any{"member": member, "offset": offset, "limit": limit + 1})
-	if err != nil {
-		return nil, false, err
-	}
-	out := []graph.LedgerEntry{}
-	for _, r := range res.Records {
-		out = append(out, graph.LedgerEntry{ID: get[string](r, "id"), MemberID: member, Kind: get[string](r, "kind"),
+	return readPage(ctx, s, qWalletEntries, map[string]any{"member": member, "offset": offset}, limit, func(r *neo4j.Record) graph.LedgerEntry {
+		return graph.LedgerEntry{ID: get[string](r, "id"), MemberID: member, Kind: get[string](r, "kind"),
 			Amount: engine.Units(get[int64](r, "amount")).String(), At: get[time.Time](r, "at").UTC(), RunID: get[string](r, "run_id"),
-			WithdrawalID: get[string](r, "withdrawal_id"), Reason: get[string](r, "reason"), Actor: get[string](r, "actor")})
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+			WithdrawalID: get[string](r, "withdrawal_id"), Reason: get[string](r, "reason"), Actor: get[string](r, "actor")}
+	})
 }
 
 // AddEntry implements graph.WalletStore.
@@ -128,18 +119,7 @@ func (s *Store) Withdrawal(ctx context.Context, id string) (*graph.Withdrawal, e
 
 // Withdrawals implements graph.WalletStore.
 func (s *Store) Withdrawals(ctx context.Context, status, member string, offset, limit int) ([]graph.Withdrawal, bool, error) {
-	res, err := s.read(ctx, qWithdrawalsList, map[string]any{"status": status, "member": member, "offset": offset, "limit": limit + 1})
-	if err != nil {
-		return nil, false, err
-	}
-	out := []graph.Withdrawal{}
-	for _, r := range res.Records {
-		out = append(out, withdrawalOf(r))
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return readPage(ctx, s, qWithdrawalsList, map[string]any{"status": status, "member": member, "offset": offset}, limit, withdrawalOf)
 }
 
 // RecordAudit implements graph.AuditLog.
@@ -157,13 +137,8 @@ func (s *Store) RecordAudit(ctx context.Context, e graph.AuditEntry) error {
 
 // Audit implements graph.AuditLog.
 func (s *Store) Audit(ctx context.Context, f graph.AuditFilter, offset, limit int) ([]graph.AuditEntry, bool, error) {
-	res, err := s.read(ctx, qAuditList, map[string]any{"actor": f.Actor, "action": f.Action, "target_type": f.TargetType, "target_id": f.TargetID,
-		"offset": offset, "limit": limit + 1})
-	if err != nil {
-		return nil, false, err
-	}
-	out := []graph.AuditEntry{}
-	for _, r := range res.Records {
+	return readPage(ctx, s, qAuditList, map[string]any{"actor": f.Actor, "action": f.Action, "target_type": f.TargetType, "target_id": f.TargetID,
+		"offset": offset}, limit, func(r *neo4j.Record) graph.AuditEntry {
 		e := graph.AuditEntry{ID: get[string](r, "id"), Actor: get[string](r, "actor"), Action: get[string](r, "action"), TargetType: get[string](r, "target_type"),
 			TargetID: get[string](r, "target_id"), At: get[time.Time](r, "at").UTC()}
 		if b := get[string](r, "before"); b != "" {
@@ -172,10 +147,6 @@ func (s *Store) Audit(ctx context.Context, f graph.AuditFilter, offset, limit in
 		if a := get[string](r, "after"); a != "" {
 			e.After = json.RawMessage(a)
 		}
-		out = append(out, e)
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+		return e
+	})
 }
