@@ -257,12 +257,15 @@ func (s *Server) listRegistrations(c *gin.Context) {
 //	@Router		/api/v1/events/{id}/export.csv [get]
 func (s *Server) exportRegistrations(c *gin.Context) {
 	var w *csv.Writer
+	begin := func() { // on the first row, or at the end when nobody registered: the checks have passed
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="`+c.Param("id")+`-registrations.csv"`)
+		w = csv.NewWriter(c.Writer)
+		_ = w.Write(rosterHeader)
+	}
 	err := s.Gatherings.Roster(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), func(b graph.Booking) error {
 		if w == nil {
-			c.Header("Content-Type", "text/csv; charset=utf-8")
-			c.Header("Content-Disposition", `attachment; filename="`+b.GatheringID+`-registrations.csv"`)
-			w = csv.NewWriter(c.Writer)
-			_ = w.Write(rosterHeader)
+			begin()
 		}
 		pos := ""
 		if b.Position > 0 {
@@ -279,10 +282,8 @@ func (s *Server) exportRegistrations(c *gin.Context) {
 		_ = c.Error(err)
 		c.Abort()
 		return
-	case w == nil: // nobody registered: the header alone
-		c.Header("Content-Type", "text/csv; charset=utf-8")
-		w = csv.NewWriter(c.Writer)
-		_ = w.Write(rosterHeader)
+	case w == nil:
+		begin()
 	}
 	w.Flush()
 }

@@ -354,13 +354,19 @@ func (g *Gathering) Derive() {
 	}
 }
 
-// Create schedules a webinar or event (admins).
-func (s *GatheringService) Create(ctx context.Context, kind string, req GatheringRequest) (*Gathering, error) {
+// prepare validates a request, its onboarding step against the track included.
+func (s *GatheringService) prepare(ctx context.Context, kind string, req GatheringRequest) (*Gathering, error) {
 	g, err := s.validate(kind, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkStep(ctx, g.OnboardingStep); err != nil {
+	return g, s.checkStep(ctx, g.OnboardingStep)
+}
+
+// Create schedules a webinar or event (admins).
+func (s *GatheringService) Create(ctx context.Context, kind string, req GatheringRequest) (*Gathering, error) {
+	g, err := s.prepare(ctx, kind, req)
+	if err != nil {
 		return nil, err
 	}
 	now := s.Now().UTC()
@@ -375,11 +381,8 @@ func (s *GatheringService) Create(ctx context.Context, kind string, req Gatherin
 // Update replaces a webinar or event (admins). Capacity cannot drop below the confirmed seats
 // (nobody loses a seat silently); raising it promotes from the waitlist in order.
 func (s *GatheringService) Update(ctx context.Context, kind, id string, req GatheringRequest) (*Gathering, error) {
-	g, err := s.validate(kind, req)
+	g, err := s.prepare(ctx, kind, req)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkStep(ctx, g.OnboardingStep); err != nil {
 		return nil, err
 	}
 	now := s.Now().UTC()
@@ -429,23 +432,17 @@ func (s *GatheringService) notifyRegistrants(ctx context.Context, g *Gathering, 
 	if s.Notifier == nil {
 		return
 	}
-	for off := 0; ; off += 1000 {
-		regs, more, err := s.Store.Registrations(ctx, g.ID, "", off, 1000)
-		if err != nil {
-			s.Log.Error("could not list registrants to notify", "gathering", g.ID, "change", change, "err", err)
-			return
+	err := s.eachRegistration(ctx, g.ID, "", func(r Booking) error {
+		if r.Status != RegConfirmed && r.Status != RegWaitlisted {
+			return nil
 		}
-		for _, r := range regs {
-			if r.Status != RegConfirmed && r.Status != RegWaitlisted {
-				continue
-			}
-			if err := s.Notifier.GatheringChanged(ctx, r.Email, r.Name, *g, change); err != nil {
-				s.Log.Warn("change notification failed", "gathering", g.ID, "member", r.MemberID, "err", err)
-			}
+		if err := s.Notifier.GatheringChanged(ctx, r.Email, r.Name, *g, change); err != nil {
+			s.Log.Warn("change notification failed", "gathering", g.ID, "member", r.MemberID, "err", err)
 		}
-		if !more {
-			return
-		}
+		return nil
+	})
+	if err != nil {
+		s.Log.Error("could not list registrants to notify", "gathering", g.ID, "change", change, "err", err)
 	}
 }
 
@@ -743,12 +740,7 @@ func (s *GatheringService) Cancel(ctx context.Context, p Principal, kind, id, me
 
 // Registrations pages a gathering's registrations (admins), in registration order.
 func (s *GatheringService) Registrations(ctx context.Context, kind, id, status, cursor string, limit int) (*Page[Booking], error) {
-	switch status {
-	case "", RegConfirmed, RegWaitlisted, RegCancelled, RegWalkIn, "attended":
-	default:
-		return nil, InvalidField("status", "must be confirmed, waitlisted, cancelled, walk_in or attended")
-	}
-	if _, err := s.readable(ctx, Principal{Role: RoleAdmin}, kind, id); err != nil {
+	if err := s.checkListing(ctx, kind, id, status); err != nil {
 		return nil, err
 	}
 	return page(cursor, limit, func(off, lim int) ([]Booking, bool, error) {
@@ -759,9 +751,26 @@ func (s *GatheringService) Registrations(ctx context.Context, kind, id, status, 
 // Roster hands every registration (of status, if given) to each in registration order
 // (admins): the check-in sheet of an event.
 func (s *GatheringService) Roster(ctx context.Context, kind, id, status string, each func(Booking) error) error {
-	if _, err := s.Registrations(ctx, kind, id, status, "", 1); err != nil {
+	if err := s.checkListing(ctx, kind, id, status); err != nil {
 		return err
 	}
+	return s.eachRegistration(ctx, id, status, each)
+}
+
+// checkListing accepts a listing of kind id's registrations of status (admins).
+func (s *GatheringService) checkListing(ctx context.Context, kind, id, status string) error {
+	switch status {
+	case "", RegConfirmed, RegWaitlisted, RegCancelled, RegWalkIn, "attended":
+	default:
+		return InvalidField("status", "must be confirmed, waitlisted, cancelled, walk_in or attended")
+	}
+	_, err := s.readable(ctx, Principal{Role: RoleAdmin}, kind, id)
+	return err
+}
+
+// eachRegistration hands every registration of gathering id (of status, if given) to each, in
+// registration order, a thousand per read.
+func (s *GatheringService) eachRegistration(ctx context.Context, id, status string, each func(Booking) error) error {
 	for off := 0; ; off += 1000 {
 		regs, more, err := s.Store.Registrations(ctx, id, status, off, 1000)
 		if err != nil {
