@@ -101,7 +101,7 @@ func (s *Store) Gathering(ctx context.Context, id, viewer string) (*graph.Gather
 		return nil, err
 	}
 	if len(res.Records) == 0 {
-		return nil, graph.NotFound("%s not found", id)
+		return nil, graph.NotFound("webinar or event %s not found", id)
 	}
 	g := gatheringOf(res.Records[0])
 	return &g, nil
@@ -198,7 +198,7 @@ func (s *Store) InGatheringTx(ctx context.Context, id string, fn func(graph.Gath
 			return nil, err
 		}
 		if r == nil {
-			return nil, graph.NotFound("%s not found", id)
+			return nil, graph.NotFound("webinar or event %s not found", id)
 		}
 		return nil, fn(&gatheringTx{tx: tx, id: id})
 	})
