@@ -125,20 +125,21 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 		Health: &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
 		Auth: &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour), Sessions: st,
 			Limiter: &graph.LoginLimiter{PerAccount: 3, PerIP: 20}},
-		Members: &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
-		Imports: &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
-		Vendors: &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},
-		Ingest:  &graph.IngestService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
-		Payouts: &graph.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate, Audit: audit},
-		Wallets: &graph.WalletService{Store: st, Members: st, Audit: audit, Now: time.Now},
-		Audit:   audit,
+		Members:  &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
+		Holdings: &graph.HoldingsService{Store: st},
+		Imports:  &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
+		Vendors:  &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},
+		Ingest:   &graph.IngestService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
+		Payouts:  &graph.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate, Audit: audit},
+		Wallets:  &graph.WalletService{Store: st, Members: st, Audit: audit, Now: time.Now},
+		Audit:    audit,
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
 	s.Access = &graph.Access{Store: st}
 	s.Content = &graph.ContentService{Store: st, Members: st, Audit: audit, Now: time.Now}
 	s.Gatherings = &graph.GatheringService{Store: st, Members: st, Audit: audit, Now: time.Now, Log: testenv.Log()}
 	hs.projector = &graph.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
-	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Runs: st, Health: s.Health, Now: time.Now,
+	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Holdings: s.Holdings, Runs: st, Health: s.Health, Now: time.Now,
 		Consultants: st, Counters: hs.counters, Projector: hs.projector, Field: s.Gatherings}
 	hs.notes = &capture{}
 	s.Gatherings.Notifier = hs.notes

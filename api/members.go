@@ -302,7 +302,7 @@ func bvString(hundredths int64) string { return engine.Units(hundredths).Decimal
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/services [get]
 func (s *Server) memberServices(c *gin.Context) {
-	sv, err := s.Members.Services(c.Request.Context(), c.Param("id"))
+	sv, err := s.Holdings.Services(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return

@@ -29,6 +29,7 @@ type Server struct {
 	Auth       *graph.AuthService
 	Resets     *graph.ResetService
 	Members    *graph.MemberService
+	Holdings   *graph.HoldingsService
 	Imports    *graph.ImportService
 	Vendors    *graph.VendorService
 	Ingest     *graph.IngestService

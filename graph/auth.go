@@ -14,15 +14,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Role is what an account may see (admin everything, consultant its downline, customer itself).
-type Role string
-
-const (
-	RoleAdmin      Role = "admin"
-	RoleConsultant Role = "consultant"
-	RoleCustomer   Role = "customer"
-)
-
 // Account is a login.
 type Account struct {
 	ID           string // member id, or the admin's id
@@ -37,16 +28,6 @@ type AccountStore interface {
 	AccountByEmail(ctx context.Context, email string) (*Account, error)
 	// AccountByID finds a login by id (admins "admin:<email>", members their member id).
 	AccountByID(ctx context.Context, id string) (*Account, error)
-}
-
-// Principal is an authenticated caller.
-type Principal struct {
-	ID   string `json:"sub"`
-	Role Role   `json:"role"`
-	// The token's own id and times, for revocation (not part of the answer of /auth/me).
-	TokenID  string    `json:"-"`
-	IssuedAt time.Time `json:"-"`
-	Expires  time.Time `json:"-"`
 }
 
 // Sessions keeps revocations: a logged-out token, and for password changes every token of an
@@ -251,6 +232,3 @@ func (s *AuthService) accountByID(ctx context.Context, p Principal) (*Account, e
 	}
 	return s.Accounts.AccountByID(ctx, p.ID)
 }
-
-// NormalizeEmail lower-cases and trims: the email is the login and is unique in that form.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

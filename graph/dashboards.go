@@ -75,6 +75,7 @@ type DashboardService struct {
 	Projector   *Projector
 	Field       *GatheringService // upcoming registrations and onboarding progress
 	Members     *MemberService
+	Holdings    *HoldingsService
 	Runs        RunStore
 	Health      *HealthService
 	Now         func() time.Time
@@ -86,7 +87,7 @@ func (s *DashboardService) Customer(ctx context.Context, id string) (*CustomerDa
 	if err != nil {
 		return nil, err
 	}
-	sv, err := s.Members.Services(ctx, id)
+	sv, err := s.Holdings.Services(ctx, id)
 	if err != nil {
 		return nil, err
 	}

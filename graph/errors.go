@@ -7,6 +7,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error; the API maps each kind to one HTTP status in one place.
@@ -102,4 +103,12 @@ func AsError(err error) *Error {
 		return e
 	}
 	return Internal(err)
+}
+
+func invalidDetails(details []Detail) *Error {
+	msgs := make([]string, len(details))
+	for i, d := range details {
+		msgs[i] = d.Field + ": " + d.Message
+	}
+	return &Error{Kind: KindInvalid, Message: strings.Join(msgs, "; "), Details: details}
 }

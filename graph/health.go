@@ -5,11 +5,6 @@ import (
 	"time"
 )
 
-// Pinger is a backing service that can say whether it answers.
-type Pinger interface {
-	Ping(ctx context.Context) error
-}
-
 // Check is the state of one backing service.
 type Check struct {
 	Status string `json:"status"` // up | down

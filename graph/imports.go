@@ -544,12 +544,3 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 }
 
 func isExisting(m map[string]ExistingMember, id string) bool { _, ok := m[id]; return ok }
-
-func jsonMsg(err error) string {
-	s := err.Error()
-	s = strings.TrimPrefix(s, "json: ")
-	if len(s) > 200 {
-		s = s[:200]
-	}
-	return s
-}

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -155,24 +154,12 @@ type IngestStore interface {
 	Rejected(ctx context.Context, vendorID string, offset, limit int) ([]RejectedEvent, bool, error)
 }
 
-// VolumeDelta is a change of open-period volume at consultant S (PLAN.md §3).
-type VolumeDelta struct {
-	Member string
-	BV     engine.Units
-}
-
-// VolumeSink receives volume changes after they are committed (the live Redis counters).
-type VolumeSink interface {
-	Record(deltas []VolumeDelta)
-}
-
 // IngestService verifies, validates and stores vendor events.
 type IngestService struct {
-	Store   IngestStore
-	Box     *SecretBox
-	Now     func() time.Time
-	Log     *slog.Logger
-	Volumes VolumeSink
+	Store IngestStore
+	Box   *SecretBox
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // Authenticate checks the vendor's HMAC-SHA256 over timestamp + "." + body, in constant time,
@@ -303,7 +290,6 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 		}
 	}
 	results := make([]EventResult, len(evs))
-	var deltas []VolumeDelta
 	var err error
 	// A uniqueness clash with a writer outside the vendor's lock (an admin registering the same
 	// customer id) rolls the batch back; the retry sees the new state and decides again.
@@ -313,8 +299,7 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 			if err != nil {
 				return err
 			}
-			w, d := decide(vendorID, now, evs, st, results)
-			deltas = d
+			w := decide(vendorID, now, evs, st, results)
 			return tx.Write(ctx, w)
 		})
 		if KindOf(err) != KindConflict {
@@ -323,9 +308,6 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 	}
 	if err != nil {
 		return nil, err
-	}
-	if s.Volumes != nil && len(deltas) > 0 {
-		s.Volumes.Record(deltas)
 	}
 	// Rejected events go to the audit log, never to the event store.
 	var rej []RejectedEvent
@@ -453,9 +435,8 @@ func SaleIDOf(vendorID, activationID string) string { return vendorID + ":" + ac
 
 // decide applies PLAN.md §6 and API.md's rules to every event in order, against the state
 // loaded under the lock plus what earlier events of the same batch did.
-func decide(vendorID string, now time.Time, evs []*parsedEvent, st *IngestState, results []EventResult) (IngestWrite, []VolumeDelta) {
+func decide(vendorID string, now time.Time, evs []*parsedEvent, st *IngestState, results []EventResult) IngestWrite {
 	w := IngestWrite{VendorID: vendorID, ReceivedAt: now}
-	var deltas []VolumeDelta
 	seen := map[string]bool{}
 	for k, v := range st.Events {
 		seen[k] = v
@@ -468,7 +449,7 @@ func decide(vendorID string, now time.Time, evs []*parsedEvent, st *IngestState,
 		}
 		rej := e.err
 		if rej == nil {
-			rej = apply(vendorID, e, st, &w, &deltas)
+			rej = apply(vendorID, e, st, &w)
 		}
 		if rej != nil {
 			results[i].Status = "rejected"
@@ -479,10 +460,10 @@ func decide(vendorID string, now time.Time, evs []*parsedEvent, st *IngestState,
 		results[i].Status = "accepted"
 		w.Events = append(w.Events, StoredEvent{ID: e.id, Type: e.typ, OccurredAt: e.at, Payload: string(e.raw)})
 	}
-	return w, deltas
+	return w
 }
 
-func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite, deltas *[]VolumeDelta) *EventError {
+func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *EventError {
 	switch e.typ {
 	case EventCustomerSignup:
 		d := e.signup
@@ -544,7 +525,6 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite, del
 			SKU: d.SKU, BV: p.BV, CV: p.CV, Retail: p.Retail, OccurredAt: e.at}
 		st.Activations[d.ActivationID] = ActivationInfo{SaleID: a.SaleID, ActivationID: d.ActivationID, MemberID: m.ID, Attributed: s, BV: p.BV, OccurredAt: e.at}
 		w.Activations = append(w.Activations, a)
-		*deltas = append(*deltas, VolumeDelta{Member: s, BV: p.BV})
 	case EventServiceCancelled:
 		a, ok := st.Activations[e.cancel.ActivationID]
 		switch {
@@ -558,10 +538,6 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite, del
 		a.Cancelled = true
 		st.Activations[e.cancel.ActivationID] = a
 		w.Cancellations = append(w.Cancellations, NewCancellation{ID: vendorID + ":" + e.id, EventID: e.id, SaleID: a.SaleID, OccurredAt: e.at})
-		if !a.Accounted {
-			// Not accounted by a committed run yet: its volume leaves the open period (a void).
-			*deltas = append(*deltas, VolumeDelta{Member: a.Attributed, BV: -a.BV})
-		}
 	}
 	return nil
 }
@@ -572,18 +548,3 @@ func (s *IngestService) ListRejected(ctx context.Context, vendorID, cursor strin
 		return s.Store.Rejected(ctx, vendorID, off, lim)
 	})
 }
-
-// sortedUnique is a helper for stores building lookup lists.
-func sortedUnique(xs []string) []string {
-	sort.Strings(xs)
-	out := xs[:0]
-	for i, x := range xs {
-		if i == 0 || x != xs[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// Unique returns the distinct values of xs, sorted.
-func Unique(xs []string) []string { return sortedUnique(append([]string(nil), xs...)) }

@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
@@ -114,12 +112,6 @@ type LegCounts struct {
 	Right    int64  `json:"right"`
 }
 
-// Page is a cursor page of items.
-type Page[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
 // MemberStore keeps the genealogy (implemented over Neo4j by package store).
 type MemberStore interface {
 	// Register places (explicitly or by strategy, serialized against every other placement) and
@@ -133,8 +125,6 @@ type MemberStore interface {
 	GenerationMembers(ctx context.Context, id string, gen int, offset, limit int) ([]TreeNode, bool, error)
 	LegCounts(ctx context.Context, id string) (*LegCounts, error)
 	Search(ctx context.Context, q string, offset, limit int) ([]TreeNode, bool, error)
-	// Services lists what a member holds from which vendor (PLAN.md §5).
-	Services(ctx context.Context, memberID string) (*Services, error)
 	// ConfirmPack turns a pending pack into a sale; false when there was none pending.
 	ConfirmPack(ctx context.Context, memberID, actor, reference string, at time.Time) (bool, error)
 }
@@ -146,17 +136,6 @@ type MemberService struct {
 	Plan   *engine.Config
 	Now    func() time.Time
 	RootID string
-}
-
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-// ValidID checks the id format of API.md.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
-
-// ValidEmail accepts a bare address (no display name).
-func ValidEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") && len(s) <= 254
 }
 
 // Register validates every field rule and registers the member.
@@ -299,14 +278,6 @@ func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfR
 	return m, err
 }
 
-func invalidDetails(details []Detail) *Error {
-	msgs := make([]string, len(details))
-	for i, d := range details {
-		msgs[i] = d.Field + ": " + d.Message
-	}
-	return &Error{Kind: KindInvalid, Message: strings.Join(msgs, "; "), Details: details}
-}
-
 // Get returns a member.
 func (s *MemberService) Get(ctx context.Context, id string) (*Member, error) {
 	if !ValidID(id) {
@@ -341,14 +312,6 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
 	}
 	return m, err
-}
-
-// clamp bounds paging and depth parameters.
-func clamp(v, lo, hi, def int) int {
-	if v == 0 {
-		return def
-	}
-	return max(lo, min(v, hi))
 }
 
 // Upline lists a member's ancestors in the sponsor or placement tree, nearest first.
@@ -401,32 +364,4 @@ func (s *MemberService) Search(ctx context.Context, q, cursor string, limit int)
 	return page(cursor, limit, func(off, lim int) ([]TreeNode, bool, error) {
 		return s.Store.Search(ctx, q, off, lim)
 	})
-}
-
-// Service is a vendor service a member holds (PLAN.md §5).
-type Service struct {
-	ActivationID string     `json:"activation_id"`
-	Vendor       string     `json:"vendor"`
-	SKU          string     `json:"sku"`
-	Status       string     `json:"status"` // active | cancelled
-	ActivatedAt  time.Time  `json:"activated_at"`
-	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
-}
-
-// VendorLinkView is a vendor serving a member, since when.
-type VendorLinkView struct {
-	Vendor string     `json:"vendor"`
-	Since  *time.Time `json:"since,omitempty"`
-}
-
-// Services is what a member holds from which vendor.
-type Services struct {
-	MemberID string           `json:"member_id"`
-	Services []Service        `json:"services"`
-	Vendors  []VendorLinkView `json:"vendors"`
-}
-
-// Services lists a member's vendor services with their status.
-func (s *MemberService) Services(ctx context.Context, id string) (*Services, error) {
-	return s.Store.Services(ctx, id)
 }

@@ -74,3 +74,17 @@ func decodeKeyCursor(c string, n int) ([]string, error) {
 	}
 	return parts, nil
 }
+
+// Page is a cursor page of items.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// clamp bounds paging and depth parameters.
+func clamp(v, lo, hi, def int) int {
+	if v == 0 {
+		return def
+	}
+	return max(lo, min(v, hi))
+}

@@ -429,7 +429,7 @@ func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]grap
 	return s.paged(ctx, qMemberSearch, map[string]any{"q": q, "ql": graph.NormalizeEmail(q)}, offset, limit)
 }
 
-// Services implements graph.MemberStore.
+// Services implements graph.HoldingsStore.
 func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error) {
 	if err := s.mustExist(ctx, id); err != nil {
 		return nil, err

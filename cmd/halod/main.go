@@ -188,6 +188,7 @@ func serve() error {
 			Sessions: d.store, Limiter: limiter},
 		Resets:   &graph.ResetService{Accounts: d.store, Store: d.store, Sessions: d.store, Notifier: graph.LogNotifier{Log: log}, Now: time.Now, Limiter: limiter},
 		Members:  d.members(),
+		Holdings: &graph.HoldingsService{Store: d.store},
 		Imports:  imports,
 		Vendors:  d.vendors(),
 		Ingest:   &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
@@ -198,7 +199,7 @@ func serve() error {
 		Access:   &graph.Access{Store: d.store},
 	}
 	srv.Content, srv.Gatherings = d.content(), d.field()
-	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Runs: d.store, Health: srv.Health, Now: time.Now,
+	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Holdings: srv.Holdings, Runs: d.store, Health: srv.Health, Now: time.Now,
 		Consultants: d.store, Counters: counters, Projector: projector, Field: srv.Gatherings}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

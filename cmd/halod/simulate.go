@@ -50,13 +50,11 @@ func simulate(args []string, w io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("HALO_PLAN_CONFIG: %w", err)
 			}
-			if _, err := engine.ParseConfig(cd); err != nil {
+			cfg, err := engine.ParseConfig(cd)
+			if err != nil {
 				return err
 			}
-			var cf engine.ConfigFile
-			if err := yamlOrJSON(cd, &cf); err != nil {
-				return err
-			}
+			cf := cfg.File()
 			f.Scenario.Config = &cf
 		}
 	}
