@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,7 +115,7 @@ func (s *ContentService) validate(req ArticleRequest) (*Article, error) {
 	for i, u := range req.Attachments {
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			bad("attachments", "entry "+itoa(i+1)+" must be an http(s) URL")
+			bad("attachments", "entry "+strconv.Itoa(i+1)+" must be an http(s) URL")
 			continue
 		}
 		a.Attachments = append(a.Attachments, u)

@@ -302,7 +302,7 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	if ri, err := cfg.RankIndex(data.Rank); err == nil && ri+1 < len(cfg.Ranks) {
 		nr := cfg.Ranks[ri+1]
 		d.NextRank = &NextRank{Name: nr.Name, Bonus: nr.Bonus.String(),
-			SponsoredActives: Threshold{Required: itoa(nr.SponsoredActives), Current: itoa(sponsoredActives)},
+			SponsoredActives: Threshold{Required: strconv.Itoa(nr.SponsoredActives), Current: strconv.Itoa(sponsoredActives)},
 			LesserLegBV:      Threshold{Required: nr.LesserLeg.Decimal().String(), Current: min(lifeL, lifeR).Decimal().String()}}
 	}
 	// Earnings: the last committed run and lifetime, by type and vendor.
@@ -369,8 +369,6 @@ func (e *earningsSum) render(runID string) Earnings {
 	}
 	return out
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // BinaryTree is the genealogy view: the placement subtree with each node's plan, rank, active
 // flag (from the projection) and leg volumes (committed carry + live open-period volume).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -109,9 +110,9 @@ func (s *GatheringService) SetTrack(ctx context.Context, t OnboardingTrack) (*On
 		st.Key, st.Title = strings.ToLower(strings.TrimSpace(st.Key)), strings.TrimSpace(st.Title)
 		switch {
 		case !stepKey.MatchString(st.Key):
-			details = append(details, Detail{Field: "steps", Message: "step " + itoa(i+1) + ": key must be 1-64 of a-z, 0-9, _ and -"})
+			details = append(details, Detail{Field: "steps", Message: "step " + strconv.Itoa(i+1) + ": key must be 1-64 of a-z, 0-9, _ and -"})
 		case seen[st.Key]:
-			details = append(details, Detail{Field: "steps", Message: "step " + itoa(i+1) + ": key " + st.Key + " repeats"})
+			details = append(details, Detail{Field: "steps", Message: "step " + strconv.Itoa(i+1) + ": key " + st.Key + " repeats"})
 		}
 		seen[st.Key] = true
 		if st.Title == "" {
@@ -209,7 +210,7 @@ func percent(part, whole int64) string {
 		return "0.0"
 	}
 	tenths := (part*1000 + whole/2) / whole
-	return itoa(int(tenths/10)) + "." + itoa(int(tenths%10))
+	return strconv.Itoa(int(tenths/10)) + "." + strconv.Itoa(int(tenths%10))
 }
 
 // OnboardingMembers pages the consultants of generation gen below id with their progress.
