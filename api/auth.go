@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
 )
 
 // LoginRequest is POST /auth/login.
@@ -21,7 +22,7 @@ type LoginRequest struct {
 //	@Accept		json
 //	@Produce	json
 //	@Param		body	body		LoginRequest	true	"credentials"
-//	@Success	200		{object}	graph.LoginResult
+//	@Success	200		{object}	identity.LoginResult
 //	@Failure	400		{object}	ErrorBody
 //	@Failure	401		{object}	ErrorBody
 //	@Failure	429		{object}	ErrorBody	"too many failed logins for the account or from the address"
@@ -80,12 +81,12 @@ func (s *Server) logout(c *gin.Context) {
 //	@Tags		auth
 //	@Accept		json
 //	@Security	Bearer
-//	@Param		body	body	graph.PasswordChange	true	"current and new password"
+//	@Param		body	body	identity.PasswordChange	true	"current and new password"
 //	@Success	204
 //	@Failure	422	{object}	ErrorBody
 //	@Router		/api/v1/auth/password [post]
 func (s *Server) changePassword(c *gin.Context) {
-	var req graph.PasswordChange
+	var req identity.PasswordChange
 	if !bind(c, &req) {
 		return
 	}
@@ -102,12 +103,12 @@ func (s *Server) changePassword(c *gin.Context) {
 //	@Description	Always 202, whether or not the email has an account; the token goes through the notifier (the log by default) and works once within an hour.
 //	@Tags			auth
 //	@Accept			json
-//	@Param			body	body	graph.ResetRequest	true	"email"
+//	@Param			body	body	identity.ResetRequest	true	"email"
 //	@Success		202
 //	@Failure		429	{object}	ErrorBody
 //	@Router			/api/v1/auth/password-reset [post]
 func (s *Server) requestReset(c *gin.Context) {
-	var req graph.ResetRequest
+	var req identity.ResetRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -123,12 +124,12 @@ func (s *Server) requestReset(c *gin.Context) {
 //	@Summary	Set a new password with a reset token; every earlier session is revoked
 //	@Tags		auth
 //	@Accept		json
-//	@Param		body	body	graph.ResetConfirm	true	"token and new password"
+//	@Param		body	body	identity.ResetConfirm	true	"token and new password"
 //	@Success	204
 //	@Failure	422	{object}	ErrorBody
 //	@Router		/api/v1/auth/password-reset/confirm [post]
 func (s *Server) confirmReset(c *gin.Context) {
-	var req graph.ResetConfirm
+	var req identity.ResetConfirm
 	if !bind(c, &req) {
 		return
 	}

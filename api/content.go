@@ -5,12 +5,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
 )
 
 // ArticlePage documents the article list for Swagger.
 type ArticlePage struct {
-	Items      []graph.Article `json:"items"`
+	Items      []field.Article `json:"items"`
 	NextCursor string          `json:"next_cursor,omitempty"`
 }
 
@@ -21,12 +21,12 @@ type ArticlePage struct {
 //	@Accept		json
 //	@Produce	json
 //	@Security	Bearer
-//	@Param		body	body		graph.ArticleRequest	true	"the article"
-//	@Success	201		{object}	graph.Article
+//	@Param		body	body		field.ArticleRequest	true	"the article"
+//	@Success	201		{object}	field.Article
 //	@Failure	422		{object}	ErrorBody
 //	@Router		/api/v1/kb/articles [post]
 func (s *Server) createArticle(c *gin.Context) {
-	var req graph.ArticleRequest
+	var req field.ArticleRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -46,13 +46,13 @@ func (s *Server) createArticle(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id		path		string					true	"article id"
-//	@Param		body	body		graph.ArticleRequest	true	"the article"
-//	@Success	200		{object}	graph.Article
+//	@Param		body	body		field.ArticleRequest	true	"the article"
+//	@Success	200		{object}	field.Article
 //	@Failure	404		{object}	ErrorBody
 //	@Failure	422		{object}	ErrorBody
 //	@Router		/api/v1/kb/articles/{id} [put]
 func (s *Server) updateArticle(c *gin.Context) {
-	var req graph.ArticleRequest
+	var req field.ArticleRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -82,7 +82,7 @@ func (s *Server) listArticles(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := s.Content.List(c.Request.Context(), principal(c), graph.ArticleFilter{Query: c.Query("q"), Category: c.Query("category"), Tag: c.Query("tag")},
+	p, err := s.Content.List(c.Request.Context(), principal(c), field.ArticleFilter{Query: c.Query("q"), Category: c.Query("category"), Tag: c.Query("tag")},
 		c.Query("cursor"), limit)
 	if err != nil {
 		fail(c, err)
@@ -98,7 +98,7 @@ func (s *Server) listArticles(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"article id"
-//	@Success	200	{object}	graph.Article
+//	@Success	200	{object}	field.Article
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/kb/articles/{id} [get]
 func (s *Server) getArticle(c *gin.Context) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/halo-oss/halo/cache"
-	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/testenv"
 )
 
@@ -45,7 +45,7 @@ func expected(vol map[string]int64, parent map[string]string, left map[string]bo
 	return vol, legs
 }
 
-func (hs *harness) checkCounters(t *testing.T, c *graph.LiveCounters, ids []string, pv map[string]int64, legs map[string][2]int64, what string) {
+func (hs *harness) checkCounters(t *testing.T, c *payouts.LiveCounters, ids []string, pv map[string]int64, legs map[string][2]int64, what string) {
 	t.Helper()
 	got, err := c.Read(context.Background(), ids)
 	if err != nil {
@@ -124,7 +124,7 @@ func TestLiveCountersEqualRecomputation(t *testing.T) {
 	other := cache.New(cache.Config{Addr: testenv.RedisAddr(), Prefix: "halotest2:"})
 	defer other.Close()
 	_ = other.FlushForTests(ctx)
-	fresh := &graph.LiveCounters{Feed: hs.st, Cache: other, Log: testenv.Log()}
+	fresh := &payouts.LiveCounters{Feed: hs.st, Cache: other, Log: testenv.Log()}
 	if err := fresh.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestLiveCountersEqualRecomputation(t *testing.T) {
 	_ = other.FlushForTests(ctx)
 
 	// An operator's rebuild beside the running loop: the loop notices and stays exact.
-	op := &graph.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log()}
+	op := &payouts.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log()}
 	if err := op.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	graph.CustomerDashboard
+//	@Success	200	{object}	dashboards.CustomerDashboard
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/customer-dashboard [get]
 func (s *Server) customerDashboard(c *gin.Context) {
@@ -31,7 +31,7 @@ func (s *Server) customerDashboard(c *gin.Context) {
 //	@Tags		dashboards
 //	@Produce	json
 //	@Security	Bearer
-//	@Success	200	{object}	graph.AdminDashboard
+//	@Success	200	{object}	dashboards.AdminDashboard
 //	@Router		/api/v1/admin/dashboard [get]
 func (s *Server) adminDashboard(c *gin.Context) {
 	d, err := s.Dashboards.Admin(c.Request.Context())
@@ -50,7 +50,7 @@ func (s *Server) adminDashboard(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id	path		string	true	"member id"
-//	@Success		200	{object}	graph.ConsultantDashboard
+//	@Success		200	{object}	dashboards.ConsultantDashboard
 //	@Failure		404	{object}	ErrorBody
 //	@Router			/api/v1/members/{id}/dashboard [get]
 func (s *Server) consultantDashboard(c *gin.Context) {

@@ -13,6 +13,8 @@ import (
 	"github.com/halo-oss/halo/api"
 	"github.com/halo-oss/halo/cache"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/platform"
 	"github.com/halo-oss/halo/internal/testenv"
 	"github.com/halo-oss/halo/store"
 )
@@ -32,18 +34,18 @@ func do(t *testing.T, h http.Handler, method, path, body, token string) (int, ma
 	return w.Code, out
 }
 
-func server(t *testing.T, st graph.Pinger, accounts graph.AccountStore, c graph.Pinger) http.Handler {
+func server(t *testing.T, st graph.Pinger, accounts identity.AccountStore, c graph.Pinger) http.Handler {
 	s := &api.Server{Log: testenv.Log(),
-		Health: &graph.HealthService{Graph: st, Cache: c, Timeout: time.Second},
-		Auth:   &graph.AuthService{Accounts: accounts, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour)}}
+		Health: &platform.HealthService{Graph: st, Cache: c, Timeout: time.Second},
+		Auth:   &identity.AuthService{Accounts: accounts, Tokens: identity.NewTokenSigner([]byte("test-secret"), time.Hour)}}
 	return s.Handler()
 }
 
 func TestFoundationEndToEnd(t *testing.T) {
 	st := testenv.Store(t)
 	rc := testenv.Cache(t)
-	b := &graph.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
-		Root: graph.RootSpec{ID: "root", Email: "root@example.com", RegisteredAt: time.Now()}, RootPack: graph.PlanPack{Plan: "consultant_plus", Price: "299", BV: "150"}}
+	b := &platform.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
+		Root: platform.RootSpec{ID: "root", Email: "root@example.com", RegisteredAt: time.Now()}, RootPack: platform.PlanPack{Plan: "consultant_plus", Price: "299", BV: "150"}}
 	if err := b.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

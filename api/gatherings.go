@@ -10,31 +10,32 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
 )
 
 // Webinars and events share their handlers: the path says which kind is meant.
 func gatheringKind(c *gin.Context) string {
 	if strings.HasPrefix(c.FullPath(), "/api/v1/webinars") {
-		return graph.KindWebinar
+		return field.KindWebinar
 	}
-	return graph.KindEvent
+	return field.KindEvent
 }
 
 // GatheringPage documents a list of webinars or events for Swagger.
 type GatheringPage struct {
-	Items      []graph.Gathering `json:"items"`
+	Items      []field.Gathering `json:"items"`
 	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
 // BookingPage documents a list of registrations for Swagger.
 type BookingPage struct {
-	Items      []graph.Booking `json:"items"`
+	Items      []field.Booking `json:"items"`
 	NextCursor string          `json:"next_cursor,omitempty"`
 }
 
 // OnboardingMemberPage documents a generation's onboarding progress for Swagger.
 type OnboardingMemberPage struct {
-	Items      []graph.OnboardingMember `json:"items"`
+	Items      []field.OnboardingMember `json:"items"`
 	NextCursor string                   `json:"next_cursor,omitempty"`
 }
 
@@ -46,13 +47,13 @@ type OnboardingMemberPage struct {
 //	@Accept			json
 //	@Produce		json
 //	@Security		Bearer
-//	@Param			body	body		graph.GatheringRequest	true	"the webinar or event"
-//	@Success		201		{object}	graph.Gathering
+//	@Param			body	body		field.GatheringRequest	true	"the webinar or event"
+//	@Success		201		{object}	field.Gathering
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/webinars [post]
 //	@Router			/api/v1/events [post]
 func (s *Server) createGathering(c *gin.Context) {
-	var req graph.GatheringRequest
+	var req field.GatheringRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -73,15 +74,15 @@ func (s *Server) createGathering(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id		path		string					true	"webinar or event id"
-//	@Param			body	body		graph.GatheringRequest	true	"the webinar or event"
-//	@Success		200		{object}	graph.Gathering
+//	@Param			body	body		field.GatheringRequest	true	"the webinar or event"
+//	@Success		200		{object}	field.Gathering
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		409		{object}	ErrorBody
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/webinars/{id} [put]
 //	@Router			/api/v1/events/{id} [put]
 func (s *Server) updateGathering(c *gin.Context) {
-	var req graph.GatheringRequest
+	var req field.GatheringRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -126,7 +127,7 @@ func (s *Server) listGatherings(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"webinar or event id"
-//	@Success	200	{object}	graph.Gathering
+//	@Success	200	{object}	field.Gathering
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/webinars/{id} [get]
 //	@Router		/api/v1/events/{id} [get]
@@ -169,15 +170,15 @@ func (s *Server) gatheringCalendar(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id		path		string				true	"webinar or event id"
-//	@Param			body	body		graph.RSVPRequest	false	"member_id, for admins"
-//	@Success		201		{object}	graph.Booking
-//	@Success		200		{object}	graph.Booking
+//	@Param			body	body		field.RSVPRequest	false	"member_id, for admins"
+//	@Success		201		{object}	field.Booking
+//	@Success		200		{object}	field.Booking
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		409		{object}	ErrorBody
 //	@Router			/api/v1/webinars/{id}/registrations [post]
 //	@Router			/api/v1/events/{id}/registrations [post]
 func (s *Server) register(c *gin.Context) {
-	var req graph.RSVPRequest
+	var req field.RSVPRequest
 	if c.Request.ContentLength != 0 && !bind(c, &req) {
 		return
 	}
@@ -202,7 +203,7 @@ func (s *Server) register(c *gin.Context) {
 //	@Security		Bearer
 //	@Param			id		path		string	true	"webinar or event id"
 //	@Param			member	path		string	true	"member id"
-//	@Success		200		{object}	graph.CancelResult
+//	@Success		200		{object}	field.CancelResult
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		409		{object}	ErrorBody
 //	@Router			/api/v1/webinars/{id}/registrations/{member} [delete]
@@ -263,7 +264,7 @@ func (s *Server) exportRegistrations(c *gin.Context) {
 		w = csv.NewWriter(c.Writer)
 		_ = w.Write(rosterHeader)
 	}
-	err := s.Gatherings.Roster(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), func(b graph.Booking) error {
+	err := s.Gatherings.Roster(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), func(b field.Booking) error {
 		if w == nil {
 			begin()
 		}
@@ -307,8 +308,8 @@ func stamp(t *time.Time) string {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id		path		string					true	"webinar or event id"
-//	@Param			body	body		graph.AttendanceRequest	true	"who attended"
-//	@Success		200		{object}	graph.AttendanceResult
+//	@Param			body	body		field.AttendanceRequest	true	"who attended"
+//	@Success		200		{object}	field.AttendanceResult
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		409		{object}	ErrorBody
 //	@Failure		422		{object}	ErrorBody
@@ -316,12 +317,12 @@ func stamp(t *time.Time) string {
 //	@Router			/api/v1/events/{id}/attendance [post]
 func (s *Server) markAttendance(c *gin.Context) {
 	ctx, kind, id := c.Request.Context(), gatheringKind(c), c.Param("id")
-	var res *graph.AttendanceResult
+	var res *field.AttendanceResult
 	var err error
 	if strings.HasPrefix(c.ContentType(), "text/csv") {
 		res, err = s.Gatherings.ImportAttendance(ctx, kind, id, c.Request.Body)
 	} else {
-		var req graph.AttendanceRequest
+		var req field.AttendanceRequest
 		if !bind(c, &req) {
 			return
 		}
@@ -341,7 +342,7 @@ func (s *Server) markAttendance(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{array}		graph.UpcomingRegistration
+//	@Success	200	{array}		field.UpcomingRegistration
 //	@Router		/api/v1/members/{id}/registrations [get]
 func (s *Server) upcomingRegistrations(c *gin.Context) {
 	r, err := s.Gatherings.Upcoming(c.Request.Context(), c.Param("id"), 100)
@@ -358,7 +359,7 @@ func (s *Server) upcomingRegistrations(c *gin.Context) {
 //	@Tags		field
 //	@Produce	json
 //	@Security	Bearer
-//	@Success	200	{object}	graph.OnboardingTrack
+//	@Success	200	{object}	field.OnboardingTrack
 //	@Router		/api/v1/onboarding/track [get]
 func (s *Server) getTrack(c *gin.Context) {
 	t, err := s.Gatherings.Track(c.Request.Context())
@@ -377,12 +378,12 @@ func (s *Server) getTrack(c *gin.Context) {
 //	@Accept			json
 //	@Produce		json
 //	@Security		Bearer
-//	@Param			body	body		graph.OnboardingTrack	true	"the steps, in order"
-//	@Success		200		{object}	graph.OnboardingTrack
+//	@Param			body	body		field.OnboardingTrack	true	"the steps, in order"
+//	@Success		200		{object}	field.OnboardingTrack
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/onboarding/track [put]
 func (s *Server) setTrack(c *gin.Context) {
-	var req graph.OnboardingTrack
+	var req field.OnboardingTrack
 	if !bind(c, &req) {
 		return
 	}
@@ -401,7 +402,7 @@ func (s *Server) setTrack(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	graph.OnboardingSummary
+//	@Success	200	{object}	field.OnboardingSummary
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/onboarding [get]
 func (s *Server) onboarding(c *gin.Context) {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/api"
-	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
 )
 
 // clock is a settable time for the gathering service.
@@ -310,7 +310,7 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 // own in-process queue, and only the store's lock between the two.
 func (hs *harness) secondInstance() *harness {
 	g := hs.srv.Gatherings
-	g2 := &graph.GatheringService{Store: g.Store, Members: g.Members, Audit: g.Audit, Now: g.Now, Log: g.Log, Notifier: g.Notifier}
+	g2 := &field.GatheringService{Store: g.Store, Members: g.Members, Audit: g.Audit, Now: g.Now, Log: g.Log, Notifier: g.Notifier}
 	srv := api.Server{Log: hs.srv.Log, Auth: hs.srv.Auth, Access: hs.srv.Access, Members: hs.srv.Members, Gatherings: g2}
 	other := *hs
 	other.srv, other.h = &srv, srv.Handler()

@@ -16,6 +16,13 @@ import (
 	"github.com/halo-oss/halo/api"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/dashboards"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/platform"
+	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/testenv"
 	"github.com/halo-oss/halo/store"
 )
@@ -29,9 +36,9 @@ type harness struct {
 	root  time.Time
 	srv   *api.Server
 
-	counters  *graph.LiveCounters
+	counters  *payouts.LiveCounters
 	notes     *capture
-	projector *graph.Projector
+	projector *payouts.Projector
 }
 
 // capture is a notifier that keeps what it would have sent.
@@ -52,14 +59,14 @@ func (c *capture) PasswordReset(_ context.Context, email, token string, _ time.T
 	return nil
 }
 
-func (c *capture) SeatConfirmed(_ context.Context, email, _ string, g graph.Gathering) error {
+func (c *capture) SeatConfirmed(_ context.Context, email, _ string, g field.Gathering) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seats = append(c.seats, email+" "+g.ID)
 	return nil
 }
 
-func (c *capture) GatheringChanged(_ context.Context, email, _ string, g graph.Gathering, change string) error {
+func (c *capture) GatheringChanged(_ context.Context, email, _ string, g field.Gathering, change string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.changes = append(c.changes, change+" "+email+" "+g.ID)
@@ -109,9 +116,9 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	st := testenv.Store(t)
 	rc := testenv.Cache(t)
 	plan := engine.DefaultConfig()
-	b := &graph.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
-		Root:     graph.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
-		RootPack: graph.PlanPack{Plan: "consultant_plus", Price: plan.Rule(engine.PlanConsultantPlus).Price.String(), BV: plan.Rule(engine.PlanConsultantPlus).BV.String()}}
+	b := &platform.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
+		Root:     platform.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
+		RootPack: platform.PlanPack{Plan: "consultant_plus", Price: plan.Rule(engine.PlanConsultantPlus).Price.String(), BV: plan.Rule(engine.PlanConsultantPlus).BV.String()}}
 	if err := b.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -119,31 +126,31 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	if err := rc.FlushForTests(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	hs.counters = &graph.LiveCounters{Feed: st, Cache: rc, Log: testenv.Log()}
+	hs.counters = &payouts.LiveCounters{Feed: st, Cache: rc, Log: testenv.Log()}
 	audit := &graph.Auditor{Log: st, Now: time.Now, Slog: testenv.Log()}
 	s := &api.Server{Log: testenv.Log(), Counters: hs.counters,
-		Health: &graph.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
-		Auth: &graph.AuthService{Accounts: st, Tokens: graph.NewTokenSigner([]byte("test-secret"), time.Hour), Sessions: st,
-			Limiter: &graph.LoginLimiter{PerAccount: 3, PerIP: 20}},
-		Members:  &graph.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
-		Holdings: &graph.HoldingsService{Store: st},
-		Imports:  &graph.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
-		Vendors:  &graph.VendorService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now},
-		Ingest:   &graph.IngestService{Store: st, Box: graph.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
-		Payouts:  &graph.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate, Audit: audit},
-		Wallets:  &graph.WalletService{Store: st, Members: st, Audit: audit, Now: time.Now},
+		Health: &platform.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
+		Auth: &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner([]byte("test-secret"), time.Hour), Sessions: st,
+			Limiter: &identity.LoginLimiter{PerAccount: 3, PerIP: 20}},
+		Members:  &genealogy.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
+		Holdings: &sales.HoldingsService{Store: st},
+		Imports:  &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
+		Vendors:  &sales.VendorService{Store: st, Box: sales.NewSecretBox([]byte("test-secret")), Now: time.Now},
+		Ingest:   &sales.IngestService{Store: st, Box: sales.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
+		Payouts:  &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate, Audit: audit},
+		Wallets:  &payouts.WalletService{Store: st, Members: st, Audit: audit, Now: time.Now},
 		Audit:    audit,
 	}
 	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
-	s.Access = &graph.Access{Store: st}
-	s.Content = &graph.ContentService{Store: st, Members: st, Audit: audit, Now: time.Now}
-	s.Gatherings = &graph.GatheringService{Store: st, Members: st, Audit: audit, Now: time.Now, Log: testenv.Log()}
-	hs.projector = &graph.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
-	s.Dashboards = &graph.DashboardService{Store: st, Members: s.Members, Holdings: s.Holdings, Runs: st, Health: s.Health, Now: time.Now,
+	s.Access = &genealogy.Access{Store: st}
+	s.Content = &field.ContentService{Store: st, Members: st, Audit: audit, Now: time.Now}
+	s.Gatherings = &field.GatheringService{Store: st, Members: st, Audit: audit, Now: time.Now, Log: testenv.Log()}
+	hs.projector = &payouts.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
+	s.Dashboards = &dashboards.DashboardService{Store: st, Members: s.Members, Holdings: s.Holdings, Runs: st, Health: s.Health, Now: time.Now,
 		Consultants: st, Counters: hs.counters, Projector: hs.projector, Field: s.Gatherings}
 	hs.notes = &capture{}
 	s.Gatherings.Notifier = hs.notes
-	s.Resets = &graph.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
+	s.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
 	hs.srv = s
 	hs.h = s.Handler()
 	code, body := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "admin@example.com", "password": "admin-password"})

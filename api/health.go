@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
-	_ "github.com/halo-oss/halo/graph" // graph.Readiness in the Swagger annotations
 )
 
 // healthz godoc
@@ -25,8 +23,8 @@ func (s *Server) healthz(c *gin.Context) {
 //	@Description	503 when Neo4j is unreachable (nothing can be served without it); 200 "degraded" when only Redis is down (Halo serves from Neo4j); 200 "ok" otherwise.
 //	@Tags			health
 //	@Produce		json
-//	@Success		200	{object}	graph.Readiness
-//	@Failure		503	{object}	graph.Readiness
+//	@Success		200	{object}	platform.Readiness
+//	@Failure		503	{object}	platform.Readiness
 //	@Router			/readyz [get]
 func (s *Server) readyz(c *gin.Context) {
 	r := s.Health.Readiness(c.Request.Context())

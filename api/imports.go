@@ -21,7 +21,7 @@ const importMaxBytes = 4 << 30
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			cutover	query		string	false	"RFC 3339 cutover time (first import only)"
-//	@Success		202		{object}	graph.ImportJob
+//	@Success		202		{object}	genealogy.ImportJob
 //	@Failure		409		{object}	ErrorBody	"another import is running"
 //	@Failure		422		{object}	ErrorBody	"bad lines, listed in details"
 //	@Router			/api/v1/members/import [post]
@@ -51,7 +51,7 @@ func (s *Server) importMembers(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"import id"
-//	@Success	200	{object}	graph.ImportJob
+//	@Success	200	{object}	genealogy.ImportJob
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/imports/{id} [get]
 func (s *Server) getImport(c *gin.Context) {

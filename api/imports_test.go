@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/internal/testenv"
 )
 
@@ -136,11 +137,11 @@ func TestImportValidatesTheWholeFileFirst(t *testing.T) {
 
 // failingStore fails the second batch, as a crash or a lost connection would.
 type failingStore struct {
-	graph.ImportStore
+	genealogy.ImportStore
 	batches int
 }
 
-func (f *failingStore) WriteImportBatch(ctx context.Context, id string, rows []graph.ImportRow) error {
+func (f *failingStore) WriteImportBatch(ctx context.Context, id string, rows []genealogy.ImportRow) error {
 	f.batches++
 	if f.batches == 2 {
 		return graph.Unavailable("neo4j", errors.New("connection reset"))
@@ -151,7 +152,7 @@ func (f *failingStore) WriteImportBatch(ctx context.Context, id string, rows []g
 func TestImportFailingMidwayRemovesWhatItWrote(t *testing.T) {
 	hs := newHarness(t)
 	done := make(chan struct{})
-	svc := &graph.ImportService{Store: &failingStore{ImportStore: hs.st}, Plan: hs.srv.Members.Plan, Now: time.Now, Log: testenv.Log(), BatchSize: 2,
+	svc := &genealogy.ImportService{Store: &failingStore{ImportStore: hs.st}, Plan: hs.srv.Members.Plan, Now: time.Now, Log: testenv.Log(), BatchSize: 2,
 		Background: func(f func()) { go func() { f(); close(done) }() }}
 	hash, _ := bcrypt.GenerateFromPassword([]byte("x-password"), bcrypt.MinCost)
 	job, err := svc.Start(context.Background(), strings.NewReader(importFile(string(hash))), nil, "admin")

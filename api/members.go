@@ -8,6 +8,7 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // intQuery reads an optional integer query parameter; a malformed one is a 422 naming it.
@@ -32,13 +33,13 @@ func intQuery(c *gin.Context, name string) (int, bool) {
 //	@Accept			json
 //	@Produce		json
 //	@Security		Bearer
-//	@Param			body	body		graph.RegisterRequest	true	"the member"
-//	@Success		201		{object}	graph.Member
+//	@Param			body	body		genealogy.RegisterRequest	true	"the member"
+//	@Success		201		{object}	genealogy.Member
 //	@Failure		400		{object}	ErrorBody
 //	@Failure		422		{object}	ErrorBody	"a rule is broken; details name the field"
 //	@Router			/api/v1/members [post]
 func (s *Server) registerMember(c *gin.Context) {
-	var req graph.RegisterRequest
+	var req genealogy.RegisterRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -57,7 +58,7 @@ func (s *Server) registerMember(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	graph.Member
+//	@Success	200	{object}	genealogy.Member
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/members/{id} [get]
 func (s *Server) getMember(c *gin.Context) {
@@ -78,13 +79,13 @@ func (s *Server) getMember(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id		path		string					true	"member id"
-//	@Param			body	body		graph.UpgradeRequest	true	"the new plan"
-//	@Success		200		{object}	graph.Member
+//	@Param			body	body		genealogy.UpgradeRequest	true	"the new plan"
+//	@Success		200		{object}	genealogy.Member
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/members/{id}/upgrade [post]
 func (s *Server) upgradeMember(c *gin.Context) {
-	var req graph.UpgradeRequest
+	var req genealogy.UpgradeRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -105,7 +106,7 @@ func (s *Server) upgradeMember(c *gin.Context) {
 //	@Param		id		path		string	true	"member id"
 //	@Param		tree	query		string	false	"sponsor (default) or placement"
 //	@Param		levels	query		int		false	"levels up (default 8, at most 1000)"
-//	@Success	200		{object}	map[string][]graph.TreeNode
+//	@Success	200		{object}	map[string][]genealogy.TreeNode
 //	@Failure	404		{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/upline [get]
 func (s *Server) upline(c *gin.Context) {
@@ -160,7 +161,7 @@ func (s *Server) binaryTree(c *gin.Context) {
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
 //	@Param		max	query		int		false	"generations (default 8)"
-//	@Success	200	{object}	map[string][]graph.Generation
+//	@Success	200	{object}	map[string][]genealogy.Generation
 //	@Router		/api/v1/members/{id}/generations [get]
 func (s *Server) generations(c *gin.Context) {
 	max, ok := intQuery(c, "max")
@@ -212,7 +213,7 @@ func (s *Server) generationMembers(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	graph.LegCounts
+//	@Success	200	{object}	genealogy.LegCounts
 //	@Router		/api/v1/members/{id}/legs [get]
 func (s *Server) legCounts(c *gin.Context) {
 	lc, err := s.Members.LegCounts(c.Request.Context(), c.Param("id"))
@@ -247,10 +248,10 @@ func (s *Server) searchMembers(c *gin.Context) {
 	c.JSON(http.StatusOK, p)
 }
 
-// TreeNodePage documents graph.Page[graph.TreeNode] for Swagger.
+// TreeNodePage documents graph.Page[genealogy.TreeNode] for Swagger.
 type TreeNodePage struct {
-	Items      []graph.TreeNode `json:"items"`
-	NextCursor string           `json:"next_cursor,omitempty"`
+	Items      []genealogy.TreeNode `json:"items"`
+	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
 // LiveVolume is a consultant's open-period volume from the live counters.
@@ -298,7 +299,7 @@ func bvString(hundredths int64) string { return engine.Units(hundredths).Decimal
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	graph.Services
+//	@Success	200	{object}	sales.Services
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/services [get]
 func (s *Server) memberServices(c *gin.Context) {
@@ -317,12 +318,12 @@ func (s *Server) memberServices(c *gin.Context) {
 //	@Tags			members
 //	@Accept			json
 //	@Produce		json
-//	@Param			body	body		graph.JoinRequest	true	"the new consultant"
-//	@Success		201		{object}	graph.Member
+//	@Param			body	body		genealogy.JoinRequest	true	"the new consultant"
+//	@Success		201		{object}	genealogy.Member
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/join [post]
 func (s *Server) join(c *gin.Context) {
-	var req graph.JoinRequest
+	var req genealogy.JoinRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -342,12 +343,12 @@ func (s *Server) join(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id		path		string						true	"member id"
-//	@Param		body	body		graph.ConfirmPackRequest	true	"payment reference"
-//	@Success	200		{object}	graph.Member
+//	@Param		body	body		genealogy.ConfirmPackRequest	true	"payment reference"
+//	@Success	200		{object}	genealogy.Member
 //	@Failure	409		{object}	ErrorBody	"no pack waiting for payment"
 //	@Router		/api/v1/members/{id}/confirm-payment [post]
 func (s *Server) confirmPack(c *gin.Context) {
-	var req graph.ConfirmPackRequest
+	var req genealogy.ConfirmPackRequest
 	if !bind(c, &req) {
 		return
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 // createRun godoc
@@ -16,12 +16,12 @@ import (
 //	@Accept			json
 //	@Produce		json
 //	@Security		Bearer
-//	@Param			body	body		graph.CreateRunRequest	true	"period end"
-//	@Success		201		{object}	graph.Run
+//	@Param			body	body		payouts.CreateRunRequest	true	"period end"
+//	@Success		201		{object}	payouts.Run
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/payout-runs [post]
 func (s *Server) createRun(c *gin.Context) {
-	var req graph.CreateRunRequest
+	var req payouts.CreateRunRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -39,7 +39,7 @@ func (s *Server) createRun(c *gin.Context) {
 //	@Tags		payouts
 //	@Produce	json
 //	@Security	Bearer
-//	@Success	200	{object}	map[string][]graph.Run
+//	@Success	200	{object}	map[string][]payouts.Run
 //	@Router		/api/v1/payout-runs [get]
 func (s *Server) listRuns(c *gin.Context) {
 	rs, err := s.Payouts.List(c.Request.Context())
@@ -57,7 +57,7 @@ func (s *Server) listRuns(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"run id"
-//	@Success	200	{object}	graph.Run
+//	@Success	200	{object}	payouts.Run
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/payout-runs/{id} [get]
 func (s *Server) getRun(c *gin.Context) {
@@ -77,7 +77,7 @@ func (s *Server) getRun(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id	path		string	true	"run id"
-//	@Success		200	{object}	graph.Run
+//	@Success		200	{object}	payouts.Run
 //	@Failure		404	{object}	ErrorBody
 //	@Failure		409	{object}	ErrorBody
 //	@Router			/api/v1/payout-runs/{id}/commit [post]
@@ -92,8 +92,8 @@ func (s *Server) commitRun(c *gin.Context) {
 
 // RunLinesPage is GET /payout-runs/{id}/lines.
 type RunLinesPage struct {
-	Lines      []graph.RunLine `json:"lines"`
-	NextCursor string          `json:"next_cursor,omitempty"`
+	Lines      []payouts.RunLine `json:"lines"`
+	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
 // runLines godoc
@@ -122,8 +122,8 @@ func (s *Server) runLines(c *gin.Context) {
 
 // RunMembersPage is GET /payout-runs/{id}/members.
 type RunMembersPage struct {
-	Members    []graph.RunMember `json:"members"`
-	NextCursor string            `json:"next_cursor,omitempty"`
+	Members    []payouts.RunMember `json:"members"`
+	NextCursor string              `json:"next_cursor,omitempty"`
 }
 
 // runMembers godoc
@@ -158,7 +158,7 @@ func (s *Server) runMembers(c *gin.Context) {
 //	@Security	Bearer
 //	@Param		id		path		string	true	"run id"
 //	@Param		member	path		string	true	"member id"
-//	@Success	200		{object}	graph.MemberStatement
+//	@Success	200		{object}	payouts.MemberStatement
 //	@Failure	404		{object}	ErrorBody
 //	@Router		/api/v1/payout-runs/{id}/members/{member}/statement [get]
 func (s *Server) runStatement(c *gin.Context) {

@@ -21,26 +21,33 @@ import (
 
 	_ "github.com/halo-oss/halo/docs" // generated OpenAPI spec
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/dashboards"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/platform"
+	"github.com/halo-oss/halo/graph/sales"
 )
 
 // Server holds the services the handlers call.
 type Server struct {
-	Health     *graph.HealthService
-	Auth       *graph.AuthService
-	Resets     *graph.ResetService
-	Members    *graph.MemberService
-	Holdings   *graph.HoldingsService
-	Imports    *graph.ImportService
-	Vendors    *graph.VendorService
-	Ingest     *graph.IngestService
-	Counters   *graph.LiveCounters
-	Payouts    *graph.PayoutService
-	Wallets    *graph.WalletService
+	Health     *platform.HealthService
+	Auth       *identity.AuthService
+	Resets     *identity.ResetService
+	Members    *genealogy.MemberService
+	Holdings   *sales.HoldingsService
+	Imports    *genealogy.ImportService
+	Vendors    *sales.VendorService
+	Ingest     *sales.IngestService
+	Counters   *payouts.LiveCounters
+	Payouts    *payouts.PayoutService
+	Wallets    *payouts.WalletService
 	Audit      *graph.Auditor
-	Access     *graph.Access
-	Dashboards *graph.DashboardService
-	Content    *graph.ContentService
-	Gatherings *graph.GatheringService
+	Access     *genealogy.Access
+	Dashboards *dashboards.DashboardService
+	Content    *field.ContentService
+	Gatherings *field.GatheringService
 	Log        *slog.Logger
 }
 

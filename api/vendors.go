@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/sales"
 )
 
 // createVendor godoc
@@ -19,12 +20,12 @@ import (
 //	@Accept			json
 //	@Produce		json
 //	@Security		Bearer
-//	@Param			body	body		graph.CreateVendorRequest	true	"the vendor"
-//	@Success		201		{object}	graph.VendorWithSecret
+//	@Param			body	body		sales.CreateVendorRequest	true	"the vendor"
+//	@Success		201		{object}	sales.VendorWithSecret
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/vendors [post]
 func (s *Server) createVendor(c *gin.Context) {
-	var req graph.CreateVendorRequest
+	var req sales.CreateVendorRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -42,7 +43,7 @@ func (s *Server) createVendor(c *gin.Context) {
 //	@Tags		vendors
 //	@Produce	json
 //	@Security	Bearer
-//	@Success	200	{object}	map[string][]graph.Vendor
+//	@Success	200	{object}	map[string][]sales.Vendor
 //	@Router		/api/v1/vendors [get]
 func (s *Server) listVendors(c *gin.Context) {
 	vs, err := s.Vendors.List(c.Request.Context())
@@ -60,7 +61,7 @@ func (s *Server) listVendors(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"vendor id"
-//	@Success	200	{object}	graph.Vendor
+//	@Success	200	{object}	sales.Vendor
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/vendors/{id} [get]
 func (s *Server) getVendor(c *gin.Context) {
@@ -87,7 +88,7 @@ type RotateRequest struct {
 //	@Security		Bearer
 //	@Param			id		path		string			true	"vendor id"
 //	@Param			body	body		RotateRequest	false	"grace period"
-//	@Success		200		{object}	graph.VendorWithSecret
+//	@Success		200		{object}	sales.VendorWithSecret
 //	@Failure		404		{object}	ErrorBody
 //	@Router			/api/v1/vendors/{id}/rotate-secret [post]
 func (s *Server) rotateVendorSecret(c *gin.Context) {
@@ -115,7 +116,7 @@ func (s *Server) rotateVendorSecret(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"vendor id"
-//	@Success	200	{object}	graph.Vendor
+//	@Success	200	{object}	sales.Vendor
 //	@Router		/api/v1/vendors/{id}/deactivate [post]
 //	@Router		/api/v1/vendors/{id}/activate [post]
 func (s *Server) setVendorActive(active bool) gin.HandlerFunc {
@@ -139,13 +140,13 @@ func (s *Server) setVendorActive(active bool) gin.HandlerFunc {
 //	@Security		Bearer
 //	@Param			id		path		string					true	"vendor id"
 //	@Param			sku		path		string					true	"product sku"
-//	@Param			body	body		graph.ProductRequest	true	"values"
-//	@Success		200		{object}	graph.Product
+//	@Param			body	body		sales.ProductRequest	true	"values"
+//	@Success		200		{object}	sales.Product
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/vendors/{id}/products/{sku} [put]
 func (s *Server) putProduct(c *gin.Context) {
-	var req graph.ProductRequest
+	var req sales.ProductRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -164,7 +165,7 @@ func (s *Server) putProduct(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"vendor id"
-//	@Success	200	{object}	map[string][]graph.Product
+//	@Success	200	{object}	map[string][]sales.Product
 //	@Router		/api/v1/vendors/{id}/products [get]
 func (s *Server) listProducts(c *gin.Context) {
 	ps, err := s.Vendors.Products(c.Request.Context(), c.Param("id"))
@@ -185,14 +186,14 @@ func (s *Server) listProducts(c *gin.Context) {
 //	@Param			X-Vendor-Id	header		string	true	"vendor id"
 //	@Param			X-Timestamp	header		string	true	"unix seconds"
 //	@Param			X-Signature	header		string	true	"sha256=<hex>"
-//	@Success		200			{object}	graph.IngestResponse
+//	@Success		200			{object}	sales.IngestResponse
 //	@Failure		400			{object}	ErrorBody
 //	@Failure		401			{object}	ErrorBody
 //	@Failure		413			{object}	ErrorBody
 //	@Failure		422			{object}	ErrorBody
 //	@Router			/api/v1/ingest/events [post]
 func (s *Server) ingestEvents(c *gin.Context) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, graph.IngestMaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, sales.IngestMaxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -218,7 +219,7 @@ func (s *Server) ingestEvents(c *gin.Context) {
 
 // RejectedPage documents the rejected-event page for Swagger.
 type RejectedPage struct {
-	Items      []graph.RejectedEvent `json:"items"`
+	Items      []sales.RejectedEvent `json:"items"`
 	NextCursor string                `json:"next_cursor,omitempty"`
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 // wallet godoc
@@ -19,7 +20,7 @@ import (
 //	@Param		id		path		string	true	"member id"
 //	@Param		limit	query		int		false	"page size"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	graph.Wallet
+//	@Success	200		{object}	payouts.Wallet
 //	@Router		/api/v1/members/{id}/wallet [get]
 func (s *Server) wallet(c *gin.Context) {
 	limit, ok := intQuery(c, "limit")
@@ -42,12 +43,12 @@ func (s *Server) wallet(c *gin.Context) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id		path		string					true	"member id"
-//	@Param		body	body		graph.AdjustmentRequest	true	"amount and reason"
-//	@Success	201		{object}	graph.LedgerEntry
+//	@Param		body	body		payouts.AdjustmentRequest	true	"amount and reason"
+//	@Success	201		{object}	payouts.LedgerEntry
 //	@Failure	422		{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/wallet/adjustments [post]
 func (s *Server) adjustWallet(c *gin.Context) {
-	var req graph.AdjustmentRequest
+	var req payouts.AdjustmentRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -68,13 +69,13 @@ func (s *Server) adjustWallet(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id		path		string					true	"member id"
-//	@Param			body	body		graph.WithdrawalRequest	true	"amount"
-//	@Success		201		{object}	graph.Withdrawal
+//	@Param			body	body		payouts.WithdrawalRequest	true	"amount"
+//	@Success		201		{object}	payouts.Withdrawal
 //	@Failure		409		{object}	ErrorBody	"another request is open"
 //	@Failure		422		{object}	ErrorBody
 //	@Router			/api/v1/members/{id}/withdrawals [post]
 func (s *Server) requestWithdrawal(c *gin.Context) {
-	var req graph.WithdrawalRequest
+	var req payouts.WithdrawalRequest
 	if !bind(c, &req) {
 		return
 	}
@@ -88,8 +89,8 @@ func (s *Server) requestWithdrawal(c *gin.Context) {
 
 // WithdrawalPage documents the withdrawal list for Swagger.
 type WithdrawalPage struct {
-	Items      []graph.Withdrawal `json:"items"`
-	NextCursor string             `json:"next_cursor,omitempty"`
+	Items      []payouts.Withdrawal `json:"items"`
+	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
 // listWithdrawals godoc
@@ -126,12 +127,12 @@ func (s *Server) listWithdrawals(c *gin.Context) {
 //	@Security	Bearer
 //	@Param		id			path		string					true	"withdrawal id"
 //	@Param		decision	path		string					true	"approve | reject | mark-paid"
-//	@Param		body		body		graph.DecisionRequest	false	"reason or payment reference"
-//	@Success	200			{object}	graph.Withdrawal
+//	@Param		body		body		payouts.DecisionRequest	false	"reason or payment reference"
+//	@Success	200			{object}	payouts.Withdrawal
 //	@Failure	409			{object}	ErrorBody	"not in a state that allows it"
 //	@Router		/api/v1/withdrawals/{id}/{decision} [post]
 func (s *Server) decideWithdrawal(c *gin.Context) {
-	var req graph.DecisionRequest
+	var req payouts.DecisionRequest
 	if c.Request.ContentLength != 0 && !bind(c, &req) {
 		return
 	}
@@ -187,7 +188,7 @@ func (s *Server) exportRun(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if r.Status != graph.RunCommitted {
+	if r.Status != payouts.RunCommitted {
 		fail(c, graph.Conflict("run %s is %s; only committed runs are exported", r.ID, r.Status))
 		return
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 // Counters live in one Redis hash per generation, in exact integer hundredths (HINCRBY, never
@@ -116,7 +116,7 @@ func (c *Cache) Replace(ctx context.Context, pv map[string]int64, legs map[strin
 }
 
 // Read implements graph.CounterCache.
-func (c *Cache) Read(ctx context.Context, ids []string) (map[string]graph.Counters, error) {
+func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error) {
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {
 		return nil, err
@@ -132,14 +132,14 @@ func (c *Cache) Read(ctx context.Context, ids []string) (map[string]graph.Counte
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]graph.Counters, len(ids))
+	out := make(map[string]payouts.Counters, len(ids))
 	num := func(v any) int64 {
 		s, _ := v.(string)
 		n, _ := strconv.ParseInt(s, 10, 64)
 		return n
 	}
 	for i, id := range ids {
-		out[id] = graph.Counters{MemberID: id, PV: num(vals[3*i]), Left: num(vals[3*i+1]), Right: num(vals[3*i+2])}
+		out[id] = payouts.Counters{MemberID: id, PV: num(vals[3*i]), Left: num(vals[3*i+1]), Right: num(vals[3*i+2])}
 	}
 	return out, nil
 }

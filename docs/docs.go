@@ -33,7 +33,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.AdminDashboard"
+                            "$ref": "#/definitions/dashboards.AdminDashboard"
                         }
                     }
                 }
@@ -128,7 +128,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.LoginResult"
+                            "$ref": "#/definitions/identity.LoginResult"
                         }
                     },
                     "400": {
@@ -227,7 +227,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.PasswordChange"
+                            "$ref": "#/definitions/identity.PasswordChange"
                         }
                     }
                 ],
@@ -261,7 +261,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.ResetRequest"
+                            "$ref": "#/definitions/identity.ResetRequest"
                         }
                     }
                 ],
@@ -294,7 +294,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.ResetConfirm"
+                            "$ref": "#/definitions/identity.ResetConfirm"
                         }
                     }
                 ],
@@ -379,7 +379,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.GatheringRequest"
+                            "$ref": "#/definitions/field.GatheringRequest"
                         }
                     }
                 ],
@@ -387,7 +387,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Gathering"
+                            "$ref": "#/definitions/field.Gathering"
                         }
                     },
                     "422": {
@@ -426,7 +426,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Gathering"
+                            "$ref": "#/definitions/field.Gathering"
                         }
                     },
                     "404": {
@@ -468,7 +468,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.GatheringRequest"
+                            "$ref": "#/definitions/field.GatheringRequest"
                         }
                     }
                 ],
@@ -476,7 +476,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Gathering"
+                            "$ref": "#/definitions/field.Gathering"
                         }
                     },
                     "404": {
@@ -533,7 +533,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.AttendanceRequest"
+                            "$ref": "#/definitions/field.AttendanceRequest"
                         }
                     }
                 ],
@@ -541,7 +541,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.AttendanceResult"
+                            "$ref": "#/definitions/field.AttendanceResult"
                         }
                     },
                     "404": {
@@ -735,7 +735,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/graph.RSVPRequest"
+                            "$ref": "#/definitions/field.RSVPRequest"
                         }
                     }
                 ],
@@ -743,13 +743,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Booking"
+                            "$ref": "#/definitions/field.Booking"
                         }
                     },
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Booking"
+                            "$ref": "#/definitions/field.Booking"
                         }
                     },
                     "404": {
@@ -802,7 +802,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.CancelResult"
+                            "$ref": "#/definitions/field.CancelResult"
                         }
                     },
                     "404": {
@@ -847,7 +847,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.ImportJob"
+                            "$ref": "#/definitions/genealogy.ImportJob"
                         }
                     },
                     "404": {
@@ -899,7 +899,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.IngestResponse"
+                            "$ref": "#/definitions/sales.IngestResponse"
                         }
                     },
                     "400": {
@@ -993,7 +993,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.JoinRequest"
+                            "$ref": "#/definitions/genealogy.JoinRequest"
                         }
                     }
                 ],
@@ -1001,7 +1001,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Member"
+                            "$ref": "#/definitions/genealogy.Member"
                         }
                     },
                     "422": {
@@ -1091,7 +1091,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.ArticleRequest"
+                            "$ref": "#/definitions/field.ArticleRequest"
                         }
                     }
                 ],
@@ -1099,7 +1099,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Article"
+                            "$ref": "#/definitions/field.Article"
                         }
                     },
                     "422": {
@@ -1138,7 +1138,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Article"
+                            "$ref": "#/definitions/field.Article"
                         }
                     },
                     "404": {
@@ -1179,7 +1179,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.ArticleRequest"
+                            "$ref": "#/definitions/field.ArticleRequest"
                         }
                     }
                 ],
@@ -1187,7 +1187,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Article"
+                            "$ref": "#/definitions/field.Article"
                         }
                     },
                     "404": {
@@ -1273,7 +1273,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.RegisterRequest"
+                            "$ref": "#/definitions/genealogy.RegisterRequest"
                         }
                     }
                 ],
@@ -1281,7 +1281,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Member"
+                            "$ref": "#/definitions/genealogy.Member"
                         }
                     },
                     "400": {
@@ -1329,7 +1329,7 @@ const docTemplate = `{
                     "202": {
                         "description": "Accepted",
                         "schema": {
-                            "$ref": "#/definitions/graph.ImportJob"
+                            "$ref": "#/definitions/genealogy.ImportJob"
                         }
                     },
                     "409": {
@@ -1374,7 +1374,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Member"
+                            "$ref": "#/definitions/genealogy.Member"
                         }
                     },
                     "404": {
@@ -1468,7 +1468,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.ConfirmPackRequest"
+                            "$ref": "#/definitions/genealogy.ConfirmPackRequest"
                         }
                     }
                 ],
@@ -1476,7 +1476,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Member"
+                            "$ref": "#/definitions/genealogy.Member"
                         }
                     },
                     "409": {
@@ -1515,7 +1515,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.CustomerDashboard"
+                            "$ref": "#/definitions/dashboards.CustomerDashboard"
                         }
                     },
                     "404": {
@@ -1555,7 +1555,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.ConsultantDashboard"
+                            "$ref": "#/definitions/dashboards.ConsultantDashboard"
                         }
                     },
                     "404": {
@@ -1604,7 +1604,7 @@ const docTemplate = `{
                             "additionalProperties": {
                                 "type": "array",
                                 "items": {
-                                    "$ref": "#/definitions/graph.Generation"
+                                    "$ref": "#/definitions/genealogy.Generation"
                                 }
                             }
                         }
@@ -1691,7 +1691,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.LegCounts"
+                            "$ref": "#/definitions/genealogy.LegCounts"
                         }
                     }
                 }
@@ -1764,7 +1764,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.OnboardingSummary"
+                            "$ref": "#/definitions/field.OnboardingSummary"
                         }
                     },
                     "404": {
@@ -1875,7 +1875,7 @@ const docTemplate = `{
                         "schema": {
                             "type": "array",
                             "items": {
-                                "$ref": "#/definitions/graph.UpcomingRegistration"
+                                "$ref": "#/definitions/field.UpcomingRegistration"
                             }
                         }
                     }
@@ -1909,7 +1909,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Services"
+                            "$ref": "#/definitions/sales.Services"
                         }
                     },
                     "404": {
@@ -1953,7 +1953,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.UpgradeRequest"
+                            "$ref": "#/definitions/genealogy.UpgradeRequest"
                         }
                     }
                 ],
@@ -1961,7 +1961,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Member"
+                            "$ref": "#/definitions/genealogy.Member"
                         }
                     },
                     "404": {
@@ -2022,7 +2022,7 @@ const docTemplate = `{
                             "additionalProperties": {
                                 "type": "array",
                                 "items": {
-                                    "$ref": "#/definitions/graph.TreeNode"
+                                    "$ref": "#/definitions/genealogy.TreeNode"
                                 }
                             }
                         }
@@ -2075,7 +2075,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Wallet"
+                            "$ref": "#/definitions/payouts.Wallet"
                         }
                     }
                 }
@@ -2112,7 +2112,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.AdjustmentRequest"
+                            "$ref": "#/definitions/payouts.AdjustmentRequest"
                         }
                     }
                 ],
@@ -2120,7 +2120,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.LedgerEntry"
+                            "$ref": "#/definitions/payouts.LedgerEntry"
                         }
                     },
                     "422": {
@@ -2164,7 +2164,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.WithdrawalRequest"
+                            "$ref": "#/definitions/payouts.WithdrawalRequest"
                         }
                     }
                 ],
@@ -2172,7 +2172,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Withdrawal"
+                            "$ref": "#/definitions/payouts.Withdrawal"
                         }
                     },
                     "409": {
@@ -2208,7 +2208,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.OnboardingTrack"
+                            "$ref": "#/definitions/field.OnboardingTrack"
                         }
                     }
                 }
@@ -2237,7 +2237,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.OnboardingTrack"
+                            "$ref": "#/definitions/field.OnboardingTrack"
                         }
                     }
                 ],
@@ -2245,7 +2245,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.OnboardingTrack"
+                            "$ref": "#/definitions/field.OnboardingTrack"
                         }
                     },
                     "422": {
@@ -2279,7 +2279,7 @@ const docTemplate = `{
                             "additionalProperties": {
                                 "type": "array",
                                 "items": {
-                                    "$ref": "#/definitions/graph.Run"
+                                    "$ref": "#/definitions/payouts.Run"
                                 }
                             }
                         }
@@ -2310,7 +2310,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.CreateRunRequest"
+                            "$ref": "#/definitions/payouts.CreateRunRequest"
                         }
                     }
                 ],
@@ -2318,7 +2318,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Run"
+                            "$ref": "#/definitions/payouts.Run"
                         }
                     },
                     "422": {
@@ -2357,7 +2357,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Run"
+                            "$ref": "#/definitions/payouts.Run"
                         }
                     },
                     "404": {
@@ -2397,7 +2397,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Run"
+                            "$ref": "#/definitions/payouts.Run"
                         }
                     },
                     "404": {
@@ -2578,7 +2578,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.MemberStatement"
+                            "$ref": "#/definitions/payouts.MemberStatement"
                         }
                     },
                     "404": {
@@ -2612,7 +2612,7 @@ const docTemplate = `{
                             "additionalProperties": {
                                 "type": "array",
                                 "items": {
-                                    "$ref": "#/definitions/graph.Vendor"
+                                    "$ref": "#/definitions/sales.Vendor"
                                 }
                             }
                         }
@@ -2643,7 +2643,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.CreateVendorRequest"
+                            "$ref": "#/definitions/sales.CreateVendorRequest"
                         }
                     }
                 ],
@@ -2651,7 +2651,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.VendorWithSecret"
+                            "$ref": "#/definitions/sales.VendorWithSecret"
                         }
                     },
                     "422": {
@@ -2690,7 +2690,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Vendor"
+                            "$ref": "#/definitions/sales.Vendor"
                         }
                     },
                     "404": {
@@ -2729,7 +2729,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Vendor"
+                            "$ref": "#/definitions/sales.Vendor"
                         }
                     }
                 }
@@ -2762,7 +2762,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Vendor"
+                            "$ref": "#/definitions/sales.Vendor"
                         }
                     }
                 }
@@ -2799,7 +2799,7 @@ const docTemplate = `{
                             "additionalProperties": {
                                 "type": "array",
                                 "items": {
-                                    "$ref": "#/definitions/graph.Product"
+                                    "$ref": "#/definitions/sales.Product"
                                 }
                             }
                         }
@@ -2846,7 +2846,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.ProductRequest"
+                            "$ref": "#/definitions/sales.ProductRequest"
                         }
                     }
                 ],
@@ -2854,7 +2854,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Product"
+                            "$ref": "#/definitions/sales.Product"
                         }
                     },
                     "404": {
@@ -2911,7 +2911,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.VendorWithSecret"
+                            "$ref": "#/definitions/sales.VendorWithSecret"
                         }
                     },
                     "404": {
@@ -2991,7 +2991,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.GatheringRequest"
+                            "$ref": "#/definitions/field.GatheringRequest"
                         }
                     }
                 ],
@@ -2999,7 +2999,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Gathering"
+                            "$ref": "#/definitions/field.Gathering"
                         }
                     },
                     "422": {
@@ -3038,7 +3038,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Gathering"
+                            "$ref": "#/definitions/field.Gathering"
                         }
                     },
                     "404": {
@@ -3080,7 +3080,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.GatheringRequest"
+                            "$ref": "#/definitions/field.GatheringRequest"
                         }
                     }
                 ],
@@ -3088,7 +3088,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Gathering"
+                            "$ref": "#/definitions/field.Gathering"
                         }
                     },
                     "404": {
@@ -3145,7 +3145,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/graph.AttendanceRequest"
+                            "$ref": "#/definitions/field.AttendanceRequest"
                         }
                     }
                 ],
@@ -3153,7 +3153,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.AttendanceResult"
+                            "$ref": "#/definitions/field.AttendanceResult"
                         }
                     },
                     "404": {
@@ -3347,7 +3347,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/graph.RSVPRequest"
+                            "$ref": "#/definitions/field.RSVPRequest"
                         }
                     }
                 ],
@@ -3355,13 +3355,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Booking"
+                            "$ref": "#/definitions/field.Booking"
                         }
                     },
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/graph.Booking"
+                            "$ref": "#/definitions/field.Booking"
                         }
                     },
                     "404": {
@@ -3414,7 +3414,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.CancelResult"
+                            "$ref": "#/definitions/field.CancelResult"
                         }
                     },
                     "404": {
@@ -3543,7 +3543,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/graph.DecisionRequest"
+                            "$ref": "#/definitions/payouts.DecisionRequest"
                         }
                     }
                 ],
@@ -3551,7 +3551,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Withdrawal"
+                            "$ref": "#/definitions/payouts.Withdrawal"
                         }
                     },
                     "409": {
@@ -3599,13 +3599,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/graph.Readiness"
+                            "$ref": "#/definitions/platform.Readiness"
                         }
                     },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
-                            "$ref": "#/definitions/graph.Readiness"
+                            "$ref": "#/definitions/platform.Readiness"
                         }
                     }
                 }
@@ -3619,7 +3619,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.Article"
+                        "$ref": "#/definitions/field.Article"
                     }
                 },
                 "next_cursor": {
@@ -3647,7 +3647,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.Booking"
+                        "$ref": "#/definitions/field.Booking"
                     }
                 },
                 "next_cursor": {
@@ -3688,7 +3688,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.Gathering"
+                        "$ref": "#/definitions/field.Gathering"
                     }
                 },
                 "next_cursor": {
@@ -3739,7 +3739,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.OnboardingMember"
+                        "$ref": "#/definitions/field.OnboardingMember"
                     }
                 },
                 "next_cursor": {
@@ -3753,7 +3753,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.RejectedEvent"
+                        "$ref": "#/definitions/sales.RejectedEvent"
                     }
                 },
                 "next_cursor": {
@@ -3776,7 +3776,7 @@ const docTemplate = `{
                 "lines": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.RunLine"
+                        "$ref": "#/definitions/payouts.RunLine"
                     }
                 },
                 "next_cursor": {
@@ -3790,7 +3790,7 @@ const docTemplate = `{
                 "members": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.RunMember"
+                        "$ref": "#/definitions/payouts.RunMember"
                     }
                 },
                 "next_cursor": {
@@ -3804,7 +3804,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.TreeNode"
+                        "$ref": "#/definitions/genealogy.TreeNode"
                     }
                 },
                 "next_cursor": {
@@ -3818,7 +3818,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.Withdrawal"
+                        "$ref": "#/definitions/payouts.Withdrawal"
                     }
                 },
                 "next_cursor": {
@@ -3826,35 +3826,22 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.AdjustmentRequest": {
-            "type": "object",
-            "properties": {
-                "amount": {
-                    "type": "string",
-                    "example": "-12.50"
-                },
-                "reason": {
-                    "type": "string",
-                    "example": "duplicate credit from the old system"
-                }
-            }
-        },
-        "graph.AdminDashboard": {
+        "dashboards.AdminDashboard": {
             "type": "object",
             "properties": {
                 "health": {
-                    "$ref": "#/definitions/graph.Readiness"
+                    "$ref": "#/definitions/platform.Readiness"
                 },
                 "network": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.PlanRankCount"
+                        "$ref": "#/definitions/dashboards.PlanRankCount"
                     }
                 },
                 "pending_withdrawals": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.WithdrawalTotal"
+                        "$ref": "#/definitions/dashboards.WithdrawalTotal"
                     }
                 },
                 "rejected_events_last_24h": {
@@ -3863,18 +3850,343 @@ const docTemplate = `{
                 "runs": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.Run"
+                        "$ref": "#/definitions/payouts.Run"
                     }
                 },
                 "sales": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.VendorMonth"
+                        "$ref": "#/definitions/dashboards.VendorMonth"
                     }
                 }
             }
         },
-        "graph.Article": {
+        "dashboards.ConsultantDashboard": {
+            "type": "object",
+            "properties": {
+                "activity": {
+                    "type": "object",
+                    "properties": {
+                        "active": {
+                            "type": "boolean"
+                        },
+                        "personal_volume": {
+                            "type": "string"
+                        },
+                        "window_days": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "customers": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/dashboards.CustomerServices"
+                    }
+                },
+                "downline": {
+                    "type": "object",
+                    "properties": {
+                        "generations": {
+                            "type": "array",
+                            "items": {
+                                "type": "integer"
+                            }
+                        },
+                        "left_members": {
+                            "type": "integer"
+                        },
+                        "right_members": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "last_run_earnings": {
+                    "$ref": "#/definitions/dashboards.Earnings"
+                },
+                "legs": {
+                    "type": "object",
+                    "properties": {
+                        "carry_left": {
+                            "type": "string"
+                        },
+                        "carry_right": {
+                            "type": "string"
+                        },
+                        "freshness": {
+                            "type": "string"
+                        },
+                        "lifetime_left": {
+                            "type": "string"
+                        },
+                        "lifetime_right": {
+                            "type": "string"
+                        },
+                        "new_left": {
+                            "type": "string"
+                        },
+                        "new_right": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "lifetime_earnings": {
+                    "$ref": "#/definitions/dashboards.Earnings"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "new_recruits": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/dashboards.Recruit"
+                    }
+                },
+                "next_rank": {
+                    "$ref": "#/definitions/dashboards.NextRank"
+                },
+                "onboarding": {
+                    "$ref": "#/definitions/field.OnboardingProgress"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "projected_earnings": {
+                    "type": "object",
+                    "properties": {
+                        "as_of": {
+                            "type": "string"
+                        },
+                        "by_type": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "string"
+                            }
+                        },
+                        "freshness": {
+                            "type": "string"
+                        },
+                        "period_end": {
+                            "type": "string"
+                        },
+                        "total": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "rank": {
+                    "type": "string"
+                },
+                "upcoming_registrations": {
+                    "description": "Upcoming are its registrations (seats and waitlist places) for webinars and events that\nhave not ended, soonest first; Onboarding its own progress through the track.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/field.UpcomingRegistration"
+                    }
+                },
+                "wallet": {
+                    "type": "object",
+                    "properties": {
+                        "balance": {
+                            "type": "string"
+                        },
+                        "recent": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/payouts.LedgerEntry"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "dashboards.Contact": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.CustomerDashboard": {
+            "type": "object",
+            "properties": {
+                "consultant": {
+                    "$ref": "#/definitions/dashboards.Contact"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "services": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Service"
+                    }
+                },
+                "upcoming_registrations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/field.UpcomingRegistration"
+                    }
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.VendorLinkView"
+                    }
+                }
+            }
+        },
+        "dashboards.CustomerServices": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "services": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Service"
+                    }
+                }
+            }
+        },
+        "dashboards.Earnings": {
+            "type": "object",
+            "properties": {
+                "by_type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "by_vendor": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "run_id": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.NextRank": {
+            "type": "object",
+            "properties": {
+                "bonus": {
+                    "type": "string"
+                },
+                "lesser_leg_bv": {
+                    "$ref": "#/definitions/dashboards.Threshold"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "sponsored_actives": {
+                    "$ref": "#/definitions/dashboards.Threshold"
+                }
+            }
+        },
+        "dashboards.PlanRankCount": {
+            "type": "object",
+            "properties": {
+                "members": {
+                    "type": "integer"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "rank": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.Recruit": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "plan": {
+                    "type": "string"
+                },
+                "registered_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.Threshold": {
+            "type": "object",
+            "properties": {
+                "current": {
+                    "type": "string"
+                },
+                "required": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.VendorMonth": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string"
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-03"
+                },
+                "sales": {
+                    "type": "integer"
+                },
+                "value": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.WithdrawalTotal": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "count": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "field.Article": {
             "type": "object",
             "properties": {
                 "attachments": {
@@ -3927,7 +4239,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.ArticleRequest": {
+        "field.ArticleRequest": {
             "type": "object",
             "properties": {
                 "attachments": {
@@ -3959,7 +4271,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.AttendanceRequest": {
+        "field.AttendanceRequest": {
             "type": "object",
             "properties": {
                 "attended": {
@@ -3979,7 +4291,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.AttendanceResult": {
+        "field.AttendanceResult": {
             "type": "object",
             "properties": {
                 "marked": {
@@ -3999,39 +4311,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.AuditEntry": {
-            "type": "object",
-            "properties": {
-                "action": {
-                    "type": "string",
-                    "example": "member.upgrade"
-                },
-                "actor": {
-                    "type": "string"
-                },
-                "after": {
-                    "type": "object"
-                },
-                "at": {
-                    "type": "string"
-                },
-                "before": {
-                    "type": "object"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "target_id": {
-                    "type": "string",
-                    "example": "HS-1001"
-                },
-                "target_type": {
-                    "type": "string",
-                    "example": "member"
-                }
-            }
-        },
-        "graph.Booking": {
+        "field.Booking": {
             "type": "object",
             "properties": {
                 "attendance_marked_by": {
@@ -4084,400 +4364,18 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.CancelResult": {
+        "field.CancelResult": {
             "type": "object",
             "properties": {
                 "cancelled": {
-                    "$ref": "#/definitions/graph.Booking"
+                    "$ref": "#/definitions/field.Booking"
                 },
                 "promoted": {
-                    "$ref": "#/definitions/graph.Booking"
+                    "$ref": "#/definitions/field.Booking"
                 }
             }
         },
-        "graph.Check": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "type": "string"
-                },
-                "status": {
-                    "description": "up | down",
-                    "type": "string"
-                }
-            }
-        },
-        "graph.ConfirmPackRequest": {
-            "type": "object",
-            "properties": {
-                "payment_reference": {
-                    "type": "string",
-                    "example": "PSP-7781"
-                }
-            }
-        },
-        "graph.ConsultantDashboard": {
-            "type": "object",
-            "properties": {
-                "activity": {
-                    "type": "object",
-                    "properties": {
-                        "active": {
-                            "type": "boolean"
-                        },
-                        "personal_volume": {
-                            "type": "string"
-                        },
-                        "window_days": {
-                            "type": "integer"
-                        }
-                    }
-                },
-                "customers": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.CustomerServices"
-                    }
-                },
-                "downline": {
-                    "type": "object",
-                    "properties": {
-                        "generations": {
-                            "type": "array",
-                            "items": {
-                                "type": "integer"
-                            }
-                        },
-                        "left_members": {
-                            "type": "integer"
-                        },
-                        "right_members": {
-                            "type": "integer"
-                        }
-                    }
-                },
-                "last_run_earnings": {
-                    "$ref": "#/definitions/graph.Earnings"
-                },
-                "legs": {
-                    "type": "object",
-                    "properties": {
-                        "carry_left": {
-                            "type": "string"
-                        },
-                        "carry_right": {
-                            "type": "string"
-                        },
-                        "freshness": {
-                            "type": "string"
-                        },
-                        "lifetime_left": {
-                            "type": "string"
-                        },
-                        "lifetime_right": {
-                            "type": "string"
-                        },
-                        "new_left": {
-                            "type": "string"
-                        },
-                        "new_right": {
-                            "type": "string"
-                        }
-                    }
-                },
-                "lifetime_earnings": {
-                    "$ref": "#/definitions/graph.Earnings"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "new_recruits": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.Recruit"
-                    }
-                },
-                "next_rank": {
-                    "$ref": "#/definitions/graph.NextRank"
-                },
-                "onboarding": {
-                    "$ref": "#/definitions/graph.OnboardingProgress"
-                },
-                "plan": {
-                    "type": "string"
-                },
-                "projected_earnings": {
-                    "type": "object",
-                    "properties": {
-                        "as_of": {
-                            "type": "string"
-                        },
-                        "by_type": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "type": "string"
-                            }
-                        },
-                        "freshness": {
-                            "type": "string"
-                        },
-                        "period_end": {
-                            "type": "string"
-                        },
-                        "total": {
-                            "type": "string"
-                        }
-                    }
-                },
-                "rank": {
-                    "type": "string"
-                },
-                "upcoming_registrations": {
-                    "description": "Upcoming are its registrations (seats and waitlist places) for webinars and events that\nhave not ended, soonest first; Onboarding its own progress through the track.",
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.UpcomingRegistration"
-                    }
-                },
-                "wallet": {
-                    "type": "object",
-                    "properties": {
-                        "balance": {
-                            "type": "string"
-                        },
-                        "recent": {
-                            "type": "array",
-                            "items": {
-                                "$ref": "#/definitions/graph.LedgerEntry"
-                            }
-                        }
-                    }
-                }
-            }
-        },
-        "graph.Contact": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.CreateRunRequest": {
-            "type": "object",
-            "properties": {
-                "period_end": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.CreateVendorRequest": {
-            "type": "object",
-            "properties": {
-                "id": {
-                    "type": "string",
-                    "example": "sunpower"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "SunPower"
-                }
-            }
-        },
-        "graph.CustomerDashboard": {
-            "type": "object",
-            "properties": {
-                "consultant": {
-                    "$ref": "#/definitions/graph.Contact"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "services": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.Service"
-                    }
-                },
-                "upcoming_registrations": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.UpcomingRegistration"
-                    }
-                },
-                "vendors": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.VendorLinkView"
-                    }
-                }
-            }
-        },
-        "graph.CustomerServices": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "services": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.Service"
-                    }
-                }
-            }
-        },
-        "graph.DecisionRequest": {
-            "type": "object",
-            "properties": {
-                "payment_reference": {
-                    "type": "string"
-                },
-                "reason": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Detail": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string"
-                },
-                "field": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "line": {
-                    "type": "integer"
-                },
-                "message": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Earnings": {
-            "type": "object",
-            "properties": {
-                "by_type": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
-                    }
-                },
-                "by_vendor": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
-                    }
-                },
-                "run_id": {
-                    "type": "string"
-                },
-                "total": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.EventError": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string"
-                },
-                "message": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.EventResult": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "$ref": "#/definitions/graph.EventError"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "status": {
-                    "description": "accepted | duplicate | rejected",
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Explanation": {
-            "type": "object",
-            "properties": {
-                "base": {
-                    "description": "price, CV, pair, downline binary, pool, retail, bonus",
-                    "type": "string"
-                },
-                "cap": {
-                    "type": "string"
-                },
-                "compressed": {
-                    "type": "integer"
-                },
-                "compressed_members": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "flushed": {
-                    "type": "string"
-                },
-                "left": {
-                    "type": "string"
-                },
-                "pair": {
-                    "type": "string"
-                },
-                "percent": {
-                    "description": "as a fraction, e.g. \"0.05\"",
-                    "type": "string"
-                },
-                "pool": {
-                    "type": "string"
-                },
-                "right": {
-                    "type": "string"
-                },
-                "share_value": {
-                    "type": "string"
-                },
-                "shares": {
-                    "type": "integer"
-                },
-                "text": {
-                    "type": "string"
-                },
-                "total_shares": {
-                    "type": "integer"
-                }
-            }
-        },
-        "graph.Gathering": {
+        "field.Gathering": {
             "type": "object",
             "properties": {
                 "attended": {
@@ -4538,7 +4436,7 @@ const docTemplate = `{
                     "example": "Denver Convention Center, Hall B"
                 },
                 "my_registration": {
-                    "$ref": "#/definitions/graph.Booking"
+                    "$ref": "#/definitions/field.Booking"
                 },
                 "onboarding_step": {
                     "type": "string",
@@ -4592,7 +4490,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.GatheringRequest": {
+        "field.GatheringRequest": {
             "type": "object",
             "properties": {
                 "audience": {
@@ -4655,7 +4553,190 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.Generation": {
+        "field.OnboardingGeneration": {
+            "type": "object",
+            "properties": {
+                "by_step": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/field.StepCount"
+                    }
+                },
+                "completed": {
+                    "description": "of them, those who completed every step",
+                    "type": "integer"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "members": {
+                    "description": "consultants in the generation",
+                    "type": "integer"
+                },
+                "percent": {
+                    "type": "string",
+                    "example": "62.5"
+                }
+            }
+        },
+        "field.OnboardingMember": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "boolean"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "sponsor_id": {
+                    "type": "string"
+                },
+                "steps_done": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "field.OnboardingProgress": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "boolean"
+                },
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "steps_done": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "field.OnboardingStep": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "type": "string",
+                    "example": "orientation"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "New consultant orientation"
+                }
+            }
+        },
+        "field.OnboardingSummary": {
+            "type": "object",
+            "properties": {
+                "generations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/field.OnboardingGeneration"
+                    }
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "field.OnboardingTrack": {
+            "type": "object",
+            "properties": {
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/field.OnboardingStep"
+                    }
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                }
+            }
+        },
+        "field.RSVPRequest": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "field.StepCount": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "integer"
+                },
+                "step": {
+                    "type": "string"
+                }
+            }
+        },
+        "field.UpcomingRegistration": {
+            "type": "object",
+            "properties": {
+                "format": {
+                    "type": "string"
+                },
+                "gathering_cancelled": {
+                    "type": "boolean"
+                },
+                "gathering_id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "position": {
+                    "type": "integer"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "confirmed | waitlisted",
+                    "type": "string"
+                },
+                "time_zone": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "genealogy.ConfirmPackRequest": {
+            "type": "object",
+            "properties": {
+                "payment_reference": {
+                    "type": "string",
+                    "example": "PSP-7781"
+                }
+            }
+        },
+        "genealogy.Generation": {
             "type": "object",
             "properties": {
                 "consultants": {
@@ -4672,7 +4753,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.ImportJob": {
+        "genealogy.ImportJob": {
             "type": "object",
             "properties": {
                 "created_by": {
@@ -4709,18 +4790,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.IngestResponse": {
-            "type": "object",
-            "properties": {
-                "results": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.EventResult"
-                    }
-                }
-            }
-        },
-        "graph.JoinRequest": {
+        "genealogy.JoinRequest": {
             "type": "object",
             "properties": {
                 "email": {
@@ -4739,7 +4809,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "placement": {
-                    "$ref": "#/definitions/graph.Placement"
+                    "$ref": "#/definitions/genealogy.Placement"
                 },
                 "plan": {
                     "type": "string",
@@ -4751,40 +4821,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.LedgerEntry": {
-            "type": "object",
-            "properties": {
-                "actor": {
-                    "type": "string"
-                },
-                "amount": {
-                    "type": "string",
-                    "example": "125.40"
-                },
-                "at": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "kind": {
-                    "type": "string"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "reason": {
-                    "type": "string"
-                },
-                "run_id": {
-                    "type": "string"
-                },
-                "withdrawal_id": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.LegCounts": {
+        "genealogy.LegCounts": {
             "type": "object",
             "properties": {
                 "left": {
@@ -4798,21 +4835,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.LoginResult": {
-            "type": "object",
-            "properties": {
-                "member_id": {
-                    "type": "string"
-                },
-                "role": {
-                    "$ref": "#/definitions/graph.Role"
-                },
-                "token": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Member": {
+        "genealogy.Member": {
             "type": "object",
             "properties": {
                 "depth": {
@@ -4859,177 +4882,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.MemberStatement": {
-            "type": "object",
-            "properties": {
-                "lines": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.StatementLineView"
-                    }
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "run_id": {
-                    "type": "string"
-                },
-                "state": {
-                    "$ref": "#/definitions/graph.RunMember"
-                },
-                "total": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.NextRank": {
-            "type": "object",
-            "properties": {
-                "bonus": {
-                    "type": "string"
-                },
-                "lesser_leg_bv": {
-                    "$ref": "#/definitions/graph.Threshold"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "sponsored_actives": {
-                    "$ref": "#/definitions/graph.Threshold"
-                }
-            }
-        },
-        "graph.OnboardingGeneration": {
-            "type": "object",
-            "properties": {
-                "by_step": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.StepCount"
-                    }
-                },
-                "completed": {
-                    "description": "of them, those who completed every step",
-                    "type": "integer"
-                },
-                "generation": {
-                    "type": "integer"
-                },
-                "members": {
-                    "description": "consultants in the generation",
-                    "type": "integer"
-                },
-                "percent": {
-                    "type": "string",
-                    "example": "62.5"
-                }
-            }
-        },
-        "graph.OnboardingMember": {
-            "type": "object",
-            "properties": {
-                "completed": {
-                    "type": "boolean"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "sponsor_id": {
-                    "type": "string"
-                },
-                "steps_done": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                }
-            }
-        },
-        "graph.OnboardingProgress": {
-            "type": "object",
-            "properties": {
-                "completed": {
-                    "type": "boolean"
-                },
-                "steps": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "steps_done": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                }
-            }
-        },
-        "graph.OnboardingStep": {
-            "type": "object",
-            "properties": {
-                "key": {
-                    "type": "string",
-                    "example": "orientation"
-                },
-                "title": {
-                    "type": "string",
-                    "example": "New consultant orientation"
-                }
-            }
-        },
-        "graph.OnboardingSummary": {
-            "type": "object",
-            "properties": {
-                "generations": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.OnboardingGeneration"
-                    }
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "steps": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                }
-            }
-        },
-        "graph.OnboardingTrack": {
-            "type": "object",
-            "properties": {
-                "steps": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.OnboardingStep"
-                    }
-                },
-                "updated_at": {
-                    "type": "string"
-                },
-                "updated_by": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.PasswordChange": {
-            "type": "object",
-            "properties": {
-                "current_password": {
-                    "type": "string"
-                },
-                "new_password": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Placement": {
+        "genealogy.Placement": {
             "type": "object",
             "properties": {
                 "leg": {
@@ -5046,136 +4899,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.PlanRankCount": {
-            "type": "object",
-            "properties": {
-                "members": {
-                    "type": "integer"
-                },
-                "plan": {
-                    "type": "string"
-                },
-                "rank": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Principal": {
-            "type": "object",
-            "properties": {
-                "role": {
-                    "$ref": "#/definitions/graph.Role"
-                },
-                "sub": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Product": {
-            "type": "object",
-            "properties": {
-                "sku": {
-                    "type": "string"
-                },
-                "vendor_id": {
-                    "type": "string"
-                },
-                "versions": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.ProductVersion"
-                    }
-                }
-            }
-        },
-        "graph.ProductRequest": {
-            "type": "object",
-            "properties": {
-                "bv": {
-                    "type": "string",
-                    "example": "400"
-                },
-                "cv": {
-                    "type": "string",
-                    "example": "1200.00"
-                },
-                "effective_from": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "6 kW solar installation"
-                },
-                "retail_commission": {
-                    "type": "string",
-                    "example": "300.00"
-                }
-            }
-        },
-        "graph.ProductVersion": {
-            "type": "object",
-            "properties": {
-                "bv": {
-                    "type": "string",
-                    "example": "400"
-                },
-                "cv": {
-                    "type": "string",
-                    "example": "1200.00"
-                },
-                "effective_from": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "retail_commission": {
-                    "type": "string",
-                    "example": "300.00"
-                }
-            }
-        },
-        "graph.RSVPRequest": {
-            "type": "object",
-            "properties": {
-                "member_id": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Readiness": {
-            "type": "object",
-            "properties": {
-                "checks": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "$ref": "#/definitions/graph.Check"
-                    }
-                },
-                "status": {
-                    "description": "ok | degraded | unavailable",
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Recruit": {
-            "type": "object",
-            "properties": {
-                "id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "plan": {
-                    "type": "string"
-                },
-                "registered_at": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.RegisterRequest": {
+        "genealogy.RegisterRequest": {
             "type": "object",
             "properties": {
                 "email": {
@@ -5194,7 +4918,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "placement": {
-                    "$ref": "#/definitions/graph.Placement"
+                    "$ref": "#/definitions/genealogy.Placement"
                 },
                 "plan": {
                     "type": "string",
@@ -5209,290 +4933,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.RejectedEvent": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string"
-                },
-                "event_id": {
-                    "type": "string"
-                },
-                "message": {
-                    "type": "string"
-                },
-                "payload": {
-                    "type": "string"
-                },
-                "received_at": {
-                    "type": "string"
-                },
-                "type": {
-                    "type": "string"
-                },
-                "vendor_id": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.ResetConfirm": {
-            "type": "object",
-            "properties": {
-                "new_password": {
-                    "type": "string"
-                },
-                "token": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.ResetRequest": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string",
-                    "example": "ana@example.com"
-                }
-            }
-        },
-        "graph.Role": {
-            "type": "string",
-            "enum": [
-                "admin",
-                "consultant",
-                "customer"
-            ],
-            "x-enum-varnames": [
-                "RoleAdmin",
-                "RoleConsultant",
-                "RoleCustomer"
-            ]
-        },
-        "graph.Run": {
-            "type": "object",
-            "properties": {
-                "base_run": {
-                    "description": "Base is the last committed run when the draft was made; a commit since makes it stale.",
-                    "type": "string"
-                },
-                "committed_at": {
-                    "type": "string"
-                },
-                "committed_by": {
-                    "type": "string"
-                },
-                "created_at": {
-                    "type": "string"
-                },
-                "created_by": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "period_end": {
-                    "type": "string"
-                },
-                "period_start": {
-                    "type": "string"
-                },
-                "status": {
-                    "type": "string"
-                },
-                "totals": {
-                    "$ref": "#/definitions/graph.RunTotals"
-                }
-            }
-        },
-        "graph.RunLine": {
-            "type": "object",
-            "properties": {
-                "amount": {
-                    "type": "string"
-                },
-                "generation": {
-                    "type": "integer"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "reversal_of": {
-                    "type": "string"
-                },
-                "source_id": {
-                    "type": "string"
-                },
-                "type": {
-                    "type": "string"
-                },
-                "vendor": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.RunMember": {
-            "type": "object",
-            "properties": {
-                "active": {
-                    "type": "boolean"
-                },
-                "carry_left": {
-                    "type": "string"
-                },
-                "carry_right": {
-                    "type": "string"
-                },
-                "lifetime_left": {
-                    "type": "string"
-                },
-                "lifetime_right": {
-                    "type": "string"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "rank": {
-                    "type": "string"
-                },
-                "total": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.RunTotals": {
-            "type": "object",
-            "properties": {
-                "by_type": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
-                    }
-                },
-                "by_vendor": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
-                    }
-                },
-                "lines": {
-                    "type": "integer"
-                },
-                "payout_ratio": {
-                    "type": "string"
-                },
-                "sales_bv": {
-                    "type": "string"
-                },
-                "sales_value": {
-                    "type": "string"
-                },
-                "total": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Service": {
-            "type": "object",
-            "properties": {
-                "activated_at": {
-                    "type": "string"
-                },
-                "activation_id": {
-                    "type": "string"
-                },
-                "cancelled_at": {
-                    "type": "string"
-                },
-                "sku": {
-                    "type": "string"
-                },
-                "status": {
-                    "description": "active | cancelled",
-                    "type": "string"
-                },
-                "vendor": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Services": {
-            "type": "object",
-            "properties": {
-                "member_id": {
-                    "type": "string"
-                },
-                "services": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.Service"
-                    }
-                },
-                "vendors": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/graph.VendorLinkView"
-                    }
-                }
-            }
-        },
-        "graph.StatementLineView": {
-            "type": "object",
-            "properties": {
-                "amount": {
-                    "type": "string"
-                },
-                "explanation": {
-                    "$ref": "#/definitions/graph.Explanation"
-                },
-                "generation": {
-                    "type": "integer"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "reversal_of": {
-                    "type": "string"
-                },
-                "source_id": {
-                    "type": "string"
-                },
-                "type": {
-                    "type": "string"
-                },
-                "vendor": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.StepCount": {
-            "type": "object",
-            "properties": {
-                "completed": {
-                    "type": "integer"
-                },
-                "step": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.Threshold": {
-            "type": "object",
-            "properties": {
-                "current": {
-                    "type": "string"
-                },
-                "required": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.TreeNode": {
+        "genealogy.TreeNode": {
             "type": "object",
             "properties": {
                 "active": {
@@ -5532,43 +4973,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.UpcomingRegistration": {
-            "type": "object",
-            "properties": {
-                "format": {
-                    "type": "string"
-                },
-                "gathering_cancelled": {
-                    "type": "boolean"
-                },
-                "gathering_id": {
-                    "type": "string"
-                },
-                "kind": {
-                    "type": "string"
-                },
-                "location": {
-                    "type": "string"
-                },
-                "position": {
-                    "type": "integer"
-                },
-                "starts_at": {
-                    "type": "string"
-                },
-                "status": {
-                    "description": "confirmed | waitlisted",
-                    "type": "string"
-                },
-                "time_zone": {
-                    "type": "string"
-                },
-                "title": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.UpgradeRequest": {
+        "genealogy.UpgradeRequest": {
             "type": "object",
             "properties": {
                 "occurred_at": {
@@ -5580,57 +4985,325 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.Vendor": {
+        "graph.AuditEntry": {
             "type": "object",
             "properties": {
-                "active": {
-                    "type": "boolean"
+                "action": {
+                    "type": "string",
+                    "example": "member.upgrade"
                 },
-                "created_at": {
+                "actor": {
+                    "type": "string"
+                },
+                "after": {
+                    "type": "object"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "before": {
+                    "type": "object"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "target_id": {
+                    "type": "string",
+                    "example": "HS-1001"
+                },
+                "target_type": {
+                    "type": "string",
+                    "example": "member"
+                }
+            }
+        },
+        "graph.Detail": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "field": {
                     "type": "string"
                 },
                 "id": {
-                    "type": "string",
-                    "example": "sunpower-demo"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "SunPower (demo)"
-                },
-                "previous_secret_valid_until": {
-                    "description": "PreviousValidUntil is the end of the grace period in which the previous secret still verifies.",
                     "type": "string"
                 },
-                "secret_rotated_at": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.VendorLinkView": {
-            "type": "object",
-            "properties": {
-                "since": {
-                    "type": "string"
-                },
-                "vendor": {
-                    "type": "string"
-                }
-            }
-        },
-        "graph.VendorMonth": {
-            "type": "object",
-            "properties": {
-                "bv": {
-                    "type": "string"
-                },
-                "month": {
-                    "type": "string",
-                    "example": "2026-03"
-                },
-                "sales": {
+                "line": {
                     "type": "integer"
                 },
-                "value": {
+                "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Principal": {
+            "type": "object",
+            "properties": {
+                "role": {
+                    "$ref": "#/definitions/graph.Role"
+                },
+                "sub": {
+                    "type": "string"
+                }
+            }
+        },
+        "graph.Role": {
+            "type": "string",
+            "enum": [
+                "admin",
+                "consultant",
+                "customer"
+            ],
+            "x-enum-varnames": [
+                "RoleAdmin",
+                "RoleConsultant",
+                "RoleCustomer"
+            ]
+        },
+        "identity.LoginResult": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
+                },
+                "role": {
+                    "$ref": "#/definitions/graph.Role"
+                },
+                "token": {
+                    "type": "string"
+                }
+            }
+        },
+        "identity.PasswordChange": {
+            "type": "object",
+            "properties": {
+                "current_password": {
+                    "type": "string"
+                },
+                "new_password": {
+                    "type": "string"
+                }
+            }
+        },
+        "identity.ResetConfirm": {
+            "type": "object",
+            "properties": {
+                "new_password": {
+                    "type": "string"
+                },
+                "token": {
+                    "type": "string"
+                }
+            }
+        },
+        "identity.ResetRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ana@example.com"
+                }
+            }
+        },
+        "payouts.AdjustmentRequest": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "-12.50"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "duplicate credit from the old system"
+                }
+            }
+        },
+        "payouts.CreateRunRequest": {
+            "type": "object",
+            "properties": {
+                "period_end": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.DecisionRequest": {
+            "type": "object",
+            "properties": {
+                "payment_reference": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.Explanation": {
+            "type": "object",
+            "properties": {
+                "base": {
+                    "description": "price, CV, pair, downline binary, pool, retail, bonus",
+                    "type": "string"
+                },
+                "cap": {
+                    "type": "string"
+                },
+                "compressed": {
+                    "type": "integer"
+                },
+                "compressed_members": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "flushed": {
+                    "type": "string"
+                },
+                "left": {
+                    "type": "string"
+                },
+                "pair": {
+                    "type": "string"
+                },
+                "percent": {
+                    "description": "as a fraction, e.g. \"0.05\"",
+                    "type": "string"
+                },
+                "pool": {
+                    "type": "string"
+                },
+                "right": {
+                    "type": "string"
+                },
+                "share_value": {
+                    "type": "string"
+                },
+                "shares": {
+                    "type": "integer"
+                },
+                "text": {
+                    "type": "string"
+                },
+                "total_shares": {
+                    "type": "integer"
+                }
+            }
+        },
+        "payouts.LedgerEntry": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "type": "string"
+                },
+                "amount": {
+                    "type": "string",
+                    "example": "125.40"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "run_id": {
+                    "type": "string"
+                },
+                "withdrawal_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.MemberStatement": {
+            "type": "object",
+            "properties": {
+                "lines": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/payouts.StatementLineView"
+                    }
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "run_id": {
+                    "type": "string"
+                },
+                "state": {
+                    "$ref": "#/definitions/payouts.RunMember"
+                },
+                "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.Run": {
+            "type": "object",
+            "properties": {
+                "base_run": {
+                    "description": "Base is the last committed run when the draft was made; a commit since makes it stale.",
+                    "type": "string"
+                },
+                "committed_at": {
+                    "type": "string"
+                },
+                "committed_by": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "period_end": {
+                    "type": "string"
+                },
+                "period_start": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "totals": {
+                    "$ref": "#/definitions/payouts.RunTotals"
+                }
+            }
+        },
+        "payouts.RunLine": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reversal_of": {
+                    "type": "string"
+                },
+                "source_id": {
+                    "type": "string"
+                },
+                "type": {
                     "type": "string"
                 },
                 "vendor": {
@@ -5638,36 +5311,100 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.VendorWithSecret": {
+        "payouts.RunMember": {
             "type": "object",
             "properties": {
                 "active": {
                     "type": "boolean"
                 },
-                "created_at": {
+                "carry_left": {
                     "type": "string"
                 },
-                "id": {
-                    "type": "string",
-                    "example": "sunpower-demo"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "SunPower (demo)"
-                },
-                "previous_secret_valid_until": {
-                    "description": "PreviousValidUntil is the end of the grace period in which the previous secret still verifies.",
+                "carry_right": {
                     "type": "string"
                 },
-                "secret_rotated_at": {
+                "lifetime_left": {
                     "type": "string"
                 },
-                "signing_secret": {
+                "lifetime_right": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "rank": {
+                    "type": "string"
+                },
+                "total": {
                     "type": "string"
                 }
             }
         },
-        "graph.Wallet": {
+        "payouts.RunTotals": {
+            "type": "object",
+            "properties": {
+                "by_type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "by_vendor": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "lines": {
+                    "type": "integer"
+                },
+                "payout_ratio": {
+                    "type": "string"
+                },
+                "sales_bv": {
+                    "type": "string"
+                },
+                "sales_value": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.StatementLineView": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string"
+                },
+                "explanation": {
+                    "$ref": "#/definitions/payouts.Explanation"
+                },
+                "generation": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reversal_of": {
+                    "type": "string"
+                },
+                "source_id": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.Wallet": {
             "type": "object",
             "properties": {
                 "balance": {
@@ -5677,7 +5414,7 @@ const docTemplate = `{
                 "entries": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/graph.LedgerEntry"
+                        "$ref": "#/definitions/payouts.LedgerEntry"
                     }
                 },
                 "member_id": {
@@ -5688,7 +5425,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.Withdrawal": {
+        "payouts.Withdrawal": {
             "type": "object",
             "properties": {
                 "amount": {
@@ -5729,7 +5466,7 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.WithdrawalRequest": {
+        "payouts.WithdrawalRequest": {
             "type": "object",
             "properties": {
                 "amount": {
@@ -5738,16 +5475,279 @@ const docTemplate = `{
                 }
             }
         },
-        "graph.WithdrawalTotal": {
+        "platform.Check": {
             "type": "object",
             "properties": {
-                "amount": {
+                "error": {
                     "type": "string"
                 },
-                "count": {
-                    "type": "integer"
+                "status": {
+                    "description": "up | down",
+                    "type": "string"
+                }
+            }
+        },
+        "platform.Readiness": {
+            "type": "object",
+            "properties": {
+                "checks": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/platform.Check"
+                    }
                 },
                 "status": {
+                    "description": "ok | degraded | unavailable",
+                    "type": "string"
+                }
+            }
+        },
+        "sales.CreateVendorRequest": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "sunpower"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "SunPower"
+                }
+            }
+        },
+        "sales.EventError": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.EventResult": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "$ref": "#/definitions/sales.EventError"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "accepted | duplicate | rejected",
+                    "type": "string"
+                }
+            }
+        },
+        "sales.IngestResponse": {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.EventResult"
+                    }
+                }
+            }
+        },
+        "sales.Product": {
+            "type": "object",
+            "properties": {
+                "sku": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                },
+                "versions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.ProductVersion"
+                    }
+                }
+            }
+        },
+        "sales.ProductRequest": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string",
+                    "example": "400"
+                },
+                "cv": {
+                    "type": "string",
+                    "example": "1200.00"
+                },
+                "effective_from": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "6 kW solar installation"
+                },
+                "retail_commission": {
+                    "type": "string",
+                    "example": "300.00"
+                }
+            }
+        },
+        "sales.ProductVersion": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string",
+                    "example": "400"
+                },
+                "cv": {
+                    "type": "string",
+                    "example": "1200.00"
+                },
+                "effective_from": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "retail_commission": {
+                    "type": "string",
+                    "example": "300.00"
+                }
+            }
+        },
+        "sales.RejectedEvent": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                },
+                "payload": {
+                    "type": "string"
+                },
+                "received_at": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.Service": {
+            "type": "object",
+            "properties": {
+                "activated_at": {
+                    "type": "string"
+                },
+                "activation_id": {
+                    "type": "string"
+                },
+                "cancelled_at": {
+                    "type": "string"
+                },
+                "sku": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "active | cancelled",
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.Services": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
+                },
+                "services": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Service"
+                    }
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.VendorLinkView"
+                    }
+                }
+            }
+        },
+        "sales.Vendor": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "sunpower-demo"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "SunPower (demo)"
+                },
+                "previous_secret_valid_until": {
+                    "description": "PreviousValidUntil is the end of the grace period in which the previous secret still verifies.",
+                    "type": "string"
+                },
+                "secret_rotated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.VendorLinkView": {
+            "type": "object",
+            "properties": {
+                "since": {
+                    "type": "string"
+                },
+                "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.VendorWithSecret": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "sunpower-demo"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "SunPower (demo)"
+                },
+                "previous_secret_valid_until": {
+                    "description": "PreviousValidUntil is the end of the grace period in which the previous secret still verifies.",
+                    "type": "string"
+                },
+                "secret_rotated_at": {
+                    "type": "string"
+                },
+                "signing_secret": {
                     "type": "string"
                 }
             }

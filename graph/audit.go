@@ -72,7 +72,7 @@ func (a *Auditor) Record(ctx context.Context, action, targetType, targetID strin
 	if a.Now != nil {
 		now = a.Now
 	}
-	e := AuditEntry{ID: newID("aud"), Actor: ActorOf(ctx), Action: action, TargetType: targetType, TargetID: targetID, At: now().UTC(),
+	e := AuditEntry{ID: NewID("aud"), Actor: ActorOf(ctx), Action: action, TargetType: targetType, TargetID: targetID, At: now().UTC(),
 		Before: enc(before), After: enc(after)}
 	if err := a.Log.RecordAudit(context.WithoutCancel(ctx), e); err != nil && a.Slog != nil {
 		a.Slog.Error("audit entry could not be written", "action", action, "target", targetID, "error", err)
@@ -81,5 +81,5 @@ func (a *Auditor) Record(ctx context.Context, action, targetType, targetID strin
 
 // List pages the audit log, newest first.
 func (a *Auditor) List(ctx context.Context, f AuditFilter, cursor string, limit int) (*Page[AuditEntry], error) {
-	return page(cursor, limit, func(off, lim int) ([]AuditEntry, bool, error) { return a.Log.Audit(ctx, f, off, lim) })
+	return Paginate(cursor, limit, func(off, lim int) ([]AuditEntry, bool, error) { return a.Log.Audit(ctx, f, off, lim) })
 }

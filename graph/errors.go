@@ -105,7 +105,7 @@ func AsError(err error) *Error {
 	return Internal(err)
 }
 
-func invalidDetails(details []Detail) *Error {
+func InvalidDetails(details []Detail) *Error {
 	msgs := make([]string, len(details))
 	for i, d := range details {
 		msgs[i] = d.Field + ": " + d.Message

@@ -10,7 +10,7 @@ import (
 )
 
 // newID makes a random id with a readable prefix ("wd-3f2a…").
-func newID(prefix string) string {
+func NewID(prefix string) string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return prefix + "-" + hex.EncodeToString(b[:])
@@ -31,7 +31,7 @@ func ValidEmail(s string) bool {
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // sortedUnique is a helper for stores building lookup lists.
-func sortedUnique(xs []string) []string {
+func SortedUnique(xs []string) []string {
 	sort.Strings(xs)
 	out := xs[:0]
 	for i, x := range xs {
@@ -43,9 +43,9 @@ func sortedUnique(xs []string) []string {
 }
 
 // Unique returns the distinct values of xs, sorted.
-func Unique(xs []string) []string { return sortedUnique(append([]string(nil), xs...)) }
+func Unique(xs []string) []string { return SortedUnique(append([]string(nil), xs...)) }
 
-func jsonMsg(err error) string {
+func JSONMessage(err error) string {
 	s := err.Error()
 	s = strings.TrimPrefix(s, "json: ")
 	if len(s) > 200 {

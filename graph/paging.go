@@ -27,8 +27,8 @@ func decodeCursor(c string) (int, error) {
 }
 
 // page runs fetch for the cursor's offset; fetch reports whether more items follow.
-func page[T any](cursor string, limit int, fetch func(off, lim int) ([]T, bool, error)) (*Page[T], error) {
-	limit, err := pageLimit(limit)
+func Paginate[T any](cursor string, limit int, fetch func(off, lim int) ([]T, bool, error)) (*Page[T], error) {
+	limit, err := PageLimit(limit)
 	if err != nil {
 		return nil, err
 	}
@@ -51,19 +51,19 @@ func page[T any](cursor string, limit int, fetch func(off, lim int) ([]T, bool, 
 }
 
 // pageLimit validates a page size (default 100, at most 1000).
-func pageLimit(limit int) (int, error) {
+func PageLimit(limit int) (int, error) {
 	if limit < 0 || limit > 1000 {
 		return 0, InvalidField("limit", "must be between 1 and 1000")
 	}
-	return clamp(limit, 1, 1000, 100), nil
+	return Clamp(limit, 1, 1000, 100), nil
 }
 
 // Keyset cursors carry the last key seen, opaque to clients.
-func encodeKeyCursor(parts ...string) string {
+func EncodeKeyCursor(parts ...string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strings.Join(parts, "\x00")))
 }
 
-func decodeKeyCursor(c string, n int) ([]string, error) {
+func DecodeKeyCursor(c string, n int) ([]string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) < 2 || string(b[:2]) != "k:" {
 		return nil, InvalidField("cursor", "is not a cursor this API issued")
@@ -82,7 +82,7 @@ type Page[T any] struct {
 }
 
 // clamp bounds paging and depth parameters.
-func clamp(v, lo, hi, def int) int {
+func Clamp(v, lo, hi, def int) int {
 	if v == 0 {
 		return def
 	}

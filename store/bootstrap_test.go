@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/platform"
 	"github.com/halo-oss/halo/internal/testenv"
 )
 
@@ -13,9 +15,9 @@ func TestBootstrapIsIdempotentAndNeverOverwritesTheAdmin(t *testing.T) {
 	s := testenv.Store(t)
 	ctx := context.Background()
 	regAt := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	b := &graph.Bootstrap{Store: s, AdminEmail: "Admin@Example.com", AdminPassword: "first-password", Log: testenv.Log(),
-		Root:     graph.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: regAt},
-		RootPack: graph.PlanPack{Plan: "consultant_plus", Price: "299.00", BV: "150"}}
+	b := &platform.Bootstrap{Store: s, AdminEmail: "Admin@Example.com", AdminPassword: "first-password", Log: testenv.Log(),
+		Root:     platform.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: regAt},
+		RootPack: platform.PlanPack{Plan: "consultant_plus", Price: "299.00", BV: "150"}}
 	if err := b.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +31,7 @@ func TestBootstrapIsIdempotentAndNeverOverwritesTheAdmin(t *testing.T) {
 	if err != nil || len(applied) != 0 {
 		t.Fatalf("migrations must run once: %v %v", applied, err)
 	}
-	auth := &graph.AuthService{Accounts: s, Tokens: graph.NewTokenSigner([]byte("k"), time.Hour)}
+	auth := &identity.AuthService{Accounts: s, Tokens: identity.NewTokenSigner([]byte("k"), time.Hour)}
 	if _, err := auth.Login(ctx, "admin@example.com", "first-password", ""); err != nil {
 		t.Fatalf("the first admin password must survive a restart: %v", err)
 	}

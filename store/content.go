@@ -8,6 +8,7 @@ import (
 
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
 )
 
 var (
@@ -17,23 +18,23 @@ var (
 	qArticleSearch = cypher.MustQuery("articles_search")
 )
 
-// SaveArticle implements graph.ContentStore.
-func (s *Store) SaveArticle(ctx context.Context, a graph.Article, create bool) error {
+// SaveArticle implements field.ContentStore.
+func (s *Store) SaveArticle(ctx context.Context, a field.Article, create bool) error {
 	_, err := s.write(ctx, qArticleSave, map[string]any{"id": a.ID, "title": a.Title, "body_md": a.BodyMD, "body_html": a.BodyHTML,
 		"category": a.Category, "tags": a.Tags, "audience": a.Audience, "status": a.Status, "attachments": a.Attachments, "author": a.Author,
 		"created_at": ts(a.CreatedAt), "updated_at": ts(a.UpdatedAt)})
 	return err
 }
 
-func articleOf(r *neo4j.Record) graph.Article {
+func articleOf(r *neo4j.Record) field.Article {
 	m := props(get[map[string]any](r, "a"))
-	return graph.Article{ID: m.str("id"), Title: m.str("title"), BodyMD: m.str("body_md"), BodyHTML: m.str("body_html"), Category: m.str("category"),
+	return field.Article{ID: m.str("id"), Title: m.str("title"), BodyMD: m.str("body_md"), BodyHTML: m.str("body_html"), Category: m.str("category"),
 		Tags: m.list("tags"), Audience: m.str("audience"), Status: m.str("status"), Attachments: m.list("attachments"), Author: m.str("author"),
 		CreatedAt: m.at("created_at"), UpdatedAt: m.at("updated_at")}
 }
 
-// Article implements graph.ContentStore.
-func (s *Store) Article(ctx context.Context, id string) (*graph.Article, error) {
+// Article implements field.ContentStore.
+func (s *Store) Article(ctx context.Context, id string) (*field.Article, error) {
 	res, err := s.read(ctx, qArticleGet, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -57,8 +58,8 @@ func luceneEscape(q string) string {
 	return b.String()
 }
 
-// Articles implements graph.ContentStore.
-func (s *Store) Articles(ctx context.Context, f graph.ArticleFilter, offset, limit int) ([]graph.Article, bool, error) {
+// Articles implements field.ContentStore.
+func (s *Store) Articles(ctx context.Context, f field.ArticleFilter, offset, limit int) ([]field.Article, bool, error) {
 	var aud any
 	if f.Audiences != nil {
 		aud = f.Audiences

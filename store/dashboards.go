@@ -8,6 +8,9 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/dashboards"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/sales"
 )
 
 var (
@@ -18,47 +21,47 @@ var (
 	qDashCustomer    = cypher.MustQuery("dashboard_customer")
 )
 
-// NetworkSize implements graph.DashboardStore.
-func (s *Store) NetworkSize(ctx context.Context) ([]graph.PlanRankCount, error) {
+// NetworkSize implements dashboards.DashboardStore.
+func (s *Store) NetworkSize(ctx context.Context) ([]dashboards.PlanRankCount, error) {
 	res, err := s.read(ctx, qDashNetwork, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.PlanRankCount{}
+	out := []dashboards.PlanRankCount{}
 	for _, r := range res.Records {
-		out = append(out, graph.PlanRankCount{Plan: get[string](r, "plan"), Rank: get[string](r, "rank"), Members: get[int64](r, "members")})
+		out = append(out, dashboards.PlanRankCount{Plan: get[string](r, "plan"), Rank: get[string](r, "rank"), Members: get[int64](r, "members")})
 	}
 	return out, nil
 }
 
-// SalesByVendorMonth implements graph.DashboardStore.
-func (s *Store) SalesByVendorMonth(ctx context.Context, limit int) ([]graph.VendorMonth, error) {
+// SalesByVendorMonth implements dashboards.DashboardStore.
+func (s *Store) SalesByVendorMonth(ctx context.Context, limit int) ([]dashboards.VendorMonth, error) {
 	res, err := s.read(ctx, qDashSales, map[string]any{"limit": limit})
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.VendorMonth{}
+	out := []dashboards.VendorMonth{}
 	for _, r := range res.Records {
-		out = append(out, graph.VendorMonth{Vendor: get[string](r, "vendor"), Month: fmt.Sprintf("%04d-%02d", get[int64](r, "year"), get[int64](r, "month")),
+		out = append(out, dashboards.VendorMonth{Vendor: get[string](r, "vendor"), Month: fmt.Sprintf("%04d-%02d", get[int64](r, "year"), get[int64](r, "month")),
 			Sales: get[int64](r, "sales"), BV: engine.Units(get[int64](r, "bv")).Decimal().String(), Value: engine.Units(get[int64](r, "value")).String()})
 	}
 	return out, nil
 }
 
-// OpenWithdrawals implements graph.DashboardStore.
-func (s *Store) OpenWithdrawals(ctx context.Context) ([]graph.WithdrawalTotal, error) {
+// OpenWithdrawals implements dashboards.DashboardStore.
+func (s *Store) OpenWithdrawals(ctx context.Context) ([]dashboards.WithdrawalTotal, error) {
 	res, err := s.read(ctx, qDashWithdrawals, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.WithdrawalTotal{}
+	out := []dashboards.WithdrawalTotal{}
 	for _, r := range res.Records {
-		out = append(out, graph.WithdrawalTotal{Status: get[string](r, "status"), Count: get[int64](r, "n"), Amount: engine.Units(get[int64](r, "amount")).String()})
+		out = append(out, dashboards.WithdrawalTotal{Status: get[string](r, "status"), Count: get[int64](r, "n"), Amount: engine.Units(get[int64](r, "amount")).String()})
 	}
 	return out, nil
 }
 
-// RejectedSince implements graph.DashboardStore.
+// RejectedSince implements dashboards.DashboardStore.
 func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, error) {
 	res, err := s.read(ctx, qDashRejected, map[string]any{"since": ts(since)})
 	if err != nil {
@@ -67,8 +70,8 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 	return get[int64](res.Records[0], "n"), nil
 }
 
-// Referrer implements graph.DashboardStore.
-func (s *Store) Referrer(ctx context.Context, id string) (*graph.Contact, string, error) {
+// Referrer implements dashboards.DashboardStore.
+func (s *Store) Referrer(ctx context.Context, id string) (*dashboards.Contact, string, error) {
 	res, err := s.read(ctx, qDashCustomer, map[string]any{"id": id})
 	if err != nil {
 		return nil, "", err
@@ -77,17 +80,17 @@ func (s *Store) Referrer(ctx context.Context, id string) (*graph.Contact, string
 		return nil, "", graph.NotFound("member %s not found", id)
 	}
 	r := res.Records[0]
-	var c *graph.Contact
+	var c *dashboards.Contact
 	if sp := get[string](r, "sponsor_id"); sp != "" {
-		c = &graph.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
+		c = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
 	}
 	return c, get[string](r, "name"), nil
 }
 
 var qDashConsultant = cypher.MustQuery("dashboard_consultant")
 
-// ConsultantData implements graph.ConsultantReader.
-func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) (*graph.ConsultantData, error) {
+// ConsultantData implements dashboards.ConsultantReader.
+func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) (*dashboards.ConsultantData, error) {
 	res, err := s.read(ctx, qDashConsultant, map[string]any{"id": id, "since": ts(since)})
 	if err != nil {
 		return nil, err
@@ -96,7 +99,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		return nil, graph.NotFound("member %s not found", id)
 	}
 	r := res.Records[0]
-	d := &graph.ConsultantData{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
+	d := &dashboards.ConsultantData{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
 		LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr")),
 		CarryLeft: engine.Units(get[int64](r, "cl")), CarryRight: engine.Units(get[int64](r, "cr")), Balance: engine.Units(get[int64](r, "balance"))}
 	strs := func(x any) []string {
@@ -113,7 +116,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		if !ok {
 			continue
 		}
-		st := graph.StatementSummary{Types: strs(m["types"]), Vendors: strs(m["vendors"])}
+		st := dashboards.StatementSummary{Types: strs(m["types"]), Vendors: strs(m["vendors"])}
 		st.RunID, _ = m["run"].(string)
 		if t, ok := m["end"].(time.Time); ok {
 			st.End = t.UTC()
@@ -130,7 +133,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		if !ok {
 			continue
 		}
-		e := graph.LedgerEntry{MemberID: id}
+		e := payouts.LedgerEntry{MemberID: id}
 		e.ID, _ = m["id"].(string)
 		e.Kind, _ = m["kind"].(string)
 		amt, _ := m["amount"].(int64)
@@ -145,7 +148,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		if !ok {
 			continue
 		}
-		rc := graph.Recruit{}
+		rc := dashboards.Recruit{}
 		rc.ID, _ = m["id"].(string)
 		rc.Name, _ = m["name"].(string)
 		rc.Plan, _ = m["plan"].(string)
@@ -159,7 +162,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		if !ok {
 			continue
 		}
-		c := graph.CustomerServices{Services: []graph.Service{}}
+		c := dashboards.CustomerServices{Services: []sales.Service{}}
 		c.ID, _ = m["id"].(string)
 		c.Name, _ = m["name"].(string)
 		c.Email, _ = m["email"].(string)
@@ -169,7 +172,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 			if !ok {
 				continue
 			}
-			sv := graph.Service{Status: "active"}
+			sv := sales.Service{Status: "active"}
 			sv.Vendor, _ = sm["vendor"].(string)
 			sv.SKU, _ = sm["sku"].(string)
 			sv.ActivationID, _ = sm["activation_id"].(string)

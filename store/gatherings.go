@@ -8,6 +8,8 @@ import (
 
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 var (
@@ -27,7 +29,7 @@ var (
 	qOnboardingMembers = cypher.MustQuery("onboarding_members")
 )
 
-func gatheringParams(g graph.Gathering) map[string]any {
+func gatheringParams(g field.Gathering) map[string]any {
 	return map[string]any{"id": g.ID, "kind": g.Kind, "title": g.Title, "description_md": g.DescriptionMD, "description_html": g.DescriptionHTML,
 		"format": g.Format, "location": g.Location, "presenter": g.Presenter, "starts_at": ts(g.StartsAt), "ends_at": ts(g.EndsAt),
 		"time_zone": g.TimeZone, "duration_minutes": g.DurationMinutes, "capacity": g.Capacity, "waitlist": g.Waitlist,
@@ -55,17 +57,17 @@ func (p props) atPtr(k string) *time.Time {
 	return &v
 }
 
-func bookingOf(m props, position int64) graph.Booking {
-	return graph.Booking{GatheringID: "", MemberID: m.str("member_id"), Name: m.str("name"), Email: m.str("email"), Status: m.str("status"),
+func bookingOf(m props, position int64) field.Booking {
+	return field.Booking{GatheringID: "", MemberID: m.str("member_id"), Name: m.str("name"), Email: m.str("email"), Status: m.str("status"),
 		Position: int(position), RegisteredAt: m.at("registered_at"), RegisteredBy: m.str("registered_by"), PromotedAt: m.atPtr("promoted_at"),
 		CancelledAt: m.atPtr("cancelled_at"), Attended: m.flag("attended"), AttendedAt: m.atPtr("attended_at"), MarkedBy: m.str("marked_by"),
 		Source: m.str("source"), Seq: m.num("seq")}
 }
 
 // gatheringOf reads a gathering_get / gatherings_list record.
-func gatheringOf(r *neo4j.Record) graph.Gathering {
+func gatheringOf(r *neo4j.Record) field.Gathering {
 	m := props(get[map[string]any](r, "g"))
-	g := graph.Gathering{ID: m.str("id"), Kind: m.str("kind"), Title: m.str("title"), DescriptionMD: m.str("description_md"),
+	g := field.Gathering{ID: m.str("id"), Kind: m.str("kind"), Title: m.str("title"), DescriptionMD: m.str("description_md"),
 		DescriptionHTML: m.str("description_html"), Format: m.str("format"), Location: m.str("location"), Presenter: m.str("presenter"),
 		StartsAt: m.at("starts_at"), TimeZone: m.str("time_zone"), DurationMinutes: int(m.num("duration_minutes")),
 		Capacity: int(m.num("capacity")), Waitlist: m.flag("waitlist"), Audience: m.str("audience"), Status: m.str("status"),
@@ -88,14 +90,14 @@ func viewerParam(v string) any {
 	return v
 }
 
-// CreateGathering implements graph.GatheringStore.
-func (s *Store) CreateGathering(ctx context.Context, g graph.Gathering) error {
+// CreateGathering implements field.GatheringStore.
+func (s *Store) CreateGathering(ctx context.Context, g field.Gathering) error {
 	_, err := s.write(ctx, qGatheringSave, gatheringParams(g))
 	return err
 }
 
-// Gathering implements graph.GatheringStore.
-func (s *Store) Gathering(ctx context.Context, id, viewer string) (*graph.Gathering, error) {
+// Gathering implements field.GatheringStore.
+func (s *Store) Gathering(ctx context.Context, id, viewer string) (*field.Gathering, error) {
 	res, err := s.read(ctx, qGatheringGet, map[string]any{"id": id, "viewer": viewerParam(viewer)})
 	if err != nil {
 		return nil, err
@@ -107,8 +109,8 @@ func (s *Store) Gathering(ctx context.Context, id, viewer string) (*graph.Gather
 	return &g, nil
 }
 
-// Gatherings implements graph.GatheringStore.
-func (s *Store) Gatherings(ctx context.Context, f graph.GatheringFilter, offset, limit int) ([]graph.Gathering, bool, error) {
+// Gatherings implements field.GatheringStore.
+func (s *Store) Gatherings(ctx context.Context, f field.GatheringFilter, offset, limit int) ([]field.Gathering, bool, error) {
 	var aud any
 	if f.Audiences != nil {
 		aud = f.Audiences
@@ -117,13 +119,13 @@ func (s *Store) Gatherings(ctx context.Context, f graph.GatheringFilter, offset,
 		"now": ts(f.Now), "viewer": viewerParam(f.Viewer), "offset": offset}, limit, gatheringOf)
 }
 
-// gatheringTx implements graph.GatheringTx.
+// gatheringTx implements field.GatheringTx.
 type gatheringTx struct {
 	tx neo4j.ManagedTransaction
 	id string
 }
 
-func (t *gatheringTx) Load(ctx context.Context) (*graph.Gathering, error) {
+func (t *gatheringTx) Load(ctx context.Context) (*field.Gathering, error) {
 	r, err := txOne(ctx, t.tx, qGatheringGet, map[string]any{"id": t.id, "viewer": nil})
 	if err != nil {
 		return nil, err
@@ -132,7 +134,7 @@ func (t *gatheringTx) Load(ctx context.Context) (*graph.Gathering, error) {
 	return &g, nil
 }
 
-func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]any) ([]graph.Booking, error) {
+func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]any) ([]field.Booking, error) {
 	res, err := t.tx.Run(ctx, q, params)
 	if err != nil {
 		return nil, err
@@ -141,7 +143,7 @@ func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Booking, 0, len(recs))
+	out := make([]field.Booking, 0, len(recs))
 	for _, r := range recs {
 		b := bookingOf(get[map[string]any](r, "r"), get[int64](r, "position"))
 		b.GatheringID = t.id
@@ -150,20 +152,20 @@ func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]
 	return out, nil
 }
 
-func (t *gatheringTx) Bookings(ctx context.Context, memberIDs []string) (map[string]graph.Booking, error) {
+func (t *gatheringTx) Bookings(ctx context.Context, memberIDs []string) (map[string]field.Booking, error) {
 	bs, err := t.bookings(ctx, qBookingsOf, map[string]any{"id": t.id, "members": memberIDs})
-	out := make(map[string]graph.Booking, len(bs))
+	out := make(map[string]field.Booking, len(bs))
 	for _, b := range bs {
 		out[b.MemberID] = b
 	}
 	return out, err
 }
 
-func (t *gatheringTx) Waitlist(ctx context.Context, limit int) ([]graph.Booking, error) {
+func (t *gatheringTx) Waitlist(ctx context.Context, limit int) ([]field.Booking, error) {
 	return t.bookings(ctx, qBookingWaitlist, map[string]any{"id": t.id, "limit": limit})
 }
 
-func (t *gatheringTx) Save(ctx context.Context, g graph.Gathering) error {
+func (t *gatheringTx) Save(ctx context.Context, g field.Gathering) error {
 	_, err := txOne(ctx, t.tx, qGatheringSave, gatheringParams(g))
 	return err
 }
@@ -175,7 +177,7 @@ func optTS(t *time.Time) any {
 	return ts(*t)
 }
 
-func (t *gatheringTx) Put(ctx context.Context, g *graph.Gathering, regs []graph.Booking) error {
+func (t *gatheringTx) Put(ctx context.Context, g *field.Gathering, regs []field.Booking) error {
 	rows := make([]map[string]any, len(regs))
 	for i, b := range regs {
 		rows[i] = map[string]any{"member_id": b.MemberID, "status": b.Status, "seq": b.Seq, "registered_at": ts(b.RegisteredAt),
@@ -187,9 +189,9 @@ func (t *gatheringTx) Put(ctx context.Context, g *graph.Gathering, regs []graph.
 	return err
 }
 
-// InGatheringTx implements graph.GatheringStore: the lock is the first write of the
+// InGatheringTx implements field.GatheringStore: the lock is the first write of the
 // transaction, so everything fn loads is what the previous holder committed.
-func (s *Store) InGatheringTx(ctx context.Context, id string, fn func(graph.GatheringTx) error) error {
+func (s *Store) InGatheringTx(ctx context.Context, id string, fn func(field.GatheringTx) error) error {
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -205,13 +207,13 @@ func (s *Store) InGatheringTx(ctx context.Context, id string, fn func(graph.Gath
 	return s.mapErr(err)
 }
 
-// Registrations implements graph.GatheringStore.
-func (s *Store) Registrations(ctx context.Context, id, status string, offset, limit int) ([]graph.Booking, bool, error) {
+// Registrations implements field.GatheringStore.
+func (s *Store) Registrations(ctx context.Context, id, status string, offset, limit int) ([]field.Booking, bool, error) {
 	res, err := s.read(ctx, qBookingsList, map[string]any{"id": id, "status": status, "offset": offset, "limit": limit + 1})
 	if err != nil {
 		return nil, false, err
 	}
-	out := []graph.Booking{}
+	out := []field.Booking{}
 	if len(res.Records) == 0 {
 		return out, false, nil
 	}
@@ -220,7 +222,7 @@ func (s *Store) Registrations(ctx context.Context, id, status string, offset, li
 		b := bookingOf(x.(map[string]any), 0)
 		b.GatheringID = id
 		// Places follow from the page only when no waitlisted registration is filtered out.
-		if b.Status == graph.RegWaitlisted && (status == "" || status == graph.RegWaitlisted) {
+		if b.Status == field.RegWaitlisted && (status == "" || status == field.RegWaitlisted) {
 			place++
 			b.Position = int(place)
 		}
@@ -232,30 +234,30 @@ func (s *Store) Registrations(ctx context.Context, id, status string, offset, li
 	return out, false, nil
 }
 
-// ResolveMembers implements graph.GatheringStore.
-func (s *Store) ResolveMembers(ctx context.Context, refs []string) (map[string]graph.Member, error) {
+// ResolveMembers implements field.GatheringStore.
+func (s *Store) ResolveMembers(ctx context.Context, refs []string) (map[string]genealogy.Member, error) {
 	res, err := s.read(ctx, qMembersResolve, map[string]any{"refs": refs})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]graph.Member, len(res.Records))
+	out := make(map[string]genealogy.Member, len(res.Records))
 	for _, r := range res.Records {
-		out[get[string](r, "ref")] = graph.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan")}
+		out[get[string](r, "ref")] = genealogy.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan")}
 	}
 	return out, nil
 }
 
-// MemberField implements graph.GatheringStore.
-func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time, limit int) (*graph.MemberField, error) {
+// MemberField implements field.GatheringStore.
+func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time, limit int) (*field.MemberField, error) {
 	res, err := s.read(ctx, qMemberField, map[string]any{"member": memberID, "now": ts(now), "limit": limit})
 	if err != nil || len(res.Records) == 0 {
-		return &graph.MemberField{}, err
+		return &field.MemberField{}, err
 	}
 	r := res.Records[0]
-	f := &graph.MemberField{Steps: stringList(get[any](r, "steps")), Done: stringList(get[any](r, "done"))}
+	f := &field.MemberField{Steps: stringList(get[any](r, "steps")), Done: stringList(get[any](r, "done"))}
 	for _, x := range get[[]any](r, "upcoming") {
 		m := props(x.(map[string]any))
-		f.Upcoming = append(f.Upcoming, graph.UpcomingRegistration{GatheringID: m.str("id"), Kind: m.str("kind"), Title: m.str("title"),
+		f.Upcoming = append(f.Upcoming, field.UpcomingRegistration{GatheringID: m.str("id"), Kind: m.str("kind"), Title: m.str("title"),
 			Format: m.str("format"), Location: m.str("location"), StartsAt: m.at("starts_at"), TimeZone: m.str("time_zone"),
 			Status: m.str("status"), Position: int(m.num("position")), Cancelled: m.flag("cancelled")})
 	}
@@ -273,20 +275,20 @@ func stringList(v any) []string {
 	return out
 }
 
-// OnboardingTrack implements graph.OnboardingStore.
-func (s *Store) OnboardingTrack(ctx context.Context) (*graph.OnboardingTrack, error) {
+// OnboardingTrack implements field.OnboardingStore.
+func (s *Store) OnboardingTrack(ctx context.Context) (*field.OnboardingTrack, error) {
 	res, err := s.read(ctx, qTrackGet, nil)
 	if err != nil {
 		return nil, err
 	}
-	t := &graph.OnboardingTrack{Steps: []graph.OnboardingStep{}}
+	t := &field.OnboardingTrack{Steps: []field.OnboardingStep{}}
 	if len(res.Records) == 0 {
 		return t, nil
 	}
 	r := res.Records[0]
 	keys, titles := stringList(get[any](r, "keys")), stringList(get[any](r, "titles"))
 	for i, k := range keys {
-		st := graph.OnboardingStep{Key: k, Title: k}
+		st := field.OnboardingStep{Key: k, Title: k}
 		if i < len(titles) {
 			st.Title = titles[i]
 		}
@@ -300,8 +302,8 @@ func (s *Store) OnboardingTrack(ctx context.Context) (*graph.OnboardingTrack, er
 	return t, nil
 }
 
-// SaveOnboardingTrack implements graph.OnboardingStore.
-func (s *Store) SaveOnboardingTrack(ctx context.Context, t graph.OnboardingTrack) error {
+// SaveOnboardingTrack implements field.OnboardingStore.
+func (s *Store) SaveOnboardingTrack(ctx context.Context, t field.OnboardingTrack) error {
 	keys, titles := make([]string, len(t.Steps)), make([]string, len(t.Steps))
 	for i, st := range t.Steps {
 		keys[i], titles[i] = st.Key, st.Title
@@ -314,34 +316,34 @@ func (s *Store) SaveOnboardingTrack(ctx context.Context, t graph.OnboardingTrack
 	return err
 }
 
-// OnboardingByGeneration implements graph.OnboardingStore.
-func (s *Store) OnboardingByGeneration(ctx context.Context, id string, steps []string, maxGen int) ([]graph.OnboardingGeneration, error) {
+// OnboardingByGeneration implements field.OnboardingStore.
+func (s *Store) OnboardingByGeneration(ctx context.Context, id string, steps []string, maxGen int) ([]field.OnboardingGeneration, error) {
 	res, err := s.read(ctx, qOnboardingGens, map[string]any{"id": id, "steps": steps, "max": maxGen})
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.OnboardingGeneration{}
+	out := []field.OnboardingGeneration{}
 	for _, r := range res.Records {
-		g := graph.OnboardingGeneration{Generation: int(get[int64](r, "generation")), Members: get[int64](r, "members"),
-			Completed: get[int64](r, "completed"), ByStep: []graph.StepCount{}}
+		g := field.OnboardingGeneration{Generation: int(get[int64](r, "generation")), Members: get[int64](r, "members"),
+			Completed: get[int64](r, "completed"), ByStep: []field.StepCount{}}
 		for _, x := range get[[]any](r, "by_step") {
 			m := props(x.(map[string]any))
-			g.ByStep = append(g.ByStep, graph.StepCount{Step: m.str("step"), Completed: m.num("completed")})
+			g.ByStep = append(g.ByStep, field.StepCount{Step: m.str("step"), Completed: m.num("completed")})
 		}
 		out = append(out, g)
 	}
 	return out, nil
 }
 
-// OnboardingMembers implements graph.OnboardingStore.
-func (s *Store) OnboardingMembers(ctx context.Context, id string, gen int, steps []string, completed *bool, offset, limit int) ([]graph.OnboardingMember, bool, error) {
+// OnboardingMembers implements field.OnboardingStore.
+func (s *Store) OnboardingMembers(ctx context.Context, id string, gen int, steps []string, completed *bool, offset, limit int) ([]field.OnboardingMember, bool, error) {
 	var c any
 	if completed != nil {
 		c = *completed
 	}
 	return readPage(ctx, s, qOnboardingMembers, map[string]any{"id": id, "gen": gen, "steps": steps, "completed": c, "offset": offset}, limit,
-		func(r *neo4j.Record) graph.OnboardingMember {
-			return graph.OnboardingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), SponsorID: get[string](r, "sponsor_id"),
+		func(r *neo4j.Record) field.OnboardingMember {
+			return field.OnboardingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), SponsorID: get[string](r, "sponsor_id"),
 				Done: stringList(get[any](r, "done")), Completed: get[bool](r, "complete")}
 		})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 var (
@@ -38,16 +39,16 @@ func chunks[T any](xs []T, n int, f func([]T) error) error {
 	return nil
 }
 
-// ExistingMembers implements graph.ImportStore, in UNWIND chunks.
-func (s *Store) ExistingMembers(ctx context.Context, ids []string) (map[string]graph.ExistingMember, error) {
-	out := map[string]graph.ExistingMember{}
+// ExistingMembers implements genealogy.ImportStore, in UNWIND chunks.
+func (s *Store) ExistingMembers(ctx context.Context, ids []string) (map[string]genealogy.ExistingMember, error) {
+	out := map[string]genealogy.ExistingMember{}
 	err := chunks(ids, lookupChunk, func(c []string) error {
 		res, err := s.read(ctx, qImportExisting, map[string]any{"ids": c})
 		if err != nil {
 			return err
 		}
 		for _, r := range res.Records {
-			m := graph.ExistingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
+			m := genealogy.ExistingMember{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
 				SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"),
 				RegisteredAt: get[time.Time](r, "registered_at").UTC(), Depth: get[int64](r, "depth"), SDepth: get[int64](r, "sdepth"),
 				LeftTaken: get[bool](r, "left_taken"), RightTaken: get[bool](r, "right_taken"), Imported: get[bool](r, "imported")}
@@ -58,7 +59,7 @@ func (s *Store) ExistingMembers(ctx context.Context, ids []string) (map[string]g
 	return out, err
 }
 
-// EmailsTaken implements graph.ImportStore.
+// EmailsTaken implements genealogy.ImportStore.
 func (s *Store) EmailsTaken(ctx context.Context, emails []string) (map[string]string, error) {
 	out := map[string]string{}
 	err := chunks(emails, lookupChunk, func(c []string) error {
@@ -74,7 +75,7 @@ func (s *Store) EmailsTaken(ctx context.Context, emails []string) (map[string]st
 	return out, err
 }
 
-// PlacementInside implements graph.ImportStore.
+// PlacementInside implements genealogy.ImportStore.
 func (s *Store) PlacementInside(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error) {
 	out := map[[2]string]bool{}
 	err := chunks(pairs, 1000, func(c [][2]string) error {
@@ -94,7 +95,7 @@ func (s *Store) PlacementInside(ctx context.Context, pairs [][2]string) (map[[2]
 	return out, err
 }
 
-// Cutover implements graph.ImportStore.
+// Cutover implements genealogy.ImportStore.
 func (s *Store) Cutover(ctx context.Context) (*time.Time, error) {
 	res, err := s.read(ctx, qNetworkCutover, nil)
 	if err != nil {
@@ -111,8 +112,8 @@ func (s *Store) Cutover(ctx context.Context) (*time.Time, error) {
 	return &t, nil
 }
 
-// StartImport implements graph.ImportStore.
-func (s *Store) StartImport(ctx context.Context, job graph.ImportJob, cutover *time.Time) error {
+// StartImport implements genealogy.ImportStore.
+func (s *Store) StartImport(ctx context.Context, job genealogy.ImportJob, cutover *time.Time) error {
 	var ct any
 	if cutover != nil {
 		ct = cutover.UTC().Format(time.RFC3339Nano)
@@ -128,9 +129,9 @@ func (s *Store) StartImport(ctx context.Context, job graph.ImportJob, cutover *t
 	return nil
 }
 
-// WriteImportBatch implements graph.ImportStore: one transaction per batch, holding the
+// WriteImportBatch implements genealogy.ImportStore: one transaction per batch, holding the
 // placement lock so live registrations cannot race the import for a slot.
-func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []graph.ImportRow) error {
+func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []genealogy.ImportRow) error {
 	ps := make([]map[string]any, len(rows))
 	for i, r := range rows {
 		var hash, parent, leg any
@@ -162,13 +163,13 @@ func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []gr
 	return s.mapErr(err)
 }
 
-// ImportProgress implements graph.ImportStore.
+// ImportProgress implements genealogy.ImportStore.
 func (s *Store) ImportProgress(ctx context.Context, id string, written int64) error {
 	_, err := s.write(ctx, qImportProgress, map[string]any{"id": id, "written": written})
 	return err
 }
 
-// FinishImport implements graph.ImportStore.
+// FinishImport implements genealogy.ImportStore.
 func (s *Store) FinishImport(ctx context.Context, id, status, msg string) error {
 	var e any
 	if msg != "" {
@@ -178,7 +179,7 @@ func (s *Store) FinishImport(ctx context.Context, id, status, msg string) error 
 	return err
 }
 
-// RollbackImport implements graph.ImportStore.
+// RollbackImport implements genealogy.ImportStore.
 func (s *Store) RollbackImport(ctx context.Context, id string) error {
 	for {
 		res, err := s.write(ctx, qImportRollback, map[string]any{"id": id, "batch": 10000})
@@ -202,8 +203,8 @@ func (s *Store) RollbackImport(ctx context.Context, id string) error {
 	return err
 }
 
-// Import implements graph.ImportStore.
-func (s *Store) Import(ctx context.Context, id string) (*graph.ImportJob, error) {
+// Import implements genealogy.ImportStore.
+func (s *Store) Import(ctx context.Context, id string) (*genealogy.ImportJob, error) {
 	res, err := s.read(ctx, qImportGet, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -212,7 +213,7 @@ func (s *Store) Import(ctx context.Context, id string) (*graph.ImportJob, error)
 		return nil, graph.NotFound("import %s not found", id)
 	}
 	r := res.Records[0]
-	j := &graph.ImportJob{ID: get[string](r, "id"), Status: get[string](r, "status"), LinesTotal: get[int64](r, "lines_total"),
+	j := &genealogy.ImportJob{ID: get[string](r, "id"), Status: get[string](r, "status"), LinesTotal: get[int64](r, "lines_total"),
 		LinesWritten: get[int64](r, "lines_written"), LinesSkipped: get[int64](r, "lines_skipped"), Error: get[string](r, "error"),
 		StartedAt: get[time.Time](r, "started_at").UTC(), CreatedBy: get[string](r, "created_by")}
 	if t, ok := r.AsMap()["finished_at"].(time.Time); ok {
@@ -226,7 +227,7 @@ func (s *Store) Import(ctx context.Context, id string) (*graph.ImportJob, error)
 	return j, nil
 }
 
-// RunningImports implements graph.ImportStore.
+// RunningImports implements genealogy.ImportStore.
 func (s *Store) RunningImports(ctx context.Context) ([]string, error) {
 	res, err := s.read(ctx, qImportsRunning, nil)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/sales"
 )
 
 var (
@@ -41,10 +42,10 @@ func (t *ingestTx) run(ctx context.Context, q string, p map[string]any) ([]*neo4
 	return res.Collect(ctx)
 }
 
-// Load implements graph.IngestTx: one UNWIND read per kind of thing.
-func (t *ingestTx) Load(ctx context.Context, q graph.IngestQuery) (*graph.IngestState, error) {
-	st := &graph.IngestState{Events: map[string]bool{}, Members: map[string]graph.MemberInfo{}, EmailOwner: map[string]string{},
-		Activations: map[string]graph.ActivationInfo{}, Products: map[string][]graph.ProductValues{}, VendorCustomers: map[string]bool{}}
+// Load implements sales.IngestTx: one UNWIND read per kind of thing.
+func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.IngestState, error) {
+	st := &sales.IngestState{Events: map[string]bool{}, Members: map[string]sales.MemberInfo{}, EmailOwner: map[string]string{},
+		Activations: map[string]sales.ActivationInfo{}, Products: map[string][]sales.ProductValues{}, VendorCustomers: map[string]bool{}}
 	recs, err := t.run(ctx, qIngestEvents, map[string]any{"ids": graph.Unique(q.EventIDs)})
 	if err != nil {
 		return nil, err
@@ -57,7 +58,7 @@ func (t *ingestTx) Load(ctx context.Context, q graph.IngestQuery) (*graph.Ingest
 	}
 	for _, r := range recs {
 		id := get[string](r, "id")
-		st.Members[id] = graph.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
+		st.Members[id] = sales.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
 			RegisteredAt: get[time.Time](r, "registered_at").UTC(), SDepth: get[int64](r, "sdepth")}
 		if get[bool](r, "served") {
 			st.VendorCustomers[id] = true
@@ -75,7 +76,7 @@ func (t *ingestTx) Load(ctx context.Context, q graph.IngestQuery) (*graph.Ingest
 		return nil, err
 	}
 	for _, r := range recs {
-		a := graph.ActivationInfo{SaleID: get[string](r, "sale_id"), ActivationID: get[string](r, "activation_id"), MemberID: get[string](r, "member_id"),
+		a := sales.ActivationInfo{SaleID: get[string](r, "sale_id"), ActivationID: get[string](r, "activation_id"), MemberID: get[string](r, "member_id"),
 			Attributed: get[string](r, "attributed"), BV: engine.Units(get[int64](r, "bv")), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
 			Cancelled: get[bool](r, "cancelled"), Accounted: get[bool](r, "accounted")}
 		st.Activations[a.ActivationID] = a
@@ -84,22 +85,22 @@ func (t *ingestTx) Load(ctx context.Context, q graph.IngestQuery) (*graph.Ingest
 		return nil, err
 	}
 	for _, r := range recs {
-		var vs []graph.ProductValues
+		var vs []sales.ProductValues
 		for _, x := range get[[]any](r, "versions") {
 			m := x.(map[string]any)
 			bv, _ := m["bv"].(int64)
 			cv, _ := m["cv"].(int64)
 			rt, _ := m["retail"].(int64)
 			from, _ := m["from"].(time.Time)
-			vs = append(vs, graph.ProductValues{BV: engine.Units(bv), CV: engine.Units(cv), Retail: engine.Units(rt), EffectiveFrom: from.UTC()})
+			vs = append(vs, sales.ProductValues{BV: engine.Units(bv), CV: engine.Units(cv), Retail: engine.Units(rt), EffectiveFrom: from.UTC()})
 		}
 		st.Products[get[string](r, "sku")] = vs
 	}
 	return st, nil
 }
 
-// Write implements graph.IngestTx: one UNWIND write per kind of thing.
-func (t *ingestTx) Write(ctx context.Context, w graph.IngestWrite) error {
+// Write implements sales.IngestTx: one UNWIND write per kind of thing.
+func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 	recv := ts(w.ReceivedAt)
 	if len(w.Events) > 0 {
 		rows := make([]map[string]any, len(w.Events))
@@ -150,8 +151,8 @@ func (t *ingestTx) Write(ctx context.Context, w graph.IngestWrite) error {
 	return nil
 }
 
-// InVendorTx implements graph.IngestStore.
-func (s *Store) InVendorTx(ctx context.Context, vendorID string, signups bool, fn func(graph.IngestTx) error) error {
+// InVendorTx implements sales.IngestStore.
+func (s *Store) InVendorTx(ctx context.Context, vendorID string, signups bool, fn func(sales.IngestTx) error) error {
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -164,8 +165,8 @@ func (s *Store) InVendorTx(ctx context.Context, vendorID string, signups bool, f
 	return s.mapErr(err)
 }
 
-// LogRejected implements graph.IngestStore.
-func (s *Store) LogRejected(ctx context.Context, rs []graph.RejectedEvent) error {
+// LogRejected implements sales.IngestStore.
+func (s *Store) LogRejected(ctx context.Context, rs []sales.RejectedEvent) error {
 	rows := make([]map[string]any, len(rs))
 	for i, r := range rs {
 		rows[i] = map[string]any{"vendor": r.VendorID, "event": r.EventID, "type": r.Type, "code": r.Code, "message": r.Message, "at": ts(r.ReceivedAt), "payload": r.Payload}
@@ -174,14 +175,14 @@ func (s *Store) LogRejected(ctx context.Context, rs []graph.RejectedEvent) error
 	return err
 }
 
-// Rejected implements graph.IngestStore.
-func (s *Store) Rejected(ctx context.Context, vendorID string, offset, limit int) ([]graph.RejectedEvent, bool, error) {
+// Rejected implements sales.IngestStore.
+func (s *Store) Rejected(ctx context.Context, vendorID string, offset, limit int) ([]sales.RejectedEvent, bool, error) {
 	var v any
 	if vendorID != "" {
 		v = vendorID
 	}
-	return readPage(ctx, s, qRejectedList, map[string]any{"vendor": v, "offset": offset}, limit, func(r *neo4j.Record) graph.RejectedEvent {
-		return graph.RejectedEvent{VendorID: get[string](r, "vendor_id"), EventID: get[string](r, "event_id"), Type: get[string](r, "type"),
+	return readPage(ctx, s, qRejectedList, map[string]any{"vendor": v, "offset": offset}, limit, func(r *neo4j.Record) sales.RejectedEvent {
+		return sales.RejectedEvent{VendorID: get[string](r, "vendor_id"), EventID: get[string](r, "event_id"), Type: get[string](r, "type"),
 			Code: get[string](r, "code"), Message: get[string](r, "message"), ReceivedAt: get[time.Time](r, "received_at").UTC(), Payload: get[string](r, "payload")}
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/sales"
 )
 
 var (
@@ -57,15 +59,15 @@ func get[T any](r *neo4j.Record, key string) T {
 	return t
 }
 
-// Register implements graph.MemberStore. One write transaction: take the placement lock (for
+// Register implements genealogy.MemberStore. One write transaction: take the placement lock (for
 // consultants), check the rules against the current graph, resolve the slot, create.
-func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Member, error) {
+func (s *Store) Register(ctx context.Context, r genealogy.Registration) (*genealogy.Member, error) {
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
 	plan, _ := engine.ParsePlan(r.Plan)
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var parentParam any
-		if r.Strategy == graph.StrategyExplicit {
+		if r.Strategy == genealogy.StrategyExplicit {
 			parentParam = r.ParentID
 		}
 		chk, err := txOne(ctx, tx, qRegisterCheck, map[string]any{"sponsor": r.SponsorID, "id": r.ID, "email": r.Email,
@@ -107,7 +109,7 @@ func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Memb
 			hash = r.PasswordHash
 		}
 		var hint any
-		if plan.IsConsultant() && r.Strategy != graph.StrategyExplicit && r.Strategy != graph.StrategyBalanced {
+		if plan.IsConsultant() && r.Strategy != genealogy.StrategyExplicit && r.Strategy != genealogy.StrategyBalanced {
 			hint = r.Leg
 		}
 		rec, err := txOne(ctx, tx, qMemberCreate, map[string]any{
@@ -124,11 +126,11 @@ func (s *Store) Register(ctx context.Context, r graph.Registration) (*graph.Memb
 	if err != nil {
 		return nil, s.mapErr(err)
 	}
-	return res.(*graph.Member), nil
+	return res.(*genealogy.Member), nil
 }
 
-func memberOf(r *neo4j.Record) *graph.Member {
-	return &graph.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
+func memberOf(r *neo4j.Record) *genealogy.Member {
+	return &genealogy.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
 		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Rank: get[string](r, "rank"),
 		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported")}
 }
@@ -145,10 +147,10 @@ func invalid(details []graph.Detail) *graph.Error {
 }
 
 // resolvePlacement returns the parent and leg for r, under the placement lock.
-func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransaction, r graph.Registration, p *neo4j.Record) (string, string, error) {
+func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransaction, r genealogy.Registration, p *neo4j.Record) (string, string, error) {
 	sponsorDepth := get[int64](p, "sponsor_depth")
 	switch r.Strategy {
-	case graph.StrategyExplicit:
+	case genealogy.StrategyExplicit:
 		if !get[bool](p, "parent_exists") {
 			return "", "", graph.InvalidField("placement.parent_id", "member %s does not exist", r.ParentID)
 		}
@@ -168,11 +170,11 @@ func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransactio
 			}
 		}
 		return r.ParentID, r.Leg, nil
-	case graph.StrategyExtremeLeft:
+	case genealogy.StrategyExtremeLeft:
 		return s.extreme(ctx, tx, r.SponsorID, "left")
-	case graph.StrategyExtremeRight:
+	case genealogy.StrategyExtremeRight:
 		return s.extreme(ctx, tx, r.SponsorID, "right")
-	case graph.StrategyWeakerLeg:
+	case genealogy.StrategyWeakerLeg:
 		bv, err := txOne(ctx, tx, qPlacementLegsBV, map[string]any{"sponsor": r.SponsorID})
 		if err != nil {
 			return "", "", err
@@ -193,7 +195,7 @@ func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransactio
 			}
 		}
 		return s.extreme(ctx, tx, r.SponsorID, side)
-	case graph.StrategyBalanced:
+	case genealogy.StrategyBalanced:
 		level := []string{r.SponsorID}
 		for len(level) > 0 {
 			res, err := tx.Run(ctx, qPlacementChildren, map[string]any{"ids": level})
@@ -233,8 +235,8 @@ func (s *Store) extreme(ctx context.Context, tx neo4j.ManagedTransaction, from, 
 	return get[string](rec, "parent"), side, nil
 }
 
-// Member implements graph.MemberStore.
-func (s *Store) Member(ctx context.Context, id string) (*graph.Member, error) {
+// Member implements genealogy.MemberStore.
+func (s *Store) Member(ctx context.Context, id string) (*genealogy.Member, error) {
 	res, err := s.read(ctx, qMemberGet, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -245,8 +247,8 @@ func (s *Store) Member(ctx context.Context, id string) (*graph.Member, error) {
 	return memberOf(res.Records[0]), nil
 }
 
-// Upgrade implements graph.MemberStore.
-func (s *Store) Upgrade(ctx context.Context, u graph.Upgrade) (*graph.Member, error) {
+// Upgrade implements genealogy.MemberStore.
+func (s *Store) Upgrade(ctx context.Context, u genealogy.Upgrade) (*genealogy.Member, error) {
 	m, err := s.Member(ctx, u.MemberID)
 	if err != nil {
 		return nil, err
@@ -276,14 +278,14 @@ func (s *Store) Upgrade(ctx context.Context, u graph.Upgrade) (*graph.Member, er
 	return s.Member(ctx, m.ID)
 }
 
-func treeNodeOf(r *neo4j.Record) graph.TreeNode {
-	return graph.TreeNode{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
+func treeNodeOf(r *neo4j.Record) genealogy.TreeNode {
+	return genealogy.TreeNode{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
 		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Level: get[int64](r, "level"),
 		CarryLeft: get[int64](r, "cl"), CarryRight: get[int64](r, "cr")}
 }
 
-func treeNodes(res *neo4j.EagerResult) []graph.TreeNode {
-	out := make([]graph.TreeNode, 0, len(res.Records))
+func treeNodes(res *neo4j.EagerResult) []genealogy.TreeNode {
+	out := make([]genealogy.TreeNode, 0, len(res.Records))
 	for _, r := range res.Records {
 		out = append(out, treeNodeOf(r))
 	}
@@ -295,8 +297,8 @@ func (s *Store) mustExist(ctx context.Context, id string) error {
 	return err
 }
 
-// Upline implements graph.MemberStore.
-func (s *Store) Upline(ctx context.Context, id string, placement bool, levels int) ([]graph.TreeNode, error) {
+// Upline implements genealogy.MemberStore.
+func (s *Store) Upline(ctx context.Context, id string, placement bool, levels int) ([]genealogy.TreeNode, error) {
 	if err := s.mustExist(ctx, id); err != nil {
 		return nil, err
 	}
@@ -311,21 +313,21 @@ func (s *Store) Upline(ctx context.Context, id string, placement bool, levels in
 	return treeNodes(res), nil
 }
 
-func (s *Store) paged(ctx context.Context, q string, params map[string]any, offset, limit int) ([]graph.TreeNode, bool, error) {
+func (s *Store) paged(ctx context.Context, q string, params map[string]any, offset, limit int) ([]genealogy.TreeNode, bool, error) {
 	params["offset"] = offset
 	return readPage(ctx, s, q, params, limit, treeNodeOf)
 }
 
-// BinaryTree implements graph.MemberStore.
-func (s *Store) BinaryTree(ctx context.Context, id string, depth, offset, limit int) ([]graph.TreeNode, bool, error) {
+// BinaryTree implements genealogy.MemberStore.
+func (s *Store) BinaryTree(ctx context.Context, id string, depth, offset, limit int) ([]genealogy.TreeNode, bool, error) {
 	if err := s.mustExist(ctx, id); err != nil {
 		return nil, false, err
 	}
 	return s.paged(ctx, qBinaryTree, map[string]any{"id": id, "depth": depth}, offset, limit)
 }
 
-// Generations implements graph.MemberStore.
-func (s *Store) Generations(ctx context.Context, id string, max int) ([]graph.Generation, error) {
+// Generations implements genealogy.MemberStore.
+func (s *Store) Generations(ctx context.Context, id string, max int) ([]genealogy.Generation, error) {
 	if err := s.mustExist(ctx, id); err != nil {
 		return nil, err
 	}
@@ -333,12 +335,12 @@ func (s *Store) Generations(ctx context.Context, id string, max int) ([]graph.Ge
 	if err != nil {
 		return nil, err
 	}
-	byGen := map[int64]graph.Generation{}
+	byGen := map[int64]genealogy.Generation{}
 	for _, r := range res.Records {
 		g := get[int64](r, "generation")
-		byGen[g] = graph.Generation{Generation: g, Members: get[int64](r, "members"), Consultants: get[int64](r, "consultants"), Customers: get[int64](r, "customers")}
+		byGen[g] = genealogy.Generation{Generation: g, Members: get[int64](r, "members"), Consultants: get[int64](r, "consultants"), Customers: get[int64](r, "customers")}
 	}
-	out := make([]graph.Generation, 0, max)
+	out := make([]genealogy.Generation, 0, max)
 	for g := int64(1); g <= int64(max); g++ {
 		gen := byGen[g]
 		gen.Generation = g
@@ -347,16 +349,16 @@ func (s *Store) Generations(ctx context.Context, id string, max int) ([]graph.Ge
 	return out, nil
 }
 
-// GenerationMembers implements graph.MemberStore.
-func (s *Store) GenerationMembers(ctx context.Context, id string, gen, offset, limit int) ([]graph.TreeNode, bool, error) {
+// GenerationMembers implements genealogy.MemberStore.
+func (s *Store) GenerationMembers(ctx context.Context, id string, gen, offset, limit int) ([]genealogy.TreeNode, bool, error) {
 	if err := s.mustExist(ctx, id); err != nil {
 		return nil, false, err
 	}
 	return s.paged(ctx, qGenerationMembers, map[string]any{"id": id, "gen": gen}, offset, limit)
 }
 
-// LegCounts implements graph.MemberStore.
-func (s *Store) LegCounts(ctx context.Context, id string) (*graph.LegCounts, error) {
+// LegCounts implements genealogy.MemberStore.
+func (s *Store) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts, error) {
 	return legCounts(ctx, func(q string, p map[string]any) ([]*neo4j.Record, error) {
 		res, err := s.read(ctx, q, p)
 		if err != nil {
@@ -379,7 +381,7 @@ func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
 }
 
 // legCounts counts each placement leg in bounded steps (see leg_count_step.cypher).
-func legCounts(ctx context.Context, run runner, id string) (*graph.LegCounts, error) {
+func legCounts(ctx context.Context, run runner, id string) (*genealogy.LegCounts, error) {
 	recs, err := run(qLegRoots, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -421,16 +423,16 @@ func legCounts(ctx context.Context, run runner, id string) (*graph.LegCounts, er
 	if err != nil {
 		return nil, err
 	}
-	return &graph.LegCounts{MemberID: id, Left: l, Right: r}, nil
+	return &genealogy.LegCounts{MemberID: id, Left: l, Right: r}, nil
 }
 
-// Search implements graph.MemberStore.
-func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]graph.TreeNode, bool, error) {
+// Search implements genealogy.MemberStore.
+func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]genealogy.TreeNode, bool, error) {
 	return s.paged(ctx, qMemberSearch, map[string]any{"q": q, "ql": graph.NormalizeEmail(q)}, offset, limit)
 }
 
-// Services implements graph.HoldingsStore.
-func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error) {
+// Services implements sales.HoldingsStore.
+func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error) {
 	if err := s.mustExist(ctx, id); err != nil {
 		return nil, err
 	}
@@ -438,14 +440,14 @@ func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error
 	if err != nil {
 		return nil, err
 	}
-	out := &graph.Services{MemberID: id, Services: []graph.Service{}, Vendors: []graph.VendorLinkView{}}
+	out := &sales.Services{MemberID: id, Services: []sales.Service{}, Vendors: []sales.VendorLinkView{}}
 	r := res.Records[0]
 	for _, x := range get[[]any](r, "services") {
 		m, ok := x.(map[string]any)
 		if !ok {
 			continue
 		}
-		sv := graph.Service{Status: "active"}
+		sv := sales.Service{Status: "active"}
 		sv.ActivationID, _ = m["activation_id"].(string)
 		sv.Vendor, _ = m["vendor"].(string)
 		sv.SKU, _ = m["sku"].(string)
@@ -466,7 +468,7 @@ func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error
 		if !ok {
 			continue
 		}
-		v := graph.VendorLinkView{}
+		v := sales.VendorLinkView{}
 		v.Vendor, _ = m["vendor"].(string)
 		if t, ok := m["since"].(time.Time); ok {
 			t = t.UTC()
@@ -479,7 +481,7 @@ func (s *Store) Services(ctx context.Context, id string) (*graph.Services, error
 
 var qAccessInDownline = cypher.MustQuery("access_in_downline")
 
-// InDownline implements graph.AccessStore.
+// InDownline implements genealogy.AccessStore.
 func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, error) {
 	res, err := s.read(ctx, qAccessInDownline, map[string]any{"viewer": viewer, "member": member})
 	if err != nil {
@@ -493,7 +495,7 @@ func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, er
 
 var qPackConfirm = cypher.MustQuery("pack_confirm")
 
-// ConfirmPack implements graph.MemberStore.
+// ConfirmPack implements genealogy.MemberStore.
 func (s *Store) ConfirmPack(ctx context.Context, id, actor, reference string, at time.Time) (bool, error) {
 	res, err := s.write(ctx, qPackConfirm, map[string]any{"id": id, "actor": actor, "reference": reference, "at": ts(at)})
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 var (
@@ -42,8 +44,8 @@ var (
 	qRunPruneFreeze   = cypher.MustQuery("run_prune_freeze")
 )
 
-// LastCommitted implements graph.RunStore.
-func (s *Store) LastCommitted(ctx context.Context) (*graph.Run, error) {
+// LastCommitted implements payouts.RunStore.
+func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
 	res, err := s.read(ctx, qRunLast, nil)
 	if err != nil {
 		return nil, err
@@ -71,9 +73,9 @@ func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn 
 	return s.mapErr(err)
 }
 
-// LoadSnapshot implements graph.RunStore: four streamed reads.
-func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*graph.RunSnapshot, error) {
-	snap := &graph.RunSnapshot{Upgrades: map[string][]graph.Upgrade{}}
+// LoadSnapshot implements payouts.RunStore: four streamed reads.
+func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*payouts.RunSnapshot, error) {
+	snap := &payouts.RunSnapshot{Upgrades: map[string][]genealogy.Upgrade{}}
 	var bad error
 	err := s.stream(ctx, qRunMembersSnap, nil, func(r *neo4j.Record) {
 		p, err := engine.ParsePlan(get[string](r, "plan"))
@@ -100,7 +102,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 	if err := s.stream(ctx, qRunUpgrades, nil, func(r *neo4j.Record) {
 		to, _ := engine.ParsePlan(get[string](r, "plan"))
 		id := get[string](r, "member")
-		snap.Upgrades[id] = append(snap.Upgrades[id], graph.Upgrade{MemberID: id, ToPlan: to, OccurredAt: get[time.Time](r, "occurred_at").UTC()})
+		snap.Upgrades[id] = append(snap.Upgrades[id], genealogy.Upgrade{MemberID: id, ToPlan: to, OccurredAt: get[time.Time](r, "occurred_at").UTC()})
 	}); err != nil {
 		return nil, err
 	}
@@ -120,7 +122,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 		c := engine.Cancellation{ID: get[string](r, "id"), Activation: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
 			ActivationAccounted: get[bool](r, "accounted"), Vendor: get[string](r, "vendor")}
 		for _, x := range get[[]any](r, "paid") {
-			if p, ok := graph.DecodePaid(x.(string)); ok {
+			if p, ok := payouts.DecodePaid(x.(string)); ok {
 				c.Paid = append(c.Paid, p)
 			}
 		}
@@ -146,8 +148,8 @@ const (
 	writers        = 2 // concurrent write batches: Neo4j has the machine's two cores
 )
 
-// SaveDraft implements graph.RunStore: the run, its statements and its freeze, in batches.
-func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(graph.Statement) bool), fr graph.Freeze) error {
+// SaveDraft implements payouts.RunStore: the run, its statements and its freeze, in batches.
+func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(payouts.Statement) bool), fr payouts.Freeze) error {
 	totals, _ := json.Marshal(run.Totals)
 	var start any
 	if run.PeriodStart != nil {
@@ -172,7 +174,7 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 		}()
 	}
 	rows := make([]map[string]any, 0, statementBatch)
-	stmts(func(st graph.Statement) bool {
+	stmts(func(st payouts.Statement) bool {
 		n := len(st.Lines)
 		idx, amt, gen, base, rate, skip := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		typ, src, rev, ven, comp, det := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -225,7 +227,7 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 			ls := fr.Paid(id)
 			enc := make([]string, len(ls))
 			for j, p := range ls {
-				enc[j] = graph.EncodePaid(p)
+				enc[j] = payouts.EncodePaid(p)
 			}
 			pl[k] = strings.Join(enc, ";")
 		}
@@ -238,9 +240,9 @@ func (s *Store) SaveDraft(ctx context.Context, run graph.Run, stmts func(func(gr
 	return err
 }
 
-func runOf(r *neo4j.Record) *graph.Run {
+func runOf(r *neo4j.Record) *payouts.Run {
 	m := r.AsMap()
-	run := &graph.Run{ID: get[string](r, "id"), Status: get[string](r, "status"), PeriodEnd: get[time.Time](r, "period_end").UTC(),
+	run := &payouts.Run{ID: get[string](r, "id"), Status: get[string](r, "status"), PeriodEnd: get[time.Time](r, "period_end").UTC(),
 		CreatedAt: get[time.Time](r, "created_at").UTC(), CreatedBy: get[string](r, "created_by"), CommittedBy: get[string](r, "committed_by"), Base: get[string](r, "base")}
 	if t, ok := m["period_start"].(time.Time); ok {
 		t = t.UTC()
@@ -254,8 +256,8 @@ func runOf(r *neo4j.Record) *graph.Run {
 	return run
 }
 
-// Run implements graph.RunStore.
-func (s *Store) Run(ctx context.Context, id string) (*graph.Run, error) {
+// Run implements payouts.RunStore.
+func (s *Store) Run(ctx context.Context, id string) (*payouts.Run, error) {
 	res, err := s.read(ctx, qRunGet, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -266,23 +268,23 @@ func (s *Store) Run(ctx context.Context, id string) (*graph.Run, error) {
 	return runOf(res.Records[0]), nil
 }
 
-// Runs implements graph.RunStore.
-func (s *Store) Runs(ctx context.Context) ([]graph.Run, error) {
+// Runs implements payouts.RunStore.
+func (s *Store) Runs(ctx context.Context) ([]payouts.Run, error) {
 	res, err := s.read(ctx, qRunsList, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.Run{}
+	out := []payouts.Run{}
 	for _, r := range res.Records {
 		out = append(out, *runOf(r))
 	}
 	return out, nil
 }
 
-// Commit implements graph.RunStore. The check-and-claim is one transaction under the payout
+// Commit implements payouts.RunStore. The check-and-claim is one transaction under the payout
 // lock; the application that follows is a series of idempotent batches, resumed at start-up if
 // the process dies half-way, so a run is paid once and completely.
-func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*graph.Run, error) {
+func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*payouts.Run, error) {
 	res, err := s.write(ctx, qRunCommitBegin, map[string]any{"id": id, "actor": actor, "at": ts(at)})
 	if err != nil {
 		return nil, err
@@ -293,9 +295,9 @@ func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*gr
 	r := res.Records[0]
 	if !get[bool](r, "ok") {
 		switch get[string](r, "status") {
-		case graph.RunCommitted:
+		case payouts.RunCommitted:
 			return s.Run(ctx, id)
-		case graph.RunCommitting:
+		case payouts.RunCommitting:
 			// Claimed but not finished (a failure half-way): every step is idempotent, so
 			// committing again finishes it.
 			if err := s.applyCommit(ctx, id); err != nil {
@@ -394,7 +396,7 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	return nil
 }
 
-// ResumeCommits implements graph.RunStore.
+// ResumeCommits implements payouts.RunStore.
 func (s *Store) ResumeCommits(ctx context.Context) ([]string, error) {
 	res, err := s.read(ctx, qRunsCommitting, nil)
 	if err != nil {
@@ -411,36 +413,36 @@ func (s *Store) ResumeCommits(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// Lines implements graph.RunStore.
-func (s *Store) Lines(ctx context.Context, runID string, from graph.LineKey, limit int) ([]graph.RunLine, *graph.LineKey, error) {
+// Lines implements payouts.RunStore.
+func (s *Store) Lines(ctx context.Context, runID string, from payouts.LineKey, limit int) ([]payouts.RunLine, *payouts.LineKey, error) {
 	res, err := s.read(ctx, qRunLines, map[string]any{"run": runID, "member": from.Member, "k": from.K, "limit": limit + 1})
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]graph.RunLine, 0, len(res.Records))
-	var next *graph.LineKey
+	out := make([]payouts.RunLine, 0, len(res.Records))
+	var next *payouts.LineKey
 	for i, r := range res.Records {
 		if i == limit {
-			next = &graph.LineKey{Member: get[string](r, "member"), K: int(get[int64](r, "pos"))}
+			next = &payouts.LineKey{Member: get[string](r, "member"), K: int(get[int64](r, "pos"))}
 			break
 		}
-		out = append(out, graph.RunLine{ID: graph.LineID(runID, int(get[int64](r, "idx"))), MemberID: get[string](r, "member"), Type: get[string](r, "type"),
+		out = append(out, payouts.RunLine{ID: payouts.LineID(runID, int(get[int64](r, "idx"))), MemberID: get[string](r, "member"), Type: get[string](r, "type"),
 			Amount: engine.Units(get[int64](r, "amount")).String(), SourceID: get[string](r, "source"), Generation: int(get[int64](r, "gen")),
 			ReversalOf: get[string](r, "rev"), Vendor: get[string](r, "vendor")})
 	}
 	return out, next, nil
 }
 
-// RunMembers implements graph.RunStore.
-func (s *Store) RunMembers(ctx context.Context, runID, after string, limit int) ([]graph.RunMember, string, error) {
+// RunMembers implements payouts.RunStore.
+func (s *Store) RunMembers(ctx context.Context, runID, after string, limit int) ([]payouts.RunMember, string, error) {
 	res, err := s.read(ctx, qRunMembers, map[string]any{"run": runID, "after": after, "limit": limit + 1})
 	if err != nil {
 		return nil, "", err
 	}
 	bvs := func(r *neo4j.Record, k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
-	out := make([]graph.RunMember, 0, len(res.Records))
+	out := make([]payouts.RunMember, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, graph.RunMember{MemberID: get[string](r, "member"), Rank: get[string](r, "rank"), Active: get[bool](r, "active"),
+		out = append(out, payouts.RunMember{MemberID: get[string](r, "member"), Rank: get[string](r, "rank"), Active: get[bool](r, "active"),
 			CarryLeft: bvs(r, "cl"), CarryRight: bvs(r, "cr"), LifetimeLeft: bvs(r, "ll"), LifetimeRight: bvs(r, "lr"),
 			Total: engine.Units(get[int64](r, "total")).String()})
 	}
@@ -450,7 +452,7 @@ func (s *Store) RunMembers(ctx context.Context, runID, after string, limit int) 
 	return out, "", nil
 }
 
-// PruneSuperseded implements graph.RunStore.
+// PruneSuperseded implements payouts.RunStore.
 func (s *Store) PruneSuperseded(ctx context.Context) ([]string, error) {
 	res, err := s.write(ctx, qRunsSuperseded, nil)
 	if err != nil {
@@ -485,8 +487,8 @@ func (s *Store) PruneSuperseded(ctx context.Context) ([]string, error) {
 	return all, nil
 }
 
-// Statement implements graph.RunStore.
-func (s *Store) Statement(ctx context.Context, runID, memberID string) (*graph.MemberStatement, error) {
+// Statement implements payouts.RunStore.
+func (s *Store) Statement(ctx context.Context, runID, memberID string) (*payouts.MemberStatement, error) {
 	if _, err := s.Run(ctx, runID); err != nil {
 		return nil, err
 	}
@@ -494,7 +496,7 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*graph.M
 	if err != nil {
 		return nil, err
 	}
-	out := &graph.MemberStatement{RunID: runID, MemberID: memberID, Total: "0.00", Lines: []graph.StatementLineView{}}
+	out := &payouts.MemberStatement{RunID: runID, MemberID: memberID, Total: "0.00", Lines: []payouts.StatementLineView{}}
 	if len(res.Records) == 0 {
 		return out, nil // nothing for this member in the run
 	}
@@ -502,7 +504,7 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*graph.M
 	out.Total = engine.Units(get[int64](r, "total")).String()
 	if get[bool](r, "consultant") {
 		bvs := func(k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
-		out.State = &graph.RunMember{MemberID: memberID, Rank: get[string](r, "rank"), Active: get[bool](r, "active"), CarryLeft: bvs("cl"),
+		out.State = &payouts.RunMember{MemberID: memberID, Rank: get[string](r, "rank"), Active: get[bool](r, "active"), CarryLeft: bvs("cl"),
 			CarryRight: bvs("cr"), LifetimeLeft: bvs("ll"), LifetimeRight: bvs("lr"), Total: out.Total}
 	}
 	ints := func(k string) []int64 {
@@ -537,7 +539,7 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*graph.M
 	}
 	for i := range idx {
 		lt, _ := engine.ParseLineType(st(typ, i))
-		sl := graph.StatementLine{Index: int(idx[i]), Type: lt, Amount: engine.Units(at(amt, i)), Source: st(src, i), Generation: int(at(gen, i)),
+		sl := payouts.StatementLine{Index: int(idx[i]), Type: lt, Amount: engine.Units(at(amt, i)), Source: st(src, i), Generation: int(at(gen, i)),
 			ReversalOf: st(rev, i), Vendor: st(ven, i), Basis: engine.Basis{Base: engine.Units(at(base, i)), Rate: engine.Rate(at(rate, i)), Skipped: int32(at(skip, i))}}
 		if c := st(comp, i); c != "" {
 			sl.Compressed = strings.Split(c, ",")
@@ -548,10 +550,10 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*graph.M
 				sl.Basis.Detail = &detail
 			}
 		}
-		out.Lines = append(out.Lines, graph.StatementLineView{
-			RunLine: graph.RunLine{ID: graph.LineID(runID, sl.Index), MemberID: memberID, Type: lt.String(), Amount: sl.Amount.String(), SourceID: sl.Source,
+		out.Lines = append(out.Lines, payouts.StatementLineView{
+			RunLine: payouts.RunLine{ID: payouts.LineID(runID, sl.Index), MemberID: memberID, Type: lt.String(), Amount: sl.Amount.String(), SourceID: sl.Source,
 				Generation: sl.Generation, ReversalOf: sl.ReversalOf, Vendor: sl.Vendor},
-			Explanation: graph.Explain(sl)})
+			Explanation: payouts.Explain(sl)})
 	}
 	return out, nil
 }

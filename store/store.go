@@ -17,6 +17,8 @@ import (
 
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/platform"
 )
 
 // Config locates Neo4j.
@@ -208,7 +210,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
-// EnsureAdmin implements graph.BootstrapStore.
+// EnsureAdmin implements platform.BootstrapStore.
 func (s *Store) EnsureAdmin(ctx context.Context, email, hash string) (bool, error) {
 	res, err := s.write(ctx, qAdminEnsure, map[string]any{"email": email, "password_hash": hash})
 	if err != nil {
@@ -217,8 +219,8 @@ func (s *Store) EnsureAdmin(ctx context.Context, email, hash string) (bool, erro
 	return boolOf(res, "created"), nil
 }
 
-// EnsureRoot implements graph.BootstrapStore.
-func (s *Store) EnsureRoot(ctx context.Context, root graph.RootSpec, pack graph.PlanPack) (bool, error) {
+// EnsureRoot implements platform.BootstrapStore.
+func (s *Store) EnsureRoot(ctx context.Context, root platform.RootSpec, pack platform.PlanPack) (bool, error) {
 	price, err := cents(pack.Price)
 	if err != nil {
 		return false, err
@@ -237,8 +239,8 @@ func (s *Store) EnsureRoot(ctx context.Context, root graph.RootSpec, pack graph.
 	return boolOf(res, "created"), nil
 }
 
-// AccountByEmail implements graph.AccountStore.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (*graph.Account, error) {
+// AccountByEmail implements identity.AccountStore.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (*identity.Account, error) {
 	res, err := s.read(ctx, qAccountByEmail, map[string]any{"email": email})
 	if err != nil {
 		return nil, err
@@ -249,7 +251,7 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (*graph.Accoun
 	m := res.Records[0].AsMap()
 	if id, ok := m["admin_id"].(string); ok {
 		h, _ := m["admin_hash"].(string)
-		return &graph.Account{ID: id, Email: email, Role: graph.RoleAdmin, PasswordHash: h}, nil
+		return &identity.Account{ID: id, Email: email, Role: graph.RoleAdmin, PasswordHash: h}, nil
 	}
 	if id, ok := m["member_id"].(string); ok {
 		h, _ := m["member_hash"].(string)
@@ -257,7 +259,7 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (*graph.Accoun
 		if m["plan"] == "customer" {
 			role = graph.RoleCustomer
 		}
-		return &graph.Account{ID: id, Email: email, Role: role, PasswordHash: h}, nil
+		return &identity.Account{ID: id, Email: email, Role: role, PasswordHash: h}, nil
 	}
 	return nil, graph.NotFound("no account")
 }

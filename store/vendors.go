@@ -7,6 +7,7 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/sales"
 )
 
 var (
@@ -22,14 +23,14 @@ var (
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// CreateVendor implements graph.VendorStore.
-func (s *Store) CreateVendor(ctx context.Context, v graph.Vendor, sealed string) error {
+// CreateVendor implements sales.VendorStore.
+func (s *Store) CreateVendor(ctx context.Context, v sales.Vendor, sealed string) error {
 	_, err := s.write(ctx, qVendorCreate, map[string]any{"id": v.ID, "name": v.Name, "at": ts(v.CreatedAt), "sealed": sealed})
 	return err
 }
 
-func vendorOf(r map[string]any) graph.Vendor {
-	v := graph.Vendor{ID: r["id"].(string)}
+func vendorOf(r map[string]any) sales.Vendor {
+	v := sales.Vendor{ID: r["id"].(string)}
 	v.Name, _ = r["name"].(string)
 	v.Active, _ = r["active"].(bool)
 	if t, ok := r["created_at"].(time.Time); ok {
@@ -46,8 +47,8 @@ func vendorOf(r map[string]any) graph.Vendor {
 	return v
 }
 
-// Vendor implements graph.VendorStore.
-func (s *Store) Vendor(ctx context.Context, id string) (*graph.Vendor, error) {
+// Vendor implements sales.VendorStore.
+func (s *Store) Vendor(ctx context.Context, id string) (*sales.Vendor, error) {
 	res, err := s.read(ctx, qVendorGet, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -59,20 +60,20 @@ func (s *Store) Vendor(ctx context.Context, id string) (*graph.Vendor, error) {
 	return &v, nil
 }
 
-// Vendors implements graph.VendorStore.
-func (s *Store) Vendors(ctx context.Context) ([]graph.Vendor, error) {
+// Vendors implements sales.VendorStore.
+func (s *Store) Vendors(ctx context.Context) ([]sales.Vendor, error) {
 	res, err := s.read(ctx, qVendorsList, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.Vendor{}
+	out := []sales.Vendor{}
 	for _, r := range res.Records {
 		out = append(out, vendorOf(r.AsMap()))
 	}
 	return out, nil
 }
 
-// RotateVendorSecret implements graph.VendorStore.
+// RotateVendorSecret implements sales.VendorStore.
 func (s *Store) RotateVendorSecret(ctx context.Context, id, sealed, previous string, at, until time.Time) error {
 	res, err := s.write(ctx, qVendorRotate, map[string]any{"id": id, "sealed": sealed, "previous": previous, "at": ts(at), "until": ts(until)})
 	if err != nil {
@@ -84,7 +85,7 @@ func (s *Store) RotateVendorSecret(ctx context.Context, id, sealed, previous str
 	return nil
 }
 
-// SetVendorActive implements graph.VendorStore.
+// SetVendorActive implements sales.VendorStore.
 func (s *Store) SetVendorActive(ctx context.Context, id string, active bool) error {
 	res, err := s.write(ctx, qVendorSetActive, map[string]any{"id": id, "active": active})
 	if err != nil {
@@ -96,8 +97,8 @@ func (s *Store) SetVendorActive(ctx context.Context, id string, active bool) err
 	return nil
 }
 
-// VendorSecrets implements graph.VendorStore.
-func (s *Store) VendorSecrets(ctx context.Context, id string) (*graph.VendorSecrets, error) {
+// VendorSecrets implements sales.VendorStore.
+func (s *Store) VendorSecrets(ctx context.Context, id string) (*sales.VendorSecrets, error) {
 	res, err := s.read(ctx, qVendorSecrets, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -106,15 +107,15 @@ func (s *Store) VendorSecrets(ctx context.Context, id string) (*graph.VendorSecr
 		return nil, graph.NotFound("vendor %s not found", id)
 	}
 	r := res.Records[0]
-	vs := &graph.VendorSecrets{VendorID: id, Active: get[bool](r, "active"), Sealed: get[string](r, "sealed"), PreviousSealed: get[string](r, "previous")}
+	vs := &sales.VendorSecrets{VendorID: id, Active: get[bool](r, "active"), Sealed: get[string](r, "sealed"), PreviousSealed: get[string](r, "previous")}
 	if t, ok := r.AsMap()["prev_until"].(time.Time); ok {
 		vs.PreviousUntil = t.UTC()
 	}
 	return vs, nil
 }
 
-// PutProduct implements graph.VendorStore.
-func (s *Store) PutProduct(ctx context.Context, vendorID, sku string, v graph.ProductValues) (*graph.Product, error) {
+// PutProduct implements sales.VendorStore.
+func (s *Store) PutProduct(ctx context.Context, vendorID, sku string, v sales.ProductValues) (*sales.Product, error) {
 	res, err := s.write(ctx, qProductPut, map[string]any{"vendor": vendorID, "sku": sku, "name": v.Name, "bv": int64(v.BV), "cv": int64(v.CV),
 		"retail": int64(v.Retail), "from": ts(v.EffectiveFrom)})
 	if err != nil {
@@ -135,18 +136,18 @@ func (s *Store) PutProduct(ctx context.Context, vendorID, sku string, v graph.Pr
 	return nil, graph.Internal(nil)
 }
 
-// Products implements graph.VendorStore.
-func (s *Store) Products(ctx context.Context, vendorID string) ([]graph.Product, error) {
+// Products implements sales.VendorStore.
+func (s *Store) Products(ctx context.Context, vendorID string) ([]sales.Product, error) {
 	res, err := s.read(ctx, qProductsList, map[string]any{"vendor": vendorID})
 	if err != nil {
 		return nil, err
 	}
-	out := []graph.Product{}
+	out := []sales.Product{}
 	for _, r := range res.Records {
-		p := graph.Product{VendorID: vendorID, SKU: get[string](r, "sku")}
+		p := sales.Product{VendorID: vendorID, SKU: get[string](r, "sku")}
 		for _, x := range get[[]any](r, "versions") {
 			m := x.(map[string]any)
-			pv := graph.ProductVersion{}
+			pv := sales.ProductVersion{}
 			pv.Name, _ = m["name"].(string)
 			bv, _ := m["bv"].(int64)
 			cv, _ := m["cv"].(int64)

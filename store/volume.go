@@ -7,7 +7,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/halo-oss/halo/cypher"
-	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 var (
@@ -20,11 +20,11 @@ var (
 var epoch = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // changes reads the clock and the changes in one read transaction.
-func (s *Store) changes(ctx context.Context, since time.Time) ([]graph.VolumeChange, time.Time, error) {
+func (s *Store) changes(ctx context.Context, since time.Time) ([]payouts.VolumeChange, time.Time, error) {
 	sess := s.session(ctx, false)
 	defer sess.Close(ctx)
 	var now time.Time
-	var out []graph.VolumeChange
+	var out []payouts.VolumeChange
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		out = out[:0]
 		rec, err := txOne(ctx, tx, qClock, nil)
@@ -38,34 +38,34 @@ func (s *Store) changes(ctx context.Context, since time.Time) ([]graph.VolumeCha
 		}
 		for res.Next(ctx) {
 			r := res.Record()
-			out = append(out, graph.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC()})
+			out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC()})
 		}
 		return nil, res.Err()
 	})
 	return out, now, s.mapErr(err)
 }
 
-// ChangesSince implements graph.VolumeFeed.
-func (s *Store) ChangesSince(ctx context.Context, since time.Time) ([]graph.VolumeChange, time.Time, error) {
+// ChangesSince implements payouts.VolumeFeed.
+func (s *Store) ChangesSince(ctx context.Context, since time.Time) ([]payouts.VolumeChange, time.Time, error) {
 	return s.changes(ctx, since)
 }
 
-// Snapshot implements graph.VolumeFeed.
-func (s *Store) Snapshot(ctx context.Context) (*graph.VolumeSnapshot, error) {
+// Snapshot implements payouts.VolumeFeed.
+func (s *Store) Snapshot(ctx context.Context) (*payouts.VolumeSnapshot, error) {
 	ch, now, err := s.changes(ctx, epoch)
 	if err != nil {
 		return nil, err
 	}
-	return &graph.VolumeSnapshot{At: now, Changes: ch}, nil
+	return &payouts.VolumeSnapshot{At: now, Changes: ch}, nil
 }
 
-func linkOf(r *neo4j.Record) graph.ParentLink {
-	return graph.ParentLink{Parent: get[string](r, "parent"), Left: get[string](r, "leg") == "left", Depth: get[int64](r, "depth")}
+func linkOf(r *neo4j.Record) payouts.ParentLink {
+	return payouts.ParentLink{Parent: get[string](r, "parent"), Left: get[string](r, "leg") == "left", Depth: get[int64](r, "depth")}
 }
 
-// Parents implements graph.VolumeFeed.
-func (s *Store) Parents(ctx context.Context, ids []string) (map[string]graph.ParentLink, error) {
-	out := map[string]graph.ParentLink{}
+// Parents implements payouts.VolumeFeed.
+func (s *Store) Parents(ctx context.Context, ids []string) (map[string]payouts.ParentLink, error) {
+	out := map[string]payouts.ParentLink{}
 	err := chunks(ids, 500, func(c []string) error {
 		res, err := s.read(ctx, qPlacementParents, map[string]any{"ids": c})
 		if err != nil {
@@ -79,8 +79,8 @@ func (s *Store) Parents(ctx context.Context, ids []string) (map[string]graph.Par
 	return out, err
 }
 
-// AllParents implements graph.VolumeFeed, streaming.
-func (s *Store) AllParents(ctx context.Context, fn func(string, graph.ParentLink)) error {
+// AllParents implements payouts.VolumeFeed, streaming.
+func (s *Store) AllParents(ctx context.Context, fn func(string, payouts.ParentLink)) error {
 	sess := s.session(ctx, false)
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

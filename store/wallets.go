@@ -10,6 +10,7 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 var (
@@ -26,7 +27,7 @@ var (
 	qImportRollbackLed = cypher.MustQuery("import_rollback_ledger")
 )
 
-// Balance implements graph.WalletStore.
+// Balance implements payouts.WalletStore.
 func (s *Store) Balance(ctx context.Context, member string) (engine.Units, error) {
 	res, err := s.read(ctx, qWalletBalance, map[string]any{"member": member})
 	if err != nil {
@@ -35,24 +36,24 @@ func (s *Store) Balance(ctx context.Context, member string) (engine.Units, error
 	return engine.Units(get[int64](res.Records[0], "balance")), nil
 }
 
-// Entries implements graph.WalletStore.
-func (s *Store) Entries(ctx context.Context, member string, offset, limit int) ([]graph.LedgerEntry, bool, error) {
-	return readPage(ctx, s, qWalletEntries, map[string]any{"member": member, "offset": offset}, limit, func(r *neo4j.Record) graph.LedgerEntry {
-		return graph.LedgerEntry{ID: get[string](r, "id"), MemberID: member, Kind: get[string](r, "kind"),
+// Entries implements payouts.WalletStore.
+func (s *Store) Entries(ctx context.Context, member string, offset, limit int) ([]payouts.LedgerEntry, bool, error) {
+	return readPage(ctx, s, qWalletEntries, map[string]any{"member": member, "offset": offset}, limit, func(r *neo4j.Record) payouts.LedgerEntry {
+		return payouts.LedgerEntry{ID: get[string](r, "id"), MemberID: member, Kind: get[string](r, "kind"),
 			Amount: engine.Units(get[int64](r, "amount")).String(), At: get[time.Time](r, "at").UTC(), RunID: get[string](r, "run_id"),
 			WithdrawalID: get[string](r, "withdrawal_id"), Reason: get[string](r, "reason"), Actor: get[string](r, "actor")}
 	})
 }
 
-// AddEntry implements graph.WalletStore.
-func (s *Store) AddEntry(ctx context.Context, e graph.LedgerEntry, cents engine.Units) error {
+// AddEntry implements payouts.WalletStore.
+func (s *Store) AddEntry(ctx context.Context, e payouts.LedgerEntry, cents engine.Units) error {
 	_, err := s.write(ctx, qWalletAddEntry, map[string]any{"id": e.ID, "member": e.MemberID, "kind": e.Kind, "amount": int64(cents),
 		"at": ts(e.At), "reason": e.Reason, "actor": e.Actor})
 	return err
 }
 
-// RequestWithdrawal implements graph.WalletStore.
-func (s *Store) RequestWithdrawal(ctx context.Context, w graph.Withdrawal, cents engine.Units) error {
+// RequestWithdrawal implements payouts.WalletStore.
+func (s *Store) RequestWithdrawal(ctx context.Context, w payouts.Withdrawal, cents engine.Units) error {
 	res, err := s.write(ctx, qWithdrawalRequest, map[string]any{"member": w.MemberID, "id": w.ID, "amount": int64(cents), "at": ts(w.RequestedAt),
 		"actor": graph.ActorOf(ctx)})
 	if err != nil {
@@ -71,8 +72,8 @@ func (s *Store) RequestWithdrawal(ctx context.Context, w graph.Withdrawal, cents
 	return nil
 }
 
-// DecideWithdrawal implements graph.WalletStore.
-func (s *Store) DecideWithdrawal(ctx context.Context, id string, from []string, to, actor, reason, reference string, at time.Time) (*graph.Withdrawal, *graph.Withdrawal, error) {
+// DecideWithdrawal implements payouts.WalletStore.
+func (s *Store) DecideWithdrawal(ctx context.Context, id string, from []string, to, actor, reason, reference string, at time.Time) (*payouts.Withdrawal, *payouts.Withdrawal, error) {
 	before, err := s.Withdrawal(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -88,9 +89,9 @@ func (s *Store) DecideWithdrawal(ctx context.Context, id string, from []string, 
 	return before, after, err
 }
 
-func withdrawalOf(r *neo4j.Record) graph.Withdrawal {
+func withdrawalOf(r *neo4j.Record) payouts.Withdrawal {
 	m := r.AsMap()
-	w := graph.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: engine.Units(get[int64](r, "amount")).String(),
+	w := payouts.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: engine.Units(get[int64](r, "amount")).String(),
 		Status: get[string](r, "status"), RequestedAt: get[time.Time](r, "requested_at").UTC(), DecidedBy: get[string](r, "decided_by"),
 		Reason: get[string](r, "reason"), PaymentReference: get[string](r, "reference"), MemberName: get[string](r, "name"), MemberEmail: get[string](r, "email")}
 	if t, ok := m["decided_at"].(time.Time); ok {
@@ -104,8 +105,8 @@ func withdrawalOf(r *neo4j.Record) graph.Withdrawal {
 	return w
 }
 
-// Withdrawal implements graph.WalletStore.
-func (s *Store) Withdrawal(ctx context.Context, id string) (*graph.Withdrawal, error) {
+// Withdrawal implements payouts.WalletStore.
+func (s *Store) Withdrawal(ctx context.Context, id string) (*payouts.Withdrawal, error) {
 	res, err := s.read(ctx, qWithdrawalGet, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -117,8 +118,8 @@ func (s *Store) Withdrawal(ctx context.Context, id string) (*graph.Withdrawal, e
 	return &w, nil
 }
 
-// Withdrawals implements graph.WalletStore.
-func (s *Store) Withdrawals(ctx context.Context, status, member string, offset, limit int) ([]graph.Withdrawal, bool, error) {
+// Withdrawals implements payouts.WalletStore.
+func (s *Store) Withdrawals(ctx context.Context, status, member string, offset, limit int) ([]payouts.Withdrawal, bool, error) {
 	return readPage(ctx, s, qWithdrawalsList, map[string]any{"status": status, "member": member, "offset": offset}, limit, withdrawalOf)
 }
 

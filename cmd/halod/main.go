@@ -26,6 +26,14 @@ import (
 	"github.com/halo-oss/halo/cache"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/dashboards"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/platform"
+	"github.com/halo-oss/halo/graph/sales"
+	"github.com/halo-oss/halo/internal/notify"
 	"github.com/halo-oss/halo/store"
 )
 
@@ -110,17 +118,17 @@ func open() (*deps, error) {
 	return &deps{cfg: cfg, log: log, plan: plan, store: st, cache: cache.New(cache.Config{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})}, nil
 }
 
-func (d *deps) bootstrap() *graph.Bootstrap {
+func (d *deps) bootstrap() *platform.Bootstrap {
 	rule := d.plan.Rule(engine.PlanConsultantPlus)
-	return &graph.Bootstrap{
+	return &platform.Bootstrap{
 		Store: d.store, AdminEmail: d.cfg.AdminEmail, AdminPassword: d.cfg.AdminPassword, Log: d.log,
-		Root:     graph.RootSpec{ID: d.cfg.RootID, Name: "Company", Email: d.cfg.RootEmail, RegisteredAt: d.cfg.RootRegisteredAt},
-		RootPack: graph.PlanPack{Plan: engine.PlanConsultantPlus.String(), Price: rule.Price.String(), BV: rule.BV.String()},
+		Root:     platform.RootSpec{ID: d.cfg.RootID, Name: "Company", Email: d.cfg.RootEmail, RegisteredAt: d.cfg.RootRegisteredAt},
+		RootPack: platform.PlanPack{Plan: engine.PlanConsultantPlus.String(), Price: rule.Price.String(), BV: rule.BV.String()},
 	}
 }
 
-func (d *deps) members() *graph.MemberService {
-	return &graph.MemberService{Store: d.store, Plan: d.plan, Now: time.Now, RootID: d.cfg.RootID, Audit: d.auditor()}
+func (d *deps) members() *genealogy.MemberService {
+	return &genealogy.MemberService{Store: d.store, Plan: d.plan, Now: time.Now, RootID: d.cfg.RootID, Audit: d.auditor()}
 }
 
 func (d *deps) auditor() *graph.Auditor {
@@ -141,11 +149,11 @@ func serve() error {
 	defer stop()
 
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
-	limiter := &graph.LoginLimiter{}
-	imports := &graph.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, Audit: d.auditor()}
+	limiter := &identity.LoginLimiter{}
+	imports := &genealogy.ImportService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, Audit: d.auditor()}
 	counters := d.counters()
-	projector := &graph.Projector{Feed: d.store, Log: log, Interval: d.cfg.ProjectionInterval}
-	payouts := &graph.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate, Audit: d.auditor()}
+	projector := &payouts.Projector{Feed: d.store, Log: log, Interval: d.cfg.ProjectionInterval}
+	runs := &payouts.PayoutService{Store: d.store, Plan: d.plan, Now: time.Now, Log: log, AfterCommit: counters.Invalidate, Audit: d.auditor()}
 	var bootErr atomic.Value
 	bootErr.Store(errors.New("migrations and bootstrap have not run yet"))
 	go func() {
@@ -156,14 +164,14 @@ func serve() error {
 				err = imports.RecoverInterrupted(ctx)
 			}
 			if err == nil {
-				err = payouts.ResumeInterrupted(ctx)
+				err = runs.ResumeInterrupted(ctx)
 			}
 			if err == nil {
 				bootErr.Store(errNone)
 				log.Info("bootstrap complete")
 				go counters.Run(ctx)
-				go payouts.Prune(ctx)
-				projector.Payouts = payouts
+				go runs.Prune(ctx)
+				projector.Payouts = runs
 				go projector.Run(ctx)
 				return
 			}
@@ -178,28 +186,28 @@ func serve() error {
 	}()
 	srv := &api.Server{
 		Log: log,
-		Health: &graph.HealthService{Graph: d.store, Cache: d.cache, Ready: func() error {
+		Health: &platform.HealthService{Graph: d.store, Cache: d.cache, Ready: func() error {
 			if e := bootErr.Load().(error); e != errNone {
 				return e
 			}
 			return nil
 		}},
-		Auth: &graph.AuthService{Accounts: d.store, Tokens: graph.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL),
+		Auth: &identity.AuthService{Accounts: d.store, Tokens: identity.NewTokenSigner([]byte(d.cfg.SecretKey), d.cfg.TokenTTL),
 			Sessions: d.store, Limiter: limiter},
-		Resets:   &graph.ResetService{Accounts: d.store, Store: d.store, Sessions: d.store, Notifier: graph.LogNotifier{Log: log}, Now: time.Now, Limiter: limiter},
+		Resets:   &identity.ResetService{Accounts: d.store, Store: d.store, Sessions: d.store, Notifier: notify.LogNotifier{Log: log}, Now: time.Now, Limiter: limiter},
 		Members:  d.members(),
-		Holdings: &graph.HoldingsService{Store: d.store},
+		Holdings: &sales.HoldingsService{Store: d.store},
 		Imports:  imports,
 		Vendors:  d.vendors(),
-		Ingest:   &graph.IngestService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
+		Ingest:   &sales.IngestService{Store: d.store, Box: sales.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Log: log},
 		Counters: counters,
-		Payouts:  payouts,
-		Wallets:  &graph.WalletService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, MinWithdrawal: d.cfg.MinWithdrawal},
+		Payouts:  runs,
+		Wallets:  &payouts.WalletService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, MinWithdrawal: d.cfg.MinWithdrawal},
 		Audit:    d.auditor(),
-		Access:   &graph.Access{Store: d.store},
+		Access:   &genealogy.Access{Store: d.store},
 	}
 	srv.Content, srv.Gatherings = d.content(), d.field()
-	srv.Dashboards = &graph.DashboardService{Store: d.store, Members: srv.Members, Holdings: srv.Holdings, Runs: d.store, Health: srv.Health, Now: time.Now,
+	srv.Dashboards = &dashboards.DashboardService{Store: d.store, Members: srv.Members, Holdings: srv.Holdings, Runs: d.store, Health: srv.Health, Now: time.Now,
 		Consultants: d.store, Counters: counters, Projector: projector, Field: srv.Gatherings}
 	hs := &http.Server{Addr: d.cfg.Addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -249,11 +257,11 @@ func seedDemo() error {
 	if err := d.bootstrap().Run(ctx); err != nil {
 		return err
 	}
-	secrets, err := graph.SeedDemo(ctx, d.vendors(), d.members(), d.cfg.RootID, d.log)
+	secrets, err := SeedDemo(ctx, d.vendors(), d.members(), d.cfg.RootID, d.log)
 	if err != nil {
 		return err
 	}
-	if err := graph.SeedField(ctx, d.content(), d.field(), d.log); err != nil {
+	if err := SeedField(ctx, d.content(), d.field(), d.log); err != nil {
 		return err
 	}
 	for v, s := range secrets {
@@ -263,21 +271,21 @@ func seedDemo() error {
 	return nil
 }
 
-func (d *deps) content() *graph.ContentService {
-	return &graph.ContentService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now}
+func (d *deps) content() *field.ContentService {
+	return &field.ContentService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now}
 }
 
-func (d *deps) field() *graph.GatheringService {
-	return &graph.GatheringService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, Log: d.log,
-		Notifier: graph.LogNotifier{Log: d.log}, JoinWindow: d.cfg.JoinWindow}
+func (d *deps) field() *field.GatheringService {
+	return &field.GatheringService{Store: d.store, Members: d.store, Audit: d.auditor(), Now: time.Now, Log: d.log,
+		Notifier: notify.LogNotifier{Log: d.log}, JoinWindow: d.cfg.JoinWindow}
 }
 
-func (d *deps) vendors() *graph.VendorService {
-	return &graph.VendorService{Store: d.store, Box: graph.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Audit: d.auditor()}
+func (d *deps) vendors() *sales.VendorService {
+	return &sales.VendorService{Store: d.store, Box: sales.NewSecretBox([]byte(d.cfg.SecretKey)), Now: time.Now, Audit: d.auditor()}
 }
 
-func (d *deps) counters() *graph.LiveCounters {
-	return &graph.LiveCounters{Feed: d.store, Cache: d.cache, Log: d.log}
+func (d *deps) counters() *payouts.LiveCounters {
+	return &payouts.LiveCounters{Feed: d.store, Cache: d.cache, Log: d.log}
 }
 
 func rebuildCounters() error {

@@ -1,0 +1,411 @@
+package dashboards
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/platform"
+	"github.com/halo-oss/halo/graph/sales"
+)
+
+// CustomerDashboard is what a customer sees: its services by vendor and who referred it.
+type CustomerDashboard struct {
+	MemberID   string                       `json:"member_id"`
+	Name       string                       `json:"name"`
+	Services   []sales.Service              `json:"services"`
+	Vendors    []sales.VendorLinkView       `json:"vendors"`
+	Consultant *Contact                     `json:"consultant,omitempty"`
+	Upcoming   []field.UpcomingRegistration `json:"upcoming_registrations"`
+}
+
+// Contact is how to reach a member.
+type Contact struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// AdminDashboard is the operator's overview.
+type AdminDashboard struct {
+	Network            []PlanRankCount    `json:"network"`
+	Sales              []VendorMonth      `json:"sales"`
+	Runs               []payouts.Run      `json:"runs"`
+	PendingWithdrawals []WithdrawalTotal  `json:"pending_withdrawals"`
+	RejectedLast24h    int64              `json:"rejected_events_last_24h"`
+	Health             platform.Readiness `json:"health"`
+}
+
+// PlanRankCount is a cell of the network-size table.
+type PlanRankCount struct {
+	Plan    string `json:"plan"`
+	Rank    string `json:"rank"`
+	Members int64  `json:"members"`
+}
+
+// VendorMonth is sales and BV of a vendor (or "plan": packs and upgrades) in a month.
+type VendorMonth struct {
+	Vendor string `json:"vendor"`
+	Month  string `json:"month" example:"2026-03"`
+	Sales  int64  `json:"sales"`
+	BV     string `json:"bv"`
+	Value  string `json:"value"`
+}
+
+// WithdrawalTotal sums open withdrawals by status.
+type WithdrawalTotal struct {
+	Status string `json:"status"`
+	Count  int64  `json:"count"`
+	Amount string `json:"amount"`
+}
+
+// DashboardStore reads the dashboards' aggregates.
+type DashboardStore interface {
+	NetworkSize(ctx context.Context) ([]PlanRankCount, error)
+	SalesByVendorMonth(ctx context.Context, limit int) ([]VendorMonth, error)
+	OpenWithdrawals(ctx context.Context) ([]WithdrawalTotal, error)
+	RejectedSince(ctx context.Context, since time.Time) (int64, error)
+	Referrer(ctx context.Context, memberID string) (*Contact, string, error)
+}
+
+// DashboardService assembles dashboards.
+type DashboardService struct {
+	Store       DashboardStore
+	Consultants ConsultantReader
+	Counters    *payouts.LiveCounters
+	Projector   *payouts.Projector
+	Field       *field.GatheringService // upcoming registrations and onboarding progress
+	Members     *genealogy.MemberService
+	Holdings    *sales.HoldingsService
+	Runs        payouts.RunStore
+	Health      *platform.HealthService
+	Now         func() time.Time
+}
+
+// Customer returns a customer's dashboard (services by vendor, referring consultant).
+func (s *DashboardService) Customer(ctx context.Context, id string) (*CustomerDashboard, error) {
+	contact, name, err := s.Store.Referrer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sv, err := s.Holdings.Services(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &CustomerDashboard{MemberID: id, Name: name, Services: sv.Services, Vendors: sv.Vendors, Consultant: contact, Upcoming: []field.UpcomingRegistration{}}
+	if s.Field != nil {
+		if d.Upcoming, err = s.Field.Upcoming(ctx, id, 20); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// Admin returns the operator's dashboard.
+func (s *DashboardService) Admin(ctx context.Context) (*AdminDashboard, error) {
+	d := &AdminDashboard{}
+	var err error
+	if d.Network, err = s.Store.NetworkSize(ctx); err != nil {
+		return nil, err
+	}
+	if d.Sales, err = s.Store.SalesByVendorMonth(ctx, 48); err != nil {
+		return nil, err
+	}
+	if d.Runs, err = s.Runs.Runs(ctx); err != nil {
+		return nil, err
+	}
+	if len(d.Runs) > 12 {
+		d.Runs = d.Runs[:12]
+	}
+	if d.PendingWithdrawals, err = s.Store.OpenWithdrawals(ctx); err != nil {
+		return nil, err
+	}
+	if d.RejectedLast24h, err = s.Store.RejectedSince(ctx, s.Now().Add(-24*time.Hour)); err != nil {
+		return nil, err
+	}
+	d.Health = s.Health.Readiness(ctx)
+	return d, nil
+}
+
+// ConsultantData is what the dashboard reads from Neo4j in one go.
+type ConsultantData struct {
+	ID, Name, Plan, Rank        string
+	LifetimeLeft, LifetimeRight engine.Units
+	CarryLeft, CarryRight       engine.Units
+	Statements                  []StatementSummary
+	Balance                     engine.Units
+	Recent                      []payouts.LedgerEntry
+	Recruits                    []Recruit
+	Customers                   []CustomerServices
+}
+
+// StatementSummary is one committed run's lines of a member.
+type StatementSummary struct {
+	RunID   string
+	End     time.Time
+	Types   []string
+	Amounts []engine.Units
+	Vendors []string
+}
+
+// Recruit is a newly sponsored consultant.
+type Recruit struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Plan         string    `json:"plan"`
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// CustomerServices is one of a consultant's customers and what it holds.
+type CustomerServices struct {
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Email    string          `json:"email"`
+	Services []sales.Service `json:"services"`
+}
+
+// Earnings sums lines by type and by vendor.
+type Earnings struct {
+	RunID    string            `json:"run_id,omitempty"`
+	ByType   map[string]string `json:"by_type"`
+	ByVendor map[string]string `json:"by_vendor"`
+	Total    string            `json:"total"`
+}
+
+// Threshold is one rank requirement with the consultant's current value.
+type Threshold struct {
+	Required string `json:"required"`
+	Current  string `json:"current"`
+}
+
+// NextRank is the progress towards the next rank (PLAN.md §4 step 3).
+type NextRank struct {
+	Name             string    `json:"name"`
+	Bonus            string    `json:"bonus"`
+	SponsoredActives Threshold `json:"sponsored_actives"`
+	LesserLegBV      Threshold `json:"lesser_leg_bv"`
+}
+
+// ConsultantDashboard answers a consultant's questions in one place.
+type ConsultantDashboard struct {
+	MemberID string    `json:"member_id"`
+	Name     string    `json:"name"`
+	Plan     string    `json:"plan"`
+	Rank     string    `json:"rank"`
+	NextRank *NextRank `json:"next_rank,omitempty"`
+	Activity struct {
+		Active         bool   `json:"active"`
+		PersonalVolume string `json:"personal_volume"`
+		WindowDays     int    `json:"window_days"`
+	} `json:"activity"`
+	Legs struct {
+		CarryLeft     string `json:"carry_left"`
+		CarryRight    string `json:"carry_right"`
+		NewLeft       string `json:"new_left"`
+		NewRight      string `json:"new_right"`
+		LifetimeLeft  string `json:"lifetime_left"`
+		LifetimeRight string `json:"lifetime_right"`
+		Freshness     string `json:"freshness"`
+	} `json:"legs"`
+	Projected struct {
+		PeriodEnd *time.Time        `json:"period_end,omitempty"`
+		AsOf      *time.Time        `json:"as_of,omitempty"`
+		ByType    map[string]string `json:"by_type"`
+		Total     string            `json:"total"`
+		Freshness string            `json:"freshness"`
+	} `json:"projected_earnings"`
+	LastRun  *Earnings `json:"last_run_earnings,omitempty"`
+	Lifetime Earnings  `json:"lifetime_earnings"`
+	Wallet   struct {
+		Balance string                `json:"balance"`
+		Recent  []payouts.LedgerEntry `json:"recent"`
+	} `json:"wallet"`
+	Downline struct {
+		LeftMembers  int32    `json:"left_members"`
+		RightMembers int32    `json:"right_members"`
+		Generations  [8]int32 `json:"generations"`
+	} `json:"downline"`
+	Recruits  []Recruit          `json:"new_recruits"`
+	Customers []CustomerServices `json:"customers"`
+	// Upcoming are its registrations (seats and waitlist places) for webinars and events that
+	// have not ended, soonest first; Onboarding its own progress through the track.
+	Upcoming   []field.UpcomingRegistration `json:"upcoming_registrations"`
+	Onboarding *field.OnboardingProgress    `json:"onboarding,omitempty"`
+}
+
+// ConsultantReader reads the dashboard's data.
+type ConsultantReader interface {
+	ConsultantData(ctx context.Context, id string, recruitsSince time.Time) (*ConsultantData, error)
+}
+
+// Consultant assembles a consultant's dashboard from Neo4j (one read), the live counters and
+// the in-memory projection.
+func (s *DashboardService) Consultant(ctx context.Context, id string) (*ConsultantDashboard, error) {
+	data, err := s.Consultants.ConsultantData(ctx, id, s.Now().AddDate(0, 0, -30))
+	if err != nil {
+		return nil, err
+	}
+	if data.Plan == "customer" {
+		return nil, graph.InvalidField("id", "member %s is a customer; its dashboard is /members/%s/customer-dashboard", id, id)
+	}
+	d := &ConsultantDashboard{MemberID: data.ID, Name: data.Name, Plan: data.Plan, Rank: data.Rank, Recruits: data.Recruits, Customers: data.Customers}
+	if d.Recruits == nil {
+		d.Recruits = []Recruit{}
+	}
+	if d.Customers == nil {
+		d.Customers = []CustomerServices{}
+	}
+	cfg := s.Members.Plan
+	d.Activity.WindowDays = cfg.ActivityWindowDays
+	// Live legs: committed carry and lifetime plus the open period's volume from Redis.
+	var newL, newR engine.Units
+	d.Legs.Freshness = "carry and lifetime as of the last committed run; new volume lags accepted events by about one second"
+	if s.Counters != nil {
+		if cs, err := s.Counters.Read(ctx, []string{id}); err == nil {
+			newL, newR = engine.Units(cs[id].Left), engine.Units(cs[id].Right)
+		} else {
+			d.Legs.Freshness = "live volume unavailable (Redis is down); committed figures only"
+		}
+	}
+	d.Legs.CarryLeft, d.Legs.CarryRight = data.CarryLeft.Decimal().String(), data.CarryRight.Decimal().String()
+	d.Legs.NewLeft, d.Legs.NewRight = newL.Decimal().String(), newR.Decimal().String()
+	lifeL, lifeR := data.LifetimeLeft+newL, data.LifetimeRight+newR
+	d.Legs.LifetimeLeft, d.Legs.LifetimeRight = lifeL.Decimal().String(), lifeR.Decimal().String()
+	// Projection: activity, sponsored actives, projected earnings, downline counts.
+	d.Projected.ByType = map[string]string{}
+	d.Projected.Total = "0.00"
+	d.Projected.Freshness = "not computed yet"
+	sponsoredActives := 0
+	if s.Projector != nil {
+		if p := s.Projector.Current(); p != nil {
+			pe, asOf := p.PeriodEnd, p.AsOf
+			d.Projected.PeriodEnd, d.Projected.AsOf = &pe, &asOf
+			d.Projected.Freshness = "recomputed in the background when events arrive, at most every few minutes; see as_of"
+			if pm := p.Members[id]; pm != nil {
+				var total engine.Units
+				for _, lt := range engine.LineTypes {
+					d.Projected.ByType[lt.String()] = pm.ByType[lt].String()
+					total += pm.ByType[lt]
+				}
+				d.Projected.Total = total.String()
+				d.Activity.Active = pm.State.Active
+				d.Activity.PersonalVolume = pm.State.PersonalVolume.Decimal().String()
+				sponsoredActives = pm.State.SponsoredActives
+				d.Downline.LeftMembers, d.Downline.RightMembers = pm.State.LeftMembers, pm.State.RightMembers
+				d.Downline.Generations = pm.Generations
+			}
+		}
+	}
+	if d.Activity.PersonalVolume == "" {
+		d.Activity.PersonalVolume = "0"
+	}
+	// Progress to the next rank.
+	if ri, err := cfg.RankIndex(data.Rank); err == nil && ri+1 < len(cfg.Ranks) {
+		nr := cfg.Ranks[ri+1]
+		d.NextRank = &NextRank{Name: nr.Name, Bonus: nr.Bonus.String(),
+			SponsoredActives: Threshold{Required: strconv.Itoa(nr.SponsoredActives), Current: strconv.Itoa(sponsoredActives)},
+			LesserLegBV:      Threshold{Required: nr.LesserLeg.Decimal().String(), Current: min(lifeL, lifeR).Decimal().String()}}
+	}
+	// Earnings: the last committed run and lifetime, by type and vendor.
+	life := newEarnings()
+	var last *StatementSummary
+	for i := range data.Statements {
+		st := &data.Statements[i]
+		life.add(st)
+		if last == nil || st.End.After(last.End) {
+			last = st
+		}
+	}
+	d.Lifetime = life.render("")
+	if last != nil {
+		e := newEarnings()
+		e.add(last)
+		r := e.render(last.RunID)
+		d.LastRun = &r
+	}
+	d.Upcoming = []field.UpcomingRegistration{}
+	if s.Field != nil {
+		if d.Onboarding, d.Upcoming, err = s.Field.Field(ctx, id, 20); err != nil {
+			return nil, err
+		}
+	}
+	d.Wallet.Balance = data.Balance.String()
+	d.Wallet.Recent = data.Recent
+	if d.Wallet.Recent == nil {
+		d.Wallet.Recent = []payouts.LedgerEntry{}
+	}
+	return d, nil
+}
+
+type earningsSum struct {
+	byType   map[string]engine.Units
+	byVendor map[string]engine.Units
+	total    engine.Units
+}
+
+func newEarnings() *earningsSum {
+	return &earningsSum{byType: map[string]engine.Units{}, byVendor: map[string]engine.Units{}}
+}
+
+func (e *earningsSum) add(st *StatementSummary) {
+	for i, t := range st.Types {
+		a := st.Amounts[i]
+		e.byType[t] += a
+		v := "plan"
+		if i < len(st.Vendors) && st.Vendors[i] != "" {
+			v = st.Vendors[i]
+		}
+		e.byVendor[v] += a
+		e.total += a
+	}
+}
+
+func (e *earningsSum) render(runID string) Earnings {
+	out := Earnings{RunID: runID, ByType: map[string]string{}, ByVendor: map[string]string{}, Total: e.total.String()}
+	for k, v := range e.byType {
+		out.ByType[k] = v.String()
+	}
+	for k, v := range e.byVendor {
+		out.ByVendor[k] = v.String()
+	}
+	return out
+}
+
+// BinaryTree is the genealogy view: the placement subtree with each node's plan, rank, active
+// flag (from the projection) and leg volumes (committed carry + live open-period volume).
+func (s *DashboardService) BinaryTree(ctx context.Context, id string, depth int, cursor string, limit int) (*graph.Page[genealogy.TreeNode], error) {
+	p, err := s.Members.BinaryTree(ctx, id, depth, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(p.Items))
+	for _, n := range p.Items {
+		ids = append(ids, n.ID)
+	}
+	var live map[string]payouts.Counters
+	if s.Counters != nil && len(ids) > 0 {
+		live, _ = s.Counters.Read(ctx, ids) // Redis down: committed carry only
+	}
+	var proj *payouts.Projection
+	if s.Projector != nil {
+		proj = s.Projector.Current()
+	}
+	for i := range p.Items {
+		n := &p.Items[i]
+		c := live[n.ID]
+		n.LeftVolume = engine.Units(n.CarryLeft + c.Left).Decimal().String()
+		n.RightVolume = engine.Units(n.CarryRight + c.Right).Decimal().String()
+		if proj != nil {
+			if pm := proj.Members[n.ID]; pm != nil {
+				a := pm.State.Active
+				n.Active = &a
+			}
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,369 @@
+package genealogy
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
+)
+
+// Placement strategies (API.md, Members): where a consultant lands inside its sponsor's
+// placement subtree.
+const (
+	StrategyExplicit     = "explicit"      // {parent_id, leg}
+	StrategyExtremeLeft  = "extreme_left"  // the outermost free slot down the left side
+	StrategyExtremeRight = "extreme_right" // the outermost free slot down the right side
+	StrategyWeakerLeg    = "weaker_leg"    // the sponsor's leg with less lifetime BV (ties: fewer members, then left), its outermost free slot
+	StrategyBalanced     = "balanced"      // the first free slot in breadth-first order, left before right
+)
+
+// Member is a member of the network.
+type Member struct {
+	ID           string    `json:"id" example:"HS-1001"`
+	Name         string    `json:"name" example:"Ana Ruiz"`
+	Email        string    `json:"email" example:"ana@example.com"`
+	Plan         string    `json:"plan" example:"consultant"`
+	SponsorID    string    `json:"sponsor_id,omitempty" example:"root"`
+	ParentID     string    `json:"parent_id,omitempty" example:"root"`
+	Leg          string    `json:"leg,omitempty" example:"left"`
+	Rank         string    `json:"rank" example:"none"`
+	Depth        int64     `json:"depth"` // placement depth below the root (consultants)
+	RegisteredAt time.Time `json:"registered_at"`
+	Imported     bool      `json:"imported,omitempty"`
+}
+
+// Placement is what a registration asks for.
+type Placement struct {
+	ParentID string `json:"parent_id,omitempty" example:"root"`
+	Leg      string `json:"leg,omitempty" example:"left"`
+	Strategy string `json:"strategy,omitempty" example:"weaker_leg"`
+}
+
+// Registration is a validated request to register a member.
+type Registration struct {
+	Member
+	PasswordHash string
+	Strategy     string // one of the Strategy constants
+	Pack         engine.PlanRules
+	AcceptedAt   time.Time
+	// PendingPack: self-registered; the pack is no sale until an admin confirms the payment.
+	PendingPack bool
+}
+
+// RegisterRequest is POST /members.
+type RegisterRequest struct {
+	ID           string     `json:"id" example:"HS-1001"`
+	Name         string     `json:"name" example:"Ana Ruiz"`
+	Email        string     `json:"email" example:"ana@example.com"`
+	Password     string     `json:"password,omitempty"`
+	Plan         string     `json:"plan" example:"consultant"`
+	SponsorID    string     `json:"sponsor_id" example:"root"`
+	Placement    *Placement `json:"placement,omitempty"`
+	RegisteredAt *time.Time `json:"registered_at,omitempty"`
+}
+
+// UpgradeRequest is POST /members/{id}/upgrade.
+type UpgradeRequest struct {
+	Plan       string     `json:"plan" example:"consultant_plus"`
+	OccurredAt *time.Time `json:"occurred_at,omitempty"`
+}
+
+// Upgrade is a validated upgrade: a sale of the price and BV difference (PLAN.md §2).
+type Upgrade struct {
+	MemberID   string
+	ToPlan     engine.Plan
+	OccurredAt time.Time
+	AcceptedAt time.Time
+	Config     *engine.Config
+}
+
+// TreeNode is a member as shown in tree views.
+type TreeNode struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Plan      string `json:"plan"`
+	Rank      string `json:"rank"`
+	SponsorID string `json:"sponsor_id,omitempty"`
+	ParentID  string `json:"parent_id,omitempty"`
+	Leg       string `json:"leg,omitempty"`
+	Level     int64  `json:"level"` // distance from the member asked about
+	// Genealogy views (binary tree): active in the projection, and leg volume = committed carry +
+	// the open period's live volume.
+	Active      *bool  `json:"active,omitempty"`
+	LeftVolume  string `json:"left_volume,omitempty"`
+	RightVolume string `json:"right_volume,omitempty"`
+	CarryLeft   int64  `json:"-"`
+	CarryRight  int64  `json:"-"`
+}
+
+// Generation is one sponsor generation below a member (PLAN.md §4 step 6 counts up to eight).
+type Generation struct {
+	Generation  int64 `json:"generation"`
+	Members     int64 `json:"members"`
+	Consultants int64 `json:"consultants"`
+	Customers   int64 `json:"customers"`
+}
+
+// LegCounts is the size of each placement leg under a member.
+type LegCounts struct {
+	MemberID string `json:"member_id"`
+	Left     int64  `json:"left"`
+	Right    int64  `json:"right"`
+}
+
+// MemberStore keeps the genealogy (implemented over Neo4j by package store).
+type MemberStore interface {
+	// Register places (explicitly or by strategy, serialized against every other placement) and
+	// creates the member and, on a priced plan, its pack purchase — atomically.
+	Register(ctx context.Context, r Registration) (*Member, error)
+	Member(ctx context.Context, id string) (*Member, error)
+	Upgrade(ctx context.Context, u Upgrade) (*Member, error)
+	Upline(ctx context.Context, id string, placement bool, levels int) ([]TreeNode, error)
+	BinaryTree(ctx context.Context, id string, depth int, offset, limit int) ([]TreeNode, bool, error)
+	Generations(ctx context.Context, id string, max int) ([]Generation, error)
+	GenerationMembers(ctx context.Context, id string, gen int, offset, limit int) ([]TreeNode, bool, error)
+	LegCounts(ctx context.Context, id string) (*LegCounts, error)
+	Search(ctx context.Context, q string, offset, limit int) ([]TreeNode, bool, error)
+	// ConfirmPack turns a pending pack into a sale; false when there was none pending.
+	ConfirmPack(ctx context.Context, memberID, actor, reference string, at time.Time) (bool, error)
+}
+
+// MemberService is the genealogy's business logic.
+type MemberService struct {
+	Store  MemberStore
+	Audit  *graph.Auditor
+	Plan   *engine.Config
+	Now    func() time.Time
+	RootID string
+}
+
+// Register validates every field rule and registers the member.
+func (s *MemberService) Register(ctx context.Context, req RegisterRequest) (*Member, error) {
+	return s.register(ctx, req, false)
+}
+
+// JoinRequest is a consultant's self-registration through a sponsor's referral code.
+type JoinRequest struct {
+	ReferralCode string     `json:"referral_code" example:"HS-1001"`
+	ID           string     `json:"id" example:"HS-2002"`
+	Name         string     `json:"name" example:"Bo Lind"`
+	Email        string     `json:"email" example:"bo@example.com"`
+	Password     string     `json:"password"`
+	Plan         string     `json:"plan" example:"consultant"`
+	Placement    *Placement `json:"placement,omitempty"`
+}
+
+// Join self-registers a consultant under the sponsor whose referral code (its member id) was
+// given, with the same rules as an admin registration. A priced pack stays pending — no sale,
+// nobody earns from it — until an admin confirms the payment.
+func (s *MemberService) Join(ctx context.Context, req JoinRequest) (*Member, error) {
+	if p, err := engine.ParsePlan(req.Plan); err == nil && !p.IsConsultant() {
+		return nil, graph.InvalidField("plan", "self-registration is for consultant plans (affiliate, consultant, consultant_plus)")
+	}
+	if req.Password == "" {
+		return nil, graph.InvalidField("password", "is required to self-register")
+	}
+	if !graph.ValidID(req.ReferralCode) {
+		return nil, graph.InvalidField("referral_code", "is not a valid referral code")
+	}
+	if sp, err := s.Store.Member(ctx, req.ReferralCode); err != nil || sp.Plan == "customer" {
+		return nil, graph.InvalidField("referral_code", "is not a valid referral code")
+	}
+	return s.register(ctx, RegisterRequest{ID: req.ID, Name: req.Name, Email: req.Email, Password: req.Password, Plan: req.Plan,
+		SponsorID: req.ReferralCode, Placement: req.Placement}, true)
+}
+
+// ConfirmPackRequest carries the payment reference of a self-registered pack.
+type ConfirmPackRequest struct {
+	PaymentReference string `json:"payment_reference" example:"PSP-7781"`
+}
+
+// ConfirmPack makes a pending pack a sale (the next run accounts it).
+func (s *MemberService) ConfirmPack(ctx context.Context, id string, req ConfirmPackRequest) (*Member, error) {
+	if strings.TrimSpace(req.PaymentReference) == "" {
+		return nil, graph.InvalidField("payment_reference", "is required")
+	}
+	m, err := s.Store.Member(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.Store.ConfirmPack(ctx, id, graph.ActorOf(ctx), strings.TrimSpace(req.PaymentReference), s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, graph.Conflict("member %s has no pack waiting for payment", id)
+	}
+	s.Audit.Record(ctx, "member.confirm_pack", "member", id, map[string]bool{"pack_pending": true}, map[string]any{"pack_pending": false, "payment_reference": req.PaymentReference})
+	return m, nil
+}
+
+func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfRegistered bool) (*Member, error) {
+	now := s.Now().UTC()
+	var details []graph.Detail
+	bad := func(field, msg string) { details = append(details, graph.Detail{Field: field, Message: msg}) }
+	if !graph.ValidID(req.ID) {
+		bad("id", "must match ^[A-Za-z0-9._-]{1,64}$")
+	}
+	name := strings.TrimSpace(req.Name)
+	if name == "" || len(name) > 200 {
+		bad("name", "is required (at most 200 characters)")
+	}
+	email := graph.NormalizeEmail(req.Email)
+	if !graph.ValidEmail(email) {
+		bad("email", "must be a valid email address")
+	}
+	plan, err := engine.ParsePlan(req.Plan)
+	if err != nil {
+		bad("plan", "must be affiliate, consultant, consultant_plus or customer")
+	}
+	if req.SponsorID == "" {
+		bad("sponsor_id", "is required (only the root has no sponsor)")
+	} else if !graph.ValidID(req.SponsorID) {
+		bad("sponsor_id", "must be a member id")
+	}
+	var hash string
+	if req.Password != "" {
+		if hash, err = identity.HashPassword(req.Password); err != nil {
+			bad("password", graph.AsError(err).Details[0].Message)
+		}
+	}
+	at := now
+	if req.RegisteredAt != nil {
+		at = req.RegisteredAt.UTC()
+		if at.After(now) {
+			bad("registered_at", "must not be in the future")
+		}
+	}
+	r := Registration{Member: Member{ID: req.ID, Name: name, Email: email, Plan: req.Plan, SponsorID: req.SponsorID, RegisteredAt: at, Rank: "none"},
+		PasswordHash: hash, AcceptedAt: now, PendingPack: selfRegistered}
+	if plan == engine.PlanCustomer {
+		if req.Placement != nil {
+			bad("placement", "customers are not placed")
+		}
+	} else if plan != engine.PlanNone {
+		r.Pack = s.Plan.Rule(plan)
+		p := req.Placement
+		switch {
+		case p == nil:
+			r.Strategy = StrategyWeakerLeg // the default
+		case p.Strategy != "" && (p.ParentID != "" || p.Leg != ""):
+			bad("placement", "give either {parent_id, leg} or {strategy}, not both")
+		case p.Strategy != "":
+			switch p.Strategy {
+			case StrategyExtremeLeft, StrategyExtremeRight, StrategyWeakerLeg, StrategyBalanced:
+				r.Strategy = p.Strategy
+			default:
+				bad("placement.strategy", "must be extreme_left, extreme_right, weaker_leg or balanced")
+			}
+		default:
+			r.Strategy = StrategyExplicit
+			if !graph.ValidID(p.ParentID) {
+				bad("placement.parent_id", "is required with a leg")
+			}
+			if _, ok := engine.ParseLeg(p.Leg); !ok {
+				bad("placement.leg", "must be left or right")
+			}
+			r.ParentID, r.Leg = p.ParentID, p.Leg
+		}
+	}
+	if len(details) > 0 {
+		return nil, graph.InvalidDetails(details)
+	}
+	m, err := s.Store.Register(ctx, r)
+	if err == nil {
+		s.Audit.Record(ctx, "member.register", "member", m.ID, nil, m)
+	}
+	return m, err
+}
+
+// Get returns a member.
+func (s *MemberService) Get(ctx context.Context, id string) (*Member, error) {
+	if !graph.ValidID(id) {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	return s.Store.Member(ctx, id)
+}
+
+// Upgrade moves a consultant up a plan (PLAN.md §2: up only).
+func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeRequest) (*Member, error) {
+	now := s.Now().UTC()
+	to, err := engine.ParsePlan(req.Plan)
+	if err != nil || !to.IsConsultant() {
+		return nil, graph.InvalidField("plan", "must be affiliate, consultant or consultant_plus")
+	}
+	at := now
+	if req.OccurredAt != nil {
+		at = req.OccurredAt.UTC()
+		if at.After(now) {
+			return nil, graph.InvalidField("occurred_at", "must not be in the future")
+		}
+	}
+	if !graph.ValidID(id) {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	before, err := s.Store.Member(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, ToPlan: to, OccurredAt: at, AcceptedAt: now, Config: s.Plan})
+	if err == nil {
+		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
+	}
+	return m, err
+}
+
+// Upline lists a member's ancestors in the sponsor or placement tree, nearest first.
+func (s *MemberService) Upline(ctx context.Context, id string, placement bool, levels int) ([]TreeNode, error) {
+	if levels < 0 || levels > 1000 {
+		return nil, graph.InvalidField("levels", "must be between 1 and 1000")
+	}
+	return s.Store.Upline(ctx, id, placement, graph.Clamp(levels, 1, 1000, 8))
+}
+
+// BinaryTree is the placement subtree to a depth (at most 10 levels), breadth-first, paged.
+func (s *MemberService) BinaryTree(ctx context.Context, id string, depth int, cursor string, limit int) (*graph.Page[TreeNode], error) {
+	if depth < 0 || depth > 10 {
+		return nil, graph.InvalidField("depth", "must be between 1 and 10")
+	}
+	return graph.Paginate(cursor, limit, func(off, lim int) ([]TreeNode, bool, error) {
+		return s.Store.BinaryTree(ctx, id, graph.Clamp(depth, 1, 10, 4), off, lim)
+	})
+}
+
+// Generations counts members per sponsor generation 1…max (max ≤ 8 by default).
+func (s *MemberService) Generations(ctx context.Context, id string, maxGen int) ([]Generation, error) {
+	if maxGen < 0 || maxGen > 8 {
+		return nil, graph.InvalidField("generations", "must be between 1 and 8")
+	}
+	return s.Store.Generations(ctx, id, graph.Clamp(maxGen, 1, 8, 8))
+}
+
+// GenerationMembers pages the members of one sponsor generation.
+func (s *MemberService) GenerationMembers(ctx context.Context, id string, gen int, cursor string, limit int) (*graph.Page[TreeNode], error) {
+	if gen < 1 || gen > 8 {
+		return nil, graph.InvalidField("generation", "must be between 1 and 8")
+	}
+	return graph.Paginate(cursor, limit, func(off, lim int) ([]TreeNode, bool, error) {
+		return s.Store.GenerationMembers(ctx, id, gen, off, lim)
+	})
+}
+
+// LegCounts counts the members in each placement leg.
+func (s *MemberService) LegCounts(ctx context.Context, id string) (*LegCounts, error) {
+	return s.Store.LegCounts(ctx, id)
+}
+
+// Search finds members by id, name or email.
+func (s *MemberService) Search(ctx context.Context, q, cursor string, limit int) (*graph.Page[TreeNode], error) {
+	q = strings.TrimSpace(q)
+	if len(q) < 2 {
+		return nil, graph.InvalidField("q", "needs at least 2 characters")
+	}
+	return graph.Paginate(cursor, limit, func(off, lim int) ([]TreeNode, bool, error) {
+		return s.Store.Search(ctx, q, off, lim)
+	})
+}

@@ -1,0 +1,326 @@
+package payouts
+
+import (
+	"context"
+	"github.com/halo-oss/halo/graph"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Open-period volume (PLAN.md §3–4): the BV of sales no committed run has accounted, not
+// cancelled, from the cutover on. Redis keeps it live per consultant as personal volume and left
+// and right leg volume; Neo4j stays the truth and the counters can always be rebuilt from it.
+
+// VolumeChange is one committed change of open-period volume at consultant S.
+type VolumeChange struct {
+	ID         string // sale id, or cancellation id
+	Member     string // S
+	BV         int64  // hundredths; negative for a cancellation
+	AcceptedAt time.Time
+}
+
+// VolumeSnapshot is the whole open period at one instant.
+type VolumeSnapshot struct {
+	At      time.Time      // the snapshot's own clock reading (Neo4j's)
+	Changes []VolumeChange // every counted sale and cancellation
+}
+
+// VolumeFeed reads volume from Neo4j.
+type VolumeFeed interface {
+	// ChangesSince returns the sales and cancellations accepted at or after since, plus Neo4j's
+	// clock at the time of reading.
+	ChangesSince(ctx context.Context, since time.Time) ([]VolumeChange, time.Time, error)
+	// Snapshot reads every change that makes up the open period, in one transaction.
+	Snapshot(ctx context.Context) (*VolumeSnapshot, error)
+	// Parents returns the placement parent, leg and depth of ids and of their ancestors, up to
+	// some levels above each (callers repeat for what is still missing).
+	Parents(ctx context.Context, ids []string) (map[string]ParentLink, error)
+	// AllParents streams every consultant's placement (one pass, for the first rebuild).
+	AllParents(ctx context.Context, fn func(id string, p ParentLink)) error
+}
+
+// ParentLink is one step up the placement tree.
+type ParentLink struct {
+	Parent string
+	Left   bool
+	Depth  int64
+}
+
+// Counters is a consultant's live open-period volume.
+type Counters struct {
+	MemberID string `json:"member_id"`
+	PV       int64  `json:"-"`
+	Left     int64  `json:"-"`
+	Right    int64  `json:"-"`
+}
+
+// CounterCache is the Redis side.
+type CounterCache interface {
+	graph.Pinger
+	// Apply adds to the current counters; Replace swaps in a complete new set atomically.
+	Apply(ctx context.Context, pv map[string]int64, legs map[string][2]int64) error
+	Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) (generation int64, err error)
+	Read(ctx context.Context, ids []string) (map[string]Counters, error)
+	// Generation is the current complete set's number; ok is false after Redis lost its data.
+	Generation(ctx context.Context) (gen int64, ok bool, err error)
+}
+
+// LiveCounters keeps the Redis counters up to date.
+type LiveCounters struct {
+	Feed     VolumeFeed
+	Cache    CounterCache
+	Log      *slog.Logger
+	Interval time.Duration // rollup period (default 1s)
+	Window   time.Duration // overlap re-read each tick, longer than any ingest transaction (default 30s)
+
+	mu        sync.Mutex
+	parents   map[string]ParentLink
+	cursor    time.Time
+	seen      map[string]time.Time // change ids already counted within the window
+	needBuild bool
+	gen       int64 // the generation this process built and keeps up to date
+}
+
+func (l *LiveCounters) defaults() {
+	if l.Interval == 0 {
+		l.Interval = time.Second
+	}
+	if l.Window == 0 {
+		l.Window = 30 * time.Second
+	}
+	if l.parents == nil {
+		l.parents = map[string]ParentLink{}
+	}
+}
+
+// Run rebuilds, then rolls changes up every Interval until ctx ends. Failures never stop it: a
+// Redis failure marks the counters for a rebuild, done as soon as Redis answers again.
+func (l *LiveCounters) Run(ctx context.Context) {
+	l.mu.Lock()
+	l.defaults()
+	l.needBuild = true
+	l.mu.Unlock()
+	t := time.NewTicker(l.Interval)
+	defer t.Stop()
+	for {
+		if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
+			l.Log.Warn("live counters: will retry", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Tick does one rollup (or the pending rebuild).
+func (l *LiveCounters) Tick(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.defaults()
+	if !l.needBuild {
+		gen, ok, err := l.Cache.Generation(ctx)
+		switch {
+		case err != nil:
+			l.needBuild = true
+			return err
+		case !ok:
+			l.Log.Warn("live counters: Redis lost its data; rebuilding from Neo4j")
+			l.needBuild = true
+		case gen != l.gen:
+			// Someone else (halod rebuild-counters) swapped the set: rebuild, or a change this
+			// process has not seen yet could be counted twice.
+			l.Log.Info("live counters: rebuilt elsewhere; rebuilding to stay exact")
+			l.needBuild = true
+		}
+	}
+	if l.needBuild {
+		if err := l.rebuild(ctx); err != nil {
+			return err
+		}
+		l.needBuild = false
+		return nil
+	}
+	changes, now, err := l.Feed.ChangesSince(ctx, l.cursor)
+	if err != nil {
+		return err
+	}
+	var fresh []VolumeChange
+	for _, c := range changes {
+		if _, dup := l.seen[c.ID]; !dup {
+			fresh = append(fresh, c)
+		}
+	}
+	if len(fresh) > 0 {
+		pv, legs, err := l.aggregate(ctx, fresh)
+		if err != nil {
+			return err
+		}
+		if err := l.Cache.Apply(ctx, pv, legs); err != nil {
+			l.needBuild = true
+			return err
+		}
+		for _, c := range fresh {
+			l.seen[c.ID] = c.AcceptedAt
+		}
+	}
+	l.advance(now)
+	return nil
+}
+
+// advance moves the cursor to now − Window and forgets ids older than it.
+func (l *LiveCounters) advance(now time.Time) {
+	l.cursor = now.Add(-l.Window)
+	for id, at := range l.seen {
+		if at.Before(l.cursor) {
+			delete(l.seen, id)
+		}
+	}
+}
+
+// Rebuild recomputes every counter from Neo4j (halod rebuild-counters, and after Redis failures).
+func (l *LiveCounters) Rebuild(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.defaults()
+	return l.rebuild(ctx)
+}
+
+func (l *LiveCounters) rebuild(ctx context.Context) error {
+	start := time.Now()
+	if len(l.parents) == 0 {
+		if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
+			return err
+		}
+	}
+	snap, err := l.Feed.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	pv, legs, err := l.aggregate(ctx, snap.Changes)
+	if err != nil {
+		return err
+	}
+	gen, err := l.Cache.Replace(ctx, pv, legs)
+	if err != nil {
+		return err
+	}
+	l.gen = gen
+	l.seen = map[string]time.Time{}
+	l.cursor = snap.At.Add(-l.Window)
+	for _, c := range snap.Changes {
+		if !c.AcceptedAt.Before(l.cursor) {
+			l.seen[c.ID] = c.AcceptedAt
+		}
+	}
+	l.advance(snap.At)
+	l.Log.Info("live counters rebuilt from Neo4j", "changes", len(snap.Changes), "consultants", len(pv), "legs", len(legs), "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// aggregate turns changes into personal volume per S and leg volume per ancestor. Every
+// ancestor path is walked once however many changes share it: volume is pushed up the union of
+// the paths in order of decreasing depth.
+func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (map[string]int64, map[string][2]int64, error) {
+	pv := map[string]int64{}
+	for _, c := range changes {
+		pv[c.Member] += c.BV
+	}
+	starts := make([]string, 0, len(pv))
+	for id := range pv {
+		starts = append(starts, id)
+	}
+	if err := l.loadParents(ctx, starts); err != nil {
+		return nil, nil, err
+	}
+	acc := map[string]int64{}
+	for id, v := range pv {
+		acc[id] += v
+	}
+	// The union of the ancestor paths.
+	touched := make([]string, 0, len(acc))
+	mark := map[string]bool{}
+	for _, id := range starts {
+		for v := id; v != "" && !mark[v]; v = l.parents[v].Parent {
+			mark[v] = true
+			touched = append(touched, v)
+		}
+	}
+	sort.Slice(touched, func(i, j int) bool { return l.parents[touched[i]].Depth > l.parents[touched[j]].Depth })
+	legs := map[string][2]int64{}
+	for _, v := range touched {
+		p := l.parents[v]
+		if p.Parent == "" || acc[v] == 0 {
+			continue
+		}
+		lg := legs[p.Parent]
+		if p.Left {
+			lg[0] += acc[v]
+		} else {
+			lg[1] += acc[v]
+		}
+		legs[p.Parent] = lg
+		acc[p.Parent] += acc[v]
+	}
+	for id := range pv {
+		if pv[id] == 0 {
+			delete(pv, id)
+		}
+	}
+	return pv, legs, nil
+}
+
+// loadParents fills the parent cache for ids and all their ancestors (placement never changes,
+// so the cache never goes stale).
+func (l *LiveCounters) loadParents(ctx context.Context, ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := l.parents[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	for len(missing) > 0 {
+		got, err := l.Feed.Parents(ctx, graph.Unique(missing))
+		if err != nil {
+			return err
+		}
+		for id, p := range got {
+			l.parents[id] = p
+		}
+		var next []string
+		for id := range got {
+			if p := got[id].Parent; p != "" {
+				if _, ok := l.parents[p]; !ok {
+					next = append(next, p)
+				}
+			}
+		}
+		for _, id := range missing {
+			if _, ok := l.parents[id]; !ok {
+				l.parents[id] = ParentLink{} // gone or not a consultant: a root of its own
+			}
+		}
+		missing = next
+	}
+	return nil
+}
+
+// Read returns the live counters of ids (zero where nothing moved this period).
+func (l *LiveCounters) Read(ctx context.Context, ids []string) (map[string]Counters, error) {
+	out, err := l.Cache.Read(ctx, ids)
+	if err != nil {
+		return nil, graph.Unavailable("redis", err)
+	}
+	return out, nil
+}
+
+// Invalidate makes the next tick rebuild (after a payout commit, accounted volume leaves the
+// open period).
+func (l *LiveCounters) Invalidate() {
+	l.mu.Lock()
+	l.needBuild = true
+	l.mu.Unlock()
+}

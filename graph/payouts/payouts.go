@@ -1,0 +1,531 @@
+package payouts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
+)
+
+// Run statuses.
+const (
+	RunDraft      = "draft"
+	RunCommitting = "committing" // a commit is being applied in batches; it always finishes
+	RunCommitted  = "committed"
+)
+
+// Run is a payout run (API.md, Payout runs; PLAN.md §4).
+type Run struct {
+	ID          string     `json:"id"`
+	Status      string     `json:"status"`
+	PeriodStart *time.Time `json:"period_start"`
+	PeriodEnd   time.Time  `json:"period_end"`
+	Totals      RunTotals  `json:"totals"`
+	CreatedAt   time.Time  `json:"created_at"`
+	CreatedBy   string     `json:"created_by,omitempty"`
+	CommittedAt *time.Time `json:"committed_at,omitempty"`
+	CommittedBy string     `json:"committed_by,omitempty"`
+	// Base is the last committed run when the draft was made; a commit since makes it stale.
+	Base string `json:"base_run,omitempty"`
+}
+
+// RunTotals summarises a run in decimal strings.
+type RunTotals = engine.TotalsText
+
+// RunLine is a line as the API shows it.
+type RunLine struct {
+	ID         string `json:"id"`
+	MemberID   string `json:"member_id"`
+	Type       string `json:"type"`
+	Amount     string `json:"amount"`
+	SourceID   string `json:"source_id,omitempty"`
+	Generation int    `json:"generation,omitempty"`
+	ReversalOf string `json:"reversal_of,omitempty"`
+	Vendor     string `json:"vendor,omitempty"`
+}
+
+// RunMember is a consultant's end state for a run.
+type RunMember struct {
+	MemberID      string `json:"member_id"`
+	Rank          string `json:"rank"`
+	Active        bool   `json:"active"`
+	CarryLeft     string `json:"carry_left"`
+	CarryRight    string `json:"carry_right"`
+	LifetimeLeft  string `json:"lifetime_left"`
+	LifetimeRight string `json:"lifetime_right"`
+	Total         string `json:"total"`
+}
+
+// Statement is one member's part of a run: its lines and, for a consultant, its end state.
+type Statement struct {
+	MemberID   string
+	Consultant bool
+	State      engine.MemberResult
+	Lines      []StatementLine
+}
+
+// StatementLine is a stored line with the figures it came from.
+type StatementLine struct {
+	Index      int // position in the run: the line id is "<run>-<index>"
+	Type       engine.LineType
+	Amount     engine.Units
+	Source     string
+	Generation int
+	ReversalOf string
+	Vendor     string
+	Basis      engine.Basis
+	Compressed []string // revenue share: the inactive members skipped below the earner
+}
+
+// Freeze is what a draft accounts, so its commit pays exactly that.
+type Freeze struct {
+	Sales             []string
+	Clawed            []string
+	Voided            []string
+	VoidedActivations []string
+	// PaidSales are the activations this run paid retail or revenue share for; Paid renders the
+	// lines paid for one of them (kept on the sale for a later clawback). Rendering on demand
+	// keeps ten million lines from being held twice.
+	PaidSales []string
+	Paid      func(saleID string) []engine.PaidLine
+}
+
+// RunSnapshot is what the engine needs, read from Neo4j.
+type RunSnapshot struct {
+	Members       []engine.Member
+	Upgrades      map[string][]genealogy.Upgrade
+	Sales         []engine.Sale
+	Cancellations []engine.Cancellation
+	Prev          []engine.State
+	Cutover       *time.Time
+}
+
+// RunStore persists runs (implemented over Neo4j).
+type RunStore interface {
+	LastCommitted(ctx context.Context) (*Run, error)
+	Cutover(ctx context.Context) (*time.Time, error)
+	LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*RunSnapshot, error)
+	// SaveDraft stores the run; statements yields one statement per member, in member-id order.
+	SaveDraft(ctx context.Context, run Run, statements func(yield func(Statement) bool), freeze Freeze) error
+	Statement(ctx context.Context, runID, memberID string) (*MemberStatement, error)
+	Run(ctx context.Context, id string) (*Run, error)
+	Runs(ctx context.Context) ([]Run, error)
+	// Commit applies a draft: serialized against every other commit; Conflict when the draft is
+	// stale (another run was committed since it was made) or its period is already paid.
+	Commit(ctx context.Context, id, actor string, at time.Time) (*Run, error)
+	ResumeCommits(ctx context.Context) ([]string, error)
+	// Lines pages by key: from line position k of member on; next is nil at the end.
+	Lines(ctx context.Context, runID string, from LineKey, limit int) (lines []RunLine, next *LineKey, err error)
+	// RunMembers pages consultants after the given member id; next is "" at the end.
+	RunMembers(ctx context.Context, runID, after string, limit int) (members []RunMember, next string, err error)
+	// PruneSuperseded removes the statements of drafts that can never be committed.
+	PruneSuperseded(ctx context.Context) ([]string, error)
+}
+
+// PayoutService previews and commits runs.
+type PayoutService struct {
+	Store RunStore
+	Plan  *engine.Config
+	Now   func() time.Time
+	Log   *slog.Logger
+	// AfterCommit runs after a commit (the live counters rebuild: accounted volume leaves the
+	// open period).
+	AfterCommit func()
+	Audit       *graph.Auditor
+}
+
+// CreateRunRequest is POST /payout-runs.
+type CreateRunRequest struct {
+	PeriodEnd *time.Time `json:"period_end"`
+}
+
+// Draft computes a preview of PLAN.md §4 over everything accepted so far and stores it.
+func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor string) (*Run, error) {
+	if req.PeriodEnd == nil {
+		return nil, graph.InvalidField("period_end", "is required (RFC 3339)")
+	}
+	end := req.PeriodEnd.UTC()
+	last, err := s.Store.LastCommitted(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var start *time.Time
+	if last != nil {
+		want := last.PeriodEnd.AddDate(0, 0, s.Plan.CadenceDays)
+		if !end.Equal(want) {
+			return nil, graph.InvalidField("period_end", "is off the plan's cadence: the run after the one ending %s ends at %s",
+				last.PeriodEnd.Format(time.RFC3339), want.Format(time.RFC3339))
+		}
+		st := last.PeriodEnd
+		start = &st
+	}
+	started := time.Now()
+	res, _, tm, err := s.compute(ctx, start, end)
+	if err != nil {
+		return nil, err
+	}
+	loaded, computed := tm.load, tm.compute
+	run := Run{ID: fmt.Sprintf("run-%s-%d", end.Format("20060102"), s.Now().UnixNano()%1_000_000_000), Status: RunDraft, PeriodStart: start,
+		PeriodEnd: end, Totals: res.Totals.Text(), CreatedAt: s.Now().UTC(), CreatedBy: actor}
+	if last != nil {
+		run.Base = last.ID
+	}
+	stmts, freeze := statementsOf(run.ID, res)
+	if err := s.Store.SaveDraft(ctx, run, stmts, freeze); err != nil {
+		return nil, err
+	}
+	s.Audit.Record(ctx, "payout.draft", "payout_run", run.ID, nil, run)
+	s.Log.Info("payout draft", "run", run.ID, "period_end", end.Format(time.RFC3339), "lines", res.Totals.Lines, "total", res.Totals.Total.String(),
+		"load", loaded.Round(time.Millisecond), "compute", computed.Round(time.Millisecond), "write", (time.Since(started) - loaded - computed).Round(time.Millisecond))
+	return &run, nil
+}
+
+// maxCompressedListed bounds the names a line lists (its Skipped count is always exact).
+const maxCompressedListed = 20
+
+// statementsOf groups the run's lines by member (one statement per member per run) without
+// materialising them all: a CSR index of line numbers per member, expanded one statement at a
+// time while the store writes them. It also lists what the run accounts.
+func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool), Freeze) {
+	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations}
+	paid := map[string][]int32{}
+	idx := map[string]int32{}
+	var members []string
+	state := map[string]int{}
+	for i, m := range res.Members {
+		idx[m.Member] = int32(len(members))
+		members = append(members, m.Member)
+		state[m.Member] = i
+	}
+	n := res.Len()
+	owner := make([]int32, n)
+	for i := 0; i < n; i++ {
+		l := res.Line(i)
+		k, ok := idx[l.Member]
+		if !ok {
+			k = int32(len(members))
+			idx[l.Member] = k
+			members = append(members, l.Member)
+		}
+		owner[i] = k
+		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare) && l.ReversalOf == "" {
+			if _, seen := paid[l.Source]; !seen {
+				fr.PaidSales = append(fr.PaidSales, l.Source)
+			}
+			paid[l.Source] = append(paid[l.Source], int32(i))
+		}
+	}
+	fr.Paid = func(saleID string) []engine.PaidLine {
+		var out []engine.PaidLine
+		for _, i := range paid[saleID] {
+			l := res.Line(int(i))
+			out = append(out, engine.PaidLine{ID: LineID(runID, int(i)), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
+		}
+		return out
+	}
+	start := make([]int32, len(members)+1)
+	for _, k := range owner {
+		start[k+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	pos := append([]int32(nil), start[:len(members)]...)
+	lines := make([]int32, n)
+	for i, k := range owner {
+		lines[pos[k]] = int32(i)
+		pos[k]++
+	}
+	order := make([]int32, len(members))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	sort.Slice(order, func(a, b int) bool { return members[order[a]] < members[order[b]] })
+	return func(yield func(Statement) bool) {
+		for _, k := range order {
+			id := members[k]
+			st := Statement{MemberID: id}
+			if si, ok := state[id]; ok {
+				st.Consultant, st.State = true, res.Members[si]
+			}
+			for _, li := range lines[start[k]:start[k+1]] {
+				l := res.Line(int(li))
+				sl := StatementLine{Index: int(li), Type: l.Type, Amount: l.Amount, Source: l.Source, Generation: l.Generation, ReversalOf: l.ReversalOf, Vendor: l.Vendor, Basis: l.Basis}
+				if l.Basis.Skipped > 0 {
+					c := res.Compressed(l)
+					sl.Compressed = c[:min(len(c), maxCompressedListed)]
+				}
+				st.Lines = append(st.Lines, sl)
+			}
+			if !yield(st) {
+				return
+			}
+		}
+	}, fr
+}
+
+// LineID names line i of a run; a clawback's reversal_of points at such an id.
+func LineID(runID string, i int) string { return fmt.Sprintf("%s-%d", runID, i) }
+
+// compute loads the snapshot and runs the engine for a period (drafts and projections alike).
+type timings struct{ load, compute time.Duration }
+
+func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.Time) (*engine.Result, *RunSnapshot, timings, error) {
+	var tm timings
+	t0 := time.Now()
+	snap, err := s.Store.LoadSnapshot(ctx, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
+	if err != nil {
+		return nil, nil, tm, err
+	}
+	tm.load = time.Since(t0)
+	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev}
+	if start != nil {
+		in.Start = *start
+	}
+	if snap.Cutover != nil {
+		in.Cutover = *snap.Cutover
+	}
+	in.Members = make([]engine.Member, len(snap.Members))
+	for i, m := range snap.Members {
+		// The plan in force is the plan as of the period end (PLAN.md §2).
+		for _, u := range snap.Upgrades[m.ID] {
+			if u.OccurredAt.Before(end) && u.ToPlan > m.Plan {
+				m.Plan = u.ToPlan
+			}
+		}
+		in.Members[i] = m
+	}
+	t1 := time.Now()
+	res, err := engine.Run(in)
+	tm.compute = time.Since(t1)
+	if err != nil {
+		var ie *engine.InputError
+		if errors.As(err, &ie) {
+			return nil, nil, tm, graph.Invalid("the network cannot be paid as it stands: %s", ie.Msg)
+		}
+		return nil, nil, tm, graph.Invalid("%v", err)
+	}
+	return res, snap, tm, nil
+}
+
+// Commit pays a draft exactly as it showed: idempotent, serialized, never twice for a period.
+func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, error) {
+	r, err := s.Store.Run(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == RunCommitted {
+		return r, nil
+	}
+	if r.PeriodEnd.After(s.Now()) {
+		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
+	}
+	out, err := s.Store.Commit(ctx, id, actor, s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	s.Audit.Record(ctx, "payout.commit", "payout_run", id, map[string]string{"status": r.Status}, map[string]string{"status": out.Status})
+	s.Log.Info("payout committed", "run", id, "by", actor, "total", out.Totals.Total)
+	if s.AfterCommit != nil {
+		s.AfterCommit()
+	}
+	go s.Prune(context.WithoutCancel(ctx))
+	return out, nil
+}
+
+// Get returns a run.
+func (s *PayoutService) Get(ctx context.Context, id string) (*Run, error) {
+	return s.Store.Run(ctx, id)
+}
+
+// List returns every run, newest first.
+func (s *PayoutService) List(ctx context.Context) ([]Run, error) { return s.Store.Runs(ctx) }
+
+// LineKey is a position in a run's lines: member, then the line's place in its statement.
+type LineKey struct {
+	Member string
+	K      int
+}
+
+// Lines pages a run's lines by key (ten million lines page as fast at the end as at the start).
+func (s *PayoutService) Lines(ctx context.Context, id, cursor string, limit int) (*graph.Page[RunLine], error) {
+	if _, err := s.Store.Run(ctx, id); err != nil {
+		return nil, err
+	}
+	limit, err := graph.PageLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	var from LineKey
+	if cursor != "" {
+		parts, err := graph.DecodeKeyCursor(cursor, 2)
+		if err != nil {
+			return nil, err
+		}
+		k, err := strconv.Atoi(parts[1])
+		if err != nil || k < 0 {
+			return nil, graph.InvalidField("cursor", "is not a cursor this API issued")
+		}
+		from = LineKey{Member: parts[0], K: k}
+	}
+	lines, next, err := s.Store.Lines(ctx, id, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &graph.Page[RunLine]{Items: lines}
+	if next != nil {
+		p.NextCursor = graph.EncodeKeyCursor(next.Member, strconv.Itoa(next.K))
+	}
+	return p, nil
+}
+
+// Members pages a run's consultant end states by member id.
+func (s *PayoutService) Members(ctx context.Context, id, cursor string, limit int) (*graph.Page[RunMember], error) {
+	if _, err := s.Store.Run(ctx, id); err != nil {
+		return nil, err
+	}
+	limit, err := graph.PageLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	if cursor != "" {
+		parts, err := graph.DecodeKeyCursor(cursor, 1)
+		if err != nil {
+			return nil, err
+		}
+		after = parts[0]
+	}
+	ms, next, err := s.Store.RunMembers(ctx, id, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &graph.Page[RunMember]{Items: ms}
+	if next != "" {
+		p.NextCursor = graph.EncodeKeyCursor(next)
+	}
+	return p, nil
+}
+
+// Prune removes the statements of drafts a commit made uncommittable (run after each commit and
+// at start-up; a preview at full size holds a million statements).
+func (s *PayoutService) Prune(ctx context.Context) {
+	ids, err := s.Store.PruneSuperseded(ctx)
+	if err != nil {
+		s.Log.Warn("pruning superseded drafts failed; retried after the next commit", "error", err)
+		return
+	}
+	if len(ids) > 0 {
+		s.Log.Info("superseded drafts pruned", "runs", len(ids))
+	}
+}
+
+// ResumeInterrupted finishes commits a crash left half-applied (every step is idempotent).
+func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
+	ids, err := s.Store.ResumeCommits(ctx)
+	for _, id := range ids {
+		s.Log.Warn("finished a commit interrupted by a restart", "run", id)
+	}
+	return err
+}
+
+// EncodePaid packs a paid line for storage on its sale: "id|member|type|amount|generation".
+func EncodePaid(p engine.PaidLine) string {
+	return fmt.Sprintf("%s|%s|%s|%d|%d", p.ID, p.Member, p.Type, int64(p.Amount), p.Generation)
+}
+
+// DecodePaid reverses EncodePaid.
+func DecodePaid(s string) (engine.PaidLine, bool) {
+	f := strings.Split(s, "|")
+	if len(f) != 5 {
+		return engine.PaidLine{}, false
+	}
+	t, ok := engine.ParseLineType(f[2])
+	var amt, gen int64
+	if _, err := fmt.Sscan(f[3], &amt); err != nil || !ok {
+		return engine.PaidLine{}, false
+	}
+	fmt.Sscan(f[4], &gen)
+	return engine.PaidLine{ID: f[0], Member: f[1], Type: t, Amount: engine.Units(amt), Generation: int(gen)}, true
+}
+
+// MemberStatement is a member's statement for a run: each line with the figures it came from.
+type MemberStatement struct {
+	RunID    string              `json:"run_id"`
+	MemberID string              `json:"member_id"`
+	Total    string              `json:"total"`
+	State    *RunMember          `json:"state,omitempty"`
+	Lines    []StatementLineView `json:"lines"`
+}
+
+// StatementLineView is a line with its explanation.
+type StatementLineView struct {
+	RunLine
+	Explanation Explanation `json:"explanation"`
+}
+
+// Explanation answers "why is my check this amount" from the line itself.
+type Explanation struct {
+	Base              string   `json:"base,omitempty"`    // price, CV, pair, downline binary, pool, retail, bonus
+	Percent           string   `json:"percent,omitempty"` // as a fraction, e.g. "0.05"
+	Compressed        int      `json:"compressed,omitempty"`
+	CompressedMembers []string `json:"compressed_members,omitempty"`
+	Left              string   `json:"left,omitempty"`
+	Right             string   `json:"right,omitempty"`
+	Pair              string   `json:"pair,omitempty"`
+	Cap               string   `json:"cap,omitempty"`
+	Flushed           string   `json:"flushed,omitempty"`
+	Pool              string   `json:"pool,omitempty"`
+	Shares            int      `json:"shares,omitempty"`
+	TotalShares       int      `json:"total_shares,omitempty"`
+	ShareValue        string   `json:"share_value,omitempty"`
+	Text              string   `json:"text"`
+}
+
+// Explain renders a stored line's basis in words and figures (PLAN.md §4).
+func Explain(l StatementLine) Explanation {
+	b := l.Basis
+	e := Explanation{Base: b.Base.String(), Compressed: int(b.Skipped), CompressedMembers: l.Compressed}
+	if b.Rate != 0 {
+		e.Percent = b.Rate.String()
+	}
+	switch l.Type {
+	case engine.LineBinary:
+		if d := b.Detail; d != nil {
+			e.Left, e.Right, e.Pair, e.Cap, e.Flushed = d.Left.Decimal().String(), d.Right.Decimal().String(), d.Pair.Decimal().String(), d.Cap.String(), d.Flushed.String()
+			e.Text = fmt.Sprintf("binary: left %s BV and right %s BV pair %s BV at %s, capped at %s per run (%s flushed)", e.Left, e.Right, e.Pair, e.Percent, e.Cap, e.Flushed)
+		}
+	case engine.LinePool:
+		if d := b.Detail; d != nil {
+			e.Pool, e.Shares, e.TotalShares, e.ShareValue = d.Pool.String(), d.Shares, d.TotalShares, d.ShareValue.String()
+			e.Text = fmt.Sprintf("leadership pool %s split in %d shares of %s (rounded down); %d share(s)", e.Pool, d.TotalShares, e.ShareValue, d.Shares)
+		}
+	case engine.LineRevenueShare:
+		e.Text = fmt.Sprintf("revenue share generation %d: %s of CV %s on %s (%d inactive member(s) compressed)", l.Generation, e.Percent, e.Base, l.Source, b.Skipped)
+	case engine.LineMatching:
+		e.Text = fmt.Sprintf("matching generation %d: %s of %s's binary %s", l.Generation, e.Percent, l.Source, e.Base)
+	case engine.LineDirect:
+		e.Text = fmt.Sprintf("direct bonus: %s of %s on %s", e.Percent, e.Base, l.Source)
+	case engine.LineRetail:
+		e.Text = fmt.Sprintf("retail commission of %s on %s", e.Base, l.Source)
+	case engine.LineRank:
+		e.Text = fmt.Sprintf("rank bonus for reaching %s", l.Source)
+	}
+	if l.ReversalOf != "" {
+		e.Text = fmt.Sprintf("clawback of line %s: %s was cancelled", l.ReversalOf, l.Source)
+	}
+	return e
+}
+
+// Statement returns a member's statement for a run.
+func (s *PayoutService) Statement(ctx context.Context, runID, memberID string) (*MemberStatement, error) {
+	return s.Store.Statement(ctx, runID, memberID)
+}

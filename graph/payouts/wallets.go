@@ -1,0 +1,227 @@
+package payouts
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
+)
+
+// Ledger entry kinds. The ledger is append-only; a balance is always the sum of its entries.
+const (
+	LedgerOpening    = "opening"    // an imported member's balance from the earlier system (PLAN.md §7)
+	LedgerCredit     = "credit"     // a committed run's total for the member (negative after clawbacks)
+	LedgerWithdrawal = "withdrawal" // a withdrawal request takes the amount out at once
+	LedgerReversal   = "reversal"   // a rejected withdrawal puts it back
+	LedgerAdjustment = "adjustment" // an admin's correction, with a mandatory reason
+	// withdrawal_approved and withdrawal_paid record those state changes at zero: no money moves.
+)
+
+// Withdrawal statuses.
+const (
+	WithdrawalRequested = "requested"
+	WithdrawalApproved  = "approved"
+	WithdrawalRejected  = "rejected"
+	WithdrawalPaid      = "paid"
+)
+
+// LedgerEntry is one wallet movement.
+type LedgerEntry struct {
+	ID           string    `json:"id"`
+	MemberID     string    `json:"member_id"`
+	Kind         string    `json:"kind"`
+	Amount       string    `json:"amount" example:"125.40"`
+	At           time.Time `json:"at"`
+	RunID        string    `json:"run_id,omitempty"`
+	WithdrawalID string    `json:"withdrawal_id,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	Actor        string    `json:"actor,omitempty"`
+}
+
+// Wallet is a member's balance and its latest entries.
+type Wallet struct {
+	MemberID   string        `json:"member_id"`
+	Balance    string        `json:"balance" example:"310.25"`
+	Entries    []LedgerEntry `json:"entries"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+// Withdrawal is a member's request to be paid out.
+type Withdrawal struct {
+	ID               string     `json:"id"`
+	MemberID         string     `json:"member_id"`
+	Amount           string     `json:"amount"`
+	Status           string     `json:"status"`
+	RequestedAt      time.Time  `json:"requested_at"`
+	DecidedAt        *time.Time `json:"decided_at,omitempty"`
+	DecidedBy        string     `json:"decided_by,omitempty"`
+	Reason           string     `json:"reason,omitempty"`
+	PaymentReference string     `json:"payment_reference,omitempty"`
+	PaidAt           *time.Time `json:"paid_at,omitempty"`
+	MemberName       string     `json:"member_name,omitempty"`
+	MemberEmail      string     `json:"member_email,omitempty"`
+}
+
+// WalletStore keeps ledgers and withdrawals.
+type WalletStore interface {
+	Balance(ctx context.Context, memberID string) (engine.Units, error)
+	Entries(ctx context.Context, memberID string, offset, limit int) ([]LedgerEntry, bool, error)
+	AddEntry(ctx context.Context, e LedgerEntry, cents engine.Units) error
+	// RequestWithdrawal checks the balance and the one-open-request rule and records the request
+	// and its debit atomically (serialized per member).
+	RequestWithdrawal(ctx context.Context, w Withdrawal, cents engine.Units) error
+	// DecideWithdrawal moves a withdrawal from one of from to to; a rejection puts the amount
+	// back in the same transaction. Conflict when it is in another state.
+	DecideWithdrawal(ctx context.Context, id string, from []string, to string, actor, reason, reference string, at time.Time) (*Withdrawal, *Withdrawal, error)
+	Withdrawal(ctx context.Context, id string) (*Withdrawal, error)
+	Withdrawals(ctx context.Context, status, memberID string, offset, limit int) ([]Withdrawal, bool, error)
+}
+
+// WalletService manages wallets and withdrawals.
+type WalletService struct {
+	Store   WalletStore
+	Members genealogy.MemberStore
+	Audit   *graph.Auditor
+	Now     func() time.Time
+	// MinWithdrawal is the smallest amount a member may request (default 50.00).
+	MinWithdrawal engine.Units
+}
+
+// Wallet returns a member's balance and ledger, newest first.
+func (s *WalletService) Wallet(ctx context.Context, memberID, cursor string, limit int) (*Wallet, error) {
+	if _, err := s.Members.Member(ctx, memberID); err != nil {
+		return nil, err
+	}
+	bal, err := s.Store.Balance(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := graph.Paginate(cursor, limit, func(off, lim int) ([]LedgerEntry, bool, error) { return s.Store.Entries(ctx, memberID, off, lim) })
+	if err != nil {
+		return nil, err
+	}
+	return &Wallet{MemberID: memberID, Balance: bal.String(), Entries: p.Items, NextCursor: p.NextCursor}, nil
+}
+
+// AdjustmentRequest is an admin's correction.
+type AdjustmentRequest struct {
+	Amount string `json:"amount" example:"-12.50"`
+	Reason string `json:"reason" example:"duplicate credit from the old system"`
+}
+
+// Adjust adds an admin adjustment (the reason is mandatory).
+func (s *WalletService) Adjust(ctx context.Context, memberID string, req AdjustmentRequest) (*LedgerEntry, error) {
+	amt, err := engine.ParseUnits(req.Amount)
+	if err != nil || amt == 0 {
+		return nil, graph.InvalidField("amount", "must be a non-zero decimal string with at most two decimals")
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" || len(reason) > 500 {
+		return nil, graph.InvalidField("reason", "is required (at most 500 characters)")
+	}
+	if _, err := s.Members.Member(ctx, memberID); err != nil {
+		return nil, err
+	}
+	e := LedgerEntry{ID: graph.NewID("adj"), MemberID: memberID, Kind: LedgerAdjustment, Amount: amt.String(), At: s.Now().UTC(), Reason: reason, Actor: graph.ActorOf(ctx)}
+	if err := s.Store.AddEntry(ctx, e, amt); err != nil {
+		return nil, err
+	}
+	s.Audit.Record(ctx, "wallet.adjust", "member", memberID, nil, e)
+	return &e, nil
+}
+
+// WithdrawalRequest is a member's request.
+type WithdrawalRequest struct {
+	Amount string `json:"amount" example:"100.00"`
+}
+
+// Request records a withdrawal request: at least the minimum, not above the balance, one open
+// request at a time. The amount leaves the balance at once.
+func (s *WalletService) Request(ctx context.Context, memberID string, req WithdrawalRequest) (*Withdrawal, error) {
+	amt, err := engine.ParseUnits(req.Amount)
+	if err != nil || amt <= 0 {
+		return nil, graph.InvalidField("amount", "must be a positive decimal string with at most two decimals")
+	}
+	min := s.MinWithdrawal
+	if min == 0 {
+		min = 5000
+	}
+	if amt < min {
+		return nil, graph.InvalidField("amount", "must be at least %s", min)
+	}
+	if _, err := s.Members.Member(ctx, memberID); err != nil {
+		return nil, err
+	}
+	w := Withdrawal{ID: graph.NewID("wd"), MemberID: memberID, Amount: amt.String(), Status: WithdrawalRequested, RequestedAt: s.Now().UTC()}
+	if err := s.Store.RequestWithdrawal(ctx, w, amt); err != nil {
+		return nil, err
+	}
+	s.Audit.Record(ctx, "withdrawal.request", "withdrawal", w.ID, nil, w)
+	return &w, nil
+}
+
+// DecisionRequest carries a rejection reason or a payment reference.
+type DecisionRequest struct {
+	Reason           string `json:"reason,omitempty"`
+	PaymentReference string `json:"payment_reference,omitempty"`
+}
+
+// Decide approves, rejects (with a reason; the amount goes back) or marks paid (with the payment
+// reference) a withdrawal.
+func (s *WalletService) Decide(ctx context.Context, id, decision string, req DecisionRequest) (*Withdrawal, error) {
+	var from []string
+	var to string
+	switch decision {
+	case "approve":
+		from, to = []string{WithdrawalRequested}, WithdrawalApproved
+	case "reject":
+		if strings.TrimSpace(req.Reason) == "" {
+			return nil, graph.InvalidField("reason", "is required to reject a withdrawal")
+		}
+		from, to = []string{WithdrawalRequested, WithdrawalApproved}, WithdrawalRejected
+	case "mark-paid":
+		if strings.TrimSpace(req.PaymentReference) == "" {
+			return nil, graph.InvalidField("payment_reference", "is required to mark a withdrawal paid")
+		}
+		from, to = []string{WithdrawalApproved}, WithdrawalPaid
+	default:
+		return nil, graph.NotFound("no such decision %q", decision)
+	}
+	before, after, err := s.Store.DecideWithdrawal(ctx, id, from, to, graph.ActorOf(ctx), strings.TrimSpace(req.Reason), strings.TrimSpace(req.PaymentReference), s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	s.Audit.Record(ctx, "withdrawal."+decision, "withdrawal", id, before, after)
+	return after, nil
+}
+
+// List pages withdrawals by status and member.
+func (s *WalletService) List(ctx context.Context, status, memberID, cursor string, limit int) (*graph.Page[Withdrawal], error) {
+	switch status {
+	case "", WithdrawalRequested, WithdrawalApproved, WithdrawalRejected, WithdrawalPaid:
+	default:
+		return nil, graph.InvalidField("status", "must be requested, approved, rejected or paid")
+	}
+	return graph.Paginate(cursor, limit, func(off, lim int) ([]Withdrawal, bool, error) {
+		return s.Store.Withdrawals(ctx, status, memberID, off, lim)
+	})
+}
+
+// Approved returns every approved withdrawal (for the payment provider's CSV).
+func (s *WalletService) Approved(ctx context.Context) ([]Withdrawal, error) {
+	var out []Withdrawal
+	for off := 0; ; {
+		ws, more, err := s.Store.Withdrawals(ctx, WithdrawalApproved, "", off, 1000)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ws...)
+		if !more {
+			return out, nil
+		}
+		off += len(ws)
+	}
+}

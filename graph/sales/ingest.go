@@ -1,0 +1,551 @@
+package sales
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+// Ingest limits (API.md, Vendors and ingest).
+const (
+	IngestMaxBody   = 1 << 20
+	IngestMaxEvents = 1000
+	IngestWindow    = 5 * time.Minute
+)
+
+// Event types a vendor sends.
+const (
+	EventCustomerSignup   = "customer.signup"
+	EventServiceActivated = "service.activated"
+	EventServiceCancelled = "service.cancelled"
+)
+
+// EventResult is one entry of the ingest answer, in request order.
+type EventResult struct {
+	ID     string      `json:"id"`
+	Status string      `json:"status"` // accepted | duplicate | rejected
+	Error  *EventError `json:"error,omitempty"`
+}
+
+// EventError says why an event was rejected.
+type EventError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// IngestResponse is the answer of POST /ingest/events.
+type IngestResponse struct {
+	Results []EventResult `json:"results"`
+}
+
+// MemberInfo is what ingest needs to know of a member.
+type MemberInfo struct {
+	ID, Plan, SponsorID, Email string
+	RegisteredAt               time.Time
+	SDepth                     int64
+}
+
+// ActivationInfo is a vendor's known activation.
+type ActivationInfo struct {
+	SaleID, ActivationID, MemberID, Attributed string
+	BV                                         engine.Units
+	OccurredAt                                 time.Time
+	Cancelled, Accounted                       bool
+}
+
+// IngestQuery names what a batch needs loaded.
+type IngestQuery struct {
+	VendorID      string
+	EventIDs      []string
+	MemberIDs     []string
+	Emails        []string
+	ActivationIDs []string
+	SKUs          []string
+}
+
+// IngestState is the graph as the batch sees it, under the vendor's lock.
+type IngestState struct {
+	Events          map[string]bool // accepted event ids of this vendor
+	Members         map[string]MemberInfo
+	EmailOwner      map[string]string
+	Activations     map[string]ActivationInfo // by activation id (this vendor's)
+	Products        map[string][]ProductValues
+	VendorCustomers map[string]bool // customers already linked to this vendor
+}
+
+// StoredEvent is an accepted raw event, kept for audit.
+type StoredEvent struct {
+	ID, Type   string
+	OccurredAt time.Time
+	Payload    string
+}
+
+// NewCustomer is a customer a signup creates.
+type NewCustomer struct {
+	ID, Name, Email, SponsorID, EventID string
+	RegisteredAt                        time.Time
+	SDepth                              int64
+}
+
+// VendorLink links a vendor to a customer it serves.
+type VendorLink struct {
+	CustomerID, EventID string
+	At                  time.Time
+}
+
+// NewActivation is an activation sale (PLAN.md §3).
+type NewActivation struct {
+	SaleID, ActivationID, EventID, MemberID, Attributed, SKU string
+	BV, CV, Retail                                           engine.Units
+	OccurredAt                                               time.Time
+}
+
+// NewCancellation is an accepted cancellation (PLAN.md §6).
+type NewCancellation struct {
+	ID, EventID, SaleID string
+	OccurredAt          time.Time
+}
+
+// IngestWrite is everything a batch writes, in one transaction.
+type IngestWrite struct {
+	VendorID      string
+	ReceivedAt    time.Time
+	Events        []StoredEvent
+	Customers     []NewCustomer
+	Links         []VendorLink
+	Activations   []NewActivation
+	Cancellations []NewCancellation
+}
+
+// RejectedEvent is an audit entry (not the event store): what a vendor sent and why it was refused.
+type RejectedEvent struct {
+	VendorID   string    `json:"vendor_id"`
+	EventID    string    `json:"event_id"`
+	Type       string    `json:"type,omitempty"`
+	Code       string    `json:"code"`
+	Message    string    `json:"message"`
+	ReceivedAt time.Time `json:"received_at"`
+	Payload    string    `json:"payload,omitempty"`
+}
+
+// IngestTx is a batch's transaction, holding the vendor's lock.
+type IngestTx interface {
+	Load(ctx context.Context, q IngestQuery) (*IngestState, error)
+	Write(ctx context.Context, w IngestWrite) error
+}
+
+// IngestStore persists ingest.
+type IngestStore interface {
+	VendorSecrets(ctx context.Context, id string) (*VendorSecrets, error)
+	// InVendorTx runs fn in one write transaction that holds the vendor's ingest lock (and the
+	// signup lock when signups is set); the accepted events are durable when it returns nil.
+	InVendorTx(ctx context.Context, vendorID string, signups bool, fn func(IngestTx) error) error
+	LogRejected(ctx context.Context, rs []RejectedEvent) error
+	Rejected(ctx context.Context, vendorID string, offset, limit int) ([]RejectedEvent, bool, error)
+}
+
+// IngestService verifies, validates and stores vendor events.
+type IngestService struct {
+	Store IngestStore
+	Box   *SecretBox
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// Authenticate checks the vendor's HMAC-SHA256 over timestamp + "." + body, in constant time,
+// within the replay window; during a rotation's grace period the previous secret verifies too.
+func (s *IngestService) Authenticate(ctx context.Context, vendorID, timestamp, signature string, body []byte) error {
+	now := s.Now()
+	sec, err := strconv.ParseInt(strings.TrimSpace(timestamp), 10, 64)
+	if err != nil {
+		return graph.Unauthorized("X-Timestamp must be unix seconds")
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > IngestWindow || d < -IngestWindow {
+		return graph.Unauthorized("X-Timestamp is more than 5 minutes off")
+	}
+	hexSig, ok := strings.CutPrefix(strings.TrimSpace(signature), "sha256=")
+	got, herr := hex.DecodeString(hexSig)
+	if !ok || herr != nil || len(got) != sha256.Size {
+		return graph.Unauthorized("X-Signature must be sha256=<hex HMAC-SHA256>")
+	}
+	bad := graph.Unauthorized("signature verification failed")
+	if !graph.ValidID(vendorID) {
+		return bad
+	}
+	vs, err := s.Store.VendorSecrets(ctx, vendorID)
+	if graph.KindOf(err) == graph.KindNotFound {
+		return bad
+	}
+	if err != nil {
+		return err
+	}
+	secrets := []string{vs.Sealed}
+	if vs.PreviousSealed != "" && now.Before(vs.PreviousUntil) {
+		secrets = append(secrets, vs.PreviousSealed)
+	}
+	verified := false
+	for _, sealed := range secrets {
+		secret, err := s.Box.Open(sealed)
+		if err != nil {
+			return err
+		}
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write([]byte(strings.TrimSpace(timestamp)))
+		m.Write([]byte("."))
+		m.Write(body)
+		verified = hmac.Equal(m.Sum(nil), got) || verified
+	}
+	if !verified {
+		return bad
+	}
+	if !vs.Active {
+		return graph.Forbidden("vendor %s is deactivated", vendorID)
+	}
+	return nil
+}
+
+type parsedEvent struct {
+	raw        json.RawMessage
+	id, typ    string
+	at         time.Time
+	signup     signupData
+	activation activationData
+	cancel     cancelData
+	err        *EventError // from parsing: the shape is wrong
+}
+
+type signupData struct {
+	CustomerID string `json:"customer_id"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	SponsorID  string `json:"sponsor_id"`
+}
+
+type activationData struct {
+	ActivationID string `json:"activation_id"`
+	MemberID     string `json:"member_id"`
+	SKU          string `json:"sku"`
+}
+
+type cancelData struct {
+	ActivationID string `json:"activation_id"`
+}
+
+func reject(code, format string, a ...any) *EventError {
+	return &EventError{Code: code, Message: fmt.Sprintf(format, a...)}
+}
+
+// Ingest stores a signed batch. Each event is accepted, a duplicate (its id was accepted
+// before), or rejected with the reason; the others are unaffected. Accepted events are durable
+// in Neo4j before this returns.
+func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte) (*IngestResponse, error) {
+	now := s.Now().UTC()
+	var envelope struct {
+		Events []json.RawMessage `json:"events"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&envelope); err != nil {
+		return nil, graph.BadRequest("body is not valid JSON: %s", graph.JSONMessage(err))
+	}
+	if envelope.Events == nil {
+		return nil, graph.InvalidField("events", "is required (a list of at most %d events)", IngestMaxEvents)
+	}
+	if len(envelope.Events) > IngestMaxEvents {
+		return nil, graph.InvalidField("events", "holds %d events; at most %d are allowed", len(envelope.Events), IngestMaxEvents)
+	}
+	evs := make([]*parsedEvent, len(envelope.Events))
+	for i, raw := range envelope.Events {
+		evs[i] = parseEvent(raw, now)
+	}
+	q := IngestQuery{VendorID: vendorID}
+	signups := false
+	for _, e := range evs {
+		if e.id != "" {
+			q.EventIDs = append(q.EventIDs, e.id)
+		}
+		if e.err != nil {
+			continue
+		}
+		switch e.typ {
+		case EventCustomerSignup:
+			signups = true
+			q.MemberIDs = append(q.MemberIDs, e.signup.CustomerID, e.signup.SponsorID)
+			q.Emails = append(q.Emails, e.signup.Email)
+		case EventServiceActivated:
+			q.MemberIDs = append(q.MemberIDs, e.activation.MemberID)
+			q.ActivationIDs = append(q.ActivationIDs, e.activation.ActivationID)
+			q.SKUs = append(q.SKUs, e.activation.SKU)
+		case EventServiceCancelled:
+			q.ActivationIDs = append(q.ActivationIDs, e.cancel.ActivationID)
+		}
+	}
+	results := make([]EventResult, len(evs))
+	var err error
+	// A uniqueness clash with a writer outside the vendor's lock (an admin registering the same
+	// customer id) rolls the batch back; the retry sees the new state and decides again.
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.Store.InVendorTx(ctx, vendorID, signups, func(tx IngestTx) error {
+			st, err := tx.Load(ctx, q)
+			if err != nil {
+				return err
+			}
+			w := decide(vendorID, now, evs, st, results)
+			return tx.Write(ctx, w)
+		})
+		if graph.KindOf(err) != graph.KindConflict {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Rejected events go to the audit log, never to the event store.
+	var rej []RejectedEvent
+	for i, r := range results {
+		if r.Status == "rejected" {
+			rej = append(rej, RejectedEvent{VendorID: vendorID, EventID: r.ID, Type: evs[i].typ, Code: r.Error.Code, Message: r.Error.Message,
+				ReceivedAt: now, Payload: truncate(string(evs[i].raw), 16<<10)})
+		}
+	}
+	if len(rej) > 0 {
+		if err := s.Store.LogRejected(ctx, rej); err != nil {
+			s.Log.Error("could not write rejected events to the audit log", "vendor", vendorID, "count", len(rej), "error", err)
+		}
+	}
+	return &IngestResponse{Results: results}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// parseEvent checks an event's shape; state-dependent rules come in decide.
+func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
+	e := &parsedEvent{raw: raw}
+	var head struct {
+		ID         *string         `json:"id"`
+		Type       string          `json:"type"`
+		OccurredAt string          `json:"occurred_at"`
+		Data       json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		e.err = reject("bad_request", "event is not a JSON object of the documented shape: %s", graph.JSONMessage(err))
+		return e
+	}
+	if head.ID != nil {
+		e.id = *head.ID
+	}
+	e.typ = head.Type
+	switch {
+	case e.id == "" || len(e.id) > 128 || strings.ContainsAny(e.id, "\x00\r\n\t"):
+		e.err = reject("invalid", "id: is required (at most 128 characters)")
+		return e
+	case head.OccurredAt == "":
+		e.err = reject("invalid", "occurred_at: is required (RFC 3339)")
+		return e
+	}
+	at, err := time.Parse(time.RFC3339, head.OccurredAt)
+	if err != nil {
+		e.err = reject("invalid", "occurred_at: %q is not an RFC 3339 time", head.OccurredAt)
+		return e
+	}
+	e.at = at.UTC()
+	if e.at.After(now.Add(IngestWindow)) {
+		e.err = reject("invalid", "occurred_at: must not be in the future")
+		return e
+	}
+	strict := func(dst any) bool {
+		d := json.NewDecoder(bytes.NewReader(head.Data))
+		d.DisallowUnknownFields()
+		if len(head.Data) == 0 || d.Decode(dst) != nil {
+			e.err = reject("invalid", "data: missing or not of the documented shape for %s", e.typ)
+			return false
+		}
+		return true
+	}
+	switch e.typ {
+	case EventCustomerSignup:
+		if !strict(&e.signup) {
+			return e
+		}
+		d := &e.signup
+		d.Email = graph.NormalizeEmail(d.Email)
+		switch {
+		case !graph.ValidID(d.CustomerID):
+			e.err = reject("invalid", "data.customer_id: must match ^[A-Za-z0-9._-]{1,64}$")
+		case strings.TrimSpace(d.Name) == "":
+			e.err = reject("invalid", "data.name: is required")
+		case !graph.ValidEmail(d.Email):
+			e.err = reject("invalid", "data.email: must be a valid email address")
+		case !graph.ValidID(d.SponsorID):
+			e.err = reject("invalid", "data.sponsor_id: is required")
+		}
+	case EventServiceActivated:
+		if !strict(&e.activation) {
+			return e
+		}
+		d := e.activation
+		switch {
+		case !graph.ValidID(d.ActivationID):
+			e.err = reject("invalid", "data.activation_id: must match ^[A-Za-z0-9._-]{1,64}$")
+		case !graph.ValidID(d.MemberID):
+			e.err = reject("invalid", "data.member_id: is required")
+		case !graph.ValidID(d.SKU):
+			e.err = reject("invalid", "data.sku: is required")
+		}
+	case EventServiceCancelled:
+		if !strict(&e.cancel) {
+			return e
+		}
+		if !graph.ValidID(e.cancel.ActivationID) {
+			e.err = reject("invalid", "data.activation_id: must match ^[A-Za-z0-9._-]{1,64}$")
+		}
+	default:
+		e.err = reject("invalid", "type: must be customer.signup, service.activated or service.cancelled")
+	}
+	return e
+}
+
+// productAt is the version in effect at t (before the first version: the first).
+func productAt(vs []ProductValues, t time.Time) ProductValues {
+	best := vs[0]
+	for _, v := range vs[1:] {
+		if !v.EffectiveFrom.After(t) {
+			best = v
+		}
+	}
+	return best
+}
+
+// SaleIDOf is the sale id of a vendor's activation: activation ids are scoped per vendor.
+func SaleIDOf(vendorID, activationID string) string { return vendorID + ":" + activationID }
+
+// decide applies PLAN.md §6 and API.md's rules to every event in order, against the state
+// loaded under the lock plus what earlier events of the same batch did.
+func decide(vendorID string, now time.Time, evs []*parsedEvent, st *IngestState, results []EventResult) IngestWrite {
+	w := IngestWrite{VendorID: vendorID, ReceivedAt: now}
+	seen := map[string]bool{}
+	for k, v := range st.Events {
+		seen[k] = v
+	}
+	for i, e := range evs {
+		results[i] = EventResult{ID: e.id}
+		if e.err == nil && seen[e.id] {
+			results[i].Status = "duplicate"
+			continue
+		}
+		rej := e.err
+		if rej == nil {
+			rej = apply(vendorID, e, st, &w)
+		}
+		if rej != nil {
+			results[i].Status = "rejected"
+			results[i].Error = rej
+			continue
+		}
+		seen[e.id] = true
+		results[i].Status = "accepted"
+		w.Events = append(w.Events, StoredEvent{ID: e.id, Type: e.typ, OccurredAt: e.at, Payload: string(e.raw)})
+	}
+	return w
+}
+
+func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *EventError {
+	switch e.typ {
+	case EventCustomerSignup:
+		d := e.signup
+		sp, ok := st.Members[d.SponsorID]
+		if !ok {
+			return reject("invalid", "data.sponsor_id: member %s does not exist", d.SponsorID)
+		}
+		if sp.Plan == "customer" {
+			return reject("invalid", "data.sponsor_id: %s is a customer; a sponsor must be a consultant", d.SponsorID)
+		}
+		if ex, ok := st.Members[d.CustomerID]; ok {
+			switch {
+			case ex.Plan != "customer":
+				return reject("conflict", "data.customer_id: %s is a consultant, not a customer", d.CustomerID)
+			case ex.SponsorID != d.SponsorID:
+				return reject("conflict", "data.sponsor_id: customer %s exists with sponsor %s", d.CustomerID, ex.SponsorID)
+			}
+			if !st.VendorCustomers[d.CustomerID] {
+				st.VendorCustomers[d.CustomerID] = true
+				w.Links = append(w.Links, VendorLink{CustomerID: d.CustomerID, EventID: e.id, At: e.at})
+			}
+			return nil
+		}
+		if owner, taken := st.EmailOwner[d.Email]; taken {
+			return reject("conflict", "data.email: already used by %s", owner)
+		}
+		if e.at.Before(sp.RegisteredAt) {
+			return reject("invalid", "occurred_at: before the sponsor's registration")
+		}
+		st.Members[d.CustomerID] = MemberInfo{ID: d.CustomerID, Plan: "customer", SponsorID: d.SponsorID, Email: d.Email, RegisteredAt: e.at, SDepth: sp.SDepth + 1}
+		st.EmailOwner[d.Email] = d.CustomerID
+		st.VendorCustomers[d.CustomerID] = true
+		w.Customers = append(w.Customers, NewCustomer{ID: d.CustomerID, Name: strings.TrimSpace(d.Name), Email: d.Email, SponsorID: d.SponsorID,
+			EventID: e.id, RegisteredAt: e.at, SDepth: sp.SDepth + 1})
+		w.Links = append(w.Links, VendorLink{CustomerID: d.CustomerID, EventID: e.id, At: e.at})
+	case EventServiceActivated:
+		d := e.activation
+		if _, ok := st.Activations[d.ActivationID]; ok {
+			return reject("conflict", "data.activation_id: %s is already known", d.ActivationID)
+		}
+		m, ok := st.Members[d.MemberID]
+		if !ok {
+			return reject("invalid", "data.member_id: member %s does not exist", d.MemberID)
+		}
+		vs := st.Products[d.SKU]
+		if len(vs) == 0 {
+			return reject("invalid", "data.sku: %s is not a product of %s", d.SKU, vendorID)
+		}
+		if e.at.Before(m.RegisteredAt) {
+			return reject("invalid", "occurred_at: before %s registered", d.MemberID)
+		}
+		// S: the member if a consultant, otherwise its sponsor (PLAN.md §3).
+		s := m.ID
+		if m.Plan == "customer" {
+			s = m.SponsorID
+		}
+		p := productAt(vs, e.at)
+		a := NewActivation{SaleID: SaleIDOf(vendorID, d.ActivationID), ActivationID: d.ActivationID, EventID: e.id, MemberID: m.ID, Attributed: s,
+			SKU: d.SKU, BV: p.BV, CV: p.CV, Retail: p.Retail, OccurredAt: e.at}
+		st.Activations[d.ActivationID] = ActivationInfo{SaleID: a.SaleID, ActivationID: d.ActivationID, MemberID: m.ID, Attributed: s, BV: p.BV, OccurredAt: e.at}
+		w.Activations = append(w.Activations, a)
+	case EventServiceCancelled:
+		a, ok := st.Activations[e.cancel.ActivationID]
+		switch {
+		case !ok:
+			return reject("invalid", "data.activation_id: %s is not an activation of %s", e.cancel.ActivationID, vendorID)
+		case a.Cancelled:
+			return reject("conflict", "data.activation_id: %s is already cancelled", e.cancel.ActivationID)
+		case e.at.Before(a.OccurredAt):
+			return reject("invalid", "occurred_at: the cancellation is earlier than the activation (%s)", a.OccurredAt.Format(time.RFC3339))
+		}
+		a.Cancelled = true
+		st.Activations[e.cancel.ActivationID] = a
+		w.Cancellations = append(w.Cancellations, NewCancellation{ID: vendorID + ":" + e.id, EventID: e.id, SaleID: a.SaleID, OccurredAt: e.at})
+	}
+	return nil
+}
+
+// ListRejected pages the rejected-event audit log.
+func (s *IngestService) ListRejected(ctx context.Context, vendorID, cursor string, limit int) (*graph.Page[RejectedEvent], error) {
+	return graph.Paginate(cursor, limit, func(off, lim int) ([]RejectedEvent, bool, error) {
+		return s.Store.Rejected(ctx, vendorID, off, lim)
+	})
+}
