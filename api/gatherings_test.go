@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/halo-oss/halo/api"
-	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/internal/app"
 )
 
 // clock is a settable time for the gathering service.
@@ -306,14 +305,13 @@ func TestWebinarsEventsAndOnboarding(t *testing.T) {
 	}
 }
 
-// secondInstance is another halod over the same Neo4j: its own gathering service, so its
-// own in-process queue, and only the store's lock between the two.
+// secondInstance is another halod over the same Neo4j, built by the same composition root: its
+// own gathering service, so its own in-process queue, and only the store's lock between the two.
 func (hs *harness) secondInstance() *harness {
-	g := hs.srv.Gatherings
-	g2 := &field.GatheringService{Store: g.Store, Members: g.Members, Audit: g.Audit, Now: g.Now, Log: g.Log, Notifier: g.Notifier}
-	srv := api.Server{Log: hs.srv.Log, Auth: hs.srv.Auth, Access: hs.srv.Access, Members: hs.srv.Members, Gatherings: g2}
+	a := app.New(hs.app.Config, hs.app.Plan, hs.app.Deps)
+	srv := a.API()
 	other := *hs
-	other.srv, other.h = &srv, srv.Handler()
+	other.app, other.srv, other.h = a, srv, srv.Handler()
 	return &other
 }
 

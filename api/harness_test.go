@@ -15,14 +15,9 @@ import (
 
 	"github.com/halo-oss/halo/api"
 	"github.com/halo-oss/halo/engine"
-	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/dashboards"
 	"github.com/halo-oss/halo/graph/field"
-	"github.com/halo-oss/halo/graph/genealogy"
-	"github.com/halo-oss/halo/graph/identity"
 	"github.com/halo-oss/halo/graph/payouts"
-	"github.com/halo-oss/halo/graph/platform"
-	"github.com/halo-oss/halo/graph/sales"
+	"github.com/halo-oss/halo/internal/app"
 	"github.com/halo-oss/halo/internal/testenv"
 	"github.com/halo-oss/halo/store"
 )
@@ -36,9 +31,17 @@ type harness struct {
 	root  time.Time
 	srv   *api.Server
 
+	app       *app.App
 	counters  *payouts.LiveCounters
 	notes     *capture
 	projector *payouts.Projector
+}
+
+// testConfig is the configuration every API test runs with: small import batches (so a
+// three-line file takes three transactions) and a login limit that trips after three failures.
+func testConfig(rootAt time.Time) *app.Config {
+	return &app.Config{AdminEmail: "admin@example.com", AdminPassword: "admin-password", RootID: "root", RootEmail: "root@example.com",
+		RootRegisteredAt: rootAt, SecretKey: "test-secret", TokenTTL: time.Hour, LoginFailures: 3, LoginFailuresPerIP: 20, ImportBatch: 3}
 }
 
 // capture is a notifier that keeps what it would have sent.
@@ -115,42 +118,16 @@ func newHarnessAt(t *testing.T, rootAt time.Time) *harness {
 	t.Helper()
 	st := testenv.Store(t)
 	rc := testenv.Cache(t)
-	plan := engine.DefaultConfig()
-	b := &platform.Bootstrap{Store: st, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
-		Root:     platform.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
-		RootPack: platform.PlanPack{Plan: "consultant_plus", Price: plan.Rule(engine.PlanConsultantPlus).Price.String(), BV: plan.Rule(engine.PlanConsultantPlus).BV.String()}}
-	if err := b.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	hs := &harness{t: t, st: st, root: rootAt}
+	hs := &harness{t: t, st: st, root: rootAt, notes: &capture{}}
 	if err := rc.FlushForTests(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	hs.counters = &payouts.LiveCounters{Feed: st, Cache: rc, Log: testenv.Log()}
-	audit := &graph.Auditor{Log: st, Now: time.Now, Slog: testenv.Log()}
-	s := &api.Server{Log: testenv.Log(), Counters: hs.counters,
-		Health: &platform.HealthService{Graph: st, Cache: rc, Timeout: time.Second},
-		Auth: &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner([]byte("test-secret"), time.Hour), Sessions: st,
-			Limiter: &identity.LoginLimiter{PerAccount: 3, PerIP: 20}},
-		Members:  &genealogy.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: "root"},
-		Holdings: &sales.HoldingsService{Store: st},
-		Imports:  &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), BatchSize: 3},
-		Vendors:  &sales.VendorService{Store: st, Box: sales.NewSecretBox([]byte("test-secret")), Now: time.Now},
-		Ingest:   &sales.IngestService{Store: st, Box: sales.NewSecretBox([]byte("test-secret")), Now: time.Now, Log: testenv.Log()},
-		Payouts:  &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: testenv.Log(), AfterCommit: hs.counters.Invalidate, Audit: audit},
-		Wallets:  &payouts.WalletService{Store: st, Members: st, Audit: audit, Now: time.Now},
-		Audit:    audit,
+	hs.app = app.New(testConfig(rootAt), engine.DefaultConfig(), app.Deps{Store: st, Cache: rc, Log: testenv.Log(), Notifier: hs.notes})
+	if err := hs.app.Prepare(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	s.Members.Audit, s.Imports.Audit, s.Vendors.Audit = audit, audit, audit
-	s.Access = &genealogy.Access{Store: st}
-	s.Content = &field.ContentService{Store: st, Members: st, Audit: audit, Now: time.Now}
-	s.Gatherings = &field.GatheringService{Store: st, Members: st, Audit: audit, Now: time.Now, Log: testenv.Log()}
-	hs.projector = &payouts.Projector{Feed: st, Payouts: s.Payouts, Log: testenv.Log()}
-	s.Dashboards = &dashboards.DashboardService{Store: st, Members: s.Members, Holdings: s.Holdings, Runs: st, Health: s.Health, Now: time.Now,
-		Consultants: st, Counters: hs.counters, Projector: hs.projector, Field: s.Gatherings}
-	hs.notes = &capture{}
-	s.Gatherings.Notifier = hs.notes
-	s.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: hs.notes, Now: time.Now}
+	hs.counters, hs.projector = hs.app.Counters, hs.app.Projector
+	s := hs.app.API()
 	hs.srv = s
 	hs.h = s.Handler()
 	code, body := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "admin@example.com", "password": "admin-password"})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/engine/scenario"
+	"github.com/halo-oss/halo/internal/app"
 )
 
 // simulate runs the engine alone over a scenario file and prints, in the format of the shared
@@ -68,7 +69,7 @@ func simulate(args []string, w io.Writer) error {
 }
 
 func printPlan(w io.Writer) error {
-	cfg, err := planConfig(os.Getenv("HALO_PLAN_CONFIG"))
+	cfg, err := app.LoadPlan(os.Getenv("HALO_PLAN_CONFIG"))
 	if err != nil {
 		return err
 	}

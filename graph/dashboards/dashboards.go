@@ -80,6 +80,7 @@ type DashboardService struct {
 	Counters    *payouts.LiveCounters
 	Projector   *payouts.Projector
 	Field       *field.GatheringService // upcoming registrations and onboarding progress
+	Plan        *engine.Config
 	Members     *genealogy.MemberService
 	Holdings    *sales.HoldingsService
 	Runs        payouts.RunStore
@@ -260,7 +261,7 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	if d.Customers == nil {
 		d.Customers = []CustomerServices{}
 	}
-	cfg := s.Members.Plan
+	cfg := s.Plan
 	d.Activity.WindowDays = cfg.ActivityWindowDays
 	// Live legs: committed carry and lifetime plus the open period's volume from Redis.
 	var newL, newR engine.Units

@@ -1,11 +1,12 @@
 package field
 
 import (
-	"github.com/halo-oss/halo/graph"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 func TestCalendarICS(t *testing.T) {

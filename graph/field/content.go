@@ -9,10 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Article audiences: everyone, consultants, customers, or one plan ("plan:consultant_plus").

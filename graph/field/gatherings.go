@@ -3,8 +3,6 @@ package field
 import (
 	"context"
 	"encoding/csv"
-	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 	"io"
 	"log/slog"
 	"net/url"
@@ -12,6 +10,9 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones must validate on machines without a zoneinfo database
+
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Webinars and events ("gatherings") are the trainings and meetings of the field: consultants
@@ -206,8 +207,8 @@ type GatheringStore interface {
 	OnboardingStore
 }
 
-// FieldNotifier tells members what happened to their registrations.
-type FieldNotifier interface {
+// Notifier tells members what happened to their registrations.
+type Notifier interface {
 	// SeatConfirmed: the waitlist gave the member a seat.
 	SeatConfirmed(ctx context.Context, email, name string, g Gathering) error
 	// GatheringChanged: a gathering the member registered for was cancelled or rescheduled
@@ -220,7 +221,7 @@ type GatheringService struct {
 	Store    GatheringStore
 	Members  genealogy.MemberStore
 	Audit    *graph.Auditor
-	Notifier FieldNotifier
+	Notifier Notifier
 	Now      func() time.Time
 	Log      *slog.Logger
 	// JoinWindow is how long before the start the join link is shown (default 15 minutes).

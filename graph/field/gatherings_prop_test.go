@@ -3,13 +3,14 @@ package field
 import (
 	"context"
 	"fmt"
-	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 	"math/rand/v2"
 	"sort"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // memGatherings keeps gatherings in memory with the store's transaction semantics: one

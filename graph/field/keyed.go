@@ -2,8 +2,9 @@ package field
 
 import (
 	"context"
-	"github.com/halo-oss/halo/graph"
 	"sync"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // keyedQueue lets one caller at a time through per key, in this process. It adds no

@@ -2,11 +2,12 @@ package field
 
 import (
 	"context"
-	"github.com/halo-oss/halo/graph"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 func TestKeyedQueue(t *testing.T) {

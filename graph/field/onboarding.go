@@ -2,12 +2,13 @@ package field
 
 import (
 	"context"
-	"github.com/halo-oss/halo/graph"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // Onboarding is a track of steps, set by the admins, that a new consultant completes by

@@ -2,6 +2,7 @@ package genealogy
 
 import (
 	"context"
+
 	"github.com/halo-oss/halo/graph"
 )
 

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/halo-oss/halo/graph"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // Account is a login.

@@ -1,9 +1,10 @@
 package identity
 
 import (
-	"github.com/halo-oss/halo/graph"
 	"sync"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // LoginLimiter refuses logins after too many failures for one account or from one address

@@ -1,9 +1,10 @@
 package identity
 
 import (
-	"github.com/halo-oss/halo/graph"
 	"testing"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 func TestLoginLimiterWindow(t *testing.T) {

@@ -5,11 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/halo-oss/halo/graph"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
-// Notifier delivers messages to people (e-mail, SMS …). LogNotifier is the default.
+// Notifier delivers messages to people (e-mail, SMS …); internal/notify.Log is the default.
 type Notifier interface {
 	PasswordReset(ctx context.Context, email, token string, expires time.Time) error
 }

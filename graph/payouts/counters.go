@@ -2,11 +2,12 @@ package payouts
 
 import (
 	"context"
-	"github.com/halo-oss/halo/graph"
 	"log/slog"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // Open-period volume (PLAN.md §3–4): the BV of sales no committed run has accounted, not

@@ -2,10 +2,11 @@ package platform
 
 import (
 	"context"
-	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/identity"
 	"log/slog"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
 )
 
 // RootSpec is the company's own consultant_plus account (PLAN.md §2), created at start-up.

@@ -2,8 +2,9 @@ package platform
 
 import (
 	"context"
-	"github.com/halo-oss/halo/graph"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // Check is the state of one backing service.

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+
 	"github.com/halo-oss/halo/graph"
 )
 

@@ -1,17 +1,18 @@
-package main
+package app
 
 import (
 	"fmt"
 
-	"github.com/halo-oss/halo/engine"
 	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/halo-oss/halo/engine"
 )
 
-// Config is halod's configuration, read from environment variables; each has a documented
+// Config is Halo's configuration, read from environment variables; each has a documented
 // default (README, "Configuration"). Secrets are never logged: LogValue redacts them.
 type Config struct {
 	Addr             string        // HALO_ADDR
@@ -37,6 +38,10 @@ type Config struct {
 	JoinWindow       time.Duration // HALO_JOIN_WINDOW: how long before a webinar the join link shows
 	// ProjectionInterval is how often projected earnings may be recomputed (HALO_PROJECTION_INTERVAL).
 	ProjectionInterval time.Duration
+	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
+	// account and per address in a 15-minute window (HALO_LOGIN_FAILURES, HALO_LOGIN_FAILURES_PER_IP).
+	LoginFailures, LoginFailuresPerIP int
+	ImportBatch                       int // HALO_IMPORT_BATCH: members written per transaction of an import
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -49,8 +54,8 @@ func env(key, def string) string {
 	return def
 }
 
-// loadConfig reads the environment; now is the start-up time (the root's default registration).
-func loadConfig(now time.Time) (*Config, error) {
+// LoadConfig reads the environment; now is the start-up time (the root's default registration).
+func LoadConfig(now time.Time) (*Config, error) {
 	c := &Config{
 		Addr:          env("HALO_ADDR", ":8080"),
 		Neo4jURI:      env("NEO4J_URI", "bolt://127.0.0.1:7687"),
@@ -88,6 +93,14 @@ func loadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("HALO_SHUTDOWN_TIMEOUT", "15s")); err != nil {
 		errs = append(errs, "HALO_SHUTDOWN_TIMEOUT must be a duration such as 15s")
+	}
+	for _, n := range []struct {
+		key, def string
+		dst      *int
+	}{{"HALO_LOGIN_FAILURES", "5", &c.LoginFailures}, {"HALO_LOGIN_FAILURES_PER_IP", "30", &c.LoginFailuresPerIP}, {"HALO_IMPORT_BATCH", "10000", &c.ImportBatch}} {
+		if *n.dst, err = strconv.Atoi(env(n.key, n.def)); err != nil || *n.dst <= 0 {
+			errs = append(errs, n.key+" must be a positive whole number")
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("HALO_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "HALO_LOG_LEVEL must be debug, info, warn or error")

@@ -1,0 +1,199 @@
+// Package app is Halo's one composition root: it builds every service and background worker
+// from the configuration, the Neo4j store, the Redis cache and a logger. `halod serve`, the
+// operator subcommands and the API tests all build Halo here, and nothing is wired afterwards.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/halo-oss/halo/api"
+	"github.com/halo-oss/halo/cache"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/dashboards"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/identity"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/platform"
+	"github.com/halo-oss/halo/graph/sales"
+	"github.com/halo-oss/halo/internal/notify"
+	"github.com/halo-oss/halo/store"
+)
+
+// Notifier delivers what Halo tells people: password resets and changes to their
+// registrations for webinars and events.
+type Notifier interface {
+	identity.Notifier
+	field.Notifier
+}
+
+// Deps are the adapters Halo runs on.
+type Deps struct {
+	Store *store.Store
+	Cache *cache.Cache
+	Log   *slog.Logger
+	// Notifier defaults to the log notifier (development, or operators relaying by hand).
+	Notifier Notifier
+}
+
+// App is Halo, built: its services and background workers.
+type App struct {
+	Config *Config
+	Plan   *engine.Config
+	Deps   Deps
+	Log    *slog.Logger
+
+	Audit      *graph.Auditor
+	Bootstrap  *platform.Bootstrap
+	Health     *platform.HealthService
+	Auth       *identity.AuthService
+	Resets     *identity.ResetService
+	Members    *genealogy.MemberService
+	Imports    *genealogy.ImportService
+	Access     *genealogy.Access
+	Holdings   *sales.HoldingsService
+	Vendors    *sales.VendorService
+	Ingest     *sales.IngestService
+	Payouts    *payouts.PayoutService
+	Counters   *payouts.LiveCounters
+	Projector  *payouts.Projector
+	Wallets    *payouts.WalletService
+	Content    *field.ContentService
+	Gatherings *field.GatheringService
+	Dashboards *dashboards.DashboardService
+
+	booted atomic.Pointer[error] // nil until start-up work finished
+}
+
+// New builds every service from cfg, the plan and the adapters.
+func New(cfg *Config, plan *engine.Config, d Deps) *App {
+	st, log := d.Store, d.Log
+	notifier := d.Notifier
+	if notifier == nil {
+		notifier = notify.Log{Log: log}
+	}
+	secret := []byte(cfg.SecretKey)
+	a := &App{Config: cfg, Plan: plan, Deps: d, Log: log}
+	a.Audit = &graph.Auditor{Log: st, Now: time.Now, Slog: log}
+	root := plan.Rule(engine.PlanConsultantPlus)
+	a.Bootstrap = &platform.Bootstrap{Store: st, AdminEmail: cfg.AdminEmail, AdminPassword: cfg.AdminPassword, Log: log,
+		Root:     platform.RootSpec{ID: cfg.RootID, Name: "Company", Email: cfg.RootEmail, RegisteredAt: cfg.RootRegisteredAt},
+		RootPack: platform.PlanPack{Plan: engine.PlanConsultantPlus.String(), Price: root.Price.String(), BV: root.BV.String()}}
+	a.Health = &platform.HealthService{Graph: st, Cache: d.Cache, Ready: a.ready}
+	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP}
+	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: st, Limiter: limiter}
+	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter}
+	a.Members = &genealogy.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit}
+	a.Imports = &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: log, BatchSize: cfg.ImportBatch, Audit: a.Audit}
+	a.Access = &genealogy.Access{Store: st}
+	box := sales.NewSecretBox(secret)
+	a.Holdings = &sales.HoldingsService{Store: st}
+	a.Vendors = &sales.VendorService{Store: st, Box: box, Now: time.Now, Audit: a.Audit}
+	a.Ingest = &sales.IngestService{Store: st, Box: box, Now: time.Now, Log: log}
+	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log}
+	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit}
+	a.Projector = &payouts.Projector{Payouts: a.Payouts, Feed: st, Log: log, Interval: cfg.ProjectionInterval}
+	a.Wallets = &payouts.WalletService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, MinWithdrawal: cfg.MinWithdrawal}
+	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
+	a.Gatherings = &field.GatheringService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log,
+		Notifier: notifier, JoinWindow: cfg.JoinWindow}
+	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
+		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Field: a.Gatherings}
+	pending := errors.New("migrations and bootstrap have not run yet")
+	a.booted.Store(&pending)
+	return a
+}
+
+// Open connects to Neo4j and Redis as cfg says and builds Halo over them.
+func Open(cfg *Config, log *slog.Logger) (*App, error) {
+	plan, err := LoadPlan(cfg.PlanConfig)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.New(store.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword}, log)
+	if err != nil {
+		return nil, err
+	}
+	c := cache.New(cache.Config{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
+	return New(cfg, plan, Deps{Store: st, Cache: c, Log: log}), nil
+}
+
+// Close releases the connections of an opened App.
+func (a *App) Close(ctx context.Context) {
+	_ = a.Deps.Cache.Close()
+	_ = a.Deps.Store.Close(ctx)
+}
+
+// LoadPlan reads HALO_PLAN_CONFIG over PLAN.md's defaults ("" means the defaults).
+func LoadPlan(path string) (*engine.Config, error) {
+	if path == "" {
+		return engine.DefaultConfig(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("HALO_PLAN_CONFIG: %w", err)
+	}
+	return engine.ParseConfig(data)
+}
+
+// API is the HTTP API over the services.
+func (a *App) API() *api.Server {
+	return &api.Server{Log: a.Log, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
+		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Counters: a.Counters, Payouts: a.Payouts, Wallets: a.Wallets,
+		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content, Gatherings: a.Gatherings}
+}
+
+// Prepare does the start-up work once: migrations, the first admin and the root, and the
+// recovery of imports and commits a crash interrupted.
+func (a *App) Prepare(ctx context.Context) error {
+	err := a.Bootstrap.Run(ctx)
+	if err == nil {
+		err = a.Imports.RecoverInterrupted(ctx)
+	}
+	if err == nil {
+		err = a.Payouts.ResumeInterrupted(ctx)
+	}
+	if err != nil {
+		e := errors.New("bootstrap pending: " + graph.AsError(err).Message)
+		a.booted.Store(&e)
+		return err
+	}
+	a.booted.Store(nil)
+	return nil
+}
+
+func (a *App) ready() error {
+	if e := a.booted.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// Start retries the start-up work until Neo4j answers (readiness says "starting" meanwhile),
+// then runs the background workers until ctx ends: the live counters' rollup, pruning of
+// superseded drafts, and the earnings projection.
+func (a *App) Start(ctx context.Context) {
+	for delay := 500 * time.Millisecond; ; delay = min(delay*2, 10*time.Second) {
+		err := a.Prepare(ctx)
+		if err == nil {
+			break
+		}
+		a.Log.Warn("bootstrap failed, retrying", "error", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+	a.Log.Info("bootstrap complete")
+	go a.Counters.Run(ctx)
+	go a.Payouts.Prune(ctx)
+	go a.Projector.Run(ctx)
+}
