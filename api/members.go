@@ -290,7 +290,7 @@ func (s *Server) liveVolume(c *gin.Context) {
 		Freshness: "leg volumes lag accepted events by about one second"})
 }
 
-func bvString(hundredths int64) string { return engine.Units(hundredths).Decimal().String() }
+func bvString(hundredths int64) string { return graph.BV(engine.Units(hundredths)) }
 
 // memberServices godoc
 //

@@ -183,37 +183,25 @@ func (s *Server) exportWithdrawals(c *gin.Context) {
 //	@Failure	409	{object}	ErrorBody	"the run is not committed"
 //	@Router		/api/v1/payout-runs/{id}/export.csv [get]
 func (s *Server) exportRun(c *gin.Context) {
-	r, err := s.Payouts.Get(c.Request.Context(), c.Param("id"))
+	r, err := s.Payouts.ForExport(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
-		return
-	}
-	if r.Status != payouts.RunCommitted {
-		fail(c, graph.Conflict("run %s is %s; only committed runs are exported", r.ID, r.Status))
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+r.ID+`.csv"`)
 	w := csv.NewWriter(c.Writer)
 	_ = w.Write([]string{"line_id", "member_id", "type", "amount", "source_id", "generation", "reversal_of", "vendor"})
-	for cursor := ""; ; {
-		p, err := s.Payouts.Lines(c.Request.Context(), r.ID, cursor, 1000)
-		if err != nil {
-			logger(c).Error("run export interrupted", "run", r.ID, "error", err)
-			return
+	err = s.Payouts.EachLine(c.Request.Context(), r.ID, func(l payouts.RunLine) error {
+		gen := ""
+		if l.Generation > 0 {
+			gen = strconv.Itoa(l.Generation)
 		}
-		for _, l := range p.Items {
-			gen := ""
-			if l.Generation > 0 {
-				gen = strconv.Itoa(l.Generation)
-			}
-			_ = w.Write([]string{l.ID, l.MemberID, l.Type, l.Amount, l.SourceID, gen, l.ReversalOf, l.Vendor})
-		}
-		w.Flush()
-		if p.NextCursor == "" {
-			return
-		}
-		cursor = p.NextCursor
+		return w.Write([]string{l.ID, l.MemberID, l.Type, l.Amount, l.SourceID, gen, l.ReversalOf, l.Vendor})
+	})
+	w.Flush()
+	if err != nil {
+		logger(c).Error("run export interrupted", "run", r.ID, "error", err)
 	}
 }
 

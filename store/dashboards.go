@@ -43,7 +43,7 @@ func (s *Store) SalesByVendorMonth(ctx context.Context, limit int) ([]dashboards
 	out := []dashboards.VendorMonth{}
 	for _, r := range res.Records {
 		out = append(out, dashboards.VendorMonth{Vendor: get[string](r, "vendor"), Month: fmt.Sprintf("%04d-%02d", get[int64](r, "year"), get[int64](r, "month")),
-			Sales: get[int64](r, "sales"), BV: engine.Units(get[int64](r, "bv")).Decimal().String(), Value: engine.Units(get[int64](r, "value")).String()})
+			Sales: get[int64](r, "sales"), BV: graph.BV(engine.Units(get[int64](r, "bv"))), Value: graph.Money(engine.Units(get[int64](r, "value")))})
 	}
 	return out, nil
 }
@@ -56,7 +56,7 @@ func (s *Store) OpenWithdrawals(ctx context.Context) ([]dashboards.WithdrawalTot
 	}
 	out := []dashboards.WithdrawalTotal{}
 	for _, r := range res.Records {
-		out = append(out, dashboards.WithdrawalTotal{Status: get[string](r, "status"), Count: get[int64](r, "n"), Amount: engine.Units(get[int64](r, "amount")).String()})
+		out = append(out, dashboards.WithdrawalTotal{Status: get[string](r, "status"), Count: get[int64](r, "n"), Amount: graph.Money(engine.Units(get[int64](r, "amount")))})
 	}
 	return out, nil
 }
@@ -137,7 +137,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		e.ID, _ = m["id"].(string)
 		e.Kind, _ = m["kind"].(string)
 		amt, _ := m["amount"].(int64)
-		e.Amount = engine.Units(amt).String()
+		e.Amount = graph.Money(engine.Units(amt))
 		if t, ok := m["at"].(time.Time); ok {
 			e.At = t.UTC()
 		}

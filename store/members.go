@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/halo-oss/halo/cypher"
-	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/graph/sales"
@@ -59,69 +57,13 @@ func get[T any](r *neo4j.Record, key string) T {
 	return t
 }
 
-// Register implements genealogy.MemberStore. One write transaction: take the placement lock (for
-// consultants), check the rules against the current graph, resolve the slot, create.
-func (s *Store) Register(ctx context.Context, r genealogy.Registration) (*genealogy.Member, error) {
+// Register implements genealogy.MemberStore: decide runs in one write transaction, which takes
+// the placement lock first for a consultant (member_register_check does, in its first clause).
+func (s *Store) Register(ctx context.Context, placed bool, decide func(genealogy.RegistrationTx) (*genealogy.Member, error)) (*genealogy.Member, error) {
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
-	plan, _ := engine.ParsePlan(r.Plan)
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		var parentParam any
-		if r.Strategy == genealogy.StrategyExplicit {
-			parentParam = r.ParentID
-		}
-		chk, err := txOne(ctx, tx, qRegisterCheck, map[string]any{"sponsor": r.SponsorID, "id": r.ID, "email": r.Email,
-			"lock": plan.IsConsultant(), "parent": parentParam})
-		if err != nil {
-			return nil, err
-		}
-		var details []graph.Detail
-		if get[bool](chk, "id_taken") {
-			details = append(details, graph.Detail{Field: "id", Message: "is already registered"})
-		}
-		if get[bool](chk, "email_taken") {
-			details = append(details, graph.Detail{Field: "email", Message: "is already registered"})
-		}
-		switch {
-		case !get[bool](chk, "sponsor_exists"):
-			details = append(details, graph.Detail{Field: "sponsor_id", Message: fmt.Sprintf("member %s does not exist", r.SponsorID)})
-		case get[string](chk, "sponsor_plan") == "customer":
-			details = append(details, graph.Detail{Field: "sponsor_id", Message: fmt.Sprintf("%s is a customer; a sponsor must be a consultant", r.SponsorID)})
-		default:
-			if at := get[time.Time](chk, "sponsor_at"); !at.IsZero() && r.RegisteredAt.Before(at) {
-				details = append(details, graph.Detail{Field: "registered_at", Message: "must not be before the sponsor's registration"})
-			}
-		}
-		if len(details) > 0 {
-			return nil, invalid(details)
-		}
-		var parent, leg any
-		if plan.IsConsultant() {
-			p, l, err := s.resolvePlacement(ctx, tx, r, chk)
-			if err != nil {
-				return nil, err
-			}
-			parent, leg = p, l
-			r.ParentID, r.Leg = p, l
-		}
-		var hash any
-		if r.PasswordHash != "" {
-			hash = r.PasswordHash
-		}
-		var hint any
-		if plan.IsConsultant() && r.Strategy != genealogy.StrategyExplicit && r.Strategy != genealogy.StrategyBalanced {
-			hint = r.Leg
-		}
-		rec, err := txOne(ctx, tx, qMemberCreate, map[string]any{
-			"id": r.ID, "name": r.Name, "email": r.Email, "plan": r.Plan, "sponsor": r.SponsorID,
-			"registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "accepted_at": r.AcceptedAt.Format(time.RFC3339Nano),
-			"password_hash": hash, "parent": parent, "leg": leg, "hint": hint,
-			"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV), "pending": r.PendingPack,
-		})
-		if err != nil {
-			return nil, err
-		}
-		return memberOf(rec), nil
+		return decide(&registrationTx{ctx: ctx, tx: tx, lock: placed})
 	})
 	if err != nil {
 		return nil, s.mapErr(err)
@@ -129,110 +71,94 @@ func (s *Store) Register(ctx context.Context, r genealogy.Registration) (*geneal
 	return res.(*genealogy.Member), nil
 }
 
+// registrationTx answers the placement questions inside the registration's transaction.
+type registrationTx struct {
+	ctx  context.Context
+	tx   neo4j.ManagedTransaction
+	lock bool
+}
+
+func (t *registrationTx) one(q string, params map[string]any) (*neo4j.Record, error) {
+	return txOne(t.ctx, t.tx, q, params)
+}
+
+func (t *registrationTx) Check(_ context.Context, r genealogy.Registration) (*genealogy.RegistrationCheck, error) {
+	var parent any
+	if r.Strategy == genealogy.StrategyExplicit {
+		parent = r.ParentID
+	}
+	rec, err := t.one(qRegisterCheck, map[string]any{"sponsor": r.SponsorID, "id": r.ID, "email": r.Email, "lock": t.lock, "parent": parent})
+	if err != nil {
+		return nil, err
+	}
+	return &genealogy.RegistrationCheck{IDTaken: get[bool](rec, "id_taken"), EmailTaken: get[bool](rec, "email_taken"),
+		SponsorExists: get[bool](rec, "sponsor_exists"), SponsorPlan: get[string](rec, "sponsor_plan"), SponsorAt: get[time.Time](rec, "sponsor_at"),
+		SponsorDepth: get[int64](rec, "sponsor_depth"), ParentExists: get[bool](rec, "parent_exists"), ParentPlan: get[string](rec, "parent_plan"),
+		LeftTaken: get[bool](rec, "left_taken"), RightTaken: get[bool](rec, "right_taken")}, nil
+}
+
+func (t *registrationTx) Inside(_ context.Context, parent, sponsor string, sponsorDepth int64) (bool, error) {
+	rec, err := t.one(qPlacementDescendant, map[string]any{"parent": parent, "sponsor": sponsor, "sponsor_depth": sponsorDepth})
+	return get[bool](rec, "inside"), err
+}
+
+func (t *registrationTx) ExtremeEnd(_ context.Context, from, side string) (string, error) {
+	rec, err := t.one(qExtreme[side], map[string]any{"from": from})
+	return get[string](rec, "parent"), err
+}
+
+func (t *registrationTx) LegBV(_ context.Context, id string) (int64, int64, error) {
+	rec, err := t.one(qPlacementLegsBV, map[string]any{"sponsor": id})
+	return get[int64](rec, "left_bv"), get[int64](rec, "right_bv"), err
+}
+
+func (t *registrationTx) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts, error) {
+	return legCounts(ctx, txRunner(ctx, t.tx), id)
+}
+
+func (t *registrationTx) NextLevel(ctx context.Context, ids []string) ([]genealogy.Children, error) {
+	res, err := t.tx.Run(ctx, qPlacementChildren, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]genealogy.Children, len(recs))
+	for i, rec := range recs {
+		out[i] = genealogy.Children{ID: get[string](rec, "id"), Left: get[string](rec, "left"), Right: get[string](rec, "right")}
+	}
+	return out, nil
+}
+
+func (t *registrationTx) Create(_ context.Context, r genealogy.Registration) (*genealogy.Member, error) {
+	var hash, parent, leg, spine any
+	if r.PasswordHash != "" {
+		hash = r.PasswordHash
+	}
+	if r.ParentID != "" {
+		parent, leg = r.ParentID, r.Leg
+	}
+	if r.Spine != "" {
+		spine = r.Spine
+	}
+	rec, err := t.one(qMemberCreate, map[string]any{
+		"id": r.ID, "name": r.Name, "email": r.Email, "plan": r.Plan, "sponsor": r.SponsorID,
+		"registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "accepted_at": r.AcceptedAt.Format(time.RFC3339Nano),
+		"password_hash": hash, "parent": parent, "leg": leg, "hint": spine,
+		"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV), "pending": r.PendingPack,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return memberOf(rec), nil
+}
+
 func memberOf(r *neo4j.Record) *genealogy.Member {
 	return &genealogy.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
 		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Rank: get[string](r, "rank"),
 		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported")}
-}
-
-func invalid(details []graph.Detail) *graph.Error {
-	msg := ""
-	for i, d := range details {
-		if i > 0 {
-			msg += "; "
-		}
-		msg += d.Field + ": " + d.Message
-	}
-	return &graph.Error{Kind: graph.KindInvalid, Message: msg, Details: details}
-}
-
-// resolvePlacement returns the parent and leg for r, under the placement lock.
-func (s *Store) resolvePlacement(ctx context.Context, tx neo4j.ManagedTransaction, r genealogy.Registration, p *neo4j.Record) (string, string, error) {
-	sponsorDepth := get[int64](p, "sponsor_depth")
-	switch r.Strategy {
-	case genealogy.StrategyExplicit:
-		if !get[bool](p, "parent_exists") {
-			return "", "", graph.InvalidField("placement.parent_id", "member %s does not exist", r.ParentID)
-		}
-		if get[string](p, "parent_plan") == "customer" {
-			return "", "", graph.InvalidField("placement.parent_id", "%s is a customer; customers are not placed", r.ParentID)
-		}
-		if get[bool](p, r.Leg+"_taken") {
-			return "", "", graph.InvalidField("placement.leg", "the %s slot of %s is taken", r.Leg, r.ParentID)
-		}
-		if r.ParentID != r.SponsorID {
-			ok, err := txOne(ctx, tx, qPlacementDescendant, map[string]any{"parent": r.ParentID, "sponsor": r.SponsorID, "sponsor_depth": sponsorDepth})
-			if err != nil {
-				return "", "", err
-			}
-			if !get[bool](ok, "inside") {
-				return "", "", graph.InvalidField("placement.parent_id", "%s is not the sponsor %s nor in its placement subtree", r.ParentID, r.SponsorID)
-			}
-		}
-		return r.ParentID, r.Leg, nil
-	case genealogy.StrategyExtremeLeft:
-		return s.extreme(ctx, tx, r.SponsorID, "left")
-	case genealogy.StrategyExtremeRight:
-		return s.extreme(ctx, tx, r.SponsorID, "right")
-	case genealogy.StrategyWeakerLeg:
-		bv, err := txOne(ctx, tx, qPlacementLegsBV, map[string]any{"sponsor": r.SponsorID})
-		if err != nil {
-			return "", "", err
-		}
-		l, rt := get[int64](bv, "left_bv"), get[int64](bv, "right_bv")
-		side := "left"
-		switch {
-		case rt < l:
-			side = "right"
-		case rt == l:
-			// Ties go to the leg with fewer members, then left.
-			c, err := legCounts(ctx, txRunner(ctx, tx), r.SponsorID)
-			if err != nil {
-				return "", "", err
-			}
-			if c.Right < c.Left {
-				side = "right"
-			}
-		}
-		return s.extreme(ctx, tx, r.SponsorID, side)
-	case genealogy.StrategyBalanced:
-		level := []string{r.SponsorID}
-		for len(level) > 0 {
-			res, err := tx.Run(ctx, qPlacementChildren, map[string]any{"ids": level})
-			if err != nil {
-				return "", "", err
-			}
-			recs, err := res.Collect(ctx)
-			if err != nil {
-				return "", "", err
-			}
-			next := make([]string, 0, 2*len(recs))
-			for _, rec := range recs {
-				id, l, rt := get[string](rec, "id"), get[string](rec, "left"), get[string](rec, "right")
-				if l == "" {
-					return id, "left", nil
-				}
-				if rt == "" {
-					return id, "right", nil
-				}
-				next = append(next, l, rt)
-			}
-			level = next
-		}
-		return "", "", graph.Internal(fmt.Errorf("balanced placement found no free slot under %s", r.SponsorID))
-	}
-	return "", "", graph.InvalidField("placement.strategy", "unknown strategy %q", r.Strategy)
-}
-
-func (s *Store) extreme(ctx context.Context, tx neo4j.ManagedTransaction, from, side string) (string, string, error) {
-	rec, err := txOne(ctx, tx, qExtreme[side], map[string]any{"from": from})
-	if err != nil {
-		return "", "", err
-	}
-	if rec == nil {
-		return "", "", graph.Internal(fmt.Errorf("no %s spine under %s", side, from))
-	}
-	return get[string](rec, "parent"), side, nil
 }
 
 // Member implements genealogy.MemberStore.
@@ -249,33 +175,18 @@ func (s *Store) Member(ctx context.Context, id string) (*genealogy.Member, error
 
 // Upgrade implements genealogy.MemberStore.
 func (s *Store) Upgrade(ctx context.Context, u genealogy.Upgrade) (*genealogy.Member, error) {
-	m, err := s.Member(ctx, u.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	from, _ := engine.ParsePlan(m.Plan)
-	if !from.IsConsultant() {
-		return nil, graph.InvalidField("plan", "%s is a customer; only consultants upgrade", m.ID)
-	}
-	if u.ToPlan <= from {
-		return nil, graph.InvalidField("plan", "upgrades go up only: %s is already %s", m.ID, m.Plan)
-	}
-	if u.OccurredAt.Before(m.RegisteredAt) {
-		return nil, graph.InvalidField("occurred_at", "must not be before the member's registration")
-	}
-	rf, rt := u.Config.Rule(from), u.Config.Rule(u.ToPlan)
 	res, err := s.write(ctx, qMemberUpgrade, map[string]any{
-		"id": m.ID, "from": m.Plan, "to": u.ToPlan.String(), "sale_id": "upg-" + m.ID + "-" + u.ToPlan.String(),
-		"price_cents": int64(rt.Price - rf.Price), "bv_cents": int64(rt.BV - rf.BV),
+		"id": u.MemberID, "from": u.FromPlan.String(), "to": u.ToPlan.String(), "sale_id": u.SaleID,
+		"price_cents": int64(u.Price), "bv_cents": int64(u.BV),
 		"occurred_at": u.OccurredAt.Format(time.RFC3339Nano), "accepted_at": u.AcceptedAt.Format(time.RFC3339Nano),
 	})
 	if err != nil {
 		return nil, err
 	}
 	if get[int64](res.Records[0], "n") == 0 {
-		return nil, graph.Conflict("member %s changed plan meanwhile; try again", m.ID)
+		return nil, graph.Conflict("member %s changed plan meanwhile; try again", u.MemberID)
 	}
-	return s.Member(ctx, m.ID)
+	return s.Member(ctx, u.MemberID)
 }
 
 func treeNodeOf(r *neo4j.Record) genealogy.TreeNode {

@@ -427,7 +427,7 @@ func (s *Store) Lines(ctx context.Context, runID string, from payouts.LineKey, l
 			break
 		}
 		out = append(out, payouts.RunLine{ID: payouts.LineID(runID, int(get[int64](r, "idx"))), MemberID: get[string](r, "member"), Type: get[string](r, "type"),
-			Amount: engine.Units(get[int64](r, "amount")).String(), SourceID: get[string](r, "source"), Generation: int(get[int64](r, "gen")),
+			Amount: graph.Money(engine.Units(get[int64](r, "amount"))), SourceID: get[string](r, "source"), Generation: int(get[int64](r, "gen")),
 			ReversalOf: get[string](r, "rev"), Vendor: get[string](r, "vendor")})
 	}
 	return out, next, nil
@@ -439,12 +439,12 @@ func (s *Store) RunMembers(ctx context.Context, runID, after string, limit int) 
 	if err != nil {
 		return nil, "", err
 	}
-	bvs := func(r *neo4j.Record, k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
+	bvs := func(r *neo4j.Record, k string) string { return graph.BV(engine.Units(get[int64](r, k))) }
 	out := make([]payouts.RunMember, 0, len(res.Records))
 	for _, r := range res.Records {
 		out = append(out, payouts.RunMember{MemberID: get[string](r, "member"), Rank: get[string](r, "rank"), Active: get[bool](r, "active"),
 			CarryLeft: bvs(r, "cl"), CarryRight: bvs(r, "cr"), LifetimeLeft: bvs(r, "ll"), LifetimeRight: bvs(r, "lr"),
-			Total: engine.Units(get[int64](r, "total")).String()})
+			Total: graph.Money(engine.Units(get[int64](r, "total")))})
 	}
 	if len(out) > limit {
 		return out[:limit], out[limit-1].MemberID, nil
@@ -501,9 +501,9 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*payouts
 		return out, nil // nothing for this member in the run
 	}
 	r := res.Records[0]
-	out.Total = engine.Units(get[int64](r, "total")).String()
+	out.Total = graph.Money(engine.Units(get[int64](r, "total")))
 	if get[bool](r, "consultant") {
-		bvs := func(k string) string { return engine.Units(get[int64](r, k)).Decimal().String() }
+		bvs := func(k string) string { return graph.BV(engine.Units(get[int64](r, k))) }
 		out.State = &payouts.RunMember{MemberID: memberID, Rank: get[string](r, "rank"), Active: get[bool](r, "active"), CarryLeft: bvs("cl"),
 			CarryRight: bvs("cr"), LifetimeLeft: bvs("ll"), LifetimeRight: bvs("lr"), Total: out.Total}
 	}

@@ -152,7 +152,7 @@ func (s *Store) Products(ctx context.Context, vendorID string) ([]sales.Product,
 			bv, _ := m["bv"].(int64)
 			cv, _ := m["cv"].(int64)
 			rt, _ := m["retail"].(int64)
-			pv.BV, pv.CV, pv.Retail = engine.Units(bv).Decimal().String(), engine.Units(cv).String(), engine.Units(rt).String()
+			pv.BV, pv.CV, pv.Retail = graph.BV(engine.Units(bv)), graph.Money(engine.Units(cv)), graph.Money(engine.Units(rt))
 			if t, ok := m["from"].(time.Time); ok {
 				pv.EffectiveFrom = t.UTC()
 			}

@@ -40,7 +40,7 @@ func (s *Store) Balance(ctx context.Context, member string) (engine.Units, error
 func (s *Store) Entries(ctx context.Context, member string, offset, limit int) ([]payouts.LedgerEntry, bool, error) {
 	return readPage(ctx, s, qWalletEntries, map[string]any{"member": member, "offset": offset}, limit, func(r *neo4j.Record) payouts.LedgerEntry {
 		return payouts.LedgerEntry{ID: get[string](r, "id"), MemberID: member, Kind: get[string](r, "kind"),
-			Amount: engine.Units(get[int64](r, "amount")).String(), At: get[time.Time](r, "at").UTC(), RunID: get[string](r, "run_id"),
+			Amount: graph.Money(engine.Units(get[int64](r, "amount"))), At: get[time.Time](r, "at").UTC(), RunID: get[string](r, "run_id"),
 			WithdrawalID: get[string](r, "withdrawal_id"), Reason: get[string](r, "reason"), Actor: get[string](r, "actor")}
 	})
 }
@@ -91,7 +91,7 @@ func (s *Store) DecideWithdrawal(ctx context.Context, id string, from []string, 
 
 func withdrawalOf(r *neo4j.Record) payouts.Withdrawal {
 	m := r.AsMap()
-	w := payouts.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: engine.Units(get[int64](r, "amount")).String(),
+	w := payouts.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: graph.Money(engine.Units(get[int64](r, "amount"))),
 		Status: get[string](r, "status"), RequestedAt: get[time.Time](r, "requested_at").UTC(), DecidedBy: get[string](r, "decided_by"),
 		Reason: get[string](r, "reason"), PaymentReference: get[string](r, "reference"), MemberName: get[string](r, "name"), MemberEmail: get[string](r, "email")}
 	if t, ok := m["decided_at"].(time.Time); ok {

@@ -273,10 +273,10 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 			d.Legs.Freshness = "live volume unavailable (Redis is down); committed figures only"
 		}
 	}
-	d.Legs.CarryLeft, d.Legs.CarryRight = data.CarryLeft.Decimal().String(), data.CarryRight.Decimal().String()
-	d.Legs.NewLeft, d.Legs.NewRight = newL.Decimal().String(), newR.Decimal().String()
+	d.Legs.CarryLeft, d.Legs.CarryRight = graph.BV(data.CarryLeft), graph.BV(data.CarryRight)
+	d.Legs.NewLeft, d.Legs.NewRight = graph.BV(newL), graph.BV(newR)
 	lifeL, lifeR := data.LifetimeLeft+newL, data.LifetimeRight+newR
-	d.Legs.LifetimeLeft, d.Legs.LifetimeRight = lifeL.Decimal().String(), lifeR.Decimal().String()
+	d.Legs.LifetimeLeft, d.Legs.LifetimeRight = graph.BV(lifeL), graph.BV(lifeR)
 	// Projection: activity, sponsored actives, projected earnings, downline counts.
 	d.Projected.ByType = map[string]string{}
 	d.Projected.Total = "0.00"
@@ -293,9 +293,9 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 					d.Projected.ByType[lt.String()] = pm.ByType[lt].String()
 					total += pm.ByType[lt]
 				}
-				d.Projected.Total = total.String()
+				d.Projected.Total = graph.Money(total)
 				d.Activity.Active = pm.State.Active
-				d.Activity.PersonalVolume = pm.State.PersonalVolume.Decimal().String()
+				d.Activity.PersonalVolume = graph.BV(pm.State.PersonalVolume)
 				sponsoredActives = pm.State.SponsoredActives
 				d.Downline.LeftMembers, d.Downline.RightMembers = pm.State.LeftMembers, pm.State.RightMembers
 				d.Downline.Generations = pm.Generations
@@ -308,9 +308,9 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	// Progress to the next rank.
 	if ri, err := cfg.RankIndex(data.Rank); err == nil && ri+1 < len(cfg.Ranks) {
 		nr := cfg.Ranks[ri+1]
-		d.NextRank = &NextRank{Name: nr.Name, Bonus: nr.Bonus.String(),
+		d.NextRank = &NextRank{Name: nr.Name, Bonus: graph.Money(nr.Bonus),
 			SponsoredActives: Threshold{Required: strconv.Itoa(nr.SponsoredActives), Current: strconv.Itoa(sponsoredActives)},
-			LesserLegBV:      Threshold{Required: nr.LesserLeg.Decimal().String(), Current: min(lifeL, lifeR).Decimal().String()}}
+			LesserLegBV:      Threshold{Required: graph.BV(nr.LesserLeg), Current: graph.BV(min(lifeL, lifeR))}}
 	}
 	// Earnings: the last committed run and lifetime, by type and vendor.
 	life := newEarnings()
@@ -335,7 +335,7 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 			return nil, err
 		}
 	}
-	d.Wallet.Balance = data.Balance.String()
+	d.Wallet.Balance = graph.Money(data.Balance)
 	d.Wallet.Recent = data.Recent
 	if d.Wallet.Recent == nil {
 		d.Wallet.Recent = []payouts.LedgerEntry{}
@@ -367,12 +367,12 @@ func (e *earningsSum) add(st *StatementSummary) {
 }
 
 func (e *earningsSum) render(runID string) Earnings {
-	out := Earnings{RunID: runID, ByType: map[string]string{}, ByVendor: map[string]string{}, Total: e.total.String()}
+	out := Earnings{RunID: runID, ByType: map[string]string{}, ByVendor: map[string]string{}, Total: graph.Money(e.total)}
 	for k, v := range e.byType {
-		out.ByType[k] = v.String()
+		out.ByType[k] = graph.Money(v)
 	}
 	for k, v := range e.byVendor {
-		out.ByVendor[k] = v.String()
+		out.ByVendor[k] = graph.Money(v)
 	}
 	return out
 }
@@ -399,8 +399,8 @@ func (s *DashboardService) BinaryTree(ctx context.Context, id string, depth int,
 	for i := range p.Items {
 		n := &p.Items[i]
 		c := live[n.ID]
-		n.LeftVolume = engine.Units(n.CarryLeft + c.Left).Decimal().String()
-		n.RightVolume = engine.Units(n.CarryRight + c.Right).Decimal().String()
+		n.LeftVolume = graph.BV(engine.Units(n.CarryLeft + c.Left))
+		n.RightVolume = graph.BV(engine.Units(n.CarryRight + c.Right))
 		if proj != nil {
 			if pm := proj.Members[n.ID]; pm != nil {
 				a := pm.State.Active

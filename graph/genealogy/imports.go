@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -240,6 +239,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 	bad := func(n int, code, format string, a ...any) {
 		details = append(details, graph.Detail{Line: n, Code: code, Message: fmt.Sprintf(format, a...)})
 	}
+	badField := func(n int, field, msg string) { bad(n, "invalid", "%s: %s", field, msg) }
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var lines []parsedLine
@@ -311,8 +311,13 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 	for _, pl := range lines {
 		l, ln := pl.raw, pl.n
 		before := len(details)
-		if !graph.ValidID(l.ID) {
-			bad(ln, "invalid", "id: must match ^[A-Za-z0-9._-]{1,64}$")
+		nm, problems := CheckNewMember(NewMember{ID: l.ID, Name: l.Name, Email: l.Email, Plan: l.Plan})
+		fieldProblem := map[string]string{}
+		for _, d := range problems {
+			fieldProblem[d.Field] = d.Message
+		}
+		if msg, bad := fieldProblem["id"]; bad {
+			badField(ln, "id", msg)
 			continue
 		}
 		if prev, dup := file[l.ID]; dup {
@@ -325,21 +330,19 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		if l.PasswordHash != "" && !bcryptPattern.MatchString(l.PasswordHash) {
 			bad(ln, "invalid", "password_hash: must be a bcrypt hash ($2a$, $2b$ or $2y$)")
 		}
-		name := strings.TrimSpace(l.Name)
-		if name == "" || len(name) > 200 {
-			bad(ln, "invalid", "name: is required (at most 200 characters)")
+		name, email, plan := nm.Name, nm.Email, nm.plan
+		if msg, ok := fieldProblem["name"]; ok {
+			badField(ln, "name", msg)
 		}
-		email := graph.NormalizeEmail(l.Email)
-		if !graph.ValidEmail(email) {
-			bad(ln, "invalid", "email: must be a valid email address")
+		if msg, ok := fieldProblem["email"]; ok {
+			badField(ln, "email", msg)
 		} else if first, dup := fileEmails[email]; dup {
 			bad(ln, "invalid", "email: %s is used again (first on line %d)", email, first)
 		} else {
 			fileEmails[email] = ln
 		}
-		plan, perr := engine.ParsePlan(l.Plan)
-		if perr != nil {
-			bad(ln, "invalid", "plan: must be affiliate, consultant, consultant_plus or customer")
+		if msg, ok := fieldProblem["plan"]; ok {
+			badField(ln, "plan", msg)
 		}
 		if l.RegisteredAt == nil {
 			bad(ln, "invalid", "registered_at: is required for an imported member")

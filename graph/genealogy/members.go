@@ -10,16 +10,6 @@ import (
 	"github.com/halo-oss/halo/graph/identity"
 )
 
-// Placement strategies (API.md, Members): where a consultant lands inside its sponsor's
-// placement subtree.
-const (
-	StrategyExplicit     = "explicit"      // {parent_id, leg}
-	StrategyExtremeLeft  = "extreme_left"  // the outermost free slot down the left side
-	StrategyExtremeRight = "extreme_right" // the outermost free slot down the right side
-	StrategyWeakerLeg    = "weaker_leg"    // the sponsor's leg with less lifetime BV (ties: fewer members, then left), its outermost free slot
-	StrategyBalanced     = "balanced"      // the first free slot in breadth-first order, left before right
-)
-
 // Member is a member of the network.
 type Member struct {
 	ID           string    `json:"id" example:"HS-1001"`
@@ -46,9 +36,12 @@ type Placement struct {
 type Registration struct {
 	Member
 	PasswordHash string
-	Strategy     string // one of the Strategy constants
-	Pack         engine.PlanRules
-	AcceptedAt   time.Time
+	Strategy     string // one of the Strategy constants (consultants); "" for customers
+	// Spine is the side whose outer end the member took (extreme and weaker-leg placements):
+	// the store remembers that end on the sponsor, so the next walk resumes there.
+	Spine      string
+	Pack       engine.PlanRules
+	AcceptedAt time.Time
 	// PendingPack: self-registered; the pack is no sale until an admin confirms the payment.
 	PendingPack bool
 }
@@ -71,13 +64,16 @@ type UpgradeRequest struct {
 	OccurredAt *time.Time `json:"occurred_at,omitempty"`
 }
 
-// Upgrade is a validated upgrade: a sale of the price and BV difference (PLAN.md §2).
+// Upgrade is a decided upgrade: a sale of the price and BV difference (PLAN.md §2). The store
+// applies it only while the member is still on FromPlan, so two racing upgrades cannot both.
 type Upgrade struct {
 	MemberID   string
+	FromPlan   engine.Plan
 	ToPlan     engine.Plan
+	SaleID     string
+	Price, BV  engine.Units
 	OccurredAt time.Time
 	AcceptedAt time.Time
-	Config     *engine.Config
 }
 
 // TreeNode is a member as shown in tree views.
@@ -116,10 +112,11 @@ type LegCounts struct {
 
 // MemberStore keeps the genealogy (implemented over Neo4j by package store).
 type MemberStore interface {
-	// Register places (explicitly or by strategy, serialized against every other placement) and
-	// creates the member and, on a priced plan, its pack purchase — atomically.
-	Register(ctx context.Context, r Registration) (*Member, error)
+	// Register runs decide in one write transaction, which takes the placement lock first when
+	// placed is true (consultants): every placement is serialized against every other.
+	Register(ctx context.Context, placed bool, decide func(RegistrationTx) (*Member, error)) (*Member, error)
 	Member(ctx context.Context, id string) (*Member, error)
+	// Upgrade applies u; Conflict when the member left u.FromPlan meanwhile.
 	Upgrade(ctx context.Context, u Upgrade) (*Member, error)
 	Upline(ctx context.Context, id string, placement bool, levels int) ([]TreeNode, error)
 	BinaryTree(ctx context.Context, id string, depth int, offset, limit int) ([]TreeNode, bool, error)
@@ -203,23 +200,10 @@ func (s *MemberService) ConfirmPack(ctx context.Context, id string, req ConfirmP
 
 func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfRegistered bool) (*Member, error) {
 	now := s.Now().UTC()
-	var details []graph.Detail
+	nm, details := CheckNewMember(NewMember{ID: req.ID, Name: req.Name, Email: req.Email, Plan: req.Plan})
 	bad := func(field, msg string) { details = append(details, graph.Detail{Field: field, Message: msg}) }
-	if !graph.ValidID(req.ID) {
-		bad("id", "must match ^[A-Za-z0-9._-]{1,64}$")
-	}
-	name := strings.TrimSpace(req.Name)
-	if name == "" || len(name) > 200 {
-		bad("name", "is required (at most 200 characters)")
-	}
-	email := graph.NormalizeEmail(req.Email)
-	if !graph.ValidEmail(email) {
-		bad("email", "must be a valid email address")
-	}
-	plan, err := engine.ParsePlan(req.Plan)
-	if err != nil {
-		bad("plan", "must be affiliate, consultant, consultant_plus or customer")
-	}
+	name, email, plan := nm.Name, nm.Email, nm.plan
+	var err error
 	if req.SponsorID == "" {
 		bad("sponsor_id", "is required (only the root has no sponsor)")
 	} else if !graph.ValidID(req.SponsorID) {
@@ -273,7 +257,7 @@ func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfR
 	if len(details) > 0 {
 		return nil, graph.InvalidDetails(details)
 	}
-	m, err := s.Store.Register(ctx, r)
+	m, err := s.Store.Register(ctx, plan.IsConsultant(), func(tx RegistrationTx) (*Member, error) { return registerIn(ctx, tx, r) })
 	if err == nil {
 		s.Audit.Record(ctx, "member.register", "member", m.ID, nil, m)
 	}
@@ -309,7 +293,18 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, ToPlan: to, OccurredAt: at, AcceptedAt: now, Config: s.Plan})
+	from, _ := engine.ParsePlan(before.Plan)
+	switch {
+	case !from.IsConsultant():
+		return nil, graph.InvalidField("plan", "%s is a customer; only consultants upgrade", id)
+	case to <= from:
+		return nil, graph.InvalidField("plan", "upgrades go up only: %s is already %s", id, before.Plan)
+	case at.Before(before.RegisteredAt):
+		return nil, graph.InvalidField("occurred_at", "must not be before the member's registration")
+	}
+	rf, rt := s.Plan.Rule(from), s.Plan.Rule(to)
+	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, FromPlan: from, ToPlan: to, SaleID: "upg-" + id + "-" + to.String(),
+		Price: rt.Price - rf.Price, BV: rt.BV - rf.BV, OccurredAt: at, AcceptedAt: now})
 	if err == nil {
 		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
 	}

@@ -387,6 +387,38 @@ func (s *PayoutService) Lines(ctx context.Context, id, cursor string, limit int)
 	return p, nil
 }
 
+// ForExport returns a run whose lines may be exported for payment: only a committed run's
+// (a draft can still be drafted again or go stale).
+func (s *PayoutService) ForExport(ctx context.Context, id string) (*Run, error) {
+	r, err := s.Store.Run(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != RunCommitted {
+		return nil, graph.Conflict("run %s is %s; only committed runs are exported", r.ID, r.Status)
+	}
+	return r, nil
+}
+
+// EachLine walks a run's lines in order, a page at a time.
+func (s *PayoutService) EachLine(ctx context.Context, id string, fn func(RunLine) error) error {
+	for cursor := ""; ; {
+		p, err := s.Lines(ctx, id, cursor, 1000)
+		if err != nil {
+			return err
+		}
+		for _, l := range p.Items {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if p.NextCursor == "" {
+			return nil
+		}
+		cursor = p.NextCursor
+	}
+}
+
 // Members pages a run's consultant end states by member id.
 func (s *PayoutService) Members(ctx context.Context, id, cursor string, limit int) (*graph.Page[RunMember], error) {
 	if _, err := s.Store.Run(ctx, id); err != nil {
@@ -493,19 +525,19 @@ type Explanation struct {
 // Explain renders a stored line's basis in words and figures (PLAN.md §4).
 func Explain(l StatementLine) Explanation {
 	b := l.Basis
-	e := Explanation{Base: b.Base.String(), Compressed: int(b.Skipped), CompressedMembers: l.Compressed}
+	e := Explanation{Base: graph.Money(b.Base), Compressed: int(b.Skipped), CompressedMembers: l.Compressed}
 	if b.Rate != 0 {
 		e.Percent = b.Rate.String()
 	}
 	switch l.Type {
 	case engine.LineBinary:
 		if d := b.Detail; d != nil {
-			e.Left, e.Right, e.Pair, e.Cap, e.Flushed = d.Left.Decimal().String(), d.Right.Decimal().String(), d.Pair.Decimal().String(), d.Cap.String(), d.Flushed.String()
+			e.Left, e.Right, e.Pair, e.Cap, e.Flushed = graph.BV(d.Left), graph.BV(d.Right), graph.BV(d.Pair), graph.Money(d.Cap), graph.Money(d.Flushed)
 			e.Text = fmt.Sprintf("binary: left %s BV and right %s BV pair %s BV at %s, capped at %s per run (%s flushed)", e.Left, e.Right, e.Pair, e.Percent, e.Cap, e.Flushed)
 		}
 	case engine.LinePool:
 		if d := b.Detail; d != nil {
-			e.Pool, e.Shares, e.TotalShares, e.ShareValue = d.Pool.String(), d.Shares, d.TotalShares, d.ShareValue.String()
+			e.Pool, e.Shares, e.TotalShares, e.ShareValue = graph.Money(d.Pool), d.Shares, d.TotalShares, graph.Money(d.ShareValue)
 			e.Text = fmt.Sprintf("leadership pool %s split in %d shares of %s (rounded down); %d share(s)", e.Pool, d.TotalShares, e.ShareValue, d.Shares)
 		}
 	case engine.LineRevenueShare:

@@ -103,7 +103,7 @@ func (s *WalletService) Wallet(ctx context.Context, memberID, cursor string, lim
 	if err != nil {
 		return nil, err
 	}
-	return &Wallet{MemberID: memberID, Balance: bal.String(), Entries: p.Items, NextCursor: p.NextCursor}, nil
+	return &Wallet{MemberID: memberID, Balance: graph.Money(bal), Entries: p.Items, NextCursor: p.NextCursor}, nil
 }
 
 // AdjustmentRequest is an admin's correction.
@@ -125,7 +125,7 @@ func (s *WalletService) Adjust(ctx context.Context, memberID string, req Adjustm
 	if _, err := s.Members.Member(ctx, memberID); err != nil {
 		return nil, err
 	}
-	e := LedgerEntry{ID: graph.NewID("adj"), MemberID: memberID, Kind: LedgerAdjustment, Amount: amt.String(), At: s.Now().UTC(), Reason: reason, Actor: graph.ActorOf(ctx)}
+	e := LedgerEntry{ID: graph.NewID("adj"), MemberID: memberID, Kind: LedgerAdjustment, Amount: graph.Money(amt), At: s.Now().UTC(), Reason: reason, Actor: graph.ActorOf(ctx)}
 	if err := s.Store.AddEntry(ctx, e, amt); err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (s *WalletService) Request(ctx context.Context, memberID string, req Withdr
 	if _, err := s.Members.Member(ctx, memberID); err != nil {
 		return nil, err
 	}
-	w := Withdrawal{ID: graph.NewID("wd"), MemberID: memberID, Amount: amt.String(), Status: WithdrawalRequested, RequestedAt: s.Now().UTC()}
+	w := Withdrawal{ID: graph.NewID("wd"), MemberID: memberID, Amount: graph.Money(amt), Status: WithdrawalRequested, RequestedAt: s.Now().UTC()}
 	if err := s.Store.RequestWithdrawal(ctx, w, amt); err != nil {
 		return nil, err
 	}

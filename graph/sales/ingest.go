@@ -15,6 +15,7 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Ingest limits (API.md, Vendors and ingest).
@@ -383,14 +384,16 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 			return e
 		}
 		d := &e.signup
-		d.Email = graph.NormalizeEmail(d.Email)
+		// A signed-up customer is a new member like any other (the same rules as a registration).
+		nm, problems := genealogy.CheckNewMember(genealogy.NewMember{ID: d.CustomerID, Name: d.Name, Email: d.Email, Plan: "customer"})
+		d.Name, d.Email = nm.Name, nm.Email
 		switch {
-		case !graph.ValidID(d.CustomerID):
-			e.err = reject("invalid", "data.customer_id: must match ^[A-Za-z0-9._-]{1,64}$")
-		case strings.TrimSpace(d.Name) == "":
-			e.err = reject("invalid", "data.name: is required")
-		case !graph.ValidEmail(d.Email):
-			e.err = reject("invalid", "data.email: must be a valid email address")
+		case len(problems) > 0:
+			field := problems[0].Field
+			if field == "id" {
+				field = "customer_id"
+			}
+			e.err = reject("invalid", "data.%s: %s", field, problems[0].Message)
 		case !graph.ValidID(d.SponsorID):
 			e.err = reject("invalid", "data.sponsor_id: is required")
 		}
@@ -497,7 +500,7 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		st.Members[d.CustomerID] = MemberInfo{ID: d.CustomerID, Plan: "customer", SponsorID: d.SponsorID, Email: d.Email, RegisteredAt: e.at, SDepth: sp.SDepth + 1}
 		st.EmailOwner[d.Email] = d.CustomerID
 		st.VendorCustomers[d.CustomerID] = true
-		w.Customers = append(w.Customers, NewCustomer{ID: d.CustomerID, Name: strings.TrimSpace(d.Name), Email: d.Email, SponsorID: d.SponsorID,
+		w.Customers = append(w.Customers, NewCustomer{ID: d.CustomerID, Name: d.Name, Email: d.Email, SponsorID: d.SponsorID,
 			EventID: e.id, RegisteredAt: e.at, SDepth: sp.SDepth + 1})
 		w.Links = append(w.Links, VendorLink{CustomerID: d.CustomerID, EventID: e.id, At: e.at})
 	case EventServiceActivated:
