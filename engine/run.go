@@ -25,9 +25,69 @@ type runContext struct {
 	saleS   map[string]int32 // activation id -> attributed consultant, for Compressed
 }
 
+// payoutRun is the state one payout run shares between its steps: the members indexed in id order
+// (§2), both trees, the sales the run accounts, each consultant's result so far, and the lines.
+type payoutRun struct {
+	cfg *Config
+	in  *Input
+
+	// Members that exist for this run, by index in id order.
+	n       int
+	ids     []string
+	index   map[string]int32
+	plan    []Plan
+	sponsor []int32
+	parent  []int32
+	left    []int32
+	right   []int32
+
+	// Placement tree: pre-order and Euler intervals (v is in u's subtree iff
+	// tin[u] <= tin[v] < tin[u]+size[u]); sponsor tree: breadth-first order.
+	pre         []int32
+	tin, size   []int32
+	spOrder     []int32
+	consultants int
+
+	// Cancellations (§6): voided activations and the clawbacks of committed ones.
+	voided map[string]bool
+	claws  []*Cancellation
+
+	// Sales in id order, window PV and the volume this run accounts (§3).
+	sales               []*Sale
+	pv, newPV           []Units
+	accounted           []accountedSale
+	salesBV, salesValue Units
+	prevRank            []int
+	rankIdx             []int
+	out                 []MemberResult
+	hasLeft, hasRight   []bool // a sponsored active sits in the placement leg
+	binary              []Units
+	active              []bool
+	nextActive, spDepth []int32 // compression (step 6)
+	totalShares         int
+	ctx                 *runContext
+	lines               []line
+	details             []Detail
+	revs                []revRef
+	memberTotal         []Units
+	vendorIdx           map[string]int
+	vendors             []string
+	vendorSum           []Units
+	res                 *Result
+}
+
+// accountedSale is a sale this run accounts, with the members it concerns.
+type accountedSale struct {
+	sale *Sale
+	idx  int32 // index in sales (the line source)
+	s    int32 // attributed consultant S (§3)
+	m    int32 // buyer or activated member
+}
+
 // Run computes one payout run over the snapshot (PLAN.md §4, steps 1–10). It is deterministic:
 // the same snapshot gives the same result whatever the order of its slices. Time and memory
-// are linear in members + sales; no walk depends on the depth of the placement tree.
+// are linear in members + sales; no walk depends on the depth of the placement tree. Each step
+// is one method below, in the plan's order; lines are numbered in the order they are emitted.
 func Run(in Input) (*Result, error) {
 	cfg := in.Config
 	if cfg == nil {
@@ -45,8 +105,31 @@ func Run(in Input) (*Result, error) {
 				in.End.UTC().Format(time.RFC3339), in.Start.UTC().Format(time.RFC3339), want.UTC().Format(time.RFC3339))
 		}
 	}
+	r := &payoutRun{cfg: cfg, in: &in, res: &Result{}}
+	for _, prepare := range []func() error{r.members, r.placementTree, r.sponsorTree, r.cancellations, r.accountSales, r.previousStates} {
+		if err := prepare(); err != nil {
+			return nil, err
+		}
+	}
+	r.volume()                            // step 1
+	r.activity()                          // step 2
+	r.rank()                              // step 3
+	r.binaryBonus()                       // step 4
+	r.matching()                          // step 5
+	r.compression()                       // step 6, its prerequisite
+	r.reserveLines()                      // the bulk of the lines, counted before they are written
+	r.saleLines()                         // steps 6, 7 and 8, sale by sale
+	r.leadershipPool()                    // step 9
+	if err := r.clawbacks(); err != nil { // step 10
+		return nil, err
+	}
+	return r.result(), nil
+}
 
-	// ---- members that exist for this run (§2: registered before the period end), by id ----
+// members indexes the members that exist for this run (§2: registered before the period end)
+// in id order and checks the trees' structural rules.
+func (r *payoutRun) members() error {
+	in := r.in
 	mem := make([]*Member, 0, len(in.Members))
 	for i := range in.Members {
 		if in.Members[i].RegisteredAt.Before(in.End) {
@@ -57,79 +140,84 @@ func Run(in Input) (*Result, error) {
 		slices.SortFunc(mem, func(a, b *Member) int { return strings.Compare(a.ID, b.ID) })
 	}
 	n := len(mem)
-	index := make(map[string]int32, n)
-	ids := make([]string, n)
+	r.n = n
+	r.index = make(map[string]int32, n)
+	r.ids = make([]string, n)
 	for i, m := range mem {
-		if _, dup := index[m.ID]; dup {
-			return nil, inputErr("member %s: listed twice", m.ID)
+		if _, dup := r.index[m.ID]; dup {
+			return inputErr("member %s: listed twice", m.ID)
 		}
-		index[m.ID] = int32(i)
-		ids[i] = m.ID
+		r.index[m.ID] = int32(i)
+		r.ids[i] = m.ID
 	}
-	plan := make([]Plan, n)
-	sponsor := make([]int32, n)
-	parent := make([]int32, n)
-	left := make([]int32, n)
-	right := make([]int32, n)
-	for i := range left {
-		left[i], right[i] = none, none
+	r.plan = make([]Plan, n)
+	r.sponsor = make([]int32, n)
+	r.parent = make([]int32, n)
+	r.left = make([]int32, n)
+	r.right = make([]int32, n)
+	for i := range r.left {
+		r.left[i], r.right[i] = none, none
 	}
 	for i, m := range mem {
-		plan[i] = m.Plan
+		r.plan[i] = m.Plan
 		if m.Plan == PlanNone || m.Plan > PlanCustomer {
-			return nil, inputErr("member %s: unknown plan", m.ID)
+			return inputErr("member %s: unknown plan", m.ID)
 		}
-		sponsor[i], parent[i] = none, none
+		r.sponsor[i], r.parent[i] = none, none
 		if m.Sponsor != "" {
-			s, ok := index[m.Sponsor]
+			s, ok := r.index[m.Sponsor]
 			if !ok {
-				return nil, inputErr("member %s: sponsor %s does not exist at %s", m.ID, m.Sponsor, in.End.UTC().Format(time.RFC3339))
+				return inputErr("member %s: sponsor %s does not exist at %s", m.ID, m.Sponsor, in.End.UTC().Format(time.RFC3339))
 			}
 			if !mem[s].Plan.IsConsultant() {
-				return nil, inputErr("member %s: sponsor %s is not a consultant", m.ID, m.Sponsor)
+				return inputErr("member %s: sponsor %s is not a consultant", m.ID, m.Sponsor)
 			}
-			sponsor[i] = s
+			r.sponsor[i] = s
 		}
 		if m.Plan == PlanCustomer {
 			if m.Parent != "" {
-				return nil, inputErr("member %s: customers are not placed", m.ID)
+				return inputErr("member %s: customers are not placed", m.ID)
 			}
 			if m.Sponsor == "" {
-				return nil, inputErr("member %s: a customer needs a sponsor", m.ID)
+				return inputErr("member %s: a customer needs a sponsor", m.ID)
 			}
 			continue
 		}
 		if m.Parent == "" {
 			if m.Sponsor != "" {
-				return nil, inputErr("member %s: a consultant other than the root needs a placement parent", m.ID)
+				return inputErr("member %s: a consultant other than the root needs a placement parent", m.ID)
 			}
 			continue
 		}
-		p, ok := index[m.Parent]
+		p, ok := r.index[m.Parent]
 		if !ok {
-			return nil, inputErr("member %s: placement parent %s does not exist", m.ID, m.Parent)
+			return inputErr("member %s: placement parent %s does not exist", m.ID, m.Parent)
 		}
 		if !mem[p].Plan.IsConsultant() {
-			return nil, inputErr("member %s: placement parent %s is not a consultant", m.ID, m.Parent)
+			return inputErr("member %s: placement parent %s is not a consultant", m.ID, m.Parent)
 		}
-		parent[i] = p
-		slot := &left[p]
+		r.parent[i] = p
+		slot := &r.left[p]
 		if m.Leg == LegRight {
-			slot = &right[p]
+			slot = &r.right[p]
 		} else if m.Leg != LegLeft {
-			return nil, inputErr("member %s: leg must be left or right", m.ID)
+			return inputErr("member %s: leg must be left or right", m.ID)
 		}
 		if *slot != none {
-			return nil, inputErr("member %s: the %s slot of %s is taken by %s", m.ID, m.Leg, m.Parent, ids[*slot])
+			return inputErr("member %s: the %s slot of %s is taken by %s", m.ID, m.Leg, m.Parent, r.ids[*slot])
 		}
 		*slot = int32(i)
 	}
+	return nil
+}
 
-	// ---- placement tree: iterative pre-order (no recursion: chains can be 100,000 deep) ----
-	// tin/size give Euler intervals: v is in u's subtree iff tin[u] <= tin[v] < tin[u]+size[u].
-	tin := make([]int32, n)
-	size := make([]int32, n)
-	pre := make([]int32, 0, n)
+// placementTree orders the binary tree: an iterative pre-order (no recursion: chains can be
+// 100,000 deep) and each subtree's size.
+func (r *payoutRun) placementTree() error {
+	n, left, right, parent, plan := r.n, r.left, r.right, r.parent, r.plan
+	r.tin = make([]int32, n)
+	r.size = make([]int32, n)
+	r.pre = make([]int32, 0, n)
 	stack := make([]int32, 0, 64)
 	for i := 0; i < n; i++ {
 		if parent[i] != none || !plan[i].IsConsultant() {
@@ -139,8 +227,8 @@ func Run(in Input) (*Result, error) {
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			tin[v] = int32(len(pre))
-			pre = append(pre, v)
+			r.tin[v] = int32(len(r.pre))
+			r.pre = append(r.pre, v)
 			if right[v] != none {
 				stack = append(stack, right[v])
 			}
@@ -149,24 +237,27 @@ func Run(in Input) (*Result, error) {
 			}
 		}
 	}
-	consultants := 0
 	for i := 0; i < n; i++ {
 		if plan[i].IsConsultant() {
-			consultants++
+			r.consultants++
 		}
 	}
-	if len(pre) != consultants {
-		return nil, inputErr("placement tree has a cycle")
+	if len(r.pre) != r.consultants {
+		return inputErr("placement tree has a cycle")
 	}
-	for k := len(pre) - 1; k >= 0; k-- {
-		v := pre[k]
-		size[v]++
+	for k := len(r.pre) - 1; k >= 0; k-- {
+		v := r.pre[k]
+		r.size[v]++
 		if p := parent[v]; p != none {
-			size[p] += size[v]
+			r.size[p] += r.size[v]
 		}
 	}
+	return nil
+}
 
-	// ---- sponsor tree: breadth-first order, sponsors before the members they enrolled ----
+// sponsorTree orders the sponsor tree breadth-first: sponsors before the members they enrolled.
+func (r *payoutRun) sponsorTree() error {
+	n, sponsor := r.n, r.sponsor
 	spHead := make([]int32, n)
 	spNext := make([]int32, n)
 	for i := range spHead {
@@ -178,25 +269,28 @@ func Run(in Input) (*Result, error) {
 			spHead[s] = int32(i)
 		}
 	}
-	spOrder := make([]int32, 0, n)
+	r.spOrder = make([]int32, 0, n)
 	for i := 0; i < n; i++ {
 		if sponsor[i] == none {
-			spOrder = append(spOrder, int32(i))
+			r.spOrder = append(r.spOrder, int32(i))
 		}
 	}
-	for k := 0; k < len(spOrder); k++ {
-		for c := spHead[spOrder[k]]; c != none; c = spNext[c] {
-			spOrder = append(spOrder, c)
+	for k := 0; k < len(r.spOrder); k++ {
+		for c := spHead[r.spOrder[k]]; c != none; c = spNext[c] {
+			r.spOrder = append(r.spOrder, c)
 		}
 	}
-	if len(spOrder) != n {
-		return nil, inputErr("sponsor tree has a cycle")
+	if len(r.spOrder) != n {
+		return inputErr("sponsor tree has a cycle")
 	}
+	return nil
+}
 
-	// ---- cancellations accounted by this run: void or clawback (§6, step 10) ----
-	res := &Result{}
-	voided := map[string]bool{}
-	var claws []*Cancellation
+// cancellations sorts the cancellations this run accounts (§6, step 10): one of an activation a
+// committed run accounted is a clawback; any other voids its activation.
+func (r *payoutRun) cancellations() error {
+	in, res := r.in, r.res
+	r.voided = map[string]bool{}
 	cancels := make([]*Cancellation, 0, len(in.Cancellations))
 	for i := range in.Cancellations {
 		if in.Cancellations[i].OccurredAt.Before(in.End) {
@@ -206,119 +300,131 @@ func Run(in Input) (*Result, error) {
 	slices.SortFunc(cancels, func(a, b *Cancellation) int { return strings.Compare(a.ID, b.ID) })
 	for _, c := range cancels {
 		if c.ActivationAccounted {
-			claws = append(claws, c)
+			r.claws = append(r.claws, c)
 			res.Clawed = append(res.Clawed, c.ID)
 		} else {
-			voided[c.Activation] = true
+			r.voided[c.Activation] = true
 			res.Voided = append(res.Voided, c.ID)
 			res.VoidedActivations = append(res.VoidedActivations, c.Activation)
 		}
 	}
+	return nil
+}
 
-	// ---- sales: window PV (§3) and the volume this run accounts (step 1) ----
-	sales := make([]*Sale, 0, len(in.Sales))
+// accountSales attributes every sale to its consultant S (§3), sums the activity window's PV,
+// and picks the sales this run accounts: not accounted before, not voided, from the cutover on.
+func (r *payoutRun) accountSales() error {
+	in, cfg := r.in, r.cfg
+	r.sales = make([]*Sale, 0, len(in.Sales))
 	for i := range in.Sales {
-		sales = append(sales, &in.Sales[i])
+		r.sales = append(r.sales, &in.Sales[i])
 	}
-	if !slices.IsSortedFunc(sales, func(a, b *Sale) int { return strings.Compare(a.ID, b.ID) }) {
-		slices.SortFunc(sales, func(a, b *Sale) int { return strings.Compare(a.ID, b.ID) })
+	if !slices.IsSortedFunc(r.sales, func(a, b *Sale) int { return strings.Compare(a.ID, b.ID) }) {
+		slices.SortFunc(r.sales, func(a, b *Sale) int { return strings.Compare(a.ID, b.ID) })
 	}
 	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
-	pv := make([]Units, n)
-	newPV := make([]Units, n)
-	type acc struct {
-		sale *Sale
-		idx  int32 // index in sales (the line source)
-		s    int32 // attributed consultant S
-		m    int32 // buyer or activated member
-	}
-	accounted := make([]acc, 0, len(sales))
-	var salesBV, salesValue Units
-	for k, sl := range sales {
-		if k > 0 && sales[k-1].ID == sl.ID {
-			return nil, inputErr("sale %s: listed twice", sl.ID)
+	r.pv = make([]Units, r.n)
+	r.newPV = make([]Units, r.n)
+	r.accounted = make([]accountedSale, 0, len(r.sales))
+	for k, sl := range r.sales {
+		if k > 0 && r.sales[k-1].ID == sl.ID {
+			return inputErr("sale %s: listed twice", sl.ID)
 		}
-		if sl.Kind == SaleActivation && voided[sl.ID] {
+		if sl.Kind == SaleActivation && r.voided[sl.ID] {
 			continue
 		}
-		m, ok := index[sl.Member]
+		m, ok := r.index[sl.Member]
 		if !ok {
 			continue // its member does not exist yet in this run: the sale waits
 		}
 		s := m
-		if sl.Kind == SaleActivation && !plan[m].IsConsultant() {
-			s = sponsor[m]
-		} else if !plan[m].IsConsultant() {
-			return nil, inputErr("sale %s: %s buys a pack but is not a consultant", sl.ID, sl.Member)
+		if sl.Kind == SaleActivation && !r.plan[m].IsConsultant() {
+			s = r.sponsor[m]
+		} else if !r.plan[m].IsConsultant() {
+			return inputErr("sale %s: %s buys a pack but is not a consultant", sl.ID, sl.Member)
 		}
 		if !sl.OccurredAt.Before(in.End) {
 			continue
 		}
 		if !sl.OccurredAt.Before(windowStart) {
-			pv[s] += sl.BV
+			r.pv[s] += sl.BV
 		}
 		if sl.Accounted || (!in.Cutover.IsZero() && sl.OccurredAt.Before(in.Cutover)) {
 			continue
 		}
-		accounted = append(accounted, acc{sale: sl, idx: int32(k), s: s, m: m})
-		newPV[s] += sl.BV
-		salesBV += sl.BV
-		salesValue += sl.Price + sl.CV
+		r.accounted = append(r.accounted, accountedSale{sale: sl, idx: int32(k), s: s, m: m})
+		r.newPV[s] += sl.BV
+		r.salesBV += sl.BV
+		r.salesValue += sl.Price + sl.CV
 	}
-	res.AccountedSales = make([]string, len(accounted))
-	for k, a := range accounted {
-		res.AccountedSales[k] = a.sale.ID
+	r.res.AccountedSales = make([]string, len(r.accounted))
+	for k, a := range r.accounted {
+		r.res.AccountedSales[k] = a.sale.ID
 	}
+	return nil
+}
 
-	// Step 1: leg volume, bottom-up in one pass over the reversed pre-order.
-	sub := make([]Units, n)
-	for k := len(pre) - 1; k >= 0; k-- {
-		v := pre[k]
-		sub[v] += newPV[v]
-		if p := parent[v]; p != none {
-			sub[p] += sub[v]
-		}
+// previousStates starts every consultant from its state after the previous run (rank, carry,
+// lifetime leg volume).
+func (r *payoutRun) previousStates() error {
+	r.prevRank = make([]int, r.n)
+	r.out = make([]MemberResult, r.n)
+	for i := range r.out {
+		r.out[i].State.Member = r.ids[i]
 	}
-	prevIdx := make([]int, n)
-	st := make([]State, n)
-	for i := range st {
-		st[i].Member = ids[i]
-	}
-	for _, p := range in.Prev {
-		i, ok := index[p.Member]
+	for _, p := range r.in.Prev {
+		i, ok := r.index[p.Member]
 		if !ok {
 			continue // not in this run (registered later than the period end)
 		}
-		ri, err := cfg.RankIndex(p.Rank)
+		ri, err := r.cfg.RankIndex(p.Rank)
 		if err != nil {
-			return nil, inputErr("previous state of %s: %v", p.Member, err)
+			return inputErr("previous state of %s: %v", p.Member, err)
 		}
-		st[i] = p
-		prevIdx[i] = ri
+		r.out[i].State = p
+		r.prevRank[i] = ri
 	}
-	out := make([]MemberResult, n)
-	for i := 0; i < n; i++ {
-		o := &out[i]
-		o.State = st[i]
-		o.Plan = plan[i]
-		if l := left[i]; l != none {
-			o.NewLeft = sub[l]
-			o.LeftMembers = size[l]
+	return nil
+}
+
+// volume is step 1: each consultant's new left and right leg volume, bottom-up in one pass over
+// the reversed pre-order, added to its lifetime leg volume.
+func (r *payoutRun) volume() {
+	sub := make([]Units, r.n)
+	for k := len(r.pre) - 1; k >= 0; k-- {
+		v := r.pre[k]
+		sub[v] += r.newPV[v]
+		if p := r.parent[v]; p != none {
+			sub[p] += sub[v]
 		}
-		if r := right[i]; r != none {
-			o.NewRight = sub[r]
-			o.RightMembers = size[r]
+	}
+	for i := 0; i < r.n; i++ {
+		o := &r.out[i]
+		o.Plan = r.plan[i]
+		if l := r.left[i]; l != none {
+			o.NewLeft = sub[l]
+			o.LeftMembers = r.size[l]
+		}
+		if rt := r.right[i]; rt != none {
+			o.NewRight = sub[rt]
+			o.RightMembers = r.size[rt]
 		}
 		o.LifetimeLeft += o.NewLeft
 		o.LifetimeRight += o.NewRight
-		o.PersonalVolume = pv[i]
-		// Step 2: activity (§3).
-		o.Active = plan[i].IsConsultant() && pv[i] >= cfg.ActivityMinPV
+		o.PersonalVolume = r.pv[i]
 	}
+}
 
-	// Sponsored actives, and whether one sits in each placement leg (Euler intervals, O(1)).
-	hasL := make([]bool, n)
-	hasR := make([]bool, n)
+// activity is step 2 (§3): a consultant is active with at least the minimum PV in the window.
+// It also counts each consultant's sponsored actives and whether one sits in each placement leg
+// (Euler intervals, O(1) per member).
+func (r *payoutRun) activity() {
+	n, out, sponsor, left, right, tin, size := r.n, r.out, r.sponsor, r.left, r.right, r.tin, r.size
+	for i := 0; i < n; i++ {
+		out[i].Active = r.plan[i].IsConsultant() && r.pv[i] >= r.cfg.ActivityMinPV
+	}
+	r.hasLeft = make([]bool, n)
+	r.hasRight = make([]bool, n)
 	inSub := func(u, v int32) bool { return u != none && tin[u] <= tin[v] && tin[v] < tin[u]+size[u] }
 	for i := 0; i < n; i++ {
 		s := sponsor[i]
@@ -327,32 +433,36 @@ func Run(in Input) (*Result, error) {
 		}
 		out[s].SponsoredActives++
 		if inSub(left[s], int32(i)) {
-			hasL[s] = true
+			r.hasLeft[s] = true
 		} else if inSub(right[s], int32(i)) {
-			hasR[s] = true
+			r.hasRight[s] = true
 		}
 	}
-
 	// Rank, binary and matching lines (at most a few per consultant) are collected first; the
 	// bulk (revenue share, retail, direct, pool, clawbacks) is counted before it is written, so
-	// the line slice is allocated once at its exact size.
-	lines := make([]line, 0, n/8+16)
-	var details []Detail
-	var revs []revRef
-	mtotal := make([]Units, n)
-	emit := func(l line) {
-		lines = append(lines, l)
-		mtotal[l.member] += l.amount
-	}
-	detail := func(d Detail) int32 {
-		details = append(details, d)
-		return int32(len(details))
-	}
-	rankIdx := make([]int, n)
-	// Step 3: rank advancement; a bonus line for each rank passed.
-	for i := 0; i < n; i++ {
-		rankIdx[i] = prevIdx[i]
-		o := &out[i]
+	// the line slice is allocated once at its exact size (reserveLines).
+	r.lines = make([]line, 0, n/8+16)
+	r.memberTotal = make([]Units, n)
+}
+
+func (r *payoutRun) emit(l line) {
+	r.lines = append(r.lines, l)
+	r.memberTotal[l.member] += l.amount
+}
+
+func (r *payoutRun) detail(d Detail) int32 {
+	r.details = append(r.details, d)
+	return int32(len(r.details))
+}
+
+// rank is step 3: an active consultant advances to the highest rank whose sponsored actives and
+// lesser lifetime leg it meets, with a bonus line for each rank passed. Ranks never go down.
+func (r *payoutRun) rank() {
+	cfg := r.cfg
+	r.rankIdx = make([]int, r.n)
+	for i := 0; i < r.n; i++ {
+		r.rankIdx[i] = r.prevRank[i]
+		o := &r.out[i]
 		if !o.Active {
 			continue
 		}
@@ -364,28 +474,33 @@ func Run(in Input) (*Result, error) {
 				break
 			}
 		}
-		for k := prevIdx[i] + 1; k <= best; k++ {
+		for k := r.prevRank[i] + 1; k <= best; k++ {
 			rr := cfg.Ranks[k]
-			emit(line{member: int32(i), typ: LineRank, amount: rr.Bonus, srcKind: srcRank, src: int32(k), base: rr.Bonus})
+			r.emit(line{member: int32(i), typ: LineRank, amount: rr.Bonus, srcKind: srcRank, src: int32(k), base: rr.Bonus})
 		}
-		if best > prevIdx[i] {
-			rankIdx[i] = best
+		if best > r.prevRank[i] {
+			r.rankIdx[i] = best
 		}
 	}
-	for i := range out {
-		out[i].Rank = cfg.Ranks[rankIdx[i]].Name
+	for i := range r.out {
+		r.out[i].Rank = cfg.Ranks[r.rankIdx[i]].Name
 	}
+}
 
-	// Step 4: binary with the weekly cap and flush, then the carry cap.
-	binary := make([]Units, n)
-	for i := 0; i < n; i++ {
-		o := &out[i]
-		if !plan[i].IsConsultant() {
+// binaryBonus is step 4: an active consultant with a sponsored active in each leg is paid its
+// plan's rate on the paired volume (the lesser of carry + new on each side), capped per run and
+// the rest flushed; what is not paired carries forward, capped.
+func (r *payoutRun) binaryBonus() {
+	cfg := r.cfg
+	r.binary = make([]Units, r.n)
+	for i := 0; i < r.n; i++ {
+		o := &r.out[i]
+		if !r.plan[i].IsConsultant() {
 			continue
 		}
 		L, R := o.CarryLeft+o.NewLeft, o.CarryRight+o.NewRight
-		pr := cfg.Rule(plan[i])
-		if o.Active && pr.BinaryRate > 0 && hasL[i] && hasR[i] {
+		pr := cfg.Rule(r.plan[i])
+		if o.Active && pr.BinaryRate > 0 && r.hasLeft[i] && r.hasRight[i] {
 			pair := min(L, R)
 			exact := mulDiv(int64(pair), int64(pr.BinaryRate), rateScale, false)
 			amt := mulRateRound(pair, pr.BinaryRate)
@@ -395,82 +510,95 @@ func Run(in Input) (*Result, error) {
 				amt = pr.WeeklyCap
 			}
 			if amt != 0 {
-				binary[i] = amt
-				emit(line{member: int32(i), typ: LineBinary, amount: amt, base: pair, rate: int32(pr.BinaryRate),
-					extra: detail(Detail{Left: L, Right: R, Pair: pair, Cap: pr.WeeklyCap, Flushed: flushed})})
+				r.binary[i] = amt
+				r.emit(line{member: int32(i), typ: LineBinary, amount: amt, base: pair, rate: int32(pr.BinaryRate),
+					extra: r.detail(Detail{Left: L, Right: R, Pair: pair, Cap: pr.WeeklyCap, Flushed: flushed})})
 			}
 			L -= pair
 			R -= pair
 		}
 		o.CarryLeft, o.CarryRight = min(L, cfg.CarryCap), min(R, cfg.CarryCap)
 	}
+}
 
-	// Step 5: matching on the sponsor tree, no compression, one line per downline binary line.
+// matching is step 5: on the sponsor tree, without compression, each active sponsor-ancestor
+// whose rank reaches the generation earns its rate on a downline binary line, one line each.
+func (r *payoutRun) matching() {
+	cfg := r.cfg
 	maxGen := 0
 	for _, rr := range cfg.Ranks {
 		maxGen = max(maxGen, rr.MatchingGenerations)
 	}
-	for d := 0; d < n; d++ {
-		if binary[d] == 0 {
+	for d := 0; d < r.n; d++ {
+		if r.binary[d] == 0 {
 			continue
 		}
-		a := sponsor[d]
-		for g := 1; g <= maxGen && a != none; g, a = g+1, sponsor[a] {
-			if !out[a].Active || cfg.Ranks[rankIdx[a]].MatchingGenerations < g {
+		a := r.sponsor[d]
+		for g := 1; g <= maxGen && a != none; g, a = g+1, r.sponsor[a] {
+			if !r.out[a].Active || cfg.Ranks[r.rankIdx[a]].MatchingGenerations < g {
 				continue
 			}
 			rate := cfg.MatchRates[g-1]
-			if amt := mulRateRound(binary[d], rate); amt != 0 {
-				emit(line{member: a, typ: LineMatching, amount: amt, srcKind: srcMember, src: int32(d), gen: uint8(g), base: binary[d], rate: int32(rate)})
+			if amt := mulRateRound(r.binary[d], rate); amt != 0 {
+				r.emit(line{member: a, typ: LineMatching, amount: amt, srcKind: srcMember, src: int32(d), gen: uint8(g), base: r.binary[d], rate: int32(rate)})
 			}
 		}
 	}
+}
 
-	// Step 6 prerequisite: nearest active sponsor-ancestor of each member (compression), so a
-	// revenue-share walk takes at most len(RSRates) steps however many inactive members it skips.
-	active := make([]bool, n)
-	for i := range out {
-		active[i] = out[i].Active
+// compression prepares step 6: each member's nearest active sponsor-ancestor, so a revenue-share
+// walk takes at most len(RSRates) steps however many inactive members it skips.
+func (r *payoutRun) compression() {
+	n := r.n
+	r.active = make([]bool, n)
+	for i := range r.out {
+		r.active[i] = r.out[i].Active
 	}
-	nextActive := make([]int32, n)
-	depth := make([]int32, n)
-	for _, v := range spOrder {
-		s := sponsor[v]
+	r.nextActive = make([]int32, n)
+	r.spDepth = make([]int32, n)
+	for _, v := range r.spOrder {
+		s := r.sponsor[v]
 		if s == none {
-			nextActive[v] = none
+			r.nextActive[v] = none
 			continue
 		}
-		depth[v] = depth[s] + 1
-		if active[s] {
-			nextActive[v] = s
+		r.spDepth[v] = r.spDepth[s] + 1
+		if r.active[s] {
+			r.nextActive[v] = s
 		} else {
-			nextActive[v] = nextActive[s]
+			r.nextActive[v] = r.nextActive[s]
 		}
 	}
+	r.ctx = &runContext{ids: r.ids, index: r.index, sponsor: r.sponsor, active: r.active, saleS: map[string]int32{}}
+}
 
-	ctx := &runContext{ids: ids, index: index, sponsor: sponsor, active: active, saleS: map[string]int32{}}
-	firstEarner := func(s int32) int32 {
-		if s == none || sponsor[s] == none {
-			return none
-		}
-		if e := sponsor[s]; active[e] {
-			return e
-		}
-		return nextActive[sponsor[s]]
+// firstEarner is the first revenue-share earner above S: S's sponsor if active, else the
+// nearest active member above it.
+func (r *payoutRun) firstEarner(s int32) int32 {
+	if s == none || r.sponsor[s] == none {
+		return none
 	}
-	// Count the bulk lines exactly.
-	totalShares := 0
-	for i := 0; i < n; i++ {
-		if active[i] {
-			totalShares += cfg.Ranks[rankIdx[i]].PoolShares
+	if e := r.sponsor[s]; r.active[e] {
+		return e
+	}
+	return r.nextActive[r.sponsor[s]]
+}
+
+// reserveLines counts the lines the sale steps, the pool and the clawbacks will write, exactly,
+// and grows the line slice once to hold them.
+func (r *payoutRun) reserveLines() {
+	cfg := r.cfg
+	for i := 0; i < r.n; i++ {
+		if r.active[i] {
+			r.totalShares += cfg.Ranks[r.rankIdx[i]].PoolShares
 		}
 	}
 	bulk := 0
-	for _, a := range accounted {
+	for _, a := range r.accounted {
 		sl := a.sale
 		switch sl.Kind {
 		case SalePack, SaleUpgrade:
-			if sp := sponsor[a.m]; sp != none && sl.Price > 0 && mulRateRound(sl.Price, cfg.Rule(plan[sp]).DirectRate) != 0 {
+			if sp := r.sponsor[a.m]; sp != none && sl.Price > 0 && mulRateRound(sl.Price, cfg.Rule(r.plan[sp]).DirectRate) != 0 {
 				bulk++
 			}
 		case SaleActivation:
@@ -480,130 +608,166 @@ func Run(in Input) (*Result, error) {
 			if sl.CV <= 0 {
 				continue
 			}
-			e := firstEarner(a.s)
-			for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, nextActive[e] {
-				if g <= cfg.Rule(plan[e]).RSGenerations && mulRateRound(sl.CV, cfg.RSRates[g-1]) != 0 {
+			e := r.firstEarner(a.s)
+			for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, r.nextActive[e] {
+				if g <= cfg.Rule(r.plan[e]).RSGenerations && mulRateRound(sl.CV, cfg.RSRates[g-1]) != 0 {
 					bulk++
 				}
 			}
 		}
 	}
-	for i := 0; i < n; i++ {
-		if active[i] && cfg.Ranks[rankIdx[i]].PoolShares > 0 {
+	for i := 0; i < r.n; i++ {
+		if r.active[i] && cfg.Ranks[r.rankIdx[i]].PoolShares > 0 {
 			bulk++
 		}
 	}
-	for _, c := range claws {
+	for _, c := range r.claws {
 		bulk += len(c.Paid)
 	}
-	lines = append(make([]line, 0, len(lines)+bulk), lines...)
-
+	r.lines = append(make([]line, 0, len(r.lines)+bulk), r.lines...)
 	// Totals by vendor: activation lines and their clawbacks under the activation's vendor, all
 	// other lines plan-wide (slot 0).
-	vendorIdx := map[string]int{"": 0}
-	vendors := []string{""}
-	vendorSum := []Units{0}
-	vendorSlot := func(v string) int {
-		vi, ok := vendorIdx[v]
-		if !ok {
-			vi = len(vendors)
-			vendorIdx[v] = vi
-			vendors = append(vendors, v)
-			vendorSum = append(vendorSum, 0)
-		}
-		return vi
+	r.vendorIdx = map[string]int{"": 0}
+	r.vendors = []string{""}
+	r.vendorSum = []Units{0}
+}
+
+func (r *payoutRun) vendorSlot(v string) int {
+	vi, ok := r.vendorIdx[v]
+	if !ok {
+		vi = len(r.vendors)
+		r.vendorIdx[v] = vi
+		r.vendors = append(r.vendors, v)
+		r.vendorSum = append(r.vendorSum, 0)
 	}
-	for _, a := range accounted {
-		sl := a.sale
-		switch sl.Kind {
+	return vi
+}
+
+// saleLines writes each accounted sale's lines in sale order: a pack or upgrade pays the direct
+// bonus (step 7); an activation pays retail (step 8), then revenue share (step 6).
+func (r *payoutRun) saleLines() {
+	for _, a := range r.accounted {
+		switch a.sale.Kind {
 		case SalePack, SaleUpgrade:
-			// Step 7: direct bonus for the buyer's sponsor, the sponsor's plan as of the period end.
-			sp := sponsor[a.m]
-			if sp == none || sl.Price <= 0 {
-				continue
-			}
-			rate := cfg.Rule(plan[sp]).DirectRate
-			if amt := mulRateRound(sl.Price, rate); amt != 0 {
-				emit(line{member: sp, typ: LineDirect, amount: amt, srcKind: srcSale, src: a.idx, base: sl.Price, rate: int32(rate)})
-				vendorSum[0] += amt
-			}
+			r.direct(a)
 		case SaleActivation:
-			vi := vendorSlot(sl.Vendor)
-			// Step 8: retail commission for S.
-			if sl.Retail != 0 && a.s != none {
-				emit(line{member: a.s, typ: LineRetail, amount: sl.Retail, srcKind: srcSale, src: a.idx, base: sl.Retail})
-				vendorSum[vi] += sl.Retail
-			}
-			// Step 6: revenue share up the compressed sponsor line from S's sponsor.
-			if sl.CV <= 0 {
-				continue
-			}
-			e := firstEarner(a.s)
-			if e == none {
-				continue
-			}
-			below := depth[a.s]
-			for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, nextActive[e] {
-				skipped := below - depth[e] - 1
-				below = depth[e]
-				if g > cfg.Rule(plan[e]).RSGenerations {
-					continue // the generation is used up all the same
-				}
-				rate := cfg.RSRates[g-1]
-				if amt := mulRateRound(sl.CV, rate); amt != 0 {
-					if skipped > 0 {
-						ctx.saleS[sl.ID] = a.s
-					}
-					emit(line{member: e, typ: LineRevenueShare, amount: amt, srcKind: srcSale, src: a.idx, gen: uint8(g), base: sl.CV, rate: int32(rate), skipped: skipped})
-					vendorSum[vi] += amt
-				}
-			}
+			vi := r.vendorSlot(a.sale.Vendor)
+			r.retail(a, vi)
+			r.revenueShare(a, vi)
 		}
 	}
+}
 
-	// Step 9: leadership pool, the share rounded down to the cent; the remainder is not paid.
-	pool := Units(mulDiv(int64(salesBV), int64(cfg.PoolRate), rateScale, false))
-	if totalShares > 0 && salesBV > 0 {
-		share := Units(mulDiv(int64(salesBV), int64(cfg.PoolRate), rateScale*int64(totalShares), false))
-		exact := salesBV.Decimal().Mul(cfg.PoolRate.Decimal()).String()
-		for i := 0; i < n; i++ {
-			sh := cfg.Ranks[rankIdx[i]].PoolShares
-			if !active[i] || sh == 0 {
-				continue
+// direct is step 7: the buyer's sponsor earns its plan's direct rate (as of the period end) on
+// the pack or upgrade price.
+func (r *payoutRun) direct(a accountedSale) {
+	sl := a.sale
+	sp := r.sponsor[a.m]
+	if sp == none || sl.Price <= 0 {
+		return
+	}
+	rate := r.cfg.Rule(r.plan[sp]).DirectRate
+	if amt := mulRateRound(sl.Price, rate); amt != 0 {
+		r.emit(line{member: sp, typ: LineDirect, amount: amt, srcKind: srcSale, src: a.idx, base: sl.Price, rate: int32(rate)})
+		r.vendorSum[0] += amt
+	}
+}
+
+// retail is step 8: S earns the product's flat retail commission.
+func (r *payoutRun) retail(a accountedSale, vi int) {
+	sl := a.sale
+	if sl.Retail != 0 && a.s != none {
+		r.emit(line{member: a.s, typ: LineRetail, amount: sl.Retail, srcKind: srcSale, src: a.idx, base: sl.Retail})
+		r.vendorSum[vi] += sl.Retail
+	}
+}
+
+// revenueShare is step 6: up the compressed sponsor line from S's sponsor, generation g's
+// earner gets RSRates[g-1] of the CV if its plan reaches that generation; a generation its
+// plan does not reach is used up all the same.
+func (r *payoutRun) revenueShare(a accountedSale, vi int) {
+	cfg, sl := r.cfg, a.sale
+	if sl.CV <= 0 {
+		return
+	}
+	e := r.firstEarner(a.s)
+	if e == none {
+		return
+	}
+	below := r.spDepth[a.s]
+	for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, r.nextActive[e] {
+		skipped := below - r.spDepth[e] - 1
+		below = r.spDepth[e]
+		if g > cfg.Rule(r.plan[e]).RSGenerations {
+			continue
+		}
+		rate := cfg.RSRates[g-1]
+		if amt := mulRateRound(sl.CV, rate); amt != 0 {
+			if skipped > 0 {
+				r.ctx.saleS[sl.ID] = a.s
 			}
-			if amt := Units(sh) * share; amt != 0 {
-				emit(line{member: int32(i), typ: LinePool, amount: amt, base: pool,
-					extra: detail(Detail{Pool: pool, PoolExact: exact, Shares: sh, TotalShares: totalShares, ShareValue: share})})
-			}
+			r.emit(line{member: e, typ: LineRevenueShare, amount: amt, srcKind: srcSale, src: a.idx, gen: uint8(g), base: sl.CV, rate: int32(rate), skipped: skipped})
+			r.vendorSum[vi] += amt
 		}
 	}
+}
 
-	// Step 10: clawbacks mirror every retail and revenue-share line paid for the activation.
-	for _, c := range claws {
+// leadershipPool is step 9: PoolRate of the run's sales BV, split in equal shares among active
+// consultants by their rank's shares; the share is rounded down to the cent and the remainder
+// is not paid.
+func (r *payoutRun) leadershipPool() {
+	cfg := r.cfg
+	pool := Units(mulDiv(int64(r.salesBV), int64(cfg.PoolRate), rateScale, false))
+	if r.totalShares == 0 || r.salesBV <= 0 {
+		return
+	}
+	share := Units(mulDiv(int64(r.salesBV), int64(cfg.PoolRate), rateScale*int64(r.totalShares), false))
+	exact := r.salesBV.Decimal().Mul(cfg.PoolRate.Decimal()).String()
+	for i := 0; i < r.n; i++ {
+		sh := cfg.Ranks[r.rankIdx[i]].PoolShares
+		if !r.active[i] || sh == 0 {
+			continue
+		}
+		if amt := Units(sh) * share; amt != 0 {
+			r.emit(line{member: int32(i), typ: LinePool, amount: amt, base: pool,
+				extra: r.detail(Detail{Pool: pool, PoolExact: exact, Shares: sh, TotalShares: r.totalShares, ShareValue: share})})
+		}
+	}
+}
+
+// clawbacks is step 10: a cancelled activation that a committed run accounted reverses every
+// retail and revenue-share line paid for it.
+func (r *payoutRun) clawbacks() error {
+	for _, c := range r.claws {
 		for _, p := range c.Paid {
 			if p.Type != LineRetail && p.Type != LineRevenueShare {
 				continue
 			}
-			mi, known := index[p.Member]
+			mi, known := r.index[p.Member]
 			if !known {
-				return nil, inputErr("cancellation %s: paid line %s belongs to %s, who is not a member of this run", c.ID, p.ID, p.Member)
+				return inputErr("cancellation %s: paid line %s belongs to %s, who is not a member of this run", c.ID, p.ID, p.Member)
 			}
-			revs = append(revs, revRef{c: c, paid: p})
-			emit(line{member: mi, typ: p.Type, amount: -p.Amount, srcKind: srcClaw, src: int32(len(revs) - 1), gen: uint8(p.Generation), base: p.Amount})
-			vendorSum[vendorSlot(c.Vendor)] -= p.Amount
+			r.revs = append(r.revs, revRef{c: c, paid: p})
+			r.emit(line{member: mi, typ: p.Type, amount: -p.Amount, srcKind: srcClaw, src: int32(len(r.revs) - 1), gen: uint8(p.Generation), base: p.Amount})
+			r.vendorSum[r.vendorSlot(c.Vendor)] -= p.Amount
 		}
 	}
+	return nil
+}
 
-	// Totals. Lines that are not about an activation are plan-wide (vendor "").
-	t := Totals{ByType: map[string]Units{}, ByVendor: map[string]Units{}, SalesBV: salesBV, SalesValue: salesValue, Lines: len(lines)}
+// result totals the lines by type and by vendor (lines not about an activation are plan-wide,
+// vendor "") and lists every consultant's end state.
+func (r *payoutRun) result() *Result {
+	res := r.res
+	t := Totals{ByType: map[string]Units{}, ByVendor: map[string]Units{}, SalesBV: r.salesBV, SalesValue: r.salesValue, Lines: len(r.lines)}
 	var byType [len(lineTypeNames)]Units
-	for i := range lines {
-		l := &lines[i]
+	for i := range r.lines {
+		l := &r.lines[i]
 		byType[l.typ] += l.amount
 		t.Total += l.amount
 		switch l.typ {
 		case LineRank, LineBinary, LineMatching, LinePool:
-			vendorSum[0] += l.amount
+			r.vendorSum[0] += l.amount
 		}
 	}
 	for _, lt := range LineTypes {
@@ -611,29 +775,29 @@ func Run(in Input) (*Result, error) {
 			t.ByType[lt.String()] = byType[lt]
 		}
 	}
-	for i, v := range vendors {
-		if vendorSum[i] != 0 || i > 0 {
-			t.ByVendor[v] = vendorSum[i]
+	for i, v := range r.vendors {
+		if r.vendorSum[i] != 0 || i > 0 {
+			t.ByVendor[v] = r.vendorSum[i]
 		}
 	}
-	if salesValue > 0 {
-		t.PayoutRatio = Rate(mulDiv(int64(t.Total), rateScale, int64(salesValue), false))
+	if r.salesValue > 0 {
+		t.PayoutRatio = Rate(mulDiv(int64(t.Total), rateScale, int64(r.salesValue), false))
 	}
-	res.lines = lines
+	res.lines = r.lines
 	res.Totals = t
-	res.ctx = ctx
-	res.sales = sales
-	res.details = details
-	res.revs = revs
-	res.ranks = cfg.Ranks
-	res.Members = make([]MemberResult, 0, consultants)
-	for i := 0; i < n; i++ {
-		if plan[i].IsConsultant() {
-			out[i].Total = mtotal[i]
-			res.Members = append(res.Members, out[i])
+	res.ctx = r.ctx
+	res.sales = r.sales
+	res.details = r.details
+	res.revs = r.revs
+	res.ranks = r.cfg.Ranks
+	res.Members = make([]MemberResult, 0, r.consultants)
+	for i := 0; i < r.n; i++ {
+		if r.plan[i].IsConsultant() {
+			r.out[i].Total = r.memberTotal[i]
+			res.Members = append(res.Members, r.out[i])
 		}
 	}
-	return res, nil
+	return res
 }
 
 // Compressed lists the inactive members a revenue-share line skipped below its earner
