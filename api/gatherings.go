@@ -27,10 +27,10 @@ type GatheringPage struct {
 	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
-// BookingPage documents a list of registrations for Swagger.
-type BookingPage struct {
-	Items      []field.Booking `json:"items"`
-	NextCursor string          `json:"next_cursor,omitempty"`
+// RegistrationPage documents a page of registrations for Swagger.
+type RegistrationPage struct {
+	Items      []field.Registration `json:"items"`
+	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
 // OnboardingMemberPage documents a generation's onboarding progress for Swagger.
@@ -57,7 +57,7 @@ func (s *Server) createGathering(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	g, err := s.Gatherings.Create(c.Request.Context(), gatheringKind(c), req)
+	g, err := s.Schedule.Create(c.Request.Context(), gatheringKind(c), req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) updateGathering(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	g, err := s.Gatherings.Update(c.Request.Context(), gatheringKind(c), c.Param("id"), req)
+	g, err := s.Schedule.Update(c.Request.Context(), gatheringKind(c), c.Param("id"), req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -112,7 +112,7 @@ func (s *Server) listGatherings(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := s.Gatherings.List(c.Request.Context(), principal(c), gatheringKind(c), c.Query("when"), c.Query("cursor"), limit)
+	p, err := s.Schedule.List(c.Request.Context(), principal(c), gatheringKind(c), c.Query("when"), c.Query("cursor"), limit)
 	if err != nil {
 		fail(c, err)
 		return
@@ -132,7 +132,7 @@ func (s *Server) listGatherings(c *gin.Context) {
 //	@Router		/api/v1/webinars/{id} [get]
 //	@Router		/api/v1/events/{id} [get]
 func (s *Server) getGathering(c *gin.Context) {
-	g, err := s.Gatherings.Get(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"))
+	g, err := s.Schedule.Get(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -152,7 +152,7 @@ func (s *Server) getGathering(c *gin.Context) {
 //	@Router		/api/v1/webinars/{id}/calendar.ics [get]
 //	@Router		/api/v1/events/{id}/calendar.ics [get]
 func (s *Server) gatheringCalendar(c *gin.Context) {
-	b, err := s.Gatherings.Calendar(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"))
+	b, err := s.Schedule.Calendar(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -170,19 +170,19 @@ func (s *Server) gatheringCalendar(c *gin.Context) {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id		path		string				true	"webinar or event id"
-//	@Param			body	body		field.RSVPRequest	false	"member_id, for admins"
-//	@Success		201		{object}	field.Booking
-//	@Success		200		{object}	field.Booking
+//	@Param			body	body		field.RegisterRequest	false	"member_id, for admins"
+//	@Success		201		{object}	field.Registration
+//	@Success		200		{object}	field.Registration
 //	@Failure		404		{object}	ErrorBody
 //	@Failure		409		{object}	ErrorBody
 //	@Router			/api/v1/webinars/{id}/registrations [post]
 //	@Router			/api/v1/events/{id}/registrations [post]
 func (s *Server) register(c *gin.Context) {
-	var req field.RSVPRequest
+	var req field.RegisterRequest
 	if c.Request.ContentLength != 0 && !bind(c, &req) {
 		return
 	}
-	r, err := s.Gatherings.RSVP(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"), req)
+	r, err := s.Registrations.Register(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"), req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -191,7 +191,7 @@ func (s *Server) register(c *gin.Context) {
 	if r.Created {
 		status = http.StatusCreated
 	}
-	c.JSON(status, r.Booking)
+	c.JSON(status, r.Registration)
 }
 
 // cancelRegistration godoc
@@ -209,7 +209,7 @@ func (s *Server) register(c *gin.Context) {
 //	@Router			/api/v1/webinars/{id}/registrations/{member} [delete]
 //	@Router			/api/v1/events/{id}/registrations/{member} [delete]
 func (s *Server) cancelRegistration(c *gin.Context) {
-	r, err := s.Gatherings.Cancel(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"), c.Param("member"))
+	r, err := s.Registrations.Cancel(c.Request.Context(), principal(c), gatheringKind(c), c.Param("id"), c.Param("member"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -227,7 +227,7 @@ func (s *Server) cancelRegistration(c *gin.Context) {
 //	@Param		status	query		string	false	"confirmed, waitlisted, cancelled, walk_in or attended"
 //	@Param		limit	query		int		false	"page size"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	BookingPage
+//	@Success	200		{object}	RegistrationPage
 //	@Failure	404		{object}	ErrorBody
 //	@Router		/api/v1/webinars/{id}/registrations [get]
 //	@Router		/api/v1/events/{id}/registrations [get]
@@ -236,7 +236,7 @@ func (s *Server) listRegistrations(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := s.Gatherings.Registrations(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), c.Query("cursor"), limit)
+	p, err := s.Registrations.List(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), c.Query("cursor"), limit)
 	if err != nil {
 		fail(c, err)
 		return
@@ -264,7 +264,7 @@ func (s *Server) exportRegistrations(c *gin.Context) {
 		w = csv.NewWriter(c.Writer)
 		_ = w.Write(rosterHeader)
 	}
-	err := s.Gatherings.Roster(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), func(b field.Booking) error {
+	err := s.Registrations.Each(c.Request.Context(), gatheringKind(c), c.Param("id"), c.Query("status"), func(b field.Registration) error {
 		if w == nil {
 			begin()
 		}
@@ -320,13 +320,13 @@ func (s *Server) markAttendance(c *gin.Context) {
 	var res *field.AttendanceResult
 	var err error
 	if strings.HasPrefix(c.ContentType(), "text/csv") {
-		res, err = s.Gatherings.ImportAttendance(ctx, kind, id, c.Request.Body)
+		res, err = s.Attendance.Import(ctx, kind, id, c.Request.Body)
 	} else {
 		var req field.AttendanceRequest
 		if !bind(c, &req) {
 			return
 		}
-		res, err = s.Gatherings.MarkAttendance(ctx, kind, id, "manual", req)
+		res, err = s.Attendance.Mark(ctx, kind, id, "manual", req)
 	}
 	if err != nil {
 		fail(c, err)
@@ -345,7 +345,7 @@ func (s *Server) markAttendance(c *gin.Context) {
 //	@Success	200	{array}		field.UpcomingRegistration
 //	@Router		/api/v1/members/{id}/registrations [get]
 func (s *Server) upcomingRegistrations(c *gin.Context) {
-	r, err := s.Gatherings.Upcoming(c.Request.Context(), c.Param("id"), 100)
+	r, err := s.Registrations.Upcoming(c.Request.Context(), c.Param("id"), 100)
 	if err != nil {
 		fail(c, err)
 		return
@@ -362,7 +362,7 @@ func (s *Server) upcomingRegistrations(c *gin.Context) {
 //	@Success	200	{object}	field.OnboardingTrack
 //	@Router		/api/v1/onboarding/track [get]
 func (s *Server) getTrack(c *gin.Context) {
-	t, err := s.Gatherings.Track(c.Request.Context())
+	t, err := s.Onboarding.Track(c.Request.Context())
 	if err != nil {
 		fail(c, err)
 		return
@@ -387,7 +387,7 @@ func (s *Server) setTrack(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	t, err := s.Gatherings.SetTrack(c.Request.Context(), req)
+	t, err := s.Onboarding.SetTrack(c.Request.Context(), req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -406,7 +406,7 @@ func (s *Server) setTrack(c *gin.Context) {
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/api/v1/members/{id}/onboarding [get]
 func (s *Server) onboarding(c *gin.Context) {
-	o, err := s.Gatherings.Onboarding(c.Request.Context(), c.Param("id"))
+	o, err := s.Onboarding.Summary(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -448,7 +448,7 @@ func (s *Server) onboardingMembers(c *gin.Context) {
 		}
 		completed = &b
 	}
-	p, err := s.Gatherings.OnboardingMembers(c.Request.Context(), c.Param("id"), gen, completed, c.Query("cursor"), limit)
+	p, err := s.Onboarding.Generation(c.Request.Context(), c.Param("id"), gen, completed, c.Query("cursor"), limit)
 	if err != nil {
 		fail(c, err)
 		return

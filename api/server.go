@@ -32,23 +32,26 @@ import (
 
 // Server holds the services the handlers call.
 type Server struct {
-	Health     *platform.HealthService
-	Auth       *identity.AuthService
-	Resets     *identity.ResetService
-	Members    *genealogy.MemberService
-	Holdings   *sales.HoldingsService
-	Imports    *genealogy.ImportService
-	Vendors    *sales.VendorService
-	Ingest     *sales.IngestService
-	Counters   *payouts.LiveCounters
-	Payouts    *payouts.PayoutService
-	Wallets    *payouts.WalletService
-	Audit      *graph.Auditor
-	Access     *genealogy.Access
-	Dashboards *dashboards.DashboardService
-	Content    *field.ContentService
-	Gatherings *field.GatheringService
-	Log        *slog.Logger
+	Health        *platform.HealthService
+	Auth          *identity.AuthService
+	Resets        *identity.ResetService
+	Members       *genealogy.MemberService
+	Holdings      *sales.HoldingsService
+	Imports       *genealogy.ImportService
+	Vendors       *sales.VendorService
+	Ingest        *sales.IngestService
+	Counters      *payouts.LiveCounters
+	Payouts       *payouts.PayoutService
+	Wallets       *payouts.WalletService
+	Audit         *graph.Auditor
+	Access        *genealogy.Access
+	Dashboards    *dashboards.DashboardService
+	Content       *field.ContentService
+	Schedule      *field.ScheduleService
+	Registrations *field.RegistrationService
+	Attendance    *field.AttendanceService
+	Onboarding    *field.OnboardingService
+	Log           *slog.Logger
 }
 
 // Handler builds the HTTP handler.

@@ -2,7 +2,9 @@
 // binary. Statements take parameters only; no Go code builds Cypher from strings.
 //
 // migrations/NNNN_name.cypher are schema steps applied once each, in order, at start-up.
-// queries/name.cypher are the statements the Neo4j store runs, looked up with MustQuery.
+// queries/<subdomain>/<subject>_<action>.cypher are the statements the Neo4j store runs, one
+// folder per subdomain of graph/ (genealogy, sales, payouts, identity, field, dashboards,
+// platform, and audit for the kernel's audit log), looked up with MustQuery("<subdomain>/<name>").
 package cypher
 
 import (
@@ -14,7 +16,7 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.cypher queries/*.cypher
+//go:embed migrations/*.cypher queries/*/*.cypher
 var files embed.FS
 
 // Migration is one schema step.
@@ -41,7 +43,7 @@ func Migrations() []Migration {
 	return out
 }
 
-// MustQuery returns the statement in queries/name.cypher; it panics at package initialisation
+// MustQuery returns the statement in queries/<subdomain>/<name>.cypher; it panics at package initialisation
 // of the caller when the file is missing, so a typo never reaches production.
 func MustQuery(name string) string {
 	b, err := files.ReadFile("queries/" + name + ".cypher")
@@ -51,13 +53,15 @@ func MustQuery(name string) string {
 	return clean(string(b))
 }
 
-// Names lists every query file (for tests).
+// Names lists every query as "<subdomain>/<name>" (for tests).
 func Names() []string {
-	entries, _ := fs.ReadDir(files, "queries")
 	var out []string
-	for _, e := range entries {
-		out = append(out, strings.TrimSuffix(e.Name(), ".cypher"))
-	}
+	_ = fs.WalkDir(files, "queries", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, strings.TrimSuffix(strings.TrimPrefix(p, "queries/"), ".cypher"))
+		}
+		return err
+	})
 	return out
 }
 

@@ -694,7 +694,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.BookingPage"
+                            "$ref": "#/definitions/api.RegistrationPage"
                         }
                     },
                     "404": {
@@ -735,7 +735,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/field.RSVPRequest"
+                            "$ref": "#/definitions/field.RegisterRequest"
                         }
                     }
                 ],
@@ -743,13 +743,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/field.Booking"
+                            "$ref": "#/definitions/field.Registration"
                         }
                     },
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/field.Booking"
+                            "$ref": "#/definitions/field.Registration"
                         }
                     },
                     "404": {
@@ -3306,7 +3306,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.BookingPage"
+                            "$ref": "#/definitions/api.RegistrationPage"
                         }
                     },
                     "404": {
@@ -3347,7 +3347,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/field.RSVPRequest"
+                            "$ref": "#/definitions/field.RegisterRequest"
                         }
                     }
                 ],
@@ -3355,13 +3355,13 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/field.Booking"
+                            "$ref": "#/definitions/field.Registration"
                         }
                     },
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/field.Booking"
+                            "$ref": "#/definitions/field.Registration"
                         }
                     },
                     "404": {
@@ -3641,20 +3641,6 @@ const docTemplate = `{
                 }
             }
         },
-        "api.BookingPage": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/field.Booking"
-                    }
-                },
-                "next_cursor": {
-                    "type": "string"
-                }
-            }
-        },
         "api.ErrorBody": {
             "type": "object",
             "properties": {
@@ -3740,6 +3726,20 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/field.OnboardingMember"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.RegistrationPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/field.Registration"
                     }
                 },
                 "next_cursor": {
@@ -4311,67 +4311,14 @@ const docTemplate = `{
                 }
             }
         },
-        "field.Booking": {
-            "type": "object",
-            "properties": {
-                "attendance_marked_by": {
-                    "type": "string"
-                },
-                "attendance_source": {
-                    "description": "manual | import",
-                    "type": "string"
-                },
-                "attended": {
-                    "type": "boolean"
-                },
-                "attended_at": {
-                    "type": "string"
-                },
-                "cancelled_at": {
-                    "type": "string"
-                },
-                "email": {
-                    "type": "string"
-                },
-                "gathering_id": {
-                    "type": "string"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "position": {
-                    "description": "place on the waitlist; 1 is next",
-                    "type": "integer"
-                },
-                "promoted_at": {
-                    "description": "moved from the waitlist to a seat",
-                    "type": "string"
-                },
-                "registered_at": {
-                    "type": "string"
-                },
-                "registered_by": {
-                    "description": "the admin who registered the member",
-                    "type": "string"
-                },
-                "status": {
-                    "description": "confirmed | waitlisted | cancelled | walk_in",
-                    "type": "string",
-                    "example": "confirmed"
-                }
-            }
-        },
         "field.CancelResult": {
             "type": "object",
             "properties": {
                 "cancelled": {
-                    "$ref": "#/definitions/field.Booking"
+                    "$ref": "#/definitions/field.Registration"
                 },
                 "promoted": {
-                    "$ref": "#/definitions/field.Booking"
+                    "$ref": "#/definitions/field.Registration"
                 }
             }
         },
@@ -4436,7 +4383,7 @@ const docTemplate = `{
                     "example": "Denver Convention Center, Hall B"
                 },
                 "my_registration": {
-                    "$ref": "#/definitions/field.Booking"
+                    "$ref": "#/definitions/field.Registration"
                 },
                 "onboarding_step": {
                     "type": "string",
@@ -4672,11 +4619,64 @@ const docTemplate = `{
                 }
             }
         },
-        "field.RSVPRequest": {
+        "field.RegisterRequest": {
             "type": "object",
             "properties": {
                 "member_id": {
                     "type": "string"
+                }
+            }
+        },
+        "field.Registration": {
+            "type": "object",
+            "properties": {
+                "attendance_marked_by": {
+                    "type": "string"
+                },
+                "attendance_source": {
+                    "description": "manual | import",
+                    "type": "string"
+                },
+                "attended": {
+                    "type": "boolean"
+                },
+                "attended_at": {
+                    "type": "string"
+                },
+                "cancelled_at": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "gathering_id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "position": {
+                    "description": "place on the waitlist; 1 is next",
+                    "type": "integer"
+                },
+                "promoted_at": {
+                    "description": "moved from the waitlist to a seat",
+                    "type": "string"
+                },
+                "registered_at": {
+                    "type": "string"
+                },
+                "registered_by": {
+                    "description": "the admin who registered the member",
+                    "type": "string"
+                },
+                "status": {
+                    "description": "confirmed | waitlisted | cancelled | walk_in",
+                    "type": "string",
+                    "example": "confirmed"
                 }
             }
         },

@@ -14,11 +14,12 @@ import (
 )
 
 var (
-	qDashNetwork     = cypher.MustQuery("dashboard_network")
-	qDashSales       = cypher.MustQuery("dashboard_sales")
-	qDashWithdrawals = cypher.MustQuery("dashboard_withdrawals")
-	qDashRejected    = cypher.MustQuery("dashboard_rejected")
-	qDashCustomer    = cypher.MustQuery("dashboard_customer")
+	qDashConsultant  = cypher.MustQuery("dashboards/dashboard_consultant")
+	qDashCustomer    = cypher.MustQuery("dashboards/dashboard_customer")
+	qDashNetwork     = cypher.MustQuery("dashboards/dashboard_network")
+	qDashRejected    = cypher.MustQuery("dashboards/dashboard_rejected")
+	qDashSales       = cypher.MustQuery("dashboards/dashboard_sales")
+	qDashWithdrawals = cypher.MustQuery("dashboards/dashboard_withdrawals")
 )
 
 // NetworkSize implements dashboards.DashboardStore.
@@ -86,8 +87,6 @@ func (s *Store) Referrer(ctx context.Context, id string) (*dashboards.Contact, s
 	}
 	return c, get[string](r, "name"), nil
 }
-
-var qDashConsultant = cypher.MustQuery("dashboard_consultant")
 
 // ConsultantData implements dashboards.ConsultantReader.
 func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) (*dashboards.ConsultantData, error) {

@@ -16,32 +16,33 @@ import (
 )
 
 var (
-	qRunLast          = cypher.MustQuery("run_last_committed")
-	qRunMembersSnap   = cypher.MustQuery("run_snapshot_members")
-	qRunUpgrades      = cypher.MustQuery("run_snapshot_upgrades")
-	qRunSales         = cypher.MustQuery("run_snapshot_sales")
-	qRunCancellations = cypher.MustQuery("run_snapshot_cancellations")
-	qRunNetwork       = cypher.MustQuery("run_network")
-	qRunCreate        = cypher.MustQuery("run_create")
-	qRunDraftReady    = cypher.MustQuery("run_draft_ready")
-	qRunStatements    = cypher.MustQuery("run_statements")
-	qRunFreeze        = cypher.MustQuery("run_freeze")
-	qRunGet           = cypher.MustQuery("run_get")
-	qRunsList         = cypher.MustQuery("runs_list")
-	qRunCommitBegin   = cypher.MustQuery("run_commit_begin")
-	qRunFreezeChunks  = cypher.MustQuery("run_freeze_chunks")
-	qRunFreezeChunk   = cypher.MustQuery("run_freeze_chunk")
-	qRunCommitFreeze  = cypher.MustQuery("run_commit_freeze")
-	qRunCommitStates  = cypher.MustQuery("run_commit_states")
-	qRunCommitFinish  = cypher.MustQuery("run_commit_finish")
-	qRunsCommitting   = cypher.MustQuery("runs_committing")
-	qRunLines         = cypher.MustQuery("run_lines")
-	qRunMembers       = cypher.MustQuery("run_members")
-	qRunStatementGet  = cypher.MustQuery("run_statement_get")
-	qRunsSuperseded   = cypher.MustQuery("runs_superseded")
-	qRunsStale        = cypher.MustQuery("runs_stale")
-	qRunPrune         = cypher.MustQuery("run_prune_batch")
-	qRunPruneFreeze   = cypher.MustQuery("run_prune_freeze")
+	qRunCancellations = cypher.MustQuery("payouts/run_snapshot_cancellations")
+	qRunCommitBegin   = cypher.MustQuery("payouts/run_commit_begin")
+	qRunCommitCredits = cypher.MustQuery("payouts/run_commit_credits")
+	qRunCommitFinish  = cypher.MustQuery("payouts/run_commit_finish")
+	qRunCommitFreeze  = cypher.MustQuery("payouts/run_commit_freeze")
+	qRunCommitStates  = cypher.MustQuery("payouts/run_commit_states")
+	qRunCreate        = cypher.MustQuery("payouts/run_create")
+	qRunDraftReady    = cypher.MustQuery("payouts/run_draft_ready")
+	qRunFreeze        = cypher.MustQuery("payouts/run_freeze")
+	qRunFreezeChunk   = cypher.MustQuery("payouts/run_freeze_chunk")
+	qRunFreezeChunks  = cypher.MustQuery("payouts/run_freeze_chunks")
+	qRunGet           = cypher.MustQuery("payouts/run_get")
+	qRunLast          = cypher.MustQuery("payouts/run_last_committed")
+	qRunLines         = cypher.MustQuery("payouts/run_lines")
+	qRunMembers       = cypher.MustQuery("payouts/run_members")
+	qRunMembersSnap   = cypher.MustQuery("payouts/run_snapshot_members")
+	qRunNetwork       = cypher.MustQuery("payouts/run_network")
+	qRunPrune         = cypher.MustQuery("payouts/run_prune_batch")
+	qRunPruneFreeze   = cypher.MustQuery("payouts/run_prune_freeze")
+	qRunSales         = cypher.MustQuery("payouts/run_snapshot_sales")
+	qRunStatementGet  = cypher.MustQuery("payouts/run_statement_get")
+	qRunStatements    = cypher.MustQuery("payouts/run_statements")
+	qRunUpgrades      = cypher.MustQuery("payouts/run_snapshot_upgrades")
+	qRunsCommitting   = cypher.MustQuery("payouts/runs_committing")
+	qRunsList         = cypher.MustQuery("payouts/runs_list")
+	qRunsStale        = cypher.MustQuery("payouts/runs_stale")
+	qRunsSuperseded   = cypher.MustQuery("payouts/runs_superseded")
 )
 
 // LastCommitted implements payouts.RunStore.
@@ -54,23 +55,6 @@ func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
 		return nil, nil
 	}
 	return s.Run(ctx, get[string](res.Records[0], "id"))
-}
-
-// stream runs a read query and hands every record to fn without holding the result in memory.
-func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(*neo4j.Record)) error {
-	sess := s.session(ctx, false)
-	defer sess.Close(ctx)
-	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, q, params)
-		if err != nil {
-			return nil, err
-		}
-		for res.Next(ctx) {
-			fn(res.Record())
-		}
-		return nil, res.Err()
-	})
-	return s.mapErr(err)
 }
 
 // LoadSnapshot implements payouts.RunStore: four streamed reads.

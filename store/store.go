@@ -1,6 +1,8 @@
-// Package store is the Neo4j implementation of the interfaces package graph declares. Every
-// statement comes from package cypher; this package binds parameters and maps results and
-// driver errors into graph's vocabulary.
+// Package store is the Neo4j implementation of the storage interfaces the domain's subdomains
+// declare (graph/genealogy, graph/sales, graph/payouts, graph/identity, graph/field,
+// graph/dashboards, graph/platform). Every statement comes from package cypher; this package
+// binds parameters, maps rows, and turns driver errors into the kernel's vocabulary. Files are
+// named by subdomain; this one keeps only the driver plumbing, rows.go the shared row helpers.
 package store
 
 import (
@@ -17,8 +19,11 @@ import (
 
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/identity"
-	"github.com/halo-oss/halo/graph/platform"
+)
+
+var (
+	qPing = cypher.MustQuery("platform/ping")
+	qWipe = cypher.MustQuery("platform/wipe_batch")
 )
 
 // Config locates Neo4j.
@@ -57,8 +62,6 @@ func New(cfg Config, log *slog.Logger) (*Store, error) {
 // Close releases the driver's connections.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 
-var qPing = cypher.MustQuery("ping")
-
 // Ping runs a trivial query (VerifyConnectivity alone would not notice a server that accepts
 // connections but cannot serve).
 func (s *Store) Ping(ctx context.Context) error {
@@ -84,24 +87,6 @@ func (s *Store) read(ctx context.Context, q string, params map[string]any) (*neo
 func (s *Store) write(ctx context.Context, q string, params map[string]any) (*neo4j.EagerResult, error) {
 	r, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, s.opts(true)...)
 	return r, s.mapErr(err)
-}
-
-// readPage runs a listing query for one row more than limit and maps the rows: the page, and
-// whether more follow.
-func readPage[T any](ctx context.Context, s *Store, q string, params map[string]any, limit int, row func(*neo4j.Record) T) ([]T, bool, error) {
-	params["limit"] = limit + 1
-	res, err := s.read(ctx, q, params)
-	if err != nil {
-		return nil, false, err
-	}
-	out := make([]T, 0, len(res.Records))
-	for _, r := range res.Records {
-		out = append(out, row(r))
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
 }
 
 // session opens a session for explicit transactions.
@@ -164,116 +149,6 @@ func constraintMessage(msg string) string {
 	}
 	return "conflicts with existing data"
 }
-
-var (
-	qMigrationApplied = cypher.MustQuery("migration_applied")
-	qMigrationRecord  = cypher.MustQuery("migration_record")
-	qAdminEnsure      = cypher.MustQuery("admin_ensure")
-	qRootEnsure       = cypher.MustQuery("root_ensure")
-	qAccountByEmail   = cypher.MustQuery("account_by_email")
-)
-
-// Migrate applies pending migrations in order, each once, and records them.
-func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	res, err := s.read(ctx, qMigrationApplied, nil)
-	if err != nil {
-		// The very first start has no Migration label yet; that is not an error.
-		if graph.KindOf(err) != graph.KindInternal {
-			return nil, err
-		}
-		res = &neo4j.EagerResult{}
-	}
-	done := map[string]bool{}
-	for _, r := range res.Records {
-		id, _ := r.Get("id")
-		if v, ok := id.(string); ok {
-			done[v] = true
-		}
-	}
-	var applied []string
-	for _, m := range cypher.Migrations() {
-		if done[m.ID] {
-			continue
-		}
-		// Schema statements run in their own auto-commit transaction.
-		sess := s.session(ctx, true)
-		_, err := sess.Run(ctx, m.Statement, nil)
-		if err == nil {
-			_, err = sess.Run(ctx, qMigrationRecord, map[string]any{"id": m.ID})
-		}
-		sess.Close(ctx)
-		if err != nil {
-			return applied, fmt.Errorf("migration %s: %w", m.ID, s.mapErr(err))
-		}
-		applied = append(applied, m.ID)
-	}
-	return applied, nil
-}
-
-// EnsureAdmin implements platform.BootstrapStore.
-func (s *Store) EnsureAdmin(ctx context.Context, email, hash string) (bool, error) {
-	res, err := s.write(ctx, qAdminEnsure, map[string]any{"email": email, "password_hash": hash})
-	if err != nil {
-		return false, err
-	}
-	return boolOf(res, "created"), nil
-}
-
-// EnsureRoot implements platform.BootstrapStore.
-func (s *Store) EnsureRoot(ctx context.Context, root platform.RootSpec, pack platform.PlanPack) (bool, error) {
-	price, err := cents(pack.Price)
-	if err != nil {
-		return false, err
-	}
-	bv, err := cents(pack.BV)
-	if err != nil {
-		return false, err
-	}
-	res, err := s.write(ctx, qRootEnsure, map[string]any{
-		"id": root.ID, "name": root.Name, "email": graph.NormalizeEmail(root.Email), "plan": pack.Plan,
-		"registered_at": root.RegisteredAt.UTC().Format(time.RFC3339Nano), "price_cents": price, "bv_cents": bv,
-	})
-	if err != nil {
-		return false, err
-	}
-	return boolOf(res, "created"), nil
-}
-
-// AccountByEmail implements identity.AccountStore.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (*identity.Account, error) {
-	res, err := s.read(ctx, qAccountByEmail, map[string]any{"email": email})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("no account")
-	}
-	m := res.Records[0].AsMap()
-	if id, ok := m["admin_id"].(string); ok {
-		h, _ := m["admin_hash"].(string)
-		return &identity.Account{ID: id, Email: email, Role: graph.RoleAdmin, PasswordHash: h}, nil
-	}
-	if id, ok := m["member_id"].(string); ok {
-		h, _ := m["member_hash"].(string)
-		role := graph.RoleConsultant
-		if m["plan"] == "customer" {
-			role = graph.RoleCustomer
-		}
-		return &identity.Account{ID: id, Email: email, Role: role, PasswordHash: h}, nil
-	}
-	return nil, graph.NotFound("no account")
-}
-
-func boolOf(res *neo4j.EagerResult, key string) bool {
-	if len(res.Records) == 0 {
-		return false
-	}
-	v, _ := res.Records[0].Get(key)
-	b, _ := v.(bool)
-	return b
-}
-
-var qWipe = cypher.MustQuery("wipe_batch")
 
 // WipeForTests deletes every node in batches. Integration tests only: it refuses to run unless
 // HALO_ALLOW_WIPE=1 is set (scripts/test.sh sets it for the test stack alone).

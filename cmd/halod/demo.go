@@ -107,13 +107,13 @@ func SeedDemo(ctx context.Context, vendors *sales.VendorService, members *geneal
 // SeedField gives the demo its field enablement, once: the onboarding track, two knowledge-base
 // articles, a past orientation (with a recording and attendance), an upcoming orientation
 // webinar and an in-person event, with a few registrations.
-func SeedField(ctx context.Context, content *field.ContentService, gatherings *field.GatheringService, log *slog.Logger) error {
+func SeedField(ctx context.Context, content *field.ContentService, f field.Services, log *slog.Logger) error {
 	ctx = graph.WithActor(ctx, "seed-demo")
 	admin := graph.Principal{ID: "seed-demo", Role: graph.RoleAdmin}
-	if t, err := gatherings.Track(ctx); err != nil {
+	if t, err := f.Onboarding.Track(ctx); err != nil {
 		return err
 	} else if len(t.Steps) == 0 {
-		if _, err := gatherings.SetTrack(ctx, field.OnboardingTrack{Steps: []field.OnboardingStep{
+		if _, err := f.Onboarding.SetTrack(ctx, field.OnboardingTrack{Steps: []field.OnboardingStep{
 			{Key: "orientation", Title: "New consultant orientation"}, {Key: "compliance", Title: "Compliance and claims"}}}); err != nil {
 			return err
 		}
@@ -132,28 +132,28 @@ func SeedField(ctx context.Context, content *field.ContentService, gatherings *f
 			}
 		}
 	}
-	if p, err := gatherings.List(ctx, admin, field.KindWebinar, "all", "", 1); err != nil || len(p.Items) > 0 {
+	if p, err := f.Schedule.List(ctx, admin, field.KindWebinar, "all", "", 1); err != nil || len(p.Items) > 0 {
 		return err
 	}
-	now := gatherings.Now().UTC().Truncate(time.Hour)
-	past, err := gatherings.Create(ctx, field.KindWebinar, field.GatheringRequest{Title: "New consultant orientation", Presenter: "Ana Ruiz",
+	now := f.Schedule.Now().UTC().Truncate(time.Hour)
+	past, err := f.Schedule.Create(ctx, field.KindWebinar, field.GatheringRequest{Title: "New consultant orientation", Presenter: "Ana Ruiz",
 		Description: "The plan, the products and your first week.", StartsAt: now.AddDate(0, 0, -7).Format(time.RFC3339),
 		TimeZone: "America/Denver", DurationMinutes: 60, Audience: field.AudienceConsultants, Status: "published", OnboardingStep: "orientation",
 		JoinURL: "https://meet.example.com/halo-orientation", RecordingURL: "https://video.example.com/halo-orientation"})
 	if err != nil {
 		return err
 	}
-	if _, err := gatherings.MarkAttendance(ctx, field.KindWebinar, past.ID, "import", field.AttendanceRequest{Members: []string{"carla", "dev", "gina"}}); err != nil {
+	if _, err := f.Attendance.Mark(ctx, field.KindWebinar, past.ID, "import", field.AttendanceRequest{Members: []string{"carla", "dev", "gina"}}); err != nil {
 		return err
 	}
-	next, err := gatherings.Create(ctx, field.KindWebinar, field.GatheringRequest{Title: "New consultant orientation", Presenter: "Ana Ruiz",
+	next, err := f.Schedule.Create(ctx, field.KindWebinar, field.GatheringRequest{Title: "New consultant orientation", Presenter: "Ana Ruiz",
 		Description: "The plan, the products and your first week.", StartsAt: now.AddDate(0, 0, 2).Format(time.RFC3339),
 		TimeZone: "America/Denver", DurationMinutes: 60, Capacity: 100, Audience: field.AudienceConsultants, Status: "published",
 		OnboardingStep: "orientation", JoinURL: "https://meet.example.com/halo-orientation"})
 	if err != nil {
 		return err
 	}
-	event, err := gatherings.Create(ctx, field.KindEvent, field.GatheringRequest{Title: "Compliance day", Format: field.FormatInPerson, Location: "Denver Convention Center, Room 204",
+	event, err := f.Schedule.Create(ctx, field.KindEvent, field.GatheringRequest{Title: "Compliance day", Format: field.FormatInPerson, Location: "Denver Convention Center, Room 204",
 		Description: "What you may and may not promise about savings, and how to present the plan.", StartsAt: now.AddDate(0, 0, 14).Format(time.RFC3339),
 		TimeZone: "America/Denver", DurationMinutes: 240, Capacity: 3, Audience: field.AudienceConsultants, Status: "published", OnboardingStep: "compliance"})
 	if err != nil {
@@ -165,7 +165,7 @@ func SeedField(ctx context.Context, content *field.ContentService, gatherings *f
 		if r.id == event.ID {
 			kind = field.KindEvent
 		}
-		if _, err := gatherings.RSVP(ctx, admin, kind, r.id, field.RSVPRequest{MemberID: r.member}); err != nil {
+		if _, err := f.Registrations.Register(ctx, admin, kind, r.id, field.RegisterRequest{MemberID: r.member}); err != nil {
 			return fmt.Errorf("demo registration of %s: %w", r.member, err)
 		}
 	}

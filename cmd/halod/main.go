@@ -141,7 +141,7 @@ func seedDemo() error {
 	if err != nil {
 		return err
 	}
-	if err := SeedField(ctx, a.Content, a.Gatherings, a.Log); err != nil {
+	if err := SeedField(ctx, a.Content, a.Field, a.Log); err != nil {
 		return err
 	}
 	for v, s := range secrets {

@@ -73,19 +73,61 @@ type DashboardStore interface {
 	Referrer(ctx context.Context, memberID string) (*Contact, string, error)
 }
 
-// DashboardService assembles dashboards.
+// DashboardService assembles dashboards from what the other subdomains show, through the
+// narrow readers below; it decides nothing they own.
 type DashboardService struct {
-	Store       DashboardStore
-	Consultants ConsultantReader
-	Counters    *payouts.LiveCounters
-	Projector   *payouts.Projector
-	Field       *field.GatheringService // upcoming registrations and onboarding progress
-	Plan        *engine.Config
-	Members     *genealogy.MemberService
-	Holdings    *sales.HoldingsService
-	Runs        payouts.RunStore
-	Health      *platform.HealthService
-	Now         func() time.Time
+	Store         DashboardStore
+	Consultants   ConsultantReader
+	Plan          *engine.Config
+	Trees         TreeReader
+	Holdings      HoldingsReader
+	Runs          RunLister
+	Counters      CounterReader
+	Projector     ProjectionReader
+	Onboarding    ProgressReader
+	Registrations UpcomingReader
+	Health        ReadinessReader
+	Now           func() time.Time
+}
+
+// TreeReader pages a placement subtree (genealogy).
+type TreeReader interface {
+	BinaryTree(ctx context.Context, id string, depth int, cursor string, limit int) (*graph.Page[genealogy.TreeNode], error)
+}
+
+// HoldingsReader lists what a member holds from vendors (sales).
+type HoldingsReader interface {
+	Services(ctx context.Context, id string) (*sales.Services, error)
+}
+
+// RunLister lists payout runs, newest first (payouts).
+type RunLister interface {
+	Runs(ctx context.Context) ([]payouts.Run, error)
+}
+
+// CounterReader reads the live open-period volume (payouts).
+type CounterReader interface {
+	Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error)
+}
+
+// ProjectionReader is the latest what-if run of the open period (payouts); nil before the first.
+type ProjectionReader interface {
+	Current() *payouts.Projection
+}
+
+// ProgressReader is a consultant's onboarding progress and upcoming registrations (field).
+type ProgressReader interface {
+	Progress(ctx context.Context, memberID string, limit int) (*field.OnboardingProgress, []field.UpcomingRegistration, error)
+}
+
+// UpcomingReader is a member's registrations that have not ended (field).
+type UpcomingReader interface {
+	Upcoming(ctx context.Context, memberID string, limit int) ([]field.UpcomingRegistration, error)
+}
+
+// ReadinessReader is the state of the backing services (platform).
+type ReadinessReader interface {
+	Readiness(ctx context.Context) platform.Readiness
 }
 
 // Customer returns a customer's dashboard (services by vendor, referring consultant).
@@ -99,8 +141,8 @@ func (s *DashboardService) Customer(ctx context.Context, id string) (*CustomerDa
 		return nil, err
 	}
 	d := &CustomerDashboard{MemberID: id, Name: name, Services: sv.Services, Vendors: sv.Vendors, Consultant: contact, Upcoming: []field.UpcomingRegistration{}}
-	if s.Field != nil {
-		if d.Upcoming, err = s.Field.Upcoming(ctx, id, 20); err != nil {
+	if s.Registrations != nil {
+		if d.Upcoming, err = s.Registrations.Upcoming(ctx, id, 20); err != nil {
 			return nil, err
 		}
 	}
@@ -330,8 +372,8 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		d.LastRun = &r
 	}
 	d.Upcoming = []field.UpcomingRegistration{}
-	if s.Field != nil {
-		if d.Onboarding, d.Upcoming, err = s.Field.Field(ctx, id, 20); err != nil {
+	if s.Onboarding != nil {
+		if d.Onboarding, d.Upcoming, err = s.Onboarding.Progress(ctx, id, 20); err != nil {
 			return nil, err
 		}
 	}
@@ -380,7 +422,7 @@ func (e *earningsSum) render(runID string) Earnings {
 // BinaryTree is the genealogy view: the placement subtree with each node's plan, rank, active
 // flag (from the projection) and leg volumes (committed carry + live open-period volume).
 func (s *DashboardService) BinaryTree(ctx context.Context, id string, depth int, cursor string, limit int) (*graph.Page[genealogy.TreeNode], error) {
-	p, err := s.Members.BinaryTree(ctx, id, depth, cursor, limit)
+	p, err := s.Trees.BinaryTree(ctx, id, depth, cursor, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func TestCalendarICS(t *testing.T) {
 }
 
 func TestGatheringValidation(t *testing.T) {
-	s := &GatheringService{}
+	s := New(Deps{}).Schedule
 	ok := GatheringRequest{Title: "Orientation", StartsAt: "2026-12-03T18:00", TimeZone: "America/Denver", DurationMinutes: 60}
 	g, err := s.validate(KindWebinar, ok)
 	if err != nil {

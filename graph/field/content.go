@@ -13,7 +13,6 @@ import (
 	"github.com/yuin/goldmark"
 
 	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Article audiences: everyone, consultants, customers, or one plan ("plan:consultant_plus").
@@ -67,7 +66,7 @@ type ContentStore interface {
 // ContentService manages the knowledge base.
 type ContentService struct {
 	Store   ContentStore
-	Members genealogy.MemberStore
+	Members MemberReader
 	Audit   *graph.Auditor
 	Now     func() time.Time
 }
@@ -183,7 +182,7 @@ func audiencesOf(plan string) []string {
 }
 
 // readerAudiences is what p may read (nil: everything).
-func readerAudiences(ctx context.Context, members genealogy.MemberStore, p graph.Principal) ([]string, error) {
+func readerAudiences(ctx context.Context, members MemberReader, p graph.Principal) ([]string, error) {
 	switch p.Role {
 	case graph.RoleAdmin:
 		return nil, nil

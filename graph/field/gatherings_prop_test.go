@@ -20,17 +20,17 @@ type memGatherings struct {
 	GatheringStore
 	mu   sync.Mutex
 	g    map[string]Gathering
-	regs map[string]map[string]Booking
+	regs map[string]map[string]Registration
 }
 
 func newMemGatherings() *memGatherings {
-	return &memGatherings{g: map[string]Gathering{}, regs: map[string]map[string]Booking{}}
+	return &memGatherings{g: map[string]Gathering{}, regs: map[string]map[string]Registration{}}
 }
 
 func (m *memGatherings) CreateGathering(_ context.Context, g Gathering) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.g[g.ID], m.regs[g.ID] = g, map[string]Booking{}
+	m.g[g.ID], m.regs[g.ID] = g, map[string]Registration{}
 	return nil
 }
 
@@ -41,7 +41,7 @@ func (m *memGatherings) InGatheringTx(_ context.Context, id string, fn func(Gath
 	if !ok {
 		return graph.NotFound("%s not found", id)
 	}
-	saved := map[string]Booking{}
+	saved := map[string]Registration{}
 	for k, v := range m.regs[id] {
 		saved[k] = v
 	}
@@ -52,8 +52,8 @@ func (m *memGatherings) InGatheringTx(_ context.Context, id string, fn func(Gath
 	return nil
 }
 
-func (m *memGatherings) sorted(id string) []Booking {
-	var out []Booking
+func (m *memGatherings) sorted(id string) []Registration {
+	var out []Registration
 	for _, b := range m.regs[id] {
 		out = append(out, b)
 	}
@@ -61,10 +61,10 @@ func (m *memGatherings) sorted(id string) []Booking {
 	return out
 }
 
-func (m *memGatherings) Registrations(_ context.Context, id, status string, offset, limit int) ([]Booking, bool, error) {
+func (m *memGatherings) Registrations(_ context.Context, id, status string, offset, limit int) ([]Registration, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []Booking
+	var out []Registration
 	for _, b := range m.sorted(id) {
 		if status == "" || b.Status == status {
 			out = append(out, b)
@@ -81,8 +81,8 @@ type memTx struct {
 
 func (t *memTx) Load(context.Context) (*Gathering, error) { g := t.m.g[t.id]; return &g, nil }
 
-func (t *memTx) Bookings(_ context.Context, ids []string) (map[string]Booking, error) {
-	out := map[string]Booking{}
+func (t *memTx) RegistrationsOf(_ context.Context, ids []string) (map[string]Registration, error) {
+	out := map[string]Registration{}
 	for _, id := range ids {
 		b, ok := t.m.regs[t.id][id]
 		if !ok {
@@ -100,8 +100,8 @@ func (t *memTx) Bookings(_ context.Context, ids []string) (map[string]Booking, e
 	return out, nil
 }
 
-func (t *memTx) Waitlist(_ context.Context, limit int) ([]Booking, error) {
-	var out []Booking
+func (t *memTx) Waitlist(_ context.Context, limit int) ([]Registration, error) {
+	var out []Registration
 	for _, b := range t.m.sorted(t.id) {
 		if b.Status == RegWaitlisted && len(out) < limit {
 			out = append(out, b)
@@ -118,7 +118,7 @@ func (t *memTx) Save(_ context.Context, g Gathering) error {
 	return nil
 }
 
-func (t *memTx) Put(_ context.Context, g *Gathering, regs []Booking) error {
+func (t *memTx) Put(_ context.Context, g *Gathering, regs []Registration) error {
 	cur := t.m.g[t.id]
 	cur.Confirmed, cur.Waitlisted, cur.Attended, cur.RegSeq = g.Confirmed, g.Waitlisted, g.Attended, g.RegSeq
 	t.m.g[t.id] = cur
@@ -138,7 +138,7 @@ func (m *memGatherings) ResolveMembers(_ context.Context, refs []string) (map[st
 }
 
 // memMembers answers Member for anyone (a consultant); nothing else is used.
-type memMembers struct{ genealogy.MemberStore }
+type memMembers struct{}
 
 func (memMembers) Member(_ context.Context, id string) (*genealogy.Member, error) {
 	return &genealogy.Member{ID: id, Name: "Member " + id, Email: id + "@example.com", Plan: "consultant"}, nil
@@ -153,7 +153,7 @@ func TestSeatRulesHoldUnderRandomOperations(t *testing.T) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			st := newMemGatherings()
 			now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-			s := &GatheringService{Store: st, Members: memMembers{}, Now: func() time.Time { return now }}
+			f := New(Deps{Store: st, Members: memMembers{}, Now: func() time.Time { return now }})
 			rng := rand.New(rand.NewPCG(seed, 7))
 			capacity := 1 + rng.IntN(6)
 			waitlist := rng.IntN(4) != 0
@@ -161,7 +161,7 @@ func TestSeatRulesHoldUnderRandomOperations(t *testing.T) {
 			admin := graph.Principal{ID: "admin:ops@example.com", Role: graph.RoleAdmin}
 			req := GatheringRequest{Title: "Rally", Format: FormatInPerson, Location: "Austin", StartsAt: now.Add(48 * time.Hour).Format(time.RFC3339),
 				DurationMinutes: 60, Capacity: capacity, Waitlist: &waitlist, Status: gatheringPublished}
-			g, err := s.Create(ctx, KindEvent, req)
+			g, err := f.Schedule.Create(ctx, KindEvent, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,9 +177,9 @@ func TestSeatRulesHoldUnderRandomOperations(t *testing.T) {
 						member := fmt.Sprintf("m%02d", r.IntN(30))
 						switch op := r.IntN(10); {
 						case op < 6:
-							_, _ = s.RSVP(ctx, graph.Principal{ID: member, Role: graph.RoleConsultant}, KindEvent, g.ID, RSVPRequest{})
+							_, _ = f.Registrations.Register(ctx, graph.Principal{ID: member, Role: graph.RoleConsultant}, KindEvent, g.ID, RegisterRequest{})
 						case op < 9:
-							res, err := s.Cancel(ctx, graph.Principal{ID: member, Role: graph.RoleConsultant}, KindEvent, g.ID, member)
+							res, err := f.Registrations.Cancel(ctx, graph.Principal{ID: member, Role: graph.RoleConsultant}, KindEvent, g.ID, member)
 							if err == nil && res.Promoted != nil {
 								mu.Lock()
 								promoted = append(promoted, res.Promoted.Seq)
@@ -188,13 +188,13 @@ func TestSeatRulesHoldUnderRandomOperations(t *testing.T) {
 						default:
 							c := req
 							c.Capacity = 1 + r.IntN(8)
-							_, _ = s.Update(ctx, KindEvent, g.ID, c) // may be refused below the confirmed seats
+							_, _ = f.Schedule.Update(ctx, KindEvent, g.ID, c) // may be refused below the confirmed seats
 						}
 					}
 				}()
 			}
 			wg.Wait()
-			_, err = s.MarkAttendance(graph.WithActor(ctx, admin.ID), KindEvent, g.ID, "manual", AttendanceRequest{Members: []string{"m01", "m02", "m03"}})
+			_, err = f.Attendance.Mark(graph.WithActor(ctx, admin.ID), KindEvent, g.ID, "manual", AttendanceRequest{Members: []string{"m01", "m02", "m03"}})
 			if err == nil || graph.KindOf(err) != graph.KindConflict {
 				t.Errorf("attendance two days early: %v", err)
 			}
@@ -229,7 +229,7 @@ func TestSeatRulesHoldUnderRandomOperations(t *testing.T) {
 						member = b.MemberID
 					}
 				}
-				bs, _ := tx.Bookings(ctx, []string{member})
+				bs, _ := tx.RegistrationsOf(ctx, []string{member})
 				if bs[member].Position != i+1 {
 					t.Errorf("%s waits at place %d, want %d", member, bs[member].Position, i+1)
 				}

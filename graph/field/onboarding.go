@@ -82,29 +82,24 @@ type OnboardingStore interface {
 	OnboardingTrack(ctx context.Context) (*OnboardingTrack, error) // empty when never set
 	SaveOnboardingTrack(ctx context.Context, t OnboardingTrack) error
 	OnboardingByGeneration(ctx context.Context, id string, steps []string, maxGen int) ([]OnboardingGeneration, error)
-	// OnboardingMembers pages generation gen below id; completed (when not nil) filters.
+	// Members pages generation gen below id; completed (when not nil) filters.
 	OnboardingMembers(ctx context.Context, id string, gen int, steps []string, completed *bool, offset, limit int) ([]OnboardingMember, bool, error)
 }
 
 // onboardingGenerations is how deep a leader looks: the plan's deepest revenue share.
 const onboardingGenerations = 8
 
-func (s *GatheringService) steps(ctx context.Context) ([]string, error) {
-	t, err := s.Store.OnboardingTrack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return t.keys(), nil
-}
+// OnboardingService keeps the track and tells leaders and consultants where they stand.
+type OnboardingService struct{ *gatherings }
 
 // Track is the onboarding track.
-func (s *GatheringService) Track(ctx context.Context) (*OnboardingTrack, error) {
+func (s *OnboardingService) Track(ctx context.Context) (*OnboardingTrack, error) {
 	return s.Store.OnboardingTrack(ctx)
 }
 
 // SetTrack replaces the onboarding track (admins). Completion is recomputed from attendance,
 // so a new step makes everyone who has not attended it incomplete again.
-func (s *GatheringService) SetTrack(ctx context.Context, t OnboardingTrack) (*OnboardingTrack, error) {
+func (s *OnboardingService) SetTrack(ctx context.Context, t OnboardingTrack) (*OnboardingTrack, error) {
 	var details []graph.Detail
 	seen := map[string]bool{}
 	for i := range t.Steps {
@@ -143,23 +138,8 @@ func (s *GatheringService) SetTrack(ctx context.Context, t OnboardingTrack) (*On
 	return &t, nil
 }
 
-// checkStep accepts an empty step or one of the track's.
-func (s *GatheringService) checkStep(ctx context.Context, step string) error {
-	if step == "" {
-		return nil
-	}
-	steps, err := s.steps(ctx)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(steps, step) {
-		return graph.InvalidField("onboarding_step", "%s is not a step of the onboarding track (PUT /onboarding/track first)", step)
-	}
-	return nil
-}
-
-// Onboarding is completion per sponsor generation below a leader.
-func (s *GatheringService) Onboarding(ctx context.Context, id string) (*OnboardingSummary, error) {
+// Summary is completion per sponsor generation below a leader.
+func (s *OnboardingService) Summary(ctx context.Context, id string) (*OnboardingSummary, error) {
 	if _, err := s.Members.Member(ctx, id); err != nil {
 		return nil, err
 	}
@@ -179,6 +159,45 @@ func (s *GatheringService) Onboarding(ctx context.Context, id string) (*Onboardi
 		gens = []OnboardingGeneration{}
 	}
 	return &OnboardingSummary{MemberID: id, Steps: steps, Generations: gens}, nil
+}
+
+// Generation pages the consultants of generation gen below id with their progress.
+func (s *OnboardingService) Generation(ctx context.Context, id string, gen int, completed *bool, cursor string, limit int) (*graph.Page[OnboardingMember], error) {
+	if gen < 1 || gen > onboardingGenerations {
+		return nil, graph.InvalidField("gen", "must be between 1 and %d", onboardingGenerations)
+	}
+	steps, err := s.steps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := graph.Paginate(cursor, limit, func(off, lim int) ([]OnboardingMember, bool, error) {
+		return s.Store.OnboardingMembers(ctx, id, gen, steps, completed, off, lim)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range pg.Items {
+		pg.Items[i].Done = ordered(steps, pg.Items[i].Done)
+	}
+	return pg, nil
+}
+
+// Progress is a member's own onboarding progress and upcoming registrations.
+func (s *OnboardingService) Progress(ctx context.Context, memberID string, limit int) (*OnboardingProgress, []UpcomingRegistration, error) {
+	f, err := s.Store.MemberField(ctx, memberID, s.Now().UTC(), limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	done := ordered(f.Steps, f.Done)
+	up := f.Upcoming
+	if up == nil {
+		up = []UpcomingRegistration{}
+	}
+	steps := f.Steps
+	if steps == nil {
+		steps = []string{}
+	}
+	return &OnboardingProgress{Steps: steps, Done: done, Completed: len(steps) > 0 && len(done) == len(steps)}, up, nil
 }
 
 // inTrackOrder lists every step of the track in its order, with its count.
@@ -213,25 +232,4 @@ func percent(part, whole int64) string {
 	}
 	tenths := (part*1000 + whole/2) / whole
 	return strconv.Itoa(int(tenths/10)) + "." + strconv.Itoa(int(tenths%10))
-}
-
-// OnboardingMembers pages the consultants of generation gen below id with their progress.
-func (s *GatheringService) OnboardingMembers(ctx context.Context, id string, gen int, completed *bool, cursor string, limit int) (*graph.Page[OnboardingMember], error) {
-	if gen < 1 || gen > onboardingGenerations {
-		return nil, graph.InvalidField("gen", "must be between 1 and %d", onboardingGenerations)
-	}
-	steps, err := s.steps(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pg, err := graph.Paginate(cursor, limit, func(off, lim int) ([]OnboardingMember, bool, error) {
-		return s.Store.OnboardingMembers(ctx, id, gen, steps, completed, off, lim)
-	})
-	if err != nil {
-		return nil, err
-	}
-	for i := range pg.Items {
-		pg.Items[i].Done = ordered(steps, pg.Items[i].Done)
-	}
-	return pg, nil
 }

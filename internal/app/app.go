@@ -66,7 +66,7 @@ type App struct {
 	Projector  *payouts.Projector
 	Wallets    *payouts.WalletService
 	Content    *field.ContentService
-	Gatherings *field.GatheringService
+	Field      field.Services
 	Dashboards *dashboards.DashboardService
 
 	booted atomic.Pointer[error] // nil until start-up work finished
@@ -102,10 +102,9 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Projector = &payouts.Projector{Payouts: a.Payouts, Feed: st, Log: log, Interval: cfg.ProjectionInterval}
 	a.Wallets = &payouts.WalletService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, MinWithdrawal: cfg.MinWithdrawal}
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
-	a.Gatherings = &field.GatheringService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log,
-		Notifier: notifier, JoinWindow: cfg.JoinWindow}
-	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
-		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Field: a.Gatherings}
+	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
+	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
+		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Onboarding: a.Field.Onboarding, Registrations: a.Field.Registrations}
 	pending := errors.New("migrations and bootstrap have not run yet")
 	a.booted.Store(&pending)
 	return a
@@ -147,7 +146,8 @@ func LoadPlan(path string) (*engine.Config, error) {
 func (a *App) API() *api.Server {
 	return &api.Server{Log: a.Log, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
 		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Counters: a.Counters, Payouts: a.Payouts, Wallets: a.Wallets,
-		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content, Gatherings: a.Gatherings}
+		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
+		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding}
 }
 
 // Prepare does the start-up work once: migrations, the first admin and the root, and the

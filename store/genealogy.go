@@ -9,53 +9,28 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/genealogy"
-	"github.com/halo-oss/halo/graph/sales"
 )
 
 var (
-	qRegisterCheck       = cypher.MustQuery("member_register_check")
-	qPlacementDescendant = cypher.MustQuery("placement_is_descendant")
-	qExtreme             = map[string]string{"left": cypher.MustQuery("placement_extreme_left"), "right": cypher.MustQuery("placement_extreme_right")}
-	qPlacementChildren   = cypher.MustQuery("placement_children")
-	qPlacementLegsBV     = cypher.MustQuery("placement_legs_bv")
-	qMemberCreate        = cypher.MustQuery("member_create")
-	qMemberGet           = cypher.MustQuery("member_get")
-	qMemberUpgrade       = cypher.MustQuery("member_upgrade")
-	qUplineSponsor       = cypher.MustQuery("upline_sponsor")
-	qUplinePlacement     = cypher.MustQuery("upline_placement")
-	qBinaryTree          = cypher.MustQuery("binary_tree")
-	qGenerations         = cypher.MustQuery("generations")
-	qGenerationMembers   = cypher.MustQuery("generation_members")
-	qLegRoots            = cypher.MustQuery("leg_roots")
-	qLegCountStep        = cypher.MustQuery("leg_count_step")
-	qMemberSearch        = cypher.MustQuery("member_search")
-	qMemberServices      = cypher.MustQuery("member_services")
+	qAccessInDownline    = cypher.MustQuery("genealogy/access_in_downline")
+	qBinaryTree          = cypher.MustQuery("genealogy/binary_tree")
+	qExtreme             = map[string]string{"left": cypher.MustQuery("genealogy/placement_extreme_left"), "right": cypher.MustQuery("genealogy/placement_extreme_right")}
+	qGenerationMembers   = cypher.MustQuery("genealogy/generation_members")
+	qGenerations         = cypher.MustQuery("genealogy/generations")
+	qLegCountStep        = cypher.MustQuery("genealogy/leg_count_step")
+	qLegRoots            = cypher.MustQuery("genealogy/leg_roots")
+	qMemberCreate        = cypher.MustQuery("genealogy/member_create")
+	qMemberGet           = cypher.MustQuery("genealogy/member_get")
+	qMemberSearch        = cypher.MustQuery("genealogy/member_search")
+	qMemberUpgrade       = cypher.MustQuery("genealogy/member_upgrade")
+	qPackConfirm         = cypher.MustQuery("genealogy/pack_confirm")
+	qPlacementChildren   = cypher.MustQuery("genealogy/placement_children")
+	qPlacementDescendant = cypher.MustQuery("genealogy/placement_is_descendant")
+	qPlacementLegsBV     = cypher.MustQuery("genealogy/placement_legs_bv")
+	qRegisterCheck       = cypher.MustQuery("genealogy/member_register_check")
+	qUplinePlacement     = cypher.MustQuery("genealogy/upline_placement")
+	qUplineSponsor       = cypher.MustQuery("genealogy/upline_sponsor")
 )
-
-func txOne(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (*neo4j.Record, error) {
-	res, err := tx.Run(ctx, q, params)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
-		return nil, nil
-	}
-	return recs[0], nil
-}
-
-func get[T any](r *neo4j.Record, key string) T {
-	var zero T
-	if r == nil {
-		return zero
-	}
-	v, _ := r.Get(key)
-	t, _ := v.(T)
-	return t
-}
 
 // Register implements genealogy.MemberStore: decide runs in one write transaction, which takes
 // the placement lock first for a consultant (member_register_check does, in its first clause).
@@ -279,18 +254,6 @@ func (s *Store) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts,
 	}, id)
 }
 
-type runner func(q string, params map[string]any) ([]*neo4j.Record, error)
-
-func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
-	return func(q string, params map[string]any) ([]*neo4j.Record, error) {
-		res, err := tx.Run(ctx, q, params)
-		if err != nil {
-			return nil, err
-		}
-		return res.Collect(ctx)
-	}
-}
-
 // legCounts counts each placement leg in bounded steps (see leg_count_step.cypher).
 func legCounts(ctx context.Context, run runner, id string) (*genealogy.LegCounts, error) {
 	recs, err := run(qLegRoots, map[string]any{"id": id})
@@ -342,56 +305,6 @@ func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]gene
 	return s.paged(ctx, qMemberSearch, map[string]any{"q": q, "ql": graph.NormalizeEmail(q)}, offset, limit)
 }
 
-// Services implements sales.HoldingsStore.
-func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error) {
-	if err := s.mustExist(ctx, id); err != nil {
-		return nil, err
-	}
-	res, err := s.read(ctx, qMemberServices, map[string]any{"id": id})
-	if err != nil {
-		return nil, err
-	}
-	out := &sales.Services{MemberID: id, Services: []sales.Service{}, Vendors: []sales.VendorLinkView{}}
-	r := res.Records[0]
-	for _, x := range get[[]any](r, "services") {
-		m, ok := x.(map[string]any)
-		if !ok {
-			continue
-		}
-		sv := sales.Service{Status: "active"}
-		sv.ActivationID, _ = m["activation_id"].(string)
-		sv.Vendor, _ = m["vendor"].(string)
-		sv.SKU, _ = m["sku"].(string)
-		if t, ok := m["activated_at"].(time.Time); ok {
-			sv.ActivatedAt = t.UTC()
-		}
-		if c, _ := m["cancelled"].(bool); c {
-			sv.Status = "cancelled"
-			if t, ok := m["cancelled_at"].(time.Time); ok {
-				t = t.UTC()
-				sv.CancelledAt = &t
-			}
-		}
-		out.Services = append(out.Services, sv)
-	}
-	for _, x := range get[[]any](r, "vendors") {
-		m, ok := x.(map[string]any)
-		if !ok {
-			continue
-		}
-		v := sales.VendorLinkView{}
-		v.Vendor, _ = m["vendor"].(string)
-		if t, ok := m["since"].(time.Time); ok {
-			t = t.UTC()
-			v.Since = &t
-		}
-		out.Vendors = append(out.Vendors, v)
-	}
-	return out, nil
-}
-
-var qAccessInDownline = cypher.MustQuery("access_in_downline")
-
 // InDownline implements genealogy.AccessStore.
 func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, error) {
 	res, err := s.read(ctx, qAccessInDownline, map[string]any{"viewer": viewer, "member": member})
@@ -403,8 +316,6 @@ func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, er
 	}
 	return get[bool](res.Records[0], "inside"), nil
 }
-
-var qPackConfirm = cypher.MustQuery("pack_confirm")
 
 // ConfirmPack implements genealogy.MemberStore.
 func (s *Store) ConfirmPack(ctx context.Context, id, actor, reference string, at time.Time) (bool, error) {

@@ -12,10 +12,10 @@ import (
 )
 
 var (
-	qArticleSave   = cypher.MustQuery("article_save")
-	qArticleGet    = cypher.MustQuery("article_get")
-	qArticlesList  = cypher.MustQuery("articles_list")
-	qArticleSearch = cypher.MustQuery("articles_search")
+	qArticleGet    = cypher.MustQuery("field/article_get")
+	qArticleSave   = cypher.MustQuery("field/article_save")
+	qArticleSearch = cypher.MustQuery("field/articles_search")
+	qArticlesList  = cypher.MustQuery("field/articles_list")
 )
 
 // SaveArticle implements field.ContentStore.

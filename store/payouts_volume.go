@@ -11,10 +11,10 @@ import (
 )
 
 var (
-	qVolumeChanges    = cypher.MustQuery("volume_changes")
-	qClock            = cypher.MustQuery("clock")
-	qPlacementParents = cypher.MustQuery("placement_parents")
-	qPlacementAll     = cypher.MustQuery("placement_all")
+	qClock            = cypher.MustQuery("payouts/clock")
+	qPlacementAll     = cypher.MustQuery("payouts/placement_all")
+	qPlacementParents = cypher.MustQuery("payouts/placement_parents")
+	qVolumeChanges    = cypher.MustQuery("payouts/volume_changes")
 )
 
 var epoch = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -14,17 +13,13 @@ import (
 )
 
 var (
-	qWalletBalance     = cypher.MustQuery("wallet_balance")
-	qWalletEntries     = cypher.MustQuery("wallet_entries")
-	qWalletAddEntry    = cypher.MustQuery("wallet_add_entry")
-	qWithdrawalRequest = cypher.MustQuery("withdrawal_request")
-	qWithdrawalDecide  = cypher.MustQuery("withdrawal_decide")
-	qWithdrawalGet     = cypher.MustQuery("withdrawal_get")
-	qWithdrawalsList   = cypher.MustQuery("withdrawals_list")
-	qAuditRecord       = cypher.MustQuery("audit_record")
-	qAuditList         = cypher.MustQuery("audit_list")
-	qRunCommitCredits  = cypher.MustQuery("run_commit_credits")
-	qImportRollbackLed = cypher.MustQuery("import_rollback_ledger")
+	qWalletAddEntry    = cypher.MustQuery("payouts/wallet_add_entry")
+	qWalletBalance     = cypher.MustQuery("payouts/wallet_balance")
+	qWalletEntries     = cypher.MustQuery("payouts/wallet_entries")
+	qWithdrawalDecide  = cypher.MustQuery("payouts/withdrawal_decide")
+	qWithdrawalGet     = cypher.MustQuery("payouts/withdrawal_get")
+	qWithdrawalRequest = cypher.MustQuery("payouts/withdrawal_request")
+	qWithdrawalsList   = cypher.MustQuery("payouts/withdrawals_list")
 )
 
 // Balance implements payouts.WalletStore.
@@ -121,33 +116,4 @@ func (s *Store) Withdrawal(ctx context.Context, id string) (*payouts.Withdrawal,
 // Withdrawals implements payouts.WalletStore.
 func (s *Store) Withdrawals(ctx context.Context, status, member string, offset, limit int) ([]payouts.Withdrawal, bool, error) {
 	return readPage(ctx, s, qWithdrawalsList, map[string]any{"status": status, "member": member, "offset": offset}, limit, withdrawalOf)
-}
-
-// RecordAudit implements graph.AuditLog.
-func (s *Store) RecordAudit(ctx context.Context, e graph.AuditEntry) error {
-	str := func(b json.RawMessage) any {
-		if len(b) == 0 {
-			return nil
-		}
-		return string(b)
-	}
-	_, err := s.write(ctx, qAuditRecord, map[string]any{"id": e.ID, "actor": e.Actor, "action": e.Action, "target_type": e.TargetType,
-		"target_id": e.TargetID, "at": ts(e.At), "before": str(e.Before), "after": str(e.After)})
-	return err
-}
-
-// Audit implements graph.AuditLog.
-func (s *Store) Audit(ctx context.Context, f graph.AuditFilter, offset, limit int) ([]graph.AuditEntry, bool, error) {
-	return readPage(ctx, s, qAuditList, map[string]any{"actor": f.Actor, "action": f.Action, "target_type": f.TargetType, "target_id": f.TargetID,
-		"offset": offset}, limit, func(r *neo4j.Record) graph.AuditEntry {
-		e := graph.AuditEntry{ID: get[string](r, "id"), Actor: get[string](r, "actor"), Action: get[string](r, "action"), TargetType: get[string](r, "target_type"),
-			TargetID: get[string](r, "target_id"), At: get[time.Time](r, "at").UTC()}
-		if b := get[string](r, "before"); b != "" {
-			e.Before = json.RawMessage(b)
-		}
-		if a := get[string](r, "after"); a != "" {
-			e.After = json.RawMessage(a)
-		}
-		return e
-	})
 }

@@ -10,10 +10,13 @@ import (
 )
 
 var (
-	qAccountByID      = cypher.MustQuery("account_by_id")
-	qSessionRevoke    = cypher.MustQuery("session_revoke")
-	qSessionRevoked   = cypher.MustQuery("session_revoked")
-	qAccountSetPasswd = cypher.MustQuery("account_set_password")
+	qAccountByEmail   = cypher.MustQuery("identity/account_by_email")
+	qAccountByID      = cypher.MustQuery("identity/account_by_id")
+	qAccountSetPasswd = cypher.MustQuery("identity/account_set_password")
+	qResetSave        = cypher.MustQuery("identity/reset_save")
+	qResetUse         = cypher.MustQuery("identity/reset_use")
+	qSessionRevoke    = cypher.MustQuery("identity/session_revoke")
+	qSessionRevoked   = cypher.MustQuery("identity/session_revoked")
 )
 
 // AccountByID implements identity.AccountStore.
@@ -63,11 +66,6 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string, after time.Tim
 	return nil
 }
 
-var (
-	qResetSave = cypher.MustQuery("reset_save")
-	qResetUse  = cypher.MustQuery("reset_use")
-)
-
 // SaveReset implements identity.ResetStore.
 func (s *Store) SaveReset(ctx context.Context, hash, account string, expires time.Time) error {
 	_, err := s.write(ctx, qResetSave, map[string]any{"hash": hash, "account": account, "expires": ts(expires)})
@@ -84,4 +82,29 @@ func (s *Store) UseReset(ctx context.Context, hash string, now time.Time) (strin
 		return "", graph.NotFound("reset token")
 	}
 	return get[string](res.Records[0], "account"), nil
+}
+
+// AccountByEmail implements identity.AccountStore.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (*identity.Account, error) {
+	res, err := s.read(ctx, qAccountByEmail, map[string]any{"email": email})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, graph.NotFound("no account")
+	}
+	m := res.Records[0].AsMap()
+	if id, ok := m["admin_id"].(string); ok {
+		h, _ := m["admin_hash"].(string)
+		return &identity.Account{ID: id, Email: email, Role: graph.RoleAdmin, PasswordHash: h}, nil
+	}
+	if id, ok := m["member_id"].(string); ok {
+		h, _ := m["member_hash"].(string)
+		role := graph.RoleConsultant
+		if m["plan"] == "customer" {
+			role = graph.RoleCustomer
+		}
+		return &identity.Account{ID: id, Email: email, Role: role, PasswordHash: h}, nil
+	}
+	return nil, graph.NotFound("no account")
 }

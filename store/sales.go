@@ -11,17 +11,16 @@ import (
 )
 
 var (
-	qVendorCreate    = cypher.MustQuery("vendor_create")
-	qVendorGet       = cypher.MustQuery("vendor_get")
-	qVendorsList     = cypher.MustQuery("vendors_list")
-	qVendorRotate    = cypher.MustQuery("vendor_rotate")
-	qVendorSetActive = cypher.MustQuery("vendor_set_active")
-	qVendorSecrets   = cypher.MustQuery("vendor_secrets")
-	qProductPut      = cypher.MustQuery("product_put")
-	qProductsList    = cypher.MustQuery("products_list")
+	qMemberServices  = cypher.MustQuery("sales/member_services")
+	qProductPut      = cypher.MustQuery("sales/product_put")
+	qProductsList    = cypher.MustQuery("sales/products_list")
+	qVendorCreate    = cypher.MustQuery("sales/vendor_create")
+	qVendorGet       = cypher.MustQuery("sales/vendor_get")
+	qVendorRotate    = cypher.MustQuery("sales/vendor_rotate")
+	qVendorSecrets   = cypher.MustQuery("sales/vendor_secrets")
+	qVendorSetActive = cypher.MustQuery("sales/vendor_set_active")
+	qVendorsList     = cypher.MustQuery("sales/vendors_list")
 )
-
-func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // CreateVendor implements sales.VendorStore.
 func (s *Store) CreateVendor(ctx context.Context, v sales.Vendor, sealed string) error {
@@ -159,6 +158,54 @@ func (s *Store) Products(ctx context.Context, vendorID string) ([]sales.Product,
 			p.Versions = append(p.Versions, pv)
 		}
 		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Services implements sales.HoldingsStore.
+func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return nil, err
+	}
+	res, err := s.read(ctx, qMemberServices, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	out := &sales.Services{MemberID: id, Services: []sales.Service{}, Vendors: []sales.VendorLinkView{}}
+	r := res.Records[0]
+	for _, x := range get[[]any](r, "services") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		sv := sales.Service{Status: "active"}
+		sv.ActivationID, _ = m["activation_id"].(string)
+		sv.Vendor, _ = m["vendor"].(string)
+		sv.SKU, _ = m["sku"].(string)
+		if t, ok := m["activated_at"].(time.Time); ok {
+			sv.ActivatedAt = t.UTC()
+		}
+		if c, _ := m["cancelled"].(bool); c {
+			sv.Status = "cancelled"
+			if t, ok := m["cancelled_at"].(time.Time); ok {
+				t = t.UTC()
+				sv.CancelledAt = &t
+			}
+		}
+		out.Services = append(out.Services, sv)
+	}
+	for _, x := range get[[]any](r, "vendors") {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		v := sales.VendorLinkView{}
+		v.Vendor, _ = m["vendor"].(string)
+		if t, ok := m["since"].(time.Time); ok {
+			t = t.UTC()
+			v.Since = &t
+		}
+		out.Vendors = append(out.Vendors, v)
 	}
 	return out, nil
 }

@@ -12,32 +12,22 @@ import (
 )
 
 var (
-	qPlacementLock    = cypher.MustQuery("placement_lock")
-	qImportExisting   = cypher.MustQuery("import_existing_members")
-	qImportEmails     = cypher.MustQuery("import_emails_taken")
-	qPlacementInside  = cypher.MustQuery("placement_inside_batch")
-	qNetworkCutover   = cypher.MustQuery("network_cutover")
-	qImportStart      = cypher.MustQuery("import_start")
-	qImportNodes      = cypher.MustQuery("import_batch_nodes")
-	qImportLinks      = cypher.MustQuery("import_batch_links")
-	qImportProgress   = cypher.MustQuery("import_progress")
-	qImportFinish     = cypher.MustQuery("import_finish")
-	qImportRollback   = cypher.MustQuery("import_rollback_batch")
-	qImportRollbackCt = cypher.MustQuery("import_rollback_cutover")
-	qImportGet        = cypher.MustQuery("import_get")
-	qImportsRunning   = cypher.MustQuery("imports_running")
+	qImportEmails      = cypher.MustQuery("genealogy/import_emails_taken")
+	qImportExisting    = cypher.MustQuery("genealogy/import_existing_members")
+	qImportFinish      = cypher.MustQuery("genealogy/import_finish")
+	qImportGet         = cypher.MustQuery("genealogy/import_get")
+	qImportLinks       = cypher.MustQuery("genealogy/import_batch_links")
+	qImportNodes       = cypher.MustQuery("genealogy/import_batch_nodes")
+	qImportProgress    = cypher.MustQuery("genealogy/import_progress")
+	qImportRollback    = cypher.MustQuery("genealogy/import_rollback_batch")
+	qImportRollbackCt  = cypher.MustQuery("genealogy/import_rollback_cutover")
+	qImportRollbackLed = cypher.MustQuery("genealogy/import_rollback_ledger")
+	qImportStart       = cypher.MustQuery("genealogy/import_start")
+	qImportsRunning    = cypher.MustQuery("genealogy/imports_running")
+	qNetworkCutover    = cypher.MustQuery("genealogy/network_cutover")
+	qPlacementInside   = cypher.MustQuery("genealogy/placement_inside_batch")
+	qPlacementLock     = cypher.MustQuery("genealogy/placement_lock")
 )
-
-const lookupChunk = 20000
-
-func chunks[T any](xs []T, n int, f func([]T) error) error {
-	for i := 0; i < len(xs); i += n {
-		if err := f(xs[i:min(i+n, len(xs))]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // ExistingMembers implements genealogy.ImportStore, in UNWIND chunks.
 func (s *Store) ExistingMembers(ctx context.Context, ids []string) (map[string]genealogy.ExistingMember, error) {

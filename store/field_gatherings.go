@@ -13,20 +13,20 @@ import (
 )
 
 var (
-	qGatheringSave     = cypher.MustQuery("gathering_save")
-	qGatheringLock     = cypher.MustQuery("gathering_lock")
-	qGatheringGet      = cypher.MustQuery("gathering_get")
-	qGatheringsList    = cypher.MustQuery("gatherings_list")
-	qBookingsOf        = cypher.MustQuery("bookings_of")
-	qBookingWaitlist   = cypher.MustQuery("booking_waitlist")
-	qBookingPut        = cypher.MustQuery("booking_put")
-	qBookingsList      = cypher.MustQuery("bookings_list")
-	qMemberField       = cypher.MustQuery("member_field")
-	qMembersResolve    = cypher.MustQuery("members_resolve")
-	qTrackGet          = cypher.MustQuery("onboarding_track_get")
-	qTrackSave         = cypher.MustQuery("onboarding_track_save")
-	qOnboardingGens    = cypher.MustQuery("onboarding_generations")
-	qOnboardingMembers = cypher.MustQuery("onboarding_members")
+	qBookingPut        = cypher.MustQuery("field/registration_put")
+	qBookingWaitlist   = cypher.MustQuery("field/registration_waitlist")
+	qBookingsList      = cypher.MustQuery("field/registrations_list")
+	qBookingsOf        = cypher.MustQuery("field/registrations_of")
+	qGatheringGet      = cypher.MustQuery("field/gathering_get")
+	qGatheringLock     = cypher.MustQuery("field/gathering_lock")
+	qGatheringSave     = cypher.MustQuery("field/gathering_save")
+	qGatheringsList    = cypher.MustQuery("field/gatherings_list")
+	qMemberField       = cypher.MustQuery("field/member_field")
+	qMembersResolve    = cypher.MustQuery("field/members_resolve")
+	qOnboardingGens    = cypher.MustQuery("field/onboarding_generations")
+	qOnboardingMembers = cypher.MustQuery("field/onboarding_members")
+	qTrackGet          = cypher.MustQuery("field/onboarding_track_get")
+	qTrackSave         = cypher.MustQuery("field/onboarding_track_save")
 )
 
 func gatheringParams(g field.Gathering) map[string]any {
@@ -37,28 +37,8 @@ func gatheringParams(g field.Gathering) map[string]any {
 		"recording_url": g.RecordingURL, "sequence": g.Sequence, "author": g.Author, "created_at": ts(g.CreatedAt), "updated_at": ts(g.UpdatedAt)}
 }
 
-// props reads a map projection.
-type props map[string]any
-
-func (p props) str(k string) string    { v, _ := p[k].(string); return v }
-func (p props) num(k string) int64     { v, _ := p[k].(int64); return v }
-func (p props) flag(k string) bool     { v, _ := p[k].(bool); return v }
-func (p props) list(k string) []string { return stringList(p[k]) }
-func (p props) at(k string) time.Time {
-	v, _ := p[k].(time.Time)
-	return v.UTC()
-}
-func (p props) atPtr(k string) *time.Time {
-	v, ok := p[k].(time.Time)
-	if !ok {
-		return nil
-	}
-	v = v.UTC()
-	return &v
-}
-
-func bookingOf(m props, position int64) field.Booking {
-	return field.Booking{GatheringID: "", MemberID: m.str("member_id"), Name: m.str("name"), Email: m.str("email"), Status: m.str("status"),
+func bookingOf(m props, position int64) field.Registration {
+	return field.Registration{GatheringID: "", MemberID: m.str("member_id"), Name: m.str("name"), Email: m.str("email"), Status: m.str("status"),
 		Position: int(position), RegisteredAt: m.at("registered_at"), RegisteredBy: m.str("registered_by"), PromotedAt: m.atPtr("promoted_at"),
 		CancelledAt: m.atPtr("cancelled_at"), Attended: m.flag("attended"), AttendedAt: m.atPtr("attended_at"), MarkedBy: m.str("marked_by"),
 		Source: m.str("source"), Seq: m.num("seq")}
@@ -134,7 +114,7 @@ func (t *gatheringTx) Load(ctx context.Context) (*field.Gathering, error) {
 	return &g, nil
 }
 
-func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]any) ([]field.Booking, error) {
+func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]any) ([]field.Registration, error) {
 	res, err := t.tx.Run(ctx, q, params)
 	if err != nil {
 		return nil, err
@@ -143,7 +123,7 @@ func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]field.Booking, 0, len(recs))
+	out := make([]field.Registration, 0, len(recs))
 	for _, r := range recs {
 		b := bookingOf(get[map[string]any](r, "r"), get[int64](r, "position"))
 		b.GatheringID = t.id
@@ -152,16 +132,16 @@ func (t *gatheringTx) bookings(ctx context.Context, q string, params map[string]
 	return out, nil
 }
 
-func (t *gatheringTx) Bookings(ctx context.Context, memberIDs []string) (map[string]field.Booking, error) {
+func (t *gatheringTx) RegistrationsOf(ctx context.Context, memberIDs []string) (map[string]field.Registration, error) {
 	bs, err := t.bookings(ctx, qBookingsOf, map[string]any{"id": t.id, "members": memberIDs})
-	out := make(map[string]field.Booking, len(bs))
+	out := make(map[string]field.Registration, len(bs))
 	for _, b := range bs {
 		out[b.MemberID] = b
 	}
 	return out, err
 }
 
-func (t *gatheringTx) Waitlist(ctx context.Context, limit int) ([]field.Booking, error) {
+func (t *gatheringTx) Waitlist(ctx context.Context, limit int) ([]field.Registration, error) {
 	return t.bookings(ctx, qBookingWaitlist, map[string]any{"id": t.id, "limit": limit})
 }
 
@@ -170,14 +150,7 @@ func (t *gatheringTx) Save(ctx context.Context, g field.Gathering) error {
 	return err
 }
 
-func optTS(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return ts(*t)
-}
-
-func (t *gatheringTx) Put(ctx context.Context, g *field.Gathering, regs []field.Booking) error {
+func (t *gatheringTx) Put(ctx context.Context, g *field.Gathering, regs []field.Registration) error {
 	rows := make([]map[string]any, len(regs))
 	for i, b := range regs {
 		rows[i] = map[string]any{"member_id": b.MemberID, "status": b.Status, "seq": b.Seq, "registered_at": ts(b.RegisteredAt),
@@ -208,12 +181,12 @@ func (s *Store) InGatheringTx(ctx context.Context, id string, fn func(field.Gath
 }
 
 // Registrations implements field.GatheringStore.
-func (s *Store) Registrations(ctx context.Context, id, status string, offset, limit int) ([]field.Booking, bool, error) {
+func (s *Store) Registrations(ctx context.Context, id, status string, offset, limit int) ([]field.Registration, bool, error) {
 	res, err := s.read(ctx, qBookingsList, map[string]any{"id": id, "status": status, "offset": offset, "limit": limit + 1})
 	if err != nil {
 		return nil, false, err
 	}
-	out := []field.Booking{}
+	out := []field.Registration{}
 	if len(res.Records) == 0 {
 		return out, false, nil
 	}
@@ -262,17 +235,6 @@ func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time,
 			Status: m.str("status"), Position: int(m.num("position")), Cancelled: m.flag("cancelled")})
 	}
 	return f, nil
-}
-
-func stringList(v any) []string {
-	xs, _ := v.([]any)
-	out := make([]string, 0, len(xs))
-	for _, x := range xs {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // OnboardingTrack implements field.OnboardingStore.

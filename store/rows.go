@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+)
+
+// props reads a map projection.
+type props map[string]any
+
+func (p props) str(k string) string { v, _ := p[k].(string); return v }
+
+func (p props) num(k string) int64 { v, _ := p[k].(int64); return v }
+
+func (p props) flag(k string) bool { v, _ := p[k].(bool); return v }
+
+func (p props) list(k string) []string { return stringList(p[k]) }
+
+func (p props) at(k string) time.Time {
+	v, _ := p[k].(time.Time)
+	return v.UTC()
+}
+
+func (p props) atPtr(k string) *time.Time {
+	v, ok := p[k].(time.Time)
+	if !ok {
+		return nil
+	}
+	v = v.UTC()
+	return &v
+}
+
+func optTS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ts(*t)
+}
+
+func stringList(v any) []string {
+	xs, _ := v.([]any)
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+const lookupChunk = 20000
+
+func chunks[T any](xs []T, n int, f func([]T) error) error {
+	for i := 0; i < len(xs); i += n {
+		if err := f(xs[i:min(i+n, len(xs))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readPage runs a listing query for one row more than limit and maps the rows: the page, and
+// whether more follow.
+func readPage[T any](ctx context.Context, s *Store, q string, params map[string]any, limit int, row func(*neo4j.Record) T) ([]T, bool, error) {
+	params["limit"] = limit + 1
+	res, err := s.read(ctx, q, params)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]T, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, row(r))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+func boolOf(res *neo4j.EagerResult, key string) bool {
+	if len(res.Records) == 0 {
+		return false
+	}
+	v, _ := res.Records[0].Get(key)
+	b, _ := v.(bool)
+	return b
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// stream runs a read query and hands every record to fn without holding the result in memory.
+func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(*neo4j.Record)) error {
+	sess := s.session(ctx, false)
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, q, params)
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			fn(res.Record())
+		}
+		return nil, res.Err()
+	})
+	return s.mapErr(err)
+}
+
+// Amounts are stored in Neo4j as integers of hundredths (properties named *_cents), so Cypher
+// can sum them exactly.
+func cents(s string) (int64, error) {
+	u, err := engine.ParseUnits(s)
+	if err != nil {
+		return 0, graph.Invalid("amount %q: %v", s, err)
+	}
+	return int64(u), nil
+}
+
+func txOne(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (*neo4j.Record, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	return recs[0], nil
+}
+
+func get[T any](r *neo4j.Record, key string) T {
+	var zero T
+	if r == nil {
+		return zero
+	}
+	v, _ := r.Get(key)
+	t, _ := v.(T)
+	return t
+}
+
+type runner func(q string, params map[string]any) ([]*neo4j.Record, error)
+
+func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
+	return func(q string, params map[string]any) ([]*neo4j.Record, error) {
+		res, err := tx.Run(ctx, q, params)
+		if err != nil {
+			return nil, err
+		}
+		return res.Collect(ctx)
+	}
+}
