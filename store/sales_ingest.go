@@ -77,8 +77,7 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 	}
 	for _, r := range recs {
 		a := sales.ActivationInfo{SaleID: get[string](r, "sale_id"), ActivationID: get[string](r, "activation_id"), MemberID: get[string](r, "member_id"),
-			Attributed: get[string](r, "attributed"), BV: engine.Units(get[int64](r, "bv")), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
-			Cancelled: get[bool](r, "cancelled"), Accounted: get[bool](r, "accounted")}
+			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Cancelled: get[bool](r, "cancelled")}
 		st.Activations[a.ActivationID] = a
 	}
 	if recs, err = t.run(ctx, qIngestProducts, map[string]any{"skus": graph.Unique(q.SKUs)}); err != nil {

@@ -57,12 +57,11 @@ type MemberInfo struct {
 	SDepth                     int64
 }
 
-// ActivationInfo is a vendor's known activation.
+// ActivationInfo is a vendor's known activation: what a cancellation is checked against.
 type ActivationInfo struct {
-	SaleID, ActivationID, MemberID, Attributed string
-	BV                                         engine.Units
-	OccurredAt                                 time.Time
-	Cancelled, Accounted                       bool
+	SaleID, ActivationID, MemberID string
+	OccurredAt                     time.Time
+	Cancelled                      bool
 }
 
 // IngestQuery names what a batch needs loaded.
@@ -527,7 +526,7 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		p := productAt(vs, e.at)
 		a := NewActivation{SaleID: SaleIDOf(vendorID, d.ActivationID), ActivationID: d.ActivationID, EventID: e.id, MemberID: m.ID, Attributed: s,
 			SKU: d.SKU, BV: p.BV, CV: p.CV, Retail: p.Retail, OccurredAt: e.at}
-		st.Activations[d.ActivationID] = ActivationInfo{SaleID: a.SaleID, ActivationID: d.ActivationID, MemberID: m.ID, Attributed: s, BV: p.BV, OccurredAt: e.at}
+		st.Activations[d.ActivationID] = ActivationInfo{SaleID: a.SaleID, ActivationID: d.ActivationID, MemberID: m.ID, OccurredAt: e.at}
 		w.Activations = append(w.Activations, a)
 	case EventServiceCancelled:
 		a, ok := st.Activations[e.cancel.ActivationID]
