@@ -80,10 +80,15 @@ type WalletStore interface {
 	Withdrawals(ctx context.Context, status, memberID string, offset, limit int) ([]Withdrawal, bool, error)
 }
 
+// MemberLookup finds the member a wallet belongs to (genealogy).
+type MemberLookup interface {
+	Member(ctx context.Context, id string) (*genealogy.Member, error)
+}
+
 // WalletService manages wallets and withdrawals.
 type WalletService struct {
 	Store   WalletStore
-	Members genealogy.MemberStore
+	Members MemberLookup
 	Audit   *graph.Auditor
 	Now     func() time.Time
 	// MinWithdrawal is the smallest amount a member may request (default 50.00).

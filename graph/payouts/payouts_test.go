@@ -1,0 +1,280 @@
+package payouts
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
+)
+
+var (
+	start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) // a Monday: runs are weekly
+	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+)
+
+// memRuns keeps runs in memory over a fixed snapshot of the network.
+type memRuns struct {
+	RunStore
+	mu         sync.Mutex
+	snap       RunSnapshot
+	runs       map[string]*Run
+	statements map[string][]Statement
+	freeze     map[string]Freeze
+	commits    int
+}
+
+func newMemRuns() *memRuns {
+	d := func(days int) time.Time { return start.AddDate(0, 0, days) }
+	at := d(-30)
+	return &memRuns{runs: map[string]*Run{}, statements: map[string][]Statement{}, freeze: map[string]Freeze{},
+		snap: RunSnapshot{
+			Members: []engine.Member{
+				{ID: "root", Plan: engine.PlanConsultantPlus, RegisteredAt: at},
+				{ID: "ana", Plan: engine.PlanConsultant, Sponsor: "root", Parent: "root", Leg: engine.LegLeft, RegisteredAt: at},
+				{ID: "ben", Plan: engine.PlanConsultant, Sponsor: "root", Parent: "root", Leg: engine.LegRight, RegisteredAt: at},
+				{ID: "mia", Plan: engine.PlanCustomer, Sponsor: "ana", RegisteredAt: at},
+			},
+			Upgrades: map[string][]genealogy.Upgrade{"ben": {{MemberID: "ben", ToPlan: engine.PlanConsultantPlus, OccurredAt: d(3)}}},
+			Sales: []engine.Sale{
+				{ID: "pack:ana", Kind: engine.SalePack, Member: "ana", OccurredAt: d(1), Price: 9900, BV: 10000},
+				{ID: "pack:ben", Kind: engine.SalePack, Member: "ben", OccurredAt: d(1), Price: 9900, BV: 10000},
+				{ID: "solar:a-1", Kind: engine.SaleActivation, Member: "mia", OccurredAt: d(2), BV: 40000, CV: 120000, Retail: 30000, Vendor: "solar"},
+			},
+		}}
+}
+
+func (m *memRuns) LastCommitted(context.Context) (*Run, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var last *Run
+	for _, r := range m.runs {
+		if r.Status == RunCommitted && (last == nil || r.PeriodEnd.After(last.PeriodEnd)) {
+			last = r
+		}
+	}
+	return last, nil
+}
+
+func (m *memRuns) LoadSnapshot(context.Context, time.Time, time.Time) (*RunSnapshot, error) {
+	s := m.snap
+	return &s, nil
+}
+
+func (m *memRuns) SaveDraft(_ context.Context, run Run, stmts func(func(Statement) bool), fr Freeze) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := run
+	m.runs[r.ID] = &r
+	stmts(func(st Statement) bool { m.statements[r.ID] = append(m.statements[r.ID], st); return true })
+	m.freeze[r.ID] = fr
+	return nil
+}
+
+func (m *memRuns) Run(_ context.Context, id string) (*Run, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.runs[id]; ok {
+		c := *r
+		return &c, nil
+	}
+	return nil, graph.NotFound("payout run %s not found", id)
+}
+
+func (m *memRuns) Commit(_ context.Context, id, actor string, at time.Time) (*Run, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.commits++
+	r := m.runs[id]
+	r.Status, r.CommittedAt, r.CommittedBy = RunCommitted, &at, actor
+	c := *r
+	return &c, nil
+}
+
+func (m *memRuns) Lines(_ context.Context, runID string, from LineKey, limit int) ([]RunLine, *LineKey, error) {
+	var all []RunLine
+	for _, st := range m.statements[runID] {
+		for _, l := range st.Lines {
+			all = append(all, RunLine{ID: LineID(runID, l.Index), MemberID: st.MemberID, Type: l.Type.String(), Amount: graph.Money(l.Amount)})
+		}
+	}
+	return all, nil, nil
+}
+
+func (m *memRuns) PruneSuperseded(context.Context) ([]string, error) { return nil, nil }
+
+func payoutService(st *memRuns, now time.Time) *PayoutService {
+	return &PayoutService{Store: st, Plan: engine.DefaultConfig(), Now: func() time.Time { return now }, Log: quiet}
+}
+
+// A draft is PLAN.md §4 over the snapshot, stored one statement per member in member-id order,
+// with exactly what it accounts frozen for its commit.
+func TestDraftStoresStatementsAndWhatItAccounts(t *testing.T) {
+	st := newMemRuns()
+	end := start.AddDate(0, 0, 7)
+	s := payoutService(st, end.Add(time.Hour))
+	ctx := context.Background()
+	if _, err := s.Draft(ctx, CreateRunRequest{}, "admin"); graph.KindOf(err) != graph.KindInvalid {
+		t.Errorf("no period_end: %v", err)
+	}
+	run, err := s.Draft(ctx, CreateRunRequest{PeriodEnd: &end}, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := st.statements[run.ID]
+	var ids []string
+	lines := 0
+	for _, x := range stmts {
+		ids = append(ids, x.MemberID)
+		lines += len(x.Lines)
+		for _, l := range x.Lines {
+			if !strings.HasPrefix(LineID(run.ID, l.Index), run.ID+"-") {
+				t.Errorf("line id %s", LineID(run.ID, l.Index))
+			}
+		}
+	}
+	if !sort.StringsAreSorted(ids) || lines == 0 {
+		t.Errorf("statements in member order with their lines: %v (%d lines)", ids, lines)
+	}
+	fr := st.freeze[run.ID]
+	if !slices.Equal(fr.Sales, []string{"pack:ana", "pack:ben", "solar:a-1"}) {
+		t.Errorf("the draft accounts every unaccounted sale: %v", fr.Sales)
+	}
+	if !slices.Equal(fr.PaidSales, []string{"solar:a-1"}) {
+		t.Fatalf("paid sales: %v", fr.PaidSales)
+	}
+	paid := fr.Paid("solar:a-1")
+	if len(paid) == 0 || paid[0].Type != engine.LineRetail || paid[0].Member != "ana" || paid[0].Amount != 30000 {
+		t.Errorf("lines paid for the activation, kept for a clawback: %+v", paid)
+	}
+	// ben's upgrade before the period end puts him on consultant_plus for the run (PLAN.md §2):
+	// root's direct bonus on ben's pack is at root's rate, and ben's end state says his plan.
+	for _, x := range stmts {
+		if x.MemberID == "ben" && x.State.Plan != engine.PlanConsultantPlus {
+			t.Errorf("the plan in force is the plan as of the period end: %v", x.State.Plan)
+		}
+		if x.MemberID == "mia" && x.Consultant {
+			t.Error("a customer has no end state")
+		}
+	}
+	if run.Totals.Total == "0.00" || run.Status != RunDraft || run.Base != "" {
+		t.Errorf("run %+v", run)
+	}
+	// The commit pays the draft; the next draft must follow the cadence.
+	if _, err := s.Commit(ctx, run.ID, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	bad := end.AddDate(0, 0, 6)
+	if _, err := s.Draft(ctx, CreateRunRequest{PeriodEnd: &bad}, "admin"); graph.KindOf(err) != graph.KindInvalid || !strings.Contains(err.Error(), "cadence") {
+		t.Errorf("off the cadence: %v", err)
+	}
+}
+
+func TestCommitRules(t *testing.T) {
+	st := newMemRuns()
+	end := start.AddDate(0, 0, 7)
+	ctx := context.Background()
+	early := payoutService(st, end.Add(-time.Hour))
+	run, err := early.Draft(ctx, CreateRunRequest{PeriodEnd: &end}, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := early.Commit(ctx, run.ID, "admin"); graph.KindOf(err) != graph.KindConflict {
+		t.Errorf("a period that has not ended is previewed, not committed: %v", err)
+	}
+	if _, err := early.ForExport(ctx, run.ID); graph.KindOf(err) != graph.KindConflict {
+		t.Errorf("only committed runs export: %v", err)
+	}
+	after := 0
+	s := payoutService(st, end.Add(time.Hour))
+	s.AfterCommit = func() { after++ }
+	for i := 0; i < 2; i++ {
+		r, err := s.Commit(ctx, run.ID, "admin")
+		if err != nil || r.Status != RunCommitted {
+			t.Fatalf("commit %d: %v %+v", i, err, r)
+		}
+	}
+	if st.commits != 1 || after != 1 {
+		t.Errorf("a second commit of the same run changes nothing: %d commits, %d after-commit hooks", st.commits, after)
+	}
+	r, err := s.ForExport(ctx, run.ID)
+	if err != nil || r.ID != run.ID {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := s.EachLine(ctx, run.ID, func(RunLine) error { n++; return nil }); err != nil || n == 0 {
+		t.Errorf("export walks every line: %d %v", n, err)
+	}
+}
+
+// Statements explain each line in words and figures (PLAN.md §4).
+func TestExplanations(t *testing.T) {
+	for _, c := range []struct {
+		l    StatementLine
+		want string
+	}{
+		{StatementLine{Type: engine.LineBinary, Basis: engine.Basis{Base: 16000, Rate: 100000, Detail: &engine.Detail{Left: 55000, Right: 16000, Pair: 16000, Cap: 100000, Flushed: 0}}},
+			"binary: left 550 BV and right 160 BV pair 160 BV at 0.1, capped at 1000.00 per run (0.00 flushed)"},
+		{StatementLine{Type: engine.LinePool, Basis: engine.Basis{Detail: &engine.Detail{Pool: 2000, Shares: 2, TotalShares: 3, ShareValue: 666}}},
+			"leadership pool 20.00 split in 3 shares of 6.66 (rounded down); 2 share(s)"},
+		{StatementLine{Type: engine.LineRevenueShare, Generation: 2, Source: "solar:a-1", Basis: engine.Basis{Base: 120000, Rate: 30000, Skipped: 1}},
+			"revenue share generation 2: 0.03 of CV 1200.00 on solar:a-1 (1 inactive member(s) compressed)"},
+		{StatementLine{Type: engine.LineDirect, Source: "pack:ana", Basis: engine.Basis{Base: 9900, Rate: 100000}},
+			"direct bonus: 0.1 of 99.00 on pack:ana"},
+		{StatementLine{Type: engine.LineRetail, Source: "solar:a-1", ReversalOf: "run-1-4", Basis: engine.Basis{Base: 30000}},
+			"clawback of line run-1-4: solar:a-1 was cancelled"},
+	} {
+		if got := Explain(c.l).Text; got != c.want {
+			t.Errorf("%s: %q\n want %q", c.l.Type, got, c.want)
+		}
+	}
+}
+
+func TestPaidLinesRoundTrip(t *testing.T) {
+	p := engine.PaidLine{ID: "run-1-7", Member: "ana", Type: engine.LineRevenueShare, Amount: -1234, Generation: 3}
+	got, ok := DecodePaid(EncodePaid(p))
+	if !ok || got != p {
+		t.Errorf("%+v %v", got, ok)
+	}
+	for _, bad := range []string{"", "a|b|c", "id|m|nonsense|1|0", "id|m|retail|x|0"} {
+		if _, ok := DecodePaid(bad); ok {
+			t.Errorf("%q decoded", bad)
+		}
+	}
+}
+
+// The projection is the run a draft would make now, kept in memory; it is recomputed only
+// when volume changed since.
+func TestProjectionIsTheOpenPeriodsWhatIf(t *testing.T) {
+	st := newMemRuns()
+	now := start.AddDate(0, 0, 3)
+	feed := &memFeed{now: now}
+	p := &Projector{Payouts: payoutService(st, now), Feed: feed, Log: quiet}
+	ctx := context.Background()
+	if p.Current() != nil {
+		t.Fatal("nothing before the first projection")
+	}
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	cur := p.Current()
+	root := cur.Members["root"]
+	if !cur.PeriodEnd.Equal(now) || root == nil || root.Generations[0] != 2 || root.Generations[1] != 1 || root.ByType[engine.LineDirect] == 0 {
+		t.Fatalf("projection %+v, root %+v", cur, root)
+	}
+	if err := p.Refresh(ctx, false); err != nil || p.Current() != cur {
+		t.Errorf("no change, no recompute: %v", err)
+	}
+	feed.changes = []VolumeChange{{ID: "s9", Member: "ana", BV: 100, AcceptedAt: now}}
+	if err := p.Refresh(ctx, false); err != nil || p.Current() == cur {
+		t.Errorf("a change recomputes: %v", err)
+	}
+}
