@@ -146,6 +146,9 @@ func (s *DashboardService) Customer(ctx context.Context, id string) (*CustomerDa
 			return nil, err
 		}
 	}
+	if d.Upcoming == nil {
+		d.Upcoming = []field.UpcomingRegistration{} // always a list, never null
+	}
 	return d, nil
 }
 
@@ -371,11 +374,13 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		r := e.render(last.RunID)
 		d.LastRun = &r
 	}
-	d.Upcoming = []field.UpcomingRegistration{}
 	if s.Onboarding != nil {
 		if d.Onboarding, d.Upcoming, err = s.Onboarding.Progress(ctx, id, 20); err != nil {
 			return nil, err
 		}
+	}
+	if d.Upcoming == nil {
+		d.Upcoming = []field.UpcomingRegistration{}
 	}
 	d.Wallet.Balance = graph.Money(data.Balance)
 	d.Wallet.Recent = data.Recent

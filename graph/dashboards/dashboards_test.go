@@ -1,0 +1,141 @@
+package dashboards
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/field"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/sales"
+)
+
+var now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+
+type fakeData struct{ d ConsultantData }
+
+func (f fakeData) ConsultantData(_ context.Context, id string, _ time.Time) (*ConsultantData, error) {
+	if id != f.d.ID {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	d := f.d
+	return &d, nil
+}
+
+type fakeCounters struct {
+	c   map[string]payouts.Counters
+	err error
+}
+
+func (f fakeCounters) Read(context.Context, []string) (map[string]payouts.Counters, error) {
+	return f.c, f.err
+}
+
+type fakeProjection struct{ p *payouts.Projection }
+
+func (f fakeProjection) Current() *payouts.Projection { return f.p }
+
+type fakeField struct{}
+
+func (fakeField) Progress(context.Context, string, int) (*field.OnboardingProgress, []field.UpcomingRegistration, error) {
+	return &field.OnboardingProgress{Steps: []string{"orientation"}, Done: []string{"orientation"}, Completed: true}, nil, nil
+}
+
+func (fakeField) Upcoming(context.Context, string, int) ([]field.UpcomingRegistration, error) {
+	return nil, nil
+}
+
+type fakeTree struct{ nodes []genealogy.TreeNode }
+
+func (f fakeTree) BinaryTree(context.Context, string, int, string, int) (*graph.Page[genealogy.TreeNode], error) {
+	return &graph.Page[genealogy.TreeNode]{Items: append([]genealogy.TreeNode(nil), f.nodes...)}, nil
+}
+
+type fakeCustomer struct{ DashboardStore }
+
+func (fakeCustomer) Referrer(_ context.Context, id string) (*Contact, string, error) {
+	return &Contact{ID: "ana", Name: "Ana Ruiz", Email: "ana@example.com"}, "Mia", nil
+}
+
+type fakeHoldings struct{}
+
+func (fakeHoldings) Services(_ context.Context, id string) (*sales.Services, error) {
+	return &sales.Services{MemberID: id, Services: []sales.Service{{ActivationID: "a-1", Vendor: "solar", SKU: "SOLAR-6KW", Status: "active"}}}, nil
+}
+
+func service() *DashboardService {
+	data := ConsultantData{ID: "ana", Name: "Ana", Plan: "consultant", Rank: "none", LifetimeLeft: 30000, LifetimeRight: 12000, CarryLeft: 5000, CarryRight: 0,
+		Balance: 12345, Statements: []StatementSummary{
+			{RunID: "run-1", End: now.AddDate(0, 0, -14), Types: []string{"direct", "revenue_share"}, Amounts: []engine.Units{1000, 250}, Vendors: []string{"", "solar"}},
+			{RunID: "run-2", End: now.AddDate(0, 0, -7), Types: []string{"binary", "revenue_share"}, Amounts: []engine.Units{600, 50}, Vendors: []string{"", "solar"}},
+		}}
+	proj := &payouts.Projection{PeriodEnd: now.AddDate(0, 0, 4), AsOf: now, Members: map[string]*payouts.Projected{
+		"ana": {State: engine.MemberResult{Active: true, PersonalVolume: 6000, SponsoredActives: 1, LeftMembers: 3, RightMembers: 1},
+			ByType: func() (b [8]engine.Units) { b[engine.LineDirect] = 1490; return }(), Generations: [8]int32{2, 1}},
+	}}
+	return &DashboardService{Store: fakeCustomer{}, Consultants: fakeData{data}, Plan: engine.DefaultConfig(), Holdings: fakeHoldings{},
+		Counters: fakeCounters{c: map[string]payouts.Counters{"ana": {Left: 2000, Right: 500}}}, Projector: fakeProjection{proj},
+		Onboarding: fakeField{}, Registrations: fakeField{}, Now: func() time.Time { return now }}
+}
+
+// A consultant's dashboard puts together committed figures, the live open period and the
+// projection, each said as fresh as it is.
+func TestConsultantDashboard(t *testing.T) {
+	s := service()
+	ctx := context.Background()
+	d, err := s.Consultant(ctx, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Legs.CarryLeft != "50" || d.Legs.NewLeft != "20" || d.Legs.LifetimeLeft != "320" || d.Legs.LifetimeRight != "125" {
+		t.Errorf("legs: %+v", d.Legs)
+	}
+	if !d.Activity.Active || d.Activity.PersonalVolume != "60" || d.Projected.Total != "14.90" || d.Projected.ByType["direct"] != "14.90" {
+		t.Errorf("activity %+v, projection %+v", d.Activity, d.Projected)
+	}
+	if d.NextRank == nil || d.NextRank.LesserLegBV.Current != "125" || d.NextRank.SponsoredActives.Current != "1" {
+		t.Errorf("next rank: %+v", d.NextRank)
+	}
+	if d.Lifetime.Total != "19.00" || d.Lifetime.ByVendor["solar"] != "3.00" || d.Lifetime.ByVendor["plan"] != "16.00" {
+		t.Errorf("lifetime earnings: %+v", d.Lifetime)
+	}
+	if d.LastRun == nil || d.LastRun.RunID != "run-2" || d.LastRun.Total != "6.50" {
+		t.Errorf("the last run's earnings: %+v", d.LastRun)
+	}
+	if d.Wallet.Balance != "123.45" || d.Downline.Generations[0] != 2 || d.Onboarding == nil || !d.Onboarding.Completed {
+		t.Errorf("wallet %+v, downline %+v, onboarding %+v", d.Wallet, d.Downline, d.Onboarding)
+	}
+	// Redis down: committed figures only, and the dashboard says so.
+	s.Counters = fakeCounters{err: graph.Unavailable("redis", errors.New("down"))}
+	s.Projector = fakeProjection{}
+	d, err = s.Consultant(ctx, "ana")
+	if err != nil || d.Legs.NewLeft != "0" || d.Legs.Freshness != "live volume unavailable (Redis is down); committed figures only" || d.Projected.Freshness != "not computed yet" {
+		t.Errorf("%v %+v %+v", err, d.Legs, d.Projected)
+	}
+	s.Consultants = fakeData{ConsultantData{ID: "mia", Plan: "customer"}}
+	if _, err := s.Consultant(ctx, "mia"); graph.KindOf(err) != graph.KindInvalid {
+		t.Errorf("a customer has the customer dashboard: %v", err)
+	}
+}
+
+func TestGenealogyViewAndCustomerDashboard(t *testing.T) {
+	s := service()
+	s.Trees = fakeTree{[]genealogy.TreeNode{{ID: "ana", CarryLeft: 5000}, {ID: "bo"}}}
+	ctx := context.Background()
+	p, err := s.BinaryTree(ctx, "ana", 2, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana, bo := p.Items[0], p.Items[1]
+	if ana.LeftVolume != "70" || ana.RightVolume != "5" || ana.Active == nil || !*ana.Active || bo.Active != nil {
+		t.Errorf("carry + live volume, active from the projection: %+v %+v", ana, bo)
+	}
+	c, err := s.Customer(ctx, "mia")
+	if err != nil || c.Name != "Mia" || c.Consultant.ID != "ana" || len(c.Services) != 1 || c.Upcoming == nil {
+		t.Errorf("%v %+v", err, c)
+	}
+}
