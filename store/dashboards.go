@@ -73,14 +73,11 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 
 // Referrer implements dashboards.DashboardStore.
 func (s *Store) Referrer(ctx context.Context, id string) (*dashboards.Contact, string, error) {
-	res, err := s.read(ctx, qDashCustomer, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qDashCustomer, map[string]any{"id": id}, graph.NotFound("member %s not found", id))
 	if err != nil {
 		return nil, "", err
 	}
-	if len(res.Records) == 0 {
-		return nil, "", graph.NotFound("member %s not found", id)
-	}
-	r := res.Records[0]
+	r := rec
 	var c *dashboards.Contact
 	if sp := get[string](r, "sponsor_id"); sp != "" {
 		c = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
@@ -90,14 +87,11 @@ func (s *Store) Referrer(ctx context.Context, id string) (*dashboards.Contact, s
 
 // ConsultantData implements dashboards.ConsultantReader.
 func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) (*dashboards.ConsultantData, error) {
-	res, err := s.read(ctx, qDashConsultant, map[string]any{"id": id, "since": ts(since)})
+	rec, err := readOne(ctx, s, qDashConsultant, map[string]any{"id": id, "since": ts(since)}, graph.NotFound("member %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("member %s not found", id)
-	}
-	r := res.Records[0]
+	r := rec
 	d := &dashboards.ConsultantData{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
 		LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr")),
 		CarryLeft: engine.Units(get[int64](r, "cl")), CarryRight: engine.Units(get[int64](r, "cr")), Balance: engine.Units(get[int64](r, "balance"))}
@@ -117,9 +111,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		}
 		st := dashboards.StatementSummary{Types: strs(m["types"]), Vendors: strs(m["vendors"])}
 		st.RunID, _ = m["run"].(string)
-		if t, ok := m["end"].(time.Time); ok {
-			st.End = t.UTC()
-		}
+		st.End = props(m).at("end")
 		amts, _ := m["amounts"].([]any)
 		for _, a := range amts {
 			v, _ := a.(int64)
@@ -137,9 +129,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		e.Kind, _ = m["kind"].(string)
 		amt, _ := m["amount"].(int64)
 		e.Amount = graph.Money(engine.Units(amt))
-		if t, ok := m["at"].(time.Time); ok {
-			e.At = t.UTC()
-		}
+		e.At = props(m).at("at")
 		d.Recent = append(d.Recent, e)
 	}
 	for _, x := range get[[]any](r, "recruits") {
@@ -151,9 +141,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		rc.ID, _ = m["id"].(string)
 		rc.Name, _ = m["name"].(string)
 		rc.Plan, _ = m["plan"].(string)
-		if t, ok := m["registered_at"].(time.Time); ok {
-			rc.RegisteredAt = t.UTC()
-		}
+		rc.RegisteredAt = props(m).at("registered_at")
 		d.Recruits = append(d.Recruits, rc)
 	}
 	for _, x := range get[[]any](r, "customers") {
@@ -175,9 +163,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 			sv.Vendor, _ = sm["vendor"].(string)
 			sv.SKU, _ = sm["sku"].(string)
 			sv.ActivationID, _ = sm["activation_id"].(string)
-			if t, ok := sm["at"].(time.Time); ok {
-				sv.ActivatedAt = t.UTC()
-			}
+			sv.ActivatedAt = props(sm).at("at")
 			if cx, _ := sm["cancelled"].(bool); cx {
 				sv.Status = "cancelled"
 			}

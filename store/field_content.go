@@ -35,14 +35,11 @@ func articleOf(r *neo4j.Record) field.Article {
 
 // Article implements field.ContentStore.
 func (s *Store) Article(ctx context.Context, id string) (*field.Article, error) {
-	res, err := s.read(ctx, qArticleGet, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qArticleGet, map[string]any{"id": id}, graph.NotFound("article %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("article %s not found", id)
-	}
-	a := articleOf(res.Records[0])
+	a := articleOf(rec)
 	return &a, nil
 }
 

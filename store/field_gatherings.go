@@ -78,14 +78,11 @@ func (s *Store) CreateGathering(ctx context.Context, g field.Gathering) error {
 
 // Gathering implements field.GatheringStore.
 func (s *Store) Gathering(ctx context.Context, id, viewer string) (*field.Gathering, error) {
-	res, err := s.read(ctx, qGatheringGet, map[string]any{"id": id, "viewer": viewerParam(viewer)})
+	rec, err := readOne(ctx, s, qGatheringGet, map[string]any{"id": id, "viewer": viewerParam(viewer)}, graph.NotFound("webinar or event %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("webinar or event %s not found", id)
-	}
-	g := gatheringOf(res.Records[0])
+	g := gatheringOf(rec)
 	return &g, nil
 }
 
@@ -256,10 +253,7 @@ func (s *Store) OnboardingTrack(ctx context.Context) (*field.OnboardingTrack, er
 		}
 		t.Steps = append(t.Steps, st)
 	}
-	if at, ok := get[any](r, "updated_at").(time.Time); ok {
-		at = at.UTC()
-		t.UpdatedAt = &at
-	}
+	t.UpdatedAt = props(r.AsMap()).atPtr("updated_at")
 	t.UpdatedBy = get[string](r, "updated_by")
 	return t, nil
 }

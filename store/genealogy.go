@@ -138,14 +138,11 @@ func memberOf(r *neo4j.Record) *genealogy.Member {
 
 // Member implements genealogy.MemberStore.
 func (s *Store) Member(ctx context.Context, id string) (*genealogy.Member, error) {
-	res, err := s.read(ctx, qMemberGet, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qMemberGet, map[string]any{"id": id}, graph.NotFound("member %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("member %s not found", id)
-	}
-	return memberOf(res.Records[0]), nil
+	return memberOf(rec), nil
 }
 
 // Upgrade implements genealogy.MemberStore.
@@ -307,14 +304,14 @@ func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]gene
 
 // InDownline implements genealogy.AccessStore.
 func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, error) {
-	res, err := s.read(ctx, qAccessInDownline, map[string]any{"viewer": viewer, "member": member})
+	rec, err := readOne(ctx, s, qAccessInDownline, map[string]any{"viewer": viewer, "member": member}, nil)
 	if err != nil {
 		return false, err
 	}
-	if len(res.Records) == 0 {
+	if rec == nil {
 		return false, nil
 	}
-	return get[bool](res.Records[0], "inside"), nil
+	return get[bool](rec, "inside"), nil
 }
 
 // ConfirmPack implements genealogy.MemberStore.

@@ -87,14 +87,14 @@ func (s *Store) PlacementInside(ctx context.Context, pairs [][2]string) (map[[2]
 
 // Cutover implements genealogy.ImportStore.
 func (s *Store) Cutover(ctx context.Context) (*time.Time, error) {
-	res, err := s.read(ctx, qNetworkCutover, nil)
+	rec, err := readOne(ctx, s, qNetworkCutover, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
+	if rec == nil {
 		return nil, nil
 	}
-	t, ok := res.Records[0].AsMap()["cutover"].(time.Time)
+	t, ok := rec.AsMap()["cutover"].(time.Time)
 	if !ok {
 		return nil, nil
 	}
@@ -195,25 +195,16 @@ func (s *Store) RollbackImport(ctx context.Context, id string) error {
 
 // Import implements genealogy.ImportStore.
 func (s *Store) Import(ctx context.Context, id string) (*genealogy.ImportJob, error) {
-	res, err := s.read(ctx, qImportGet, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qImportGet, map[string]any{"id": id}, graph.NotFound("import %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("import %s not found", id)
-	}
-	r := res.Records[0]
+	r := rec
 	j := &genealogy.ImportJob{ID: get[string](r, "id"), Status: get[string](r, "status"), LinesTotal: get[int64](r, "lines_total"),
 		LinesWritten: get[int64](r, "lines_written"), LinesSkipped: get[int64](r, "lines_skipped"), Error: get[string](r, "error"),
 		StartedAt: get[time.Time](r, "started_at").UTC(), CreatedBy: get[string](r, "created_by")}
-	if t, ok := r.AsMap()["finished_at"].(time.Time); ok {
-		t = t.UTC()
-		j.FinishedAt = &t
-	}
-	if t, ok := r.AsMap()["cutover"].(time.Time); ok {
-		t = t.UTC()
-		j.Cutover = &t
-	}
+	j.FinishedAt = props(r.AsMap()).atPtr("finished_at")
+	j.Cutover = props(r.AsMap()).atPtr("cutover")
 	return j, nil
 }
 

@@ -74,26 +74,20 @@ func (s *Store) SaveReset(ctx context.Context, hash, account string, expires tim
 
 // UseReset implements identity.ResetStore.
 func (s *Store) UseReset(ctx context.Context, hash string, now time.Time) (string, error) {
-	res, err := s.write(ctx, qResetUse, map[string]any{"hash": hash, "now": ts(now)})
+	rec, err := writeOne(ctx, s, qResetUse, map[string]any{"hash": hash, "now": ts(now)}, graph.NotFound("reset token"))
 	if err != nil {
 		return "", err
 	}
-	if len(res.Records) == 0 {
-		return "", graph.NotFound("reset token")
-	}
-	return get[string](res.Records[0], "account"), nil
+	return get[string](rec, "account"), nil
 }
 
 // AccountByEmail implements identity.AccountStore.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (*identity.Account, error) {
-	res, err := s.read(ctx, qAccountByEmail, map[string]any{"email": email})
+	rec, err := readOne(ctx, s, qAccountByEmail, map[string]any{"email": email}, graph.NotFound("no account"))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("no account")
-	}
-	m := res.Records[0].AsMap()
+	m := rec.AsMap()
 	if id, ok := m["admin_id"].(string); ok {
 		h, _ := m["admin_hash"].(string)
 		return &identity.Account{ID: id, Email: email, Role: graph.RoleAdmin, PasswordHash: h}, nil

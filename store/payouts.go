@@ -47,14 +47,14 @@ var (
 
 // LastCommitted implements payouts.RunStore.
 func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
-	res, err := s.read(ctx, qRunLast, nil)
+	rec, err := readOne(ctx, s, qRunLast, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
+	if rec == nil {
 		return nil, nil
 	}
-	return s.Run(ctx, get[string](res.Records[0], "id"))
+	return s.Run(ctx, get[string](rec, "id"))
 }
 
 // LoadSnapshot implements payouts.RunStore: four streamed reads.
@@ -119,10 +119,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 		return nil, err
 	}
 	if len(res.Records) > 0 {
-		if t, ok := res.Records[0].AsMap()["cutover"].(time.Time); ok {
-			t = t.UTC()
-			snap.Cutover = &t
-		}
+		snap.Cutover = props(res.Records[0].AsMap()).atPtr("cutover")
 	}
 	return snap, nil
 }
@@ -228,28 +225,19 @@ func runOf(r *neo4j.Record) *payouts.Run {
 	m := r.AsMap()
 	run := &payouts.Run{ID: get[string](r, "id"), Status: get[string](r, "status"), PeriodEnd: get[time.Time](r, "period_end").UTC(),
 		CreatedAt: get[time.Time](r, "created_at").UTC(), CreatedBy: get[string](r, "created_by"), CommittedBy: get[string](r, "committed_by"), Base: get[string](r, "base")}
-	if t, ok := m["period_start"].(time.Time); ok {
-		t = t.UTC()
-		run.PeriodStart = &t
-	}
-	if t, ok := m["committed_at"].(time.Time); ok {
-		t = t.UTC()
-		run.CommittedAt = &t
-	}
+	run.PeriodStart = props(m).atPtr("period_start")
+	run.CommittedAt = props(m).atPtr("committed_at")
 	_ = json.Unmarshal([]byte(get[string](r, "totals")), &run.Totals)
 	return run
 }
 
 // Run implements payouts.RunStore.
 func (s *Store) Run(ctx context.Context, id string) (*payouts.Run, error) {
-	res, err := s.read(ctx, qRunGet, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qRunGet, map[string]any{"id": id}, graph.NotFound("payout run %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("payout run %s not found", id)
-	}
-	return runOf(res.Records[0]), nil
+	return runOf(rec), nil
 }
 
 // Runs implements payouts.RunStore.

@@ -89,27 +89,18 @@ func withdrawalOf(r *neo4j.Record) payouts.Withdrawal {
 	w := payouts.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: graph.Money(engine.Units(get[int64](r, "amount"))),
 		Status: get[string](r, "status"), RequestedAt: get[time.Time](r, "requested_at").UTC(), DecidedBy: get[string](r, "decided_by"),
 		Reason: get[string](r, "reason"), PaymentReference: get[string](r, "reference"), MemberName: get[string](r, "name"), MemberEmail: get[string](r, "email")}
-	if t, ok := m["decided_at"].(time.Time); ok {
-		t = t.UTC()
-		w.DecidedAt = &t
-	}
-	if t, ok := m["paid_at"].(time.Time); ok {
-		t = t.UTC()
-		w.PaidAt = &t
-	}
+	w.DecidedAt = props(m).atPtr("decided_at")
+	w.PaidAt = props(m).atPtr("paid_at")
 	return w
 }
 
 // Withdrawal implements payouts.WalletStore.
 func (s *Store) Withdrawal(ctx context.Context, id string) (*payouts.Withdrawal, error) {
-	res, err := s.read(ctx, qWithdrawalGet, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qWithdrawalGet, map[string]any{"id": id}, graph.NotFound("withdrawal %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("withdrawal %s not found", id)
-	}
-	w := withdrawalOf(res.Records[0])
+	w := withdrawalOf(rec)
 	return &w, nil
 }
 

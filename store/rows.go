@@ -156,3 +156,26 @@ func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
 		return res.Collect(ctx)
 	}
 }
+
+// readOne runs a read of at most one row. When there is none it answers notFound, or a nil
+// record when notFound is nil (get reads zero values from a nil record).
+func readOne(ctx context.Context, s *Store, q string, params map[string]any, notFound error) (*neo4j.Record, error) {
+	res, err := s.read(ctx, q, params)
+	return firstRow(res, err, notFound)
+}
+
+// writeOne is readOne for a write.
+func writeOne(ctx context.Context, s *Store, q string, params map[string]any, notFound error) (*neo4j.Record, error) {
+	res, err := s.write(ctx, q, params)
+	return firstRow(res, err, notFound)
+}
+
+func firstRow(res *neo4j.EagerResult, err error, notFound error) (*neo4j.Record, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, notFound
+	}
+	return res.Records[0], nil
+}

@@ -32,30 +32,19 @@ func vendorOf(r map[string]any) sales.Vendor {
 	v := sales.Vendor{ID: r["id"].(string)}
 	v.Name, _ = r["name"].(string)
 	v.Active, _ = r["active"].(bool)
-	if t, ok := r["created_at"].(time.Time); ok {
-		v.CreatedAt = t.UTC()
-	}
-	if t, ok := r["rotated_at"].(time.Time); ok {
-		t = t.UTC()
-		v.SecretRotatedAt = &t
-	}
-	if t, ok := r["prev_until"].(time.Time); ok {
-		t = t.UTC()
-		v.PreviousValidUntil = &t
-	}
+	v.CreatedAt = props(r).at("created_at")
+	v.SecretRotatedAt = props(r).atPtr("rotated_at")
+	v.PreviousValidUntil = props(r).atPtr("prev_until")
 	return v
 }
 
 // Vendor implements sales.VendorStore.
 func (s *Store) Vendor(ctx context.Context, id string) (*sales.Vendor, error) {
-	res, err := s.read(ctx, qVendorGet, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qVendorGet, map[string]any{"id": id}, graph.NotFound("vendor %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("vendor %s not found", id)
-	}
-	v := vendorOf(res.Records[0].AsMap())
+	v := vendorOf(rec.AsMap())
 	return &v, nil
 }
 
@@ -98,18 +87,13 @@ func (s *Store) SetVendorActive(ctx context.Context, id string, active bool) err
 
 // VendorSecrets implements sales.VendorStore.
 func (s *Store) VendorSecrets(ctx context.Context, id string) (*sales.VendorSecrets, error) {
-	res, err := s.read(ctx, qVendorSecrets, map[string]any{"id": id})
+	rec, err := readOne(ctx, s, qVendorSecrets, map[string]any{"id": id}, graph.NotFound("vendor %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, graph.NotFound("vendor %s not found", id)
-	}
-	r := res.Records[0]
+	r := rec
 	vs := &sales.VendorSecrets{VendorID: id, Active: get[bool](r, "active"), Sealed: get[string](r, "sealed"), PreviousSealed: get[string](r, "previous")}
-	if t, ok := r.AsMap()["prev_until"].(time.Time); ok {
-		vs.PreviousUntil = t.UTC()
-	}
+	vs.PreviousUntil = props(r.AsMap()).at("prev_until")
 	return vs, nil
 }
 
@@ -152,9 +136,7 @@ func (s *Store) Products(ctx context.Context, vendorID string) ([]sales.Product,
 			cv, _ := m["cv"].(int64)
 			rt, _ := m["retail"].(int64)
 			pv.BV, pv.CV, pv.Retail = graph.BV(engine.Units(bv)), graph.Money(engine.Units(cv)), graph.Money(engine.Units(rt))
-			if t, ok := m["from"].(time.Time); ok {
-				pv.EffectiveFrom = t.UTC()
-			}
+			pv.EffectiveFrom = props(m).at("from")
 			p.Versions = append(p.Versions, pv)
 		}
 		out = append(out, p)
@@ -182,15 +164,10 @@ func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error
 		sv.ActivationID, _ = m["activation_id"].(string)
 		sv.Vendor, _ = m["vendor"].(string)
 		sv.SKU, _ = m["sku"].(string)
-		if t, ok := m["activated_at"].(time.Time); ok {
-			sv.ActivatedAt = t.UTC()
-		}
+		sv.ActivatedAt = props(m).at("activated_at")
 		if c, _ := m["cancelled"].(bool); c {
 			sv.Status = "cancelled"
-			if t, ok := m["cancelled_at"].(time.Time); ok {
-				t = t.UTC()
-				sv.CancelledAt = &t
-			}
+			sv.CancelledAt = props(m).atPtr("cancelled_at")
 		}
 		out.Services = append(out.Services, sv)
 	}
@@ -201,10 +178,7 @@ func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error
 		}
 		v := sales.VendorLinkView{}
 		v.Vendor, _ = m["vendor"].(string)
-		if t, ok := m["since"].(time.Time); ok {
-			t = t.UTC()
-			v.Since = &t
-		}
+		v.Since = props(m).atPtr("since")
 		out.Vendors = append(out.Vendors, v)
 	}
 	return out, nil

@@ -170,14 +170,14 @@ func (s *Store) WipeForTests(ctx context.Context) error {
 
 // CountForTests runs a read query returning one integer column "n" (integration tests only).
 func (s *Store) CountForTests(ctx context.Context, q string) (int64, error) {
-	res, err := s.read(ctx, q, nil)
+	rec, err := readOne(ctx, s, q, nil, nil)
 	if err != nil {
 		return 0, err
 	}
-	if len(res.Records) == 0 {
+	if rec == nil {
 		return 0, nil
 	}
-	v, _ := res.Records[0].Get("n")
+	v, _ := rec.Get("n")
 	n, _ := v.(int64)
 	return n, nil
 }

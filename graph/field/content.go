@@ -97,12 +97,7 @@ func (s *ContentService) validate(req ArticleRequest) (*Article, error) {
 	if len(a.BodyMD) > 200_000 {
 		bad("body_markdown", "is at most 200,000 characters")
 	}
-	if a.Audience == "" {
-		a.Audience = AudienceAll
-	}
-	if !validAudience(a.Audience) {
-		bad("audience", "must be all, consultants, customers or plan:<plan>")
-	}
+	a.Audience = audience(a.Audience, AudienceAll, bad)
 	if a.Status == "" {
 		a.Status = "draft"
 	}
@@ -168,8 +163,15 @@ func (s *ContentService) Update(ctx context.Context, id string, req ArticleReque
 	return a, nil
 }
 
-func validAudience(a string) bool {
-	return a == AudienceAll || a == AudienceConsultants || a == AudienceCustomers || planAud.MatchString(a)
+// audience is a, or def when a is empty; an audience Halo does not know is reported to bad.
+func audience(a, def string, bad func(field, msg string)) string {
+	if a == "" {
+		a = def
+	}
+	if a != AudienceAll && a != AudienceConsultants && a != AudienceCustomers && !planAud.MatchString(a) {
+		bad("audience", "must be all, consultants, customers or plan:<plan>")
+	}
+	return a
 }
 
 // audiencesOf is what a member with plan belongs to: articles, webinars and events for any of

@@ -69,6 +69,16 @@ type UpcomingRegistration struct {
 // RegistrationService takes and cancels registrations: seats while they last, then the waitlist.
 type RegistrationService struct{ *gatherings }
 
+// loadFor loads the locked gathering as member m sees it: a member registers itself, so its
+// audiences are the caller's; what it may not see does not exist for it.
+func loadFor(ctx context.Context, tx GatheringTx, kind string, p graph.Principal, m *genealogy.Member) (*Gathering, error) {
+	g, err := tx.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return g, visible(g, kind, p, audiencesOf(m.Plan))
+}
+
 // subject is the member a registration call is about: oneself, or for admins the named member.
 func (s *RegistrationService) subject(ctx context.Context, p graph.Principal, memberID string) (*genealogy.Member, error) {
 	switch {
@@ -99,12 +109,7 @@ func (s *RegistrationService) Register(ctx context.Context, p graph.Principal, k
 	var out *RegisterResult
 	var g *Gathering
 	err = s.inTx(ctx, id, func(tx GatheringTx) error {
-		g, err = tx.Load(ctx)
-		if err != nil {
-			return err
-		}
-		// A member registers itself, so its audiences are the caller's.
-		if err := visible(g, kind, p, audiencesOf(m.Plan)); err != nil {
+		if g, err = loadFor(ctx, tx, kind, p, m); err != nil {
 			return err
 		}
 		closes := g.StartsAt // late joiners are normal online, not at a venue
@@ -180,11 +185,7 @@ func (s *RegistrationService) Cancel(ctx context.Context, p graph.Principal, kin
 	var g *Gathering
 	var promoted []Registration
 	err = s.inTx(ctx, id, func(tx GatheringTx) error {
-		g, err = tx.Load(ctx)
-		if err != nil {
-			return err
-		}
-		if err := visible(g, kind, p, audiencesOf(m.Plan)); err != nil {
+		if g, err = loadFor(ctx, tx, kind, p, m); err != nil {
 			return err
 		}
 		cur, err := s.registration(ctx, tx, m.ID)

@@ -75,12 +75,7 @@ func (s *ScheduleService) validate(kind string, req GatheringRequest) (*Gatherin
 	if g.Capacity < 0 || g.Capacity > 1_000_000 {
 		bad("capacity", "must be between 0 (unlimited) and 1,000,000")
 	}
-	if g.Audience == "" {
-		g.Audience = AudienceConsultants
-	}
-	if !validAudience(g.Audience) {
-		bad("audience", "must be all, consultants, customers or plan:<plan>")
-	}
+	g.Audience = audience(g.Audience, AudienceConsultants, bad)
 	if g.Status == "" {
 		g.Status = gatheringDraft
 	}

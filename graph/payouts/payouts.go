@@ -349,6 +349,14 @@ func (s *PayoutService) Get(ctx context.Context, id string) (*Run, error) {
 // List returns every run, newest first.
 func (s *PayoutService) List(ctx context.Context) ([]Run, error) { return s.Store.Runs(ctx) }
 
+// pageLimit checks a page of run id's lines or members: the run exists, the size is allowed.
+func (s *PayoutService) pageLimit(ctx context.Context, id string, limit int) (int, error) {
+	if _, err := s.Store.Run(ctx, id); err != nil {
+		return 0, err
+	}
+	return graph.PageLimit(limit)
+}
+
 // LineKey is a position in a run's lines: member, then the line's place in its statement.
 type LineKey struct {
 	Member string
@@ -357,10 +365,7 @@ type LineKey struct {
 
 // Lines pages a run's lines by key (ten million lines page as fast at the end as at the start).
 func (s *PayoutService) Lines(ctx context.Context, id, cursor string, limit int) (*graph.Page[RunLine], error) {
-	if _, err := s.Store.Run(ctx, id); err != nil {
-		return nil, err
-	}
-	limit, err := graph.PageLimit(limit)
+	limit, err := s.pageLimit(ctx, id, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -421,10 +426,7 @@ func (s *PayoutService) EachLine(ctx context.Context, id string, fn func(RunLine
 
 // Members pages a run's consultant end states by member id.
 func (s *PayoutService) Members(ctx context.Context, id, cursor string, limit int) (*graph.Page[RunMember], error) {
-	if _, err := s.Store.Run(ctx, id); err != nil {
-		return nil, err
-	}
-	limit, err := graph.PageLimit(limit)
+	limit, err := s.pageLimit(ctx, id, limit)
 	if err != nil {
 		return nil, err
 	}
