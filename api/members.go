@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/genealogy"
 )
@@ -254,15 +253,6 @@ type TreeNodePage struct {
 	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
-// LiveVolume is a consultant's open-period volume from the live counters.
-type LiveVolume struct {
-	MemberID       string `json:"member_id"`
-	PersonalVolume string `json:"personal_volume" example:"450"`
-	LeftVolume     string `json:"left_volume" example:"1200"`
-	RightVolume    string `json:"right_volume" example:"800"`
-	Freshness      string `json:"freshness" example:"leg volumes lag accepted events by about one second"`
-}
-
 // liveVolume godoc
 //
 //	@Summary		Live open-period volume of a consultant
@@ -271,26 +261,17 @@ type LiveVolume struct {
 //	@Produce		json
 //	@Security		Bearer
 //	@Param			id	path		string	true	"member id"
-//	@Success		200	{object}	LiveVolume
+//	@Success		200	{object}	dashboards.LiveVolume
 //	@Failure		503	{object}	ErrorBody
 //	@Router			/api/v1/members/{id}/live-volume [get]
 func (s *Server) liveVolume(c *gin.Context) {
-	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
+	v, err := s.Dashboards.LiveVolume(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	cs, err := s.Counters.Read(c.Request.Context(), []string{m.ID})
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	v := cs[m.ID]
-	c.JSON(http.StatusOK, LiveVolume{MemberID: m.ID, PersonalVolume: bvString(v.PV), LeftVolume: bvString(v.Left), RightVolume: bvString(v.Right),
-		Freshness: "leg volumes lag accepted events by about one second"})
+	c.JSON(http.StatusOK, v)
 }
-
-func bvString(hundredths int64) string { return graph.BV(engine.Units(hundredths)) }
 
 // memberServices godoc
 //

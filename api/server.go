@@ -40,7 +40,6 @@ type Server struct {
 	Imports       *genealogy.ImportService
 	Vendors       *sales.VendorService
 	Ingest        *sales.IngestService
-	Counters      *payouts.LiveCounters
 	Payouts       *payouts.PayoutService
 	Wallets       *payouts.WalletService
 	Audit         *graph.Auditor

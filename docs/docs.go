@@ -1725,7 +1725,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.LiveVolume"
+                            "$ref": "#/definitions/dashboards.LiveVolume"
                         }
                     },
                     "503": {
@@ -3682,30 +3682,6 @@ const docTemplate = `{
                 }
             }
         },
-        "api.LiveVolume": {
-            "type": "object",
-            "properties": {
-                "freshness": {
-                    "type": "string",
-                    "example": "leg volumes lag accepted events by about one second"
-                },
-                "left_volume": {
-                    "type": "string",
-                    "example": "1200"
-                },
-                "member_id": {
-                    "type": "string"
-                },
-                "personal_volume": {
-                    "type": "string",
-                    "example": "450"
-                },
-                "right_volume": {
-                    "type": "string",
-                    "example": "800"
-                }
-            }
-        },
         "api.LoginRequest": {
             "type": "object",
             "properties": {
@@ -4089,6 +4065,30 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "string"
+                }
+            }
+        },
+        "dashboards.LiveVolume": {
+            "type": "object",
+            "properties": {
+                "freshness": {
+                    "type": "string",
+                    "example": "leg volumes lag accepted events by about one second"
+                },
+                "left_volume": {
+                    "type": "string",
+                    "example": "1200"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "personal_volume": {
+                    "type": "string",
+                    "example": "450"
+                },
+                "right_volume": {
+                    "type": "string",
+                    "example": "800"
                 }
             }
         },

@@ -1,7 +1,10 @@
-// Package graph is Halo's domain: types, services, the interfaces its stores implement, and the
-// one error vocabulary every layer speaks. It imports no driver and no web framework; the Neo4j
-// store (package store), the Redis cache (package cache) and the HTTP API (package api) depend on
-// it, never the other way round. Money goes through the pure engine (package engine).
+// Package graph is the kernel of Halo's domain: the one error vocabulary every layer speaks,
+// paging and cursors, ids and field validation, principals and roles, the audit recorder, and
+// how money and BV are written. Nothing in it is about one feature: each subdomain is a package
+// below it (graph/identity, graph/genealogy, graph/platform, graph/sales, graph/payouts,
+// graph/field, graph/dashboards) that owns its types, services and storage interfaces. No
+// driver and no web framework is imported here or below; store, cache and api depend on the
+// domain, never the other way round.
 package graph
 
 import (

@@ -1,3 +1,5 @@
+// Package dashboards assembles what consultants, customers and admins see first, from the
+// other subdomains through narrow readers.
 package dashboards
 
 import (
@@ -79,6 +81,7 @@ type DashboardService struct {
 	Store         DashboardStore
 	Consultants   ConsultantReader
 	Plan          *engine.Config
+	Members       MemberReader
 	Trees         TreeReader
 	Holdings      HoldingsReader
 	Runs          RunLister
@@ -88,6 +91,11 @@ type DashboardService struct {
 	Registrations UpcomingReader
 	Health        ReadinessReader
 	Now           func() time.Time
+}
+
+// MemberReader finds a member by id (genealogy).
+type MemberReader interface {
+	Get(ctx context.Context, id string) (*genealogy.Member, error)
 }
 
 // TreeReader pages a placement subtree (genealogy).
@@ -456,4 +464,29 @@ func (s *DashboardService) BinaryTree(ctx context.Context, id string, depth int,
 		}
 	}
 	return p, nil
+}
+
+// LiveVolume is a consultant's open-period volume from the live counters.
+type LiveVolume struct {
+	MemberID       string `json:"member_id"`
+	PersonalVolume string `json:"personal_volume" example:"450"`
+	LeftVolume     string `json:"left_volume" example:"1200"`
+	RightVolume    string `json:"right_volume" example:"800"`
+	Freshness      string `json:"freshness" example:"leg volumes lag accepted events by about one second"`
+}
+
+// LiveVolume is the open period's volume of a member so far (PLAN.md §3–4): personal volume and
+// each placement leg's, from the live counters; Unavailable while Redis is down.
+func (s *DashboardService) LiveVolume(ctx context.Context, id string) (*LiveVolume, error) {
+	m, err := s.Members.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.Counters.Read(ctx, []string{m.ID})
+	if err != nil {
+		return nil, err
+	}
+	v := cs[m.ID]
+	return &LiveVolume{MemberID: m.ID, PersonalVolume: graph.BV(engine.Units(v.PV)), LeftVolume: graph.BV(engine.Units(v.Left)),
+		RightVolume: graph.BV(engine.Units(v.Right)), Freshness: "leg volumes lag accepted events by about one second"}, nil
 }

@@ -139,3 +139,30 @@ func TestGenealogyViewAndCustomerDashboard(t *testing.T) {
 		t.Errorf("%v %+v", err, c)
 	}
 }
+
+type fakeMembers struct{}
+
+func (fakeMembers) Get(_ context.Context, id string) (*genealogy.Member, error) {
+	if id == "ana" {
+		return &genealogy.Member{ID: "ana"}, nil
+	}
+	return nil, graph.NotFound("member %s not found", id)
+}
+
+func TestLiveVolume(t *testing.T) {
+	s := service()
+	s.Members = fakeMembers{}
+	s.Counters = fakeCounters{c: map[string]payouts.Counters{"ana": {PV: 4500, Left: 120000, Right: 80050}}}
+	ctx := context.Background()
+	v, err := s.LiveVolume(ctx, "ana")
+	if err != nil || v.PersonalVolume != "45" || v.LeftVolume != "1200" || v.RightVolume != "800.5" {
+		t.Errorf("%v %+v", err, v)
+	}
+	if _, err := s.LiveVolume(ctx, "ghost"); graph.KindOf(err) != graph.KindNotFound {
+		t.Errorf("an unknown member: %v", err)
+	}
+	s.Counters = fakeCounters{err: graph.Unavailable("redis", errors.New("down"))}
+	if _, err := s.LiveVolume(ctx, "ana"); graph.KindOf(err) != graph.KindUnavailable {
+		t.Errorf("Redis down is a 503: %v", err)
+	}
+}

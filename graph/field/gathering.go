@@ -1,3 +1,6 @@
+// Package field is field enablement: the knowledge base, webinars and events (their schedule,
+// registrations with seats and a waitlist, attendance), calendar files, and the onboarding track
+// that attendance completes.
 package field
 
 import (

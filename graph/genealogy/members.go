@@ -1,3 +1,6 @@
+// Package genealogy is the network: members and their registration (placement strategies
+// decided here, PLAN.md §2), self-registration, upgrades, who may see whom, and imports of whole
+// networks (PLAN.md §7).
 package genealogy
 
 import (

@@ -1,3 +1,5 @@
+// Package identity is who may act: accounts, bearer tokens and their revocation, password
+// change and reset, and the login limiter.
 package identity
 
 import (

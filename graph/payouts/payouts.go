@@ -1,3 +1,6 @@
+// Package payouts is the money: payout runs over the engine (PLAN.md §4) with their
+// statements, commits and exports, the projection of the open period, the live volume counters,
+// and wallets with their withdrawals.
 package payouts
 
 import (

@@ -1,3 +1,5 @@
+// Package platform is what Halo needs before and while it serves: start-up work (migrations,
+// the first admin, the root consultant) and readiness of the backing services.
 package platform
 
 import (

@@ -1,3 +1,6 @@
+// Package sales is what vendors sell through the network: vendors and their signing secrets,
+// products and their versions (PLAN.md §5), signed ingest of sign-ups, activations and
+// cancellations (PLAN.md §6), and what each member holds.
 package sales
 
 import (

@@ -103,7 +103,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Wallets = &payouts.WalletService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, MinWithdrawal: cfg.MinWithdrawal}
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
-	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
+	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
 		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Onboarding: a.Field.Onboarding, Registrations: a.Field.Registrations}
 	pending := errors.New("migrations and bootstrap have not run yet")
 	a.booted.Store(&pending)
@@ -145,7 +145,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
 	return &api.Server{Log: a.Log, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
-		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Counters: a.Counters, Payouts: a.Payouts, Wallets: a.Wallets,
+		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding}
 }
