@@ -16,6 +16,7 @@ var (
 	qWalletAddEntry    = cypher.MustQuery("payouts/wallet_add_entry")
 	qWalletBalance     = cypher.MustQuery("payouts/wallet_balance")
 	qWalletEntries     = cypher.MustQuery("payouts/wallet_entries")
+	qWithdrawalLock    = cypher.MustQuery("payouts/withdrawal_lock")
 	qWithdrawalDecide  = cypher.MustQuery("payouts/withdrawal_decide")
 	qWithdrawalGet     = cypher.MustQuery("payouts/withdrawal_get")
 	qWithdrawalRequest = cypher.MustQuery("payouts/withdrawal_request")
@@ -67,21 +68,32 @@ func (s *Store) RequestWithdrawal(ctx context.Context, w payouts.Withdrawal, cen
 	return nil
 }
 
-// DecideWithdrawal implements payouts.WalletStore.
-func (s *Store) DecideWithdrawal(ctx context.Context, id string, from []string, to, actor, reason, reference string, at time.Time) (*payouts.Withdrawal, *payouts.Withdrawal, error) {
-	before, err := s.Withdrawal(ctx, id)
+// DecideWithdrawal implements payouts.WalletStore: lock and read, decide, apply — one transaction.
+func (s *Store) DecideWithdrawal(ctx context.Context, id string, decide func(payouts.Withdrawal) (*payouts.WithdrawalChange, error)) (*payouts.Withdrawal, *payouts.Withdrawal, error) {
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	var before payouts.Withdrawal
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		rec, err := txOne(ctx, tx, qWithdrawalLock, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, graph.NotFound("withdrawal %s not found", id)
+		}
+		before = withdrawalOf(rec)
+		c, err := decide(before)
+		if err != nil {
+			return nil, err
+		}
+		return txOne(ctx, tx, qWithdrawalDecide, map[string]any{"id": id, "to": c.To, "actor": c.Actor, "reason": c.Reason,
+			"reference": c.Reference, "at": ts(c.At)})
+	})
 	if err != nil {
-		return nil, nil, err
-	}
-	res, err := s.write(ctx, qWithdrawalDecide, map[string]any{"id": id, "from": from, "to": to, "actor": actor, "reason": reason, "reference": reference, "at": ts(at)})
-	if err != nil {
-		return nil, nil, err
-	}
-	if !get[bool](res.Records[0], "ok") {
-		return nil, nil, graph.Conflict("withdrawal %s is %s; it cannot become %s", id, get[string](res.Records[0], "before"), to)
+		return nil, nil, s.mapErr(err)
 	}
 	after, err := s.Withdrawal(ctx, id)
-	return before, after, err
+	return &before, after, err
 }
 
 func withdrawalOf(r *neo4j.Record) payouts.Withdrawal {

@@ -2,6 +2,7 @@ package payouts
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,6 +66,12 @@ type Withdrawal struct {
 	MemberEmail      string     `json:"member_email,omitempty"`
 }
 
+// WithdrawalChange is a decided move of a withdrawal to another status.
+type WithdrawalChange struct {
+	To, Actor, Reason, Reference string
+	At                           time.Time
+}
+
 // WalletStore keeps ledgers and withdrawals.
 type WalletStore interface {
 	Balance(ctx context.Context, memberID string) (engine.Units, error)
@@ -73,9 +80,10 @@ type WalletStore interface {
 	// RequestWithdrawal checks the balance and the one-open-request rule and records the request
 	// and its debit atomically (serialized per member).
 	RequestWithdrawal(ctx context.Context, w Withdrawal, cents engine.Units) error
-	// DecideWithdrawal moves a withdrawal from one of from to to; a rejection puts the amount
-	// back in the same transaction. Conflict when it is in another state.
-	DecideWithdrawal(ctx context.Context, id string, from []string, to string, actor, reason, reference string, at time.Time) (*Withdrawal, *Withdrawal, error)
+	// DecideWithdrawal locks the withdrawal, hands its current state to decide, and applies the
+	// change decide returns in the same transaction (a rejection puts the amount back); an error
+	// from decide writes nothing. It returns the withdrawal before and after.
+	DecideWithdrawal(ctx context.Context, id string, decide func(cur Withdrawal) (*WithdrawalChange, error)) (*Withdrawal, *Withdrawal, error)
 	Withdrawal(ctx context.Context, id string) (*Withdrawal, error)
 	Withdrawals(ctx context.Context, status, memberID string, offset, limit int) ([]Withdrawal, bool, error)
 }
@@ -195,7 +203,16 @@ func (s *WalletService) Decide(ctx context.Context, id, decision string, req Dec
 	default:
 		return nil, graph.NotFound("no such decision %q", decision)
 	}
-	before, after, err := s.Store.DecideWithdrawal(ctx, id, from, to, graph.ActorOf(ctx), strings.TrimSpace(req.Reason), strings.TrimSpace(req.PaymentReference), s.Now().UTC())
+	change := WithdrawalChange{To: to, Actor: graph.ActorOf(ctx), Reason: strings.TrimSpace(req.Reason),
+		Reference: strings.TrimSpace(req.PaymentReference), At: s.Now().UTC()}
+	// Decided on the status read under the withdrawal's lock: of two racing decisions, the second
+	// sees the first one's outcome.
+	before, after, err := s.Store.DecideWithdrawal(ctx, id, func(cur Withdrawal) (*WithdrawalChange, error) {
+		if !slices.Contains(from, cur.Status) {
+			return nil, graph.Conflict("withdrawal %s is %s; it cannot become %s", id, cur.Status, to)
+		}
+		return &change, nil
+	})
 	if err != nil {
 		return nil, err
 	}

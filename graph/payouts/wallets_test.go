@@ -18,7 +18,7 @@ type memWallets struct {
 	entries []LedgerEntry
 	cents   map[string]engine.Units
 	wd      map[string]*Withdrawal
-	decided [][]string // from states asked, per decision
+	decided []string // "from>to" of every applied decision
 }
 
 func (m *memWallets) Balance(_ context.Context, id string) (engine.Units, error) {
@@ -40,14 +40,15 @@ func (m *memWallets) RequestWithdrawal(_ context.Context, w Withdrawal, c engine
 	return nil
 }
 
-func (m *memWallets) DecideWithdrawal(_ context.Context, id string, from []string, to, actor, reason, ref string, at time.Time) (*Withdrawal, *Withdrawal, error) {
-	m.decided = append(m.decided, from)
+func (m *memWallets) DecideWithdrawal(_ context.Context, id string, decide func(Withdrawal) (*WithdrawalChange, error)) (*Withdrawal, *Withdrawal, error) {
 	w := m.wd[id]
-	if !slices.Contains(from, w.Status) {
-		return nil, nil, graph.Conflict("withdrawal %s is %s; it cannot become %s", id, w.Status, to)
-	}
 	before := *w
-	w.Status, w.Reason, w.PaymentReference, w.DecidedBy = to, reason, ref, actor
+	c, err := decide(before)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.decided = append(m.decided, before.Status+">"+c.To)
+	w.Status, w.Reason, w.PaymentReference, w.DecidedBy = c.To, c.Reason, c.Reference, c.Actor
 	after := *w
 	return &before, &after, nil
 }
@@ -112,8 +113,7 @@ func TestAdjustmentsAndWithdrawals(t *testing.T) {
 	if got, err := s.Decide(ctx, w.ID, "mark-paid", DecisionRequest{PaymentReference: " ACH-1 "}); err != nil || got.PaymentReference != "ACH-1" {
 		t.Fatalf("%v %+v", err, got)
 	}
-	want := [][]string{{WithdrawalApproved}, {WithdrawalRequested}, {WithdrawalApproved}}
-	if !slices.EqualFunc(st.decided, want, func(a, b []string) bool { return slices.Equal(a, b) }) {
+	if want := []string{"requested>approved", "approved>paid"}; !slices.Equal(st.decided, want) {
 		t.Errorf("each decision moves only from its states: %v", st.decided)
 	}
 	if _, err := s.List(ctx, "lost", "", "", 0); graph.KindOf(err) != graph.KindInvalid {

@@ -1,17 +1,17 @@
-// Moves a withdrawal between states. Every state change is in the member's ledger: a rejection
-// puts the amount back; approval and payment move no money and are recorded at zero.
+// Applies a decided state change, inside the transaction that locked the withdrawal. Every state
+// change is in the member's ledger: a rejection puts the amount back; approval and payment move no
+// money and are recorded at zero.
 MATCH (w:Withdrawal {id: $id})
-WITH w, w.status AS before, w.status IN $from AS ok
-FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END |
-  SET w.status = $to, w.decided_at = CASE WHEN $to = 'paid' THEN w.decided_at ELSE datetime($at) END,
-      w.decided_by = CASE WHEN $to = 'paid' THEN w.decided_by ELSE $actor END,
-      w.reason = CASE WHEN $reason = '' THEN w.reason ELSE $reason END,
-      w.payment_reference = CASE WHEN $reference = '' THEN w.payment_reference ELSE $reference END,
-      w.paid_at = CASE WHEN $to = 'paid' THEN datetime($at) ELSE w.paid_at END)
-FOREACH (_ IN CASE WHEN ok AND $to = 'rejected' THEN [1] ELSE [] END |
+SET w.status = $to,
+    w.decided_at = CASE WHEN $to = 'paid' THEN w.decided_at ELSE datetime($at) END,
+    w.decided_by = CASE WHEN $to = 'paid' THEN w.decided_by ELSE $actor END,
+    w.reason = CASE WHEN $reason = '' THEN w.reason ELSE $reason END,
+    w.payment_reference = CASE WHEN $reference = '' THEN w.payment_reference ELSE $reference END,
+    w.paid_at = CASE WHEN $to = 'paid' THEN datetime($at) ELSE w.paid_at END
+FOREACH (_ IN CASE WHEN $to = 'rejected' THEN [1] ELSE [] END |
   CREATE (:LedgerEntry {id: 'reversal:' + w.id, member_id: w.member_id, kind: 'reversal', amount_cents: w.amount_cents,
     at: datetime($at), withdrawal_id: w.id, reason: $reason, actor: $actor}))
-FOREACH (_ IN CASE WHEN ok AND $to IN ['approved', 'paid'] THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN $to IN ['approved', 'paid'] THEN [1] ELSE [] END |
   CREATE (:LedgerEntry {id: 'withdrawal-' + $to + ':' + w.id, member_id: w.member_id, kind: 'withdrawal_' + $to, amount_cents: 0,
     at: datetime($at), withdrawal_id: w.id, reason: $reference, actor: $actor}))
-RETURN ok, before
+RETURN w.id AS id

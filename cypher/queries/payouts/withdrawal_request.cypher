@@ -1,7 +1,8 @@
-// Serialized per member (the member node is written first, which locks it), then: the balance
+// Serialized per member (the member node is written first, which takes its exclusive lock; the
+// write reads nothing, so waiters never deadlock upgrading a shared lock), then: the balance
 // covers the amount and no other request is open. The debit is recorded with the request.
 MATCH (m:Member {id: $member})
-SET m.wallet_seq = coalesce(m.wallet_seq, 0) + 1
+SET m.wallet_lock = true
 WITH m
 OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
 WITH m, coalesce(sum(e.amount_cents), 0) AS balance
