@@ -125,3 +125,57 @@ func TestConcurrentWithdrawalDecisionsOneWins(t *testing.T) {
 		t.Errorf("%d reversals for %d rejected withdrawals", reversals, rejected)
 	}
 }
+
+// Issue #14, finding 2: an import into a network with sales of its own sets no cutover, so the
+// sales it took stay payable; an explicit cutover there is refused.
+func TestImportIntoALiveNetworkKeepsSalesPayable(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("B", "consultant", "A", at("A", "left"))
+	draft := func() string {
+		code, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
+		if code != 201 {
+			t.Fatalf("draft: %d %v", code, d)
+		}
+		return d["totals"].(map[string]any)["total"].(string)
+	}
+	before := draft()
+	if before == "0.00" {
+		t.Fatal("the packs pay direct bonuses")
+	}
+	line := ndjson(`{"id":"I1","name":"Iris","email":"i1@example.com","plan":"consultant","sponsor_id":"A","placement":{"parent_id":"A","leg":"right"},"registered_at":"2026-01-02T00:00:00Z"}`)
+	if code, b := hs.raw("POST", "/api/v1/members/import?cutover=2026-01-05T00:00:00Z", "application/x-ndjson", line); code != 409 {
+		t.Errorf("an explicit cutover on a live network: %d %v", code, b)
+	}
+	code, b := hs.raw("POST", "/api/v1/members/import", "application/x-ndjson", line)
+	if code != 202 {
+		t.Fatalf("import: %d %v", code, b)
+	}
+	if job := hs.waitImport(b["id"].(string)); job["status"] != "done" || job["cutover"] != nil {
+		t.Errorf("no cutover on a live network: %v", job)
+	}
+	if after := draft(); after != before {
+		t.Errorf("the draft paid %s before the import and %s after", before, after)
+	}
+}
+
+// Issue #14, finding 3: a back-dated registration under a later placement parent is refused,
+// whichever way the parent is chosen, and payouts keep working.
+func TestBackDatedRegistrationCannotBlockPayouts(t *testing.T) {
+	hs := newHarness(t)
+	code, _ := hs.call("POST", "/api/v1/members", map[string]any{"id": "late", "name": "Late", "email": "late@example.com", "plan": "consultant",
+		"sponsor_id": "root", "placement": at("root", "right"), "registered_at": "2026-01-03T00:00:00Z"})
+	if code != 201 {
+		t.Fatal("register late")
+	}
+	for _, p := range []map[string]any{at("late", "left"), strategy("extreme_right")} {
+		code, b := hs.call("POST", "/api/v1/members", map[string]any{"id": "early", "name": "Early", "email": "early@example.com", "plan": "consultant",
+			"sponsor_id": "root", "placement": p, "registered_at": "2026-01-02T00:00:00Z"})
+		if _, _, fields := errOf(b); code != 422 || len(fields) != 1 || fields[0] != "registered_at" {
+			t.Errorf("placement %v: %d %v", p, code, b)
+		}
+	}
+	if code, b := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-05T00:00:00Z"}); code != 201 {
+		t.Errorf("payouts still work: %d %v", code, b)
+	}
+}

@@ -32,11 +32,11 @@ func (hs *harness) waitImport(id string) map[string]any {
 
 func importFile(hash string) string {
 	return ndjson(
-		`{"id":"I1","name":"Iris One","email":"i1@example.com","plan":"consultant_plus","sponsor_id":"root","placement":{"parent_id":"root","leg":"left"},"registered_at":"2025-06-01T00:00:00Z","password_hash":"`+hash+`","opening":{"rank":"silver","carry_left":"120.50","carry_right":"0","lifetime_left":"3000","lifetime_right":"2500","wallet_balance":"42.10"}}`,
-		`{"id":"I2","name":"Ivan Two","email":"i2@example.com","plan":"consultant","sponsor_id":"I1","placement":{"parent_id":"I1","leg":"left"},"registered_at":"2025-06-02T00:00:00Z"}`,
+		`{"id":"I1","name":"Iris One","email":"i1@example.com","plan":"consultant_plus","sponsor_id":"root","placement":{"parent_id":"root","leg":"left"},"registered_at":"2026-01-02T01:00:00Z","password_hash":"`+hash+`","opening":{"rank":"silver","carry_left":"120.50","carry_right":"0","lifetime_left":"3000","lifetime_right":"2500","wallet_balance":"42.10"}}`,
+		`{"id":"I2","name":"Ivan Two","email":"i2@example.com","plan":"consultant","sponsor_id":"I1","placement":{"parent_id":"I1","leg":"left"},"registered_at":"2026-01-02T02:00:00Z"}`,
 		``,
-		`{"id":"I3","name":"Ines Three","email":"i3@example.com","plan":"affiliate","sponsor_id":"I1","placement":{"parent_id":"I2","leg":"right"},"registered_at":"2025-06-03T00:00:00Z"}`,
-		`{"id":"IC","name":"Carl Customer","email":"ic@example.com","plan":"customer","sponsor_id":"I3","registered_at":"2025-06-04T00:00:00Z"}`,
+		`{"id":"I3","name":"Ines Three","email":"i3@example.com","plan":"affiliate","sponsor_id":"I1","placement":{"parent_id":"I2","leg":"right"},"registered_at":"2026-01-02T03:00:00Z"}`,
+		`{"id":"IC","name":"Carl Customer","email":"ic@example.com","plan":"customer","sponsor_id":"I3","registered_at":"2026-01-02T04:00:00Z"}`,
 	)
 }
 
@@ -97,15 +97,15 @@ func TestImportValidatesTheWholeFileFirst(t *testing.T) {
 	hs := newHarness(t)
 	hs.register("A", "consultant", "root", at("root", "left"))
 	file := ndjson(
-		`{"id":"ok1","name":"Ok","email":"ok1@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"root","leg":"right"},"registered_at":"2025-01-01T00:00:00Z"}`,
+		`{"id":"ok1","name":"Ok","email":"ok1@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"root","leg":"right"},"registered_at":"2026-01-02T00:00:00Z"}`,
 		`not json`,
-		`{"id":"p1","name":"Plain","email":"p1@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"ok1","leg":"left"},"registered_at":"2025-01-01T00:00:00Z","password":"plaintext!"}`,
-		`{"id":"s1","name":"Slot","email":"s1@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"root","leg":"left"},"registered_at":"2025-01-01T00:00:00Z"}`,
-		`{"id":"o1","name":"Outside","email":"o1@example.com","plan":"consultant","sponsor_id":"ok1","placement":{"parent_id":"A","leg":"left"},"registered_at":"2025-01-01T00:00:00Z"}`,
-		`{"id":"u1","name":"Unknown","email":"u1@example.com","plan":"consultant","sponsor_id":"later","placement":{"parent_id":"root","leg":"left"},"registered_at":"2025-01-01T00:00:00Z"}`,
-		`{"id":"ok1","name":"Dup","email":"dup@example.com","plan":"customer","sponsor_id":"root","registered_at":"2025-01-01T00:00:00Z"}`,
-		`{"id":"h1","name":"Hash","email":"A@example.com","plan":"customer","sponsor_id":"root","registered_at":"2025-01-01T00:00:00Z","password_hash":"md5:abc"}`,
-		`{"id":"r1","name":"Rank","email":"r1@example.com","plan":"consultant","sponsor_id":"ok1","placement":{"parent_id":"ok1","leg":"right"},"registered_at":"2025-01-01T00:00:00Z","opening":{"rank":"emperor","carry_left":"-5"}}`,
+		`{"id":"p1","name":"Plain","email":"p1@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"ok1","leg":"left"},"registered_at":"2026-01-02T00:00:00Z","password":"plaintext!"}`,
+		`{"id":"s1","name":"Slot","email":"s1@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"root","leg":"left"},"registered_at":"2026-01-02T00:00:00Z"}`,
+		`{"id":"o1","name":"Outside","email":"o1@example.com","plan":"consultant","sponsor_id":"ok1","placement":{"parent_id":"A","leg":"left"},"registered_at":"2026-01-02T00:00:00Z"}`,
+		`{"id":"u1","name":"Unknown","email":"u1@example.com","plan":"consultant","sponsor_id":"later","placement":{"parent_id":"root","leg":"left"},"registered_at":"2026-01-02T00:00:00Z"}`,
+		`{"id":"ok1","name":"Dup","email":"dup@example.com","plan":"customer","sponsor_id":"root","registered_at":"2026-01-02T00:00:00Z"}`,
+		`{"id":"h1","name":"Hash","email":"A@example.com","plan":"customer","sponsor_id":"root","registered_at":"2026-01-02T00:00:00Z","password_hash":"md5:abc"}`,
+		`{"id":"r1","name":"Rank","email":"r1@example.com","plan":"consultant","sponsor_id":"ok1","placement":{"parent_id":"ok1","leg":"right"},"registered_at":"2026-01-02T00:00:00Z","opening":{"rank":"emperor","carry_left":"-5"}}`,
 	)
 	code, body := hs.raw("POST", "/api/v1/members/import", "application/x-ndjson", file)
 	if code != 422 {

@@ -87,6 +87,14 @@ func (t *registrationTx) LegBV(_ context.Context, id string) (int64, int64, erro
 	return get[int64](rec, "left_bv"), get[int64](rec, "right_bv"), err
 }
 
+func (t *registrationTx) RegisteredAt(_ context.Context, id string) (time.Time, error) {
+	rec, err := t.one(qMemberGet, map[string]any{"id": id})
+	if err == nil && rec == nil {
+		err = graph.NotFound("member %s not found", id)
+	}
+	return get[time.Time](rec, "registered_at").UTC(), err
+}
+
 func (t *registrationTx) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts, error) {
 	return legCounts(ctx, txRunner(ctx, t.tx), id)
 }

@@ -24,6 +24,7 @@ var (
 	qImportRollbackLed = cypher.MustQuery("genealogy/import_rollback_ledger")
 	qImportStart       = cypher.MustQuery("genealogy/import_start")
 	qImportsRunning    = cypher.MustQuery("genealogy/imports_running")
+	qNetworkLive       = cypher.MustQuery("genealogy/network_live")
 	qNetworkCutover    = cypher.MustQuery("genealogy/network_cutover")
 	qPlacementInside   = cypher.MustQuery("genealogy/placement_inside_batch")
 	qPlacementLock     = cypher.MustQuery("genealogy/placement_lock")
@@ -100,6 +101,12 @@ func (s *Store) Cutover(ctx context.Context) (*time.Time, error) {
 	}
 	t = t.UTC()
 	return &t, nil
+}
+
+// LiveNetwork implements genealogy.ImportStore.
+func (s *Store) LiveNetwork(ctx context.Context) (bool, error) {
+	rec, err := readOne(ctx, s, qNetworkLive, nil, nil)
+	return get[bool](rec, "live"), err
 }
 
 // StartImport implements genealogy.ImportStore.

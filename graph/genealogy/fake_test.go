@@ -144,6 +144,10 @@ func (t *memRegTx) ExtremeEnd(_ context.Context, from, side string) (string, err
 	}
 }
 
+func (t *memRegTx) RegisteredAt(_ context.Context, id string) (time.Time, error) {
+	return t.n.nodes[id].m.RegisteredAt, nil
+}
+
 func (t *memRegTx) LegBV(_ context.Context, id string) (int64, int64, error) {
 	x := t.n.nodes[id]
 	return x.ltBV, x.rtBV, nil

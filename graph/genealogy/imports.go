@@ -85,6 +85,9 @@ type ImportStore interface {
 	// descendant is ancestor or below it in the placement tree.
 	PlacementInside(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error)
 	Cutover(ctx context.Context) (*time.Time, error)
+	// LiveNetwork reports whether the network has sales of its own: a committed run, or a sale of
+	// any member but the root (the root's own pack is there from the start).
+	LiveNetwork(ctx context.Context) (bool, error)
 	// StartImport records a running job (and the network's cutover if it has none); Conflict
 	// when another import is running.
 	StartImport(ctx context.Context, job ImportJob, cutover *time.Time) error
@@ -140,13 +143,28 @@ func (s *ImportService) Start(ctx context.Context, body io.Reader, cutover *time
 	if err != nil {
 		return nil, err
 	}
+	// The cutover (PLAN.md §7) says which sales the earlier system paid. Only the first import
+	// into a network that has no sales of its own may set it; it never moves afterwards.
 	switch {
 	case existing != nil && cutover != nil && !existing.Equal(*cutover):
 		return nil, graph.InvalidField("cutover", "the network's cutover is already %s (set by the first import)", existing.Format(time.RFC3339))
 	case existing != nil:
 		cutover = nil // already set
-	case cutover == nil:
-		cutover = &now // the first import sets the cutover: default, its start
+	default:
+		live, err := s.Store.LiveNetwork(ctx)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case live && cutover != nil:
+			return nil, graph.Conflict("the network already has sales of its own (accounted or waiting for a run); a cutover would leave them unpaid — import without ?cutover").
+				WithDetails(graph.Detail{Field: "cutover", Message: "cannot be set on a network with sales"})
+		case live:
+			// An import into a live network adds members with their opening states; every sale
+			// the network took stays payable.
+		case cutover == nil:
+			cutover = &now // the first import into a new network sets the cutover: default, its start
+		}
 	}
 	var idb [8]byte
 	_, _ = rand.Read(idb[:])
@@ -240,6 +258,14 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		details = append(details, graph.Detail{Line: n, Code: code, Message: fmt.Sprintf(format, a...)})
 	}
 	badField := func(n int, field, msg string) { bad(n, "invalid", "%s: %s", field, msg) }
+	// PLAN.md §2: nobody is registered before its sponsor or its placement parent (a run could
+	// not place it otherwise). A line without registered_at is reported by itself.
+	var lineAt time.Time
+	notBefore := func(n int, role, id string, at time.Time) {
+		if !lineAt.IsZero() && lineAt.Before(at) {
+			bad(n, "invalid", "registered_at: must not be before the registration of its %s %s (%s)", role, id, at.UTC().Format(time.RFC3339))
+		}
+	}
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var lines []parsedLine
@@ -296,6 +322,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		consult       bool
 		existing      bool // an identical re-import of a member already in the network
 		depth, sdepth int64
+		at            time.Time // registered
 		tin, out      int32
 	}
 	file := map[string]*node{}
@@ -350,8 +377,10 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			bad(ln, "invalid", "registered_at: must not be in the future")
 		}
 		row := ImportRow{ID: l.ID, Name: name, Email: email, PasswordHash: l.PasswordHash, Plan: l.Plan, SponsorID: l.SponsorID, Rank: "none"}
+		lineAt = time.Time{}
 		if l.RegisteredAt != nil {
 			row.RegisteredAt = l.RegisteredAt.UTC()
+			lineAt = row.RegisteredAt
 		}
 		// Sponsor: before this line in the file, or already in the graph.
 		var sponsorDepth int64
@@ -362,11 +391,13 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 				bad(ln, "invalid", "sponsor_id: %s is a customer", l.SponsorID)
 			}
 			sponsorDepth = sn.sdepth
+			notBefore(ln, "sponsor", l.SponsorID, sn.at)
 		} else if se, ok := existing[l.SponsorID]; ok {
 			if se.Plan == "customer" {
 				bad(ln, "invalid", "sponsor_id: %s is a customer", l.SponsorID)
 			}
 			sponsorDepth = se.SDepth
+			notBefore(ln, "sponsor", l.SponsorID, se.RegisteredAt)
 		} else {
 			bad(ln, "invalid", "sponsor_id: %s is neither earlier in the file nor in the network", l.SponsorID)
 		}
@@ -402,11 +433,17 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 						bad(ln, "invalid", "placement.parent_id: %s is a customer", p.ParentID)
 					}
 					row.Depth = pn.depth + 1
+					if p.ParentID != l.SponsorID {
+						notBefore(ln, "placement parent", p.ParentID, pn.at)
+					}
 				} else if pe, ok := existing[p.ParentID]; ok {
 					if pe.Plan == "customer" {
 						bad(ln, "invalid", "placement.parent_id: %s is a customer", p.ParentID)
 					}
 					row.Depth = pe.Depth + 1
+					if p.ParentID != l.SponsorID {
+						notBefore(ln, "placement parent", p.ParentID, pe.RegisteredAt)
+					}
 				} else {
 					bad(ln, "invalid", "placement.parent_id: %s is neither earlier in the file nor in the network", p.ParentID)
 				}
@@ -449,7 +486,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			if ex.Name == row.Name && ex.Email == row.Email && ex.SponsorID == row.SponsorID && ex.ParentID == row.ParentID && ex.Leg == row.Leg &&
 				ex.RegisteredAt.Equal(row.RegisteredAt) && ex.Imported {
 				skipped++
-				file[l.ID] = &node{line: ln, consult: ex.Plan != "customer", parent: ex.ParentID, existing: true, depth: ex.Depth, sdepth: ex.SDepth}
+				file[l.ID] = &node{line: ln, consult: ex.Plan != "customer", parent: ex.ParentID, existing: true, depth: ex.Depth, sdepth: ex.SDepth, at: ex.RegisteredAt}
 				continue
 			}
 			bad(ln, "conflict", "id: %s exists in the network with other data", l.ID)
@@ -460,7 +497,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			continue
 		}
 		rows = append(rows, row)
-		file[l.ID] = &node{line: ln, consult: consultant, parent: row.ParentID, depth: row.Depth, sdepth: row.SDepth}
+		file[l.ID] = &node{line: ln, consult: consultant, parent: row.ParentID, depth: row.Depth, sdepth: row.SDepth, at: row.RegisteredAt}
 		if consultant && row.ParentID != row.SponsorID {
 			dbChecks = append(dbChecks, pending{line: ln, anc: row.SponsorID, desc: row.ParentID})
 		}

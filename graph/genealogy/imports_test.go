@@ -20,7 +20,8 @@ type memImports struct {
 	batches  [][]ImportRow
 	status   map[string]string
 	rolled   []string
-	failOn   int // the batch whose write fails (1-based; 0 never)
+	failOn   int  // the batch whose write fails (1-based; 0 never)
+	live     bool // the network has sales of its own
 	progress []int64
 }
 
@@ -53,6 +54,7 @@ func (m *memImports) PlacementInside(_ context.Context, pairs [][2]string) (map[
 }
 
 func (m *memImports) Cutover(context.Context) (*time.Time, error) { return m.cutover, nil }
+func (m *memImports) LiveNetwork(context.Context) (bool, error)   { return m.live, nil }
 
 func (m *memImports) StartImport(_ context.Context, job ImportJob, cutover *time.Time) error {
 	m.started = append(m.started, job)
@@ -141,6 +143,7 @@ func TestImportRefusesABadFileWhole(t *testing.T) {
 {"id":"p","name":"P","email":"a@example.com","plan":"consultant","sponsor_id":"ghost","password":"plain","placement":{"parent_id":"root","leg":"left"},"registered_at":"2026-02-01T00:00:00Z"}
 {"id":"q","name":"","email":"root@example.com","plan":"customer","sponsor_id":"root","placement":{"parent_id":"root","leg":"right"}}
 not json
+{"id":"r","name":"R","email":"r@example.com","plan":"consultant","sponsor_id":"root","placement":{"parent_id":"a","leg":"right"},"registered_at":"2025-12-01T00:00:00Z"}
 `
 	_, err := s.Start(context.Background(), strings.NewReader(file), nil, "admin")
 	e := graph.AsError(err)
@@ -157,6 +160,7 @@ not json
 		4: {"password: imports take password_hash", "email: a@example.com is used again (first on line 1)", "sponsor_id: ghost is neither", "placement: the left slot of root is already taken on line 1"},
 		5: {"name: is required", "registered_at: is required", "placement: customers are not placed"},
 		6: {"not a member object"},
+		7: {"registered_at: must not be before the registration of its sponsor root", "registered_at: must not be before the registration of its placement parent a"},
 	}
 	for line, msgs := range want {
 		got := strings.Join(byLine[line], " | ")
@@ -187,5 +191,21 @@ func TestImportRollsBackAFailedWrite(t *testing.T) {
 	}
 	if len(st.rolled) != 1 || st.rolled[0] != job.ID || st.status[job.ID] != "failed" {
 		t.Errorf("rolled back %v, status %v", st.rolled, st.status)
+	}
+}
+
+// PLAN.md §7: the cutover says what the earlier system paid. An import into a network with sales
+// of its own sets none (those sales stay payable), and an explicit one is refused.
+func TestImportIntoALiveNetworkKeepsItsSalesPayable(t *testing.T) {
+	st := &memImports{live: true}
+	s := importService(st)
+	ctx := context.Background()
+	at := rootAt.AddDate(0, 1, 0)
+	if _, err := s.Start(ctx, strings.NewReader(goodFile), &at, "admin"); graph.KindOf(err) != graph.KindConflict {
+		t.Errorf("an explicit cutover on a live network: %v", err)
+	}
+	job, err := s.Start(ctx, strings.NewReader(goodFile), nil, "admin")
+	if err != nil || job.Cutover != nil || st.cutover != nil || st.status[job.ID] != "done" {
+		t.Errorf("no cutover is set: %v %+v %v", err, job, st.cutover)
 	}
 }

@@ -267,3 +267,29 @@ func TestTreeQueriesCheckTheirBounds(t *testing.T) {
 		t.Errorf("a malformed id is simply not found: %v", err)
 	}
 }
+
+// Issue #14: a back-dated member under a later parent would make every run fail to place it;
+// it is refused, whichever way the parent was chosen.
+func TestNobodyIsRegisteredBeforeItsPlacementParent(t *testing.T) {
+	s, net := newService()
+	late := req("late", "consultant", "root", slot("root", "left"))
+	lateAt := rootAt.Add(48 * time.Hour)
+	late.RegisteredAt = &lateAt
+	mustRegister(t, s, late)
+	for name, r := range map[string]RegisterRequest{
+		"explicit":     req("early1", "consultant", "root", slot("late", "left")),
+		"extreme_left": req("early2", "consultant", "root", strategy(StrategyExtremeLeft)),
+	} {
+		_, err := s.Register(context.Background(), r)
+		if graph.KindOf(err) != graph.KindInvalid || !slices.Equal(fields(err), []string{"registered_at"}) || !strings.Contains(err.Error(), "placement parent late") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if len(net.nodes) != 2 {
+		t.Errorf("nothing written: %d members", len(net.nodes))
+	}
+	// Sponsored by the later member: refused on the sponsor already.
+	if _, err := s.Register(context.Background(), req("early3", "consultant", "late", nil)); !slices.Equal(fields(err), []string{"registered_at"}) {
+		t.Errorf("before the sponsor: %v", err)
+	}
+}

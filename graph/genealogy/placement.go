@@ -50,6 +50,8 @@ type RegistrationTx interface {
 	// LegBV is a member's lifetime leg volume as of the last committed run, in hundredths.
 	LegBV(ctx context.Context, id string) (left, right int64, err error)
 	LegCounts(ctx context.Context, id string) (*LegCounts, error)
+	// RegisteredAt is when a member registered.
+	RegisteredAt(ctx context.Context, id string) (time.Time, error)
 	// NextLevel returns the slots of each of ids, in the order given.
 	NextLevel(ctx context.Context, ids []string) ([]Children, error)
 	// Create writes the member (placed as r says), its sponsor link and its pack purchase.
@@ -83,6 +85,16 @@ func registerIn(ctx context.Context, tx RegistrationTx, r Registration) (*Member
 	if r.Strategy != "" {
 		if r.ParentID, r.Leg, err = place(ctx, tx, r, chk); err != nil {
 			return nil, err
+		}
+		// PLAN.md §2: a run places a member under its parent only if the parent exists then too.
+		if r.ParentID != r.SponsorID {
+			at, err := tx.RegisteredAt(ctx, r.ParentID)
+			if err != nil {
+				return nil, err
+			}
+			if r.RegisteredAt.Before(at) {
+				return nil, graph.InvalidField("registered_at", "must not be before the registration of its placement parent %s (%s)", r.ParentID, at.UTC().Format(time.RFC3339))
+			}
 		}
 		if r.Strategy != StrategyExplicit && r.Strategy != StrategyBalanced {
 			r.Spine = r.Leg
