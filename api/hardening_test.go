@@ -179,3 +179,29 @@ func TestBackDatedRegistrationCannotBlockPayouts(t *testing.T) {
 		t.Errorf("payouts still work: %d %v", code, b)
 	}
 }
+
+// Issue #14, finding 4: amounts have a maximum, so no balance can overflow.
+func TestAmountsHaveAMaximum(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	for _, amt := range []string{"50000000000000000.00", "1000000000.01", "-1000000000.01"} {
+		if code, b := hs.call("POST", "/api/v1/members/A/wallet/adjustments", map[string]any{"amount": amt, "reason": "x"}); code != 422 {
+			t.Errorf("adjust %s: %d %v", amt, code, b)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		if code, b := hs.call("POST", "/api/v1/members/A/wallet/adjustments", map[string]any{"amount": "1000000000.00", "reason": "max"}); code != 201 {
+			t.Fatalf("adjust at the maximum: %d %v", code, b)
+		}
+	}
+	if _, w := hs.call("GET", "/api/v1/members/A/wallet", nil); w["balance"] != "2000000000.00" {
+		t.Errorf("balance %v", w["balance"])
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "92233720368547000.00"}); code != 422 {
+		t.Errorf("a withdrawal beyond the maximum: %d", code)
+	}
+	hs.vendor("v")
+	if code, _ := hs.call("PUT", "/api/v1/vendors/v/products/BIG", map[string]any{"bv": "1000000000.01", "cv": "1", "retail_commission": "1"}); code != 422 {
+		t.Errorf("a product beyond the maximum: %d", code)
+	}
+}

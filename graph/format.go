@@ -1,6 +1,10 @@
 package graph
 
-import "github.com/halo-oss/halo/engine"
+import (
+	"fmt"
+
+	"github.com/halo-oss/halo/engine"
+)
 
 // Views show money and business volume as decimal strings (API.md), never as floats. The rule
 // for how each is written lives here, once, for every view the domain and its stores build.
@@ -10,3 +14,20 @@ func Money(u engine.Units) string { return u.String() }
 
 // BV is business volume as API.md writes it: no trailing zeros ("400", "12.5").
 func BV(u engine.Units) string { return u.Decimal().String() }
+
+// MaxAmount is the largest amount or volume Halo takes in one value (an adjustment, a withdrawal,
+// a product's BV, CV or retail commission, an imported opening state): 1,000,000,000.00. No sum
+// Halo keeps can overflow — it would take 92 million values at the maximum.
+const MaxAmount engine.Units = 100_000_000_000
+
+// ParseAmount reads a decimal string with at most two decimals and at most MaxAmount either way.
+func ParseAmount(s string) (engine.Units, error) {
+	u, err := engine.ParseUnits(s)
+	if err != nil {
+		return 0, err
+	}
+	if u > MaxAmount || u < -MaxAmount {
+		return 0, fmt.Errorf("%s is beyond the maximum of %s", s, MaxAmount)
+	}
+	return u, nil
+}

@@ -466,9 +466,9 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 					if f.v == "" {
 						continue
 					}
-					v, err := engine.ParseUnits(f.v)
+					v, err := graph.ParseAmount(f.v)
 					if err != nil || (!f.neg && v < 0) {
-						bad(ln, "invalid", "opening.%s: must be a non-negative decimal with at most two decimals", f.name)
+						bad(ln, "invalid", "opening.%s: must be a non-negative decimal with at most two decimals, at most %s", f.name, graph.MaxAmount)
 						continue
 					}
 					*f.dst = v

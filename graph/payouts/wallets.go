@@ -127,9 +127,9 @@ type AdjustmentRequest struct {
 
 // Adjust adds an admin adjustment (the reason is mandatory).
 func (s *WalletService) Adjust(ctx context.Context, memberID string, req AdjustmentRequest) (*LedgerEntry, error) {
-	amt, err := engine.ParseUnits(req.Amount)
+	amt, err := graph.ParseAmount(req.Amount)
 	if err != nil || amt == 0 {
-		return nil, graph.InvalidField("amount", "must be a non-zero decimal string with at most two decimals")
+		return nil, graph.InvalidField("amount", "must be a non-zero decimal string with at most two decimals, at most %s either way", graph.MaxAmount)
 	}
 	reason := strings.TrimSpace(req.Reason)
 	if reason == "" || len(reason) > 500 {
@@ -154,9 +154,9 @@ type WithdrawalRequest struct {
 // Request records a withdrawal request: at least the minimum, not above the balance, one open
 // request at a time. The amount leaves the balance at once.
 func (s *WalletService) Request(ctx context.Context, memberID string, req WithdrawalRequest) (*Withdrawal, error) {
-	amt, err := engine.ParseUnits(req.Amount)
+	amt, err := graph.ParseAmount(req.Amount)
 	if err != nil || amt <= 0 {
-		return nil, graph.InvalidField("amount", "must be a positive decimal string with at most two decimals")
+		return nil, graph.InvalidField("amount", "must be a positive decimal string with at most two decimals, at most %s", graph.MaxAmount)
 	}
 	min := s.MinWithdrawal
 	if min == 0 {

@@ -198,9 +198,9 @@ func (s *VendorService) PutProduct(ctx context.Context, vendorID, sku string, re
 		name, val string
 		dst       *engine.Units
 	}{{"bv", req.BV, &v.BV}, {"cv", req.CV, &v.CV}, {"retail_commission", req.Retail, &v.Retail}} {
-		u, err := engine.ParseUnits(f.val)
+		u, err := graph.ParseAmount(f.val)
 		if err != nil || u < 0 {
-			bad(f.name, "must be a non-negative decimal string with at most two decimals")
+			bad(f.name, "must be a non-negative decimal string with at most two decimals, at most "+graph.MaxAmount.String())
 			continue
 		}
 		*f.dst = u
