@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -117,6 +118,48 @@ func (s *Server) routes() []route {
 		{"PUT", "/onboarding/track", AdminOnly, s.setTrack},
 		{"GET", "/members/:id/customer-dashboard", SelfOnly, s.customerDashboard},
 	}
+}
+
+// limits is what one request may take: its body, the time to read it, the time to answer.
+type limits struct {
+	body        int64
+	read, write time.Duration
+}
+
+// defaultLimits hold for every route not in routeLimits: a JSON body of at most 1 MiB (ingest's
+// limit too, API.md), read within 30 s, answered within 5 minutes.
+var defaultLimits = limits{body: 1 << 20, read: 30 * time.Second, write: 5 * time.Minute}
+
+// routeLimits are the routes that need more: whole networks to import, attendance exports to
+// upload, payout runs of a million members to draft and commit, exports to stream.
+var routeLimits = map[string]limits{
+	"POST /members/import":            {body: 4 << 30, read: 30 * time.Minute, write: 30 * time.Minute},
+	"POST /webinars/:id/attendance":   {body: 16 << 20, read: 2 * time.Minute},
+	"POST /events/:id/attendance":     {body: 16 << 20, read: 2 * time.Minute},
+	"POST /payout-runs":               {write: time.Hour},
+	"POST /payout-runs/:id/commit":    {write: time.Hour},
+	"GET /payout-runs/:id/export.csv": {write: time.Hour},
+	"GET /withdrawals/export.csv":     {write: 30 * time.Minute},
+	"GET /webinars/:id/export.csv":    {write: 30 * time.Minute},
+	"GET /events/:id/export.csv":      {write: 30 * time.Minute},
+}
+
+func (s *Server) limitsOf(method, path string) limits {
+	def := defaultLimits
+	if s.ReadTimeout > 0 {
+		def.read = s.ReadTimeout
+	}
+	l := routeLimits[method+" "+path]
+	if l.body == 0 {
+		l.body = def.body
+	}
+	if l.read == 0 {
+		l.read = def.read
+	}
+	if l.write == 0 {
+		l.write = def.write
+	}
+	return l
 }
 
 // guard turns a policy into middleware.

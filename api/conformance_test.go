@@ -58,6 +58,11 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 			}
 			actVendor := map[string]string{}
 			upgradeEvent := map[string]string{} // "upg-<member>-<plan>" -> the scenario's event id
+			memberByID := map[string]scenario.Member{}
+			for _, m := range sc.Members {
+				memberByID[m.ID] = m
+			}
+			linked := map[string]bool{} // "vendor/customer" signed up
 			got := &scenario.Output{}
 			for k, rs := range sc.Runs {
 				for _, m := range sc.Members[1:] {
@@ -89,6 +94,15 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 					case "activation":
 						v := vendorOf[e.SKU]
 						actVendor[e.ID] = v
+						// A vendor serves the customers who signed up with it: the first activation of a
+						// customer by a vendor follows that vendor's sign-up of the customer.
+						if m := memberByID[e.Member]; m.Plan == "customer" && !linked[v+"/"+m.ID] {
+							linked[v+"/"+m.ID] = true
+							link := signup("link-"+m.ID, m.ID, m.Sponsor)
+							link["occurred_at"] = m.RegisteredAt
+							link["data"].(map[string]any)["email"] = strings.ToLower(m.ID) + "@conformance.example"
+							batches[v] = append(batches[v], link)
+						}
 						batches[v] = append(batches[v], activated(e.ID, e.ID, e.Member, e.SKU, e.OccurredAt))
 					case "cancellation":
 						cancels = append(cancels, e)
@@ -318,7 +332,9 @@ func TestDraftFreezesItsEvents(t *testing.T) {
 	hs.register("A", "consultant", "root", at("root", "left"))
 	hs.register("cu", "customer", "A", nil)
 	sun := hs.vendor("sun")
-	hs.send("sun", sun, events(activated("e1", "a1", "cu", "THERMOSTAT", "2026-01-05T00:00:00Z")), 0)
+	link := signup("e0", "cu", "A")
+	link["occurred_at"] = "2026-01-04T00:00:00Z"
+	hs.send("sun", sun, events(link, activated("e1", "a1", "cu", "THERMOSTAT", "2026-01-05T00:00:00Z")), 0)
 	_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
 	hs.send("sun", sun, events(activated("e2", "a2", "cu", "SOLAR-6KW", "2026-01-06T00:00:00Z")), 0) // after the draft
 	_, c := hs.call("POST", "/api/v1/payout-runs/"+d["id"].(string)+"/commit", nil)

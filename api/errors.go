@@ -1,8 +1,10 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,6 +40,8 @@ func statusOf(k graph.Kind) int {
 		return http.StatusForbidden
 	case graph.KindRateLimited:
 		return http.StatusTooManyRequests
+	case graph.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
 	case graph.KindUnavailable:
 		return http.StatusServiceUnavailable
 	}
@@ -46,6 +50,10 @@ func statusOf(k graph.Kind) int {
 
 // fail writes err in the API.md shape. Causes are logged with the request id, never sent.
 func fail(c *gin.Context, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = graph.TooLarge("the request body exceeds this endpoint's limit of %s", byteSize(mbe.Limit))
+	}
 	e := graph.AsError(err)
 	status := statusOf(e.Kind)
 	log := logger(c)
@@ -70,4 +78,16 @@ func logger(c *gin.Context) *slog.Logger {
 		return l.(*slog.Logger)
 	}
 	return slog.Default()
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }

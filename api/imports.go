@@ -9,9 +9,6 @@ import (
 	"github.com/halo-oss/halo/graph"
 )
 
-// importMaxBytes bounds an import body (a network of millions is a few hundred MiB of NDJSON).
-const importMaxBytes = 4 << 30
-
 // importMembers godoc
 //
 //	@Summary		Import an existing network (NDJSON)
@@ -35,8 +32,7 @@ func (s *Server) importMembers(c *gin.Context) {
 		}
 		cutover = &t
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, importMaxBytes)
-	job, err := s.Imports.Start(c.Request.Context(), body, cutover, principal(c).ID)
+	job, err := s.Imports.Start(c.Request.Context(), c.Request.Body, cutover, principal(c).ID) // bounded by limitRequest
 	if err != nil {
 		fail(c, err)
 		return

@@ -206,8 +206,8 @@ func TestIngestEventRules(t *testing.T) {
 	// Another vendor: its own activation ids, no access to sun's, links an existing customer.
 	code, b = hs.send("eco", eco, events(
 		cancelled("x1", "act-2", "2026-02-06T09:00:00Z"),                     // sun's activation: unknown to eco
-		activated("x2", "act-1", "c1", "THERMOSTAT", "2026-02-03T10:00:00Z"), // same activation id, eco's scope
 		signup("x3", "c1", "A"),                                              // same customer, same sponsor: linked
+		activated("x2", "act-1", "c1", "THERMOSTAT", "2026-02-03T10:00:00Z"), // same activation id, eco's scope
 		signup("x4", "c1", "B"),                                              // another sponsor: conflict
 		signup("e1", "c9", "A"),                                              // eco's own e1 is a new id
 	), 0)

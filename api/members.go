@@ -308,7 +308,7 @@ func (s *Server) join(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	m, err := s.Members.Join(c.Request.Context(), req)
+	m, err := s.Members.Join(c.Request.Context(), req, c.ClientIP())
 	if err != nil {
 		fail(c, err)
 		return

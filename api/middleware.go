@@ -89,3 +89,33 @@ func roleList(rs []graph.Role) string {
 	}
 	return strings.Join(s, " or ")
 }
+
+// limitRequest bounds one request: a body beyond the route's limit is a 413, and a sender (or a
+// reader of the answer) slower than the route's deadlines loses the connection instead of
+// holding it. One middleware for every route; the numbers are in routeLimits.
+func limitRequest(l limits) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > l.body {
+			fail(c, graph.TooLarge("the request body exceeds this endpoint's limit of %s", byteSize(l.body)))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, l.body)
+		rc := http.NewResponseController(c.Writer)
+		now := time.Now()
+		_ = rc.SetReadDeadline(now.Add(l.read)) // not supported by test recorders: nothing to bound there
+		_ = rc.SetWriteDeadline(now.Add(l.write))
+		c.Next()
+	}
+}
+
+// secureHeaders: answers are never sniffed into another type, and nothing an API answer holds
+// (balances, statements, members' details) is kept by a shared or browser cache.
+func secureHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("X-Content-Type-Options", "nosniff")
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			c.Header("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
+}

@@ -14,6 +14,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
@@ -51,6 +52,12 @@ type Server struct {
 	Attendance    *field.AttendanceService
 	Onboarding    *field.OnboardingService
 	Log           *slog.Logger
+	// TrustedProxies are the addresses (or CIDRs) whose X-Forwarded-For / X-Real-IP name the
+	// client; none by default, so a caller cannot choose the address its login attempts count on.
+	TrustedProxies []string
+	// ReadTimeout is how long a request may take to send its body on routes without a limit of
+	// their own (HALO_READ_TIMEOUT, default 30 s).
+	ReadTimeout time.Duration
 }
 
 // Handler builds the HTTP handler.
@@ -58,7 +65,11 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestLog(s.Log), recoverJSON())
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
+		panic("api: trusted proxies: " + err.Error()) // the configuration is checked at start-up
+	}
+	r.ForwardedByClientIP = len(s.TrustedProxies) > 0
+	r.Use(requestLog(s.Log), recoverJSON(), secureHeaders())
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, graph.NotFound("no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -72,14 +83,15 @@ func (s *Server) Handler() http.Handler {
 
 	v1 := r.Group("/api/v1")
 	for _, rt := range s.routes() {
-		v1.Handle(rt.method, rt.path, append(s.guard(rt.policy), rt.handler)...)
+		chain := append([]gin.HandlerFunc{limitRequest(s.limitsOf(rt.method, rt.path))}, s.guard(rt.policy)...)
+		v1.Handle(rt.method, rt.path, append(chain, rt.handler)...)
 	}
 	return r
 }
 
 func bind(c *gin.Context, dst any) bool {
 	if err := c.ShouldBindJSON(dst); err != nil {
-		fail(c, graph.BadRequest("request body is not valid JSON for this endpoint: %s", jsonProblem(err)))
+		fail(c, graph.BadRequest("request body is not valid JSON for this endpoint: %s", graph.JSONMessage(err)).Wrap(err))
 		return false
 	}
 	return true

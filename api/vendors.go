@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -193,14 +192,9 @@ func (s *Server) listProducts(c *gin.Context) {
 //	@Failure		422			{object}	ErrorBody
 //	@Router			/api/v1/ingest/events [post]
 func (s *Server) ingestEvents(c *gin.Context) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, sales.IngestMaxBody))
+	body, err := io.ReadAll(c.Request.Body) // bounded by limitRequest
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{Error: ErrorInfo{Code: string(graph.KindBadRequest), Message: "body exceeds 1 MiB"}})
-			return
-		}
-		fail(c, graph.BadRequest("could not read the body"))
+		fail(c, graph.BadRequest("could not read the body").Wrap(err))
 		return
 	}
 	vendor := c.GetHeader("X-Vendor-Id")

@@ -167,7 +167,7 @@ func (s *Server) exportWithdrawals(c *gin.Context) {
 		if x.DecidedAt != nil {
 			approved = x.DecidedAt.Format("2006-01-02T15:04:05Z07:00")
 		}
-		_ = w.Write([]string{x.ID, x.MemberID, x.MemberName, x.MemberEmail, x.Amount, x.RequestedAt.Format("2006-01-02T15:04:05Z07:00"), approved})
+		_ = w.Write([]string{x.ID, x.MemberID, text(x.MemberName), text(x.MemberEmail), x.Amount, x.RequestedAt.Format("2006-01-02T15:04:05Z07:00"), approved})
 	}
 	w.Flush()
 }

@@ -35,7 +35,9 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 	hs.register("B", "consultant", "root", at("root", "right"))
 	hs.register("cu", "customer", "A", nil)
 	sun := hs.vendor("sun")
-	hs.send("sun", sun, events(activated("e1", "a1", "cu", "SOLAR-6KW", "2026-01-05T00:00:00Z"), activated("e2", "a2", "cu", "THERMOSTAT", "2026-01-06T00:00:00Z")), 0)
+	link := signup("e0", "cu", "A")
+	link["occurred_at"] = "2026-01-04T00:00:00Z" // the vendor's sign-up links its customer (#14)
+	hs.send("sun", sun, events(link, activated("e1", "a1", "cu", "SOLAR-6KW", "2026-01-05T00:00:00Z"), activated("e2", "a2", "cu", "THERMOSTAT", "2026-01-06T00:00:00Z")), 0)
 	_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
 	runID := d["id"].(string)
 	if code, _ := hs.csv("/api/v1/payout-runs/" + runID + "/export.csv"); code != 409 {
@@ -135,7 +137,7 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 		t.Errorf("every withdrawal state change is in the ledger: %v", kinds)
 	}
 	_, sv := hs.call("GET", "/api/v1/members/cu/services", nil)
-	if svs := sv["services"].([]any); len(svs) != 2 || svs[0].(map[string]any)["vendor"] != "sun" || svs[0].(map[string]any)["status"] != "active" || len(sv["vendors"].([]any)) != 0 {
+	if svs := sv["services"].([]any); len(svs) != 2 || svs[0].(map[string]any)["vendor"] != "sun" || svs[0].(map[string]any)["status"] != "active" || len(sv["vendors"].([]any)) != 1 {
 		t.Errorf("services of cu: %v", sv)
 	}
 	hs.call("POST", "/api/v1/members/B/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-20T00:00:00Z"})

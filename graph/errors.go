@@ -24,6 +24,7 @@ const (
 	KindUnauthorized Kind = "unauthorized" // no or bad credentials
 	KindForbidden    Kind = "forbidden"    // authenticated but not allowed
 	KindRateLimited  Kind = "rate_limited" // too many attempts
+	KindTooLarge     Kind = "too_large"    // a request body beyond its limit
 	KindUnavailable  Kind = "unavailable"  // a backing service is down
 	KindInternal     Kind = "internal"     // a bug; the message never leaks details
 )
@@ -67,6 +68,7 @@ func Conflict(format string, a ...any) *Error     { return newErr(KindConflict, 
 func Unauthorized(format string, a ...any) *Error { return newErr(KindUnauthorized, format, a...) }
 func Forbidden(format string, a ...any) *Error    { return newErr(KindForbidden, format, a...) }
 func RateLimited(format string, a ...any) *Error  { return newErr(KindRateLimited, format, a...) }
+func TooLarge(format string, a ...any) *Error     { return newErr(KindTooLarge, format, a...) }
 
 // Unavailable wraps the failure of a backing service; service names the part that is down.
 func Unavailable(service string, cause error) *Error {
@@ -82,6 +84,12 @@ func Internal(cause error) *Error {
 func InvalidField(field, format string, a ...any) *Error {
 	msg := fmt.Sprintf(format, a...)
 	return &Error{Kind: KindInvalid, Message: field + ": " + msg, Details: []Detail{{Field: field, Message: msg}}}
+}
+
+// Wrap keeps cause for the log (and for errors.As), never for the caller.
+func (e *Error) Wrap(cause error) *Error {
+	e.Err = cause
+	return e
 }
 
 // WithDetails adds details.

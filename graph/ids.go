@@ -3,10 +3,16 @@ package graph
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/mail"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // newID makes a random id with a readable prefix ("wd-3f2a…").
@@ -45,11 +51,48 @@ func SortedUnique(xs []string) []string {
 // Unique returns the distinct values of xs, sorted.
 func Unique(xs []string) []string { return SortedUnique(append([]string(nil), xs...)) }
 
+// JSONMessage says what is wrong with a JSON body in the caller's terms (JSON types, the field's
+// path, the byte offset), never Go's type names.
 func JSONMessage(err error) string {
-	s := err.Error()
-	s = strings.TrimPrefix(s, "json: ")
-	if len(s) > 200 {
-		s = s[:200]
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var pe *time.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Sprintf("%q is not an RFC 3339 time", pe.Value)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body is empty or cut short"
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "the body"
+		}
+		return fmt.Sprintf("%s must be %s, not %s", field, jsonKind(te.Type), te.Value)
 	}
-	return s
+	s := strings.TrimPrefix(err.Error(), "json: ")
+	if strings.HasPrefix(s, "unknown field") {
+		return s
+	}
+	return "malformed JSON"
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16,
+		reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "of another type"
 }

@@ -43,16 +43,26 @@ func (s *Store) Article(ctx context.Context, id string) (*field.Article, error) 
 	return &a, nil
 }
 
-// luceneEscape makes every character of a reader's search text literal.
+// luceneEscape makes a reader's search text literal: every special character escaped, and the
+// operator words (AND, OR, NOT, TO) lower-cased, which the analyzer does to every word anyway —
+// so "solar AND" or "NOT" are searched for, never parsed as a broken query.
 func luceneEscape(q string) string {
-	var b strings.Builder
-	for _, r := range q {
-		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
-			b.WriteByte('\\')
+	words := strings.Fields(q)
+	for i, w := range words {
+		switch w {
+		case "AND", "OR", "NOT", "TO":
+			w = strings.ToLower(w)
 		}
-		b.WriteRune(r)
+		var b strings.Builder
+		for _, r := range w {
+			if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		words[i] = b.String()
 	}
-	return b.String()
+	return strings.Join(words, " ")
 }
 
 // Articles implements field.ContentStore.

@@ -114,6 +114,9 @@ func (s *Store) mapErr(err error) error {
 	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
+		case strings.Contains(ne.Msg, "too large") || strings.Contains(ne.Msg, "is too big"):
+			// A value past an index's key limit: the input was too long, not the database down.
+			return &graph.Error{Kind: graph.KindInvalid, Message: "a value is too long to be stored", Err: err}
 		case ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			return &graph.Error{Kind: graph.KindConflict, Message: constraintMessage(ne.Msg), Err: err}
 		case strings.HasPrefix(ne.Code, "Neo.ClientError.Security."):

@@ -91,7 +91,10 @@ func SeedDemo(ctx context.Context, vendors *sales.VendorService, members *geneal
 		// Back-dated so the demo has history; never before the root (nor after now).
 		at := now.AddDate(0, 0, -d.daysAgo)
 		if !at.After(root.RegisteredAt) {
-			at = root.RegisteredAt.Add(time.Duration(61-d.daysAgo) * time.Second)
+			// The root is younger than the demo's history (a fresh database started without
+			// HALO_ROOT_REGISTERED_AT): the same order, squeezed between the root's registration
+			// and now, so nobody predates its sponsor or parent nor lies in the future.
+			at = root.RegisteredAt.Add(now.Sub(root.RegisteredAt) * time.Duration(61-d.daysAgo) / 62)
 		}
 		_, err := members.Register(ctx, genealogy.RegisterRequest{ID: d.id, Name: d.name, Email: d.id + "@demo.halo.local", Password: DemoPassword,
 			Plan: d.plan, SponsorID: d.sponsor, Placement: d.placement, RegisteredAt: &at})

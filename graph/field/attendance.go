@@ -123,7 +123,7 @@ func (s *AttendanceService) Import(ctx context.Context, kind, id string, body io
 	rd.FieldsPerRecord, rd.TrimLeadingSpace = -1, true
 	head, err := rd.Read()
 	if err != nil {
-		return nil, graph.Invalid("the attendance file is not CSV with a header row")
+		return nil, graph.Invalid("the attendance file is not CSV with a header row").Wrap(err)
 	}
 	col := -1
 	for i, h := range head {
@@ -146,7 +146,7 @@ func (s *AttendanceService) Import(ctx context.Context, kind, id string, body io
 			break
 		}
 		if err != nil {
-			return nil, graph.Invalid("the attendance file is not valid CSV: %v", err)
+			return nil, graph.Invalid("the attendance file is not valid CSV: %v", err).Wrap(err)
 		}
 		if col < len(rec) {
 			refs = append(refs, rec[col])

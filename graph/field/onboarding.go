@@ -100,6 +100,10 @@ func (s *OnboardingService) Track(ctx context.Context) (*OnboardingTrack, error)
 // SetTrack replaces the onboarding track (admins). Completion is recomputed from attendance,
 // so a new step makes everyone who has not attended it incomplete again.
 func (s *OnboardingService) SetTrack(ctx context.Context, t OnboardingTrack) (*OnboardingTrack, error) {
+	if t.Steps == nil {
+		// A body of null or {} is no track: clearing it takes an explicit empty list.
+		return nil, graph.InvalidField("steps", "is required (an empty list clears the track)")
+	}
 	var details []graph.Detail
 	seen := map[string]bool{}
 	for i := range t.Steps {
@@ -121,9 +125,6 @@ func (s *OnboardingService) SetTrack(ctx context.Context, t OnboardingTrack) (*O
 	}
 	if len(details) > 0 {
 		return nil, graph.InvalidDetails(details)
-	}
-	if t.Steps == nil {
-		t.Steps = []OnboardingStep{}
 	}
 	before, err := s.Store.OnboardingTrack(ctx)
 	if err != nil {

@@ -286,7 +286,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		lines = append(lines, parsedLine{n: n, raw: l})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, 0, nil, graph.BadRequest("reading the import body: %v (lines are limited to 1 MiB)", err)
+		return nil, 0, nil, graph.BadRequest("reading the import body: %v (lines are limited to 1 MiB)", err).Wrap(err)
 	}
 	if n == 0 {
 		return nil, 0, nil, graph.InvalidField("body", "the import file is empty")

@@ -138,6 +138,10 @@ type MemberService struct {
 	Plan   *engine.Config
 	Now    func() time.Time
 	RootID string
+	// Limiter throttles self-registrations per address (JoinsPerAddress in its window, default
+	// 10): /join must say when an e-mail is taken, so it must not be a fast way to ask.
+	Limiter         *identity.LoginLimiter
+	JoinsPerAddress int
 }
 
 // Register validates every field rule and registers the member.
@@ -159,7 +163,14 @@ type JoinRequest struct {
 // Join self-registers a consultant under the sponsor whose referral code (its member id) was
 // given, with the same rules as an admin registration. A priced pack stays pending — no sale,
 // nobody earns from it — until an admin confirms the payment.
-func (s *MemberService) Join(ctx context.Context, req JoinRequest) (*Member, error) {
+func (s *MemberService) Join(ctx context.Context, req JoinRequest, ip string) (*Member, error) {
+	joins := s.JoinsPerAddress
+	if joins == 0 {
+		joins = 10
+	}
+	if err := s.Limiter.Throttle("join:"+ip, joins, "self-registrations"); err != nil {
+		return nil, err
+	}
 	if p, err := engine.ParsePlan(req.Plan); err == nil && !p.IsConsultant() {
 		return nil, graph.InvalidField("plan", "self-registration is for consultant plans (affiliate, consultant, consultant_plus)")
 	}
@@ -169,7 +180,11 @@ func (s *MemberService) Join(ctx context.Context, req JoinRequest) (*Member, err
 	if !graph.ValidID(req.ReferralCode) {
 		return nil, graph.InvalidField("referral_code", "is not a valid referral code")
 	}
-	if sp, err := s.Store.Member(ctx, req.ReferralCode); err != nil || sp.Plan == "customer" {
+	sp, err := s.Store.Member(ctx, req.ReferralCode)
+	if err != nil && graph.KindOf(err) != graph.KindNotFound {
+		return nil, err // an outage is an outage, not a bad code
+	}
+	if err != nil || sp.Plan == "customer" {
 		return nil, graph.InvalidField("referral_code", "is not a valid referral code")
 	}
 	return s.register(ctx, RegisterRequest{ID: req.ID, Name: req.Name, Email: req.Email, Password: req.Password, Plan: req.Plan,
@@ -183,8 +198,8 @@ type ConfirmPackRequest struct {
 
 // ConfirmPack makes a pending pack a sale (the next run accounts it).
 func (s *MemberService) ConfirmPack(ctx context.Context, id string, req ConfirmPackRequest) (*Member, error) {
-	if strings.TrimSpace(req.PaymentReference) == "" {
-		return nil, graph.InvalidField("payment_reference", "is required")
+	if r := strings.TrimSpace(req.PaymentReference); r == "" || len(r) > 200 {
+		return nil, graph.InvalidField("payment_reference", "is required (at most 200 characters)")
 	}
 	m, err := s.Store.Member(ctx, id)
 	if err != nil {

@@ -2,6 +2,7 @@ package genealogy
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
 )
 
 var rootAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -226,11 +228,11 @@ func TestJoinAndPendingPack(t *testing.T) {
 	} {
 		j := join
 		c.mutate(&j)
-		if _, err := s.Join(ctx, j); graph.KindOf(err) != graph.KindInvalid || !slices.Contains(fields(err), c.field) {
+		if _, err := s.Join(ctx, j, "10.0.0.1"); graph.KindOf(err) != graph.KindInvalid || !slices.Contains(fields(err), c.field) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	m, err := s.Join(ctx, join)
+	m, err := s.Join(ctx, join, "10.0.0.1")
 	if err != nil || m.SponsorID != "ana" {
 		t.Fatalf("%v %+v", err, m)
 	}
@@ -291,5 +293,38 @@ func TestNobodyIsRegisteredBeforeItsPlacementParent(t *testing.T) {
 	// Sponsored by the later member: refused on the sponsor already.
 	if _, err := s.Register(context.Background(), req("early3", "consultant", "late", nil)); !slices.Equal(fields(err), []string{"registered_at"}) {
 		t.Errorf("before the sponsor: %v", err)
+	}
+}
+
+type downMembers struct{ MemberStore }
+
+func (downMembers) Member(context.Context, string) (*Member, error) {
+	return nil, graph.Unavailable("neo4j", errors.New("connection refused"))
+}
+
+// Issue #14: /join is throttled per address, and an outage reads as one, not as a bad code.
+func TestJoinIsThrottledAndNeverHidesAnOutage(t *testing.T) {
+	s, net := newService()
+	mustRegister(t, s, req("ana", "consultant", "root", nil))
+	s.Limiter, s.JoinsPerAddress = &identity.LoginLimiter{}, 2
+	ctx := context.Background()
+	j := func(id string) JoinRequest {
+		return JoinRequest{ReferralCode: "ana", ID: id, Name: "N " + id, Email: id + "@example.com", Password: "long-enough", Plan: "consultant"}
+	}
+	if _, err := s.Join(ctx, j("j1"), "10.0.0.7"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Join(ctx, j("j1"), "10.0.0.7"); graph.KindOf(err) != graph.KindInvalid {
+		t.Errorf("a taken id: %v", err)
+	}
+	if _, err := s.Join(ctx, j("j2"), "10.0.0.7"); graph.KindOf(err) != graph.KindRateLimited {
+		t.Errorf("the third from one address in the window: %v", err)
+	}
+	if _, err := s.Join(ctx, j("j2"), "10.0.0.8"); err != nil {
+		t.Errorf("another address: %v", err)
+	}
+	s.Store = downMembers{net}
+	if _, err := s.Join(ctx, j("j3"), "10.0.0.9"); graph.KindOf(err) != graph.KindUnavailable {
+		t.Errorf("Neo4j down: %v", err)
 	}
 }

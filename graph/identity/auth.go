@@ -146,14 +146,15 @@ type LoginResult struct {
 // Repeated failures for one account or from one address are refused for a while (429).
 func (s *AuthService) Login(ctx context.Context, email, password, ip string) (*LoginResult, error) {
 	email = graph.NormalizeEmail(email)
-	if err := s.Limiter.Allow(email, ip); err != nil {
+	if err := s.Limiter.Attempt(email, ip); err != nil {
 		return nil, err
 	}
 	res, err := s.login(ctx, email, password)
-	if graph.KindOf(err) == graph.KindUnauthorized {
-		s.Limiter.Failed(email, ip)
-	} else if err == nil {
-		s.Limiter.Succeeded(email)
+	switch {
+	case err == nil:
+		s.Limiter.Succeeded(email, ip)
+	case graph.KindOf(err) != graph.KindUnauthorized:
+		s.Limiter.Release(email, ip) // an outage is no failed login
 	}
 	return res, err
 }

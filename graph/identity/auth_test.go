@@ -175,12 +175,15 @@ func TestPasswordReset(t *testing.T) {
 	sent := &tokens{sent: map[string]string{}}
 	s := &ResetService{Accounts: st, Store: st, Sessions: st, Notifier: sent, Now: func() time.Time { return now }}
 	ctx := context.Background()
-	if err := s.Request(ctx, ResetRequest{Email: "nobody@example.com"}, "10.0.0.1"); err != nil || len(sent.sent) != 0 {
+	err := s.Request(ctx, ResetRequest{Email: "nobody@example.com"}, "10.0.0.1")
+	s.Settle()
+	if err != nil || len(sent.sent) != 0 {
 		t.Errorf("an unknown e-mail: %v %v", err, sent.sent)
 	}
 	if err := s.Request(ctx, ResetRequest{Email: "Ana@Example.com"}, "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
+	s.Settle()
 	tok := sent.sent["ana@example.com"]
 	if len(tok) != 64 || st.resets[tok] != "" {
 		t.Fatalf("a 64-hex token, kept only as its hash: %q", tok)
@@ -196,5 +199,42 @@ func TestPasswordReset(t *testing.T) {
 	}
 	if !st.cutoff["ana"].Equal(now) {
 		t.Error("a reset ends earlier sessions")
+	}
+}
+
+type slowAccounts struct {
+	*memAccounts
+	release chan struct{}
+}
+
+func (s slowAccounts) AccountByEmail(ctx context.Context, email string) (*Account, error) {
+	<-s.release
+	return s.memAccounts.AccountByEmail(ctx, email)
+}
+
+// Issue #14, finding 11: the answer to a reset request does not wait for the account lookup, so
+// its timing says nothing about whether the e-mail is registered.
+func TestResetAnswersBeforeTheLookup(t *testing.T) {
+	st := newAccounts(t)
+	slow := slowAccounts{st, make(chan struct{})}
+	sent := &tokens{sent: map[string]string{}}
+	s := &ResetService{Accounts: slow, Store: st, Sessions: st, Notifier: sent, Now: time.Now}
+	done := make(chan error, 2)
+	go func() { done <- s.Request(context.Background(), ResetRequest{Email: "ana@example.com"}, "10.0.0.1") }()
+	go func() { done <- s.Request(context.Background(), ResetRequest{Email: "who@example.com"}, "10.0.0.1") }()
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("a reset request waited for the account lookup")
+		}
+	}
+	close(slow.release)
+	s.Settle()
+	if len(sent.sent) != 1 || sent.sent["ana@example.com"] == "" {
+		t.Errorf("delivered: %v", sent.sent)
 	}
 }

@@ -53,9 +53,10 @@ func (l *LoginLimiter) recent(key string, now time.Time) []time.Time {
 	return fs
 }
 
-// Allow refuses (429) when the account or the address has failed too often. The message is the
-// same whether or not the account exists.
-func (l *LoginLimiter) Allow(email, ip string) error {
+// Attempt reserves one try for email from ip: refused (429) when the account or the address has
+// used up its window, otherwise counted as a failure at once, before the password is checked —
+// so parallel attempts cannot all be evaluated. Succeeded takes a successful try back.
+func (l *LoginLimiter) Attempt(email, ip string) error {
 	if l == nil {
 		return nil
 	}
@@ -66,30 +67,55 @@ func (l *LoginLimiter) Allow(email, ip string) error {
 	if len(l.recent("a:"+email, now)) >= l.PerAccount || (ip != "" && len(l.recent("i:"+ip, now)) >= l.PerIP) {
 		return graph.RateLimited("too many failed logins; try again in %d minutes", int(l.Window.Minutes()))
 	}
+	l.failures["a:"+email] = append(l.failures["a:"+email], now)
+	if ip != "" {
+		l.failures["i:"+ip] = append(l.failures["i:"+ip], now)
+	}
 	return nil
 }
 
-// Failed records a failure.
-func (l *LoginLimiter) Failed(email, ip string) {
+// Throttle counts one try under key (an address's self-registrations, say) and refuses (429)
+// when max tries were made within the window.
+func (l *LoginLimiter) Throttle(key string, max int, what string) error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.defaults()
+	now := l.Now()
+	if len(l.recent("t:"+key, now)) >= max {
+		return graph.RateLimited("too many %s from this address; try again in %d minutes", what, int(l.Window.Minutes()))
+	}
+	l.failures["t:"+key] = append(l.failures["t:"+key], now)
+	return nil
+}
+
+// Release takes back a try that neither failed nor succeeded (a backing service was down).
+func (l *LoginLimiter) Release(email, ip string) {
 	if l == nil {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.defaults()
-	now := l.Now()
-	l.failures["a:"+email] = append(l.recent("a:"+email, now), now)
-	if ip != "" {
-		l.failures["i:"+ip] = append(l.recent("i:"+ip, now), now)
+	for _, k := range []string{"a:" + email, "i:" + ip} {
+		if fs := l.failures[k]; len(fs) > 0 {
+			l.failures[k] = fs[:len(fs)-1]
+		}
 	}
 }
 
-// Succeeded clears the account's failures.
-func (l *LoginLimiter) Succeeded(email string) {
+// Succeeded clears the account's failures and takes the address's try back.
+func (l *LoginLimiter) Succeeded(email, ip string) {
 	if l == nil {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.defaults()
 	delete(l.failures, "a:"+email)
+	if fs := l.failures["i:"+ip]; len(fs) > 0 {
+		l.failures["i:"+ip] = fs[:len(fs)-1]
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/graph"
@@ -31,6 +33,9 @@ type ResetService struct {
 	Now      func() time.Time
 	TTL      time.Duration // default 1 hour
 	Limiter  *LoginLimiter
+	Log      *slog.Logger
+
+	pending sync.WaitGroup
 }
 
 // ResetRequest is POST /auth/password-reset.
@@ -49,14 +54,28 @@ func hashToken(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Request sends a reset token if the email has an account. The answer is the same either way,
-// so the endpoint reveals nothing about who is registered.
+// Request sends a reset token if the email has an account. The answer is the same, and as
+// fast, either way — the lookup and the delivery happen after it — so the endpoint reveals
+// nothing about who is registered.
 func (s *ResetService) Request(ctx context.Context, req ResetRequest, ip string) error {
 	email := graph.NormalizeEmail(req.Email)
-	if err := s.Limiter.Allow("reset:"+email, ip); err != nil {
+	if err := s.Limiter.Attempt("reset:"+email, ip); err != nil { // every request counts against the window
 		return err
 	}
-	s.Limiter.Failed("reset:"+email, ip) // every request counts against the window
+	s.pending.Add(1)
+	go func() {
+		defer s.pending.Done()
+		if err := s.deliver(context.WithoutCancel(ctx), email); err != nil && s.Log != nil {
+			s.Log.Error("password reset not delivered", "error", err)
+		}
+	}()
+	return nil
+}
+
+// Settle waits for the resets requested so far to be delivered (tests; graceful shutdown).
+func (s *ResetService) Settle() { s.pending.Wait() }
+
+func (s *ResetService) deliver(ctx context.Context, email string) error {
 	acc, err := s.Accounts.AccountByEmail(ctx, email)
 	if graph.KindOf(err) == graph.KindNotFound {
 		return nil

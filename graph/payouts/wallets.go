@@ -191,13 +191,13 @@ func (s *WalletService) Decide(ctx context.Context, id, decision string, req Dec
 	case "approve":
 		from, to = []string{WithdrawalRequested}, WithdrawalApproved
 	case "reject":
-		if strings.TrimSpace(req.Reason) == "" {
-			return nil, graph.InvalidField("reason", "is required to reject a withdrawal")
+		if r := strings.TrimSpace(req.Reason); r == "" || len(r) > 500 {
+			return nil, graph.InvalidField("reason", "is required to reject a withdrawal (at most 500 characters)")
 		}
 		from, to = []string{WithdrawalRequested, WithdrawalApproved}, WithdrawalRejected
 	case "mark-paid":
-		if strings.TrimSpace(req.PaymentReference) == "" {
-			return nil, graph.InvalidField("payment_reference", "is required to mark a withdrawal paid")
+		if r := strings.TrimSpace(req.PaymentReference); r == "" || len(r) > 200 {
+			return nil, graph.InvalidField("payment_reference", "is required to mark a withdrawal paid (at most 200 characters)")
 		}
 		from, to = []string{WithdrawalApproved}, WithdrawalPaid
 	default:

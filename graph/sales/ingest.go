@@ -515,6 +515,11 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		if len(vs) == 0 {
 			return reject("invalid", "data.sku: %s is not a product of %s", d.SKU, vendorID)
 		}
+		// A vendor serves the customers who signed up with it (PLAN.md §5): it cannot report
+		// services for anyone else's customers.
+		if m.Plan == "customer" && !st.VendorCustomers[m.ID] {
+			return reject("invalid", "data.member_id: customer %s has not signed up with %s (send its customer.signup first)", m.ID, vendorID)
+		}
 		if e.at.Before(m.RegisteredAt) {
 			return reject("invalid", "occurred_at: before %s registered", d.MemberID)
 		}

@@ -89,8 +89,8 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Health = &platform.HealthService{Graph: st, Cache: d.Cache, Ready: a.ready}
 	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP}
 	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: st, Limiter: limiter}
-	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter}
-	a.Members = &genealogy.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit}
+	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter, Log: log}
+	a.Members = &genealogy.MemberService{Store: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
 	a.Imports = &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: log, BatchSize: cfg.ImportBatch, Audit: a.Audit}
 	a.Access = &genealogy.Access{Store: st}
 	box := sales.NewSecretBox(secret)
@@ -126,6 +126,7 @@ func Open(cfg *Config, log *slog.Logger) (*App, error) {
 
 // Close releases the connections of an opened App.
 func (a *App) Close(ctx context.Context) {
+	a.Resets.Settle()
 	_ = a.Deps.Cache.Close()
 	_ = a.Deps.Store.Close(ctx)
 }
@@ -144,7 +145,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
-	return &api.Server{Log: a.Log, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
+	return &api.Server{Log: a.Log, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
 		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding}

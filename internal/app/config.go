@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net"
 
 	"log/slog"
 	"os"
@@ -42,6 +43,10 @@ type Config struct {
 	// account and per address in a 15-minute window (HALO_LOGIN_FAILURES, HALO_LOGIN_FAILURES_PER_IP).
 	LoginFailures, LoginFailuresPerIP int
 	ImportBatch                       int // HALO_IMPORT_BATCH: members written per transaction of an import
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client
+	// (HALO_TRUSTED_PROXIES, comma-separated addresses or CIDRs; none by default).
+	TrustedProxies []string
+	ReadTimeout    time.Duration // HALO_READ_TIMEOUT: how long a request may take to send its body (default 30s)
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -85,6 +90,9 @@ func LoadConfig(now time.Time) (*Config, error) {
 	if c.ProjectionInterval, err = time.ParseDuration(env("HALO_PROJECTION_INTERVAL", "5m")); err != nil || c.ProjectionInterval < time.Second {
 		errs = append(errs, "HALO_PROJECTION_INTERVAL must be a duration of at least 1s, such as 5m")
 	}
+	if c.ReadTimeout, err = time.ParseDuration(env("HALO_READ_TIMEOUT", "30s")); err != nil || c.ReadTimeout < time.Second {
+		errs = append(errs, "HALO_READ_TIMEOUT must be a duration of at least 1s, such as 30s")
+	}
 	if c.JoinWindow, err = time.ParseDuration(env("HALO_JOIN_WINDOW", "15m")); err != nil || c.JoinWindow <= 0 {
 		errs = append(errs, "HALO_JOIN_WINDOW must be a positive duration such as 15m")
 	}
@@ -101,6 +109,16 @@ func LoadConfig(now time.Time) (*Config, error) {
 		if *n.dst, err = strconv.Atoi(env(n.key, n.def)); err != nil || *n.dst <= 0 {
 			errs = append(errs, n.key+" must be a positive whole number")
 		}
+	}
+	for _, p := range strings.Split(env("HALO_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, "HALO_TRUSTED_PROXIES must list addresses or CIDRs, such as 10.0.0.0/8,127.0.0.1")
+			break
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("HALO_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "HALO_LOG_LEVEL must be debug, info, warn or error")
