@@ -409,3 +409,37 @@ func TestJoinThrottleMessagesTrackAndHeaders(t *testing.T) {
 		t.Errorf("a malformed ingest body: %d %v", code, b)
 	}
 }
+
+// Payment confirmation of a self-registered pack: of N parallel confirmations exactly one wins,
+// and the pack becomes one sale.
+func TestConcurrentPaymentConfirmationsOneWins(t *testing.T) {
+	hs := newHarness(t)
+	code, b, _ := hs.callFrom("203.0.113.60:4000", nil, "POST", "/api/v1/join", map[string]any{"referral_code": "root", "id": "J1", "name": "Jo",
+		"email": "j1@example.com", "password": "long-enough-1", "plan": "consultant"})
+	if code != 201 {
+		t.Fatalf("join: %d %v", code, b)
+	}
+	calls := make([]func() int, 10)
+	for i := range calls {
+		calls[i] = func() int {
+			c, _ := hs.call("POST", "/api/v1/members/J1/confirm-payment", map[string]any{"payment_reference": fmt.Sprintf("PSP-%d", i)})
+			return c
+		}
+	}
+	codes := race(calls...)
+	if oks(codes) != 1 {
+		t.Errorf("%v: exactly one confirmation wins", codes)
+	}
+	for _, c := range codes {
+		if c != 200 && c != 409 {
+			t.Errorf("a losing confirmation is a 409, not %d", c)
+		}
+	}
+	if n, _ := hs.st.CountForTests(t.Context(), "MATCH (s:Sale {id: 'pack:J1'}) WHERE s.pending IS NULL RETURN count(s) AS n"); n != 1 {
+		t.Errorf("%d confirmed pack sales", n)
+	}
+	_, audit := hs.call("GET", "/api/v1/audit?action=member.confirm_pack", nil)
+	if len(items(audit)) != 1 {
+		t.Errorf("%d confirmations audited", len(items(audit)))
+	}
+}
