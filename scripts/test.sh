@@ -29,3 +29,14 @@ echo "[test] go vet"
 go vet ./...
 echo "[test] go test (packages one at a time: they share the test Neo4j)"
 go test -p 1 -count=1 "$@" ./...
+
+# Bounded fuzzing of everything that parses outside input (the committed corpora under
+# */testdata/fuzz also run as plain tests above). HALO_FUZZ_TIME=0 skips it.
+fuzztime="${HALO_FUZZ_TIME:-10s}"
+if [ $# -eq 0 ] && [ "$fuzztime" != "0" ]; then
+  for target in engine:FuzzParseUnits engine:FuzzParseConfig graph/sales:FuzzParseEvent \
+                graph/genealogy:FuzzImportValidate graph/field:FuzzAttendanceRefs; do
+    echo "[test] fuzz ${target#*:} for $fuzztime"
+    go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "./${target%%:*}" 2>&1 | tail -n 2
+  done
+fi

@@ -119,6 +119,16 @@ func (s *AttendanceService) Mark(ctx context.Context, kind, id, source string, r
 // Import marks attendance from a CSV export of a webinar platform or a sign-in
 // sheet: the column named member_id or id, or else the first whose name contains "email".
 func (s *AttendanceService) Import(ctx context.Context, kind, id string, body io.Reader) (*AttendanceResult, error) {
+	refs, err := AttendanceRefs(body)
+	if err != nil {
+		return nil, err
+	}
+	return s.Mark(ctx, kind, id, "import", AttendanceRequest{Members: refs})
+}
+
+// AttendanceRefs reads the member references of an attendance CSV (at most 16 MiB): the column
+// named member_id or id, or else the first whose name contains "email".
+func AttendanceRefs(body io.Reader) ([]string, error) {
 	rd := csv.NewReader(io.LimitReader(body, 16<<20))
 	rd.FieldsPerRecord, rd.TrimLeadingSpace = -1, true
 	head, err := rd.Read()
@@ -143,7 +153,7 @@ func (s *AttendanceService) Import(ctx context.Context, kind, id string, body io
 	for {
 		rec, err := rd.Read()
 		if err == io.EOF {
-			break
+			return refs, nil
 		}
 		if err != nil {
 			return nil, graph.Invalid("the attendance file is not valid CSV: %v", err).Wrap(err)
@@ -152,5 +162,4 @@ func (s *AttendanceService) Import(ctx context.Context, kind, id string, body io
 			refs = append(refs, rec[col])
 		}
 	}
-	return s.Mark(ctx, kind, id, "import", AttendanceRequest{Members: refs})
 }
