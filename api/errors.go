@@ -60,6 +60,8 @@ func fail(c *gin.Context, err error) {
 	switch {
 	case status >= 500:
 		log.Error("request failed", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))
+	case e.Err != nil && (e.Kind == graph.KindBadRequest || e.Kind == graph.KindTooLarge):
+		log.Debug("request rejected", "code", e.Kind, "message", e.Message, "cause", errString(e.Err)) // the caller's own mistake
 	case e.Err != nil:
 		log.Warn("request rejected", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))
 	}

@@ -12,6 +12,9 @@ import (
 
 // intQuery reads an optional integer query parameter; a malformed one is a 422 naming it.
 func intQuery(c *gin.Context, name string) (int, bool) {
+	if c.IsAborted() {
+		return 0, false // an earlier parameter was already answered for: one error per request
+	}
 	v := c.Query(name)
 	if v == "" {
 		return 0, true

@@ -5272,7 +5272,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "period_start": {
-                    "type": "string"
+                    "description": "null for the first run",
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
                     "type": "string"

@@ -23,6 +23,19 @@ if ! scripts/stack.sh start; then
 fi
 eval "$(scripts/stack.sh env)"
 export HALO_ALLOW_WIPE=1
+
+# schemathesis (PyPI) for the property-based API test, in a virtualenv outside the repository.
+SCHEMATHESIS_VERSION=4.32.5
+venv="${HALO_CACHE:-$HOME/.cache/halo}/venv-schemathesis-$SCHEMATHESIS_VERSION"
+if [ ! -x "$venv/bin/st" ]; then
+  echo "[test] installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $venv"
+  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"; }; then
+    rm -rf "$venv"
+    if [ "${CI:-}" = "true" ]; then echo "[test] ERROR: schemathesis could not be installed (CI=true)" >&2; exit 1; fi
+    echo "[test] WARNING: no schemathesis; the property-based API test will be skipped" >&2
+  fi
+fi
+[ -x "$venv/bin/st" ] && export HALO_SCHEMATHESIS="$venv/bin/st"
 export HALO_SHARED="${HALO_SHARED:-$ROOT/../shared}"
 
 echo "[test] go vet"

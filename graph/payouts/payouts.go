@@ -29,7 +29,7 @@ const (
 type Run struct {
 	ID          string     `json:"id"`
 	Status      string     `json:"status"`
-	PeriodStart *time.Time `json:"period_start"`
+	PeriodStart *time.Time `json:"period_start" extensions:"x-nullable"` // null for the first run
 	PeriodEnd   time.Time  `json:"period_end"`
 	Totals      RunTotals  `json:"totals"`
 	CreatedAt   time.Time  `json:"created_at"`
