@@ -97,6 +97,12 @@ func (s *ContentService) validate(req ArticleRequest) (*Article, error) {
 	if len(a.BodyMD) > 200_000 {
 		bad("body_markdown", "is at most 200,000 characters")
 	}
+	if len(a.Category) > 100 {
+		bad("category", "is at most 100 characters")
+	}
+	if len(req.Tags) > 20 || len(req.Attachments) > 20 {
+		bad("tags", "at most 20 tags and 20 attachments")
+	}
 	a.Audience = audience(a.Audience, AudienceAll, bad)
 	if a.Status == "" {
 		a.Status = "draft"
@@ -105,14 +111,16 @@ func (s *ContentService) validate(req ArticleRequest) (*Article, error) {
 		bad("status", "must be draft or published")
 	}
 	for _, t := range req.Tags {
-		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
+		if t = strings.ToLower(strings.TrimSpace(t)); len(t) > 50 {
+			bad("tags", "a tag is at most 50 characters")
+		} else if t != "" {
 			a.Tags = append(a.Tags, t)
 		}
 	}
 	for i, u := range req.Attachments {
 		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			bad("attachments", "entry "+strconv.Itoa(i+1)+" must be an http(s) URL")
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || len(u) > 2000 {
+			bad("attachments", "entry "+strconv.Itoa(i+1)+" must be an http(s) URL of at most 2,000 characters")
 			continue
 		}
 		a.Attachments = append(a.Attachments, u)

@@ -118,6 +118,8 @@ func (s *OnboardingService) SetTrack(ctx context.Context, t OnboardingTrack) (*O
 		seen[st.Key] = true
 		if st.Title == "" {
 			st.Title = st.Key
+		} else if len(st.Title) > 200 {
+			details = append(details, graph.Detail{Field: "steps", Message: "step " + strconv.Itoa(i+1) + ": title is at most 200 characters"})
 		}
 	}
 	if len(t.Steps) > 50 {

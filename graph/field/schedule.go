@@ -42,6 +42,12 @@ func (s *ScheduleService) validate(kind string, req GatheringRequest) (*Gatherin
 	if g.Title == "" || len(g.Title) > 200 {
 		bad("title", "is required (at most 200 characters)")
 	}
+	if len(g.Location) > 200 || len(g.Presenter) > 200 {
+		bad("location", "location and presenter are at most 200 characters each")
+	}
+	if len(g.JoinURL) > 2000 || len(g.RecordingURL) > 2000 {
+		bad("join_url", "links are at most 2,000 characters")
+	}
 	if len(g.DescriptionMD) > 50_000 {
 		bad("description_markdown", "is at most 50,000 characters")
 	}

@@ -191,6 +191,9 @@ func (s *VendorService) PutProduct(ctx context.Context, vendorID, sku string, re
 		bad("sku", "must match ^[A-Za-z0-9._-]{1,64}$")
 	}
 	v := ProductValues{Name: strings.TrimSpace(req.Name)}
+	if len(v.Name) > 200 {
+		bad("name", "is at most 200 characters")
+	}
 	if v.Name == "" {
 		v.Name = sku
 	}
