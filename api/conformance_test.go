@@ -314,13 +314,13 @@ func checkStatement(t *testing.T, hs *harness, runID string) {
 			rs = l["explanation"].(map[string]any)
 		}
 	}
-	if binary == nil || binary["left"] != "550" || binary["right"] != "160" || binary["pair"] != "160" || binary["percent"] != "0.12" || binary["cap"] != "2500.00" {
+	if binary == nil || binary["left"] != "550.00" || binary["right"] != "160.00" || binary["pair"] != "160.00" || binary["percent"] != "0.12" || binary["cap"] != "2500.00" {
 		t.Errorf("binary explanation: %v", binary)
 	}
 	if rs == nil || rs["base"] != "1200.00" || rs["percent"] != "0.03" || rs["text"] == "" {
 		t.Errorf("revenue share explanation: %v", rs)
 	}
-	if st["state"].(map[string]any)["carry_left"] != "390" || st["total"] != "115.80" {
+	if st["state"].(map[string]any)["carry_left"] != "390.00" || st["total"] != "115.80" {
 		t.Errorf("statement state and total: %v", st)
 	}
 }

@@ -143,7 +143,7 @@ func TestLiveCountersEqualRecomputation(t *testing.T) {
 
 	// The API shows them as decimal strings.
 	_, body := hs.call("GET", "/api/v1/members/root/live-volume", nil)
-	if body["left_volume"] != fmt.Sprint(float64(legs["root"][0])/100) && body["left_volume"] != fmt.Sprint(legs["root"][0]/100) {
+	if want := fmt.Sprintf("%d.%02d", legs["root"][0]/100, legs["root"][0]%100); body["left_volume"] != want {
 		t.Errorf("live volume %v, want left %d", body, legs["root"][0])
 	}
 }

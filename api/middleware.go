@@ -54,10 +54,17 @@ func recoverJSON() gin.HandlerFunc {
 // authenticate requires a valid bearer token and one of roles (none = any role).
 func (s *Server) authenticate(roles ...graph.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h := c.GetHeader("Authorization")
+		h := strings.TrimSpace(c.GetHeader("Authorization"))
 		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || tok == "" {
-			fail(c, graph.Unauthorized("missing bearer token"))
+		switch {
+		case h == "":
+			fail(c, graph.Unauthorized("missing bearer token: send Authorization: Bearer <token> (the token from POST /auth/login)"))
+			return
+		case !ok:
+			fail(c, graph.Unauthorized("the Authorization header must be Bearer <token>: prefix the token with \"Bearer \""))
+			return
+		case strings.TrimSpace(tok) == "":
+			fail(c, graph.Unauthorized("missing bearer token after \"Bearer \""))
 			return
 		}
 		p, err := s.Auth.Authenticate(c.Request.Context(), tok)

@@ -8,7 +8,7 @@
 //	@securityDefinitions.apikey	Bearer
 //	@in							header
 //	@name						Authorization
-//	@description				"Bearer <token>" from POST /auth/login
+//	@description				Type the word Bearer, a space, then the token from POST /auth/login.
 package api
 
 import (

@@ -215,7 +215,7 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 		m := x.(map[string]any)
 		sales[m["vendor"].(string)+"@"+m["month"].(string)] = m["bv"].(string)
 	}
-	if sales["sun@2026-01"] != "410" || sales["plan@2026-01"] != "350" {
+	if sales["sun@2026-01"] != "410.00" || sales["plan@2026-01"] != "350.00" {
 		t.Errorf("sales by vendor and month: %v", sales)
 	}
 	if len(ad["runs"].([]any)) != 1 || ad["health"].(map[string]any)["status"] == nil {

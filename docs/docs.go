@@ -5757,7 +5757,7 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "Bearer": {
-            "description": "\"Bearer \u003ctoken\u003e\" from POST /auth/login",
+            "description": "Type the word Bearer, a space, then the token from POST /auth/login.",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"

@@ -12,8 +12,8 @@ import (
 // Money is an amount as API.md writes it: two decimal places ("1204.90", "-12.50").
 func Money(u engine.Units) string { return u.String() }
 
-// BV is business volume as API.md writes it: no trailing zeros ("400", "12.5").
-func BV(u engine.Units) string { return u.Decimal().String() }
+// BV is business volume as API.md writes decimals: two places, like money ("400.00", "12.50").
+func BV(u engine.Units) string { return u.String() }
 
 // MaxAmount is the largest amount or volume Halo takes in one value (an adjustment, a withdrawal,
 // a product's BV, CV or retail commission, an imported opening state): 1,000,000,000.00. No sum

@@ -83,7 +83,7 @@ func TestValuesAndFormats(t *testing.T) {
 	if !slices.Equal(Unique([]string{"b", "a", "b"}), []string{"a", "b"}) {
 		t.Error("Unique")
 	}
-	if Money(engine.Units(120490)) != "1204.90" || Money(engine.Units(-5)) != "-0.05" || BV(engine.Units(40000)) != "400" || BV(engine.Units(1250)) != "12.5" {
+	if Money(engine.Units(120490)) != "1204.90" || Money(engine.Units(-5)) != "-0.05" || BV(engine.Units(40000)) != "400.00" || BV(engine.Units(1250)) != "12.50" {
 		t.Errorf("money %s %s, BV %s %s", Money(120490), Money(-5), BV(40000), BV(1250))
 	}
 }

@@ -1,11 +1,5 @@
-// Command halod is the Halo service and its operator tools.
-//
-//	halod serve               run the API (migrations and bootstrap at start-up)
-//	halod migrate             apply pending schema migrations and exit
-//	halod simulate FILE.json  run the compensation engine alone over a scenario, print the result
-//	halod plan                print the plan configuration in force (defaults or HALO_PLAN_CONFIG)
-//	halod seed-demo           create the demo catalogue and a small demo network (idempotent)
-//	halod rebuild-counters    recompute the live Redis leg-volume counters from Neo4j
+// Command halod is the Halo service and its operator tools; `halod help` lists the commands
+// (cli.go) and `halod COMMAND --help` describes one.
 package main
 
 import (
@@ -27,33 +21,55 @@ import (
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "halod:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	cmd := "serve"
+	name := "serve"
 	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
+		name, args = args[0], args[1:]
 	}
-	switch cmd {
+	if name == "-h" || name == "--help" || name == "help" {
+		if len(args) == 0 {
+			printHelp(stdout)
+			return nil
+		}
+		c := findCommand(args[0])
+		if c == nil {
+			return usagef("unknown command %q (see: halod help)", args[0])
+		}
+		printCommandHelp(stdout, c)
+		return nil
+	}
+	c := findCommand(name)
+	if c == nil {
+		return usagef("unknown command %q (see: halod help)", name)
+	}
+	if wantsHelp(args) {
+		printCommandHelp(stdout, c)
+		return nil
+	}
+	if name == "simulate" {
+		return simulate(args, stdout)
+	}
+	given, err := onlyFlags(c, args)
+	if err != nil {
+		return err
+	}
+	switch name {
 	case "serve":
 		return serve()
 	case "migrate":
 		return migrate()
-	case "simulate":
-		return simulate(args, stdout)
 	case "plan":
-		return printPlan(stdout)
+		return printPlan(stdout, given["--json"])
 	case "seed-demo":
 		return seedDemo()
 	case "rebuild-counters":
 		return rebuildCounters()
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: halod [serve|migrate|seed-demo|rebuild-counters|simulate FILE.json [--totals]|plan]")
-		return nil
 	}
-	return fmt.Errorf("unknown command %q (try: halod help)", cmd)
+	return usagef("unknown command %q (see: halod help)", name)
 }
 
 func newLogger(c *app.Config) *slog.Logger {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/engine/scenario"
@@ -18,18 +20,19 @@ func simulate(args []string, w io.Writer) error {
 	var path string
 	totals := false
 	for _, a := range args {
-		switch a {
-		case "--totals":
+		switch {
+		case a == "--totals":
 			totals = true
+		case strings.HasPrefix(a, "-") && a != "-":
+			return usagef("halod simulate: unknown flag %q (see: halod simulate --help)", a)
+		case path != "":
+			return usagef("halod simulate takes one scenario file (see: halod simulate --help)")
 		default:
-			if path != "" {
-				return errors.New("usage: halod simulate SCENARIO.json [--totals]")
-			}
 			path = a
 		}
 	}
 	if path == "" {
-		return errors.New("usage: halod simulate SCENARIO.json [--totals]")
+		return usagef("halod simulate needs a scenario file, or - for standard input (see: halod simulate --help)")
 	}
 	var data []byte
 	var err error
@@ -39,19 +42,18 @@ func simulate(args []string, w io.Writer) error {
 		data, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return err
+		return usagef("halod simulate: %v", err)
 	}
 	f, err := scenario.Parse(data)
 	if err != nil {
-		return err
+		return usagef("%s: %v", path, err)
+	}
+	if err := checkScenario(&f.Scenario); err != nil {
+		return usagef("%s: %v", path, err)
 	}
 	if f.Scenario.Config == nil {
 		if p := os.Getenv("HALO_PLAN_CONFIG"); p != "" {
-			cd, err := os.ReadFile(p)
-			if err != nil {
-				return fmt.Errorf("HALO_PLAN_CONFIG: %w", err)
-			}
-			cfg, err := engine.ParseConfig(cd)
+			cfg, err := app.LoadPlan(p)
 			if err != nil {
 				return err
 			}
@@ -68,12 +70,32 @@ func simulate(args []string, w io.Writer) error {
 	return enc.Encode(out)
 }
 
-func printPlan(w io.Writer) error {
+// checkScenario refuses what is not a scenario at all, before the engine says why it cannot
+// compute one: no runs to compute, no members to pay.
+func checkScenario(sc *scenario.Scenario) error {
+	switch {
+	case len(sc.Runs) == 0:
+		return fmt.Errorf("the scenario has no runs (a \"scenario\" object with \"members\", \"events\" and \"runs\", as in shared/examples)")
+	case len(sc.Members) == 0:
+		return fmt.Errorf("the scenario has no members (the first is the root)")
+	}
+	return nil
+}
+
+// printPlan prints the plan in force: YAML, the format HALO_PLAN_CONFIG takes; JSON on request.
+func printPlan(w io.Writer, asJSON bool) error {
 	cfg, err := app.LoadPlan(os.Getenv("HALO_PLAN_CONFIG"))
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(cfg.File())
+	var file engine.ConfigFile = cfg.File()
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(file)
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	defer enc.Close()
+	return enc.Encode(file)
 }

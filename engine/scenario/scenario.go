@@ -488,7 +488,8 @@ func cmpJoin(c ...int) int {
 	return 0
 }
 
-func bv(u engine.Units) string { return u.Decimal().String() }
+// bv writes business volume with two places, as API.md writes every decimal.
+func bv(u engine.Units) string { return u.String() }
 
 func units(n json.Number) (engine.Units, error) {
 	if n == "" {

@@ -64,7 +64,7 @@ func TestMigrationOpeningStateAndCutover(t *testing.T) {
 	}
 	st := r.State["A"]
 	// A: opening carry left 100 + C's pack on the right 50: pair 50 at 10% = 5.00; rank stays silver.
-	if st.Rank != "silver" || st.CarryLeft != "50" || st.LifetimeLeft != "3000" || st.LifetimeRight != "2550" || !st.Active {
+	if st.Rank != "silver" || st.CarryLeft != "50.00" || st.LifetimeLeft != "3000.00" || st.LifetimeRight != "2550.00" || !st.Active {
 		t.Errorf("A state %+v", st)
 	}
 	if !r.State["B"].Active {
@@ -114,7 +114,7 @@ func TestLateEventsAndVoids(t *testing.T) {
 	if !paid["late"] || paid["gone"] {
 		t.Errorf("paid %v: the late one in run 1, the voided one never", paid)
 	}
-	if out.Runs[1].State["root"].LifetimeLeft != "450" {
+	if out.Runs[1].State["root"].LifetimeLeft != "450.00" {
 		t.Errorf("a void adds no volume: %+v", out.Runs[1].State["root"])
 	}
 }

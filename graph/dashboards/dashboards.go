@@ -318,12 +318,12 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	d.Activity.WindowDays = cfg.ActivityWindowDays
 	// Live legs: committed carry and lifetime plus the open period's volume from Redis.
 	var newL, newR engine.Units
-	d.Legs.Freshness = "carry and lifetime as of the last committed run; new volume lags accepted events by about one second"
+	d.Legs.Freshness = "carry as of the last committed run; new volume is the open period so far and lags accepted events by about one second; lifetime is the last run's lifetime plus new volume"
 	if s.Counters != nil {
 		if cs, err := s.Counters.Read(ctx, []string{id}); err == nil {
 			newL, newR = engine.Units(cs[id].Left), engine.Units(cs[id].Right)
 		} else {
-			d.Legs.Freshness = "live volume unavailable (Redis is down); committed figures only"
+			d.Legs.Freshness = "live volume unavailable (Redis is down): carry and lifetime as of the last committed run, without the open period"
 		}
 	}
 	d.Legs.CarryLeft, d.Legs.CarryRight = graph.BV(data.CarryLeft), graph.BV(data.CarryRight)

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,13 +92,13 @@ func TestConsultantDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Legs.CarryLeft != "50" || d.Legs.NewLeft != "20" || d.Legs.LifetimeLeft != "320" || d.Legs.LifetimeRight != "125" {
+	if d.Legs.CarryLeft != "50.00" || d.Legs.NewLeft != "20.00" || d.Legs.LifetimeLeft != "320.00" || d.Legs.LifetimeRight != "125.00" {
 		t.Errorf("legs: %+v", d.Legs)
 	}
-	if !d.Activity.Active || d.Activity.PersonalVolume != "60" || d.Projected.Total != "14.90" || d.Projected.ByType["direct"] != "14.90" {
+	if !d.Activity.Active || d.Activity.PersonalVolume != "60.00" || d.Projected.Total != "14.90" || d.Projected.ByType["direct"] != "14.90" {
 		t.Errorf("activity %+v, projection %+v", d.Activity, d.Projected)
 	}
-	if d.NextRank == nil || d.NextRank.LesserLegBV.Current != "125" || d.NextRank.SponsoredActives.Current != "1" {
+	if d.NextRank == nil || d.NextRank.LesserLegBV.Current != "125.00" || d.NextRank.SponsoredActives.Current != "1" {
 		t.Errorf("next rank: %+v", d.NextRank)
 	}
 	if d.Lifetime.Total != "19.00" || d.Lifetime.ByVendor["solar"] != "3.00" || d.Lifetime.ByVendor["plan"] != "16.00" {
@@ -113,7 +114,7 @@ func TestConsultantDashboard(t *testing.T) {
 	s.Counters = fakeCounters{err: graph.Unavailable("redis", errors.New("down"))}
 	s.Projector = fakeProjection{}
 	d, err = s.Consultant(ctx, "ana")
-	if err != nil || d.Legs.NewLeft != "0" || d.Legs.Freshness != "live volume unavailable (Redis is down); committed figures only" || d.Projected.Freshness != "not computed yet" {
+	if err != nil || d.Legs.NewLeft != "0.00" || !strings.HasPrefix(d.Legs.Freshness, "live volume unavailable (Redis is down)") || d.Projected.Freshness != "not computed yet" {
 		t.Errorf("%v %+v %+v", err, d.Legs, d.Projected)
 	}
 	s.Consultants = fakeData{ConsultantData{ID: "mia", Plan: "customer"}}
@@ -131,7 +132,7 @@ func TestGenealogyViewAndCustomerDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	ana, bo := p.Items[0], p.Items[1]
-	if ana.LeftVolume != "70" || ana.RightVolume != "5" || ana.Active == nil || !*ana.Active || bo.Active != nil {
+	if ana.LeftVolume != "70.00" || ana.RightVolume != "5.00" || ana.Active == nil || !*ana.Active || bo.Active != nil {
 		t.Errorf("carry + live volume, active from the projection: %+v %+v", ana, bo)
 	}
 	c, err := s.Customer(ctx, "mia")
@@ -155,7 +156,7 @@ func TestLiveVolume(t *testing.T) {
 	s.Counters = fakeCounters{c: map[string]payouts.Counters{"ana": {PV: 4500, Left: 120000, Right: 80050}}}
 	ctx := context.Background()
 	v, err := s.LiveVolume(ctx, "ana")
-	if err != nil || v.PersonalVolume != "45" || v.LeftVolume != "1200" || v.RightVolume != "800.5" {
+	if err != nil || v.PersonalVolume != "45.00" || v.LeftVolume != "1200.00" || v.RightVolume != "800.50" {
 		t.Errorf("%v %+v", err, v)
 	}
 	if _, err := s.LiveVolume(ctx, "ghost"); graph.KindOf(err) != graph.KindNotFound {

@@ -21,7 +21,10 @@ type NewMember struct {
 func CheckNewMember(m NewMember) (NewMember, []graph.Detail) {
 	var details []graph.Detail
 	bad := func(field, msg string) { details = append(details, graph.Detail{Field: field, Message: msg}) }
-	if !graph.ValidID(m.ID) {
+	switch {
+	case m.ID == "":
+		bad("id", "is required")
+	case !graph.ValidID(m.ID):
 		bad("id", "must match ^[A-Za-z0-9._-]{1,64}$")
 	}
 	m.Name = strings.TrimSpace(m.Name)

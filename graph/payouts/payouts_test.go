@@ -222,7 +222,7 @@ func TestExplanations(t *testing.T) {
 		want string
 	}{
 		{StatementLine{Type: engine.LineBinary, Basis: engine.Basis{Base: 16000, Rate: 100000, Detail: &engine.Detail{Left: 55000, Right: 16000, Pair: 16000, Cap: 100000, Flushed: 0}}},
-			"binary: left 550 BV and right 160 BV pair 160 BV at 0.1, capped at 1000.00 per run (0.00 flushed)"},
+			"binary: left 550.00 BV and right 160.00 BV pair 160.00 BV at 0.1, capped at 1000.00 per run (0.00 flushed)"},
 		{StatementLine{Type: engine.LinePool, Basis: engine.Basis{Detail: &engine.Detail{Pool: 2000, Shares: 2, TotalShares: 3, ShareValue: 666}}},
 			"leadership pool 20.00 split in 3 shares of 6.66 (rounded down); 2 share(s)"},
 		{StatementLine{Type: engine.LineRevenueShare, Generation: 2, Source: "solar:a-1", Basis: engine.Basis{Base: 120000, Rate: 30000, Skipped: 1}},
