@@ -92,6 +92,7 @@ server.memory.heap.max_size=$NEO4J_HEAP
 server.memory.pagecache.size=$NEO4J_PAGECACHE
 dbms.security.auth_enabled=true
 dbms.usage_report.enabled=false
+server.bolt.telemetry.enabled=false
 db.tx_log.rotation.retention_policy=1 days
 CONF
   if [ ! -f "$NEO4J_HOME/data/dbms/auth.ini" ] && [ ! -d "$NEO4J_HOME/data/databases/system" ]; then
@@ -100,6 +101,14 @@ CONF
       dbms set-initial-password "$NEO4J_PASSWORD" >"$NEO4J_HOME/logs/set-password.log" 2>&1 \
       || die "could not set the initial password (see $NEO4J_HOME/logs/set-password.log)"
   fi
+  # Neo4j Browser sends no usage statistics or crash reports (Segment, Sentry) and offers no
+  # remote guides; it reads browser.allow_outgoing_connections as false when Community does not
+  # declare it (5.26 does not), so it loads no remote fonts or widgets either. These are settings
+  # of the server's own module: neo4j-admin (above) does not know them.
+  cat >> "$NEO4J_HOME/conf/neo4j.conf" <<CONF
+client.allow_telemetry=false
+browser.remote_content_hostname_whitelist=localhost
+CONF
   say "starting neo4j $NEO4J_VERSION (bolt 127.0.0.1:$NEO4J_BOLT_PORT, http 127.0.0.1:$NEO4J_HTTP_PORT, heap $NEO4J_HEAP, page cache $NEO4J_PAGECACHE)"
   local t0; t0=$(date +%s%N)
   # setsid: Neo4j gets its own session, so a Ctrl-C (or a signal to the caller's process group)

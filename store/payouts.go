@@ -16,33 +16,36 @@ import (
 )
 
 var (
-	qRunCancellations = cypher.MustQuery("payouts/run_snapshot_cancellations")
-	qRunCommitBegin   = cypher.MustQuery("payouts/run_commit_begin")
-	qRunCommitCredits = cypher.MustQuery("payouts/run_commit_credits")
-	qRunCommitFinish  = cypher.MustQuery("payouts/run_commit_finish")
-	qRunCommitFreeze  = cypher.MustQuery("payouts/run_commit_freeze")
-	qRunCommitStates  = cypher.MustQuery("payouts/run_commit_states")
-	qRunCreate        = cypher.MustQuery("payouts/run_create")
-	qRunDraftReady    = cypher.MustQuery("payouts/run_draft_ready")
-	qRunFreeze        = cypher.MustQuery("payouts/run_freeze")
-	qRunFreezeChunk   = cypher.MustQuery("payouts/run_freeze_chunk")
-	qRunFreezeChunks  = cypher.MustQuery("payouts/run_freeze_chunks")
-	qRunGet           = cypher.MustQuery("payouts/run_get")
-	qRunLast          = cypher.MustQuery("payouts/run_last_committed")
-	qRunLines         = cypher.MustQuery("payouts/run_lines")
-	qRunMembers       = cypher.MustQuery("payouts/run_members")
-	qRunMembersSnap   = cypher.MustQuery("payouts/run_snapshot_members")
-	qRunNetwork       = cypher.MustQuery("payouts/run_network")
-	qRunPrune         = cypher.MustQuery("payouts/run_prune_batch")
-	qRunPruneFreeze   = cypher.MustQuery("payouts/run_prune_freeze")
-	qRunSales         = cypher.MustQuery("payouts/run_snapshot_sales")
-	qRunStatementGet  = cypher.MustQuery("payouts/run_statement_get")
-	qRunStatements    = cypher.MustQuery("payouts/run_statements")
-	qRunUpgrades      = cypher.MustQuery("payouts/run_snapshot_upgrades")
-	qRunsCommitting   = cypher.MustQuery("payouts/runs_committing")
-	qRunsList         = cypher.MustQuery("payouts/runs_list")
-	qRunsStale        = cypher.MustQuery("payouts/runs_stale")
-	qRunsSuperseded   = cypher.MustQuery("payouts/runs_superseded")
+	qRunCancellations    = cypher.MustQuery("payouts/run_snapshot_cancellations")
+	qRunCommitBegin      = cypher.MustQuery("payouts/run_commit_begin")
+	qRunCommitCredits    = cypher.MustQuery("payouts/run_commit_credits")
+	qRunCommitFinish     = cypher.MustQuery("payouts/run_commit_finish")
+	qRunCommitEarnings   = cypher.MustQuery("payouts/run_commit_earnings")
+	qRunsWithoutEarnings = cypher.MustQuery("payouts/runs_without_earnings")
+	qRunEarningsDone     = cypher.MustQuery("payouts/run_earnings_done")
+	qRunCommitFreeze     = cypher.MustQuery("payouts/run_commit_freeze")
+	qRunCommitStates     = cypher.MustQuery("payouts/run_commit_states")
+	qRunCreate           = cypher.MustQuery("payouts/run_create")
+	qRunDraftReady       = cypher.MustQuery("payouts/run_draft_ready")
+	qRunFreeze           = cypher.MustQuery("payouts/run_freeze")
+	qRunFreezeChunk      = cypher.MustQuery("payouts/run_freeze_chunk")
+	qRunFreezeChunks     = cypher.MustQuery("payouts/run_freeze_chunks")
+	qRunGet              = cypher.MustQuery("payouts/run_get")
+	qRunLast             = cypher.MustQuery("payouts/run_last_committed")
+	qRunLines            = cypher.MustQuery("payouts/run_lines")
+	qRunMembers          = cypher.MustQuery("payouts/run_members")
+	qRunMembersSnap      = cypher.MustQuery("payouts/run_snapshot_members")
+	qRunNetwork          = cypher.MustQuery("payouts/run_network")
+	qRunPrune            = cypher.MustQuery("payouts/run_prune_batch")
+	qRunPruneFreeze      = cypher.MustQuery("payouts/run_prune_freeze")
+	qRunSales            = cypher.MustQuery("payouts/run_snapshot_sales")
+	qRunStatementGet     = cypher.MustQuery("payouts/run_statement_get")
+	qRunStatements       = cypher.MustQuery("payouts/run_statements")
+	qRunUpgrades         = cypher.MustQuery("payouts/run_snapshot_upgrades")
+	qRunsCommitting      = cypher.MustQuery("payouts/runs_committing")
+	qRunsList            = cypher.MustQuery("payouts/runs_list")
+	qRunsStale           = cypher.MustQuery("payouts/runs_stale")
+	qRunsSuperseded      = cypher.MustQuery("payouts/runs_superseded")
 )
 
 // LastCommitted implements payouts.RunStore.
@@ -352,11 +355,14 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 			after = get[string](res.Records[0], "last")
 		}
 	}
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- walk(qRunCommitCredits, map[string]any{"at": ts(at)}) }()
+	go func() { done <- walk(qRunCommitEarnings, map[string]any{"period_end": ts(run.PeriodEnd)}) }()
 	err = walk(qRunCommitStates, nil)
-	if e := <-done; err == nil {
-		err = e
+	for i := 0; i < 2; i++ {
+		if e := <-done; err == nil {
+			err = e
+		}
 	}
 	if err != nil {
 		return err
@@ -366,6 +372,34 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	}
 	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "states_and_credits", (time.Since(start) - froze).Round(time.Millisecond))
 	return nil
+}
+
+// BackfillEarnings implements payouts.RunStore: runs committed before analysts' earnings existed
+// get them, once (the walk is idempotent and the run remembers it is done).
+func (s *Store) BackfillEarnings(ctx context.Context) ([]string, error) {
+	res, err := s.read(ctx, qRunsWithoutEarnings, nil)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range res.Records {
+		id, end := get[string](r, "id"), get[time.Time](r, "period_end")
+		for after := ""; ; {
+			res, err := s.write(ctx, qRunCommitEarnings, map[string]any{"run": id, "after": after, "batch": statementBatch, "period_end": ts(end)})
+			if err != nil {
+				return ids, err
+			}
+			if get[int64](res.Records[0], "n") == 0 {
+				break
+			}
+			after = get[string](res.Records[0], "last")
+		}
+		if _, err := s.write(ctx, qRunEarningsDone, map[string]any{"id": id}); err != nil {
+			return ids, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // ResumeCommits implements payouts.RunStore.

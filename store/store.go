@@ -185,6 +185,20 @@ func (s *Store) CountForTests(ctx context.Context, q string) (int64, error) {
 	return n, nil
 }
 
+// QueryForTests runs a read statement with parameters and returns its rows (tests of the
+// analysts' queries).
+func (s *Store) QueryForTests(ctx context.Context, q string, params map[string]any) ([]map[string]any, error) {
+	res, err := s.read(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, len(res.Records))
+	for i, r := range res.Records {
+		out[i] = r.AsMap()
+	}
+	return out, nil
+}
+
 // ExecForTests runs a write statement (integration tests only).
 func (s *Store) ExecForTests(ctx context.Context, q string) error {
 	_, err := s.write(ctx, q, nil)

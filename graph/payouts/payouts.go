@@ -125,6 +125,8 @@ type RunStore interface {
 	// stale (another run was committed since it was made) or its period is already paid.
 	Commit(ctx context.Context, id, actor string, at time.Time) (*Run, error)
 	ResumeCommits(ctx context.Context) ([]string, error)
+	// BackfillEarnings writes the analysts' earnings of runs committed before they existed.
+	BackfillEarnings(ctx context.Context) ([]string, error)
 	// Lines pages by key: from line position k of member on; next is nil at the end.
 	Lines(ctx context.Context, runID string, from LineKey, limit int) (lines []RunLine, next *LineKey, err error)
 	// RunMembers pages consultants after the given member id; next is "" at the end.
@@ -470,6 +472,13 @@ func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
 	ids, err := s.Store.ResumeCommits(ctx)
 	for _, id := range ids {
 		s.Log.Warn("finished a commit interrupted by a restart", "run", id)
+	}
+	if err != nil {
+		return err
+	}
+	ids, err = s.Store.BackfillEarnings(ctx)
+	if len(ids) > 0 {
+		s.Log.Info("analysts' earnings written for runs committed before they existed", "runs", len(ids))
 	}
 	return err
 }

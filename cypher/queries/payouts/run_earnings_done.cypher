@@ -1,0 +1,2 @@
+MATCH (r:PayoutRun {id: $id})
+SET r.earnings_written = true

@@ -1,0 +1,5 @@
+// Committed runs from before analysts' earnings existed, oldest first.
+MATCH (r:PayoutRun {status: 'committed'})
+WHERE r.earnings_written IS NULL
+RETURN r.id AS id, r.period_end AS period_end
+ORDER BY r.period_end
