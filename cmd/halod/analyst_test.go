@@ -10,24 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph/payouts"
-	"github.com/halo-oss/halo/internal/app"
-	"github.com/halo-oss/halo/internal/testenv"
 )
 
 // Issue #20: the analysts' queries (cypher/analyst/*.cypher) run against the demo network with
 // vendors' sales, a cancellation and a committed run, and answer what they say they answer.
 func TestAnalystQueriesOnTheDemoNetwork(t *testing.T) {
-	st := testenv.Store(t)
 	now := time.Now().UTC().Truncate(time.Second)
-	cfg := &app.Config{AdminEmail: "admin@example.com", AdminPassword: "admin-password", RootID: "root", RootEmail: "root@example.com",
-		RootRegisteredAt: now.AddDate(0, 0, -90), SecretKey: "test-secret", TokenTTL: time.Hour, LoginFailures: 5, LoginFailuresPerIP: 30, ImportBatch: 100}
-	a := app.New(cfg, engine.DefaultConfig(), app.Deps{Store: st, Cache: testenv.Cache(t), Log: testenv.Log()})
+	a, st := demoApp(t, now.AddDate(0, 0, -90))
 	ctx := context.Background()
-	if err := a.Bootstrap.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := SeedDemo(ctx, a.Vendors, a.Members, "root", a.Log); err != nil {
 		t.Fatal(err)
 	}

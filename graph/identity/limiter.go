@@ -53,6 +53,26 @@ func (l *LoginLimiter) recent(key string, now time.Time) []time.Time {
 	return fs
 }
 
+// quota is a key with its limit within the window.
+type quota struct {
+	key string
+	max int
+}
+
+// take counts one try under every quota at once, or none when any is used up (caller holds mu).
+func (l *LoginLimiter) take(qs ...quota) bool {
+	now := l.Now()
+	for _, q := range qs {
+		if len(l.recent(q.key, now)) >= q.max {
+			return false
+		}
+	}
+	for _, q := range qs {
+		l.failures[q.key] = append(l.failures[q.key], now)
+	}
+	return true
+}
+
 // Attempt reserves one try for email from ip: refused (429) when the account or the address has
 // used up its window, otherwise counted as a failure at once, before the password is checked —
 // so parallel attempts cannot all be evaluated. Succeeded takes a successful try back.
@@ -63,13 +83,12 @@ func (l *LoginLimiter) Attempt(email, ip string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.defaults()
-	now := l.Now()
-	if len(l.recent("a:"+email, now)) >= l.PerAccount || (ip != "" && len(l.recent("i:"+ip, now)) >= l.PerIP) {
-		return graph.RateLimited("too many failed logins; try again in %d minutes", int(l.Window.Minutes()))
-	}
-	l.failures["a:"+email] = append(l.failures["a:"+email], now)
+	qs := []quota{{"a:" + email, l.PerAccount}}
 	if ip != "" {
-		l.failures["i:"+ip] = append(l.failures["i:"+ip], now)
+		qs = append(qs, quota{"i:" + ip, l.PerIP})
+	}
+	if !l.take(qs...) {
+		return graph.RateLimited("too many failed logins; try again in %d minutes", int(l.Window.Minutes()))
 	}
 	return nil
 }
@@ -83,12 +102,19 @@ func (l *LoginLimiter) Throttle(key string, max int, what string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.defaults()
-	now := l.Now()
-	if len(l.recent("t:"+key, now)) >= max {
+	if !l.take(quota{"t:" + key, max}) {
 		return graph.RateLimited("too many %s from this address; try again in %d minutes", what, int(l.Window.Minutes()))
 	}
-	l.failures["t:"+key] = append(l.failures["t:"+key], now)
 	return nil
+}
+
+// giveBack removes the latest try under each key (caller holds mu).
+func (l *LoginLimiter) giveBack(keys ...string) {
+	for _, k := range keys {
+		if fs := l.failures[k]; len(fs) > 0 {
+			l.failures[k] = fs[:len(fs)-1]
+		}
+	}
 }
 
 // Release takes back a try that neither failed nor succeeded (a backing service was down).
@@ -99,11 +125,7 @@ func (l *LoginLimiter) Release(email, ip string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.defaults()
-	for _, k := range []string{"a:" + email, "i:" + ip} {
-		if fs := l.failures[k]; len(fs) > 0 {
-			l.failures[k] = fs[:len(fs)-1]
-		}
-	}
+	l.giveBack("a:"+email, "i:"+ip)
 }
 
 // Succeeded clears the account's failures and takes the address's try back.
@@ -115,7 +137,5 @@ func (l *LoginLimiter) Succeeded(email, ip string) {
 	defer l.mu.Unlock()
 	l.defaults()
 	delete(l.failures, "a:"+email)
-	if fs := l.failures["i:"+ip]; len(fs) > 0 {
-		l.failures["i:"+ip] = fs[:len(fs)-1]
-	}
+	l.giveBack("i:" + ip)
 }
