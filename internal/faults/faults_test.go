@@ -368,7 +368,7 @@ func TestFaults(t *testing.T) {
 	}
 	for i := 0; ; i++ {
 		_, v := c.call("GET", "/api/v1/members/root/live-volume", nil)
-		if v["left_volume"] == "50" && v["right_volume"] == "50" {
+		if v["left_volume"] == "50.00" && v["right_volume"] == "50.00" {
 			break
 		}
 		if i > 100 {
