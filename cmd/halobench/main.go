@@ -127,8 +127,10 @@ func main() {
 		vendors := fs.Int("vendors", 4, "vendors sending (each batch is serialized per vendor)")
 		maxC := fs.Int("max", 600000, "consultants m00000001..max exist")
 		maxU := fs.Int("customers", 400000, "customers c00000000..customers-1 exist")
+		chain := fs.Int("chain", 100000, "the extreme-left chain of gen-import (to rebuild the network's sponsors)")
+		linked := fs.Int("linked", 20000, "customers c00000000..linked-1 each vendor signs up first (vendors serve only their own customers)")
 		_ = fs.Parse(os.Args[2:])
-		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU)
+		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU, *chain, *linked)
 	case "rate":
 		rps := fs.Int("rps", 200, "requests per second (open loop: sent on a schedule)")
 		dur := fs.Duration("d", 30*time.Second, "how long")
@@ -348,9 +350,31 @@ func queries(c *client, n, conc, maxID int) {
 	tree.report("binary subtree depth 4", wall)
 }
 
+// sendSigned posts one signed batch and stops the benchmark on anything but a 200.
+func sendSigned(c *client, vendor, secret string, evs []map[string]any) {
+	body, _ := json.Marshal(map[string]any{"events": evs})
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts + "." + string(body)))
+	req, _ := http.NewRequest("POST", c.url+"/api/v1/ingest/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Vendor-Id", vendor)
+	req.Header.Set("X-Timestamp", ts)
+	req.Header.Set("X-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
+	res, err := c.http.Do(req)
+	if err != nil {
+		fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		fatal(fmt.Errorf("signed batch for %s: %d %s", vendor, res.StatusCode, b))
+	}
+}
+
 // ingest sends signed batches of activations (and a few cancellations) for dur and reports
 // throughput and batch latency. It creates its vendors and their products first.
-func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU int) {
+func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, chain, linked int) {
 	run := time.Now().UnixNano() % 1_000_000
 	type vendor struct{ id, secret string }
 	var vs []vendor
@@ -370,6 +394,30 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU int) {
 		}
 		vs = append(vs, vendor{id, out.SigningSecret})
 	}
+	// A vendor serves the customers who signed up with it: each vendor signs up the first linked
+	// customers (their sponsors from the same generated network gen-import wrote) before the run.
+	linked = min(linked, maxU)
+	nw := gen.Build(gen.Spec{Seed: 7, Consultants: maxC, Customers: maxU, Sales: 0, ChainDepth: chain, End: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	sponsor := map[string]string{}
+	for _, m := range nw.Input.Members {
+		if m.Plan == engine.PlanCustomer {
+			sponsor[m.ID] = m.Sponsor
+		}
+	}
+	t0 := time.Now()
+	for _, v := range vs {
+		for lo := 0; lo < linked; lo += 1000 {
+			var evs []map[string]any
+			for k := lo; k < min(lo+1000, linked); k++ {
+				cust := fmt.Sprintf("c%08d", k)
+				evs = append(evs, map[string]any{"id": "link-" + cust, "type": "customer.signup", "occurred_at": "2026-01-05T00:00:00Z",
+					"data": map[string]any{"customer_id": cust, "name": "Bench " + cust, "email": cust + "@bench.example", "sponsor_id": sponsor[cust]}})
+			}
+			sendSigned(c, v.id, v.secret, evs)
+		}
+	}
+	fmt.Printf("linked %d customers to %d vendors in %s\n", linked, len(vs), time.Since(t0).Round(time.Millisecond))
+	maxU = max(linked, 1)
 	var lat latencies
 	var sent, accepted atomic.Int64
 	var seq atomic.Int64

@@ -77,6 +77,18 @@ func Build(s Spec) *Network {
 	}
 	plans := []engine.Plan{engine.PlanAffiliate, engine.PlanConsultant, engine.PlanConsultant, engine.PlanConsultantPlus}
 	in.Members = append(in.Members, engine.Member{ID: ID(0), Plan: engine.PlanConsultantPlus, RegisteredAt: long})
+	// Nobody registers before its sponsor or its placement parent (PLAN.md §2; Halo refuses such
+	// data): a member's time is at least a second after both.
+	ats := make([]time.Time, nc)
+	ats[0] = long
+	after := func(t time.Time, others ...int) time.Time {
+		for _, o := range others {
+			if !t.After(ats[o]) {
+				t = ats[o].Add(time.Second)
+			}
+		}
+		return t
+	}
 	var sales []engine.Sale
 	newFrom := nc - nc*s.NewShare/100
 	for i := 1; i < nc; i++ {
@@ -122,6 +134,8 @@ func Build(s Spec) *Network {
 		if i >= newFrom {
 			at = start.Add(time.Duration(rng.Int64N(int64(7 * 24 * time.Hour))))
 		}
+		at = after(at, sp, p)
+		ats[i] = at
 		pl := plans[rng.IntN(len(plans))]
 		in.Members = append(in.Members, engine.Member{ID: ID(i), Plan: pl, Sponsor: ID(sp), Parent: ID(p), Leg: leg, RegisteredAt: at})
 		if r := cfg.Rule(pl); r.Price > 0 && i >= newFrom {
@@ -130,7 +144,8 @@ func Build(s Spec) *Network {
 	}
 	for j := 0; j < s.Customers; j++ {
 		sp := rng.IntN(nc)
-		in.Members = append(in.Members, engine.Member{ID: fmt.Sprintf("c%08d", j), Plan: engine.PlanCustomer, Sponsor: ID(sp), RegisteredAt: long.Add(time.Duration(j) * time.Second)})
+		in.Members = append(in.Members, engine.Member{ID: fmt.Sprintf("c%08d", j), Plan: engine.PlanCustomer, Sponsor: ID(sp),
+			RegisteredAt: after(long.Add(time.Duration(j)*time.Second), sp)})
 	}
 	for k := 0; len(sales) < s.Sales; k++ {
 		var who string

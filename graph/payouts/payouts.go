@@ -476,9 +476,10 @@ func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	started := time.Now()
 	ids, err = s.Store.BackfillEarnings(ctx)
 	if len(ids) > 0 {
-		s.Log.Info("analysts' earnings written for runs committed before they existed", "runs", len(ids))
+		s.Log.Info("analysts' earnings written for runs committed before they existed", "runs", len(ids), "elapsed", time.Since(started).Round(time.Millisecond))
 	}
 	return err
 }
