@@ -443,3 +443,42 @@ func TestConcurrentPaymentConfirmationsOneWins(t *testing.T) {
 		t.Errorf("%d confirmations audited", len(items(audit)))
 	}
 }
+
+// Issue #15, PLAN.md §9 through the API: a product's hold_days delays its activations to the
+// first run whose end is past the window; a cancellation inside the window voids it.
+func TestHoldsThroughTheAPI(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("cu", "customer", "A", nil)
+	sun := hs.vendor("sun")
+	if code, b := hs.call("PUT", "/api/v1/vendors/sun/products/SOLAR-H", map[string]any{"bv": "400", "cv": "1200.00", "retail_commission": "300.00",
+		"hold_days": 15, "effective_from": "2020-01-01T00:00:00Z"}); code != 422 {
+		t.Errorf("hold_days 15: %d %v", code, b)
+	}
+	if code, b := hs.call("PUT", "/api/v1/vendors/sun/products/SOLAR-H", map[string]any{"bv": "400", "cv": "1200.00", "retail_commission": "300.00",
+		"hold_days": 3, "effective_from": "2020-01-01T00:00:00Z"}); code != 200 {
+		t.Fatalf("product: %d %v", code, b)
+	}
+	_, p := hs.call("GET", "/api/v1/vendors/sun/products", nil)
+	if !strings.Contains(fmt.Sprint(p), "hold_days:3") {
+		t.Errorf("products show hold_days: %v", p)
+	}
+	link := signup("s0", "cu", "A")
+	link["occurred_at"] = "2026-01-02T00:00:00Z"
+	if code, b := hs.send("sun", sun, events(link, activated("e1", "h1", "cu", "SOLAR-H", "2026-01-10T12:00:00Z"),
+		activated("e2", "h2", "cu", "SOLAR-H", "2026-01-10T12:00:00Z"), cancelled("x2", "h2", "2026-01-11T00:00:00Z")), 0); code != 200 || strings.Contains(statuses(b), "rejected") {
+		t.Fatalf("ingest: %d %v", code, b)
+	}
+	retail := func(end string) string {
+		_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": end})
+		id := d["id"].(string)
+		hs.call("POST", "/api/v1/payout-runs/"+id+"/commit", nil)
+		return d["totals"].(map[string]any)["by_type"].(map[string]any)["retail"].(string)
+	}
+	if r := retail("2026-01-12T00:00:00Z"); r != "0.00" {
+		t.Errorf("inside the window nothing is paid: retail %s", r)
+	}
+	if r := retail("2026-01-19T00:00:00Z"); r != "300.00" {
+		t.Errorf("the next run pays h1 only (h2 was cancelled in its window: void): retail %s", r)
+	}
+}

@@ -5585,6 +5585,11 @@ const docTemplate = `{
                 "effective_from": {
                     "type": "string"
                 },
+                "hold_days": {
+                    "description": "0–14 (PLAN.md §9)",
+                    "type": "integer",
+                    "example": 3
+                },
                 "name": {
                     "type": "string",
                     "example": "6 kW solar installation"
@@ -5608,6 +5613,10 @@ const docTemplate = `{
                 },
                 "effective_from": {
                     "type": "string"
+                },
+                "hold_days": {
+                    "description": "PLAN.md §9: days an activation waits before a run accounts it",
+                    "type": "integer"
                 },
                 "name": {
                     "type": "string"

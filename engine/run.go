@@ -343,7 +343,7 @@ func (r *payoutRun) accountSales() error {
 		} else if !r.plan[m].IsConsultant() {
 			return inputErr("sale %s: %s buys a pack but is not a consultant", sl.ID, sl.Member)
 		}
-		if !sl.OccurredAt.Before(in.End) {
+		if !sl.OccurredAt.Before(in.End) || r.held(sl) {
 			continue
 		}
 		if !sl.OccurredAt.Before(windowStart) {
@@ -362,6 +362,14 @@ func (r *payoutRun) accountSales() error {
 		r.res.AccountedSales[k] = a.sale.ID
 	}
 	return nil
+}
+
+// held is §9: an activation within its product's rescission window at the run's end waits — not
+// accounted, not counted toward anyone's activity — and the first run whose end is past
+// occurred_at + hold_days (days of 24 hours; on the boundary it is still held) accounts it.
+func (r *payoutRun) held(sl *Sale) bool {
+	return sl.Kind == SaleActivation && sl.HoldDays > 0 && !sl.Accounted &&
+		!sl.OccurredAt.Add(time.Duration(sl.HoldDays)*24*time.Hour).Before(r.in.End)
 }
 
 // previousStates starts every consultant from its state after the previous run (rank, carry,

@@ -67,6 +67,9 @@ type Sale struct {
 	Vendor     string // activation
 	ToPlan     Plan   // upgrade
 	Accounted  bool   // already accounted by a committed run
+	// HoldDays is the rescission window of an activation's product (PLAN.md §9, 0–14): a run
+	// accounts the activation only once occurred_at + HoldDays days is before its end.
+	HoldDays int
 }
 
 // PaidLine is a committed line that a clawback reverses (PLAN.md §4 step 10).

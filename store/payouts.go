@@ -97,7 +97,8 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 	if err := s.stream(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, func(r *neo4j.Record) {
 		sl := engine.Sale{ID: get[string](r, "id"), Kind: kinds[get[string](r, "kind")], Member: get[string](r, "member"),
 			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
-			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: get[string](r, "vendor"), Accounted: get[bool](r, "accounted")}
+			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: get[string](r, "vendor"), Accounted: get[bool](r, "accounted"),
+			HoldDays: int(get[int64](r, "hold_days"))}
 		if sl.Kind == engine.SaleUpgrade {
 			sl.ToPlan, _ = engine.ParsePlan(get[string](r, "plan"))
 		}

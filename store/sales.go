@@ -99,7 +99,7 @@ func (s *Store) VendorSecrets(ctx context.Context, id string) (*sales.VendorSecr
 
 // PutProduct implements sales.VendorStore.
 func (s *Store) PutProduct(ctx context.Context, vendorID, sku string, v sales.ProductValues) (*sales.Product, error) {
-	res, err := s.write(ctx, qProductPut, map[string]any{"vendor": vendorID, "sku": sku, "name": v.Name, "bv": int64(v.BV), "cv": int64(v.CV),
+	res, err := s.write(ctx, qProductPut, map[string]any{"vendor": vendorID, "sku": sku, "name": v.Name, "bv": int64(v.BV), "cv": int64(v.CV), "hold_days": v.HoldDays,
 		"retail": int64(v.Retail), "from": ts(v.EffectiveFrom)})
 	if err != nil {
 		return nil, err
@@ -136,6 +136,7 @@ func (s *Store) Products(ctx context.Context, vendorID string) ([]sales.Product,
 			cv, _ := m["cv"].(int64)
 			rt, _ := m["retail"].(int64)
 			pv.BV, pv.CV, pv.Retail = graph.BV(engine.Units(bv)), graph.Money(engine.Units(cv)), graph.Money(engine.Units(rt))
+			pv.HoldDays = int(props(m).num("hold_days"))
 			pv.EffectiveFrom = props(m).at("from")
 			p.Versions = append(p.Versions, pv)
 		}

@@ -91,7 +91,8 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 			cv, _ := m["cv"].(int64)
 			rt, _ := m["retail"].(int64)
 			from, _ := m["from"].(time.Time)
-			vs = append(vs, sales.ProductValues{BV: engine.Units(bv), CV: engine.Units(cv), Retail: engine.Units(rt), EffectiveFrom: from.UTC()})
+			vs = append(vs, sales.ProductValues{BV: engine.Units(bv), CV: engine.Units(cv), Retail: engine.Units(rt), HoldDays: int(props(m).num("hold_days")),
+				EffectiveFrom: from.UTC()})
 		}
 		st.Products[get[string](r, "sku")] = vs
 	}
@@ -132,7 +133,7 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 		rows := make([]map[string]any, len(w.Activations))
 		for i, a := range w.Activations {
 			rows[i] = map[string]any{"sale": a.SaleID, "activation": a.ActivationID, "event": a.EventID, "member": a.MemberID, "s": a.Attributed,
-				"sku": a.SKU, "bv": int64(a.BV), "cv": int64(a.CV), "retail": int64(a.Retail), "at": ts(a.OccurredAt)}
+				"sku": a.SKU, "bv": int64(a.BV), "cv": int64(a.CV), "retail": int64(a.Retail), "hold": a.HoldDays, "at": ts(a.OccurredAt)}
 		}
 		if _, err := t.run(ctx, qWriteActivations, map[string]any{"activations": rows, "received": recv}); err != nil {
 			return err

@@ -61,3 +61,29 @@ func TestGoldenExamples(t *testing.T) {
 		})
 	}
 }
+
+// lifecycleImplemented are the examples of shared/examples/lifecycle whose rules the engine
+// implements: so far PLAN.md §9 (holds). §10 (suspension, termination with roll-up) and §11
+// (refunds) are issue #15's next steps; their examples join this list as they land.
+var lifecycleImplemented = []string{"01-hold-wait-activity.json", "02-hold-cancel.json"}
+
+func TestGoldenLifecycleExamples(t *testing.T) {
+	dir := filepath.Join(examplesDir(t), "lifecycle")
+	for _, name := range lifecycleImplemented {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sf, err := Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Simulate(&sf.Scenario, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			CompareOutputs(t, sf.Expected, got)
+		})
+	}
+}

@@ -38,6 +38,7 @@ type Product struct {
 	BV            json.Number `json:"bv"`
 	CV            json.Number `json:"cv"`
 	Retail        json.Number `json:"retail_commission"`
+	HoldDays      int         `json:"hold_days,omitempty"` // PLAN.md §9, 0–14
 	EffectiveFrom string      `json:"effective_from,omitempty"`
 }
 
@@ -132,6 +133,7 @@ type productVersion struct {
 	from           time.Time
 	vendor         string
 	bv, cv, retail engine.Units
+	hold           int
 }
 
 type event struct {
@@ -177,6 +179,10 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 		if pv.retail, err = units(p.Retail); err != nil {
 			return nil, fmt.Errorf("product %s: retail_commission: %v", p.SKU, err)
 		}
+		if p.HoldDays < 0 || p.HoldDays > 14 {
+			return nil, fmt.Errorf("product %s: hold_days: must be between 0 and 14", p.SKU)
+		}
+		pv.hold = p.HoldDays
 		if p.EffectiveFrom != "" {
 			if pv.from, err = parseTime(p.EffectiveFrom); err != nil {
 				return nil, fmt.Errorf("product %s: effective_from: %v", p.SKU, err)
@@ -421,7 +427,7 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 				}
 				pv, _ := productAt(e.SKU, e.at)
 				in.Sales = append(in.Sales, engine.Sale{ID: e.ID, Kind: engine.SaleActivation, Member: e.Member, OccurredAt: e.at,
-					BV: pv.bv, CV: pv.cv, Retail: pv.retail, Vendor: pv.vendor, Accounted: accounted[e.ID]})
+					BV: pv.bv, CV: pv.cv, Retail: pv.retail, Vendor: pv.vendor, Accounted: accounted[e.ID], HoldDays: pv.hold})
 			case "cancellation":
 				if cancelDone[e.ID] {
 					continue

@@ -108,6 +108,7 @@ type VendorLink struct {
 type NewActivation struct {
 	SaleID, ActivationID, EventID, MemberID, Attributed, SKU string
 	BV, CV, Retail                                           engine.Units
+	HoldDays                                                 int
 	OccurredAt                                               time.Time
 }
 
@@ -530,7 +531,7 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		}
 		p := productAt(vs, e.at)
 		a := NewActivation{SaleID: SaleIDOf(vendorID, d.ActivationID), ActivationID: d.ActivationID, EventID: e.id, MemberID: m.ID, Attributed: s,
-			SKU: d.SKU, BV: p.BV, CV: p.CV, Retail: p.Retail, OccurredAt: e.at}
+			SKU: d.SKU, BV: p.BV, CV: p.CV, Retail: p.Retail, HoldDays: p.HoldDays, OccurredAt: e.at}
 		st.Activations[d.ActivationID] = ActivationInfo{SaleID: a.SaleID, ActivationID: d.ActivationID, MemberID: m.ID, OccurredAt: e.at}
 		w.Activations = append(w.Activations, a)
 	case EventServiceCancelled:

@@ -44,6 +44,7 @@ type ProductVersion struct {
 	BV            string    `json:"bv" example:"400"`
 	CV            string    `json:"cv" example:"1200.00"`
 	Retail        string    `json:"retail_commission" example:"300.00"`
+	HoldDays      int       `json:"hold_days"` // PLAN.md §9: days an activation waits before a run accounts it
 	EffectiveFrom time.Time `json:"effective_from"`
 }
 
@@ -60,6 +61,7 @@ type ProductRequest struct {
 	BV            string     `json:"bv" example:"400"`
 	CV            string     `json:"cv" example:"1200.00"`
 	Retail        string     `json:"retail_commission" example:"300.00"`
+	HoldDays      int        `json:"hold_days" example:"3"` // 0–14 (PLAN.md §9)
 	EffectiveFrom *time.Time `json:"effective_from,omitempty"`
 }
 
@@ -67,6 +69,7 @@ type ProductRequest struct {
 type ProductValues struct {
 	Name           string
 	BV, CV, Retail engine.Units
+	HoldDays       int
 	EffectiveFrom  time.Time
 }
 
@@ -208,6 +211,10 @@ func (s *VendorService) PutProduct(ctx context.Context, vendorID, sku string, re
 		}
 		*f.dst = u
 	}
+	if req.HoldDays < 0 || req.HoldDays > 14 {
+		bad("hold_days", "must be a whole number of days from 0 to 14")
+	}
+	v.HoldDays = req.HoldDays
 	v.EffectiveFrom = s.Now().UTC()
 	if req.EffectiveFrom != nil {
 		v.EffectiveFrom = req.EffectiveFrom.UTC()
