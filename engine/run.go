@@ -36,7 +36,8 @@ type payoutRun struct {
 	ids     []string
 	index   map[string]int32
 	plan    []Plan
-	sponsor []int32
+	status  []Status // §10
+	sponsor []int32  // the effective sponsor tree (§10 roll-up) once sponsorTree has run
 	parent  []int32
 	left    []int32
 	right   []int32
@@ -51,6 +52,8 @@ type payoutRun struct {
 	// Cancellations (§6): voided activations and the clawbacks of committed ones.
 	voided map[string]bool
 	claws  []*Cancellation
+	// Refunds (§11): the clawbacks of committed packs and upgrades; voided sales are in voided.
+	refundClaws []*Refund
 
 	// Sales in id order, window PV and the volume this run accounts (§3).
 	sales               []*Sale
@@ -106,7 +109,7 @@ func Run(in Input) (*Result, error) {
 		}
 	}
 	r := &payoutRun{cfg: cfg, in: &in, res: &Result{}}
-	for _, prepare := range []func() error{r.members, r.placementTree, r.sponsorTree, r.cancellations, r.accountSales, r.previousStates} {
+	for _, prepare := range []func() error{r.members, r.statuses, r.placementTree, r.sponsorTree, r.rollUp, r.cancellations, r.refunds, r.accountSales, r.previousStates} {
 		if err := prepare(); err != nil {
 			return nil, err
 		}
@@ -211,6 +214,41 @@ func (r *payoutRun) members() error {
 	return nil
 }
 
+// statuses is §10: a consultant's status for the run is set by its latest event before the end
+// (between events at the same time, the one recorded last), except that a termination before
+// the end decides it whatever the other events say. The root and customers have no status.
+func (r *payoutRun) statuses() error {
+	r.status = make([]Status, r.n)
+	at := make([]time.Time, r.n)
+	seq := make([]int64, r.n)
+	set := make([]bool, r.n)
+	for _, e := range r.in.StatusEvents {
+		if !e.At.Before(r.in.End) {
+			continue
+		}
+		i, ok := r.index[e.Member]
+		if !ok {
+			return inputErr("status event for %s: not a member of this run", e.Member)
+		}
+		if !r.plan[i].IsConsultant() {
+			return inputErr("status event for %s: customers have no status of their own", e.Member)
+		}
+		if r.sponsor[i] == none {
+			return inputErr("status event for %s: the root can be neither suspended nor terminated", e.Member)
+		}
+		if e.Status > StatusTerminated {
+			return inputErr("status event for %s: unknown status", e.Member)
+		}
+		if r.status[i] == StatusTerminated {
+			continue
+		}
+		if e.Status == StatusTerminated || !set[i] || e.At.After(at[i]) || (e.At.Equal(at[i]) && e.Seq > seq[i]) {
+			r.status[i], at[i], seq[i], set[i] = e.Status, e.At, e.Seq, true
+		}
+	}
+	return nil
+}
+
 // placementTree orders the binary tree: an iterative pre-order (no recursion: chains can be
 // 100,000 deep) and each subtree's size.
 func (r *payoutRun) placementTree() error {
@@ -286,6 +324,19 @@ func (r *payoutRun) sponsorTree() error {
 	return nil
 }
 
+// rollUp is §10's roll-up: every member whose sponsor is terminated for this run has the next
+// sponsor above it that is not. Sponsors come before their members in spOrder, so a sponsor's
+// own effective sponsor is already known when its members are reached. Every later step uses
+// this effective tree; the placement tree never changes.
+func (r *payoutRun) rollUp() error {
+	for _, v := range r.spOrder {
+		if s := r.sponsor[v]; s != none && r.status[s] == StatusTerminated {
+			r.sponsor[v] = r.sponsor[s]
+		}
+	}
+	return nil
+}
+
 // cancellations sorts the cancellations this run accounts (§6, step 10): one of an activation a
 // committed run accounted is a clawback; any other voids its activation.
 func (r *payoutRun) cancellations() error {
@@ -311,6 +362,31 @@ func (r *payoutRun) cancellations() error {
 	return nil
 }
 
+// refunds sorts the refunds this run accounts (§11, like a cancellation in §6): one of a sale a
+// committed run accounted reverses its direct bonus; any other voids the sale, which is then
+// left out of every step of this run (volume, activity, pool, direct bonus) and of later ones.
+func (r *payoutRun) refunds() error {
+	in, res := r.in, r.res
+	refs := make([]*Refund, 0, len(in.Refunds))
+	for i := range in.Refunds {
+		if in.Refunds[i].OccurredAt.Before(in.End) {
+			refs = append(refs, &in.Refunds[i])
+		}
+	}
+	slices.SortFunc(refs, func(a, b *Refund) int { return strings.Compare(a.ID, b.ID) })
+	for _, f := range refs {
+		if f.SaleAccounted {
+			r.refundClaws = append(r.refundClaws, f)
+			res.ClawedRefunds = append(res.ClawedRefunds, f.ID)
+		} else {
+			r.voided[f.Sale] = true
+			res.VoidedRefunds = append(res.VoidedRefunds, f.ID)
+			res.VoidedSales = append(res.VoidedSales, f.Sale)
+		}
+	}
+	return nil
+}
+
 // accountSales attributes every sale to its consultant S (§3), sums the activity window's PV,
 // and picks the sales this run accounts: not accounted before, not voided, from the cutover on.
 func (r *payoutRun) accountSales() error {
@@ -330,8 +406,8 @@ func (r *payoutRun) accountSales() error {
 		if k > 0 && r.sales[k-1].ID == sl.ID {
 			return inputErr("sale %s: listed twice", sl.ID)
 		}
-		if sl.Kind == SaleActivation && r.voided[sl.ID] {
-			continue
+		if r.voided[sl.ID] {
+			continue // a cancelled activation (§6) or a refunded sale (§11) that nobody was paid for
 		}
 		m, ok := r.index[sl.Member]
 		if !ok {
@@ -429,7 +505,9 @@ func (r *payoutRun) volume() {
 func (r *payoutRun) activity() {
 	n, out, sponsor, left, right, tin, size := r.n, r.out, r.sponsor, r.left, r.right, r.tin, r.size
 	for i := 0; i < n; i++ {
-		out[i].Active = r.plan[i].IsConsultant() && r.pv[i] >= r.cfg.ActivityMinPV
+		// §10: a suspended or terminated consultant is not active, whatever its volume.
+		out[i].Status = r.status[i]
+		out[i].Active = r.plan[i].IsConsultant() && r.pv[i] >= r.cfg.ActivityMinPV && r.status[i] == StatusActive
 	}
 	r.hasLeft = make([]bool, n)
 	r.hasRight = make([]bool, n)
@@ -526,6 +604,9 @@ func (r *payoutRun) binaryBonus() {
 			R -= pair
 		}
 		o.CarryLeft, o.CarryRight = min(L, cfg.CarryCap), min(R, cfg.CarryCap)
+		if r.status[i] == StatusTerminated {
+			o.CarryLeft, o.CarryRight = 0, 0 // §10: a terminated consultant's carry is zeroed
+		}
 	}
 }
 
@@ -606,11 +687,11 @@ func (r *payoutRun) reserveLines() {
 		sl := a.sale
 		switch sl.Kind {
 		case SalePack, SaleUpgrade:
-			if sp := r.sponsor[a.m]; sp != none && sl.Price > 0 && mulRateRound(sl.Price, cfg.Rule(r.plan[sp]).DirectRate) != 0 {
+			if sp := r.sponsor[a.m]; sp != none && r.earns(sp) && sl.Price > 0 && mulRateRound(sl.Price, cfg.Rule(r.plan[sp]).DirectRate) != 0 {
 				bulk++
 			}
 		case SaleActivation:
-			if sl.Retail != 0 && a.s != none {
+			if sl.Retail != 0 && a.s != none && r.earns(a.s) {
 				bulk++
 			}
 			if sl.CV <= 0 {
@@ -631,6 +712,9 @@ func (r *payoutRun) reserveLines() {
 	}
 	for _, c := range r.claws {
 		bulk += len(c.Paid)
+	}
+	for _, f := range r.refundClaws {
+		bulk += len(f.Paid)
 	}
 	r.lines = append(make([]line, 0, len(r.lines)+bulk), r.lines...)
 	// Totals by vendor: activation lines and their clawbacks under the activation's vendor, all
@@ -671,7 +755,7 @@ func (r *payoutRun) saleLines() {
 func (r *payoutRun) direct(a accountedSale) {
 	sl := a.sale
 	sp := r.sponsor[a.m]
-	if sp == none || sl.Price <= 0 {
+	if sp == none || !r.earns(sp) || sl.Price <= 0 {
 		return
 	}
 	rate := r.cfg.Rule(r.plan[sp]).DirectRate
@@ -681,10 +765,14 @@ func (r *payoutRun) direct(a accountedSale) {
 	}
 }
 
+// earns is §10 for the lines that need no activity (steps 7 and 8): a suspended or terminated
+// consultant earns none, and nobody is paid in its place.
+func (r *payoutRun) earns(i int32) bool { return r.status[i] == StatusActive }
+
 // retail is step 8: S earns the product's flat retail commission.
 func (r *payoutRun) retail(a accountedSale, vi int) {
 	sl := a.sale
-	if sl.Retail != 0 && a.s != none {
+	if sl.Retail != 0 && a.s != none && r.earns(a.s) {
 		r.emit(line{member: a.s, typ: LineRetail, amount: sl.Retail, srcKind: srcSale, src: a.idx, base: sl.Retail})
 		r.vendorSum[vi] += sl.Retail
 	}
@@ -744,7 +832,7 @@ func (r *payoutRun) leadershipPool() {
 }
 
 // clawbacks is step 10: a cancelled activation that a committed run accounted reverses every
-// retail and revenue-share line paid for it.
+// retail and revenue-share line paid for it; a refunded pack or upgrade likewise its direct lines.
 func (r *payoutRun) clawbacks() error {
 	for _, c := range r.claws {
 		for _, p := range c.Paid {
@@ -755,9 +843,25 @@ func (r *payoutRun) clawbacks() error {
 			if !known {
 				return inputErr("cancellation %s: paid line %s belongs to %s, who is not a member of this run", c.ID, p.ID, p.Member)
 			}
-			r.revs = append(r.revs, revRef{c: c, paid: p})
+			r.revs = append(r.revs, revRef{source: c.Activation, vendor: c.Vendor, paid: p})
 			r.emit(line{member: mi, typ: p.Type, amount: -p.Amount, srcKind: srcClaw, src: int32(len(r.revs) - 1), gen: uint8(p.Generation), base: p.Amount})
 			r.vendorSum[r.vendorSlot(c.Vendor)] -= p.Amount
+		}
+	}
+	// §11: a refund of a sale a committed run paid reverses every direct line paid for it; the
+	// reversal applies to its member whatever its status (§10). Volume, ranks and binary stay.
+	for _, f := range r.refundClaws {
+		for _, p := range f.Paid {
+			if p.Type != LineDirect {
+				continue
+			}
+			mi, known := r.index[p.Member]
+			if !known {
+				return inputErr("refund %s: paid line %s belongs to %s, who is not a member of this run", f.ID, p.ID, p.Member)
+			}
+			r.revs = append(r.revs, revRef{source: f.Sale, paid: p})
+			r.emit(line{member: mi, typ: p.Type, amount: -p.Amount, srcKind: srcClaw, src: int32(len(r.revs) - 1), base: p.Amount})
+			r.vendorSum[0] -= p.Amount
 		}
 	}
 	return nil
@@ -802,6 +906,9 @@ func (r *payoutRun) result() *Result {
 	for i := 0; i < r.n; i++ {
 		if r.plan[i].IsConsultant() {
 			r.out[i].Total = r.memberTotal[i]
+			if s := r.sponsor[i]; s != none {
+				r.out[i].Sponsor = r.ids[s]
+			}
 			res.Members = append(res.Members, r.out[i])
 		}
 	}

@@ -93,6 +93,17 @@ type Cancellation struct {
 	Paid                []PaidLine
 }
 
+// Refund is a recorded refund of a pack purchase or an upgrade not yet accounted by a committed
+// run (PLAN.md §11). The run that accounts it (OccurredAt before its end) voids the sale if no
+// committed run accounted it, and otherwise reverses Paid, the direct lines paid for it.
+type Refund struct {
+	ID            string
+	Sale          string // "pack:<member>" or the upgrade's sale id
+	OccurredAt    time.Time
+	SaleAccounted bool
+	Paid          []PaidLine
+}
+
 // State is a consultant's state between committed runs (PLAN.md §4).
 type State struct {
 	Member        string
@@ -101,6 +112,44 @@ type State struct {
 	CarryRight    Units
 	LifetimeLeft  Units
 	LifetimeRight Units
+}
+
+// Status is a consultant's standing (PLAN.md §10).
+type Status uint8
+
+const (
+	StatusActive Status = iota
+	StatusSuspended
+	StatusTerminated
+)
+
+var statusNames = [...]string{"active", "suspended", "terminated"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "unknown"
+}
+
+// ParseStatus parses "active", "suspended" or "terminated".
+func ParseStatus(s string) (Status, bool) {
+	for i, n := range statusNames {
+		if n == s {
+			return Status(i), true
+		}
+	}
+	return 0, false
+}
+
+// StatusEvent is an admin's suspension, reinstatement (StatusActive) or termination of a
+// consultant from At (PLAN.md §10). Seq is the order in which the service recorded the events:
+// between events with the same At, the one recorded last decides.
+type StatusEvent struct {
+	Member string
+	Status Status
+	At     time.Time
+	Seq    int64
 }
 
 // Input is the snapshot a run is computed from.
@@ -113,6 +162,10 @@ type Input struct {
 	Sales         []Sale
 	Cancellations []Cancellation
 	Prev          []State // previous committed state (or imported opening state)
+	// StatusEvents are the status changes the service knows when the draft is made (§10); the
+	// engine keeps those with At before End.
+	StatusEvents []StatusEvent
+	Refunds      []Refund // §11; sales voided by a committed run are left out by the caller
 }
 
 // LineType is a commission or bonus type (PLAN.md §4).
@@ -195,7 +248,11 @@ type Detail struct {
 // MemberResult is a consultant's end state for the run plus the figures behind it.
 type MemberResult struct {
 	State
-	Active           bool
+	Active bool
+	Status Status // §10: a suspended or terminated consultant is never active
+	// Sponsor is the effective sponsor for this run: a terminated sponsor's members roll up to
+	// the next sponsor above it that is not terminated (§10).
+	Sponsor          string
 	PersonalVolume   Units // window PV (§3)
 	NewLeft          Units
 	NewRight         Units
@@ -228,7 +285,12 @@ type Result struct {
 	Clawed            []string
 	Voided            []string
 	VoidedActivations []string
-	Totals            Totals
+	// ClawedRefunds and VoidedRefunds are the refunds this run accounts (§11); a voided one made
+	// its sale (VoidedSales) void for good.
+	ClawedRefunds []string
+	VoidedRefunds []string
+	VoidedSales   []string
+	Totals        Totals
 
 	lines   []line // compact and pointer-free: ten million lines cost the GC nothing
 	ctx     *runContext
@@ -261,9 +323,11 @@ type line struct {
 	srcKind uint8
 }
 
+// revRef is what a reversal line points at: the cancelled activation or refunded sale (its
+// source), the activation's vendor, and the committed line it reverses.
 type revRef struct {
-	c    *Cancellation
-	paid PaidLine
+	source, vendor string
+	paid           PaidLine
 }
 
 // Len is the number of lines.
@@ -288,9 +352,9 @@ func (r *Result) Line(i int) Line {
 	case srcClaw:
 		rv := &r.revs[c.src]
 		l.Member = rv.paid.Member
-		l.Source = rv.c.Activation
+		l.Source = rv.source
 		l.ReversalOf = rv.paid.ID
-		l.Vendor = rv.c.Vendor
+		l.Vendor = rv.vendor
 	}
 	if c.extra > 0 {
 		l.Basis.Detail = &r.details[c.extra-1]

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 
 var decimalString = regexp.MustCompile(`^-?\d+(\.\d+)?$`)
 
-// canonical lays out JSON one way (sorted keys, one indentation) and writes every decimal string
+// canonical lays out JSON one way (sorted keys, one indentation, arrays in one order) and writes every decimal string
 // with two places. The shared examples write business volume both ways ("390" in example-a,
 // "0.00" and "1204.90" in example-c); API.md writes every decimal with two places ("12.50"),
 // and so does halod.
@@ -35,6 +36,13 @@ func canonical(t *testing.T, data []byte) []byte {
 			for i, e := range y {
 				y[i] = norm(e)
 			}
+			// A run's lines are a set: the examples list them in different orders (a–c by
+			// member, the lifecycle examples in the order the plan's steps emit them).
+			slices.SortStableFunc(y, func(a, b any) int {
+				ja, _ := json.Marshal(a)
+				jb, _ := json.Marshal(b)
+				return bytes.Compare(ja, jb)
+			})
 		case string:
 			if decimalString.MatchString(y) {
 				return decimal.RequireFromString(y).StringFixed(2)
@@ -54,6 +62,8 @@ func TestSimulateCommandReproducesTheSharedExamples(t *testing.T) {
 		dir = "../../../shared"
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "examples", "*.json"))
+	lifecycle, _ := filepath.Glob(filepath.Join(dir, "examples", "lifecycle", "*.json"))
+	files = append(files, lifecycle...) // PLAN.md §9–§11
 	if len(files) == 0 {
 		t.Fatal("no shared examples found (set HALO_SHARED)")
 	}

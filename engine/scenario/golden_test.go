@@ -62,14 +62,15 @@ func TestGoldenExamples(t *testing.T) {
 	}
 }
 
-// lifecycleImplemented are the examples of shared/examples/lifecycle whose rules the engine
-// implements: so far PLAN.md §9 (holds). §10 (suspension, termination with roll-up) and §11
-// (refunds) are issue #15's next steps; their examples join this list as they land.
-var lifecycleImplemented = []string{"01-hold-wait-activity.json", "02-hold-cancel.json"}
-
 func TestGoldenLifecycleExamples(t *testing.T) {
+	// PLAN.md §9–§11: every worked example of shared/examples/lifecycle, example-d included.
 	dir := filepath.Join(examplesDir(t), "lifecycle")
-	for _, name := range lifecycleImplemented {
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(names) < 11 {
+		t.Fatalf("lifecycle examples: %d found in %s (%v)", len(names), dir, err)
+	}
+	for _, name := range names {
+		name = filepath.Base(name)
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {

@@ -72,6 +72,7 @@ type Event struct {
 	SKU        string `json:"sku,omitempty"`
 	Vendor     string `json:"vendor,omitempty"`
 	Activation string `json:"activation,omitempty"`
+	Sale       string `json:"sale,omitempty"` // refund: "pack:<member>" or an upgrade's id (§11)
 	Plan       string `json:"plan,omitempty"`
 	OccurredAt string `json:"occurred_at"`
 	Arrives    int    `json:"arrives,omitempty"`
@@ -308,44 +309,33 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 			if sc.Members[j].Arrives > e.Arrives {
 				return nil, fmt.Errorf("event %s: member %s arrives after the event", e.ID, e.Member)
 			}
-		case "cancellation":
+		case "cancellation", "refund":
+		case "suspend", "reinstate", "terminate":
+			j, ok := byID[e.Member]
+			if !ok {
+				return nil, fmt.Errorf("event %s: unknown member %q", e.ID, e.Member)
+			}
+			if sc.Members[j].Arrives > e.Arrives {
+				return nil, fmt.Errorf("event %s: member %s arrives after the event", e.ID, e.Member)
+			}
+			if members[j].Plan == engine.PlanCustomer {
+				return nil, fmt.Errorf("event %s: %s is a customer; customers have no status of their own", e.ID, e.Member)
+			}
+			if members[j].Sponsor == "" {
+				return nil, fmt.Errorf("event %s: the root can be neither suspended nor terminated", e.ID)
+			}
 		default:
-			return nil, fmt.Errorf("event %s: unknown type %q (want activation, cancellation or upgrade)", e.ID, e.Type)
+			return nil, fmt.Errorf("event %s: unknown type %q (want activation, cancellation, upgrade, suspend, reinstate, terminate or refund)", e.ID, e.Type)
 		}
 		events = append(events, event{Event: e, at: at, kind: e.Type})
 	}
-	// Upgrades go up only, in occurred_at order per member.
-	upgrades := map[string][]*event{}
-	for i := range events {
-		if events[i].kind == "upgrade" {
-			upgrades[events[i].Member] = append(upgrades[events[i].Member], &events[i])
-		}
+	statusEvents, err := statusEvents(sc, events, members, byID)
+	if err != nil {
+		return nil, err
 	}
-	upPrice := map[string]engine.Units{}
-	upBV := map[string]engine.Units{}
-	upTo := map[string]engine.Plan{}
-	for mid, ups := range upgrades {
-		slices.SortStableFunc(ups, func(a, b *event) int { return a.at.Compare(b.at) })
-		cur := members[byID[mid]].Plan
-		if !cur.IsConsultant() {
-			return nil, fmt.Errorf("event %s: %s is a customer; only consultants upgrade", ups[0].ID, mid)
-		}
-		for _, u := range ups {
-			to, err := engine.ParsePlan(u.Plan)
-			if err != nil || !to.IsConsultant() {
-				return nil, fmt.Errorf("event %s: upgrade to %q is not a consultant plan", u.ID, u.Plan)
-			}
-			if to <= cur {
-				return nil, fmt.Errorf("event %s: upgrade of %s from %s to %s goes down or nowhere (upgrades go up only)", u.ID, mid, cur, to)
-			}
-			if u.at.Before(members[byID[mid]].RegisteredAt) {
-				return nil, fmt.Errorf("event %s: upgrade before %s registered", u.ID, mid)
-			}
-			upPrice[u.ID] = cfg.Rule(to).Price - cfg.Rule(cur).Price
-			upBV[u.ID] = cfg.Rule(to).BV - cfg.Rule(cur).BV
-			upTo[u.ID] = to
-			cur = to
-		}
+	upPrice, upBV, upTo, planAt, err := purchases(sc, cfg, events, members, byID)
+	if err != nil {
+		return nil, err
 	}
 	// Activations and cancellations.
 	acts := map[string]*event{}
@@ -385,7 +375,9 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 	accounted := map[string]bool{}         // sale id -> accounted by a committed run
 	cancelDone := map[string]bool{}        // cancellation id -> accounted
 	voidedActs := map[string]bool{}        // activation id -> void
-	paid := map[string][]engine.PaidLine{} // activation id -> committed retail/rs lines
+	paid := map[string][]engine.PaidLine{} // sale id -> committed lines paid for it
+	refundDone := map[string]bool{}        // refund id -> accounted
+	voidedSales := map[string]bool{}       // refunded pack or upgrade -> void
 	var start time.Time
 	for k, rs := range sc.Runs {
 		end, err := parseTime(rs.End)
@@ -398,15 +390,14 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 				continue
 			}
 			em := members[i]
-			for _, u := range upgrades[m.ID] {
-				if u.Arrives <= k && u.at.Before(end) {
-					em.Plan = upTo[u.ID]
+			for _, c := range planAt[m.ID] {
+				if c.arrives <= k && c.at.Before(end) {
+					em.Plan = c.plan
 				}
 			}
 			in.Members = append(in.Members, em)
-			if !m.Imported {
+			if id := "pack:" + m.ID; !m.Imported && !voidedSales[id] {
 				if r := cfg.Rule(members[i].Plan); r.Price > 0 || r.BV > 0 {
-					id := "pack:" + m.ID
 					in.Sales = append(in.Sales, engine.Sale{ID: id, Kind: engine.SalePack, Member: m.ID, OccurredAt: em.RegisteredAt,
 						Price: r.Price, BV: r.BV, Accounted: accounted[id]})
 				}
@@ -419,8 +410,16 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 			}
 			switch e.kind {
 			case "upgrade":
+				if voidedSales[e.ID] {
+					continue
+				}
 				in.Sales = append(in.Sales, engine.Sale{ID: e.ID, Kind: engine.SaleUpgrade, Member: e.Member, OccurredAt: e.at,
 					Price: upPrice[e.ID], BV: upBV[e.ID], ToPlan: upTo[e.ID], Accounted: accounted[e.ID]})
+			case "refund":
+				if !refundDone[e.ID] {
+					in.Refunds = append(in.Refunds, engine.Refund{ID: e.ID, Sale: e.Sale, OccurredAt: e.at,
+						SaleAccounted: accounted[e.Sale], Paid: paid[e.Sale]})
+				}
 			case "activation":
 				if voidedActs[e.ID] {
 					continue
@@ -441,6 +440,11 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 		for _, s := range prevStates {
 			in.Prev = append(in.Prev, s)
 		}
+		for _, se := range statusEvents {
+			if se.arrives <= k {
+				in.StatusEvents = append(in.StatusEvents, se.StatusEvent)
+			}
+		}
 		res, err := engine.Run(in)
 		if err != nil {
 			return nil, fmt.Errorf("run %d (end %s): %v", k, rs.End, err)
@@ -458,9 +462,15 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 		for _, id := range res.VoidedActivations {
 			voidedActs[id] = true
 		}
+		for _, id := range append(res.ClawedRefunds, res.VoidedRefunds...) {
+			refundDone[id] = true
+		}
+		for _, id := range res.VoidedSales {
+			voidedSales[id] = true
+		}
 		ro := RunOutput{End: rs.End, State: map[string]StateOut{}}
 		for i, l := range res.Lines() {
-			if l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare {
+			if l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare || l.Type == engine.LineDirect {
 				if l.ReversalOf == "" {
 					paid[l.Source] = append(paid[l.Source], engine.PaidLine{ID: fmt.Sprintf("run%d-line%d", k, i), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
 				}
@@ -481,6 +491,172 @@ func Simulate(sc *Scenario, withTotals bool) (*Output, error) {
 		}
 		out.Runs = append(out.Runs, ro)
 		start = end
+	}
+	return out, nil
+}
+
+type planChange struct {
+	at      time.Time
+	arrives int
+	plan    engine.Plan
+}
+
+// purchases walks each member's upgrades and refunds (§2, §11) in the order they are recorded
+// (arrival, then file order), which must also be time order: upgrades go up only and cost the
+// difference to the plan in force; a refund undoes the purchase that set the current plan (the
+// latest first), back to the plan before it, or affiliate for a registration pack. It returns
+// each upgrade's price and BV and each member's plan changes in time order.
+func purchases(sc *Scenario, cfg *engine.Config, events []event, members []engine.Member, byID map[string]int) (
+	price, bv map[string]engine.Units, to map[string]engine.Plan, changes map[string][]planChange, err error) {
+	price, bv, to, changes = map[string]engine.Units{}, map[string]engine.Units{}, map[string]engine.Plan{}, map[string][]planChange{}
+	upgrades := map[string]*event{}
+	for i := range events {
+		if events[i].kind == "upgrade" {
+			upgrades[events[i].ID] = &events[i]
+		}
+	}
+	type purchase struct {
+		id   string
+		plan engine.Plan
+	}
+	stacks := map[string][]purchase{}
+	last := map[string]time.Time{}
+	stack := func(mid string) []purchase {
+		if st, ok := stacks[mid]; ok {
+			return st
+		}
+		j := byID[mid]
+		m := sc.Members[j]
+		id := "pack:" + mid
+		if m.Imported || m.Sponsor == "" || cfg.Rule(members[j].Plan).Price <= 0 {
+			id = "" // not a sale that can be refunded
+		}
+		last[mid] = members[j].RegisteredAt
+		return []purchase{{id, members[j].Plan}}
+	}
+	order := make([]*event, 0, len(events))
+	for i := range events {
+		if events[i].kind == "upgrade" || events[i].kind == "refund" {
+			order = append(order, &events[i])
+		}
+	}
+	slices.SortStableFunc(order, func(a, b *event) int { return a.Arrives - b.Arrives })
+	refunded := map[string]string{}
+	for _, e := range order {
+		if e.kind == "refund" {
+			if prev := refunded[e.Sale]; prev != "" {
+				return nil, nil, nil, nil, fmt.Errorf("event %s: %s is already refunded by %s", e.ID, e.Sale, prev)
+			}
+			if mid, ok := strings.CutPrefix(e.Sale, "pack:"); ok {
+				j, known := byID[mid]
+				if !known || sc.Members[j].Arrives > e.Arrives {
+					return nil, nil, nil, nil, fmt.Errorf("event %s: refunds %s, but member %s is not known when the refund arrives", e.ID, e.Sale, mid)
+				}
+				e.Member = mid
+			} else if u := upgrades[e.Sale]; u != nil && u.Arrives <= e.Arrives {
+				e.Member = u.Member
+			} else {
+				return nil, nil, nil, nil, fmt.Errorf("event %s: refunds %q, which is neither a pack (pack:<member>) nor an upgrade known when the refund arrives", e.ID, e.Sale)
+			}
+			refunded[e.Sale] = e.ID
+		}
+		mid := e.Member
+		st := stack(mid)
+		cur := st[len(st)-1].plan
+		if !cur.IsConsultant() {
+			return nil, nil, nil, nil, fmt.Errorf("event %s: %s is a customer; customers neither upgrade nor buy packs", e.ID, mid)
+		}
+		if e.at.Before(last[mid]) {
+			return nil, nil, nil, nil, fmt.Errorf("event %s: dated before a purchase or refund already recorded for %s (%s)", e.ID, mid, last[mid].Format(time.RFC3339))
+		}
+		last[mid] = e.at
+		if e.kind == "upgrade" {
+			p, perr := engine.ParsePlan(e.Plan)
+			if perr != nil || !p.IsConsultant() {
+				return nil, nil, nil, nil, fmt.Errorf("event %s: upgrade to %q is not a consultant plan", e.ID, e.Plan)
+			}
+			if p <= cur {
+				return nil, nil, nil, nil, fmt.Errorf("event %s: upgrade of %s from %s to %s goes down or nowhere (upgrades go up only)", e.ID, mid, cur, p)
+			}
+			price[e.ID] = cfg.Rule(p).Price - cfg.Rule(cur).Price
+			bv[e.ID] = cfg.Rule(p).BV - cfg.Rule(cur).BV
+			to[e.ID] = p
+			st = append(st, purchase{e.ID, p})
+			cur = p
+		} else {
+			top := st[len(st)-1]
+			if top.id != e.Sale {
+				if top.id == "" {
+					return nil, nil, nil, nil, fmt.Errorf("event %s: %s is not a priced purchase that can be refunded", e.ID, e.Sale)
+				}
+				return nil, nil, nil, nil, fmt.Errorf("event %s: only the purchase that set %s's current plan (%s) can be refunded: refund the latest first", e.ID, mid, top.id)
+			}
+			st = st[:len(st)-1]
+			if len(st) == 0 {
+				st = []purchase{{"", engine.PlanAffiliate}}
+			}
+			cur = st[len(st)-1].plan
+		}
+		stacks[mid] = st
+		changes[mid] = append(changes[mid], planChange{at: e.at, arrives: e.Arrives, plan: cur})
+	}
+	return price, bv, to, changes, nil
+}
+
+type statusEvent struct {
+	engine.StatusEvent
+	arrives int
+}
+
+// statusEvents checks §10's rules the way the service checks them when an event is recorded
+// (events are recorded in arrival order, then in file order): termination is final; it cannot
+// be dated before an upgrade already recorded, nor an upgrade dated at or after a termination
+// already recorded; nobody joins under a sponsor already terminated at its registered_at.
+func statusEvents(sc *Scenario, events []event, members []engine.Member, byID map[string]int) ([]statusEvent, error) {
+	type rec struct {
+		e   *event
+		seq int
+	}
+	order := make([]rec, 0, len(events))
+	for i := range events {
+		order = append(order, rec{&events[i], i})
+	}
+	slices.SortStableFunc(order, func(a, b rec) int { return a.e.Arrives - b.e.Arrives })
+	terminated := map[string]*event{}
+	upgraded := map[string][]*event{}
+	var out []statusEvent
+	for seq, r := range order {
+		e := r.e
+		switch e.kind {
+		case "upgrade":
+			if t := terminated[e.Member]; t != nil && !e.at.Before(t.at) {
+				return nil, fmt.Errorf("event %s: upgrade of %s at or after its termination %s", e.ID, e.Member, t.ID)
+			}
+			upgraded[e.Member] = append(upgraded[e.Member], e)
+		case "suspend", "reinstate", "terminate":
+			if t := terminated[e.Member]; t != nil {
+				return nil, fmt.Errorf("event %s: %s was terminated by %s; termination is final", e.ID, e.Member, t.ID)
+			}
+			st := engine.StatusSuspended
+			switch e.kind {
+			case "reinstate":
+				st = engine.StatusActive
+			case "terminate":
+				st = engine.StatusTerminated
+				for _, u := range upgraded[e.Member] {
+					if e.at.Before(u.at) {
+						return nil, fmt.Errorf("event %s: termination of %s is dated before its upgrade %s", e.ID, e.Member, u.ID)
+					}
+				}
+				terminated[e.Member] = e
+			}
+			out = append(out, statusEvent{StatusEvent: engine.StatusEvent{Member: e.Member, Status: st, At: e.at, Seq: int64(seq)}, arrives: e.Arrives})
+		}
+	}
+	for i, m := range sc.Members {
+		if t := terminated[m.Sponsor]; t != nil && t.Arrives <= m.Arrives && !members[i].RegisteredAt.Before(t.at) {
+			return nil, fmt.Errorf("member %s: sponsor %s is terminated (%s) at its registered_at", m.ID, m.Sponsor, t.ID)
+		}
 	}
 	return out, nil
 }
