@@ -46,6 +46,8 @@ func (s *Server) routes() []route {
 		{"GET", "/imports/:id", AdminOnly, s.getImport},
 		{"GET", "/members/:id", MemberScoped, s.getMember},
 		{"POST", "/members/:id/upgrade", AdminOnly, s.upgradeMember},
+		{"POST", "/members/:id/status", AdminOnly, s.setMemberStatus},
+		{"GET", "/members/:id/status", AdminOnly, s.memberStatus},
 		{"GET", "/members/:id/upline", AdminOnly, s.upline}, // an upline leads above the caller
 		{"GET", "/members/:id/binary-tree", MemberScoped, s.binaryTree},
 		{"GET", "/members/:id/generations", MemberScoped, s.generations},

@@ -21,8 +21,18 @@ func sharedExamples(t *testing.T) []string {
 	if len(files) == 0 {
 		t.Fatal("shared/examples not found (set HALO_SHARED)")
 	}
+	for _, name := range lifecycleThroughTheAPI {
+		files = append(files, filepath.Join(dir, "examples", "lifecycle", name))
+	}
 	return files
 }
+
+// lifecycleThroughTheAPI are the lifecycle examples (PLAN.md §9–§11) whose every event the REST
+// API takes so far: holds (§9) and suspension and termination (§10). The refund examples run
+// through the engine and `halod simulate` (engine/scenario, cmd/halod); POST
+// /members/{id}/refunds is issue #15's next step, and they join this list when it lands.
+var lifecycleThroughTheAPI = []string{"01-hold-wait-activity.json", "02-hold-cancel.json", "03-suspend-reinstate.json",
+	"04-terminate-rollup.json", "08-hold-rollup.json", "10-rollup-activity.json"}
 
 // Every shared example driven through the REST API — registrations, signed vendor events,
 // upgrades, runs previewed and committed in order, each event sent for the run it arrives at —
@@ -51,7 +61,7 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 					from = "2000-01-01T00:00:00Z"
 				}
 				if code, body := hs.call("PUT", "/api/v1/vendors/"+p.Vendor+"/products/"+p.SKU, map[string]any{"name": p.SKU, "bv": string(p.BV),
-					"cv": string(p.CV), "retail_commission": string(p.Retail), "effective_from": from}); code != 200 {
+					"cv": string(p.CV), "retail_commission": string(p.Retail), "hold_days": p.HoldDays, "effective_from": from}); code != 200 {
 					t.Fatalf("product %s: %d %v", p.SKU, code, body)
 				}
 				vendorOf[p.SKU] = p.Vendor
@@ -83,7 +93,7 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 				}
 				var ups []scenario.Event
 				batches := map[string][]map[string]any{}
-				var cancels []scenario.Event
+				var cancels, statusChanges []scenario.Event
 				for _, e := range sc.Events {
 					if e.Arrives != k {
 						continue
@@ -106,6 +116,10 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 						batches[v] = append(batches[v], activated(e.ID, e.ID, e.Member, e.SKU, e.OccurredAt))
 					case "cancellation":
 						cancels = append(cancels, e)
+					case "suspend", "reinstate", "terminate":
+						statusChanges = append(statusChanges, e)
+					default:
+						t.Fatalf("event %s: type %s is not driven through the API yet", e.ID, e.Type)
 					}
 				}
 				for _, e := range cancels {
@@ -126,6 +140,13 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 						t.Fatalf("upgrade %s: %d %v", u.ID, code, body)
 					}
 					upgradeEvent["upg-"+u.Member+"-"+u.Plan] = u.ID
+				}
+				statusOf := map[string]string{"suspend": "suspended", "reinstate": "active", "terminate": "terminated"}
+				for _, e := range statusChanges {
+					if code, body := hs.call("POST", "/api/v1/members/"+e.Member+"/status", map[string]any{"status": statusOf[e.Type], "at": e.OccurredAt,
+						"reason": "conformance " + e.ID}); code != 200 || body["status"] == nil {
+						t.Fatalf("status %s: %d %v", e.ID, code, body)
+					}
 				}
 				code, run := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": rs.End})
 				if code != 201 || run["status"] != "draft" {

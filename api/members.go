@@ -99,6 +99,54 @@ func (s *Server) upgradeMember(c *gin.Context) {
 	c.JSON(http.StatusOK, m)
 }
 
+// setMemberStatus godoc
+//
+//	@Summary		Suspend, reinstate or terminate a consultant
+//	@Description	PLAN.md §10. From `at` (default now) a suspended or terminated consultant is not active and earns no line; volume still flows through its place. Termination is final and rolls the consultant's personally sponsored members up to the next sponsor above it that is not terminated, for every run that ends after `at`; the placement tree never changes. `active` reinstates a suspended consultant. Suspending or reinstating a terminated consultant, changing the root or a customer, or a termination dated before the consultant's latest upgrade is 409. Every change is audited with its reason.
+//	@Tags			members
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		string						true	"member id"
+//	@Param			body	body		genealogy.StatusRequest		true	"the new status, from when, and why"
+//	@Success		200		{object}	genealogy.MemberStatus
+//	@Failure		404		{object}	ErrorBody
+//	@Failure		409		{object}	ErrorBody
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/status [post]
+func (s *Server) setMemberStatus(c *gin.Context) {
+	var req genealogy.StatusRequest
+	if !bind(c, &req) {
+		return
+	}
+	m, err := s.Members.SetStatus(c.Request.Context(), c.Param("id"), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+// memberStatus godoc
+//
+//	@Summary		A member's status and its history
+//	@Description	PLAN.md §10: the status now (active, suspended or terminated) and every recorded change with its date and reason, in the order they were recorded.
+//	@Tags			members
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id	path		string	true	"member id"
+//	@Success		200	{object}	genealogy.MemberStatus
+//	@Failure		404	{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/status [get]
+func (s *Server) memberStatus(c *gin.Context) {
+	m, err := s.Members.Status(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
 // upline godoc
 //
 //	@Summary	Upline in the sponsor or placement tree, nearest first

@@ -1921,6 +1921,108 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/status": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "PLAN.md §10: the status now (active, suspended or terminated) and every recorded change with its date and reason, in the order they were recorded.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "A member's status and its history",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.MemberStatus"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "PLAN.md §10. From ` + "`" + `at` + "`" + ` (default now) a suspended or terminated consultant is not active and earns no line; volume still flows through its place. Termination is final and rolls the consultant's personally sponsored members up to the next sponsor above it that is not terminated, for every run that ends after ` + "`" + `at` + "`" + `; the placement tree never changes. ` + "`" + `active` + "`" + ` reinstates a suspended consultant. Suspending or reinstating a terminated consultant, changing the root or a customer, or a termination dated before the consultant's latest upgrade is 409. Every change is audited with its reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Suspend, reinstate or terminate a consultant",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new status, from when, and why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.StatusRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.MemberStatus"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/upgrade": {
             "post": {
                 "security": [
@@ -4882,6 +4984,63 @@ const docTemplate = `{
                 }
             }
         },
+        "genealogy.MemberStatus": {
+            "type": "object",
+            "properties": {
+                "depth": {
+                    "description": "placement depth below the root (consultants)",
+                    "type": "integer"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "ana@example.com"
+                },
+                "history": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/genealogy.StatusChange"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "example": "HS-1001"
+                },
+                "imported": {
+                    "type": "boolean"
+                },
+                "leg": {
+                    "type": "string",
+                    "example": "left"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Ana Ruiz"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "example": "root"
+                },
+                "plan": {
+                    "type": "string",
+                    "example": "consultant"
+                },
+                "rank": {
+                    "type": "string",
+                    "example": "none"
+                },
+                "registered_at": {
+                    "type": "string"
+                },
+                "sponsor_id": {
+                    "type": "string",
+                    "example": "root"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "suspended"
+                }
+            }
+        },
         "genealogy.Placement": {
             "type": "object",
             "properties": {
@@ -4930,6 +5089,51 @@ const docTemplate = `{
                 "sponsor_id": {
                     "type": "string",
                     "example": "root"
+                }
+            }
+        },
+        "genealogy.StatusChange": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "recorded_at": {
+                    "type": "string"
+                },
+                "seq": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "genealogy.StatusRequest": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "description": "default now",
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "compliance review"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "suspended",
+                        "active",
+                        "terminated"
+                    ],
+                    "example": "suspended"
                 }
             }
         },

@@ -66,7 +66,12 @@ func (t *registrationTx) Check(_ context.Context, r genealogy.Registration) (*ge
 	if err != nil {
 		return nil, err
 	}
-	return &genealogy.RegistrationCheck{IDTaken: get[bool](rec, "id_taken"), EmailTaken: get[bool](rec, "email_taken"),
+	var terminated *time.Time
+	if v, ok := rec.Get("sponsor_terminated_at"); ok && v != nil {
+		at := v.(time.Time).UTC()
+		terminated = &at
+	}
+	return &genealogy.RegistrationCheck{SponsorTerminatedAt: terminated, IDTaken: get[bool](rec, "id_taken"), EmailTaken: get[bool](rec, "email_taken"),
 		SponsorExists: get[bool](rec, "sponsor_exists"), SponsorPlan: get[string](rec, "sponsor_plan"), SponsorAt: get[time.Time](rec, "sponsor_at"),
 		SponsorDepth: get[int64](rec, "sponsor_depth"), ParentExists: get[bool](rec, "parent_exists"), ParentPlan: get[string](rec, "parent_plan"),
 		LeftTaken: get[bool](rec, "left_taken"), RightTaken: get[bool](rec, "right_taken")}, nil

@@ -42,6 +42,7 @@ var (
 	qRunStatementGet     = cypher.MustQuery("payouts/run_statement_get")
 	qRunStatements       = cypher.MustQuery("payouts/run_statements")
 	qRunUpgrades         = cypher.MustQuery("payouts/run_snapshot_upgrades")
+	qRunStatusEvents     = cypher.MustQuery("payouts/run_status_events")
 	qRunsCommitting      = cypher.MustQuery("payouts/runs_committing")
 	qRunsList            = cypher.MustQuery("payouts/runs_list")
 	qRunsStale           = cypher.MustQuery("payouts/runs_stale")
@@ -115,6 +116,13 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 			}
 		}
 		snap.Cancellations = append(snap.Cancellations, c)
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.stream(ctx, qRunStatusEvents, nil, func(r *neo4j.Record) {
+		st, _ := engine.ParseStatus(get[string](r, "status"))
+		snap.StatusEvents = append(snap.StatusEvents, engine.StatusEvent{Member: get[string](r, "member"), Status: st,
+			At: get[time.Time](r, "at").UTC(), Seq: get[int64](r, "seq")})
 	}); err != nil {
 		return nil, err
 	}

@@ -133,11 +133,13 @@ type MemberStore interface {
 
 // MemberService is the genealogy's business logic.
 type MemberService struct {
-	Store  MemberStore
-	Audit  *graph.Auditor
-	Plan   *engine.Config
-	Now    func() time.Time
-	RootID string
+	Store MemberStore
+	// StatusStore records suspensions, reinstatements and terminations (PLAN.md §10).
+	StatusStore StatusStore
+	Audit       *graph.Auditor
+	Plan        *engine.Config
+	Now         func() time.Time
+	RootID      string
 	// Limiter throttles self-registrations per address (JoinsPerAddress in its window, default
 	// 10): /join must say when an e-mail is taken, so it must not be a fast way to ask.
 	Limiter         *identity.LoginLimiter
@@ -319,6 +321,17 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 		return nil, graph.InvalidField("plan", "upgrades go up only: %s is already %s", id, before.Plan)
 	case at.Before(before.RegisteredAt):
 		return nil, graph.InvalidField("occurred_at", "must not be before the member's registration")
+	}
+	if s.StatusStore != nil {
+		h, err := s.StatusStore.StatusHistory(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range h.Changes {
+			if c.Status == "terminated" && !at.Before(c.At) {
+				return nil, graph.Conflict("%s was terminated from %s; no upgrade can occur at or after a termination (PLAN.md §10)", id, c.At.Format(time.RFC3339))
+			}
+		}
 	}
 	rf, rt := s.Plan.Rule(from), s.Plan.Rule(to)
 	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, FromPlan: from, ToPlan: to, SaleID: "upg-" + id + "-" + to.String(),

@@ -26,6 +26,8 @@ type RegistrationCheck struct {
 	SponsorPlan         string
 	SponsorAt           time.Time
 	SponsorDepth        int64 // placement depth of the sponsor
+	// SponsorTerminatedAt is when the sponsor's termination took effect (PLAN.md §10), if any.
+	SponsorTerminatedAt *time.Time
 	// The requested parent of an explicit placement.
 	ParentExists          bool
 	ParentPlan            string
@@ -78,6 +80,11 @@ func registerIn(ctx context.Context, tx RegistrationTx, r Registration) (*Member
 		details = append(details, graph.Detail{Field: "sponsor_id", Message: fmt.Sprintf("%s is a customer; a sponsor must be a consultant", r.SponsorID)})
 	case !chk.SponsorAt.IsZero() && r.RegisteredAt.Before(chk.SponsorAt):
 		details = append(details, graph.Detail{Field: "registered_at", Message: "must not be before the sponsor's registration"})
+	case chk.SponsorTerminatedAt != nil && !chk.SponsorTerminatedAt.After(r.RegisteredAt):
+		// §10: nobody joins under a sponsor already terminated at its registered_at; a member
+		// registered earlier and reported late is accepted and rolled up.
+		return nil, graph.Conflict("sponsor %s was terminated from %s; a member registered then or later needs another sponsor",
+			r.SponsorID, chk.SponsorTerminatedAt.UTC().Format(time.RFC3339))
 	}
 	if len(details) > 0 {
 		return nil, graph.InvalidDetails(details)

@@ -109,6 +109,7 @@ type RunSnapshot struct {
 	Cancellations []engine.Cancellation
 	Prev          []engine.State
 	Cutover       *time.Time
+	StatusEvents  []engine.StatusEvent // PLAN.md §10, every one recorded
 }
 
 // RunStore persists runs (implemented over Neo4j).
@@ -291,7 +292,7 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 		return nil, nil, tm, err
 	}
 	tm.load = time.Since(t0)
-	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev}
+	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents}
 	if start != nil {
 		in.Start = *start
 	}

@@ -1,0 +1,126 @@
+package api_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// PLAN.md §10 through the API: the rules a status change must respect, each a clear 4xx, and
+// the audit trail with the reason.
+func TestMemberStatusRules(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("cu", "customer", "A", nil)
+	post := func(id string, body map[string]any) (int, map[string]any) {
+		return hs.call("POST", "/api/v1/members/"+id+"/status", body)
+	}
+	cases := []struct {
+		id   string
+		body map[string]any
+		want int
+		code string
+	}{
+		{"A", map[string]any{"status": "retired"}, 422, "invalid"},
+		{"A", map[string]any{"status": "suspended", "at": "2025-12-01T00:00:00Z"}, 422, "invalid"}, // before A registered
+		{"root", map[string]any{"status": "suspended"}, 409, "conflict"},
+		{"cu", map[string]any{"status": "terminated"}, 409, "conflict"},
+		{"nobody", map[string]any{"status": "suspended"}, 404, "not_found"},
+	}
+	for _, c := range cases {
+		code, body := post(c.id, c.body)
+		if got, _, _ := errOf(body); code != c.want || got != c.code {
+			t.Errorf("%s %v: %d %v, want %d %s", c.id, c.body, code, body, c.want, c.code)
+		}
+	}
+	code, body := post("A", map[string]any{"status": "suspended", "at": "2026-01-10T00:00:00Z", "reason": "compliance review"})
+	if code != 200 || body["status"] == nil || body["id"] != "A" || len(body["history"].([]any)) != 1 {
+		t.Fatalf("suspend: %d %v", code, body)
+	}
+	if code, body = post("A", map[string]any{"status": "terminated", "at": "2026-01-20T00:00:00Z", "reason": "left the company"}); code != 200 || body["status"] != "terminated" {
+		t.Fatalf("terminate: %d %v", code, body)
+	}
+	for _, st := range []string{"active", "suspended", "terminated"} {
+		if code, body := post("A", map[string]any{"status": st, "at": "2026-01-05T00:00:00Z"}); code != 409 || !strings.Contains(fmt.Sprint(body), "final") {
+			t.Errorf("%s after termination: %d %v", st, code, body)
+		}
+	}
+	_, audit := hs.call("GET", "/api/v1/audit?action=member.status", nil)
+	if s := fmt.Sprint(audit); !strings.Contains(s, "left the company") || !strings.Contains(s, "compliance review") {
+		t.Errorf("audit keeps the reasons: %v", audit)
+	}
+}
+
+// N parallel conflicting status changes of one consultant: each is decided on the history it
+// read, so exactly one termination is recorded and nothing is recorded after it.
+func TestMemberStatusRace(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	const n = 12
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := "terminated"
+			if i%2 == 1 {
+				st = "suspended"
+			}
+			codes[i], _ = hs.call("POST", "/api/v1/members/A/status", map[string]any{"status": st, "at": "2026-01-10T00:00:00Z"})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, c := range codes {
+		switch c {
+		case 200:
+			ok++
+		case 409:
+		default:
+			t.Fatalf("codes %v", codes)
+		}
+	}
+	_, last := hs.call("GET", "/api/v1/members/A/status", nil)
+	h, _ := last["history"].([]any)
+	terms := 0
+	for i, x := range h {
+		if x.(map[string]any)["status"] == "terminated" {
+			terms++
+			if i != len(h)-1 {
+				t.Errorf("a change recorded after the termination: %v", h)
+			}
+		}
+	}
+	if ok == 0 || ok != len(h) || terms > 1 {
+		t.Errorf("%d accepted, history %v (terms %d); the last call got %v", ok, h, terms, last)
+	}
+}
+
+// §10: nobody registers under a sponsor terminated at its registered_at (a member registered
+// earlier and reported late is accepted), and no upgrade occurs at or after a termination.
+func TestTerminationRefusesLaterJoinsAndUpgrades(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	if code, body := hs.call("POST", "/api/v1/members/A/status", map[string]any{"status": "terminated", "at": "2026-01-10T00:00:00Z"}); code != 200 {
+		t.Fatalf("terminate: %d %v", code, body)
+	}
+	join := func(id, when string) int {
+		code, _ := hs.call("POST", "/api/v1/members", map[string]any{"id": id, "name": id, "email": id + "@example.com", "plan": "customer",
+			"sponsor_id": "A", "registered_at": when})
+		return code
+	}
+	if c := join("late", "2026-01-09T00:00:00Z"); c != 201 {
+		t.Errorf("registered before the termination, reported late: %d", c)
+	}
+	if c := join("after", "2026-01-10T00:00:00Z"); c != 409 {
+		t.Errorf("registered at the termination: %d", c)
+	}
+	if code, body := hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-11T00:00:00Z"}); code != 409 {
+		t.Errorf("upgrade after the termination: %d %v", code, body)
+	}
+	if code, body := hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-09T00:00:00Z"}); code != 200 {
+		t.Errorf("upgrade before the termination: %d %v", code, body)
+	}
+}

@@ -1,0 +1,1 @@
+CREATE INDEX status_change_member IF NOT EXISTS FOR (c:StatusChange) ON (c.member_id)
