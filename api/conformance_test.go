@@ -21,18 +21,14 @@ func sharedExamples(t *testing.T) []string {
 	if len(files) == 0 {
 		t.Fatal("shared/examples not found (set HALO_SHARED)")
 	}
-	for _, name := range lifecycleThroughTheAPI {
-		files = append(files, filepath.Join(dir, "examples", "lifecycle", name))
+	// PLAN.md §9–§11: holds, suspension, termination with roll-up, refunds; example-d uses all.
+	lifecycle, _ := filepath.Glob(filepath.Join(dir, "examples", "lifecycle", "*.json"))
+	if len(lifecycle) < 11 {
+		t.Fatalf("shared/examples/lifecycle: %d examples found", len(lifecycle))
 	}
+	files = append(files, lifecycle...)
 	return files
 }
-
-// lifecycleThroughTheAPI are the lifecycle examples (PLAN.md §9–§11) whose every event the REST
-// API takes so far: holds (§9) and suspension and termination (§10). The refund examples run
-// through the engine and `halod simulate` (engine/scenario, cmd/halod); POST
-// /members/{id}/refunds is issue #15's next step, and they join this list when it lands.
-var lifecycleThroughTheAPI = []string{"01-hold-wait-activity.json", "02-hold-cancel.json", "03-suspend-reinstate.json",
-	"04-terminate-rollup.json", "08-hold-rollup.json", "10-rollup-activity.json"}
 
 // Every shared example driven through the REST API — registrations, signed vendor events,
 // upgrades, runs previewed and committed in order, each event sent for the run it arrives at —
@@ -69,6 +65,12 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 			actVendor := map[string]string{}
 			upgradeEvent := map[string]string{} // "upg-<member>-<plan>" -> the scenario's event id
 			memberByID := map[string]scenario.Member{}
+			upgradeOwner := map[string]string{}
+			for _, e := range sc.Events {
+				if e.Type == "upgrade" {
+					upgradeOwner[e.ID] = e.Member
+				}
+			}
 			for _, m := range sc.Members {
 				memberByID[m.ID] = m
 			}
@@ -93,7 +95,7 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 				}
 				var ups []scenario.Event
 				batches := map[string][]map[string]any{}
-				var cancels, statusChanges []scenario.Event
+				var cancels, statusChanges, refunds []scenario.Event
 				for _, e := range sc.Events {
 					if e.Arrives != k {
 						continue
@@ -118,6 +120,8 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 						cancels = append(cancels, e)
 					case "suspend", "reinstate", "terminate":
 						statusChanges = append(statusChanges, e)
+					case "refund":
+						refunds = append(refunds, e)
 					default:
 						t.Fatalf("event %s: type %s is not driven through the API yet", e.ID, e.Type)
 					}
@@ -136,7 +140,7 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 				}
 				slices.SortStableFunc(ups, func(a, b scenario.Event) int { return strings.Compare(a.OccurredAt, b.OccurredAt) })
 				for _, u := range ups {
-					if code, body := hs.call("POST", "/api/v1/members/"+u.Member+"/upgrade", map[string]any{"plan": u.Plan, "occurred_at": u.OccurredAt}); code != 200 {
+					if code, body := hs.call("POST", "/api/v1/members/"+u.Member+"/upgrade", map[string]any{"plan": u.Plan, "occurred_at": u.OccurredAt, "id": u.ID}); code != 200 {
 						t.Fatalf("upgrade %s: %d %v", u.ID, code, body)
 					}
 					upgradeEvent["upg-"+u.Member+"-"+u.Plan] = u.ID
@@ -146,6 +150,16 @@ func TestConformanceThroughTheAPI(t *testing.T) {
 					if code, body := hs.call("POST", "/api/v1/members/"+e.Member+"/status", map[string]any{"status": statusOf[e.Type], "at": e.OccurredAt,
 						"reason": "conformance " + e.ID}); code != 200 || body["status"] == nil {
 						t.Fatalf("status %s: %d %v", e.ID, code, body)
+					}
+				}
+				for _, e := range refunds {
+					owner, isPack := strings.CutPrefix(e.Sale, "pack:")
+					if !isPack {
+						owner = upgradeOwner[e.Sale]
+					}
+					if code, body := hs.call("POST", "/api/v1/members/"+owner+"/refunds", map[string]any{"sale_id": e.Sale, "occurred_at": e.OccurredAt,
+						"reason": "conformance " + e.ID}); code != 201 {
+						t.Fatalf("refund %s: %d %v", e.ID, code, body)
 					}
 				}
 				code, run := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": rs.End})

@@ -124,3 +124,104 @@ func TestTerminationRefusesLaterJoinsAndUpgrades(t *testing.T) {
 		t.Errorf("upgrade before the termination: %d %v", code, body)
 	}
 }
+
+// PLAN.md §11 through the API: what can be refunded, in which order, and when; each refusal a
+// clear 4xx; the plan falls back; the audit keeps the reason.
+func TestRefundRules(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	hs.register("F", "affiliate", "A", at("A", "left"))
+	if code, b := hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-05T00:00:00Z", "id": "upg-A-1"}); code != 200 {
+		t.Fatalf("upgrade: %d %v", code, b)
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/F/upgrade", map[string]any{"plan": "consultant", "occurred_at": "2026-01-05T00:00:00Z", "id": "upg-A-1"}); code != 409 {
+		t.Errorf("a used sale id: %d", code)
+	}
+	refund := func(member, sale, when string) (int, map[string]any) {
+		return hs.call("POST", "/api/v1/members/"+member+"/refunds", map[string]any{"sale_id": sale, "occurred_at": when, "reason": "buy-back " + sale})
+	}
+	cases := []struct {
+		member, sale, when string
+		want               int
+	}{
+		{"A", "pack:A", "2026-01-06T00:00:00Z", 409}, // not the latest purchase
+		{"root", "pack:root", "2026-01-06T00:00:00Z", 409},
+		{"F", "pack:F", "2026-01-06T00:00:00Z", 409}, // an affiliate's registration is no priced purchase
+		{"A", "upg-nope", "2026-01-06T00:00:00Z", 404},
+		{"A", "upg-A-1", "2026-01-04T00:00:00Z", 422}, // before the upgrade
+		{"A", "", "2026-01-06T00:00:00Z", 422},
+	}
+	for _, c := range cases {
+		if code, b := refund(c.member, c.sale, c.when); code != c.want {
+			t.Errorf("refund %s of %s at %s: %d %v, want %d", c.sale, c.member, c.when, code, b, c.want)
+		}
+	}
+	code, b := refund("A", "upg-A-1", "2026-01-06T00:00:00Z")
+	if code != 201 || b["plan_after"] != "consultant" || b["member_id"] != "A" || b["sale_id"] != "upg-A-1" || b["id"] == "" {
+		t.Fatalf("refund: %d %v", code, b)
+	}
+	if code, _ := refund("A", "upg-A-1", "2026-01-07T00:00:00Z"); code != 409 {
+		t.Errorf("twice: %d", code)
+	}
+	if _, m := hs.call("GET", "/api/v1/members/A", nil); m["plan"] != "consultant" {
+		t.Errorf("plan after the refund: %v", m["plan"])
+	}
+	if code, _ := hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-05T12:00:00Z"}); code != 422 {
+		t.Errorf("an upgrade dated before the refund: %d", code)
+	}
+	if code, b := hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-08T00:00:00Z"}); code != 200 {
+		t.Errorf("upgrading again is a new sale: %d %v", code, b)
+	}
+	if code, b := refund("A", "pack:A", "2026-01-09T00:00:00Z"); code != 409 {
+		t.Errorf("the pack while the new upgrade stands: %d %v", code, b)
+	}
+	_, audit := hs.call("GET", "/api/v1/audit?action=member.refund", nil)
+	if !strings.Contains(fmt.Sprint(audit), "buy-back upg-A-1") {
+		t.Errorf("audit keeps the reason: %v", audit)
+	}
+}
+
+// N parallel refunds of one sale, racing an upgrade of the same member: exactly one refund is
+// recorded, and the member's plan is the result of the calls that won, never a mix.
+func TestRefundRace(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	const n = 12
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _ = hs.call("POST", "/api/v1/members/A/refunds", map[string]any{"sale_id": "pack:A", "occurred_at": "2026-01-06T00:00:00Z"})
+		}()
+	}
+	var up int
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		up, _ = hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-07T00:00:00Z"})
+	}()
+	wg.Wait()
+	created := 0
+	for _, c := range codes {
+		switch c {
+		case 201:
+			created++
+		case 409, 422:
+		default:
+			t.Fatalf("refund codes %v", codes)
+		}
+	}
+	_, m := hs.call("GET", "/api/v1/members/A", nil)
+	switch {
+	case created > 1:
+		t.Fatalf("%d refunds of one sale recorded: %v", created, codes)
+	case created == 1 && up == 200 && m["plan"] != "consultant_plus":
+		t.Errorf("refund then upgrade, plan %v", m["plan"])
+	case created == 1 && up != 200 && m["plan"] != "affiliate":
+		t.Errorf("refund won alone, plan %v", m["plan"])
+	case created == 0 && (up != 200 || m["plan"] != "consultant_plus"):
+		t.Errorf("no refund (upgrade %d), plan %v, codes %v", up, m["plan"], codes)
+	}
+}

@@ -75,7 +75,7 @@ func (s *Server) getMember(c *gin.Context) {
 // upgradeMember godoc
 //
 //	@Summary		Upgrade a consultant's plan
-//	@Description	Up only (affiliate → consultant → consultant_plus); recorded as a sale of the price and BV difference (PLAN.md §2).
+//	@Description	Up only (affiliate → consultant → consultant_plus); recorded as a sale of the price and BV difference (PLAN.md §2). `id` (optional, unique among sales) names the sale; a used id is 409. No upgrade is dated before a purchase or refund already recorded for the member (422), nor at or after its termination (409).
 //	@Tags			members
 //	@Accept			json
 //	@Produce		json
@@ -125,6 +125,34 @@ func (s *Server) setMemberStatus(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, m)
+}
+
+// recordRefund godoc
+//
+//	@Summary		Record a refund of a pack or an upgrade
+//	@Description	PLAN.md §11. `sale_id` is `pack:<member id>` or an upgrade's sale id. From `occurred_at` (default now) the member's plan is the one before that purchase (affiliate for a registration pack). The run that accounts the refund voids the sale if no committed run paid it, and otherwise reverses the direct bonus paid for it (a `direct` line with the negated amount pointing at the original); volume, ranks and binary stay. Only the purchase that set the current plan can be refunded (the latest first); the root's pack, a registration that was not a priced purchase, an unpaid pack or a sale already refunded is 409; an unknown sale 404; a date before the member's latest purchase or refund 422. Audited with its reason.
+//	@Tags			members
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		string					true	"member id"
+//	@Param			body	body		genealogy.RefundRequest	true	"the sale refunded, when, and why"
+//	@Success		201		{object}	genealogy.Refund
+//	@Failure		404		{object}	ErrorBody
+//	@Failure		409		{object}	ErrorBody
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/refunds [post]
+func (s *Server) recordRefund(c *gin.Context) {
+	var req genealogy.RefundRequest
+	if !bind(c, &req) {
+		return
+	}
+	r, err := s.Members.RecordRefund(c.Request.Context(), c.Param("id"), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, r)
 }
 
 // memberStatus godoc

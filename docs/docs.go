@@ -1846,6 +1846,70 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/refunds": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "PLAN.md §11. ` + "`" + `sale_id` + "`" + ` is ` + "`" + `pack:\u003cmember id\u003e` + "`" + ` or an upgrade's sale id. From ` + "`" + `occurred_at` + "`" + ` (default now) the member's plan is the one before that purchase (affiliate for a registration pack). The run that accounts the refund voids the sale if no committed run paid it, and otherwise reverses the direct bonus paid for it (a ` + "`" + `direct` + "`" + ` line with the negated amount pointing at the original); volume, ranks and binary stay. Only the purchase that set the current plan can be refunded (the latest first); the root's pack, a registration that was not a priced purchase, an unpaid pack or a sale already refunded is 409; an unknown sale 404; a date before the member's latest purchase or refund 422. Audited with its reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Record a refund of a pack or an upgrade",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the sale refunded, when, and why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.RefundRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.Refund"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/registrations": {
             "get": {
                 "security": [
@@ -2030,7 +2094,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Up only (affiliate → consultant → consultant_plus); recorded as a sale of the price and BV difference (PLAN.md §2).",
+                "description": "Up only (affiliate → consultant → consultant_plus); recorded as a sale of the price and BV difference (PLAN.md §2). ` + "`" + `id` + "`" + ` (optional, unique among sales) names the sale; a used id is 409. No upgrade is dated before a purchase or refund already recorded for the member (422), nor at or after its termination (409).",
                 "consumes": [
                     "application/json"
                 ],
@@ -5058,6 +5122,53 @@ const docTemplate = `{
                 }
             }
         },
+        "genealogy.Refund": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "refund-pack:HS-1001"
+                },
+                "member_id": {
+                    "type": "string",
+                    "example": "HS-1001"
+                },
+                "occurred_at": {
+                    "type": "string"
+                },
+                "plan_after": {
+                    "type": "string",
+                    "example": "affiliate"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "recorded_at": {
+                    "type": "string"
+                },
+                "sale_id": {
+                    "type": "string",
+                    "example": "pack:HS-1001"
+                }
+            }
+        },
+        "genealogy.RefundRequest": {
+            "type": "object",
+            "properties": {
+                "occurred_at": {
+                    "description": "default now",
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "bought back within 12 months"
+                },
+                "sale_id": {
+                    "type": "string",
+                    "example": "pack:HS-1001"
+                }
+            }
+        },
         "genealogy.RegisterRequest": {
             "type": "object",
             "properties": {
@@ -5180,6 +5291,11 @@ const docTemplate = `{
         "genealogy.UpgradeRequest": {
             "type": "object",
             "properties": {
+                "id": {
+                    "description": "ID names the upgrade's sale (same pattern as member ids, unique among sales); without it\nthe service makes one.",
+                    "type": "string",
+                    "example": "upg-HS-1001-1"
+                },
                 "occurred_at": {
                     "type": "string"
                 },

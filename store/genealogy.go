@@ -168,6 +168,9 @@ func (s *Store) Upgrade(ctx context.Context, u genealogy.Upgrade) (*genealogy.Me
 	if err != nil {
 		return nil, err
 	}
+	if get[bool](res.Records[0], "taken") {
+		return nil, graph.Conflict("sale id %s is already used; choose another id for the upgrade", u.SaleID)
+	}
 	if get[int64](res.Records[0], "n") == 0 {
 		return nil, graph.Conflict("member %s changed plan meanwhile; try again", u.MemberID)
 	}

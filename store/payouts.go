@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +12,6 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/graph/payouts"
 )
 
@@ -43,6 +43,7 @@ var (
 	qRunStatements       = cypher.MustQuery("payouts/run_statements")
 	qRunUpgrades         = cypher.MustQuery("payouts/run_snapshot_upgrades")
 	qRunStatusEvents     = cypher.MustQuery("payouts/run_status_events")
+	qRunRefunds          = cypher.MustQuery("payouts/run_snapshot_refunds")
 	qRunsCommitting      = cypher.MustQuery("payouts/runs_committing")
 	qRunsList            = cypher.MustQuery("payouts/runs_list")
 	qRunsStale           = cypher.MustQuery("payouts/runs_stale")
@@ -63,7 +64,7 @@ func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
 
 // LoadSnapshot implements payouts.RunStore: four streamed reads.
 func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*payouts.RunSnapshot, error) {
-	snap := &payouts.RunSnapshot{Upgrades: map[string][]genealogy.Upgrade{}}
+	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
 	var bad error
 	err := s.stream(ctx, qRunMembersSnap, nil, func(r *neo4j.Record) {
 		p, err := engine.ParsePlan(get[string](r, "plan"))
@@ -87,12 +88,35 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 	if bad != nil {
 		return nil, bad
 	}
+	type change struct {
+		payouts.PlanChange
+		refund bool
+	}
+	changes := map[string][]change{}
 	if err := s.stream(ctx, qRunUpgrades, nil, func(r *neo4j.Record) {
-		to, _ := engine.ParsePlan(get[string](r, "plan"))
+		p, _ := engine.ParsePlan(get[string](r, "plan"))
 		id := get[string](r, "member")
-		snap.Upgrades[id] = append(snap.Upgrades[id], genealogy.Upgrade{MemberID: id, ToPlan: to, OccurredAt: get[time.Time](r, "occurred_at").UTC()})
+		changes[id] = append(changes[id], change{payouts.PlanChange{At: get[time.Time](r, "occurred_at").UTC(), Plan: p}, get[int64](r, "refund") == 1})
 	}); err != nil {
 		return nil, err
+	}
+	// In the order they took effect; a refund dated with the purchase it refunds comes after it.
+	for id, cs := range changes {
+		slices.SortStableFunc(cs, func(a, b change) int {
+			if c := a.At.Compare(b.At); c != 0 {
+				return c
+			}
+			switch {
+			case a.refund == b.refund:
+				return int(a.Plan) - int(b.Plan)
+			case a.refund:
+				return 1
+			}
+			return -1
+		})
+		for _, c := range cs {
+			snap.PlanChanges[id] = append(snap.PlanChanges[id], c.PlanChange)
+		}
 	}
 	kinds := map[string]engine.SaleKind{"pack": engine.SalePack, "upgrade": engine.SaleUpgrade, "activation": engine.SaleActivation}
 	if err := s.stream(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, func(r *neo4j.Record) {
@@ -123,6 +147,18 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 		st, _ := engine.ParseStatus(get[string](r, "status"))
 		snap.StatusEvents = append(snap.StatusEvents, engine.StatusEvent{Member: get[string](r, "member"), Status: st,
 			At: get[time.Time](r, "at").UTC(), Seq: get[int64](r, "seq")})
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.stream(ctx, qRunRefunds, nil, func(r *neo4j.Record) {
+		f := engine.Refund{ID: get[string](r, "id"), Sale: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
+			SaleAccounted: get[bool](r, "accounted")}
+		for _, x := range get[[]any](r, "paid") {
+			if p, ok := payouts.DecodePaid(x.(string)); ok {
+				f.Paid = append(f.Paid, p)
+			}
+		}
+		snap.Refunds = append(snap.Refunds, f)
 	}); err != nil {
 		return nil, err
 	}
@@ -206,7 +242,8 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	// The freeze, in chunks.
 	paidSales := fr.PaidSales
 	const chunk = 10000
-	n := max(len(fr.Sales), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations), 1)
+	n := max(len(fr.Sales), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
+		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), 1)
 	for seq, i := 0, 0; i < n; seq, i = seq+1, i+chunk {
 		part := func(xs []string) []string {
 			if i >= len(xs) {
@@ -225,7 +262,8 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 			pl[k] = strings.Join(enc, ";")
 		}
 		if _, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": seq, "sales": part(fr.Sales), "clawed": part(fr.Clawed),
-			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": ps, "paid_lines": pl}); err != nil {
+			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": ps, "paid_lines": pl,
+			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales)}); err != nil {
 			return err
 		}
 	}
@@ -321,7 +359,8 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 				}
 				m := res.Records[0].AsMap()
 				_, first = s.write(ctx, qRunCommitFreeze, map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
-					"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"]})
+					"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"],
+					"clawed_refunds": m["clawed_refunds"], "voided_refunds": m["voided_refunds"], "voided_sales": m["voided_sales"]})
 			}
 			errs <- first
 		}()

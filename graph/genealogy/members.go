@@ -5,6 +5,7 @@ package genealogy
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,6 +66,9 @@ type RegisterRequest struct {
 type UpgradeRequest struct {
 	Plan       string     `json:"plan" example:"consultant_plus"`
 	OccurredAt *time.Time `json:"occurred_at,omitempty"`
+	// ID names the upgrade's sale (same pattern as member ids, unique among sales); without it
+	// the service makes one.
+	ID string `json:"id,omitempty" example:"upg-HS-1001-1"`
 }
 
 // Upgrade is a decided upgrade: a sale of the price and BV difference (PLAN.md §2). The store
@@ -136,6 +140,8 @@ type MemberService struct {
 	Store MemberStore
 	// StatusStore records suspensions, reinstatements and terminations (PLAN.md §10).
 	StatusStore StatusStore
+	// RefundStore records refunds of packs and upgrades (PLAN.md §11).
+	RefundStore RefundStore
 	Audit       *graph.Auditor
 	Plan        *engine.Config
 	Now         func() time.Time
@@ -333,8 +339,37 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 			}
 		}
 	}
+	saleID := strings.TrimSpace(req.ID)
+	if saleID != "" && !graph.ValidID(saleID) {
+		return nil, graph.InvalidField("id", "must match ^[A-Za-z0-9._-]{1,64}$")
+	}
+	if s.RefundStore != nil {
+		// §11: no upgrade is dated before a purchase or refund already recorded for its member.
+		h, err := s.RefundStore.PurchaseHistory(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if last := h.latest(); at.Before(last) {
+			return nil, graph.InvalidField("occurred_at", "must not be before %s, the latest purchase or refund recorded for %s", last.Format(time.RFC3339), id)
+		}
+		if saleID == "" {
+			saleID = "upg-" + id + "-" + to.String()
+			n := 0
+			for _, p := range h.Purchases {
+				if p.Kind == "upgrade" {
+					n++
+				}
+			}
+			if n > 0 { // upgraded before (a refund made room): a new sale, a new id
+				saleID += "-" + strconv.Itoa(n+1)
+			}
+		}
+	}
+	if saleID == "" {
+		saleID = "upg-" + id + "-" + to.String()
+	}
 	rf, rt := s.Plan.Rule(from), s.Plan.Rule(to)
-	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, FromPlan: from, ToPlan: to, SaleID: "upg-" + id + "-" + to.String(),
+	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, FromPlan: from, ToPlan: to, SaleID: saleID,
 		Price: rt.Price - rf.Price, BV: rt.BV - rf.BV, OccurredAt: at, AcceptedAt: now})
 	if err == nil {
 		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Run statuses.
@@ -94,7 +93,12 @@ type Freeze struct {
 	Clawed            []string
 	Voided            []string
 	VoidedActivations []string
-	// PaidSales are the activations this run paid retail or revenue share for; Paid renders the
+	// ClawedRefunds and VoidedRefunds are the refunds the run accounts (§11); VoidedSales the
+	// packs and upgrades a voiding refund leaves out for good.
+	ClawedRefunds []string
+	VoidedRefunds []string
+	VoidedSales   []string
+	// PaidSales are the sales this run paid retail, revenue share or a direct bonus for; Paid renders the
 	// lines paid for one of them (kept on the sale for a later clawback). Rendering on demand
 	// keeps ten million lines from being held twice.
 	PaidSales []string
@@ -103,13 +107,22 @@ type Freeze struct {
 
 // RunSnapshot is what the engine needs, read from Neo4j.
 type RunSnapshot struct {
-	Members       []engine.Member
-	Upgrades      map[string][]genealogy.Upgrade
+	Members []engine.Member
+	// PlanChanges are each member's plan changes after registration: upgrades, and refunds that
+	// set the plan back (§11), in the order they took effect.
+	PlanChanges   map[string][]PlanChange
 	Sales         []engine.Sale
 	Cancellations []engine.Cancellation
 	Prev          []engine.State
 	Cutover       *time.Time
 	StatusEvents  []engine.StatusEvent // PLAN.md §10, every one recorded
+	Refunds       []engine.Refund      // PLAN.md §11, those not yet accounted
+}
+
+// PlanChange is a plan taking effect at a time.
+type PlanChange struct {
+	At   time.Time
+	Plan engine.Plan
 }
 
 // RunStore persists runs (implemented over Neo4j).
@@ -201,7 +214,8 @@ const maxCompressedListed = 20
 // materialising them all: a CSR index of line numbers per member, expanded one statement at a
 // time while the store writes them. It also lists what the run accounts.
 func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool), Freeze) {
-	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations}
+	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations,
+		ClawedRefunds: res.ClawedRefunds, VoidedRefunds: res.VoidedRefunds, VoidedSales: res.VoidedSales}
 	paid := map[string][]int32{}
 	idx := map[string]int32{}
 	var members []string
@@ -222,7 +236,9 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 			members = append(members, l.Member)
 		}
 		owner[i] = k
-		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare) && l.ReversalOf == "" {
+		// Kept on the sale for a later reversal: retail and revenue share for a cancellation (§6),
+		// the direct bonus for a refund (§11).
+		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare || l.Type == engine.LineDirect) && l.ReversalOf == "" {
 			if _, seen := paid[l.Source]; !seen {
 				fr.PaidSales = append(fr.PaidSales, l.Source)
 			}
@@ -292,7 +308,7 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 		return nil, nil, tm, err
 	}
 	tm.load = time.Since(t0)
-	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents}
+	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents, Refunds: snap.Refunds}
 	if start != nil {
 		in.Start = *start
 	}
@@ -301,10 +317,11 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 	}
 	in.Members = make([]engine.Member, len(snap.Members))
 	for i, m := range snap.Members {
-		// The plan in force is the plan as of the period end (PLAN.md §2).
-		for _, u := range snap.Upgrades[m.ID] {
-			if u.OccurredAt.Before(end) && u.ToPlan > m.Plan {
-				m.Plan = u.ToPlan
+		// The plan in force is the plan as of the period end (PLAN.md §2): the latest change
+		// before it, an upgrade or a refund (§11).
+		for _, c := range snap.PlanChanges[m.ID] {
+			if c.At.Before(end) {
+				m.Plan = c.Plan
 			}
 		}
 		in.Members[i] = m

@@ -13,7 +13,6 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 var (
@@ -43,7 +42,7 @@ func newMemRuns() *memRuns {
 				{ID: "ben", Plan: engine.PlanConsultant, Sponsor: "root", Parent: "root", Leg: engine.LegRight, RegisteredAt: at},
 				{ID: "mia", Plan: engine.PlanCustomer, Sponsor: "ana", RegisteredAt: at},
 			},
-			Upgrades: map[string][]genealogy.Upgrade{"ben": {{MemberID: "ben", ToPlan: engine.PlanConsultantPlus, OccurredAt: d(3)}}},
+			PlanChanges: map[string][]PlanChange{"ben": {{Plan: engine.PlanConsultantPlus, At: d(3)}}},
 			Sales: []engine.Sale{
 				{ID: "pack:ana", Kind: engine.SalePack, Member: "ana", OccurredAt: d(1), Price: 9900, BV: 10000},
 				{ID: "pack:ben", Kind: engine.SalePack, Member: "ben", OccurredAt: d(1), Price: 9900, BV: 10000},
@@ -148,8 +147,13 @@ func TestDraftStoresStatementsAndWhatItAccounts(t *testing.T) {
 	if !slices.Equal(fr.Sales, []string{"pack:ana", "pack:ben", "solar:a-1"}) {
 		t.Errorf("the draft accounts every unaccounted sale: %v", fr.Sales)
 	}
-	if !slices.Equal(fr.PaidSales, []string{"solar:a-1"}) {
+	// Packs keep their direct lines for a refund (§11), activations their retail and revenue
+	// share for a cancellation (§6).
+	if !slices.Equal(fr.PaidSales, []string{"pack:ana", "pack:ben", "solar:a-1"}) {
 		t.Fatalf("paid sales: %v", fr.PaidSales)
+	}
+	if d := fr.Paid("pack:ben"); len(d) != 1 || d[0].Type != engine.LineDirect {
+		t.Errorf("lines paid for ben's pack, kept for a refund: %+v", d)
 	}
 	paid := fr.Paid("solar:a-1")
 	if len(paid) == 0 || paid[0].Type != engine.LineRetail || paid[0].Member != "ana" || paid[0].Amount != 30000 {

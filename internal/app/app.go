@@ -90,7 +90,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP}
 	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: st, Limiter: limiter}
 	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter, Log: log}
-	a.Members = &genealogy.MemberService{Store: st, StatusStore: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
+	a.Members = &genealogy.MemberService{Store: st, StatusStore: st, RefundStore: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
 	a.Imports = &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: log, BatchSize: cfg.ImportBatch, Audit: a.Audit}
 	a.Access = &genealogy.Access{Store: st}
 	box := sales.NewSecretBox(secret)

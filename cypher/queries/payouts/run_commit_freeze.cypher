@@ -1,5 +1,5 @@
 // Idempotent: marks what the run accounted and keeps the lines it paid per activation for a
-// later clawback (PLAN.md §4 step 10).
+// later clawback (PLAN.md §4 step 10), and the refunds it accounted (§11).
 CALL () {
   UNWIND $sales AS id
   MATCH (s:Sale {id: id})
@@ -22,6 +22,21 @@ CALL () {
 }
 CALL () {
   UNWIND $voided_acts AS id
+  MATCH (s:Sale {id: id})
+  SET s.voided_by = $run
+}
+CALL () {
+  UNWIND $clawed_refunds AS id
+  MATCH (f:Refund {id: id})
+  SET f.accounted_by = $run, f.outcome = 'clawback'
+}
+CALL () {
+  UNWIND $voided_refunds AS id
+  MATCH (f:Refund {id: id})
+  SET f.accounted_by = $run, f.outcome = 'void'
+}
+CALL () {
+  UNWIND $voided_sales AS id
   MATCH (s:Sale {id: id})
   SET s.voided_by = $run
 }

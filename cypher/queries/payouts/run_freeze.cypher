@@ -1,3 +1,4 @@
 // What the draft accounts, in chunks: its commit marks exactly these and nothing accepted later.
 CREATE (:RunFreeze {run_id: $run, seq: $seq, sales: $sales, clawed: $clawed, voided: $voided, voided_activations: $voided_acts,
-  paid_sales: $paid_sales, paid_lines: $paid_lines})
+  paid_sales: $paid_sales, paid_lines: $paid_lines, clawed_refunds: $clawed_refunds, voided_refunds: $voided_refunds,
+  voided_sales: $voided_sales})
