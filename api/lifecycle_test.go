@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -223,5 +224,49 @@ func TestRefundRace(t *testing.T) {
 		t.Errorf("refund won alone, plan %v", m["plan"])
 	case created == 0 && (up != 200 || m["plan"] != "consultant_plus"):
 		t.Errorf("no refund (upgrade %d), plan %v, codes %v", up, m["plan"], codes)
+	}
+}
+
+// The live counters follow a termination (PLAN.md §10 roll-up): the terminated consultant's
+// customer's open sale counts at the next sponsor up, and a refunded unpaid pack leaves the open
+// volume (§11).
+func TestLiveCountersFollowTerminationAndRefund(t *testing.T) {
+	hs := newHarness(t)
+	ctx := context.Background()
+	hs.register("P", "consultant", "root", at("root", "left"))
+	hs.register("X", "consultant", "P", at("P", "left"))
+	hs.register("cu", "customer", "X", nil)
+	sun := hs.vendor("sun")
+	hs.call("PUT", "/api/v1/vendors/sun/products/KIT", map[string]any{"bv": "100", "cv": "100.00", "retail_commission": "10.00", "effective_from": "2020-01-01T00:00:00Z"})
+	link := signup("s0", "cu", "X")
+	link["occurred_at"] = "2026-01-03T00:00:00Z"
+	if code, b := hs.send("sun", sun, events(link, activated("e1", "a1", "cu", "KIT", "2026-01-04T00:00:00Z")), 0); code != 200 || strings.Contains(statuses(b), "rejected") {
+		t.Fatalf("ingest: %d %v", code, b)
+	}
+	pv := func(id string) int64 {
+		if err := hs.counters.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c, err := hs.counters.Read(ctx, []string{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c[id].PV
+	}
+	if x, p := pv("X"), pv("P"); x != 10000+5000 || p != 5000 {
+		t.Fatalf("before: X %d P %d (X's pack and customer, P's pack)", x, p)
+	}
+	hs.app.Members.AfterChange = hs.counters.Invalidate
+	if code, b := hs.call("POST", "/api/v1/members/X/status", map[string]any{"status": "terminated", "at": "2026-01-05T00:00:00Z"}); code != 200 {
+		t.Fatalf("terminate: %d %v", code, b)
+	}
+	if x, p := pv("X"), pv("P"); x != 5000 || p != 15000 {
+		t.Errorf("after the termination: X %d (its own pack), P %d (its pack and the rolled-up customer's sale)", x, p)
+	}
+	if code, b := hs.call("POST", "/api/v1/members/P/refunds", map[string]any{"sale_id": "pack:P", "occurred_at": "2026-01-06T00:00:00Z"}); code != 201 {
+		t.Fatalf("refund: %d %v", code, b)
+	}
+	if p := pv("P"); p != 10000 {
+		t.Errorf("after P's unpaid pack is refunded: P %d", p)
 	}
 }

@@ -15,6 +15,7 @@ var (
 	qPlacementAll     = cypher.MustQuery("payouts/placement_all")
 	qPlacementParents = cypher.MustQuery("payouts/placement_parents")
 	qVolumeChanges    = cypher.MustQuery("payouts/volume_changes")
+	qTerminated       = cypher.MustQuery("payouts/terminated")
 )
 
 var epoch = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -38,7 +39,8 @@ func (s *Store) changes(ctx context.Context, since time.Time) ([]payouts.VolumeC
 		}
 		for res.Next(ctx) {
 			r := res.Record()
-			out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC()})
+			out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC(),
+				ViaSponsor: get[bool](r, "via_sponsor")})
 		}
 		return nil, res.Err()
 	})
@@ -95,4 +97,17 @@ func (s *Store) AllParents(ctx context.Context, fn func(string, payouts.ParentLi
 		return nil, res.Err()
 	})
 	return s.mapErr(err)
+}
+
+// Terminated implements payouts.VolumeFeed.
+func (s *Store) Terminated(ctx context.Context) (map[string]string, error) {
+	res, err := s.read(ctx, qTerminated, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(res.Records))
+	for _, r := range res.Records {
+		out[get[string](r, "id")] = get[string](r, "sponsor")
+	}
+	return out, nil
 }

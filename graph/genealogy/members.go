@@ -142,6 +142,9 @@ type MemberService struct {
 	StatusStore StatusStore
 	// RefundStore records refunds of packs and upgrades (PLAN.md §11).
 	RefundStore RefundStore
+	// AfterChange runs after a status change or a refund: the live counters rebuild, since a
+	// termination moves attribution (§10) and a refund voids open volume (§11).
+	AfterChange func()
 	Audit       *graph.Auditor
 	Plan        *engine.Config
 	Now         func() time.Time

@@ -157,6 +157,9 @@ func (s *MemberService) RecordRefund(ctx context.Context, memberID string, req R
 	if err := s.RefundStore.RecordRefund(ctx, r, m.Plan); err != nil {
 		return nil, err
 	}
+	if s.AfterChange != nil {
+		s.AfterChange()
+	}
 	s.Audit.Record(ctx, "member.refund", "member", memberID, map[string]string{"plan": m.Plan},
 		map[string]any{"plan": after, "sale_id": saleID, "occurred_at": at, "reason": r.Reason})
 	return &r, nil

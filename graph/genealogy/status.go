@@ -115,6 +115,9 @@ func (s *MemberService) SetStatus(ctx context.Context, id string, req StatusRequ
 	if err := s.StatusStore.RecordStatus(ctx, c); err != nil {
 		return nil, err
 	}
+	if s.AfterChange != nil {
+		s.AfterChange()
+	}
 	history := append(slices.Clone(h.Changes), c)
 	out := &MemberStatus{Member: *m, Status: StatusAt(history, now.Add(time.Nanosecond)), History: history}
 	s.Audit.Record(ctx, "member.status", "member", id, map[string]string{"status": before},

@@ -20,6 +20,9 @@ type VolumeChange struct {
 	Member     string // S
 	BV         int64  // hundredths; negative for a cancellation
 	AcceptedAt time.Time
+	// ViaSponsor says S is the sponsor of the customer the sale is for: if S is terminated, the
+	// sale counts at the next sponsor above S that is not (PLAN.md §10 roll-up).
+	ViaSponsor bool
 }
 
 // VolumeSnapshot is the whole open period at one instant.
@@ -40,6 +43,8 @@ type VolumeFeed interface {
 	Parents(ctx context.Context, ids []string) (map[string]ParentLink, error)
 	// AllParents streams every consultant's placement (one pass, for the first rebuild).
 	AllParents(ctx context.Context, fn func(id string, p ParentLink)) error
+	// Terminated maps every consultant terminated by now to its own sponsor (PLAN.md §10).
+	Terminated(ctx context.Context) (map[string]string, error)
 }
 
 // ParentLink is one step up the placement tree.
@@ -81,7 +86,8 @@ type LiveCounters struct {
 	cursor    time.Time
 	seen      map[string]time.Time // change ids already counted within the window
 	needBuild bool
-	gen       int64 // the generation this process built and keeps up to date
+	gen       int64             // the generation this process built and keeps up to date
+	rolledUp  map[string]string // terminated consultant -> its sponsor, read at each rebuild
 }
 
 func (l *LiveCounters) defaults() {
@@ -192,10 +198,14 @@ func (l *LiveCounters) Rebuild(ctx context.Context) error {
 
 func (l *LiveCounters) rebuild(ctx context.Context) error {
 	start := time.Now()
+	var err error
 	if len(l.parents) == 0 {
 		if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
 			return err
 		}
+	}
+	if l.rolledUp, err = l.Feed.Terminated(ctx); err != nil {
+		return err
 	}
 	snap, err := l.Feed.Snapshot(ctx)
 	if err != nil {
@@ -228,7 +238,7 @@ func (l *LiveCounters) rebuild(ctx context.Context) error {
 func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (map[string]int64, map[string][2]int64, error) {
 	pv := map[string]int64{}
 	for _, c := range changes {
-		pv[c.Member] += c.BV
+		pv[l.effective(c)] += c.BV
 	}
 	starts := make([]string, 0, len(pv))
 	for id := range pv {
@@ -272,6 +282,23 @@ func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (m
 		}
 	}
 	return pv, legs, nil
+}
+
+// effective is where a change counts: S, or for a customer's sale whose sponsor is terminated,
+// the next sponsor above it that is not (§10: the run attributes it in the rolled-up tree).
+func (l *LiveCounters) effective(c VolumeChange) string {
+	s := c.Member
+	if !c.ViaSponsor {
+		return s
+	}
+	for i := 0; i < 1_000_000; i++ {
+		up, terminated := l.rolledUp[s]
+		if !terminated || up == "" {
+			break
+		}
+		s = up
+	}
+	return s
 }
 
 // loadParents fills the parent cache for ids and all their ancestors (placement never changes,
@@ -319,7 +346,7 @@ func (l *LiveCounters) Read(ctx context.Context, ids []string) (map[string]Count
 }
 
 // Invalidate makes the next tick rebuild (after a payout commit, accounted volume leaves the
-// open period).
+// open period; after a termination, a refund or a status change, attribution or volume moves).
 func (l *LiveCounters) Invalidate() {
 	l.mu.Lock()
 	l.needBuild = true

@@ -584,7 +584,11 @@ func Explain(l StatementLine) Explanation {
 	case engine.LineRank:
 		e.Text = fmt.Sprintf("rank bonus for reaching %s", l.Source)
 	}
-	if l.ReversalOf != "" {
+	switch {
+	case l.ReversalOf != "" && l.Type == engine.LineDirect:
+		// §11: a refund of a pack or upgrade a committed run paid.
+		e.Text = fmt.Sprintf("reversal of the direct bonus paid for %s (line %s): %s was refunded", l.Source, l.ReversalOf, l.Source)
+	case l.ReversalOf != "":
 		e.Text = fmt.Sprintf("clawback of line %s: %s was cancelled", l.ReversalOf, l.Source)
 	}
 	return e

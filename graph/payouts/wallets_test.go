@@ -124,9 +124,10 @@ func TestAdjustmentsAndWithdrawals(t *testing.T) {
 // memFeed is the placement tree and the open period's volume changes.
 type memFeed struct {
 	VolumeFeed
-	parents map[string]ParentLink
-	changes []VolumeChange
-	now     time.Time
+	parents    map[string]ParentLink
+	changes    []VolumeChange
+	now        time.Time
+	terminated map[string]string
 }
 
 func (f *memFeed) ChangesSince(_ context.Context, since time.Time) ([]VolumeChange, time.Time, error) {
@@ -152,6 +153,8 @@ func (f *memFeed) Parents(_ context.Context, ids []string) (map[string]ParentLin
 	}
 	return out, nil
 }
+
+func (f *memFeed) Terminated(context.Context) (map[string]string, error) { return f.terminated, nil }
 
 func (f *memFeed) AllParents(_ context.Context, fn func(string, ParentLink)) error {
 	for id, p := range f.parents {
@@ -238,5 +241,27 @@ func TestLiveCountersRollUpEachChangeOnce(t *testing.T) {
 	sort.Strings(keys)
 	if !slices.Equal(keys, []string{"b", "c"}) {
 		t.Errorf("personal volume only where it is not zero: %v", keys)
+	}
+}
+
+// PLAN.md §10, live: a customer's sale whose sponsor is terminated counts at the next sponsor
+// above it that is not (two terminated in a row here); a terminated consultant's own sale still
+// enters at its place.
+func TestLiveCountersFollowTheRollUp(t *testing.T) {
+	feed := &memFeed{now: start, parents: map[string]ParentLink{
+		"root": {}, "p": {Parent: "root", Left: true, Depth: 1}, "x": {Parent: "p", Left: true, Depth: 2}, "w": {Parent: "x", Left: true, Depth: 3},
+	}, changes: []VolumeChange{
+		{ID: "s1", Member: "w", BV: 1000, AcceptedAt: start.Add(-time.Hour), ViaSponsor: true}, // w's customer
+		{ID: "s2", Member: "w", BV: 300, AcceptedAt: start.Add(-time.Hour)},                    // w's own
+	}, terminated: map[string]string{"w": "x", "x": "p"}}
+	cache := &memCounters{}
+	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet}
+	ctx := context.Background()
+	if err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := l.Read(ctx, []string{"p", "w", "x", "root"})
+	if got["p"].PV != 1000 || got["w"].PV != 300 || got["x"].PV != 0 || got["root"].Left != 1300 || got["x"].Left != 300 {
+		t.Errorf("counters %+v", got)
 	}
 }
