@@ -270,3 +270,22 @@ func TestLiveCountersFollowTerminationAndRefund(t *testing.T) {
 		t.Errorf("after P's unpaid pack is refunded: P %d", p)
 	}
 }
+
+// §10 at ingest: a vendor cannot sign a customer up under a sponsor terminated at the sign-up's
+// time; one signed up before the termination and reported late is accepted.
+func TestSignupUnderTerminatedSponsor(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("X", "consultant", "root", at("root", "left"))
+	sun := hs.vendor("sun")
+	if code, b := hs.call("POST", "/api/v1/members/X/status", map[string]any{"status": "terminated", "at": "2026-01-10T00:00:00Z"}); code != 200 {
+		t.Fatalf("terminate: %d %v", code, b)
+	}
+	early := signup("s1", "c1", "X")
+	early["occurred_at"] = "2026-01-09T00:00:00Z"
+	late := signup("s2", "c2", "X")
+	late["occurred_at"] = "2026-01-10T00:00:00Z"
+	code, b := hs.send("sun", sun, events(early, late), 0)
+	if got := statuses(b); code != 200 || got != "accepted rejected(conflict)" {
+		t.Errorf("sign-ups: %d %s %v", code, got, b)
+	}
+}

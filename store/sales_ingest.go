@@ -60,6 +60,12 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 		id := get[string](r, "id")
 		st.Members[id] = sales.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
 			RegisteredAt: get[time.Time](r, "registered_at").UTC(), SDepth: get[int64](r, "sdepth")}
+		if v, ok := r.Get("terminated_at"); ok && v != nil {
+			m := st.Members[id]
+			at := v.(time.Time).UTC()
+			m.TerminatedAt = &at
+			st.Members[id] = m
+		}
 		if get[bool](r, "served") {
 			st.VendorCustomers[id] = true
 		}

@@ -55,6 +55,7 @@ type MemberInfo struct {
 	ID, Plan, SponsorID, Email string
 	RegisteredAt               time.Time
 	SDepth                     int64
+	TerminatedAt               *time.Time // PLAN.md §10
 }
 
 // ActivationInfo is a vendor's known activation: what a cancellation is checked against.
@@ -496,6 +497,11 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		}
 		if e.at.Before(sp.RegisteredAt) {
 			return reject("invalid", "occurred_at: before the sponsor's registration")
+		}
+		if sp.TerminatedAt != nil && !sp.TerminatedAt.After(e.at) {
+			// §10: nobody is signed up under a sponsor already terminated then; a customer signed
+			// up earlier and reported late is accepted (and rolled up).
+			return reject("conflict", "data.sponsor_id: %s was terminated from %s", d.SponsorID, sp.TerminatedAt.Format(time.RFC3339))
 		}
 		st.Members[d.CustomerID] = MemberInfo{ID: d.CustomerID, Plan: "customer", SponsorID: d.SponsorID, Email: d.Email, RegisteredAt: e.at, SDepth: sp.SDepth + 1}
 		st.EmailOwner[d.Email] = d.CustomerID
