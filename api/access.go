@@ -48,6 +48,7 @@ func (s *Server) routes() []route {
 		{"POST", "/members/:id/upgrade", AdminOnly, s.upgradeMember},
 		{"POST", "/members/:id/status", AdminOnly, s.setMemberStatus},
 		{"GET", "/members/:id/status", AdminOnly, s.memberStatus},
+		{"GET", "/members/:id/rollup", AdminOnly, s.rollUpPreview},
 		{"POST", "/members/:id/refunds", AdminOnly, s.recordRefund},
 		{"GET", "/members/:id/upline", AdminOnly, s.upline}, // an upline leads above the caller
 		{"GET", "/members/:id/binary-tree", MemberScoped, s.binaryTree},

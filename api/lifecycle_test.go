@@ -289,3 +289,29 @@ func TestSignupUnderTerminatedSponsor(t *testing.T) {
 		t.Errorf("sign-ups: %d %s %v", code, got, b)
 	}
 }
+
+// Before confirming a termination an admin sees who would roll up, and to whom: past a sponsor
+// that is itself terminated (PLAN.md §10).
+func TestRollUpPreview(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("P", "consultant", "root", at("root", "left"))
+	hs.register("X", "consultant", "P", at("P", "left"))
+	hs.register("W", "consultant", "X", at("X", "left"))
+	hs.register("V1", "consultant", "W", at("W", "left"))
+	hs.register("c1", "customer", "W", nil)
+	if code, b := hs.call("POST", "/api/v1/members/X/status", map[string]any{"status": "terminated", "at": "2026-01-10T00:00:00Z"}); code != 200 {
+		t.Fatalf("terminate X: %d %v", code, b)
+	}
+	code, p := hs.call("GET", "/api/v1/members/W/rollup?limit=1", nil)
+	if code != 200 || p["rolls_up_to"].(map[string]any)["id"] != "P" || p["total_members"].(float64) != 2 || len(p["members"].([]any)) != 1 || p["next_cursor"] == nil {
+		t.Fatalf("preview: %d %v", code, p)
+	}
+	_, p2 := hs.call("GET", "/api/v1/members/W/rollup?limit=1&cursor="+p["next_cursor"].(string), nil)
+	ids := []string{p["members"].([]any)[0].(map[string]any)["id"].(string), p2["members"].([]any)[0].(map[string]any)["id"].(string)}
+	if !(ids[0] == "V1" && ids[1] == "c1" || ids[0] == "c1" && ids[1] == "V1") {
+		t.Errorf("members: %v", ids)
+	}
+	if code, _ := hs.call("GET", "/api/v1/members/root/rollup", nil); code != 409 {
+		t.Errorf("root: %d", code)
+	}
+}

@@ -155,6 +155,33 @@ func (s *Server) recordRefund(c *gin.Context) {
 	c.JSON(http.StatusCreated, r)
 }
 
+// rollUpPreview godoc
+//
+//	@Summary		What a termination would roll up
+//	@Description	PLAN.md §10: the members this consultant personally sponsored (consultants and customers), a page at a time, and the sponsor they would roll up to — the next one above that is not terminated — in every run ending after the termination. Shown before an admin confirms a termination; the placement tree and the recorded (original) sponsor never change.
+//	@Tags			members
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		string	true	"member id"
+//	@Param			cursor	query		string	false	"from a previous page's next_cursor"
+//	@Param			limit	query		int		false	"page size (default 50, at most 500)"
+//	@Success		200		{object}	genealogy.RollUpPreview
+//	@Failure		404		{object}	ErrorBody
+//	@Failure		409		{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/rollup [get]
+func (s *Server) rollUpPreview(c *gin.Context) {
+	limit, ok := intQuery(c, "limit")
+	if !ok {
+		return
+	}
+	p, err := s.Members.RollUp(c.Request.Context(), c.Param("id"), c.Query("cursor"), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
 // memberStatus godoc
 //
 //	@Summary		A member's status and its history

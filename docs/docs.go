@@ -1946,6 +1946,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/rollup": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "PLAN.md §10: the members this consultant personally sponsored (consultants and customers), a page at a time, and the sponsor they would roll up to — the next one above that is not terminated — in every run ending after the termination. Shown before an admin confirms a termination; the placement tree and the recorded (original) sponsor never change.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "What a termination would roll up",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "from a previous page's next_cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 50, at most 500)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.RollUpPreview"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/services": {
             "get": {
                 "security": [
@@ -5200,6 +5258,32 @@ const docTemplate = `{
                 "sponsor_id": {
                     "type": "string",
                     "example": "root"
+                }
+            }
+        },
+        "genealogy.RollUpPreview": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/genealogy.TreeNode"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "rolls_up_to": {
+                    "$ref": "#/definitions/genealogy.TreeNode"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "total_members": {
+                    "type": "integer"
                 }
             }
         },

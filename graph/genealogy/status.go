@@ -140,3 +140,63 @@ func (s *MemberService) Status(ctx context.Context, id string) (*MemberStatus, e
 	}
 	return out, nil
 }
+
+// RollUpPreview is what a termination of a consultant would do (PLAN.md §10): the members it
+// personally sponsored (consultants and customers) would have RollsUpTo as their sponsor in
+// every run ending after the termination — the next sponsor above it that is not terminated.
+// The placement tree and the recorded sponsor (the original enroller) never change.
+type RollUpPreview struct {
+	MemberID  string     `json:"member_id"`
+	Status    string     `json:"status"`
+	RollsUpTo *TreeNode  `json:"rolls_up_to"`
+	Members   []TreeNode `json:"members"`
+	Total     int64      `json:"total_members"`
+	Next      string     `json:"next_cursor,omitempty"`
+}
+
+// RollUp previews a termination's roll-up, a page of the members it would move at a time.
+func (s *MemberService) RollUp(ctx context.Context, id, cursor string, limit int) (*RollUpPreview, error) {
+	if !graph.ValidID(id) {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	h, err := s.StatusStore.StatusHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m := h.Member
+	if m.SponsorID == "" || m.Plan == engine.PlanCustomer.String() {
+		return nil, graph.Conflict("%s cannot be terminated (the root and customers have no status); nothing would roll up", id)
+	}
+	out := &RollUpPreview{MemberID: id, Status: StatusAt(h.Changes, s.Now().UTC().Add(time.Nanosecond)), Members: []TreeNode{}}
+	// The next sponsor up that is not terminated. Chains of terminated sponsors are short; the
+	// bound only guards against a corrupt cycle.
+	up := m.SponsorID
+	for i := 0; up != "" && i < 10_000; i++ {
+		uh, err := s.StatusStore.StatusHistory(ctx, up)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(uh.Changes, func(c StatusChange) bool { return c.Status == "terminated" }) {
+			u := uh.Member
+			out.RollsUpTo = &TreeNode{ID: u.ID, Name: u.Name, Plan: u.Plan, Rank: u.Rank, SponsorID: u.SponsorID, ParentID: u.ParentID, Leg: u.Leg}
+			break
+		}
+		up = uh.Member.SponsorID
+	}
+	gens, err := s.Store.Generations(ctx, id, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(gens) > 0 {
+		out.Total = gens[0].Members
+	}
+	page, err := s.GenerationMembers(ctx, id, 1, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	if page.Items != nil {
+		out.Members = page.Items
+	}
+	out.Next = page.NextCursor
+	return out, nil
+}
