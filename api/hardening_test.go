@@ -469,6 +469,12 @@ func TestHoldsThroughTheAPI(t *testing.T) {
 		activated("e2", "h2", "cu", "SOLAR-H", "2026-01-10T12:00:00Z"), cancelled("x2", "h2", "2026-01-11T00:00:00Z")), 0); code != 200 || strings.Contains(statuses(b), "rejected") {
 		t.Fatalf("ingest: %d %v", code, b)
 	}
+	// The consultant sees the held sale and when it releases (§9); the cancelled one is gone.
+	_, dash := hs.call("GET", "/api/v1/members/A/dashboard", nil)
+	hl, _ := dash["held_sales"].([]any)
+	if len(hl) != 1 || hl[0].(map[string]any)["sale_id"] == nil || hl[0].(map[string]any)["releases_at"] != "2026-01-13T12:00:00Z" || hl[0].(map[string]any)["member_id"] != "cu" {
+		t.Errorf("held sales on the dashboard: %v", dash["held_sales"])
+	}
 	retail := func(end string) string {
 		_, d := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": end})
 		id := d["id"].(string)

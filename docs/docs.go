@@ -4101,6 +4101,13 @@ const docTemplate = `{
                         }
                     }
                 },
+                "held_sales": {
+                    "description": "Held are its sales inside their product's rescission window (PLAN.md §9): not counted for\nactivity or paid until the first run ending after releases_at.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/dashboards.HeldSale"
+                    }
+                },
                 "last_run_earnings": {
                     "$ref": "#/definitions/dashboards.Earnings"
                 },
@@ -4288,6 +4295,37 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "total": {
+                    "type": "string"
+                }
+            }
+        },
+        "dashboards.HeldSale": {
+            "type": "object",
+            "properties": {
+                "bv": {
+                    "type": "string"
+                },
+                "hold_days": {
+                    "type": "integer"
+                },
+                "member_id": {
+                    "description": "the customer (or the consultant itself)",
+                    "type": "string"
+                },
+                "occurred_at": {
+                    "type": "string"
+                },
+                "releases_at": {
+                    "type": "string"
+                },
+                "sale_id": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "Status: \"held\" inside the window; \"released\" past it, to be paid by the next run.",
+                    "type": "string"
+                },
+                "vendor": {
                     "type": "string"
                 }
             }

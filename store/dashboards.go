@@ -173,3 +173,19 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 	}
 	return d, nil
 }
+
+var qDashHeld = cypher.MustQuery("dashboards/held_sales")
+
+// HeldSales implements dashboards.HeldReader.
+func (s *Store) HeldSales(ctx context.Context, id string, limit int) ([]dashboards.HeldRow, error) {
+	res, err := s.read(ctx, qDashHeld, map[string]any{"id": id, "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dashboards.HeldRow, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, dashboards.HeldRow{SaleID: get[string](r, "id"), MemberID: get[string](r, "member"), Vendor: get[string](r, "vendor"),
+			BV: engine.Units(get[int64](r, "bv")), OccurredAt: get[time.Time](r, "occurred_at").UTC(), HoldDays: int(get[int64](r, "hold_days"))})
+	}
+	return out, nil
+}

@@ -90,6 +90,7 @@ type DashboardService struct {
 	Onboarding    ProgressReader
 	Registrations UpcomingReader
 	Health        ReadinessReader
+	Held          HeldReader
 	Now           func() time.Time
 }
 
@@ -290,6 +291,50 @@ type ConsultantDashboard struct {
 	// have not ended, soonest first; Onboarding its own progress through the track.
 	Upcoming   []field.UpcomingRegistration `json:"upcoming_registrations"`
 	Onboarding *field.OnboardingProgress    `json:"onboarding,omitempty"`
+	// Held are its sales inside their product's rescission window (PLAN.md §9): not counted for
+	// activity or paid until the first run ending after releases_at.
+	Held []HeldSale `json:"held_sales"`
+}
+
+// HeldSale is an activation waiting out its hold.
+type HeldSale struct {
+	SaleID     string    `json:"sale_id"`
+	MemberID   string    `json:"member_id"` // the customer (or the consultant itself)
+	Vendor     string    `json:"vendor"`
+	BV         string    `json:"bv"`
+	OccurredAt time.Time `json:"occurred_at"`
+	HoldDays   int       `json:"hold_days"`
+	ReleasesAt time.Time `json:"releases_at"`
+	// Status: "held" inside the window; "released" past it, to be paid by the next run.
+	Status string `json:"status"`
+}
+
+// HeldRow is a held activation as stored.
+type HeldRow struct {
+	SaleID, MemberID, Vendor string
+	BV                       engine.Units
+	OccurredAt               time.Time
+	HoldDays                 int
+}
+
+// HeldReader lists a consultant's activations not yet accounted that carry a hold (sales).
+type HeldReader interface {
+	HeldSales(ctx context.Context, id string, limit int) ([]HeldRow, error)
+}
+
+// held is §9 for the dashboard: a sale is released once occurred_at + hold_days (days of 24
+// hours) is past; the first run ending after that accounts it.
+func held(rows []HeldRow, now time.Time) []HeldSale {
+	out := make([]HeldSale, 0, len(rows))
+	for _, r := range rows {
+		h := HeldSale{SaleID: r.SaleID, MemberID: r.MemberID, Vendor: r.Vendor, BV: graph.BV(r.BV), OccurredAt: r.OccurredAt,
+			HoldDays: r.HoldDays, ReleasesAt: r.OccurredAt.Add(time.Duration(r.HoldDays) * 24 * time.Hour), Status: "held"}
+		if h.ReleasesAt.Before(now) {
+			h.Status = "released"
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // ConsultantReader reads the dashboard's data.
@@ -313,6 +358,14 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	}
 	if d.Customers == nil {
 		d.Customers = []CustomerServices{}
+	}
+	d.Held = []HeldSale{}
+	if s.Held != nil {
+		rows, err := s.Held.HeldSales(ctx, id, 100)
+		if err != nil {
+			return nil, err
+		}
+		d.Held = held(rows, s.Now())
 	}
 	cfg := s.Plan
 	d.Activity.WindowDays = cfg.ActivityWindowDays

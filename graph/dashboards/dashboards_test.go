@@ -167,3 +167,16 @@ func TestLiveVolume(t *testing.T) {
 		t.Errorf("Redis down is a 503: %v", err)
 	}
 }
+
+// PLAN.md §9 on the dashboard: a sale is held until occurred_at + hold_days, released after.
+func TestHeldSalesRelease(t *testing.T) {
+	at := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	rows := []HeldRow{{SaleID: "a", BV: 40000, OccurredAt: at, HoldDays: 3}, {SaleID: "b", BV: 100, OccurredAt: at.AddDate(0, 0, -5), HoldDays: 3}}
+	got := held(rows, at.AddDate(0, 0, 1))
+	if got[0].Status != "held" || !got[0].ReleasesAt.Equal(at.AddDate(0, 0, 3)) || got[0].BV != "400.00" {
+		t.Errorf("a: %+v", got[0])
+	}
+	if got[1].Status != "released" {
+		t.Errorf("b: %+v", got[1])
+	}
+}

@@ -1,0 +1,1 @@
+CREATE INDEX sale_attributed_to IF NOT EXISTS FOR (s:Sale) ON (s.attributed_to)
