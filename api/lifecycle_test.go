@@ -39,6 +39,9 @@ func TestMemberStatusRules(t *testing.T) {
 	if code != 200 || body["status"] == nil || body["id"] != "A" || len(body["history"].([]any)) != 1 {
 		t.Fatalf("suspend: %d %v", code, body)
 	}
+	if _, dash := hs.call("GET", "/api/v1/members/A/dashboard", nil); dash["status"] != "suspended" || len(dash["status_history"].([]any)) != 1 {
+		t.Errorf("the consultant's dashboard shows the suspension: %v %v", dash["status"], dash["status_history"])
+	}
 	if code, body = post("A", map[string]any{"status": "terminated", "at": "2026-01-20T00:00:00Z", "reason": "left the company"}); code != 200 || body["status"] != "terminated" {
 		t.Fatalf("terminate: %d %v", code, body)
 	}

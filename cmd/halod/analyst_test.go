@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/graph/payouts"
 )
 
@@ -99,6 +100,22 @@ func TestAnalystQueriesOnTheDemoNetwork(t *testing.T) {
 	}
 	if rows := query("rank_advancements_by_month", nil); rows == nil {
 		t.Error("rank advancements: no answer")
+	}
+	// §10: after carla is terminated her recruits and customers roll up to ana; the recorded
+	// enroller stays carla, so the analyst sees both.
+	if _, err := a.Members.SetStatus(ctx, "carla", genealogy.StatusRequest{Status: "terminated", Reason: "analyst test"}); err != nil {
+		t.Fatal(err)
+	}
+	rolled := query("rolled_up_members", map[string]any{"terminated": nil})
+	seen := map[string]bool{}
+	for _, r := range rolled {
+		if r["original_sponsor"] != "carla" || r["effective_sponsor"] != "ana" {
+			t.Errorf("rolled up: %v", r)
+		}
+		seen[r["member"].(string)] = true
+	}
+	if !seen["gina"] || !seen["hiro"] || !seen["cust-mia"] {
+		t.Errorf("carla's members rolled up: %v", rolled)
 	}
 	// The earnings are a graph: member, run and vendor are one hop away.
 	if n, _ := st.CountForTests(ctx, "MATCH (:Member)-[:EARNED]->(e:Earning)-[:IN_RUN]->(:PayoutRun {id: '"+run.ID+"'}) MATCH (e)-[:FROM_VENDOR]->(:Vendor) RETURN count(e) AS n"); n == 0 {

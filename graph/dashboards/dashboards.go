@@ -91,6 +91,7 @@ type DashboardService struct {
 	Registrations UpcomingReader
 	Health        ReadinessReader
 	Held          HeldReader
+	Statuses      StatusReader
 	Now           func() time.Time
 }
 
@@ -294,6 +295,14 @@ type ConsultantDashboard struct {
 	// Held are its sales inside their product's rescission window (PLAN.md §9): not counted for
 	// activity or paid until the first run ending after releases_at.
 	Held []HeldSale `json:"held_sales"`
+	// Status is active, suspended or terminated (PLAN.md §10); History says since when and why.
+	Status        string                   `json:"status"`
+	StatusHistory []genealogy.StatusChange `json:"status_history"`
+}
+
+// StatusReader is a member's status and its history (genealogy).
+type StatusReader interface {
+	Status(ctx context.Context, id string) (*genealogy.MemberStatus, error)
 }
 
 // HeldSale is an activation waiting out its hold.
@@ -358,6 +367,14 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	}
 	if d.Customers == nil {
 		d.Customers = []CustomerServices{}
+	}
+	d.Status, d.StatusHistory = "active", []genealogy.StatusChange{}
+	if s.Statuses != nil {
+		st, err := s.Statuses.Status(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		d.Status, d.StatusHistory = st.Status, st.History
 	}
 	d.Held = []HeldSale{}
 	if s.Held != nil {
