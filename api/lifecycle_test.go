@@ -318,3 +318,49 @@ func TestRollUpPreview(t *testing.T) {
 		t.Errorf("root: %d", code)
 	}
 }
+
+// A run explains §10 in its member states: who was not paid and since when, and whose sponsor
+// was rolled up; a refund's reversal line explains itself (§11).
+func TestRunExplainsLifecycle(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("P", "consultant", "root", at("root", "left"))
+	hs.register("X", "consultant", "P", at("P", "left"))
+	hs.register("W", "consultant", "X", at("X", "left"))
+	hs.register("S", "consultant", "P", at("P", "right"))
+	for id, st := range map[string]string{"X": "terminated", "S": "suspended"} {
+		if code, b := hs.call("POST", "/api/v1/members/"+id+"/status", map[string]any{"status": st, "at": "2026-01-05T00:00:00Z"}); code != 200 {
+			t.Fatalf("%s: %d %v", id, code, b)
+		}
+	}
+	_, run := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
+	id := run["id"].(string)
+	_, page := hs.call("GET", "/api/v1/payout-runs/"+id+"/members?limit=50", nil)
+	by := map[string]map[string]any{}
+	for _, x := range page["members"].([]any) {
+		m := x.(map[string]any)
+		by[m["member_id"].(string)] = m
+	}
+	if s := by["S"]; s["status"] != "suspended" || !strings.Contains(fmt.Sprint(s["note"]), "not paid: suspended from 2026-01-05T00:00:00Z") {
+		t.Errorf("S: %v", s)
+	}
+	if x := by["X"]; x["status"] != "terminated" || x["carry_left"] != "0.00" {
+		t.Errorf("X: %v", x)
+	}
+	if w := by["W"]; w["effective_sponsor"] != "P" || w["status"] != nil || !strings.Contains(fmt.Sprint(w["note"]), "roll-up") {
+		t.Errorf("W: %v", w)
+	}
+	// W's pack pays its effective sponsor P, not the terminated X.
+	_, st := hs.call("GET", "/api/v1/payout-runs/"+id+"/members/P/statement", nil)
+	if !strings.Contains(fmt.Sprint(st), "pack:W") {
+		t.Errorf("P is paid the direct bonus on W's pack after the roll-up: %v", st)
+	}
+	hs.call("POST", "/api/v1/payout-runs/"+id+"/commit", nil)
+	if code, b := hs.call("POST", "/api/v1/members/W/refunds", map[string]any{"sale_id": "pack:W", "occurred_at": "2026-01-13T00:00:00Z"}); code != 201 {
+		t.Fatalf("refund: %d %v", code, b)
+	}
+	_, run2 := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-19T00:00:00Z"})
+	_, st2 := hs.call("GET", "/api/v1/payout-runs/"+run2["id"].(string)+"/members/P/statement", nil)
+	if !strings.Contains(fmt.Sprint(st2), "reversal of the direct bonus paid for pack:W") {
+		t.Errorf("the reversal explains itself: %v", st2)
+	}
+}

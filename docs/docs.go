@@ -4187,6 +4187,16 @@ const docTemplate = `{
                 "rank": {
                     "type": "string"
                 },
+                "status": {
+                    "description": "Status is active, suspended or terminated (PLAN.md §10); History says since when and why.",
+                    "type": "string"
+                },
+                "status_history": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/genealogy.StatusChange"
+                    }
+                },
                 "upcoming_registrations": {
                     "description": "Upcoming are its registrations (seats and waitlist places) for webinars and events that\nhave not ended, soonest first; Onboarding its own progress through the track.",
                     "type": "array",
@@ -5767,6 +5777,9 @@ const docTemplate = `{
                 "carry_right": {
                     "type": "string"
                 },
+                "effective_sponsor": {
+                    "type": "string"
+                },
                 "lifetime_left": {
                     "type": "string"
                 },
@@ -5776,7 +5789,17 @@ const docTemplate = `{
                 "member_id": {
                     "type": "string"
                 },
+                "note": {
+                    "type": "string"
+                },
                 "rank": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "PLAN.md §10: Status for the run when not active, from when, and Note in words; Sponsor is\nthe effective sponsor when the recorded one was terminated (roll-up).",
+                    "type": "string"
+                },
+                "status_since": {
                     "type": "string"
                 },
                 "total": {

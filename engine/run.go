@@ -37,7 +37,9 @@ type payoutRun struct {
 	index   map[string]int32
 	plan    []Plan
 	status  []Status // §10
-	sponsor []int32  // the effective sponsor tree (§10 roll-up) once sponsorTree has run
+	since   []time.Time
+	rolled  []bool
+	sponsor []int32 // the effective sponsor tree (§10 roll-up) once sponsorTree has run
 	parent  []int32
 	left    []int32
 	right   []int32
@@ -220,6 +222,7 @@ func (r *payoutRun) members() error {
 func (r *payoutRun) statuses() error {
 	r.status = make([]Status, r.n)
 	at := make([]time.Time, r.n)
+	r.since = at
 	seq := make([]int64, r.n)
 	set := make([]bool, r.n)
 	for _, e := range r.in.StatusEvents {
@@ -329,9 +332,11 @@ func (r *payoutRun) sponsorTree() error {
 // own effective sponsor is already known when its members are reached. Every later step uses
 // this effective tree; the placement tree never changes.
 func (r *payoutRun) rollUp() error {
+	r.rolled = make([]bool, r.n)
 	for _, v := range r.spOrder {
 		if s := r.sponsor[v]; s != none && r.status[s] == StatusTerminated {
 			r.sponsor[v] = r.sponsor[s]
+			r.rolled[v] = true
 		}
 	}
 	return nil
@@ -506,7 +511,7 @@ func (r *payoutRun) activity() {
 	n, out, sponsor, left, right, tin, size := r.n, r.out, r.sponsor, r.left, r.right, r.tin, r.size
 	for i := 0; i < n; i++ {
 		// §10: a suspended or terminated consultant is not active, whatever its volume.
-		out[i].Status = r.status[i]
+		out[i].Status, out[i].StatusSince, out[i].RolledUp = r.status[i], r.since[i], r.rolled[i]
 		out[i].Active = r.plan[i].IsConsultant() && r.pv[i] >= r.cfg.ActivityMinPV && r.status[i] == StatusActive
 	}
 	r.hasLeft = make([]bool, n)

@@ -248,8 +248,10 @@ type Detail struct {
 // MemberResult is a consultant's end state for the run plus the figures behind it.
 type MemberResult struct {
 	State
-	Active bool
-	Status Status // §10: a suspended or terminated consultant is never active
+	Active      bool
+	Status      Status    // §10: a suspended or terminated consultant is never active
+	StatusSince time.Time // when the deciding status change took effect (zero when active by default)
+	RolledUp    bool      // §10: Sponsor is not the recorded sponsor, who is terminated
 	// Sponsor is the effective sponsor for this run: a terminated sponsor's members roll up to
 	// the next sponsor above it that is not terminated (§10).
 	Sponsor          string

@@ -220,7 +220,14 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 			total += l.Amount
 		}
 		m := st.State
-		rows = append(rows, map[string]any{"member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
+		var status, since, sponsor any // only where §10 applies: a million statements stay lean
+		if m.Status != engine.StatusActive {
+			status, since = m.Status.String(), m.StatusSince.Format(time.RFC3339Nano)
+		}
+		if m.RolledUp {
+			sponsor = m.Sponsor
+		}
+		rows = append(rows, map[string]any{"status": status, "since": since, "sponsor": sponsor, "member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
 			"cl": int64(m.CarryLeft), "cr": int64(m.CarryRight), "ll": int64(m.LifetimeLeft), "lr": int64(m.LifetimeRight), "pv": int64(m.PersonalVolume),
 			"idx": idx, "type": typ, "amount": amt, "source": src, "gen": gen, "rev": rev, "vendor": ven, "base": base, "rate": rate, "skip": skip,
 			"comp": comp, "detail": det})
@@ -496,9 +503,9 @@ func (s *Store) RunMembers(ctx context.Context, runID, after string, limit int) 
 	bvs := func(r *neo4j.Record, k string) string { return graph.BV(engine.Units(get[int64](r, k))) }
 	out := make([]payouts.RunMember, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, payouts.RunMember{MemberID: get[string](r, "member"), Rank: get[string](r, "rank"), Active: get[bool](r, "active"),
+		out = append(out, withStatus(r, payouts.RunMember{MemberID: get[string](r, "member"), Rank: get[string](r, "rank"), Active: get[bool](r, "active"),
 			CarryLeft: bvs(r, "cl"), CarryRight: bvs(r, "cr"), LifetimeLeft: bvs(r, "ll"), LifetimeRight: bvs(r, "lr"),
-			Total: graph.Money(engine.Units(get[int64](r, "total")))})
+			Total: graph.Money(engine.Units(get[int64](r, "total")))}))
 	}
 	if len(out) > limit {
 		return out[:limit], out[limit-1].MemberID, nil
@@ -558,8 +565,9 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*payouts
 	out.Total = graph.Money(engine.Units(get[int64](r, "total")))
 	if get[bool](r, "consultant") {
 		bvs := func(k string) string { return graph.BV(engine.Units(get[int64](r, k))) }
-		out.State = &payouts.RunMember{MemberID: memberID, Rank: get[string](r, "rank"), Active: get[bool](r, "active"), CarryLeft: bvs("cl"),
-			CarryRight: bvs("cr"), LifetimeLeft: bvs("ll"), LifetimeRight: bvs("lr"), Total: out.Total}
+		st := withStatus(r, payouts.RunMember{MemberID: memberID, Rank: get[string](r, "rank"), Active: get[bool](r, "active"), CarryLeft: bvs("cl"),
+			CarryRight: bvs("cr"), LifetimeLeft: bvs("ll"), LifetimeRight: bvs("lr"), Total: out.Total})
+		out.State = &st
 	}
 	ints := func(k string) []int64 {
 		var o []int64
@@ -610,4 +618,15 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*payouts
 			Explanation: payouts.Explain(sl)})
 	}
 	return out, nil
+}
+
+// withStatus adds a run member's §10 status, its date and the effective sponsor, where stored.
+func withStatus(r *neo4j.Record, m payouts.RunMember) payouts.RunMember {
+	m.Status, m.Sponsor = get[string](r, "status"), get[string](r, "sponsor")
+	if v, ok := r.Get("since"); ok && v != nil {
+		t := v.(time.Time).UTC()
+		m.StatusSince = &t
+	}
+	m.Note = payouts.StatusNote(m.Status, m.StatusSince, m.Sponsor)
+	return m
 }

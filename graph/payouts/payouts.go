@@ -64,6 +64,28 @@ type RunMember struct {
 	LifetimeLeft  string `json:"lifetime_left"`
 	LifetimeRight string `json:"lifetime_right"`
 	Total         string `json:"total"`
+	// PLAN.md §10: Status for the run when not active, from when, and Note in words; Sponsor is
+	// the effective sponsor when the recorded one was terminated (roll-up).
+	Status      string     `json:"status,omitempty"`
+	StatusSince *time.Time `json:"status_since,omitempty"`
+	Sponsor     string     `json:"effective_sponsor,omitempty"`
+	Note        string     `json:"note,omitempty"`
+}
+
+// StatusNote explains a run's member state in words (PLAN.md §10).
+func StatusNote(status string, since *time.Time, sponsor string) string {
+	var parts []string
+	if status == "suspended" || status == "terminated" {
+		from := ""
+		if since != nil {
+			from = " from " + since.UTC().Format(time.RFC3339)
+		}
+		parts = append(parts, fmt.Sprintf("not paid: %s%s; not active, no line but reversals of earlier ones (PLAN.md §10)", status, from))
+	}
+	if sponsor != "" {
+		parts = append(parts, fmt.Sprintf("sponsor for this run: %s (the recorded sponsor is terminated; roll-up, PLAN.md §10)", sponsor))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Statement is one member's part of a run: its lines and, for a consultant, its end state.
