@@ -61,21 +61,14 @@ func TestMemberStatusRules(t *testing.T) {
 func TestMemberStatusRace(t *testing.T) {
 	hs := newHarness(t)
 	hs.register("A", "consultant", "root", at("root", "left"))
-	const n = 12
-	codes := make([]int, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st := "terminated"
-			if i%2 == 1 {
-				st = "suspended"
-			}
-			codes[i], _ = hs.call("POST", "/api/v1/members/A/status", map[string]any{"status": st, "at": "2026-01-10T00:00:00Z"})
-		}()
-	}
-	wg.Wait()
+	codes := parallelCodes(12, func(i int) int {
+		st := "terminated"
+		if i%2 == 1 {
+			st = "suspended"
+		}
+		code, _ := hs.call("POST", "/api/v1/members/A/status", map[string]any{"status": st, "at": "2026-01-10T00:00:00Z"})
+		return code
+	})
 	ok := 0
 	for _, c := range codes {
 		switch c {
@@ -190,22 +183,17 @@ func TestRefundRules(t *testing.T) {
 func TestRefundRace(t *testing.T) {
 	hs := newHarness(t)
 	hs.register("A", "consultant", "root", at("root", "left"))
-	const n = 12
-	codes := make([]int, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			codes[i], _ = hs.call("POST", "/api/v1/members/A/refunds", map[string]any{"sale_id": "pack:A", "occurred_at": "2026-01-06T00:00:00Z"})
-		}()
-	}
 	var up int
+	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		up, _ = hs.call("POST", "/api/v1/members/A/upgrade", map[string]any{"plan": "consultant_plus", "occurred_at": "2026-01-07T00:00:00Z"})
 	}()
+	codes := parallelCodes(12, func(int) int {
+		code, _ := hs.call("POST", "/api/v1/members/A/refunds", map[string]any{"sale_id": "pack:A", "occurred_at": "2026-01-06T00:00:00Z"})
+		return code
+	})
 	wg.Wait()
 	created := 0
 	for _, c := range codes {
@@ -363,4 +351,19 @@ func TestRunExplainsLifecycle(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(st2), "reversal of the direct bonus paid for pack:W") {
 		t.Errorf("the reversal explains itself: %v", st2)
 	}
+}
+
+// parallelCodes runs n calls at once and returns their status codes in call order.
+func parallelCodes(n int, call func(i int) int) []int {
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = call(i)
+		}()
+	}
+	wg.Wait()
+	return codes
 }

@@ -347,14 +347,7 @@ func (r *payoutRun) rollUp() error {
 func (r *payoutRun) cancellations() error {
 	in, res := r.in, r.res
 	r.voided = map[string]bool{}
-	cancels := make([]*Cancellation, 0, len(in.Cancellations))
-	for i := range in.Cancellations {
-		if in.Cancellations[i].OccurredAt.Before(in.End) {
-			cancels = append(cancels, &in.Cancellations[i])
-		}
-	}
-	slices.SortFunc(cancels, func(a, b *Cancellation) int { return strings.Compare(a.ID, b.ID) })
-	for _, c := range cancels {
+	for _, c := range accountedBy(in.Cancellations, in.End, func(c *Cancellation) (time.Time, string) { return c.OccurredAt, c.ID }) {
 		if c.ActivationAccounted {
 			r.claws = append(r.claws, c)
 			res.Clawed = append(res.Clawed, c.ID)
@@ -367,19 +360,29 @@ func (r *payoutRun) cancellations() error {
 	return nil
 }
 
+// accountedBy is what a run ending at end accounts of xs, cancellations or refunds (§6, §11):
+// those dated before end, in id order.
+func accountedBy[T any](xs []T, end time.Time, key func(*T) (time.Time, string)) []*T {
+	out := make([]*T, 0, len(xs))
+	for i := range xs {
+		if at, _ := key(&xs[i]); at.Before(end) {
+			out = append(out, &xs[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b *T) int {
+		_, ia := key(a)
+		_, ib := key(b)
+		return strings.Compare(ia, ib)
+	})
+	return out
+}
+
 // refunds sorts the refunds this run accounts (§11, like a cancellation in §6): one of a sale a
 // committed run accounted reverses its direct bonus; any other voids the sale, which is then
 // left out of every step of this run (volume, activity, pool, direct bonus) and of later ones.
 func (r *payoutRun) refunds() error {
 	in, res := r.in, r.res
-	refs := make([]*Refund, 0, len(in.Refunds))
-	for i := range in.Refunds {
-		if in.Refunds[i].OccurredAt.Before(in.End) {
-			refs = append(refs, &in.Refunds[i])
-		}
-	}
-	slices.SortFunc(refs, func(a, b *Refund) int { return strings.Compare(a.ID, b.ID) })
-	for _, f := range refs {
+	for _, f := range accountedBy(in.Refunds, in.End, func(f *Refund) (time.Time, string) { return f.OccurredAt, f.ID }) {
 		if f.SaleAccounted {
 			r.refundClaws = append(r.refundClaws, f)
 			res.ClawedRefunds = append(res.ClawedRefunds, f.ID)

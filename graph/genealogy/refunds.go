@@ -108,8 +108,8 @@ func (s *MemberService) RecordRefund(ctx context.Context, memberID string, req R
 			return nil, graph.InvalidField("occurred_at", "must not be in the future")
 		}
 	}
-	if len(req.Reason) > 500 {
-		return nil, graph.InvalidField("reason", "must be at most 500 characters")
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
 	}
 	if !graph.ValidID(memberID) {
 		return nil, graph.NotFound("member %s not found", memberID)

@@ -83,13 +83,10 @@ func (s *MemberService) SetStatus(ctx context.Context, id string, req StatusRequ
 	if req.At != nil {
 		at = req.At.UTC()
 	}
-	if len(req.Reason) > 500 {
-		return nil, graph.InvalidField("reason", "must be at most 500 characters")
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
 	}
-	if !graph.ValidID(id) {
-		return nil, graph.NotFound("member %s not found", id)
-	}
-	h, err := s.StatusStore.StatusHistory(ctx, id)
+	h, err := s.statusHistory(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -127,10 +124,7 @@ func (s *MemberService) SetStatus(ctx context.Context, id string, req StatusRequ
 
 // Status is a member's status now and its history of changes, in recording order.
 func (s *MemberService) Status(ctx context.Context, id string) (*MemberStatus, error) {
-	if !graph.ValidID(id) {
-		return nil, graph.NotFound("member %s not found", id)
-	}
-	h, err := s.StatusStore.StatusHistory(ctx, id)
+	h, err := s.statusHistory(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -156,10 +150,7 @@ type RollUpPreview struct {
 
 // RollUp previews a termination's roll-up, a page of the members it would move at a time.
 func (s *MemberService) RollUp(ctx context.Context, id, cursor string, limit int) (*RollUpPreview, error) {
-	if !graph.ValidID(id) {
-		return nil, graph.NotFound("member %s not found", id)
-	}
-	h, err := s.StatusStore.StatusHistory(ctx, id)
+	h, err := s.statusHistory(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -199,4 +190,19 @@ func (s *MemberService) RollUp(ctx context.Context, id, cursor string, limit int
 	}
 	out.Next = page.NextCursor
 	return out, nil
+}
+
+func (s *MemberService) statusHistory(ctx context.Context, id string) (*StatusHistory, error) {
+	if !graph.ValidID(id) {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	return s.StatusStore.StatusHistory(ctx, id)
+}
+
+// checkReason bounds the free text an admin gives for a status change or a refund.
+func checkReason(reason string) error {
+	if len(reason) > 500 {
+		return graph.InvalidField("reason", "must be at most 500 characters")
+	}
+	return nil
 }
