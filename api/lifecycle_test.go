@@ -367,3 +367,21 @@ func parallelCodes(n int, call func(i int) int) []int {
 	wg.Wait()
 	return codes
 }
+
+// §10 at import: a line under a sponsor of the network terminated at its registered_at is
+// refused with the whole file; one registered before the termination is accepted.
+func TestImportUnderTerminatedSponsor(t *testing.T) {
+	hs := newHarness(t)
+	hs.register("X", "consultant", "root", at("root", "left"))
+	if code, b := hs.call("POST", "/api/v1/members/X/status", map[string]any{"status": "terminated", "at": "2026-01-10T00:00:00Z"}); code != 200 {
+		t.Fatalf("terminate: %d %v", code, b)
+	}
+	file := ndjson(
+		`{"id":"early","name":"Early","email":"early@example.com","plan":"customer","sponsor_id":"X","registered_at":"2026-01-09T00:00:00Z"}`,
+		`{"id":"late","name":"Late","email":"late@example.com","plan":"customer","sponsor_id":"X","registered_at":"2026-01-10T00:00:00Z"}`,
+	)
+	code, body := hs.raw("POST", "/api/v1/members/import", "application/x-ndjson", file)
+	if code != 422 || !strings.Contains(fmt.Sprint(body), "line:2") || strings.Contains(fmt.Sprint(body), "line:1 ") || !strings.Contains(fmt.Sprint(body), "terminated") {
+		t.Errorf("import: %d %v", code, body)
+	}
+}

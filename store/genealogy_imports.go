@@ -43,6 +43,10 @@ func (s *Store) ExistingMembers(ctx context.Context, ids []string) (map[string]g
 				SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"),
 				RegisteredAt: get[time.Time](r, "registered_at").UTC(), Depth: get[int64](r, "depth"), SDepth: get[int64](r, "sdepth"),
 				LeftTaken: get[bool](r, "left_taken"), RightTaken: get[bool](r, "right_taken"), Imported: get[bool](r, "imported")}
+			if v, ok := r.Get("terminated_at"); ok && v != nil {
+				at := v.(time.Time).UTC()
+				m.TerminatedAt = &at
+			}
 			out[m.ID] = m
 		}
 		return nil

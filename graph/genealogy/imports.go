@@ -59,6 +59,7 @@ type ExistingMember struct {
 	Depth, SDepth                                   int64
 	LeftTaken, RightTaken                           bool
 	Imported                                        bool
+	TerminatedAt                                    *time.Time // PLAN.md §10
 }
 
 // ImportJob is the progress of an import (GET /imports/{id}).
@@ -398,6 +399,10 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			}
 			sponsorDepth = se.SDepth
 			notBefore(ln, "sponsor", l.SponsorID, se.RegisteredAt)
+			// §10: nobody joins under a sponsor already terminated at its registered_at.
+			if se.TerminatedAt != nil && l.RegisteredAt != nil && !se.TerminatedAt.After(*l.RegisteredAt) {
+				bad(ln, "conflict", "sponsor_id: %s was terminated from %s, before this member registered", l.SponsorID, se.TerminatedAt.Format(time.RFC3339))
+			}
 		} else {
 			bad(ln, "invalid", "sponsor_id: %s is neither earlier in the file nor in the network", l.SponsorID)
 		}
