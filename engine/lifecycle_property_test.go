@@ -157,3 +157,55 @@ func TestPropertyRefunds(t *testing.T) {
 		}
 	}
 }
+
+// PLAN.md §9: whatever the hold days, no activation is accounted before occurred_at + hold_days
+// is past the run's end, none counts toward activity while held, and those past their hold are
+// accounted exactly as without holds.
+func TestPropertyHeldNeverAccountedEarly(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		in := small(seed).Input
+		rng := rand.New(rand.NewPCG(seed, 7))
+		for i := range in.Sales {
+			if in.Sales[i].Kind == engine.SaleActivation {
+				in.Sales[i].HoldDays = rng.IntN(15)
+			}
+		}
+		res, err := engine.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID := map[string]engine.Sale{}
+		for _, s := range in.Sales {
+			byID[s.ID] = s
+		}
+		accounted := map[string]bool{}
+		for _, id := range res.AccountedSales {
+			accounted[id] = true
+			s := byID[id]
+			if s.Kind == engine.SaleActivation && !s.OccurredAt.Add(time.Duration(s.HoldDays)*24*time.Hour).Before(in.End) {
+				t.Fatalf("seed %d: %s accounted inside its %d-day hold", seed, id, s.HoldDays)
+			}
+		}
+		base, err := engine.Run(small(seed).Input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range base.AccountedSales {
+			s := byID[id]
+			released := s.OccurredAt.Add(time.Duration(s.HoldDays) * 24 * time.Hour).Before(in.End)
+			if released != accounted[id] && s.Kind == engine.SaleActivation {
+				t.Fatalf("seed %d: %s released %v but accounted %v", seed, id, released, accounted[id])
+			}
+		}
+		// Held sales count toward nobody's activity: personal volume only falls.
+		basePV := map[string]engine.Units{}
+		for _, m := range base.Members {
+			basePV[m.Member] = m.PersonalVolume
+		}
+		for _, m := range res.Members {
+			if m.PersonalVolume > basePV[m.Member] {
+				t.Fatalf("seed %d: %s PV %s with holds, %s without", seed, m.Member, m.PersonalVolume, basePV[m.Member])
+			}
+		}
+	}
+}
