@@ -277,6 +277,15 @@ func TestProjectionIsTheOpenPeriodsWhatIf(t *testing.T) {
 	if err := p.Refresh(ctx, false); err != nil || p.Current() != cur {
 		t.Errorf("no change, no recompute: %v", err)
 	}
+	// A status change or a refund (PLAN.md §10, §11) marks it stale: recomputed once.
+	p.Stale()
+	if err := p.Refresh(ctx, false); err != nil || p.Current() == cur {
+		t.Errorf("stale recomputes: %v", err)
+	}
+	cur = p.Current()
+	if err := p.Refresh(ctx, false); err != nil || p.Current() != cur {
+		t.Errorf("once: %v", err)
+	}
 	feed.changes = []VolumeChange{{ID: "s9", Member: "ana", BV: 100, AcceptedAt: now}}
 	if err := p.Refresh(ctx, false); err != nil || p.Current() == cur {
 		t.Errorf("a change recomputes: %v", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -35,7 +36,12 @@ type Projector struct {
 	mu      sync.RWMutex
 	current *Projection
 	since   time.Time
+	stale   atomic.Bool
 }
+
+// Stale makes the next refresh recompute although no sale arrived: a status change or a refund
+// changes who earns and what is open (PLAN.md §10, §11).
+func (p *Projector) Stale() { p.stale.Store(true) }
 
 // Current returns the latest projection (nil before the first one).
 func (p *Projector) Current() *Projection {
@@ -64,7 +70,7 @@ func (p *Projector) Run(ctx context.Context) {
 
 // Refresh recomputes when anything changed since the last projection (or when forced).
 func (p *Projector) Refresh(ctx context.Context, force bool) error {
-	if !force && p.Current() != nil {
+	if !force && p.Current() != nil && !p.stale.Swap(false) {
 		changes, _, err := p.Feed.ChangesSince(ctx, p.since)
 		if err != nil {
 			return err
