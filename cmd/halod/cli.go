@@ -28,6 +28,8 @@ var commands = []command{
 	{name: "simulate", args: "SCENARIO.json|-", summary: "run the compensation engine alone over a scenario",
 		detail: "Runs every run of a scenario in the shared examples' format through the engine and prints what each paid, in the\n" +
 			"format of the examples' \"expected\" part. No database is involved. HALO_PLAN_CONFIG applies when the scenario has no config.\n" +
+			"Events: activation, cancellation, upgrade, and for PLAN.md §10–§11 suspend, reinstate, terminate (member) and refund\n" +
+			"(sale: pack:<member> or an upgrade's id); products may carry hold_days (§9). See ../shared/examples/lifecycle.\n" +
 			"Exit status: 0 printed, 1 the scenario could not be computed, 2 a usage error or a file that is not a scenario.",
 		flags: [][2]string{{"--totals", "add each run's totals by type and by vendor"}}},
 	{name: "plan", summary: "print the plan configuration in force",

@@ -118,3 +118,35 @@ func TestLateEventsAndVoids(t *testing.T) {
 		t.Errorf("a void adds no volume: %+v", out.Runs[1].State["root"])
 	}
 }
+
+// PLAN.md §10–§11 rules in the scenario format, each an error naming the event.
+func TestBadLifecycleEvents(t *testing.T) {
+	root := `{"id":"root","plan":"consultant_plus","registered_at":"2026-01-01T00:00:00Z"}`
+	a := `{"id":"A","plan":"consultant","sponsor":"root","parent":"root","leg":"left","registered_at":"2026-01-02T00:00:00Z"}`
+	c := `{"id":"c","plan":"customer","sponsor":"A","registered_at":"2026-01-03T00:00:00Z"}`
+	runs := `"runs":[{"end":"2026-01-12T00:00:00Z"},{"end":"2026-01-19T00:00:00Z"}]`
+	net := `"members":[` + root + `,` + a + `,` + c + `],`
+	ev := func(evs ...string) string { return net + `"events":[` + strings.Join(evs, ",") + `],` + runs }
+	up := `{"id":"u1","type":"upgrade","member":"A","plan":"consultant_plus","occurred_at":"2026-01-06T00:00:00Z"}`
+	term := `{"id":"t1","type":"terminate","member":"A","occurred_at":"2026-01-05T00:00:00Z"}`
+	cases := map[string]string{
+		"event s1: the root can be neither":                          ev(`{"id":"s1","type":"suspend","member":"root","occurred_at":"2026-01-05T00:00:00Z"}`),
+		"event s2: c is a customer":                                  ev(`{"id":"s2","type":"suspend","member":"c","occurred_at":"2026-01-05T00:00:00Z"}`),
+		"event r1: A was terminated by t1; termination is final":     ev(term, `{"id":"r1","type":"reinstate","member":"A","occurred_at":"2026-01-08T00:00:00Z"}`),
+		"event u1: upgrade of A at or after its termination t1":      ev(term, up),
+		"event t1: termination of A is dated before its upgrade u1":  ev(up, term),
+		"event f1: only the purchase that set A's current plan (u1)": ev(up, `{"id":"f1","type":"refund","sale":"pack:A","occurred_at":"2026-01-07T00:00:00Z"}`),
+		"event f2: pack:root is not a priced purchase":               ev(`{"id":"f2","type":"refund","sale":"pack:root","occurred_at":"2026-01-07T00:00:00Z"}`),
+		"event f3: refunds \"nope\"":                                 ev(`{"id":"f3","type":"refund","sale":"nope","occurred_at":"2026-01-07T00:00:00Z"}`),
+		"event f4: dated before a purchase or refund":                ev(up, `{"id":"f4","type":"refund","sale":"u1","occurred_at":"2026-01-05T00:00:00Z"}`),
+		"event f6: pack:A is already refunded by f5": ev(`{"id":"f5","type":"refund","sale":"pack:A","occurred_at":"2026-01-07T00:00:00Z"}`,
+			`{"id":"f6","type":"refund","sale":"pack:A","occurred_at":"2026-01-08T00:00:00Z"}`),
+		"member B: sponsor A is terminated (t1) at its registered_at": `"members":[` + root + `,` + a + `,{"id":"B","plan":"customer","sponsor":"A","registered_at":"2026-01-06T00:00:00Z"}],"events":[` + term + `],` + runs,
+	}
+	for want, body := range cases {
+		_, err := sim(t, body)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error containing %q, got %v", want, err)
+		}
+	}
+}
