@@ -142,9 +142,10 @@ type MemberService struct {
 	StatusStore StatusStore
 	// RefundStore records refunds of packs and upgrades (PLAN.md §11).
 	RefundStore RefundStore
-	// AfterChange runs after a status change or a refund: the live counters rebuild, since a
-	// termination moves attribution (§10) and a refund voids open volume (§11).
-	AfterChange func()
+	// AfterChange runs after a status change or a refund: the projection is recomputed (who earns
+	// changes), and when movesVolume the live counters are rebuilt too — a termination moves
+	// attribution (§10 roll-up) and a refund voids open volume (§11); a suspension moves none.
+	AfterChange func(movesVolume bool)
 	Audit       *graph.Auditor
 	Plan        *engine.Config
 	Now         func() time.Time

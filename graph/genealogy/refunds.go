@@ -158,7 +158,7 @@ func (s *MemberService) RecordRefund(ctx context.Context, memberID string, req R
 		return nil, err
 	}
 	if s.AfterChange != nil {
-		s.AfterChange()
+		s.AfterChange(true)
 	}
 	s.Audit.Record(ctx, "member.refund", "member", memberID, map[string]string{"plan": m.Plan},
 		map[string]any{"plan": after, "sale_id": saleID, "occurred_at": at, "reason": r.Reason})

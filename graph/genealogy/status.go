@@ -113,7 +113,7 @@ func (s *MemberService) SetStatus(ctx context.Context, id string, req StatusRequ
 		return nil, err
 	}
 	if s.AfterChange != nil {
-		s.AfterChange()
+		s.AfterChange(st == engine.StatusTerminated)
 	}
 	history := append(slices.Clone(h.Changes), c)
 	out := &MemberStatus{Member: *m, Status: StatusAt(history, now.Add(time.Nanosecond)), History: history}

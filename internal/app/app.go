@@ -101,7 +101,12 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit}
 	a.Projector = &payouts.Projector{Payouts: a.Payouts, Feed: st, Log: log, Interval: cfg.ProjectionInterval}
 	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
-	a.Members.AfterChange = func() { a.Counters.Invalidate(); a.Projector.Stale() }
+	a.Members.AfterChange = func(movesVolume bool) {
+		if movesVolume {
+			a.Counters.Invalidate()
+		}
+		a.Projector.Stale()
+	}
 	a.Wallets = &payouts.WalletService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, MinWithdrawal: cfg.MinWithdrawal}
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
