@@ -221,9 +221,8 @@ func (r *payoutRun) members() error {
 // the end decides it whatever the other events say. The root and customers have no status.
 func (r *payoutRun) statuses() error {
 	r.status = make([]Status, r.n)
-	at := make([]time.Time, r.n)
-	r.since = at
-	seq := make([]int64, r.n)
+	r.since = make([]time.Time, r.n)
+	cur := make([]StatusEvent, r.n)
 	set := make([]bool, r.n)
 	for _, e := range r.in.StatusEvents {
 		if !e.At.Before(r.in.End) {
@@ -242,14 +241,38 @@ func (r *payoutRun) statuses() error {
 		if e.Status > StatusTerminated {
 			return inputErr("status event for %s: unknown status", e.Member)
 		}
-		if r.status[i] == StatusTerminated {
-			continue
-		}
-		if e.Status == StatusTerminated || !set[i] || e.At.After(at[i]) || (e.At.Equal(at[i]) && e.Seq > seq[i]) {
-			r.status[i], at[i], seq[i], set[i] = e.Status, e.At, e.Seq, true
+		if supersedes(cur[i], set[i], e) {
+			cur[i], set[i] = e, true
+			r.status[i], r.since[i] = e.Status, e.At
 		}
 	}
 	return nil
+}
+
+// supersedes is §10's rule between two status events of one member dated before the run's end:
+// the later one decides, the one recorded last among equals, and a termination decides whatever
+// the others say.
+func supersedes(cur StatusEvent, set bool, e StatusEvent) bool {
+	switch {
+	case !set:
+		return true
+	case cur.Status == StatusTerminated:
+		return false
+	}
+	return e.Status == StatusTerminated || e.At.After(cur.At) || (e.At.Equal(cur.At) && e.Seq > cur.Seq)
+}
+
+// StatusAt is one member's status for a run ending at end (§10), and since when: StatusActive
+// with a zero time when no event before end decides it.
+func StatusAt(events []StatusEvent, end time.Time) (Status, time.Time) {
+	var cur StatusEvent
+	set := false
+	for _, e := range events {
+		if e.At.Before(end) && supersedes(cur, set, e) {
+			cur, set = e, true
+		}
+	}
+	return cur.Status, cur.At
 }
 
 // placementTree orders the binary tree: an iterative pre-order (no recursion: chains can be

@@ -51,23 +51,15 @@ type StatusStore interface {
 	RecordStatus(ctx context.Context, c StatusChange) error
 }
 
-// StatusAt is §10's status of a member for a run ending at end (or now): the latest change
-// dated before end, the one recorded last among equals, except that a termination dated before
-// end decides whatever the others say.
+// StatusAt is §10's status of a member for a run ending at end (or now), by the engine's rule.
 func StatusAt(changes []StatusChange, end time.Time) string {
-	status, at, seq, set := "active", time.Time{}, int64(0), false
+	events := make([]engine.StatusEvent, 0, len(changes))
 	for _, c := range changes {
-		if !c.At.Before(end) {
-			continue
-		}
-		if c.Status == "terminated" {
-			return "terminated"
-		}
-		if !set || c.At.After(at) || (c.At.Equal(at) && c.Seq > seq) {
-			status, at, seq, set = c.Status, c.At, c.Seq, true
-		}
+		st, _ := engine.ParseStatus(c.Status)
+		events = append(events, engine.StatusEvent{Member: c.MemberID, Status: st, At: c.At, Seq: c.Seq})
 	}
-	return status
+	st, _ := engine.StatusAt(events, end)
+	return st.String()
 }
 
 // SetStatus records a status change (PLAN.md §10). Termination is final: after it every status
