@@ -21,6 +21,10 @@ func (s *Store) PurchaseHistory(ctx context.Context, id string) (*genealogy.Purc
 		return nil, err
 	}
 	h := &genealogy.PurchaseHistory{Member: memberOf(rec)}
+	if v, ok := rec.Get("terminated_at"); ok && v != nil {
+		t := v.(time.Time).UTC()
+		h.TerminatedAt = &t
+	}
 	str := func(p props, k string) string { v, _ := p[k].(string); return v }
 	at := func(p props, k string) time.Time { v, _ := p[k].(time.Time); return v.UTC() }
 	for _, x := range get[[]any](rec, "purchases") {

@@ -319,10 +319,11 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 	if !graph.ValidID(id) {
 		return nil, graph.NotFound("member %s not found", id)
 	}
-	before, err := s.Store.Member(ctx, id)
+	h, err := s.purchaseHistory(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	before := h.Member
 	from, _ := engine.ParsePlan(before.Plan)
 	switch {
 	case !from.IsConsultant():
@@ -331,46 +332,27 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 		return nil, graph.InvalidField("plan", "upgrades go up only: %s is already %s", id, before.Plan)
 	case at.Before(before.RegisteredAt):
 		return nil, graph.InvalidField("occurred_at", "must not be before the member's registration")
-	}
-	if s.StatusStore != nil {
-		h, err := s.StatusStore.StatusHistory(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range h.Changes {
-			if c.Status == "terminated" && !at.Before(c.At) {
-				return nil, graph.Conflict("%s was terminated from %s; no upgrade can occur at or after a termination (PLAN.md §10)", id, c.At.Format(time.RFC3339))
-			}
-		}
+	case h.TerminatedAt != nil && !at.Before(*h.TerminatedAt):
+		return nil, graph.Conflict("%s was terminated from %s; no upgrade can occur at or after a termination (PLAN.md §10)", id, h.TerminatedAt.Format(time.RFC3339))
+	case at.Before(h.latest()):
+		// §11: no upgrade is dated before a purchase or refund already recorded for its member.
+		return nil, graph.InvalidField("occurred_at", "must not be before %s, the latest purchase or refund recorded for %s", h.latest().Format(time.RFC3339), id)
 	}
 	saleID := strings.TrimSpace(req.ID)
 	if saleID != "" && !graph.ValidID(saleID) {
 		return nil, graph.InvalidField("id", "must match ^[A-Za-z0-9._-]{1,64}$")
 	}
-	if s.RefundStore != nil {
-		// §11: no upgrade is dated before a purchase or refund already recorded for its member.
-		h, err := s.RefundStore.PurchaseHistory(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if last := h.latest(); at.Before(last) {
-			return nil, graph.InvalidField("occurred_at", "must not be before %s, the latest purchase or refund recorded for %s", last.Format(time.RFC3339), id)
-		}
-		if saleID == "" {
-			saleID = "upg-" + id + "-" + to.String()
-			n := 0
-			for _, p := range h.Purchases {
-				if p.Kind == "upgrade" {
-					n++
-				}
-			}
-			if n > 0 { // upgraded before (a refund made room): a new sale, a new id
-				saleID += "-" + strconv.Itoa(n+1)
-			}
-		}
-	}
 	if saleID == "" {
 		saleID = "upg-" + id + "-" + to.String()
+		n := 0
+		for _, p := range h.Purchases {
+			if p.Kind == "upgrade" {
+				n++
+			}
+		}
+		if n > 0 { // upgraded before (a refund made room): a new sale, a new id
+			saleID += "-" + strconv.Itoa(n+1)
+		}
 	}
 	rf, rt := s.Plan.Rule(from), s.Plan.Rule(to)
 	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, FromPlan: from, ToPlan: to, SaleID: saleID,
@@ -379,6 +361,19 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
 	}
 	return m, err
+}
+
+// purchaseHistory is the member with its purchases, refunds and termination, in one read;
+// without a RefundStore (unit tests of the rest) just the member.
+func (s *MemberService) purchaseHistory(ctx context.Context, id string) (*PurchaseHistory, error) {
+	if s.RefundStore != nil {
+		return s.RefundStore.PurchaseHistory(ctx, id)
+	}
+	m, err := s.Store.Member(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &PurchaseHistory{Member: m}, nil
 }
 
 // Upline lists a member's ancestors in the sponsor or placement tree, nearest first.

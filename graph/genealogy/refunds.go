@@ -40,9 +40,10 @@ type Purchase struct {
 
 // PurchaseHistory is what a refund or an upgrade decision depends on.
 type PurchaseHistory struct {
-	Member    *Member
-	Purchases []Purchase
-	Refunds   []Refund
+	Member       *Member
+	Purchases    []Purchase
+	Refunds      []Refund
+	TerminatedAt *time.Time // §10: no upgrade at or after it
 }
 
 // RefundStore is what refunds need from storage. RecordRefund writes r only while the member is
