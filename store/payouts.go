@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 
@@ -88,35 +87,13 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 	if bad != nil {
 		return nil, bad
 	}
-	type change struct {
-		payouts.PlanChange
-		refund bool
-	}
-	changes := map[string][]change{}
 	if err := s.stream(ctx, qRunUpgrades, nil, func(r *neo4j.Record) {
 		p, _ := engine.ParsePlan(get[string](r, "plan"))
 		id := get[string](r, "member")
-		changes[id] = append(changes[id], change{payouts.PlanChange{At: get[time.Time](r, "occurred_at").UTC(), Plan: p}, get[int64](r, "refund") == 1})
+		snap.PlanChanges[id] = append(snap.PlanChanges[id], payouts.PlanChange{At: get[time.Time](r, "occurred_at").UTC(), Plan: p,
+			Refund: get[int64](r, "refund") == 1})
 	}); err != nil {
 		return nil, err
-	}
-	// In the order they took effect; a refund dated with the purchase it refunds comes after it.
-	for id, cs := range changes {
-		slices.SortStableFunc(cs, func(a, b change) int {
-			if c := a.At.Compare(b.At); c != 0 {
-				return c
-			}
-			switch {
-			case a.refund == b.refund:
-				return int(a.Plan) - int(b.Plan)
-			case a.refund:
-				return 1
-			}
-			return -1
-		})
-		for _, c := range cs {
-			snap.PlanChanges[id] = append(snap.PlanChanges[id], c.PlanChange)
-		}
 	}
 	kinds := map[string]engine.SaleKind{"pack": engine.SalePack, "upgrade": engine.SaleUpgrade, "activation": engine.SaleActivation}
 	if err := s.stream(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, func(r *neo4j.Record) {

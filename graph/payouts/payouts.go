@@ -131,7 +131,7 @@ type Freeze struct {
 type RunSnapshot struct {
 	Members []engine.Member
 	// PlanChanges are each member's plan changes after registration: upgrades, and refunds that
-	// set the plan back (§11), in the order they took effect.
+	// set the plan back (§11), in any order.
 	PlanChanges   map[string][]PlanChange
 	Sales         []engine.Sale
 	Cancellations []engine.Cancellation
@@ -141,10 +141,30 @@ type RunSnapshot struct {
 	Refunds       []engine.Refund      // PLAN.md §11, those not yet accounted
 }
 
-// PlanChange is a plan taking effect at a time.
+// PlanChange is a plan taking effect at a time: an upgrade's, or the plan a refund sets back.
 type PlanChange struct {
-	At   time.Time
-	Plan engine.Plan
+	At     time.Time
+	Plan   engine.Plan
+	Refund bool
+}
+
+// planAt is the plan in force as of end (§2, §11): the latest change before end; a refund dated
+// with the purchase it refunds comes after it, and of upgrades at the same time the higher plan.
+func planAt(registered engine.Plan, changes []PlanChange, end time.Time) engine.Plan {
+	var best *PlanChange
+	for i := range changes {
+		c := &changes[i]
+		if !c.At.Before(end) {
+			continue
+		}
+		if best == nil || c.At.After(best.At) || (c.At.Equal(best.At) && (c.Refund && !best.Refund || c.Refund == best.Refund && c.Plan > best.Plan)) {
+			best = c
+		}
+	}
+	if best == nil {
+		return registered
+	}
+	return best.Plan
 }
 
 // RunStore persists runs (implemented over Neo4j).
@@ -339,13 +359,7 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 	}
 	in.Members = make([]engine.Member, len(snap.Members))
 	for i, m := range snap.Members {
-		// The plan in force is the plan as of the period end (PLAN.md §2): the latest change
-		// before it, an upgrade or a refund (§11).
-		for _, c := range snap.PlanChanges[m.ID] {
-			if c.At.Before(end) {
-				m.Plan = c.Plan
-			}
-		}
+		m.Plan = planAt(m.Plan, snap.PlanChanges[m.ID], end)
 		in.Members[i] = m
 	}
 	t1 := time.Now()
