@@ -148,8 +148,9 @@ type PlanChange struct {
 	Refund bool
 }
 
-// planAt is the plan in force as of end (§2, §11): the latest change before end; a refund dated
-// with the purchase it refunds comes after it, and of upgrades at the same time the higher plan.
+// planAt is the plan in force as of end (§2, §11): the latest change before end. Among changes
+// at the same time a refund comes after the purchase it refunds; upgrades only go up, so of two
+// upgrades the higher plan is the later, and refunds only go down, so of two refunds the lower.
 func planAt(registered engine.Plan, changes []PlanChange, end time.Time) engine.Plan {
 	var best *PlanChange
 	for i := range changes {
@@ -157,7 +158,7 @@ func planAt(registered engine.Plan, changes []PlanChange, end time.Time) engine.
 		if !c.At.Before(end) {
 			continue
 		}
-		if best == nil || c.At.After(best.At) || (c.At.Equal(best.At) && (c.Refund && !best.Refund || c.Refund == best.Refund && c.Plan > best.Plan)) {
+		if best == nil || c.At.After(best.At) || (c.At.Equal(best.At) && (c.Refund && !best.Refund || !c.Refund && !best.Refund && c.Plan > best.Plan || c.Refund && best.Refund && c.Plan < best.Plan)) {
 			best = c
 		}
 	}

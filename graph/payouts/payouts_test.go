@@ -291,3 +291,28 @@ func TestProjectionIsTheOpenPeriodsWhatIf(t *testing.T) {
 		t.Errorf("a change recomputes: %v", err)
 	}
 }
+
+// §2, §11: the plan in force at a period end, whatever order the changes come in.
+func TestPlanAt(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 1, day, 0, 0, 0, 0, time.UTC) }
+	up := func(day int, p engine.Plan) PlanChange { return PlanChange{At: d(day), Plan: p} }
+	ref := func(day int, p engine.Plan) PlanChange { return PlanChange{At: d(day), Plan: p, Refund: true} }
+	cases := []struct {
+		name    string
+		changes []PlanChange
+		want    engine.Plan
+	}{
+		{"none", nil, engine.PlanConsultant},
+		{"an upgrade", []PlanChange{up(3, engine.PlanConsultantPlus)}, engine.PlanConsultantPlus},
+		{"after the end", []PlanChange{up(12, engine.PlanConsultantPlus)}, engine.PlanConsultant},
+		{"refunded the same day", []PlanChange{ref(5, engine.PlanConsultant), up(5, engine.PlanConsultantPlus)}, engine.PlanConsultant},
+		{"upgrade and pack refunded at once", []PlanChange{ref(6, engine.PlanAffiliate), up(4, engine.PlanConsultantPlus), ref(6, engine.PlanConsultant)}, engine.PlanAffiliate},
+		{"two upgrades at once", []PlanChange{up(4, engine.PlanConsultantPlus), up(4, engine.PlanConsultant)}, engine.PlanConsultantPlus},
+		{"upgraded again after a refund", []PlanChange{up(2, engine.PlanConsultantPlus), ref(3, engine.PlanConsultant), up(4, engine.PlanConsultantPlus)}, engine.PlanConsultantPlus},
+	}
+	for _, c := range cases {
+		if got := planAt(engine.PlanConsultant, c.changes, d(10)); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
