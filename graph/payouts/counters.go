@@ -291,7 +291,8 @@ func (l *LiveCounters) effective(c VolumeChange) string {
 	if !c.ViaSponsor {
 		return s
 	}
-	for i := 0; i < 1_000_000; i++ {
+	// A chain of terminated sponsors is at most as long as the map; the bound guards a cycle.
+	for range len(l.rolledUp) {
 		up, terminated := l.rolledUp[s]
 		if !terminated || up == "" {
 			break
