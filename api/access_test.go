@@ -60,7 +60,7 @@ func TestEveryEndpointWithEveryRole(t *testing.T) {
 		return w.Code
 	}
 	fill := func(path, id string) string {
-		r := strings.NewReplacer(":id", id, ":gen", "1", ":member", "A", ":sku", "SOLAR", ":decision", "approve")
+		r := strings.NewReplacer(":id", id, ":gen", "1", ":member", "A", ":sku", "SOLAR", ":decision", "approve", ":leg", "left", ":run", "no-such-run")
 		return r.Replace(path)
 	}
 	// Logout and password change would end the sessions the table still needs: they are

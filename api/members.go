@@ -331,26 +331,105 @@ func (s *Server) legCounts(c *gin.Context) {
 
 // searchMembers godoc
 //
-//	@Summary	Search members by id, name or email
-//	@Tags		members
+//	@Summary		List members: paged, filtered, optionally searched
+//	@Description	Every member in id order, narrowed by the filters; with q, only those whose id is q, whose e-mail starts with q or whose name contains q. pending_payment=true lists the self-registered packs still waiting for their payment.
+//	@Tags			members
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			q				query		string	false	"exact id, email prefix or part of the name (at least 2 characters)"
+//	@Param			plan			query		string	false	"affiliate | consultant | consultant_plus | customer"
+//	@Param			rank			query		string	false	"a rank of the plan"
+//	@Param			status			query		string	false	"active | suspended | terminated"
+//	@Param			pending_payment	query		bool	false	"only members whose pack waits for its payment"
+//	@Param			limit			query		int		false	"page size"
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Success		200				{object}	TreeNodePage
+//	@Failure		422				{object}	ErrorBody
+//	@Router			/api/v1/members [get]
+func (s *Server) searchMembers(c *gin.Context) {
+	s.findMembers(c, "")
+}
+
+// downlineSearch godoc
+//
+//	@Summary	Search a member's own organization (placement and sponsor downline) by id, name or email
+//	@Tags		genealogy
 //	@Produce	json
 //	@Security	Bearer
-//	@Param		q		query		string	true	"exact id, email prefix or part of the name"
+//	@Param		id		path		string	true	"member id"
+//	@Param		q		query		string	true	"exact id, email prefix or part of the name (at least 2 characters)"
 //	@Param		limit	query		int		false	"page size"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
 //	@Success	200		{object}	TreeNodePage
-//	@Router		/api/v1/members [get]
-func (s *Server) searchMembers(c *gin.Context) {
+//	@Failure	422		{object}	ErrorBody
+//	@Router		/api/v1/members/{id}/downline [get]
+func (s *Server) downlineSearch(c *gin.Context) {
+	s.findMembers(c, c.Param("id"))
+}
+
+func (s *Server) findMembers(c *gin.Context, within string) {
 	limit, ok := intQuery(c, "limit")
 	if !ok {
 		return
 	}
-	p, err := s.Members.Search(c.Request.Context(), c.Query("q"), c.Query("cursor"), limit)
+	f := genealogy.MemberFilter{Q: c.Query("q"), Within: within}
+	if within == "" {
+		f.Plan, f.Rank, f.Status = c.Query("plan"), c.Query("rank"), c.Query("status")
+		switch v := c.Query("pending_payment"); v {
+		case "":
+		case "true", "false":
+			pending := v == "true"
+			f.Pending = &pending
+		default:
+			fail(c, graph.InvalidField("pending_payment", "must be true or false"))
+			return
+		}
+	}
+	p, err := s.Members.Find(c.Request.Context(), f, c.Query("cursor"), limit)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, p)
+}
+
+// legEnd godoc
+//
+//	@Summary		The member at the bottom of a member's left or right leg
+//	@Description	The end of the leg's outside spine (where extreme_left / extreme_right placement puts a newcomer); the member itself when that leg is empty.
+//	@Tags			genealogy
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id	path		string	true	"member id"
+//	@Param			leg	path		string	true	"left | right"
+//	@Success		200	{object}	genealogy.TreeNode
+//	@Failure		422	{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/leg-end/{leg} [get]
+func (s *Server) legEnd(c *gin.Context) {
+	n, err := s.Members.LegEnd(c.Request.Context(), c.Param("id"), c.Param("leg"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
+}
+
+// contacts godoc
+//
+//	@Summary	A member's sponsor and placement parent: name and e-mail only
+//	@Tags		genealogy
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id	path		string	true	"member id"
+//	@Success	200	{object}	genealogy.Contacts
+//	@Router		/api/v1/members/{id}/contacts [get]
+func (s *Server) contacts(c *gin.Context) {
+	ct, err := s.Members.Contacts(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ct)
 }
 
 // TreeNodePage documents graph.Page[genealogy.TreeNode] for Swagger.

@@ -169,3 +169,24 @@ func (s *Server) runStatement(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, st)
 }
+
+// memberStatement godoc
+//
+//	@Summary		A member's own statement for a committed run
+//	@Description	Each line with its explanation. Drafts are previews for admins: to a member they do not exist (404).
+//	@Tags			payouts
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id	path		string	true	"member id"
+//	@Param			run	path		string	true	"payout run id"
+//	@Success		200	{object}	payouts.MemberStatement
+//	@Failure		404	{object}	ErrorBody
+//	@Router			/api/v1/members/{id}/statements/{run} [get]
+func (s *Server) memberStatement(c *gin.Context) {
+	st, err := s.Payouts.CommittedStatement(c.Request.Context(), c.Param("run"), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}

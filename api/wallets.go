@@ -60,6 +60,31 @@ func (s *Server) adjustWallet(c *gin.Context) {
 	c.JSON(http.StatusCreated, e)
 }
 
+// memberWithdrawals godoc
+//
+//	@Summary	A member's own withdrawals, newest first, with their status
+//	@Tags		wallets
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id		path		string	true	"member id"
+//	@Param		status	query		string	false	"requested | approved | rejected | paid"
+//	@Param		limit	query		int		false	"page size"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	WithdrawalPage
+//	@Router		/api/v1/members/{id}/withdrawals [get]
+func (s *Server) memberWithdrawals(c *gin.Context) {
+	limit, ok := intQuery(c, "limit")
+	if !ok {
+		return
+	}
+	p, err := s.Wallets.List(c.Request.Context(), c.Query("status"), c.Param("id"), c.Query("cursor"), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
 // requestWithdrawal godoc
 //
 //	@Summary		Request a withdrawal

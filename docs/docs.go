@@ -1212,20 +1212,44 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
+                "description": "Every member in id order, narrowed by the filters; with q, only those whose id is q, whose e-mail starts with q or whose name contains q. pending_payment=true lists the self-registered packs still waiting for their payment.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "members"
                 ],
-                "summary": "Search members by id, name or email",
+                "summary": "List members: paged, filtered, optionally searched",
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "exact id, email prefix or part of the name",
+                        "description": "exact id, email prefix or part of the name (at least 2 characters)",
                         "name": "q",
-                        "in": "query",
-                        "required": true
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "affiliate | consultant | consultant_plus | customer",
+                        "name": "plan",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a rank of the plan",
+                        "name": "rank",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "active | suspended | terminated",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only members whose pack waits for its payment",
+                        "name": "pending_payment",
+                        "in": "query"
                     },
                     {
                         "type": "integer",
@@ -1245,6 +1269,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -1488,6 +1518,39 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/contacts": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "A member's sponsor and placement parent: name and e-mail only",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.Contacts"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/customer-dashboard": {
             "get": {
                 "security": [
@@ -1560,6 +1623,64 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/downline": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "Search a member's own organization (placement and sponsor downline) by id, name or email",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "exact id, email prefix or part of the name (at least 2 characters)",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -1659,6 +1780,53 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.TreeNodePage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/leg-end/{leg}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The end of the leg's outside spine (where extreme_left / extreme_right placement puts a newcomer); the member itself when that leg is empty.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "genealogy"
+                ],
+                "summary": "The member at the bottom of a member's left or right leg",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "left | right",
+                        "name": "leg",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/genealogy.TreeNode"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -2043,6 +2211,53 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/statements/{run}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Each line with its explanation. Drafts are previews for admins: to a member they do not exist (404).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "A member's own statement for a committed run",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "payout run id",
+                        "name": "run",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.MemberStatement"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/status": {
             "get": {
                 "security": [
@@ -2357,6 +2572,55 @@ const docTemplate = `{
             }
         },
         "/api/v1/members/{id}/withdrawals": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "wallets"
+                ],
+                "summary": "A member's own withdrawals, newest first, with their status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "requested | approved | rejected | paid",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.WithdrawalPage"
+                        }
+                    }
+                }
+            },
             "post": {
                 "security": [
                     {
@@ -4187,6 +4451,13 @@ const docTemplate = `{
                 "rank": {
                     "type": "string"
                 },
+                "runs": {
+                    "description": "Runs are its earnings in every committed run it has a statement in, oldest first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/dashboards.Earnings"
+                    }
+                },
                 "status": {
                     "description": "Status is active, suspended or terminated (PLAN.md §10); History says since when and why.",
                     "type": "string"
@@ -4300,6 +4571,9 @@ const docTemplate = `{
                     "additionalProperties": {
                         "type": "string"
                     }
+                },
+                "period_end": {
+                    "type": "string"
                 },
                 "run_id": {
                     "type": "string"
@@ -5008,6 +5282,38 @@ const docTemplate = `{
                 }
             }
         },
+        "genealogy.Contact": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "genealogy.Contacts": {
+            "type": "object",
+            "properties": {
+                "leg": {
+                    "description": "which leg of the parent the member sits in",
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "placement_parent": {
+                    "$ref": "#/definitions/genealogy.Contact"
+                },
+                "sponsor": {
+                    "$ref": "#/definitions/genealogy.Contact"
+                }
+            }
+        },
         "genealogy.Generation": {
             "type": "object",
             "properties": {
@@ -5387,6 +5693,10 @@ const docTemplate = `{
                     "description": "Genealogy views (binary tree): active in the projection, and leg volume = committed carry +\nthe open period's live volume.",
                     "type": "boolean"
                 },
+                "email": {
+                    "description": "The member list adds how to reach the member, its status (PLAN.md §10) and whether its\npack waits for payment.",
+                    "type": "string"
+                },
                 "id": {
                     "type": "string"
                 },
@@ -5403,6 +5713,9 @@ const docTemplate = `{
                 "name": {
                     "type": "string"
                 },
+                "pack_pending": {
+                    "type": "boolean"
+                },
                 "parent_id": {
                     "type": "string"
                 },
@@ -5412,10 +5725,16 @@ const docTemplate = `{
                 "rank": {
                     "type": "string"
                 },
+                "registered_at": {
+                    "type": "string"
+                },
                 "right_volume": {
                     "type": "string"
                 },
                 "sponsor_id": {
+                    "type": "string"
+                },
+                "status": {
                     "type": "string"
                 }
             }
@@ -6128,6 +6447,10 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "cancelled_at": {
+                    "type": "string"
+                },
+                "product": {
+                    "description": "the product's current name",
                     "type": "string"
                 },
                 "sku": {

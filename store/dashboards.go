@@ -162,6 +162,7 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 			sv := sales.Service{Status: "active"}
 			sv.Vendor, _ = sm["vendor"].(string)
 			sv.SKU, _ = sm["sku"].(string)
+			sv.Product, _ = sm["product"].(string)
 			sv.ActivationID, _ = sm["activation_id"].(string)
 			sv.ActivatedAt = props(sm).at("at")
 			if cx, _ := sm["cancelled"].(bool); cx {

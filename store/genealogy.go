@@ -22,6 +22,7 @@ var (
 	qMemberCreate        = cypher.MustQuery("genealogy/member_create")
 	qMemberGet           = cypher.MustQuery("genealogy/member_get")
 	qMemberSearch        = cypher.MustQuery("genealogy/member_search")
+	qContacts            = cypher.MustQuery("genealogy/contacts")
 	qMemberUpgrade       = cypher.MustQuery("genealogy/member_upgrade")
 	qPackConfirm         = cypher.MustQuery("genealogy/pack_confirm")
 	qPlacementChildren   = cypher.MustQuery("genealogy/placement_children")
@@ -313,9 +314,50 @@ func legCounts(ctx context.Context, run runner, id string) (*genealogy.LegCounts
 	return &genealogy.LegCounts{MemberID: id, Left: l, Right: r}, nil
 }
 
-// Search implements genealogy.MemberStore.
-func (s *Store) Search(ctx context.Context, q string, offset, limit int) ([]genealogy.TreeNode, bool, error) {
-	return s.paged(ctx, qMemberSearch, map[string]any{"q": q, "ql": graph.NormalizeEmail(q)}, offset, limit)
+// Find implements genealogy.MemberStore.
+func (s *Store) Find(ctx context.Context, f genealogy.MemberFilter, offset, limit int) ([]genealogy.TreeNode, bool, error) {
+	params := map[string]any{"q": nil, "ql": nil, "plan": orNil(f.Plan), "rank": orNil(f.Rank),
+		"status": orNil(f.Status), "pending": nil, "within": orNil(f.Within), "now": ts(time.Now()), "offset": offset}
+	if f.Q != "" {
+		params["q"], params["ql"] = f.Q, graph.NormalizeEmail(f.Q)
+	}
+	if f.Pending != nil {
+		params["pending"] = *f.Pending
+	}
+	return readPage(ctx, s, qMemberSearch, params, limit, func(r *neo4j.Record) genealogy.TreeNode {
+		n := treeNodeOf(r)
+		n.Email, n.Status, n.PackPending = get[string](r, "email"), get[string](r, "status"), get[bool](r, "pack_pending")
+		n.RegisteredAt = props(r.AsMap()).atPtr("registered_at")
+		return n
+	})
+}
+
+// Contacts implements genealogy.MemberStore.
+func (s *Store) Contacts(ctx context.Context, id string) (*genealogy.Contacts, error) {
+	rec, err := readOne(ctx, s, qContacts, map[string]any{"id": id}, graph.NotFound("member %s not found", id))
+	if err != nil {
+		return nil, err
+	}
+	out := &genealogy.Contacts{MemberID: id, Leg: get[string](rec, "leg")}
+	if sid := get[string](rec, "sponsor_id"); sid != "" {
+		out.Sponsor = &genealogy.Contact{ID: sid, Name: get[string](rec, "sponsor_name"), Email: get[string](rec, "sponsor_email")}
+	}
+	if pid := get[string](rec, "parent_id"); pid != "" {
+		out.Parent = &genealogy.Contact{ID: pid, Name: get[string](rec, "parent_name"), Email: get[string](rec, "parent_email")}
+	}
+	return out, nil
+}
+
+// LegEnd implements genealogy.MemberStore with the placement strategies' own walk.
+func (s *Store) LegEnd(ctx context.Context, id, leg string) (string, error) {
+	if err := s.mustExist(ctx, id); err != nil {
+		return "", err
+	}
+	rec, err := readOne(ctx, s, qExtreme[leg], map[string]any{"from": id}, graph.NotFound("member %s not found", id))
+	if err != nil {
+		return "", err
+	}
+	return get[string](rec, "parent"), nil
 }
 
 // InDownline implements genealogy.AccessStore.

@@ -35,6 +35,14 @@ func (p props) atPtr(k string) *time.Time {
 	return &v
 }
 
+// orNil passes an empty filter to Cypher as null ("leave this filter out").
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func optTS(t *time.Time) any {
 	if t == nil {
 		return nil

@@ -165,6 +165,7 @@ func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error
 		sv.ActivationID, _ = m["activation_id"].(string)
 		sv.Vendor, _ = m["vendor"].(string)
 		sv.SKU, _ = m["sku"].(string)
+		sv.Product, _ = m["product"].(string)
 		sv.ActivatedAt = props(m).at("activated_at")
 		if c, _ := m["cancelled"].(bool); c {
 			sv.Status = "cancelled"

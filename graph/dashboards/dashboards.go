@@ -4,6 +4,7 @@ package dashboards
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -227,10 +228,11 @@ type CustomerServices struct {
 
 // Earnings sums lines by type and by vendor.
 type Earnings struct {
-	RunID    string            `json:"run_id,omitempty"`
-	ByType   map[string]string `json:"by_type"`
-	ByVendor map[string]string `json:"by_vendor"`
-	Total    string            `json:"total"`
+	RunID     string            `json:"run_id,omitempty"`
+	PeriodEnd *time.Time        `json:"period_end,omitempty"`
+	ByType    map[string]string `json:"by_type"`
+	ByVendor  map[string]string `json:"by_vendor"`
+	Total     string            `json:"total"`
 }
 
 // Threshold is one rank requirement with the consultant's current value.
@@ -275,8 +277,10 @@ type ConsultantDashboard struct {
 		Total     string            `json:"total"`
 		Freshness string            `json:"freshness"`
 	} `json:"projected_earnings"`
-	LastRun  *Earnings `json:"last_run_earnings,omitempty"`
-	Lifetime Earnings  `json:"lifetime_earnings"`
+	LastRun *Earnings `json:"last_run_earnings,omitempty"`
+	// Runs are its earnings in every committed run it has a statement in, oldest first.
+	Runs     []Earnings `json:"runs"`
+	Lifetime Earnings   `json:"lifetime_earnings"`
 	Wallet   struct {
 		Balance string                `json:"balance"`
 		Recent  []payouts.LedgerEntry `json:"recent"`
@@ -450,8 +454,19 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		e := newEarnings()
 		e.add(last)
 		r := e.render(last.RunID)
+		r.PeriodEnd = &last.End
 		d.LastRun = &r
 	}
+	d.Runs = make([]Earnings, 0, len(data.Statements))
+	for i := range data.Statements {
+		st := &data.Statements[i]
+		e := newEarnings()
+		e.add(st)
+		r := e.render(st.RunID)
+		r.PeriodEnd = &st.End
+		d.Runs = append(d.Runs, r)
+	}
+	slices.SortFunc(d.Runs, func(a, b Earnings) int { return a.PeriodEnd.Compare(*b.PeriodEnd) })
 	if s.Onboarding != nil {
 		if d.Onboarding, d.Upcoming, err = s.Onboarding.Progress(ctx, id, 20); err != nil {
 			return nil, err

@@ -98,8 +98,14 @@ type TreeNode struct {
 	Active      *bool  `json:"active,omitempty"`
 	LeftVolume  string `json:"left_volume,omitempty"`
 	RightVolume string `json:"right_volume,omitempty"`
-	CarryLeft   int64  `json:"-"`
-	CarryRight  int64  `json:"-"`
+	// The member list adds how to reach the member, its status (PLAN.md §10) and whether its
+	// pack waits for payment.
+	Email        string     `json:"email,omitempty"`
+	Status       string     `json:"status,omitempty"`
+	PackPending  bool       `json:"pack_pending,omitempty"`
+	RegisteredAt *time.Time `json:"registered_at,omitempty"`
+	CarryLeft    int64      `json:"-"`
+	CarryRight   int64      `json:"-"`
 }
 
 // Generation is one sponsor generation below a member (PLAN.md §4 step 6 counts up to eight).
@@ -130,7 +136,13 @@ type MemberStore interface {
 	Generations(ctx context.Context, id string, max int) ([]Generation, error)
 	GenerationMembers(ctx context.Context, id string, gen int, offset, limit int) ([]TreeNode, bool, error)
 	LegCounts(ctx context.Context, id string) (*LegCounts, error)
-	Search(ctx context.Context, q string, offset, limit int) ([]TreeNode, bool, error)
+	// Find pages the members a filter admits, in id order.
+	Find(ctx context.Context, f MemberFilter, offset, limit int) ([]TreeNode, bool, error)
+	// Contacts is a member's sponsor and placement parent (name and contact only).
+	Contacts(ctx context.Context, id string) (*Contacts, error)
+	// LegEnd is the member at the bottom of the outside of a leg (the end of its left or right
+	// spine); the member itself when that leg is empty.
+	LegEnd(ctx context.Context, id, leg string) (string, error)
 	// ConfirmPack turns a pending pack into a sale; false when there was none pending.
 	ConfirmPack(ctx context.Context, memberID, actor, reference string, at time.Time) (bool, error)
 }
@@ -417,13 +429,92 @@ func (s *MemberService) LegCounts(ctx context.Context, id string) (*LegCounts, e
 	return s.Store.LegCounts(ctx, id)
 }
 
-// Search finds members by id, name or email.
-func (s *MemberService) Search(ctx context.Context, q, cursor string, limit int) (*graph.Page[TreeNode], error) {
-	q = strings.TrimSpace(q)
-	if len(q) < 2 {
+// MemberFilter narrows the member list. Empty fields leave a filter out.
+type MemberFilter struct {
+	Q      string // exact id, email prefix or part of the name (at least 2 characters)
+	Plan   string
+	Rank   string
+	Status string // active | suspended | terminated (PLAN.md §10)
+	// Pending keeps only members whose self-registered pack waits for its payment (or, false,
+	// only those without one).
+	Pending *bool
+	// Within keeps the member itself and its placement and sponsor downline: a consultant's
+	// search of its own organization. It needs Q: a downline is browsed through the trees.
+	Within string
+}
+
+// Find lists members by the filter, paged in id order: the admin's member list, and a search
+// inside a consultant's downline (Within).
+func (s *MemberService) Find(ctx context.Context, f MemberFilter, cursor string, limit int) (*graph.Page[TreeNode], error) {
+	f.Q = strings.TrimSpace(f.Q)
+	if f.Q != "" && len(f.Q) < 2 {
 		return nil, graph.InvalidField("q", "needs at least 2 characters")
 	}
+	if f.Within != "" && f.Q == "" {
+		return nil, graph.InvalidField("q", "is required to search a downline (at least 2 characters)")
+	}
+	if f.Plan != "" {
+		if _, err := engine.ParsePlan(f.Plan); err != nil {
+			return nil, graph.InvalidField("plan", "must be one of affiliate, consultant, consultant_plus, customer")
+		}
+	}
+	if f.Rank != "" && s.Plan != nil {
+		known := false
+		for _, r := range s.Plan.Ranks {
+			known = known || r.Name == f.Rank
+		}
+		if !known {
+			return nil, graph.InvalidField("rank", "is not a rank of the plan")
+		}
+	}
+	switch f.Status {
+	case "", "active", "suspended", "terminated":
+	default:
+		return nil, graph.InvalidField("status", "must be active, suspended or terminated")
+	}
 	return graph.Paginate(cursor, limit, func(off, lim int) ([]TreeNode, bool, error) {
-		return s.Store.Search(ctx, q, off, lim)
+		return s.Store.Find(ctx, f, off, lim)
 	})
+}
+
+// Contacts are the two members above a member it may reach: its sponsor and its placement
+// parent, with name and e-mail, not the upline beyond them.
+type Contacts struct {
+	MemberID string   `json:"member_id"`
+	Sponsor  *Contact `json:"sponsor,omitempty"`
+	Parent   *Contact `json:"placement_parent,omitempty"`
+	Leg      string   `json:"leg,omitempty"` // which leg of the parent the member sits in
+}
+
+// Contact is how to reach a member.
+type Contact struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Contacts returns a member's sponsor and placement parent.
+func (s *MemberService) Contacts(ctx context.Context, id string) (*Contacts, error) {
+	return s.Store.Contacts(ctx, id)
+}
+
+// LegEnd is the node at the bottom of a member's left or right leg, for jumping there in the tree
+// viewer: the end of the outside spine, where extreme_left/right placement would put a newcomer's
+// parent.
+func (s *MemberService) LegEnd(ctx context.Context, id, leg string) (*TreeNode, error) {
+	if leg != "left" && leg != "right" {
+		return nil, graph.InvalidField("leg", "must be left or right")
+	}
+	end, err := s.Store.LegEnd(ctx, id, leg)
+	if err != nil {
+		return nil, err
+	}
+	nodes, _, err := s.Store.BinaryTree(ctx, end, 1, 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(nodes) == 0 {
+		return nil, graph.NotFound("member %s not found", end)
+	}
+	return &nodes[0], nil
 }

@@ -258,7 +258,7 @@ func TestTreeQueriesCheckTheirBounds(t *testing.T) {
 		"depth":       func() error { _, err := s.BinaryTree(ctx, "root", 11, "", 0); return err }(),
 		"generations": func() error { _, err := s.Generations(ctx, "root", 9); return err }(),
 		"generation":  func() error { _, err := s.GenerationMembers(ctx, "root", 0, "", 0); return err }(),
-		"q":           func() error { _, err := s.Search(ctx, " a ", "", 0); return err }(),
+		"q":           func() error { _, err := s.Find(ctx, MemberFilter{Q: " a "}, "", 0); return err }(),
 		"cursor":      func() error { _, err := s.BinaryTree(ctx, "root", 2, "not-a-cursor", 0); return err }(),
 	} {
 		if !slices.Contains(fields(err), name) {

@@ -635,3 +635,16 @@ func Explain(l StatementLine) Explanation {
 func (s *PayoutService) Statement(ctx context.Context, runID, memberID string) (*MemberStatement, error) {
 	return s.Store.Statement(ctx, runID, memberID)
 }
+
+// CommittedStatement is a member's own statement: only committed runs are the member's business;
+// a draft is a preview for admins, and to a member it does not exist.
+func (s *PayoutService) CommittedStatement(ctx context.Context, runID, memberID string) (*MemberStatement, error) {
+	run, err := s.Store.Run(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	if run.Status != "committed" {
+		return nil, graph.NotFound("payout run %s not found", runID)
+	}
+	return s.Store.Statement(ctx, runID, memberID)
+}

@@ -27,6 +27,7 @@ CALL (m) {
   WITH c ORDER BY c.id LIMIT 100
   OPTIONAL MATCH (s:Sale {member_id: c.id}) WHERE s.kind = 'activation'
   WITH c, collect(CASE WHEN s IS NULL THEN null ELSE {vendor: s.vendor_id, sku: s.sku, activation_id: s.activation_id,
+    product: COLLECT { MATCH (:Product {key: s.vendor_id + '/' + s.sku})-[:VERSION]->(pv:ProductVersion) RETURN pv.name ORDER BY pv.effective_from DESC LIMIT 1 }[0],
     cancelled: coalesce(s.cancelled, false), at: s.occurred_at} END) AS services
   RETURN collect(CASE WHEN c IS NULL THEN null ELSE {id: c.id, name: c.name, email: c.email, services: services} END) AS customers
 }
