@@ -12,6 +12,7 @@
 package api
 
 import (
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -52,6 +53,8 @@ type Server struct {
 	Attendance    *field.AttendanceService
 	Onboarding    *field.OnboardingService
 	Log           *slog.Logger
+	// UI is the back office (package web): served at /, beside the API.
+	UI fs.FS
 	// TrustedProxies are the addresses (or CIDRs) whose X-Forwarded-For / X-Real-IP name the
 	// client; none by default, so a caller cannot choose the address its login attempts count on.
 	TrustedProxies []string
@@ -79,7 +82,11 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	if s.UI != nil {
+		s.serveUI(r)
+	} else {
+		r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	}
 
 	v1 := r.Group("/api/v1")
 	for _, rt := range s.routes() {

@@ -37,6 +37,8 @@ type Run struct {
 	CommittedBy string     `json:"committed_by,omitempty"`
 	// Base is the last committed run when the draft was made; a commit since makes it stale.
 	Base string `json:"base_run,omitempty"`
+	// Change is a draft's difference from its base run (GET of a draft only).
+	Change *RunChange `json:"change_from_previous,omitempty"`
 }
 
 // RunTotals summarises a run in decimal strings.
@@ -401,9 +403,46 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	return out, nil
 }
 
-// Get returns a run.
+// Get returns a run; a draft also says how it differs from the committed run it follows.
 func (s *PayoutService) Get(ctx context.Context, id string) (*Run, error) {
-	return s.Store.Run(ctx, id)
+	run, err := s.Store.Run(ctx, id)
+	if err != nil || run.Status != "draft" || run.Base == "" {
+		return run, err
+	}
+	prev, err := s.Store.Run(ctx, run.Base)
+	if err != nil {
+		return nil, err
+	}
+	run.Change = changeFrom(prev, run)
+	return run, nil
+}
+
+// RunChange is a draft against the last committed run: what an admin checks before committing.
+type RunChange struct {
+	PreviousRunID string            `json:"previous_run_id"`
+	ByType        map[string]string `json:"by_type"`
+	ByVendor      map[string]string `json:"by_vendor"`
+	Total         string            `json:"total"`
+}
+
+func changeFrom(prev, cur *Run) *RunChange {
+	diff := func(a, b string) string {
+		x, _ := engine.ParseUnits(a)
+		y, _ := engine.ParseUnits(b)
+		return (y - x).String()
+	}
+	both := func(a, b map[string]string) map[string]string {
+		out := map[string]string{}
+		for k := range a {
+			out[k] = diff(a[k], b[k])
+		}
+		for k := range b {
+			out[k] = diff(a[k], b[k])
+		}
+		return out
+	}
+	return &RunChange{PreviousRunID: prev.ID, ByType: both(prev.Totals.ByType, cur.Totals.ByType),
+		ByVendor: both(prev.Totals.ByVendor, cur.Totals.ByVendor), Total: diff(prev.Totals.Total, cur.Totals.Total)}
 }
 
 // List returns every run, newest first.

@@ -316,3 +316,18 @@ func TestPlanAt(t *testing.T) {
 		}
 	}
 }
+
+func TestDraftChangeFromPreviousRun(t *testing.T) {
+	prev := &Run{ID: "r1", Totals: RunTotals{ByType: map[string]string{"binary": "100.00", "direct": "20.00"}, ByVendor: map[string]string{"sun": "120.00"}, Total: "120.00"}}
+	cur := &Run{ID: "r2", Totals: RunTotals{ByType: map[string]string{"binary": "80.50", "direct": "20.00", "pool": "5.00"}, ByVendor: map[string]string{"plan": "105.50"}, Total: "105.50"}}
+	c := changeFrom(prev, cur)
+	want := map[string]string{"binary": "-19.50", "direct": "0.00", "pool": "5.00"}
+	for k, v := range want {
+		if c.ByType[k] != v {
+			t.Errorf("%s: %s, want %s", k, c.ByType[k], v)
+		}
+	}
+	if c.Total != "-14.50" || c.ByVendor["sun"] != "-120.00" || c.ByVendor["plan"] != "105.50" || c.PreviousRunID != "r1" {
+		t.Errorf("change: %+v", c)
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/notify"
 	"github.com/halo-oss/halo/store"
+	"github.com/halo-oss/halo/web"
 )
 
 // Notifier delivers what Halo tells people: password resets and changes to their
@@ -155,7 +156,7 @@ func (a *App) API() *api.Server {
 	return &api.Server{Log: a.Log, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
 		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
-		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding}
+		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}
 }
 
 // Prepare does the start-up work once: migrations, the first admin and the root, and the
