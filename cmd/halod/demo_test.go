@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/app"
 	"github.com/halo-oss/halo/internal/testenv"
 	"github.com/halo-oss/halo/store"
@@ -45,4 +47,71 @@ func demoApp(t *testing.T, rootAt time.Time) (*app.App, *store.Store) {
 		t.Fatal(err)
 	}
 	return a, st
+}
+
+// Issue #13: the demo shows the plan. On a root old enough for eight weeks of history, seed-demo
+// commits seven weekly runs in which every line type appears, a capped binary week and a
+// clawback among them; Ana has a paid and a pending withdrawal; a pack waits for its payment.
+func TestSeedDemoHistoryShowsThePlan(t *testing.T) {
+	a, _ := demoApp(t, time.Now().UTC().AddDate(0, 0, -90))
+	ctx := context.Background()
+	if _, err := SeedDemo(ctx, a.Vendors, a.Members, "root", a.Log); err != nil {
+		t.Fatal(err)
+	}
+	if err := SeedField(ctx, a.Content, a.Field, a.Log); err != nil {
+		t.Fatal(err)
+	}
+	done, err := SeedHistory(ctx, a, "root", a.Log)
+	if err != nil || !done {
+		t.Fatalf("history: %v %v", done, err)
+	}
+	runs, err := a.Payouts.List(ctx)
+	if err != nil || len(runs) != demoRuns {
+		t.Fatalf("runs: %v %d", err, len(runs))
+	}
+	seen := map[string]bool{}
+	capped, clawback := false, false
+	for _, r := range runs {
+		if r.Status != "committed" {
+			t.Errorf("run %s is %s", r.ID, r.Status)
+		}
+		err := a.Payouts.EachLine(ctx, r.ID, func(l payouts.RunLine) error {
+			seen[l.Type] = true
+			clawback = clawback || l.ReversalOf != ""
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range runs {
+		st, err := a.Payouts.Statement(ctx, r.ID, "carla")
+		if err != nil {
+			continue
+		}
+		for _, l := range st.Lines {
+			capped = capped || (l.Type == "binary" && l.Explanation.Flushed != "" && l.Explanation.Flushed != "0.00")
+		}
+	}
+	for _, lt := range []string{"direct", "binary", "matching", "rank", "revenue_share", "retail", "pool"} {
+		if !seen[lt] {
+			t.Errorf("no %s line in the demo's runs", lt)
+		}
+	}
+	if !capped || !clawback {
+		t.Errorf("capped binary week %v, clawback %v", capped, clawback)
+	}
+	wd, err := a.Wallets.List(ctx, "", "ana", "", 10)
+	if err != nil || len(wd.Items) != 2 {
+		t.Fatalf("ana's withdrawals: %v %+v", err, wd)
+	}
+	pending := true
+	p, err := a.Members.Find(ctx, genealogy.MemberFilter{Pending: &pending}, "", 10)
+	if err != nil || len(p.Items) != 1 {
+		t.Errorf("pending packs: %v %+v", err, p)
+	}
+	// Once only: a second seeding leaves the history alone.
+	if again, err := SeedHistory(ctx, a, "root", a.Log); err != nil || again {
+		t.Errorf("second history: %v %v", again, err)
+	}
 }

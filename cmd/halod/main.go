@@ -160,6 +160,9 @@ func seedDemo() error {
 	if err := SeedField(ctx, a.Content, a.Field, a.Log); err != nil {
 		return err
 	}
+	if _, err := SeedHistory(ctx, a, a.Config.RootID, a.Log); err != nil {
+		return err
+	}
 	for v, s := range secrets {
 		// Shown this once, to the operator's terminal (never to the log).
 		fmt.Printf("demo vendor %s signing secret: %s\n", v, s)

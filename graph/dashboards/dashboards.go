@@ -259,7 +259,9 @@ type ConsultantDashboard struct {
 	Activity struct {
 		Active         bool   `json:"active"`
 		PersonalVolume string `json:"personal_volume"`
-		WindowDays     int    `json:"window_days"`
+		// Threshold is the personal volume that makes a consultant active (PLAN.md §3).
+		Threshold  string `json:"threshold"`
+		WindowDays int    `json:"window_days"`
 	} `json:"activity"`
 	Legs struct {
 		CarryLeft     string `json:"carry_left"`
@@ -390,6 +392,7 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	}
 	cfg := s.Plan
 	d.Activity.WindowDays = cfg.ActivityWindowDays
+	d.Activity.Threshold = graph.BV(cfg.ActivityMinPV)
 	// Live legs: committed carry and lifetime plus the open period's volume from Redis.
 	var newL, newR engine.Units
 	d.Legs.Freshness = "carry as of the last committed run; new volume is the open period so far and lags accepted events by about one second; lifetime is the last run's lifetime plus new volume"

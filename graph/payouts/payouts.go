@@ -213,14 +213,19 @@ type CreateRunRequest struct {
 
 // Draft computes a preview of PLAN.md §4 over everything accepted so far and stores it.
 func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor string) (*Run, error) {
-	if req.PeriodEnd == nil {
-		return nil, graph.InvalidField("period_end", "is required (RFC 3339)")
-	}
-	end := req.PeriodEnd.UTC()
 	last, err := s.Store.LastCommitted(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if req.PeriodEnd == nil {
+		// After the first run the cadence decides the next period end (§4); the first needs one.
+		if last == nil {
+			return nil, graph.InvalidField("period_end", "is required for the first run (RFC 3339)")
+		}
+		next := last.PeriodEnd.AddDate(0, 0, s.Plan.CadenceDays)
+		req.PeriodEnd = &next
+	}
+	end := req.PeriodEnd.UTC()
 	var start *time.Time
 	if last != nil {
 		want := last.PeriodEnd.AddDate(0, 0, s.Plan.CadenceDays)

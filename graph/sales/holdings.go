@@ -11,7 +11,7 @@ type Service struct {
 	Vendor       string     `json:"vendor"`
 	SKU          string     `json:"sku"`
 	Product      string     `json:"product,omitempty"` // the product's current name
-	Status       string     `json:"status"` // active | cancelled
+	Status       string     `json:"status"`            // active | cancelled
 	ActivatedAt  time.Time  `json:"activated_at"`
 	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
 }
