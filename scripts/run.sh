@@ -19,6 +19,9 @@ export HALO_ROOT_REGISTERED_AT="${HALO_ROOT_REGISTERED_AT:-$(date -u -d '-90 day
 export HALO_ADMIN_EMAIL="${HALO_ADMIN_EMAIL:-admin@halo.local}"
 export HALO_ADMIN_PASSWORD="${HALO_ADMIN_PASSWORD:-admin-demo-password}"
 
+if ! scripts/web.sh build; then
+  echo "[run] WARNING: the back office could not be built; halod serves a page that says how" >&2
+fi
 echo "[run] building halod"
 mkdir -p bin
 go build -o bin/halod ./cmd/halod
@@ -29,11 +32,12 @@ port="${HALO_ADDR##*:}"
 cat <<INFO
 
   Halo is starting.
+    Back office  http://127.0.0.1:$port/
     API          http://127.0.0.1:$port/api/v1
     Swagger UI   http://127.0.0.1:$port/swagger/index.html
     Readiness    http://127.0.0.1:$port/readyz
     Neo4j Browser http://127.0.0.1:${NEO4J_HTTP_PORT:-7474}/browser/  (bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}, user neo4j, password $NEO4J_PASSWORD)
-  Demo logins (POST /api/v1/auth/login):
+  Demo logins (the back office, or POST /api/v1/auth/login):
     admin        $HALO_ADMIN_EMAIL / $HALO_ADMIN_PASSWORD
     consultant   ana@demo.halo.local / demo-password
     customer     cust-mia@demo.halo.local / demo-password

@@ -38,6 +38,20 @@ fi
 [ -x "$venv/bin/st" ] && export HALO_SCHEMATHESIS="$venv/bin/st"
 export HALO_SHARED="${HALO_SHARED:-$ROOT/../shared}"
 
+# The back office: built (halod embeds it), unit-tested, and Chromium for the browser tests
+# (cmd/halod's TestBackOfficeInABrowser drives it with Playwright against a real halod).
+web_fail() {
+  if [ "${CI:-}" = "true" ]; then echo "[test] ERROR: $1 (CI=true)" >&2; exit 1; fi
+  echo "[test] WARNING: $1; the browser tests will be skipped" >&2
+}
+if scripts/web.sh build; then
+  echo "[test] web unit tests (Vitest)"
+  scripts/web.sh test
+else
+  web_fail "the back office could not be built"
+fi
+scripts/web.sh browser || web_fail "Chromium could not be installed"
+
 echo "[test] go vet"
 go vet ./...
 echo "[test] go test (packages one at a time: they share the test Neo4j)"

@@ -17,8 +17,8 @@ import (
 )
 
 // The demo's history (issue #13: "a demo that shows the plan"): a few hundred consultants and
-// customers under the named demo members, eight weeks of activations from all four demo vendors,
-// seven committed weekly runs in which every line type appears (direct, binary with carry and a
+// customers under the named demo members, nine weeks of activations from all four demo vendors,
+// seven committed weekly runs (and an eighth due) in which every line type appears (direct, binary with carry and a
 // capped week, matching, rank, revenue share across generations, retail, pool and a clawback),
 // wallets with a paid and a pending withdrawal, and a pack waiting for its payment. Deterministic
 // (a fixed seed) and done once: a database that has any payout run keeps its history.
@@ -32,13 +32,14 @@ const (
 var demoFirst = []string{"Ava", "Liam", "Noor", "Mateo", "Zoe", "Ethan", "Priya", "Lucas", "Maya", "Omar", "Chloe", "Ivan", "Sofia", "Kenji", "Lena", "Diego", "Amara", "Felix", "Hana", "Tomas"}
 var demoLast = []string{"Silva", "Meyer", "Kowalski", "Osei", "Dubois", "Haddad", "Novak", "Costa", "Yilmaz", "Fischer", "Moreau", "Sato", "Ibrahim", "Lindqvist", "Romero", "Nakamura", "Brennan", "Petrov", "Abara", "Quinn"}
 
-// demoHistoryEnds are the committed runs' period ends: weekly, the last one six days before
-// today's midnight, so the open period ends tomorrow.
+// demoHistoryEnds are the committed runs' period ends: weekly, the last one 13 days before today's
+// midnight, so the next run (ending six days ago) is due: the admin's first task in the demo is
+// to preview and commit it.
 func demoHistoryEnds(now time.Time) []time.Time {
 	day := now.UTC().Truncate(24 * time.Hour)
 	ends := make([]time.Time, demoRuns)
 	for k := range ends {
-		ends[k] = day.AddDate(0, 0, -6-7*(demoRuns-1-k))
+		ends[k] = day.AddDate(0, 0, -13-7*(demoRuns-1-k))
 	}
 	return ends
 }

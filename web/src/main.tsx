@@ -83,7 +83,7 @@ function Shell({ session, onSignOut, children, route }: { session: Session; onSi
         </nav>
         <div class="who">
           <a href="#/account" style="color:#dce6f5" title="Account">
-            {name || session.member_id} · {session.role}
+            {session.role === 'admin' ? 'Administrator' : name || session.member_id} · {session.role}
           </a>
           <button class="secondary" onClick={onSignOut}>
             Sign out

@@ -125,7 +125,7 @@ export function slug(s: string) {
 export function AmountTable({ amounts, caption, keyLabel = 'Type' }: { amounts: Record<string, string>; caption: string; keyLabel?: string }) {
   const keys = Object.keys(amounts).sort();
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table>
         <caption class="sr-only">{caption}</caption>
         <thead>

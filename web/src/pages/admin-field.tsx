@@ -142,7 +142,7 @@ export function GatheringsAdmin() {
       <div class="grid">
         <Card title={`All ${kind}`} wide>
           <ErrorBox message={p.error} />
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <caption class="sr-only">{kind}</caption>
               <thead>

@@ -88,7 +88,7 @@ export function AdminHome() {
                 <a href="#/vendors">Vendors and rejected events</a>
               </Card>
               <Card title="Sales by vendor and month" wide>
-                <div class="table-wrap">
+                <div class="table-wrap" tabIndex={0}>
                   <table>
                     <caption class="sr-only">Sales by vendor and month</caption>
                     <thead>
@@ -183,7 +183,7 @@ export function Members({ query }: { query: URLSearchParams }) {
         <button type="submit">Apply</button>
       </form>
       <ErrorBox message={p.error} />
-      <div class="table-wrap card">
+      <div class="table-wrap card" tabIndex={0}>
         <table data-testid="members">
           <caption class="sr-only">Members</caption>
           <thead>

@@ -71,7 +71,7 @@ export function Withdrawals() {
         </div>
       </div>
       <ErrorBox message={err ?? p.error} />
-      <div class="table-wrap card">
+      <div class="table-wrap card" tabIndex={0}>
         <table data-testid="withdrawal-queue">
           <caption class="sr-only">Withdrawals</caption>
           <thead>
@@ -126,7 +126,7 @@ export function AuditList({ filter }: { filter: Record<string, string> }) {
   return (
     <>
       <ErrorBox message={p.error} />
-      <div class="table-wrap card">
+      <div class="table-wrap card" tabIndex={0}>
         <table>
           <caption class="sr-only">Audit entries</caption>
           <thead>

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, download } from '../api';
 import { go } from '../router';
-import { formatDate, formatDateTime, label } from '../money';
-import { AmountTable, Async, Card, ErrorBox, Money, OkBox, StatusBadge, useAction, useLoad, messageOf } from '../ui';
+import { formatDate, formatDateTime, formatPercent, label } from '../money';
+import { Async, Card, ErrorBox, Money, OkBox, StatusBadge, useAction, useLoad, messageOf } from '../ui';
 import { StatementView, type StatementData } from './earnings';
 
 interface Totals {
@@ -57,7 +57,7 @@ export function Runs() {
       <h2 style="margin-top:1rem">All runs</h2>
       <Async state={st}>
         {(d) => (
-          <div class="table-wrap card">
+          <div class="table-wrap card" tabIndex={0}>
             <table data-testid="runs">
               <caption class="sr-only">Payout runs</caption>
               <thead>
@@ -94,10 +94,10 @@ export function Runs() {
   );
 }
 
-function Change({ now, change }: { now: Record<string, string>; change?: Record<string, string> }) {
+function Change({ now, change, raw }: { now: Record<string, string>; change?: Record<string, string>; raw?: boolean }) {
   const keys = [...new Set([...Object.keys(now), ...Object.keys(change ?? {})])].sort();
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table>
         <caption class="sr-only">Totals and change from the previous run</caption>
         <thead>
@@ -114,7 +114,7 @@ function Change({ now, change }: { now: Record<string, string>; change?: Record<
         <tbody>
           {keys.map((k) => (
             <tr key={k}>
-              <th scope="row">{label(k)}</th>
+              <th scope="row">{raw ? k : label(k)}</th>
               <td class="num">
                 <Money value={now[k] ?? '0.00'} />
               </td>
@@ -188,7 +188,7 @@ export function RunPage({ id, member }: { id: string; member?: string }) {
                   <Money value={r.totals.total} />
                 </p>
                 <p class="muted">
-                  {r.totals.lines} lines · sales {r.totals.sales_bv} BV (<Money value={r.totals.sales_value} />) · payout ratio {r.totals.payout_ratio}
+                  {r.totals.lines} lines · sales {r.totals.sales_bv} BV (<Money value={r.totals.sales_value} />) · payout ratio {formatPercent(r.totals.payout_ratio)}
                 </p>
                 {r.change_from_previous && (
                   <p class="muted">
@@ -196,11 +196,11 @@ export function RunPage({ id, member }: { id: string; member?: string }) {
                   </p>
                 )}
               </Card>
-              <Card title="By type">
+              <Card title="By type" wide>
                 <Change now={r.totals.by_type} change={r.change_from_previous?.by_type} />
               </Card>
-              <Card title="By vendor">
-                {r.change_from_previous ? <Change now={r.totals.by_vendor} change={r.change_from_previous.by_vendor} /> : <AmountTable amounts={r.totals.by_vendor} caption="By vendor" keyLabel="Vendor" />}
+              <Card title="By vendor" wide>
+                <Change raw now={r.totals.by_vendor} change={r.change_from_previous?.by_vendor} />
               </Card>
               <Card title="A member's statement" wide>
                 <form class="row" onSubmit={(e) => (e.preventDefault(), go(`/runs/${encodeURIComponent(id)}/members/${encodeURIComponent(who)}`))}>

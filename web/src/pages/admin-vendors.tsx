@@ -86,7 +86,7 @@ export function Vendors() {
         </Card>
         <Card title="Rejected events" wide>
           <ErrorBox message={rejected.error} />
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <caption class="sr-only">Rejected vendor events</caption>
               <thead>
@@ -202,7 +202,7 @@ export function VendorPage({ id }: { id: string }) {
               <Card title="Products" wide>
                 <Async state={products}>
                   {(p) => (
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabIndex={0}>
                       <table>
                         <caption class="sr-only">Products and their versions</caption>
                         <thead>

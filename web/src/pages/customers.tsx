@@ -92,7 +92,7 @@ export function Team({ me }: { me: string }) {
         {(o) => (
           <div class="grid">
             <Card title="By generation" wide>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0}>
                 <table>
                   <caption class="sr-only">Onboarding per sponsor generation</caption>
                   <thead>

@@ -25,7 +25,7 @@ export function Earnings({ me }: { me: string }) {
                 <StackedBars title="Earnings by vendor per run" categories={cats} series={vendors.map((v) => ({ key: v, values: runs.map((r) => r.by_vendor[v] ?? '0') }))} />
               </Card>
               <Card title="Committed runs" wide>
-                <div class="table-wrap">
+                <div class="table-wrap" tabIndex={0}>
                   <table>
                     <caption class="sr-only">Your earnings per committed run</caption>
                     <thead>
@@ -100,7 +100,7 @@ export function StatementView({ st }: { st: StatementData }) {
         {st.lines.length === 0 ? (
           <p class="muted">No lines in this run.</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table data-testid="statement-lines">
               <caption class="sr-only">Statement lines with their explanation</caption>
               <thead>

@@ -21,13 +21,21 @@ function fetchTree(id: string, depth: number): Promise<TreeNode[]> {
  */
 export function Genealogy({ me, start }: { me: string; start?: string }) {
   const data = useRef(new TreeData()).current;
+  const canvas = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState(start ?? me);
   const [trail, setTrail] = useState<string[]>(start && start !== me ? [me] : []);
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
-  const [selected, setSelected] = useState<string>(start ?? me);
-  const canvas = useRef<HTMLDivElement>(null);
+  const [selected, setSelectedState] = useState<string>(start ?? me);
+  // Keys can arrive faster than renders: the handler reads the selection from a ref and moves the
+  // browser's focus itself.
+  const selectedRef = useRef(selected);
+  const setSelected = (id: string) => {
+    selectedRef.current = id;
+    setSelectedState(id);
+    canvas.current?.querySelector<HTMLButtonElement>(`[data-id="${CSS.escape(id)}"]`)?.focus();
+  };
 
   const ensure = async (id: string) => {
     if (data.loadedTo(id, LEVELS)) return;
@@ -80,7 +88,7 @@ export function Genealogy({ me, start }: { me: string; start?: string }) {
   }, [selected, version]);
 
   const onKey = (e: KeyboardEvent) => {
-    const cur = selected;
+    const cur = selectedRef.current;
     let next: string | undefined;
     if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') next = data.child(cur, 'left') ?? (e.key === 'ArrowDown' ? data.child(cur, 'right') : undefined);
     else if (e.key === 'ArrowRight') next = data.child(cur, 'right');
@@ -155,7 +163,10 @@ export function Genealogy({ me, start }: { me: string; start?: string }) {
                   tabIndex={n.id === selected ? 0 : -1}
                   aria-current={n.id === focus ? 'true' : undefined}
                   onClick={() => open(n.id)}
-                  onFocus={() => setSelected(n.id)}
+                  onFocus={() => {
+                    selectedRef.current = n.id;
+                    setSelectedState(n.id);
+                  }}
                 >
                   <strong>{n.name}</strong>
                   <span class="muted">{n.id}</span>

@@ -76,7 +76,7 @@ export function ConsultantHome({ me }: { me: string }) {
               </p>
             </Card>
             <Card title="Binary legs">
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0}>
               <table>
                 <caption class="sr-only">Leg volumes</caption>
                 <thead>

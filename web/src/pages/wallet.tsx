@@ -71,7 +71,7 @@ export function Wallet({ me }: { me: string }) {
         </Card>
         <Card title="Withdrawals" wide>
           <ErrorBox message={wds.error} />
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table data-testid="withdrawals">
               <caption class="sr-only">Your withdrawals</caption>
               <thead>
@@ -105,7 +105,7 @@ export function Wallet({ me }: { me: string }) {
         </Card>
         <Card title="Ledger" wide>
           <ErrorBox message={ledger.error} />
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <caption class="sr-only">Wallet ledger</caption>
               <thead>

@@ -1,0 +1,334 @@
+// End-to-end tests of the back office in a real browser: Playwright (playwright-core) driving
+// Debian's Chromium against a real halod with the demo seeded (cmd/halod/e2e_test.go starts it and
+// sets HALO_URL). Each test prints ok/FAIL; the exit code is the number of failures.
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const BASE = process.env.HALO_URL ?? 'http://127.0.0.1:8080';
+const SHOTS = process.env.HALO_E2E_SHOTS ?? 'test-results';
+mkdirSync(SHOTS, { recursive: true });
+const ACCOUNTS = {
+  admin: ['admin@halo.local', 'admin-demo-password'],
+  consultant: ['ana@demo.halo.local', 'demo-password'],
+  carla: ['carla@demo.halo.local', 'demo-password'],
+  customer: ['cust-mia@demo.halo.local', 'demo-password'],
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.HALO_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const results = [];
+const timings = {};
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function session(who, viewport = { width: 1280, height: 900 }) {
+  const ctx = await browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && errors.push(m.text()));
+  page.errors = errors;
+  if (who) {
+    const [email, password] = ACCOUNTS[who];
+    await page.goto(BASE + '/#/login');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('header.top').waitFor();
+  }
+  return page;
+}
+
+/** Calls the API from inside the page with the page's own session, as the app does. */
+async function apiIn(page, path, init = {}) {
+  return page.evaluate(
+    async ({ path, init }) => {
+      const s = JSON.parse(sessionStorage.getItem('halo.session') ?? 'null');
+      const headers = { 'Content-Type': 'application/json' };
+      if (s) headers.Authorization = 'Bearer ' + s.token;
+      const r = await fetch('/api/v1' + path, { ...init, headers });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    { path, init },
+  );
+}
+
+async function axe(page, name) {
+  const res = await new AxeBuilder({ page }).analyze();
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert(bad.length === 0, `${name}: accessibility violations: ${bad.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join('; ')}`);
+}
+
+/** "−$1,234.50" → "-1234.50": the UI's text read back as the API's decimal string. */
+function decimalOf(text) {
+  const neg = /[−-]/.test(text);
+  const digits = text.replace(/[^0-9.]/g, '');
+  return (neg ? '-' : '') + digits;
+}
+
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push([name, true]);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push([name, false]);
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+}
+
+await test('the page is served with a strict Content-Security-Policy and no inline script', async () => {
+  const res = await fetch(BASE + '/');
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert(csp.includes("script-src 'self'") && !csp.includes('unsafe-inline\'; img') === false || csp.includes("script-src 'self';"), `CSP: ${csp}`);
+  assert(!/script-src[^;]*unsafe-inline/.test(csp), 'inline scripts allowed');
+  const html = await res.text();
+  assert(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), 'an inline <script> in the page');
+});
+
+await test('initial JavaScript stays under 250 KB gzipped', async () => {
+  const dir = new URL('../static/app/assets/', import.meta.url);
+  let total = 0;
+  for (const f of readdirSync(dir)) if (f.endsWith('.js')) total += gzipSync(readFileSync(new URL(f, dir))).length;
+  timings.js_gzip_kb = Math.round(total / 1024);
+  assert(total <= 250 * 1024, `${total} bytes gzipped`);
+});
+
+await test('a wrong password is answered in words, and nothing else happens', async () => {
+  const page = await session(null);
+  await page.goto(BASE + '/#/login');
+  await page.getByLabel('E-mail').fill('ana@demo.halo.local');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const text = await alert.innerText();
+  assert(/password|credentials|e-mail/i.test(text), `message: ${text}`);
+  assert((await page.evaluate(() => sessionStorage.getItem('halo.session'))) === null, 'a session after a failed login');
+  await axe(page, 'sign-in');
+  await page.context().close();
+});
+
+await test('each role signs in and lands on its own page', async () => {
+  const expect = { admin: /^Overview/, consultant: /^Welcome, Ana Ruiz/, customer: /^Hello, Mia Customer/ };
+  for (const role of ['admin', 'consultant', 'customer']) {
+    const t0 = Date.now();
+    const page = await session(role);
+    const h1 = page.locator('main h1').first();
+    await h1.waitFor();
+    const text = await h1.innerText();
+    assert(expect[role].test(text), `${role} landed on "${text}"`);
+    if (role === 'consultant') {
+      await page.getByTestId('projected-total').waitFor();
+      timings.consultant_home_ms = Date.now() - t0;
+    }
+    assert(!(await page.evaluate(() => location.href)).includes('token'), 'a token in the URL');
+    assert(page.errors.length === 0, `${role}: ${page.errors.join('; ')}`);
+    await page.context().close();
+  }
+});
+
+await test('the consultant home renders quickly and passes axe; screenshot', async () => {
+  const page = await session('consultant');
+  const t0 = Date.now();
+  await page.goto(BASE + '/#/');
+  await page.reload();
+  await page.getByTestId('wallet-balance').waitFor();
+  timings.consultant_home_reload_ms = Date.now() - t0;
+  await axe(page, 'consultant home');
+  await page.screenshot({ path: join(SHOTS, 'consultant-home.png'), fullPage: true });
+  await page.context().close();
+});
+
+await test('a statement in the UI shows the same amounts and explanations as the API', async () => {
+  const page = await session('consultant');
+  const dash = await apiIn(page, '/members/ana/dashboard');
+  const runs = dash.body.runs;
+  assert(runs.length > 0, 'no committed run on the dashboard');
+  const run = runs[runs.length - 1].run_id;
+  const api = await apiIn(page, `/members/ana/statements/${run}`);
+  assert(api.status === 200 && api.body.lines.length > 0, `statement ${api.status}`);
+  await page.goto(BASE + '/#/earnings');
+  await page.locator(`a[href="#/earnings/${run}"]`).click();
+  await page.getByTestId('statement-lines').waitFor();
+  const rows = await page.locator('[data-testid=statement-lines] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ id: tr.getAttribute('data-line'), why: tr.querySelector('.explanation').textContent, amount: tr.querySelector('.amount').textContent })),
+  );
+  assert(rows.length === api.body.lines.length, `${rows.length} rows, ${api.body.lines.length} lines`);
+  for (const [i, l] of api.body.lines.entries()) {
+    assert(rows[i].id === l.id, `row ${i}: ${rows[i].id} vs ${l.id}`);
+    assert(rows[i].why === l.explanation.text, `line ${l.id}: "${rows[i].why}" vs "${l.explanation.text}"`);
+    assert(decimalOf(rows[i].amount) === l.amount, `line ${l.id}: ${rows[i].amount} vs ${l.amount}`);
+  }
+  assert(decimalOf(await page.getByTestId('statement-total').innerText()) === api.body.total, 'total');
+  await axe(page, 'statement');
+  await page.screenshot({ path: join(SHOTS, 'statement.png'), fullPage: true });
+  await page.goto(BASE + '/#/earnings');
+  await page.locator('canvas').first().waitFor();
+  await axe(page, 'earnings');
+  await page.context().close();
+});
+
+await test('the tree viewer expands a node, loads its children, and works from the keyboard', async () => {
+  const page = await session('consultant');
+  await page.goto(BASE + '/#/genealogy');
+  await page.locator('.tnode[data-id="ana"]').waitFor();
+  const ids = async () => page.locator('button.tnode').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-id')));
+  const before = new Set(await ids());
+  const edge = page.locator('button.tnode:has(.more)').first();
+  assert((await edge.count()) > 0, 'no member at the edge with children below');
+  const target = await edge.getAttribute('data-id');
+  const t0 = Date.now();
+  await edge.click();
+  await page.locator(`.tnode.focus-root[data-id="${target}"]`).waitFor();
+  await page.waitForFunction((known) => [...document.querySelectorAll('button.tnode')].some((b) => !known.includes(b.getAttribute('data-id'))), [...before]);
+  timings.tree_expand_ms = Date.now() - t0;
+  const after = await ids();
+  assert(after.some((id) => !before.has(id)), 'no new members loaded');
+  await axe(page, 'tree viewer');
+  // Keyboard: focus the node in focus, arrow to a child, back up, Enter opens.
+  await page.locator(`.tnode[data-id="${target}"]`).focus();
+  await page.keyboard.press('ArrowLeft');
+  const moved = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+  assert(moved && moved !== target, `arrow left stayed on ${moved}`);
+  await page.keyboard.press('ArrowUp');
+  assert((await page.evaluate(() => document.activeElement?.getAttribute('data-id'))) === target, 'arrow up did not return to the parent');
+  await page.keyboard.press('ArrowRight');
+  const right = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+  if (right && right !== target) {
+    await page.keyboard.press('Enter');
+    await page.locator(`.tnode.focus-root[data-id="${right}"]`).waitFor();
+  }
+  await page.getByRole('button', { name: 'Back to me' }).click();
+  await page.locator('.tnode.focus-root[data-id="ana"]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'tree-viewer.png'), fullPage: true });
+  // Jump to the bottom of the left leg.
+  await page.getByRole('button', { name: 'Bottom of left leg' }).click();
+  await page.waitForFunction(() => document.querySelector('.tnode.focus-root')?.getAttribute('data-id') !== 'ana');
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.context().close();
+});
+
+await test('an admin previews and commits a run, and the consultant then sees it', async () => {
+  const page = await session('admin');
+  await page.goto(BASE + '/#/runs');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByTestId('run-total').waitFor({ timeout: 60000 });
+  const runId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]);
+  const api = await apiIn(page, `/payout-runs/${runId}`);
+  assert(api.body.status === 'draft', `status ${api.body.status}`);
+  assert(decimalOf(await page.getByTestId('run-total').innerText()) === api.body.totals.total, 'total differs from the API');
+  assert(api.body.change_from_previous, 'no change from the previous run');
+  await axe(page, 'run preview');
+  await page.screenshot({ path: join(SHOTS, 'admin-payout-preview.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Commit…' }).click();
+  await page.getByRole('button', { name: 'Yes, commit' }).click();
+  await page.getByText('Committed: wallets are credited').waitFor({ timeout: 60000 });
+  const after = await apiIn(page, `/payout-runs/${runId}`);
+  assert(after.body.status === 'committed', `after commit: ${after.body.status}`);
+  await page.context().close();
+
+  const ana = await session('consultant');
+  await ana.goto(BASE + '/#/earnings');
+  await ana.locator(`a[href="#/earnings/${runId}"]`).waitFor();
+  await ana.context().close();
+});
+
+await test('a withdrawal goes request → approve → paid', async () => {
+  const carla = await session('carla');
+  await carla.goto(BASE + '/#/wallet');
+  await carla.getByTestId('balance').waitFor();
+  await carla.getByLabel('Amount in dollars').fill('50.00');
+  await carla.getByRole('button', { name: 'Request withdrawal' }).click();
+  const ok = carla.getByText(/Withdrawal .* requested/);
+  await ok.waitFor();
+  const id = (await ok.innerText()).match(/Withdrawal (\S+) requested/)[1];
+  await carla.locator(`[data-testid=withdrawals] tr[data-id="${id}"] .status`).getByText('Requested').waitFor();
+  await axe(carla, 'wallet');
+
+  const admin = await session('admin');
+  await admin.goto(BASE + '/#/withdrawals');
+  const row = admin.locator(`tr[data-id="${id}"]`);
+  await row.getByRole('button', { name: 'Approve' }).click();
+  await admin.getByLabel('Status').selectOption('approved');
+  await admin.locator(`tr[data-id="${id}"]`).getByRole('button', { name: 'Mark paid…' }).click();
+  await admin.locator(`tr[data-id="${id}"]`).getByLabel('Payment reference').fill('ACH-E2E-1');
+  await admin.locator(`tr[data-id="${id}"]`).getByRole('button', { name: 'Mark paid', exact: true }).click();
+  await admin.getByLabel('Status').selectOption('paid');
+  await admin.locator(`tr[data-id="${id}"]`).waitFor();
+  await axe(admin, 'withdrawal queue');
+  await admin.context().close();
+
+  await carla.reload();
+  await carla.locator(`[data-testid=withdrawals] tr[data-id="${id}"] .status`).getByText('Paid').waitFor();
+  await carla.context().close();
+});
+
+await test('a customer sees its services and consultant, and cannot reach admin pages', async () => {
+  const page = await session('customer');
+  await page.getByText('Your consultant').waitFor();
+  const nav = await page.locator('nav#nav').innerText();
+  assert(!/Members|Payout runs|Withdrawals/.test(nav), `admin links shown to a customer: ${nav}`);
+  await page.getByText(/Services from/).first().waitFor();
+  await axe(page, 'customer home');
+  await page.screenshot({ path: join(SHOTS, 'customer.png'), fullPage: true });
+  await page.goto(BASE + '/#/members');
+  await page.getByText('Page not found').waitFor();
+  for (const path of ['/members', '/payout-runs', '/withdrawals', '/audit', '/members/ana/dashboard']) {
+    const r = await apiIn(page, path);
+    assert(r.status === 403 || r.status === 404, `${path} answered ${r.status} to a customer`);
+    assert(r.body?.error?.message, `${path}: no message`);
+  }
+  await page.context().close();
+});
+
+await test('admin pages pass axe; members list filters pending pack payments', async () => {
+  const page = await session('admin');
+  await axe(page, 'admin overview');
+  await page.goto(BASE + '/#/members?pending_payment=true');
+  await page.getByTestId('members').getByText('Quinn Walker').waitFor();
+  await axe(page, 'members');
+  await page.goto(BASE + '/#/runs');
+  await page.getByTestId('runs').waitFor();
+  await axe(page, 'runs');
+  await page.goto(BASE + '/#/vendors');
+  await page.getByText('SunPower (demo)').waitFor();
+  await axe(page, 'vendors');
+  await page.context().close();
+});
+
+await test('on a phone-sized screen the pages fit and the menu opens', async () => {
+  const page = await session('consultant', { width: 390, height: 844 });
+  await page.getByTestId('wallet-balance').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, `the home page is ${overflow}px wider than the screen`);
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('link', { name: 'Wallet' }).click();
+  await page.getByTestId('balance').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'consultant-phone.png'), fullPage: false });
+  await page.context().close();
+});
+
+await test('sign-out clears the session', async () => {
+  const page = await session('consultant');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  assert((await page.evaluate(() => sessionStorage.getItem('halo.session'))) === null, 'the token is still stored');
+  await page.goto(BASE + '/#/wallet');
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await page.context().close();
+});
+
+await browser.close();
+console.log('timings ' + JSON.stringify(timings));
+const failed = results.filter(([, ok]) => !ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed);
