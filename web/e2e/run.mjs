@@ -143,6 +143,7 @@ await test('the consultant home renders quickly and passes axe; screenshot', asy
   await page.reload();
   await page.getByTestId('wallet-balance').waitFor();
   timings.consultant_home_reload_ms = Date.now() - t0;
+  await page.getByText('Your upline').waitFor();
   await axe(page, 'consultant home');
   await page.screenshot({ path: join(SHOTS, 'consultant-home.png'), fullPage: true });
   await page.context().close();
@@ -210,9 +211,14 @@ await test('the tree viewer expands a node, loads its children, and works from t
   await page.getByRole('button', { name: 'Back to me' }).click();
   await page.locator('.tnode.focus-root[data-id="ana"]').waitFor();
   await page.screenshot({ path: join(SHOTS, 'tree-viewer.png'), fullPage: true });
+  // Search the downline by name and open the hit.
+  await page.getByPlaceholder('Search your downline').fill('carla');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: /Carla Jensen/ }).click();
+  await page.locator('.tnode.focus-root[data-id="carla"]').waitFor();
   // Jump to the bottom of the left leg.
   await page.getByRole('button', { name: 'Bottom of left leg' }).click();
-  await page.waitForFunction(() => document.querySelector('.tnode.focus-root')?.getAttribute('data-id') !== 'ana');
+  await page.waitForFunction(() => document.querySelector('.tnode.focus-root')?.getAttribute('data-id') !== 'carla');
   assert(page.errors.length === 0, page.errors.join('; '));
   await page.context().close();
 });

@@ -114,7 +114,7 @@ function routeFor(session: Session, r: Route) {
         case 'earnings':
           return b ? <Statement me={me} run={b} /> : <Earnings me={me} />;
         case 'genealogy':
-          return <Genealogy me={me} start={r.query.get('focus') ?? undefined} />;
+          return <Genealogy key={r.query.get('focus') ?? me} me={me} start={r.query.get('focus') ?? undefined} />;
         case 'sponsor-tree':
           return <SponsorTree me={me} />;
         case 'customers':

@@ -78,7 +78,7 @@ export class TreeData {
     const build = (id: string, left: number): Slot => {
       const node = this.nodes.get(id);
       const slot: Slot = { key: id, node };
-      if (left === 0) {
+      if (left === 0 || !this.known.has(id)) {
         const known = this.known.has(id);
         slot.more = !known || !!this.child(id, 'left') || !!this.child(id, 'right');
         return slot;

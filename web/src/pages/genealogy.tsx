@@ -137,7 +137,7 @@ export function Genealogy({ me, start }: { me: string; start?: string }) {
         Click a member to open the levels below it. Keyboard: arrow keys move (left, right, up), Enter opens.
       </p>
       {laid && (
-        <div class="tree-wrap">
+        <div class="tree-wrap" aria-busy={loading ? 'true' : 'false'}>
           <div class="tree-canvas" ref={canvas} style={{ width: laid.width + 'px', height: laid.height + 'px' }} role="group" aria-label="Binary tree" aria-describedby="tree-help" onKeyDown={onKey}>
             <svg width={laid.width} height={laid.height} aria-hidden="true">
               {laid.links.map(([a, b]) => (

@@ -40,8 +40,15 @@ export function Progress({ current, required, label: l }: { current: string; req
   );
 }
 
+interface Contacts {
+  sponsor?: { id: string; name: string; email: string };
+  placement_parent?: { id: string; name: string; email: string };
+  leg?: string;
+}
+
 export function ConsultantHome({ me }: { me: string }) {
   const st = useLoad(() => api<Dashboard>(`/members/${encodeURIComponent(me)}/dashboard`), [me]);
+  const contacts = useLoad(() => api<Contacts>(`/members/${encodeURIComponent(me)}/contacts`), [me]);
   return (
     <Async state={st}>
       {(d) => (
@@ -159,6 +166,29 @@ export function ConsultantHome({ me }: { me: string }) {
                     </li>
                   ))}
                 </ul>
+              </Card>
+            )}
+            {contacts.data && (contacts.data.sponsor || contacts.data.placement_parent) && (
+              <Card title="Your upline">
+                <dl class="kv">
+                  {contacts.data.sponsor && (
+                    <>
+                      <dt>Sponsor</dt>
+                      <dd>
+                        {contacts.data.sponsor.name} · <a href={`mailto:${contacts.data.sponsor.email}`}>{contacts.data.sponsor.email}</a>
+                      </dd>
+                    </>
+                  )}
+                  {contacts.data.placement_parent && (
+                    <>
+                      <dt>Placed under</dt>
+                      <dd>
+                        {contacts.data.placement_parent.name} ({contacts.data.leg} leg) ·{' '}
+                        <a href={`mailto:${contacts.data.placement_parent.email}`}>{contacts.data.placement_parent.email}</a>
+                      </dd>
+                    </>
+                  )}
+                </dl>
               </Card>
             )}
             <Card title="Coming up">
