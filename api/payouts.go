@@ -11,7 +11,7 @@ import (
 // createRun godoc
 //
 //	@Summary		Preview a payout run (draft)
-//	@Description	Computes PLAN.md §4 over every event accepted so far with occurred_at before period_end that no committed run has accounted, and stores the draft; it freezes that set. Previews can be made again. A period_end off the plan's cadence is 422.
+//	@Description	Computes PLAN.md §4 over every event accepted so far with occurred_at before period_end that no committed run has accounted, and stores the draft; it freezes that set. Previews can be made again. A period_end off the plan's cadence is 422; without one, a run after the first ends one cadence after the last committed run (the first run needs one).
 //	@Tags			payouts
 //	@Accept			json
 //	@Produce		json

@@ -2780,7 +2780,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Computes PLAN.md §4 over every event accepted so far with occurred_at before period_end that no committed run has accounted, and stores the draft; it freezes that set. Previews can be made again. A period_end off the plan's cadence is 422.",
+                "description": "Computes PLAN.md §4 over every event accepted so far with occurred_at before period_end that no committed run has accounted, and stores the draft; it freezes that set. Previews can be made again. A period_end off the plan's cadence is 422; without one, a run after the first ends one cadence after the last committed run (the first run needs one).",
                 "consumes": [
                     "application/json"
                 ],
@@ -4335,6 +4335,10 @@ const docTemplate = `{
                             "type": "boolean"
                         },
                         "personal_volume": {
+                            "type": "string"
+                        },
+                        "threshold": {
+                            "description": "Threshold is the personal volume that makes a consultant active (PLAN.md §3).",
                             "type": "string"
                         },
                         "window_days": {
@@ -6024,6 +6028,14 @@ const docTemplate = `{
                     "description": "Base is the last committed run when the draft was made; a commit since makes it stale.",
                     "type": "string"
                 },
+                "change_from_previous": {
+                    "description": "Change is a draft's difference from its base run (GET of a draft only).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/payouts.RunChange"
+                        }
+                    ]
+                },
                 "committed_at": {
                     "type": "string"
                 },
@@ -6052,6 +6064,29 @@ const docTemplate = `{
                 },
                 "totals": {
                     "$ref": "#/definitions/payouts.RunTotals"
+                }
+            }
+        },
+        "payouts.RunChange": {
+            "type": "object",
+            "properties": {
+                "by_type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "by_vendor": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "previous_run_id": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "string"
                 }
             }
         },
