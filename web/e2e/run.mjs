@@ -311,6 +311,33 @@ await test('admin pages pass axe; members list filters pending pack payments', a
   await page.context().close();
 });
 
+await test('an admin imports an NDJSON network and follows its progress to the end', async () => {
+  const page = await session('admin');
+  await page.goto(BASE + '/#/import');
+  const end = (await apiIn(page, '/members/ana/leg-end/left')).body.id; // its left leg is free
+  const lines = [];
+  for (let i = 1; i <= 40; i++) {
+    lines.push(JSON.stringify({ id: `imp-${i}`, name: `Imported ${i}`, email: `imp-${i}@example.com`, plan: 'affiliate', sponsor_id: i === 1 ? 'ana' : 'imp-1',
+      placement: i === 1 ? { parent_id: end, leg: 'left' } : { parent_id: `imp-${Math.floor(i / 2)}`, leg: i % 2 ? 'right' : 'left' }, registered_at: new Date().toISOString() }));
+  }
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'network.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await Promise.race([page.getByRole('progressbar', { name: 'Import progress' }).waitFor(), page.getByRole('alert').waitFor()]);
+  if (await page.getByRole('alert').count()) throw new Error('import refused: ' + (await page.getByRole('alert').first().innerText()));
+  await page.getByText('40 of 40 lines written').waitFor({ timeout: 30000 }).catch(async (e) => {
+    throw new Error(`${e.message}: ${await page.locator('main').innerText()}`);
+  });
+  assert((await page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')) === '100', 'progress is not 100');
+  await axe(page, 'import');
+  // A bad file is refused whole, with the line named.
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'bad.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from('{"id":"x"}\n') });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert(/line 1/.test(await alert.innerText()), `bad file: ${await alert.innerText()}`);
+  await page.context().close();
+});
+
 await test('on a phone-sized screen the pages fit and the menu opens', async () => {
   const page = await session('consultant', { width: 390, height: 844 });
   await page.getByTestId('wallet-balance').waitFor();

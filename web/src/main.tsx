@@ -1,4 +1,4 @@
-import { render } from 'preact';
+import { Component, render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, loadSession, saveSession, setUnauthorizedHandler, type Session } from './api';
 import { go, useRoute, type Route } from './router';
@@ -156,6 +156,27 @@ function routeFor(session: Session, r: Route) {
   );
 }
 
+/** A page that fails while rendering shows what happened instead of a blank screen. */
+class Boundary extends Component<{ children: ComponentChildren; reset: string }, { error?: string; at?: string }> {
+  state: { error?: string; at?: string } = {};
+  componentDidCatch(e: unknown) {
+    this.setState({ error: e instanceof Error ? e.message : String(e), at: this.props.reset });
+  }
+  render() {
+    if (this.state.error && this.state.at === this.props.reset) {
+      return (
+        <div class="alert error" role="alert">
+          <p>
+            <strong>This page could not be shown.</strong> {this.state.error}
+          </p>
+          <a href="#/">Back to your home page</a>
+        </div>
+      );
+    }
+    return this.props.children;
+  }
+}
+
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession());
   const route = useRoute();
@@ -192,7 +213,7 @@ function App() {
   }
   return (
     <Shell session={session} onSignOut={signOut} route={route}>
-      {routeFor(session, route)}
+      <Boundary reset={route.path}>{routeFor(session, route)}</Boundary>
     </Shell>
   );
 }

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { formatBV, formatMoney, isNegative, label } from './money';
+import { formatBV, formatDateTime, formatMoney, isNegative, label } from './money';
 
 /** Loads data for a page; a failure becomes the API's message, never a blank page. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: string; loading: boolean; reload: () => void } {
@@ -199,5 +199,62 @@ export function MoreButton({ p }: { p: { next?: string; loading: boolean; more: 
     <button class="secondary" onClick={() => p.more()}>
       Load more
     </button>
+  );
+}
+
+export interface Column {
+  label: string;
+  num?: boolean; // right-aligned figures
+}
+
+/** A table with a caption for screen readers, in a wrapper that scrolls (and can be focused to scroll) on narrow screens. */
+export function Table({ caption, cols, children, testId, card }: { caption: string; cols: (Column | string)[]; children: ComponentChildren; testId?: string; card?: boolean }) {
+  return (
+    <div class={'table-wrap' + (card ? ' card' : '')} tabIndex={0}>
+      <table data-testid={testId}>
+        <caption class="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {cols.map((c, i) => {
+              const col = typeof c === 'string' ? { label: c } : c;
+              return (
+                <th key={i} scope="col" class={col.num ? 'num' : undefined}>
+                  {col.label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export interface LedgerEntry {
+  id: string;
+  kind: string;
+  amount: string;
+  at: string;
+  run_id?: string;
+  withdrawal_id?: string;
+  reason?: string;
+}
+
+/** A wallet's ledger: what the consultant sees on its wallet and the admin on the member page. */
+export function LedgerTable({ entries }: { entries: LedgerEntry[] }) {
+  return (
+    <Table caption="Wallet ledger" cols={['When', 'Kind', 'Reference', { label: 'Amount', num: true }]}>
+      {entries.map((e) => (
+        <tr key={e.id}>
+          <td>{formatDateTime(e.at)}</td>
+          <td>{label(e.kind)}</td>
+          <td class="muted">{e.run_id ? `run ${e.run_id}` : e.withdrawal_id ? `withdrawal ${e.withdrawal_id}` : e.reason ?? ''}</td>
+          <td class="num">
+            <Money value={e.amount} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }

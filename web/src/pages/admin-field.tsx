@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, download, type Page } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, label } from '../money';
-import { Badge, Card, ErrorBox, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf } from '../ui';
+import { Badge, Card, ErrorBox, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
 import type { ArticleData, Gathering } from './field';
 
 /** The knowledge-base editor: a list, and a form whose preview is the server's own rendering (sanitized). */
@@ -142,19 +142,7 @@ export function GatheringsAdmin() {
       <div class="grid">
         <Card title={`All ${kind}`} wide>
           <ErrorBox message={p.error} />
-          <div class="table-wrap" tabIndex={0}>
-            <table>
-              <caption class="sr-only">{kind}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Title</th>
-                  <th scope="col">Starts</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">Seats</th>
-                  <th scope="col">Registrations</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table caption={`{kind}`} cols={['Title', 'Starts', 'Status', { label: 'Seats', num: true }, 'Registrations']}>
                 {p.items.map((g) => (
                   <tr key={g.id}>
                     <td>
@@ -173,9 +161,7 @@ export function GatheringsAdmin() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table>
           <MoreButton p={p} />
         </Card>
         <Card title={`New ${kind === 'webinars' ? 'webinar' : 'event'}`}>

@@ -3,7 +3,7 @@ import { api, type Page } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, label } from '../money';
 import type { TreeNode } from '../tree';
-import { Async, Badge, Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged } from '../ui';
+import { Async, Badge, Card, ErrorBox, LedgerTable, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, Table } from '../ui';
 import { StatementView, type StatementData } from './earnings';
 import { AuditList } from './admin-money';
 
@@ -88,19 +88,7 @@ export function AdminHome() {
                 <a href="#/vendors">Vendors and rejected events</a>
               </Card>
               <Card title="Sales by vendor and month" wide>
-                <div class="table-wrap" tabIndex={0}>
-                  <table>
-                    <caption class="sr-only">Sales by vendor and month</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Month</th>
-                        <th scope="col">Vendor</th>
-                        <th scope="col" class="num">Sales</th>
-                        <th scope="col" class="num">BV</th>
-                        <th scope="col" class="num">Value</th>
-                      </tr>
-                    </thead>
-                    <tbody>
+                <Table caption="Sales by vendor and month" cols={['Month', 'Vendor', { label: 'Sales', num: true }, { label: 'BV', num: true }, { label: 'Value', num: true }]}>
                       {d.sales.map((s) => (
                         <tr key={s.vendor + s.month}>
                           <td>{s.month}</td>
@@ -112,9 +100,7 @@ export function AdminHome() {
                           </td>
                         </tr>
                       ))}
-                    </tbody>
-                  </table>
-                </div>
+                    </Table>
               </Card>
             </div>
           );
@@ -183,20 +169,7 @@ export function Members({ query }: { query: URLSearchParams }) {
         <button type="submit">Apply</button>
       </form>
       <ErrorBox message={p.error} />
-      <div class="table-wrap card" tabIndex={0}>
-        <table data-testid="members">
-          <caption class="sr-only">Members</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Rank</th>
-              <th scope="col">Status</th>
-              <th scope="col">Sponsor</th>
-              <th scope="col">Registered</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table testId="members" card caption="Members" cols={['Member', 'Plan', 'Rank', 'Status', 'Sponsor', 'Registered']}>
             {p.items.map((m) => (
               <tr key={m.id}>
                 <td>
@@ -214,9 +187,7 @@ export function Members({ query }: { query: URLSearchParams }) {
                 <td>{formatDate(m.registered_at)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
       <MoreButton p={p} />
     </>
   );
@@ -355,16 +326,7 @@ function Generations({ id }: { id: string }) {
     <Card title="Sponsor tree">
       <Async state={g}>
         {(d) => (
-          <table>
-            <caption class="sr-only">Sponsor generations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Generation</th>
-                <th scope="col" class="num">Consultants</th>
-                <th scope="col" class="num">Customers</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table caption="Sponsor generations" cols={['Generation', { label: 'Consultants', num: true }, { label: 'Customers', num: true }]}>
               {d.generations.map((x) => (
                 <tr key={x.generation}>
                   <td>{x.generation}</td>
@@ -372,8 +334,7 @@ function Generations({ id }: { id: string }) {
                   <td class="num">{x.customers}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </Table>
         )}
       </Async>
     </Card>
@@ -389,29 +350,7 @@ function AdminWallet({ id }: { id: string }) {
           <p class="stat">
             <Money value={d.balance} />
           </p>
-          <table>
-            <caption class="sr-only">Ledger</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Reference</th>
-                <th scope="col" class="num">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.at)}</td>
-                  <td>{label(e.kind)}</td>
-                  <td class="muted">{e.run_id ?? e.reason ?? ''}</td>
-                  <td class="num">
-                    <Money value={e.amount} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <LedgerTable entries={d.entries} />
         </Card>
       )}
     </Async>

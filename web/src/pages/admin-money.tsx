@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, download, type Page } from '../api';
 import { formatDateTime } from '../money';
-import { ErrorBox, Money, MoreButton, StatusBadge, useAction, usePaged, messageOf } from '../ui';
+import { ErrorBox, Money, MoreButton, StatusBadge, useAction, usePaged, messageOf, Table } from '../ui';
 import type { Withdrawal } from './wallet';
 
 function Decide({ w, onDone }: { w: Withdrawal; onDone: () => void }) {
@@ -71,19 +71,7 @@ export function Withdrawals() {
         </div>
       </div>
       <ErrorBox message={err ?? p.error} />
-      <div class="table-wrap card" tabIndex={0}>
-        <table data-testid="withdrawal-queue">
-          <caption class="sr-only">Withdrawals</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col" class="num">Amount</th>
-              <th scope="col">Requested</th>
-              <th scope="col">Status</th>
-              <th scope="col">Decision</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table testId="withdrawal-queue" card caption="Withdrawals" cols={['Member', { label: 'Amount', num: true }, 'Requested', 'Status', 'Decision']}>
             {p.items.map((w) => (
               <tr key={w.id} data-id={w.id}>
                 <td>
@@ -102,9 +90,7 @@ export function Withdrawals() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
       <MoreButton p={p} />
     </>
   );
@@ -126,19 +112,7 @@ export function AuditList({ filter }: { filter: Record<string, string> }) {
   return (
     <>
       <ErrorBox message={p.error} />
-      <div class="table-wrap card" tabIndex={0}>
-        <table>
-          <caption class="sr-only">Audit entries</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table card caption="Audit entries" cols={['When', 'Who', 'Action', 'Target', 'Change']}>
             {p.items.map((e) => (
               <tr key={e.id}>
                 <td>{formatDateTime(e.at)}</td>
@@ -155,9 +129,7 @@ export function AuditList({ filter }: { filter: Record<string, string> }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
       <MoreButton p={p} />
     </>
   );

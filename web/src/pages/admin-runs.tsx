@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, download } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, formatPercent, label } from '../money';
-import { Async, Card, ErrorBox, Money, OkBox, StatusBadge, useAction, useLoad, messageOf } from '../ui';
+import { Async, Card, ErrorBox, Money, OkBox, StatusBadge, useAction, useLoad, messageOf, Table } from '../ui';
 import { StatementView, type StatementData } from './earnings';
 
 interface Totals {
@@ -57,18 +57,7 @@ export function Runs() {
       <h2 style="margin-top:1rem">All runs</h2>
       <Async state={st}>
         {(d) => (
-          <div class="table-wrap card" tabIndex={0}>
-            <table data-testid="runs">
-              <caption class="sr-only">Payout runs</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Period</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">Total</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table testId="runs" card caption="Payout runs" cols={['Period', 'Status', { label: 'Total', num: true }, 'Created']}>
                 {d.runs.map((r) => (
                   <tr key={r.id}>
                     <td>
@@ -85,9 +74,7 @@ export function Runs() {
                     <td>{formatDateTime(r.created_at)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table>
         )}
       </Async>
     </>
@@ -97,21 +84,7 @@ export function Runs() {
 function Change({ now, change, raw }: { now: Record<string, string>; change?: Record<string, string>; raw?: boolean }) {
   const keys = [...new Set([...Object.keys(now), ...Object.keys(change ?? {})])].sort();
   return (
-    <div class="table-wrap" tabIndex={0}>
-      <table>
-        <caption class="sr-only">Totals and change from the previous run</caption>
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col" class="num">This run</th>
-            {change && (
-              <th scope="col" class="num">
-                Change from previous
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
+    <Table caption="Totals and change from the previous run" cols={['', { label: 'This run', num: true }, { label: 'Change from previous', num: true }]}>
           {keys.map((k) => (
             <tr key={k}>
               <th scope="row">{raw ? k : label(k)}</th>
@@ -125,9 +98,7 @@ function Change({ now, change, raw }: { now: Record<string, string>; change?: Re
               )}
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </Table>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { formatDate, formatDateTime, progressPercent } from '../money';
-import { Async, Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf } from '../ui';
+import { Async, Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
 
 interface Vendor {
   id: string;
@@ -41,16 +41,7 @@ export function Vendors() {
         <Card title="Vendors" wide>
           <Async state={st}>
             {(d) => (
-              <table>
-                <caption class="sr-only">Vendors</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Vendor</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Since</th>
-                  </tr>
-                </thead>
-                <tbody>
+              <Table caption="Vendors" cols={['Vendor', 'Status', 'Since']}>
                   {d.vendors.map((v) => (
                     <tr key={v.id}>
                       <td>
@@ -62,8 +53,7 @@ export function Vendors() {
                       <td>{formatDate(v.created_at)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
+                </Table>
             )}
           </Async>
         </Card>
@@ -86,18 +76,7 @@ export function Vendors() {
         </Card>
         <Card title="Rejected events" wide>
           <ErrorBox message={rejected.error} />
-          <div class="table-wrap" tabIndex={0}>
-            <table>
-              <caption class="sr-only">Rejected vendor events</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Received</th>
-                  <th scope="col">Vendor</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table caption="Rejected vendor events" cols={['Received', 'Vendor', 'Event', 'Why']}>
                 {rejected.items.map((r) => (
                   <tr key={r.vendor_id + r.event_id + r.received_at}>
                     <td>{formatDateTime(r.received_at)}</td>
@@ -110,9 +89,7 @@ export function Vendors() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table>
           <MoreButton p={rejected} />
         </Card>
       </div>
@@ -202,21 +179,7 @@ export function VendorPage({ id }: { id: string }) {
               <Card title="Products" wide>
                 <Async state={products}>
                   {(p) => (
-                    <div class="table-wrap" tabIndex={0}>
-                      <table>
-                        <caption class="sr-only">Products and their versions</caption>
-                        <thead>
-                          <tr>
-                            <th scope="col">SKU</th>
-                            <th scope="col">Name</th>
-                            <th scope="col" class="num">BV</th>
-                            <th scope="col" class="num">CV</th>
-                            <th scope="col" class="num">Retail</th>
-                            <th scope="col" class="num">Hold</th>
-                            <th scope="col">Effective from</th>
-                          </tr>
-                        </thead>
-                        <tbody>
+                    <Table caption="Products and their versions" cols={['SKU', 'Name', { label: 'BV', num: true }, { label: 'CV', num: true }, { label: 'Retail', num: true }, { label: 'Hold', num: true }, 'Effective from']}>
                           {p.products.flatMap((pr) =>
                             pr.versions.map((x) => (
                               <tr key={pr.sku + x.effective_from}>
@@ -234,9 +197,7 @@ export function VendorPage({ id }: { id: string }) {
                               </tr>
                             )),
                           )}
-                        </tbody>
-                      </table>
-                    </div>
+                        </Table>
                   )}
                 </Async>
               </Card>

@@ -1,6 +1,6 @@
 import { api } from '../api';
 import { formatDate, formatDateTime } from '../money';
-import { Async, Card, StatusBadge, useLoad } from '../ui';
+import { Async, Card, StatusBadge, useLoad, Table } from '../ui';
 
 interface CustomerDashboard {
   member_id: string;
@@ -53,16 +53,7 @@ export function CustomerHome({ me }: { me: string }) {
               )}
               {vendors.map((v) => (
                 <Card key={v} title={`Services from ${v}`}>
-                  <table>
-                    <caption class="sr-only">Services from {v}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Product</th>
-                        <th scope="col">Since</th>
-                        <th scope="col">Status</th>
-                      </tr>
-                    </thead>
-                    <tbody>
+                  <Table caption={`Services from {v}`} cols={['Product', 'Since', 'Status']}>
                       {d.services
                         .filter((s) => s.vendor === v)
                         .map((s) => (
@@ -75,8 +66,7 @@ export function CustomerHome({ me }: { me: string }) {
                             </td>
                           </tr>
                         ))}
-                    </tbody>
-                  </table>
+                    </Table>
                 </Card>
               ))}
             </div>

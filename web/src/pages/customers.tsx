@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { formatDate, label } from '../money';
-import { Async, Card, ErrorBox, MoreButton, StatusBadge, useLoad, usePaged } from '../ui';
+import { Async, Card, ErrorBox, MoreButton, StatusBadge, useLoad, usePaged, Table } from '../ui';
 import type { Dashboard } from './home';
 
 export function Customers({ me }: { me: string }) {
@@ -43,17 +43,7 @@ export function Customers({ me }: { me: string }) {
                   {c.services.length === 0 ? (
                     <p class="muted">No services yet.</p>
                   ) : (
-                    <table>
-                      <caption class="sr-only">Services of {c.name}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Product</th>
-                          <th scope="col">Vendor</th>
-                          <th scope="col">Since</th>
-                          <th scope="col">Status</th>
-                        </tr>
-                      </thead>
-                      <tbody>
+                    <Table caption={`Services of {c.name}`} cols={['Product', 'Vendor', 'Since', 'Status']}>
                         {c.services.map((s, i) => (
                           <tr key={i}>
                             <td>{s.product ?? s.sku}</td>
@@ -64,8 +54,7 @@ export function Customers({ me }: { me: string }) {
                             </td>
                           </tr>
                         ))}
-                      </tbody>
-                    </table>
+                      </Table>
                   )}
                 </Card>
               ))}

@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { StackedBars } from '../chart';
 import { formatDate, label } from '../money';
-import { Async, Card, Money, useLoad } from '../ui';
+import { Async, Card, Money, useLoad, Table } from '../ui';
 import type { Dashboard } from './home';
 
 export function Earnings({ me }: { me: string }) {
@@ -100,19 +100,7 @@ export function StatementView({ st }: { st: StatementData }) {
         {st.lines.length === 0 ? (
           <p class="muted">No lines in this run.</p>
         ) : (
-          <div class="table-wrap" tabIndex={0}>
-            <table data-testid="statement-lines">
-              <caption class="sr-only">Statement lines with their explanation</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Why</th>
-                  <th scope="col" class="num">
-                    Amount
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table testId="statement-lines" caption="Statement lines with their explanation" cols={['Type', 'Why', { label: 'Amount', num: true }]}>
                 {st.lines.map((l) => (
                   <tr key={l.id} data-line={l.id}>
                     <td>
@@ -125,9 +113,7 @@ export function StatementView({ st }: { st: StatementData }) {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table>
         )}
       </Card>
     </>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { formatBV, label } from '../money';
 import { TreeData, allPages, layout, type TreeNode } from '../tree';
-import { Badge, ErrorBox, Loading, MoreButton, messageOf, useLoad, usePaged, Card } from '../ui';
+import { Badge, ErrorBox, Loading, MoreButton, messageOf, useLoad, usePaged, Card, Table } from '../ui';
 
 const LEVELS = 3; // levels shown below the node in focus
 const W = 162;
@@ -137,7 +137,7 @@ export function Genealogy({ me, start }: { me: string; start?: string }) {
         Click a member to open the levels below it. Keyboard: arrow keys move (left, right, up), Enter opens.
       </p>
       {laid && (
-        <div class="tree-wrap" aria-busy={loading ? 'true' : 'false'}>
+        <div class="tree-wrap" aria-busy={loading || (!error && !data.loadedTo(focus, LEVELS)) ? 'true' : 'false'}>
           <div class="tree-canvas" ref={canvas} style={{ width: laid.width + 'px', height: laid.height + 'px' }} role="group" aria-label="Binary tree" aria-describedby="tree-help" onKeyDown={onKey}>
             <svg width={laid.width} height={laid.height} aria-hidden="true">
               {laid.links.map(([a, b]) => (
@@ -243,17 +243,7 @@ export function SponsorTree({ me }: { me: string }) {
       ) : (
         <div class="grid">
           <Card title="Generations">
-            <table>
-              <caption class="sr-only">Members per sponsor generation</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Generation</th>
-                  <th scope="col" class="num">Consultants</th>
-                  <th scope="col" class="num">Customers</th>
-                  <th scope="col" />
-                </tr>
-              </thead>
-              <tbody>
+            <Table caption="Members per sponsor generation" cols={['Generation', { label: 'Consultants', num: true }, { label: 'Customers', num: true }, '']}>
                 {gens.data.generations.map((g) => (
                   <tr key={g.generation} aria-selected={g.generation === gen}>
                     <td>{g.generation}</td>
@@ -266,8 +256,7 @@ export function SponsorTree({ me }: { me: string }) {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+              </Table>
           </Card>
           <GenerationList me={me} gen={gen} />
         </div>

@@ -1,6 +1,6 @@
 import { api } from '../api';
 import { formatBV, formatDate, formatDateTime, label, progressPercent } from '../money';
-import { AmountTable, Async, Badge, BV, Card, Money, StatusBadge, useLoad } from '../ui';
+import { AmountTable, Async, Badge, BV, Card, Money, StatusBadge, useLoad, Table } from '../ui';
 
 export interface Dashboard {
   member_id: string;
@@ -83,17 +83,7 @@ export function ConsultantHome({ me }: { me: string }) {
               </p>
             </Card>
             <Card title="Binary legs">
-              <div class="table-wrap" tabIndex={0}>
-              <table>
-                <caption class="sr-only">Leg volumes</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" />
-                    <th scope="col" class="num">Left</th>
-                    <th scope="col" class="num">Right</th>
-                  </tr>
-                </thead>
-                <tbody>
+              <Table caption="Leg volumes" cols={['', { label: 'Left', num: true }, { label: 'Right', num: true }]}>
                   <tr>
                     <th scope="row">Carry</th>
                     <td class="num"><BV value={d.legs.carry_left} /></td>
@@ -114,9 +104,7 @@ export function ConsultantHome({ me }: { me: string }) {
                     <td class="num">{d.downline.left_members}</td>
                     <td class="num">{d.downline.right_members}</td>
                   </tr>
-                </tbody>
-              </table>
-              </div>
+                </Table>
               <p class="muted">Live volume is {d.legs.freshness}.</p>
             </Card>
             <Card title="Projected earnings">

@@ -1,20 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../api';
-import { formatDateTime, label } from '../money';
-import { Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, usePaged } from '../ui';
+import { formatDateTime } from '../money';
+import { Card, ErrorBox, LedgerTable, Money, MoreButton, OkBox, StatusBadge, Table, useAction, usePaged, type LedgerEntry } from '../ui';
 
-interface Entry {
-  id: string;
-  kind: string;
-  amount: string;
-  at: string;
-  run_id?: string;
-  withdrawal_id?: string;
-  reason?: string;
-}
 interface WalletPage {
   balance: string;
-  entries: Entry[];
+  entries: LedgerEntry[];
   next_cursor?: string;
 }
 export interface Withdrawal {
@@ -71,18 +62,7 @@ export function Wallet({ me }: { me: string }) {
         </Card>
         <Card title="Withdrawals" wide>
           <ErrorBox message={wds.error} />
-          <div class="table-wrap" tabIndex={0}>
-            <table data-testid="withdrawals">
-              <caption class="sr-only">Your withdrawals</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Requested</th>
-                  <th scope="col" class="num">Amount</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table testId="withdrawals" caption="Your withdrawals" cols={['Requested', { label: 'Amount', num: true }, 'Status', 'Details']}>
                 {wds.items.map((w) => (
                   <tr key={w.id} data-id={w.id}>
                     <td>{formatDateTime(w.requested_at)}</td>
@@ -98,38 +78,12 @@ export function Wallet({ me }: { me: string }) {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table>
           <MoreButton p={wds} />
         </Card>
         <Card title="Ledger" wide>
           <ErrorBox message={ledger.error} />
-          <div class="table-wrap" tabIndex={0}>
-            <table>
-              <caption class="sr-only">Wallet ledger</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Reference</th>
-                  <th scope="col" class="num">Amount</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ledger.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.at)}</td>
-                    <td>{label(e.kind)}</td>
-                    <td class="muted">{e.run_id ? `run ${e.run_id}` : e.withdrawal_id ? `withdrawal ${e.withdrawal_id}` : e.reason ?? ''}</td>
-                    <td class="num">
-                      <Money value={e.amount} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <LedgerTable entries={ledger.items} />
           <MoreButton p={ledger} />
         </Card>
       </div>
