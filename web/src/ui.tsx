@@ -258,3 +258,35 @@ export function LedgerTable({ entries }: { entries: LedgerEntry[] }) {
     </Table>
   );
 }
+
+/** A labelled select; options are values (shown as labels) or [value, text]; `any` adds an empty choice. */
+export function Select({ label: l, value, onChange, options, any }: { label: string; value: string; onChange: (v: string) => void; options: (string | [string, string])[]; any?: string }) {
+  return (
+    <label>
+      {l}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {any !== undefined && <option value="">{any}</option>}
+        {options.map((o) => {
+          const [v, text] = typeof o === 'string' ? [o, label(o)] : o;
+          return (
+            <option key={v} value={v}>
+              {text}
+            </option>
+          );
+        })}
+      </select>
+    </label>
+  );
+}
+
+export const PLANS = ['affiliate', 'consultant', 'consultant_plus', 'customer'];
+export const AUDIENCES = ['consultants', 'customers', 'everyone'];
+
+/** The way back to a list. */
+export function Back({ to, children }: { to: string; children: ComponentChildren }) {
+  return (
+    <p>
+      <a href={to}>← {children}</a>
+    </p>
+  );
+}

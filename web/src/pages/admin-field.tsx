@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, download, type Page } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, label } from '../money';
-import { Badge, Card, ErrorBox, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
+import { AUDIENCES, Badge, Card, Select, ErrorBox, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
 import type { ArticleData, Gathering } from './field';
 
 /** The knowledge-base editor: a list, and a form whose preview is the server's own rendering (sanitized). */
@@ -73,14 +73,7 @@ function ArticleForm({ article, onSaved }: { article?: ArticleData; onSaved: () 
             Tags (comma-separated)
             <input value={f.tags} onInput={set('tags')} />
           </label>
-          <label>
-            Audience
-            <select value={f.audience} onChange={set('audience')}>
-              <option value="consultants">Consultants</option>
-              <option value="customers">Customers</option>
-              <option value="everyone">Everyone</option>
-            </select>
-          </label>
+          <Select label="Audience" value={f.audience} onChange={(v) => setF({ ...f, audience: v })} options={AUDIENCES} />
           <label>
             Status
             <select value={f.status} onChange={set('status')}>
@@ -209,14 +202,7 @@ export function GatheringsAdmin() {
               Join link
               <input type="url" value={f.join_url} onInput={set('join_url')} />
             </label>
-            <label>
-              Audience
-              <select value={f.audience} onChange={set('audience')}>
-                <option value="consultants">Consultants</option>
-                <option value="customers">Customers</option>
-                <option value="everyone">Everyone</option>
-              </select>
-            </label>
+            <Select label="Audience" value={f.audience} onChange={(v) => setF({ ...f, audience: v })} options={AUDIENCES} />
             <label>
               Description (Markdown)
               <textarea style="min-height:6rem" value={f.description_markdown} onInput={set('description_markdown')} />

@@ -3,7 +3,7 @@ import { api, type Page } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, label } from '../money';
 import type { TreeNode } from '../tree';
-import { Async, Badge, Card, ErrorBox, LedgerTable, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, Table } from '../ui';
+import { Async, Back, Badge, PLANS, Select, Card, ErrorBox, LedgerTable, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, Table } from '../ui';
 import { StatementView, type StatementData } from './earnings';
 import { AuditList } from './admin-money';
 
@@ -128,28 +128,8 @@ export function Members({ query }: { query: URLSearchParams }) {
           Search
           <input placeholder="id, e-mail or name" value={f.q} onInput={set('q')} />
         </label>
-        <label>
-          Plan
-          <select value={f.plan} onChange={set('plan')}>
-            <option value="">Any</option>
-            {['affiliate', 'consultant', 'consultant_plus', 'customer'].map((x) => (
-              <option key={x} value={x}>
-                {label(x)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rank
-          <select value={f.rank} onChange={set('rank')}>
-            <option value="">Any</option>
-            {['none', 'bronze', 'silver', 'gold', 'platinum', 'diamond'].map((x) => (
-              <option key={x} value={x}>
-                {label(x)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select label="Plan" any="Any" value={f.plan} onChange={(v) => setF({ ...f, plan: v })} options={PLANS} />
+        <Select label="Rank" any="Any" value={f.rank} onChange={(v) => setF({ ...f, rank: v })} options={['none', 'bronze', 'silver', 'gold', 'platinum', 'diamond']} />
         <label>
           Status
           <select value={f.status} onChange={set('status')}>
@@ -219,9 +199,7 @@ export function MemberPage({ id, tab }: { id: string; tab?: string }) {
   const current = tab ?? 'details';
   return (
     <>
-      <p>
-        <a href="#/members">← Members</a>
-      </p>
+      <Back to="#/members">Members</Back>
       <Async state={st}>
         {(m) => (
           <>
@@ -413,16 +391,7 @@ export function NewMember() {
           Password (optional: without one, the member sets it by password reset)
           <input type="password" autocomplete="new-password" value={f.password} onInput={set('password')} />
         </label>
-        <label>
-          Plan
-          <select value={f.plan} onChange={set('plan')}>
-            {['affiliate', 'consultant', 'consultant_plus', 'customer'].map((x) => (
-              <option key={x} value={x}>
-                {label(x)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select label="Plan" value={f.plan} onChange={(v) => setF({ ...f, plan: v })} options={PLANS} />
         <label>
           Sponsor id
           <input required value={f.sponsor_id} onInput={set('sponsor_id')} />

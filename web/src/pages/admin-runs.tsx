@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, download } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, formatPercent, label } from '../money';
-import { Async, Card, ErrorBox, Money, OkBox, StatusBadge, useAction, useLoad, messageOf, Table } from '../ui';
+import { Back, Async, Card, ErrorBox, Money, OkBox, StatusBadge, useAction, useLoad, messageOf, Table } from '../ui';
 import { StatementView, type StatementData } from './earnings';
 
 interface Totals {
@@ -114,9 +114,7 @@ export function RunPage({ id, member }: { id: string; member?: string }) {
   const [who, setWho] = useState(member ?? '');
   return (
     <>
-      <p>
-        <a href="#/runs">← Payout runs</a>
-      </p>
+      <Back to="#/runs">Payout runs</Back>
       <Async state={st}>
         {(r) => (
           <>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { formatDate, formatDateTime, progressPercent } from '../money';
-import { Async, Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
+import { Back, Async, Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
 
 interface Vendor {
   id: string;
@@ -122,9 +122,7 @@ export function VendorPage({ id }: { id: string }) {
   });
   return (
     <>
-      <p>
-        <a href="#/vendors">← Vendors</a>
-      </p>
+      <Back to="#/vendors">Vendors</Back>
       <Async state={v}>
         {(vd) => (
           <>

@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { StackedBars } from '../chart';
 import { formatDate, label } from '../money';
-import { Async, Card, Money, useLoad, Table } from '../ui';
+import { Back, Async, Card, Money, useLoad, Table } from '../ui';
 import type { Dashboard } from './home';
 
 export function Earnings({ me }: { me: string }) {
@@ -124,9 +124,7 @@ export function Statement({ me, run }: { me: string; run: string }) {
   const st = useLoad(() => api<StatementData>(`/members/${encodeURIComponent(me)}/statements/${encodeURIComponent(run)}`), [me, run]);
   return (
     <>
-      <p>
-        <a href="#/earnings">← Earnings</a>
-      </p>
+      <Back to="#/earnings">Earnings</Back>
       <h1>Statement for run {run}</h1>
       <Async state={st}>{(s) => <StatementView st={s} />}</Async>
     </>

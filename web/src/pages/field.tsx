@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, download, type Page } from '../api';
 import { formatDate, formatDateTime, label } from '../money';
-import { Async, Badge, Card, ErrorBox, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged } from '../ui';
+import { Back, Async, Badge, Card, ErrorBox, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged } from '../ui';
 
 export interface Gathering {
   id: string;
@@ -170,9 +170,7 @@ export function Article({ id }: { id: string }) {
   const st = useLoad(() => api<ArticleData>(`/kb/articles/${encodeURIComponent(id)}`), [id]);
   return (
     <>
-      <p>
-        <a href="#/kb">← Knowledge base</a>
-      </p>
+      <Back to="#/kb">Knowledge base</Back>
       <Async state={st}>
         {(a) => (
           <article class="card">
