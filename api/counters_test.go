@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/halo-oss/halo/cache"
 	"github.com/halo-oss/halo/graph/payouts"
@@ -125,7 +126,7 @@ func TestLiveCountersEqualRecomputation(t *testing.T) {
 	defer other.Close()
 	_ = other.FlushForTests(ctx)
 	fresh := &payouts.LiveCounters{Feed: hs.st, Cache: other, Log: testenv.Log()}
-	if err := fresh.Rebuild(ctx); err != nil {
+	if _, err := fresh.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 	hs.checkCounters(t, fresh, ids, pv, legs, "rebuilt")
@@ -133,7 +134,7 @@ func TestLiveCountersEqualRecomputation(t *testing.T) {
 
 	// An operator's rebuild beside the running loop: the loop notices and stays exact.
 	op := &payouts.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log()}
-	if err := op.Rebuild(ctx); err != nil {
+	if _, err := op.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := hs.counters.Tick(ctx); err != nil {
@@ -197,4 +198,84 @@ func TestRedisOutageLosesNothing(t *testing.T) {
 	// A: pack 50 + a2 400 + a3 10 (a1 cancelled); root's left leg holds all of it.
 	pv, legs := expected(map[string]int64{"root": 15000, "A": 5000 + 40000 + 1000}, map[string]string{"A": "root"}, map[string]bool{"A": true})
 	hs.checkCounters(t, hs.counters, []string{"root", "A"}, pv, legs, "after the outage")
+}
+
+// Issue #17: three replicas over one Redis and one Neo4j, each ticking its own LiveCounters as
+// halod does: one holds the lease and rolls up, the others read; every change counts once; the
+// generation moves only when a rebuild is asked for (a commit on any replica), never back and
+// forth between replicas; when the holder dies another takes over and the counters stay exact.
+func TestReplicasCountEachChangeOnce(t *testing.T) {
+	hs := newHarness(t)
+	rng := rand.New(rand.NewPCG(17, 3))
+	ctx := context.Background()
+	replicas := []*payouts.LiveCounters{hs.counters}
+	for _, name := range []string{"replica-b", "replica-c"} {
+		replicas = append(replicas, &payouts.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log(), Holder: name, LeaseTTL: 500 * time.Millisecond})
+	}
+	hs.counters.Holder, hs.counters.LeaseTTL = "replica-a", 500*time.Millisecond
+	tickAll := func(live []*payouts.LiveCounters) {
+		for _, r := range live {
+			if err := r.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tickAll(replicas)
+	gen := func() int64 {
+		g, _, err := testenv.Cache(t).Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	g0 := gen()
+	ids, parent, left := hs.network(12, rng)
+	secret := hs.vendor("sun")
+	vol := map[string]int64{"root": 15000}
+	for _, id := range ids[1:] {
+		vol[id] += 5000
+	}
+	send := func(b int, live []*payouts.LiveCounters) {
+		var evs []map[string]any
+		for i := 0; i < 10; i++ {
+			who := ids[rng.IntN(len(ids))]
+			act := fmt.Sprintf("r-%d-%d", b, i)
+			evs = append(evs, activated("e-"+act, act, who, "SOLAR-6KW", "2026-02-02T00:00:00Z"))
+			vol[who] += 40000
+		}
+		if code, body := hs.send("sun", secret, events(evs...), 0); code != 200 {
+			t.Fatalf("batch %d: %d %v", b, code, body)
+		}
+		for k := 0; k < 3; k++ {
+			tickAll(live)
+		}
+	}
+	// Registrations asked for rebuilds (volume moved): served once, by the holder.
+	tickAll(replicas)
+	g1 := gen()
+	for b := 0; b < 4; b++ {
+		send(b, replicas)
+	}
+	if g := gen(); g != g1 {
+		t.Errorf("the generation moved from %d to %d without a rebuild being asked for (ping-pong)", g1, g)
+	}
+	if g1 < g0 {
+		t.Errorf("generations went back: %d → %d", g0, g1)
+	}
+	pv, legs := expected(vol, parent, left)
+	for _, r := range replicas {
+		hs.checkCounters(t, r, ids, pv, legs, "replica "+r.Holder)
+	}
+	// The holder dies: it stops ticking and its lease runs out; another takes over, rebuilds,
+	// and goes on counting each change once.
+	time.Sleep(600 * time.Millisecond)
+	for b := 4; b < 7; b++ {
+		send(b, replicas[1:])
+	}
+	pv, legs = expected(vol, parent, left)
+	hs.checkCounters(t, replicas[1], ids, pv, legs, "after the takeover")
+	// The old holder comes back: it reads, and writes nothing.
+	send(7, replicas)
+	pv, legs = expected(vol, parent, left)
+	hs.checkCounters(t, replicas[0], ids, pv, legs, "after the old holder returned")
 }

@@ -3,6 +3,8 @@ package cache
 import (
 	"context"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -12,10 +14,20 @@ import (
 // Counters live in one Redis hash per generation, in exact integer hundredths (HINCRBY, never
 // HINCRBYFLOAT): fields "<member>|pv", "<member>|l", "<member>|r". A rebuild fills a new
 // generation and then switches the pointer, so readers never see a half-built set.
+//
+// Any number of halod replicas share them, and exactly one writes: the holder of the counters'
+// lease. Every write carries the lease's fencing token and is refused once the token is no
+// longer current, so a holder that paused (a GC stop, a frozen VM) and lost the lease can never
+// count a change twice after another replica took over and rebuilt. All the keys carry the hash
+// tag {vol}: in a Redis Cluster they share one slot, and the scripts' multi-key checks are legal.
 
-func (c *Cache) genKey() string { return c.prefix + "vol:gen" }
+func (c *Cache) volKeyPrefix() string { return c.prefix + "{vol}:" }
+func (c *Cache) genKey() string        { return c.volKeyPrefix() + "gen" }
+func (c *Cache) leaseKey() string      { return c.volKeyPrefix() + "lease" }
+func (c *Cache) fenceKey() string      { return c.volKeyPrefix() + "fence" }
+func (c *Cache) wantKey() string       { return c.volKeyPrefix() + "want" }
 func (c *Cache) volKey(gen int64) string {
-	return c.prefix + "vol:" + strconv.FormatInt(gen, 10)
+	return c.volKeyPrefix() + strconv.FormatInt(gen, 10)
 }
 
 func (c *Cache) currentGen(ctx context.Context) (int64, bool, error) {
@@ -26,39 +38,92 @@ func (c *Cache) currentGen(ctx context.Context) (int64, bool, error) {
 	return g, err == nil, err
 }
 
-// Generation implements graph.CounterCache: ok is false when Redis lost the counters.
+// Generation implements payouts.CounterCache: ok is false when Redis lost the counters.
 func (c *Cache) Generation(ctx context.Context) (int64, bool, error) {
 	return c.currentGen(ctx)
 }
 
+// leaseScript takes or renews the lease: the holder keeps its token while it renews; a new holder
+// gets the next token of a counter that never goes back. 0 means someone else holds it.
+var leaseScript = redis.NewScript(`
+local h = redis.call('HGET', KEYS[1], 'holder')
+if h == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return tonumber(redis.call('HGET', KEYS[1], 'token'))
+end
+if h then return 0 end
+local t = redis.call('INCR', KEYS[2])
+redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'token', t)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return t`)
+
+var releaseScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'holder') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`)
+
+// Lease implements payouts.CounterCache.
+func (c *Cache) Lease(ctx context.Context, holder string, ttl time.Duration) (int64, error) {
+	return leaseScript.Run(ctx, c.rdb, []string{c.leaseKey(), c.fenceKey()}, holder, ttl.Milliseconds()).Int64()
+}
+
+// Release implements payouts.CounterCache: a holder that stops hands over at once.
+func (c *Cache) Release(ctx context.Context, holder string) error {
+	return releaseScript.Run(ctx, c.rdb, []string{c.leaseKey()}, holder).Err()
+}
+
+// RequestRebuild implements payouts.CounterCache: any replica may ask; the holder rebuilds.
+func (c *Cache) RequestRebuild(ctx context.Context) (int64, error) {
+	return c.rdb.Incr(ctx, c.wantKey()).Result()
+}
+
+// Requested implements payouts.CounterCache: how many rebuilds were asked for so far.
+func (c *Cache) Requested(ctx context.Context) (int64, error) {
+	n, err := c.rdb.Get(ctx, c.wantKey()).Int64()
+	if err == redis.Nil {
+		return 0, nil
+	}
+	return n, err
+}
+
+// applyScript adds to a generation's counters only while the token is the lease's and the
+// generation is still the current one: KEYS lease, gen pointer, the generation's hash; ARGV the
+// token, the generation, then field/increment pairs.
+var applyScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return redis.error_reply('FENCED') end
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('STALEGEN') end
+for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+return 1`)
+
+// switchScript makes a filled generation current, only for the lease's current token.
+var switchScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return redis.error_reply('FENCED') end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1`)
+
 const pipeChunk = 5000
 
-func (c *Cache) incr(ctx context.Context, key string, pv map[string]int64, legs map[string][2]int64) error {
-	pipe := c.rdb.Pipeline()
-	n := 0
+func fields(pv map[string]int64, legs map[string][2]int64, chunk func([]any) error) error {
+	args := make([]any, 0, 2*pipeChunk)
 	flush := func(force bool) error {
-		if n == 0 || (!force && n < pipeChunk) {
+		if len(args) == 0 || (!force && len(args) < 2*pipeChunk) {
 			return nil
 		}
-		_, err := pipe.Exec(ctx)
-		n = 0
+		err := chunk(args)
+		args = args[:0]
 		return err
 	}
 	for id, v := range pv {
-		pipe.HIncrBy(ctx, key, id+"|pv", v)
-		n++
+		args = append(args, id+"|pv", v)
 		if err := flush(false); err != nil {
 			return err
 		}
 	}
 	for id, lr := range legs {
 		if lr[0] != 0 {
-			pipe.HIncrBy(ctx, key, id+"|l", lr[0])
-			n++
+			args = append(args, id+"|l", lr[0])
 		}
 		if lr[1] != 0 {
-			pipe.HIncrBy(ctx, key, id+"|r", lr[1])
-			n++
+			args = append(args, id+"|r", lr[1])
 		}
 		if err := flush(false); err != nil {
 			return err
@@ -67,8 +132,22 @@ func (c *Cache) incr(ctx context.Context, key string, pv map[string]int64, legs 
 	return flush(true)
 }
 
-// Apply implements graph.CounterCache.
-func (c *Cache) Apply(ctx context.Context, pv map[string]int64, legs map[string][2]int64) error {
+func fenced(err error) error {
+	if err == nil {
+		return nil
+	}
+	// Redis prefixes a script's error reply with ERR when it carries no code of its own.
+	switch strings.TrimPrefix(err.Error(), "ERR ") {
+	case "FENCED":
+		return payouts.ErrFenced
+	case "STALEGEN":
+		return errNoCounters
+	}
+	return err
+}
+
+// Apply implements payouts.CounterCache: adds to the current counters, fenced by token.
+func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) error {
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {
 		return err
@@ -76,7 +155,11 @@ func (c *Cache) Apply(ctx context.Context, pv map[string]int64, legs map[string]
 	if !ok {
 		return errNoCounters
 	}
-	return c.incr(ctx, c.volKey(g), pv, legs)
+	keys := []string{c.leaseKey(), c.genKey(), c.volKey(g)}
+	tok, gen := strconv.FormatInt(token, 10), strconv.FormatInt(g, 10)
+	return fields(pv, legs, func(pairs []any) error {
+		return fenced(applyScript.Run(ctx, c.rdb, keys, append([]any{tok, gen}, pairs...)...).Err())
+	})
 }
 
 type cacheErr string
@@ -85,13 +168,14 @@ func (e cacheErr) Error() string { return string(e) }
 
 const errNoCounters = cacheErr("redis holds no counters (lost or never built)")
 
-// Replace implements graph.CounterCache.
-func (c *Cache) Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) (int64, error) {
+// Replace implements payouts.CounterCache: fills a new generation, then switches to it if token
+// is still the lease's (a holder that lost the lease meanwhile fills a hash nobody reads).
+func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) (int64, error) {
 	old, hadOld, err := c.currentGen(ctx)
 	if err != nil {
 		return 0, err
 	}
-	next, err := c.rdb.Incr(ctx, c.prefix+"vol:seq").Result()
+	next, err := c.rdb.Incr(ctx, c.volKeyPrefix()+"seq").Result()
 	if err != nil {
 		return 0, err
 	}
@@ -99,14 +183,23 @@ func (c *Cache) Replace(ctx context.Context, pv map[string]int64, legs map[strin
 	if err := c.rdb.Del(ctx, key).Err(); err != nil {
 		return 0, err
 	}
-	if err := c.incr(ctx, key, pv, legs); err != nil {
+	pipeFill := func(pairs []any) error {
+		pipe := c.rdb.Pipeline()
+		for i := 0; i < len(pairs); i += 2 {
+			pipe.HIncrBy(ctx, key, pairs[i].(string), pairs[i+1].(int64))
+		}
+		_, err := pipe.Exec(ctx)
+		return err
+	}
+	if err := fields(pv, legs, pipeFill); err != nil {
 		return 0, err
 	}
 	// An empty period still needs its generation to exist.
 	if err := c.rdb.HSet(ctx, key, "_built", 1).Err(); err != nil {
 		return 0, err
 	}
-	if err := c.rdb.Set(ctx, c.genKey(), next, 0).Err(); err != nil {
+	if err := fenced(switchScript.Run(ctx, c.rdb, []string{c.leaseKey(), c.genKey()}, strconv.FormatInt(token, 10), next).Err()); err != nil {
+		c.rdb.Unlink(ctx, key)
 		return 0, err
 	}
 	if hadOld && old != next {
@@ -115,7 +208,7 @@ func (c *Cache) Replace(ctx context.Context, pv map[string]int64, legs map[strin
 	return next, nil
 }
 
-// Read implements graph.CounterCache.
+// Read implements payouts.CounterCache.
 func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error) {
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {

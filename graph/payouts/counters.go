@@ -2,6 +2,9 @@ package payouts
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"log/slog"
 	"sort"
 	"sync"
@@ -62,25 +65,47 @@ type Counters struct {
 	Right    int64  `json:"-"`
 }
 
-// CounterCache is the Redis side.
+// CounterCache is the Redis side, shared by every replica of halod.
 type CounterCache interface {
 	graph.Pinger
-	// Apply adds to the current counters; Replace swaps in a complete new set atomically.
-	Apply(ctx context.Context, pv map[string]int64, legs map[string][2]int64) error
-	Replace(ctx context.Context, pv map[string]int64, legs map[string][2]int64) (generation int64, err error)
+	// Lease takes or renews the one writer's lease for ttl: the fencing token while holder has
+	// it (unchanged while it renews, a new and larger one when it takes it), 0 while another
+	// holds it.
+	Lease(ctx context.Context, holder string, ttl time.Duration) (token int64, err error)
+	Release(ctx context.Context, holder string) error
+	// Apply adds to the current counters; Replace swaps in a complete new set atomically. Both
+	// are refused with ErrFenced unless token is still the lease's.
+	Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) error
+	Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) (generation int64, err error)
 	Read(ctx context.Context, ids []string) (map[string]Counters, error)
 	// Generation is the current complete set's number; ok is false after Redis lost its data.
 	Generation(ctx context.Context) (gen int64, ok bool, err error)
+	// RequestRebuild asks the holder, wherever it runs, to rebuild; Requested counts the asks.
+	RequestRebuild(ctx context.Context) (int64, error)
+	Requested(ctx context.Context) (int64, error)
 }
 
-// LiveCounters keeps the Redis counters up to date.
+// ErrFenced is a write refused because the writer no longer holds the counters' lease.
+var ErrFenced = errors.New("live counters: the lease moved to another replica")
+
+// LiveCounters keeps the Redis counters up to date. Every replica runs one; only the holder of the
+// counters' lease (a fencing token from Redis) rolls changes up and rebuilds, the others read. A
+// replica that takes the lease over rebuilds first: what the previous holder had counted within
+// its window lived in its memory, so only a fresh generation is exact by construction.
 type LiveCounters struct {
 	Feed     VolumeFeed
 	Cache    CounterCache
 	Log      *slog.Logger
 	Interval time.Duration // rollup period (default 1s)
 	Window   time.Duration // overlap re-read each tick, longer than any ingest transaction (default 30s)
+	// Holder names this replica in the lease (default: host, process and a random part);
+	// LeaseTTL is how long a silent holder keeps it (default 10s): another replica takes over
+	// within that after the holder dies.
+	Holder   string
+	LeaseTTL time.Duration
 
+	token     int64 // the lease's fencing token while this replica holds it, else 0
+	wantSeen  int64 // rebuild requests already served
 	mu        sync.Mutex
 	parents   map[string]ParentLink
 	cursor    time.Time
@@ -100,6 +125,13 @@ func (l *LiveCounters) defaults() {
 	if l.parents == nil {
 		l.parents = map[string]ParentLink{}
 	}
+	if l.LeaseTTL == 0 {
+		l.LeaseTTL = 10 * time.Second
+	}
+	if l.Holder == "" {
+		host, _ := os.Hostname()
+		l.Holder = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), graph.NewID("h"))
+	}
 }
 
 // Run rebuilds, then rolls changes up every Interval until ctx ends. Failures never stop it: a
@@ -111,6 +143,23 @@ func (l *LiveCounters) Run(ctx context.Context) {
 	l.mu.Unlock()
 	t := time.NewTicker(l.Interval)
 	defer t.Stop()
+	// The lease is renewed beside the ticks too, so a rebuild that outlasts the TTL (about 20 s
+	// at a million consultants) does not lose it halfway.
+	go func() {
+		r := time.NewTicker(l.LeaseTTL / 3)
+		defer r.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				_ = l.Cache.Release(rctx, l.Holder)
+				cancel()
+				return
+			case <-r.C:
+				_, _ = l.Cache.Lease(ctx, l.Holder, l.LeaseTTL)
+			}
+		}
+	}()
 	for {
 		if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
 			l.Log.Warn("live counters: will retry", "error", err)
@@ -123,11 +172,35 @@ func (l *LiveCounters) Run(ctx context.Context) {
 	}
 }
 
-// Tick does one rollup (or the pending rebuild).
+// Tick does one rollup (or the pending rebuild) if this replica holds the lease.
 func (l *LiveCounters) Tick(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.defaults()
+	token, err := l.Cache.Lease(ctx, l.Holder, l.LeaseTTL)
+	if err != nil {
+		l.needBuild = true
+		return err
+	}
+	if token == 0 {
+		if l.token != 0 {
+			l.Log.Info("live counters: another replica holds the lease; reading only", "holder", l.Holder)
+		}
+		l.token = 0
+		return nil
+	}
+	if token != l.token {
+		l.Log.Info("live counters: this replica holds the lease; rebuilding before rolling up", "holder", l.Holder, "token", token)
+		l.token, l.needBuild = token, true
+	}
+	want, err := l.Cache.Requested(ctx)
+	if err != nil {
+		l.needBuild = true
+		return err
+	}
+	if want != l.wantSeen {
+		l.needBuild = true
+	}
 	if !l.needBuild {
 		gen, ok, err := l.Cache.Generation(ctx)
 		switch {
@@ -138,17 +211,17 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 			l.Log.Warn("live counters: Redis lost its data; rebuilding from Neo4j")
 			l.needBuild = true
 		case gen != l.gen:
-			// Someone else (halod rebuild-counters) swapped the set: rebuild, or a change this
-			// process has not seen yet could be counted twice.
-			l.Log.Info("live counters: rebuilt elsewhere; rebuilding to stay exact")
+			// Only a holder switches generations, and a new holder rebuilds: this one lost the
+			// lease and got it back in between. Rebuild rather than guess.
+			l.Log.Info("live counters: the generation moved while this replica held the lease; rebuilding")
 			l.needBuild = true
 		}
 	}
 	if l.needBuild {
 		if err := l.rebuild(ctx); err != nil {
-			return err
+			return l.fence(err)
 		}
-		l.needBuild = false
+		l.needBuild, l.wantSeen = false, want
 		return nil
 	}
 	changes, now, err := l.Feed.ChangesSince(ctx, l.cursor)
@@ -166,9 +239,9 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := l.Cache.Apply(ctx, pv, legs); err != nil {
+		if err := l.Cache.Apply(ctx, l.token, pv, legs); err != nil {
 			l.needBuild = true
-			return err
+			return l.fence(err)
 		}
 		for _, c := range fresh {
 			l.seen[c.ID] = c.AcceptedAt
@@ -176,6 +249,16 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 	}
 	l.advance(now)
 	return nil
+}
+
+// fence turns a refused write into giving up the lease quietly: another replica holds it now.
+func (l *LiveCounters) fence(err error) error {
+	if errors.Is(err, ErrFenced) {
+		l.Log.Info("live counters: the lease moved to another replica", "holder", l.Holder)
+		l.token = 0
+		return nil
+	}
+	return err
 }
 
 // advance moves the cursor to now − Window and forgets ids older than it.
@@ -188,12 +271,25 @@ func (l *LiveCounters) advance(now time.Time) {
 	}
 }
 
-// Rebuild recomputes every counter from Neo4j (halod rebuild-counters, and after Redis failures).
-func (l *LiveCounters) Rebuild(ctx context.Context) error {
+// Rebuild is halod rebuild-counters: when no replica holds the lease it takes it, rebuilds and
+// hands it back; otherwise it asks the holder to rebuild (done within a second).
+func (l *LiveCounters) Rebuild(ctx context.Context) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.defaults()
-	return l.rebuild(ctx)
+	token, err := l.Cache.Lease(ctx, l.Holder, l.LeaseTTL)
+	if err != nil {
+		return false, err
+	}
+	if token == 0 {
+		_, err := l.Cache.RequestRebuild(ctx)
+		return false, err
+	}
+	defer func() { _ = l.Cache.Release(context.WithoutCancel(ctx), l.Holder) }()
+	l.token = token
+	err = l.rebuild(ctx)
+	l.token = 0
+	return err == nil, err
 }
 
 func (l *LiveCounters) rebuild(ctx context.Context) error {
@@ -215,7 +311,7 @@ func (l *LiveCounters) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	gen, err := l.Cache.Replace(ctx, pv, legs)
+	gen, err := l.Cache.Replace(ctx, l.token, pv, legs)
 	if err != nil {
 		return err
 	}
@@ -346,10 +442,16 @@ func (l *LiveCounters) Read(ctx context.Context, ids []string) (map[string]Count
 	return out, nil
 }
 
-// Invalidate makes the next tick rebuild (after a payout commit, accounted volume leaves the
-// open period; after a termination, a refund or a status change, attribution or volume moves).
+// Invalidate makes the holder rebuild at its next tick, whichever replica calls it (after a payout
+// commit, accounted volume leaves the open period; after a termination, a refund or a status
+// change, attribution or volume moves). If Redis cannot take the request, this replica rebuilds
+// when it next holds the lease, and every holder rebuilds after Redis comes back anyway.
 func (l *LiveCounters) Invalidate() {
-	l.mu.Lock()
-	l.needBuild = true
-	l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := l.Cache.RequestRebuild(ctx); err != nil {
+		l.mu.Lock()
+		l.needBuild = true
+		l.mu.Unlock()
+	}
 }

@@ -2,6 +2,7 @@ package payouts
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"testing"
@@ -165,12 +166,41 @@ func (f *memFeed) AllParents(_ context.Context, fn func(string, ParentLink)) err
 
 type memCounters struct {
 	graph.Pinger
-	pv   map[string]int64
-	legs map[string][2]int64
-	gen  int64
+	pv                 map[string]int64
+	legs               map[string][2]int64
+	gen                int64
+	holder             string
+	token, fence, want int64
+	applied, replaced  int
 }
 
-func (c *memCounters) Apply(_ context.Context, pv map[string]int64, legs map[string][2]int64) error {
+func (c *memCounters) Lease(_ context.Context, holder string, _ time.Duration) (int64, error) {
+	switch c.holder {
+	case holder:
+		return c.token, nil
+	case "":
+		c.fence++
+		c.holder, c.token = holder, c.fence
+		return c.token, nil
+	}
+	return 0, nil
+}
+
+func (c *memCounters) Release(_ context.Context, holder string) error {
+	if c.holder == holder {
+		c.holder = ""
+	}
+	return nil
+}
+
+func (c *memCounters) RequestRebuild(context.Context) (int64, error) { c.want++; return c.want, nil }
+func (c *memCounters) Requested(context.Context) (int64, error)      { return c.want, nil }
+
+func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64) error {
+	if c.holder == "" || token != c.token {
+		return ErrFenced
+	}
+	c.applied++
 	for k, v := range pv {
 		c.pv[k] += v
 	}
@@ -181,7 +211,11 @@ func (c *memCounters) Apply(_ context.Context, pv map[string]int64, legs map[str
 	return nil
 }
 
-func (c *memCounters) Replace(_ context.Context, pv map[string]int64, legs map[string][2]int64) (int64, error) {
+func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64) (int64, error) {
+	if c.holder == "" || token != c.token {
+		return 0, ErrFenced
+	}
+	c.replaced++
 	c.pv, c.legs = pv, legs
 	c.gen++
 	return c.gen, nil
@@ -207,7 +241,7 @@ func TestLiveCountersRollUpEachChangeOnce(t *testing.T) {
 	cache := &memCounters{}
 	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet}
 	ctx := context.Background()
-	if err := l.Rebuild(ctx); err != nil {
+	if _, err := l.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 	read := func(id string) Counters { c, _ := l.Read(ctx, []string{id}); return c[id] }
@@ -257,11 +291,71 @@ func TestLiveCountersFollowTheRollUp(t *testing.T) {
 	cache := &memCounters{}
 	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet}
 	ctx := context.Background()
-	if err := l.Rebuild(ctx); err != nil {
+	if _, err := l.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := l.Read(ctx, []string{"p", "w", "x", "root"})
 	if got["p"].PV != 1000 || got["w"].PV != 300 || got["x"].PV != 0 || got["root"].Left != 1300 || got["x"].Left != 300 {
 		t.Errorf("counters %+v", got)
+	}
+}
+
+// Issue #17: replicas share the counters and exactly one writes. The holder of the lease rolls up;
+// another replica only reads until the holder goes away, then takes over with a rebuild; a
+// former holder's late write is refused (fenced); a rebuild asked for anywhere happens once, at
+// the holder; the generation never moves while the holder keeps the lease (no ping-pong).
+func TestLiveCountersOneWriterAmongReplicas(t *testing.T) {
+	t0 := start
+	feed := &memFeed{now: t0, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}},
+		changes: []VolumeChange{{ID: "s1", Member: "a", BV: 1000, AcceptedAt: t0.Add(-time.Hour)}}}
+	cache := &memCounters{}
+	ctx := context.Background()
+	a := &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Holder: "a"}
+	b := &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Holder: "b"}
+	for i := 0; i < 3; i++ {
+		if err := a.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cache.replaced != 1 || cache.gen != 1 {
+		t.Fatalf("one build by the holder, then no generation change: %d builds, generation %d", cache.replaced, cache.gen)
+	}
+	feed.now = t0.Add(2 * time.Second)
+	feed.changes = append(feed.changes, VolumeChange{ID: "s2", Member: "a", BV: 500, AcceptedAt: t0.Add(time.Second)})
+	for i := 0; i < 3; i++ {
+		_ = b.Tick(ctx)
+		_ = a.Tick(ctx)
+	}
+	if r, _ := b.Read(ctx, []string{"root"}); r["root"].Left != 1500 || cache.applied != 1 {
+		t.Fatalf("the change counted once by the holder: %+v, %d applies", r["root"], cache.applied)
+	}
+	// b asks for a rebuild (it committed a run): a does it at its next tick, once.
+	b.Invalidate()
+	_ = b.Tick(ctx)
+	_ = a.Tick(ctx)
+	_ = a.Tick(ctx)
+	if cache.replaced != 2 {
+		t.Fatalf("a rebuild asked for by a non-holder: %d builds", cache.replaced)
+	}
+	// a dies (its lease expires); b takes over with a rebuild; a's late write is refused.
+	stale := cache.token
+	_ = cache.Release(ctx, "a")
+	if err := b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cache.holder != "b" || cache.replaced != 3 {
+		t.Fatalf("takeover: holder %q, %d builds", cache.holder, cache.replaced)
+	}
+	if err := cache.Apply(ctx, stale, map[string]int64{"a": 1}, nil); !errors.Is(err, ErrFenced) {
+		t.Fatalf("a paused former holder's write: %v", err)
+	}
+	if err := a.Tick(ctx); err != nil || a.token != 0 {
+		t.Fatalf("the former holder only reads now: %v token %d", err, a.token)
+	}
+	if r, _ := a.Read(ctx, []string{"root"}); r["root"].Left != 1500 {
+		t.Errorf("after the takeover: %+v", r["root"])
 	}
 }
