@@ -22,10 +22,10 @@ import (
 // tag {vol}: in a Redis Cluster they share one slot, and the scripts' multi-key checks are legal.
 
 func (c *Cache) volKeyPrefix() string { return c.prefix + "{vol}:" }
-func (c *Cache) genKey() string        { return c.volKeyPrefix() + "gen" }
-func (c *Cache) leaseKey() string      { return c.volKeyPrefix() + "lease" }
-func (c *Cache) fenceKey() string      { return c.volKeyPrefix() + "fence" }
-func (c *Cache) wantKey() string       { return c.volKeyPrefix() + "want" }
+func (c *Cache) genKey() string       { return c.volKeyPrefix() + "gen" }
+func (c *Cache) leaseKey() string     { return c.volKeyPrefix() + "lease" }
+func (c *Cache) fenceKey() string     { return c.volKeyPrefix() + "fence" }
+func (c *Cache) wantKey() string      { return c.volKeyPrefix() + "want" }
 func (c *Cache) volKey(gen int64) string {
 	return c.volKeyPrefix() + strconv.FormatInt(gen, 10)
 }
