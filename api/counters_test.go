@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/cache"
+	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/testenv"
 )
@@ -278,4 +279,54 @@ func TestReplicasCountEachChangeOnce(t *testing.T) {
 	send(7, replicas)
 	pv, legs = expected(vol, parent, left)
 	hs.checkCounters(t, replicas[0], ids, pv, legs, "after the old holder returned")
+}
+
+// Issue #17: one projection for the deployment. The replica holding the projection's lease
+// computes and publishes it; every replica answers with the same figures and the same as_of; a
+// replica that is not the holder computes nothing; a recomputation asked for anywhere happens at
+// the holder; when the holder goes away another takes over.
+func TestReplicasShareOneProjection(t *testing.T) {
+	hs := newHarness(t)
+	ctx := context.Background()
+	a := hs.projector
+	a.Holder, a.LeaseTTL = "replica-a", 400*time.Millisecond
+	b := &payouts.Projector{Payouts: hs.app.Payouts, Feed: hs.st, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 400 * time.Millisecond}
+	hs.register("A", "consultant", "root", at("root", "left"))
+	if err := a.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if b.Current() != nil {
+		t.Fatal("the standby computed a projection of its own")
+	}
+	pa, _ := a.Lookup(ctx, []string{"root", "A"})
+	pb, _ := b.Lookup(ctx, []string{"root", "A"})
+	if pa == nil || pb == nil || !pa.AsOf.Equal(pb.AsOf) || pa.Members["root"].ByType != pb.Members["root"].ByType {
+		t.Fatalf("replicas disagree: %+v %+v", pa, pb)
+	}
+	if pa.Members["root"].ByType[engine.LineDirect] == 0 {
+		t.Errorf("root's direct bonus for A's pack is projected: %+v", pa.Members["root"])
+	}
+	// b asks (a refund or a status change went through it): a recomputes.
+	time.Sleep(5 * time.Millisecond)
+	b.Stale()
+	_ = b.Refresh(ctx, false)
+	if err := a.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	pa2, _ := b.Lookup(ctx, []string{"root"})
+	if !pa2.AsOf.After(pa.AsOf) {
+		t.Errorf("a request from the standby was not served: as_of %v then %v", pa.AsOf, pa2.AsOf)
+	}
+	// a stops renewing; b takes over and publishes its own.
+	time.Sleep(500 * time.Millisecond)
+	if err := b.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	pb2, _ := a.Lookup(ctx, []string{"root"})
+	if !pb2.AsOf.After(pa2.AsOf) || b.Current() == nil {
+		t.Errorf("no takeover: as_of %v then %v", pa2.AsOf, pb2.AsOf)
+	}
 }

@@ -61,14 +61,25 @@ var releaseScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'holder') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`)
 
+// lease takes or renews the lease of the work under tag ({vol} the counters, {proj} the
+// projection): one lease per kind of work that must run once in the deployment.
+func (c *Cache) lease(ctx context.Context, tag, holder string, ttl time.Duration) (int64, error) {
+	p := c.prefix + "{" + tag + "}:"
+	return leaseScript.Run(ctx, c.rdb, []string{p + "lease", p + "fence"}, holder, ttl.Milliseconds()).Int64()
+}
+
+func (c *Cache) release(ctx context.Context, tag, holder string) error {
+	return releaseScript.Run(ctx, c.rdb, []string{c.prefix + "{" + tag + "}:lease"}, holder).Err()
+}
+
 // Lease implements payouts.CounterCache.
 func (c *Cache) Lease(ctx context.Context, holder string, ttl time.Duration) (int64, error) {
-	return leaseScript.Run(ctx, c.rdb, []string{c.leaseKey(), c.fenceKey()}, holder, ttl.Milliseconds()).Int64()
+	return c.lease(ctx, "vol", holder, ttl)
 }
 
 // Release implements payouts.CounterCache: a holder that stops hands over at once.
 func (c *Cache) Release(ctx context.Context, holder string) error {
-	return releaseScript.Run(ctx, c.rdb, []string{c.leaseKey()}, holder).Err()
+	return c.release(ctx, "vol", holder)
 }
 
 // RequestRebuild implements payouts.CounterCache: any replica may ask; the holder rebuilds.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/cache"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/identity"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/testenv"
 )
@@ -108,5 +110,36 @@ func TestCounterLeaseHasOneHolder(t *testing.T) {
 	wg.Wait()
 	if won != 1 {
 		t.Fatalf("%d holders", won)
+	}
+}
+
+// Issue #17: the login limit holds across replicas. Three limiters (three halods) share Redis:
+// the account's five failures are spread over them, and the sixth try is refused on any of them;
+// a success through one clears the account for all.
+func TestLoginLimitHoldsAcrossReplicas(t *testing.T) {
+	c := fresh(t)
+	replicas := []*identity.LoginLimiter{{Shared: c}, {Shared: c}, {Shared: c}}
+	for i := 0; i < 5; i++ {
+		if err := replicas[i%3].Attempt("ana@example.com", "10.0.0.1"); err != nil {
+			t.Fatalf("try %d: %v", i+1, err)
+		}
+	}
+	for i, r := range replicas {
+		if err := r.Attempt("ana@example.com", "10.0.0.2"); graph.KindOf(err) != graph.KindRateLimited {
+			t.Errorf("replica %d let a sixth try through: %v", i, err)
+		}
+	}
+	replicas[0].Succeeded("ana@example.com", "10.0.0.1")
+	if err := replicas[2].Attempt("ana@example.com", "10.0.0.1"); err != nil {
+		t.Errorf("after a success on another replica: %v", err)
+	}
+	// Self-registrations per address, the same way.
+	for i := 0; i < 3; i++ {
+		if err := replicas[i].Throttle("join:10.0.0.9", 3, "self-registrations"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := replicas[1].Throttle("join:10.0.0.9", 3, "self-registrations"); graph.KindOf(err) != graph.KindRateLimited {
+		t.Errorf("a fourth self-registration: %v", err)
 	}
 }

@@ -121,9 +121,10 @@ type CounterReader interface {
 	Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error)
 }
 
-// ProjectionReader is the latest what-if run of the open period (payouts); nil before the first.
+// ProjectionReader is the latest what-if run of the open period for some consultants (payouts);
+// nil before the first.
 type ProjectionReader interface {
-	Current() *payouts.Projection
+	Lookup(ctx context.Context, ids []string) (*payouts.Projection, error)
 }
 
 // ProgressReader is a consultant's onboarding progress and upcoming registrations (field).
@@ -413,7 +414,12 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	d.Projected.Freshness = "not computed yet"
 	sponsoredActives := 0
 	if s.Projector != nil {
-		if p := s.Projector.Current(); p != nil {
+		p, err := s.Projector.Lookup(ctx, []string{id})
+		if err != nil {
+			// Redis down: everything else on the dashboard still answers.
+			d.Projected.Freshness = "unavailable while the cache cannot be reached"
+		}
+		if p != nil {
 			pe, asOf := p.PeriodEnd, p.AsOf
 			d.Projected.PeriodEnd, d.Projected.AsOf = &pe, &asOf
 			d.Projected.Freshness = "recomputed in the background when events arrive, at most every few minutes; see as_of"
@@ -536,8 +542,8 @@ func (s *DashboardService) BinaryTree(ctx context.Context, id string, depth int,
 		live, _ = s.Counters.Read(ctx, ids) // Redis down: committed carry only
 	}
 	var proj *payouts.Projection
-	if s.Projector != nil {
-		proj = s.Projector.Current()
+	if s.Projector != nil && len(ids) > 0 {
+		proj, _ = s.Projector.Lookup(ctx, ids) // Redis down: the tree without active flags
 	}
 	for i := range p.Items {
 		n := &p.Items[i]

@@ -38,7 +38,7 @@ func (f fakeCounters) Read(context.Context, []string) (map[string]payouts.Counte
 
 type fakeProjection struct{ p *payouts.Projection }
 
-func (f fakeProjection) Current() *payouts.Projection { return f.p }
+func (f fakeProjection) Lookup(context.Context, []string) (*payouts.Projection, error) { return f.p, nil }
 
 type fakeField struct{}
 

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -8,15 +9,32 @@ import (
 )
 
 // LoginLimiter refuses logins after too many failures for one account or from one address
-// within a window. It counts per process: behind several halod instances each has its own.
+// within a window. With Shared set the tries are counted where every replica of halod sees them
+// (Redis), so N replicas allow what one does; while that store cannot be reached each process
+// counts on its own, rather than letting every login through or refusing all of them.
 type LoginLimiter struct {
 	PerAccount int           // failures per account per window (default 5)
 	PerIP      int           // failures per address per window (default 30)
 	Window     time.Duration // default 15 minutes
 	Now        func() time.Time
+	Shared     AttemptStore
 
 	mu       sync.Mutex
 	failures map[string][]time.Time
+}
+
+// AttemptStore keeps tries in sliding windows shared by every replica.
+type AttemptStore interface {
+	// Take records one try now under every key at once, or none and false when any key already
+	// holds its max tries within window.
+	Take(ctx context.Context, keys []string, max []int, window time.Duration, now time.Time) (bool, error)
+	// GiveBack removes the latest try under each key; Clear forgets a key.
+	GiveBack(ctx context.Context, keys ...string) error
+	Clear(ctx context.Context, key string) error
+}
+
+func shortCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), time.Second)
 }
 
 func (l *LoginLimiter) defaults() {
@@ -62,6 +80,18 @@ type quota struct {
 // take counts one try under every quota at once, or none when any is used up (caller holds mu).
 func (l *LoginLimiter) take(qs ...quota) bool {
 	now := l.Now()
+	if l.Shared != nil {
+		keys, max := make([]string, len(qs)), make([]int, len(qs))
+		for i, q := range qs {
+			keys[i], max[i] = q.key, q.max
+		}
+		ctx, cancel := shortCtx()
+		ok, err := l.Shared.Take(ctx, keys, max, l.Window, now)
+		cancel()
+		if err == nil {
+			return ok
+		}
+	}
 	for _, q := range qs {
 		if len(l.recent(q.key, now)) >= q.max {
 			return false
@@ -110,6 +140,11 @@ func (l *LoginLimiter) Throttle(key string, max int, what string) error {
 
 // giveBack removes the latest try under each key (caller holds mu).
 func (l *LoginLimiter) giveBack(keys ...string) {
+	if l.Shared != nil {
+		ctx, cancel := shortCtx()
+		_ = l.Shared.GiveBack(ctx, keys...)
+		cancel()
+	}
 	for _, k := range keys {
 		if fs := l.failures[k]; len(fs) > 0 {
 			l.failures[k] = fs[:len(fs)-1]
@@ -137,5 +172,10 @@ func (l *LoginLimiter) Succeeded(email, ip string) {
 	defer l.mu.Unlock()
 	l.defaults()
 	delete(l.failures, "a:"+email)
+	if l.Shared != nil {
+		ctx, cancel := shortCtx()
+		_ = l.Shared.Clear(ctx, "a:"+email)
+		cancel()
+	}
 	l.giveBack("i:" + ip)
 }

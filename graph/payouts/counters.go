@@ -129,8 +129,7 @@ func (l *LiveCounters) defaults() {
 		l.LeaseTTL = 10 * time.Second
 	}
 	if l.Holder == "" {
-		host, _ := os.Hostname()
-		l.Holder = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), graph.NewID("h"))
+		l.Holder = holderName()
 	}
 }
 
@@ -249,6 +248,13 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 	}
 	l.advance(now)
 	return nil
+}
+
+// holderName names this process in a lease: host, process id and a random part (two replicas in
+// one container image may share a pid).
+func holderName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), graph.NewID("h"))
 }
 
 // fence turns a refused write into giving up the lease quietly: another replica holds it now.

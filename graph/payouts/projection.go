@@ -2,6 +2,7 @@ package payouts
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -25,23 +26,80 @@ type Projection struct {
 	Members   map[string]*Projected
 }
 
+// ProjectionCache is where the deployment's one projection lives (Redis): the replica that holds
+// its lease computes and publishes it, every replica reads it.
+type ProjectionCache interface {
+	// ProjectionLease takes or renews the lease: the fencing token, or 0 while another holds it.
+	ProjectionLease(ctx context.Context, holder string, ttl time.Duration) (int64, error)
+	ProjectionRelease(ctx context.Context, holder string) error
+	// PublishProjection makes p the current projection, refused with ErrFenced unless token is
+	// still the lease's.
+	PublishProjection(ctx context.Context, token int64, p *Projection) error
+	// LookupProjection returns the current projection for ids (nil before the first).
+	LookupProjection(ctx context.Context, ids []string) (*Projection, error)
+	RequestProjection(ctx context.Context) (int64, error)
+	ProjectionRequested(ctx context.Context) (int64, error)
+}
+
 // Projector recomputes the projection in the background: at start, then whenever events were
-// accepted since the last one, at most every Interval. Dashboards read it without waiting.
+// accepted since the last one, at most every Interval. Dashboards read it without waiting. With
+// Shared set, one replica of the deployment (the lease holder) computes it and publishes it
+// there, and every replica reads the same one; without, it lives in this process.
 type Projector struct {
 	Payouts  *PayoutService
 	Feed     VolumeFeed
 	Log      *slog.Logger
 	Interval time.Duration // default 5 minutes
+	Shared   ProjectionCache
+	Holder   string        // this replica's name in the lease (default: host, process, random)
+	LeaseTTL time.Duration // default 10 s
 
-	mu      sync.RWMutex
-	current *Projection
-	since   time.Time
-	stale   atomic.Bool
+	mu       sync.RWMutex
+	current  *Projection
+	since    time.Time
+	stale    atomic.Bool
+	token    int64
+	wantSeen int64
 }
 
 // Stale makes the next refresh recompute although no sale arrived: a status change or a refund
-// changes who earns and what is open (PLAN.md §10, §11).
-func (p *Projector) Stale() { p.stale.Store(true) }
+// changes who earns and what is open (PLAN.md §10, §11). Any replica may say so; the holder
+// recomputes.
+func (p *Projector) Stale() {
+	p.stale.Store(true)
+	if p.Shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_, _ = p.Shared.RequestProjection(ctx)
+	}
+}
+
+func (p *Projector) defaults() {
+	if p.LeaseTTL == 0 {
+		p.LeaseTTL = 10 * time.Second
+	}
+	if p.Holder == "" {
+		p.Holder = holderName()
+	}
+}
+
+// Lookup returns the projection of ids: from the deployment's shared one, or this process's.
+func (p *Projector) Lookup(ctx context.Context, ids []string) (*Projection, error) {
+	if p.Shared != nil {
+		return p.Shared.LookupProjection(ctx, ids)
+	}
+	cur := p.Current()
+	if cur == nil {
+		return nil, nil
+	}
+	out := &Projection{PeriodEnd: cur.PeriodEnd, AsOf: cur.AsOf, Members: make(map[string]*Projected, len(ids))}
+	for _, id := range ids {
+		if m := cur.Members[id]; m != nil {
+			out.Members[id] = m
+		}
+	}
+	return out, nil
+}
 
 // Current returns the latest projection (nil before the first one).
 func (p *Projector) Current() *Projection {
@@ -56,6 +114,28 @@ func (p *Projector) Run(ctx context.Context) {
 	if interval == 0 {
 		interval = 5 * time.Minute
 	}
+	p.defaults()
+	if p.Shared != nil {
+		// Renewed beside the refreshes: a projection of a million consultants outlasts the TTL.
+		go func() {
+			t := time.NewTicker(p.LeaseTTL / 3)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+					_ = p.Shared.ProjectionRelease(rctx, p.Holder)
+					cancel()
+					return
+				case <-t.C:
+					_, _ = p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL)
+				}
+			}
+		}()
+		if interval > p.LeaseTTL {
+			interval = p.LeaseTTL / 2 // a standby checks the lease often enough to take over
+		}
+	}
 	for {
 		if err := p.Refresh(ctx, false); err != nil && ctx.Err() == nil {
 			p.Log.Warn("projection failed; retried later", "error", err)
@@ -68,8 +148,30 @@ func (p *Projector) Run(ctx context.Context) {
 	}
 }
 
-// Refresh recomputes when anything changed since the last projection (or when forced).
+// Refresh recomputes when anything changed since the last projection (or when forced); with a
+// shared projection, only on the replica that holds its lease.
 func (p *Projector) Refresh(ctx context.Context, force bool) error {
+	p.defaults()
+	var want int64
+	if p.Shared != nil {
+		token, err := p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL)
+		if err != nil {
+			return err
+		}
+		if token == 0 {
+			p.token = 0
+			return nil
+		}
+		if token != p.token {
+			p.token, force = token, true // a new holder publishes its own before trusting "nothing changed"
+		}
+		if want, err = p.Shared.ProjectionRequested(ctx); err != nil {
+			return err
+		}
+		if want != p.wantSeen {
+			force = true
+		}
+	}
 	if !force && p.Current() != nil && !p.stale.Swap(false) {
 		changes, _, err := p.Feed.ChangesSince(ctx, p.since)
 		if err != nil {
@@ -120,10 +222,22 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 			}
 		}
 	}
+	if p.Shared != nil {
+		if err := p.Shared.PublishProjection(ctx, p.token, proj); err != nil {
+			if errors.Is(err, ErrFenced) {
+				p.token = 0
+				return nil
+			}
+			return err
+		}
+		p.wantSeen = want
+		// Every replica reads the published one: this process keeps only when it was made.
+		proj = &Projection{PeriodEnd: proj.PeriodEnd, AsOf: proj.AsOf}
+	}
 	p.mu.Lock()
 	p.current = proj
 	p.since = now.Add(-time.Minute)
 	p.mu.Unlock()
-	p.Log.Info("earnings projection refreshed", "period_end", end.Format(time.RFC3339), "consultants", len(proj.Members), "elapsed", time.Since(started).Round(time.Millisecond))
+	p.Log.Info("earnings projection refreshed", "period_end", end.Format(time.RFC3339), "consultants", len(res.Members), "shared", p.Shared != nil, "elapsed", time.Since(started).Round(time.Millisecond))
 	return nil
 }

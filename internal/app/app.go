@@ -88,7 +88,8 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 		Root:     platform.RootSpec{ID: cfg.RootID, Name: "Company", Email: cfg.RootEmail, RegisteredAt: cfg.RootRegisteredAt},
 		RootPack: platform.PlanPack{Plan: engine.PlanConsultantPlus.String(), Price: root.Price.String(), BV: root.BV.String()}}
 	a.Health = &platform.HealthService{Graph: st, Cache: d.Cache, Ready: a.ready}
-	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP}
+	// Login and self-registration limits count in Redis: N replicas allow what one does.
+	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP, Shared: d.Cache}
 	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: st, Limiter: limiter}
 	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter, Log: log}
 	a.Members = &genealogy.MemberService{Store: st, StatusStore: st, RefundStore: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
@@ -100,7 +101,8 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Ingest = &sales.IngestService{Store: st, Box: box, Now: time.Now, Log: log}
 	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log}
 	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit}
-	a.Projector = &payouts.Projector{Payouts: a.Payouts, Feed: st, Log: log, Interval: cfg.ProjectionInterval}
+	// One projection and one counter writer for the whole deployment, however many replicas run.
+	a.Projector = &payouts.Projector{Payouts: a.Payouts, Feed: st, Log: log, Interval: cfg.ProjectionInterval, Shared: d.Cache}
 	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
 	a.Members.AfterChange = func(movesVolume bool) {
 		if movesVolume {
