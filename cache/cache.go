@@ -1,5 +1,6 @@
-// Package cache is the Redis side of Halo: hot counters for the open period. Redis is a cache
-// only — everything in it can be rebuilt from Neo4j — so its failures degrade, never lose data.
+// Package cache is the Redis side of Halo: hot counters for the open period, the deployment's
+// earnings projection, leases and shared limits. Redis is a cache only — everything in it can be
+// rebuilt from Neo4j — so its failures degrade, never lose data.
 package cache
 
 import (
@@ -9,24 +10,34 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Config locates Redis.
+// Config locates Redis: one server (Addr), a Sentinel-managed primary (MasterName and the
+// sentinels' addresses in Addrs), or a Cluster (Cluster, seeded by Addrs).
 type Config struct {
-	Addr     string
-	Password string
-	DB       int
-	Prefix   string // key prefix, so stacks can share a server
+	Addr             string
+	Addrs            []string
+	MasterName       string
+	Cluster          bool
+	Password         string
+	SentinelPassword string
+	DB               int
+	Prefix           string // key prefix, so stacks can share a server
 }
 
 // Cache wraps a Redis client.
 type Cache struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	prefix string
 }
 
 // New creates the client; it connects on use, so a Redis that is down at start-up is fine.
 func New(cfg Config) *Cache {
-	rdb := redis.NewClient(&redis.Options{
-		Addr: cfg.Addr, Password: cfg.Password, DB: cfg.DB,
+	addrs := cfg.Addrs
+	if len(addrs) == 0 && cfg.Addr != "" {
+		addrs = []string{cfg.Addr}
+	}
+	rdb := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs: addrs, MasterName: cfg.MasterName, IsClusterMode: cfg.Cluster && cfg.MasterName == "",
+		Password: cfg.Password, SentinelPassword: cfg.SentinelPassword, DB: cfg.DB,
 		DialTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
 		MaxRetries: 1,
 	})

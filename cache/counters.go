@@ -248,13 +248,19 @@ func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Coun
 	return out, nil
 }
 
-// FlushForTests empties this cache's keys (integration tests only).
+// FlushForTests empties this cache's keys (integration tests only), on every primary of a Cluster.
 func (c *Cache) FlushForTests(ctx context.Context) error {
-	iter := c.rdb.Scan(ctx, 0, c.prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		if err := c.rdb.Del(ctx, iter.Val()).Err(); err != nil {
-			return err
+	flush := func(ctx context.Context, rdb redis.UniversalClient) error {
+		iter := rdb.Scan(ctx, 0, c.prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
+				return err
+			}
 		}
+		return iter.Err()
 	}
-	return iter.Err()
+	if cl, ok := c.rdb.(*redis.ClusterClient); ok {
+		return cl.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return flush(ctx, n) })
+	}
+	return flush(ctx, c.rdb)
 }

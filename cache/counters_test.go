@@ -3,32 +3,64 @@ package cache_test
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/halo-oss/halo/cache"
+	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/identity"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/testenv"
 )
 
-func fresh(t *testing.T) *cache.Cache {
-	t.Helper()
+// topologies runs a test against one Redis server, a Redis Cluster and a Sentinel-managed
+// primary (scripts/redis-topologies.sh starts the last two; scripts/test.sh calls it).
+func topologies(t *testing.T, run func(t *testing.T, c *cache.Cache)) {
 	testenv.Cache(t) // fails under CI=true without the test Redis
-	c := cache.New(cache.Config{Addr: testenv.RedisAddr(), Prefix: "halotest-lease:"})
-	t.Cleanup(func() { _ = c.FlushForTests(context.Background()); c.Close() })
-	if err := c.FlushForTests(context.Background()); err != nil {
-		t.Fatal(err)
+	cfgs := map[string]*cache.Config{"single": {Addr: testenv.RedisAddr()}}
+	if v := os.Getenv("HALO_TEST_REDIS_CLUSTER"); v != "" {
+		cfgs["cluster"] = &cache.Config{Addrs: strings.Split(v, ","), Cluster: true}
+	} else {
+		cfgs["cluster"] = nil
 	}
-	return c
+	if v := os.Getenv("HALO_TEST_REDIS_SENTINEL"); v != "" {
+		cfgs["sentinel"] = &cache.Config{Addrs: strings.Split(v, ","), MasterName: os.Getenv("HALO_TEST_REDIS_SENTINEL_MASTER")}
+	} else {
+		cfgs["sentinel"] = nil
+	}
+	for _, name := range []string{"single", "cluster", "sentinel"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := cfgs[name]
+			if cfg == nil {
+				if testenv.CI() {
+					t.Fatalf("Redis %s is required under CI=true (scripts/redis-topologies.sh)", name)
+				}
+				t.Skipf("no Redis %s; run scripts/redis-topologies.sh start and export what it prints", name)
+			}
+			cfg.Prefix = "halotest-topo:"
+			c := cache.New(*cfg)
+			ctx := context.Background()
+			if err := c.Ping(ctx); err != nil {
+				t.Fatalf("Redis %s: %v", name, err)
+			}
+			t.Cleanup(func() { _ = c.FlushForTests(context.Background()); c.Close() })
+			if err := c.FlushForTests(ctx); err != nil {
+				t.Fatal(err)
+			}
+			run(t, c)
+		})
+	}
 }
 
 // Issue #17: one writer at a time, by lease; a holder keeps its token while it renews, a new
 // holder gets a larger one, and a write with an old token is refused however late it arrives.
-func TestCounterLeaseFencesFormerHolders(t *testing.T) {
-	c := fresh(t)
+func TestCounterLeaseFencesFormerHolders(t *testing.T) { topologies(t, counterLeaseFences) }
+
+func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	ctx := context.Background()
 	a, err := c.Lease(ctx, "a", 300*time.Millisecond)
 	if err != nil || a == 0 {
@@ -86,8 +118,9 @@ func TestCounterLeaseFencesFormerHolders(t *testing.T) {
 }
 
 // Twenty replicas racing for a free lease: exactly one gets it.
-func TestCounterLeaseHasOneHolder(t *testing.T) {
-	c := fresh(t)
+func TestCounterLeaseHasOneHolder(t *testing.T) { topologies(t, leaseHasOneHolder) }
+
+func leaseHasOneHolder(t *testing.T, c *cache.Cache) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -116,8 +149,9 @@ func TestCounterLeaseHasOneHolder(t *testing.T) {
 // Issue #17: the login limit holds across replicas. Three limiters (three halods) share Redis:
 // the account's five failures are spread over them, and the sixth try is refused on any of them;
 // a success through one clears the account for all.
-func TestLoginLimitHoldsAcrossReplicas(t *testing.T) {
-	c := fresh(t)
+func TestLoginLimitHoldsAcrossReplicas(t *testing.T) { topologies(t, loginLimitAcrossReplicas) }
+
+func loginLimitAcrossReplicas(t *testing.T, c *cache.Cache) {
 	replicas := []*identity.LoginLimiter{{Shared: c}, {Shared: c}, {Shared: c}}
 	for i := 0; i < 5; i++ {
 		if err := replicas[i%3].Attempt("ana@example.com", "10.0.0.1"); err != nil {
@@ -141,5 +175,49 @@ func TestLoginLimitHoldsAcrossReplicas(t *testing.T) {
 	}
 	if err := replicas[1].Throttle("join:10.0.0.9", 3, "self-registrations"); graph.KindOf(err) != graph.KindRateLimited {
 		t.Errorf("a fourth self-registration: %v", err)
+	}
+}
+
+// The projection published by one replica reads back the same through another, in every topology.
+func TestProjectionRoundTrip(t *testing.T) { topologies(t, projectionRoundTrip) }
+
+func projectionRoundTrip(t *testing.T, c *cache.Cache) {
+	ctx := context.Background()
+	tok, err := c.ProjectionLease(ctx, "a", time.Second)
+	if err != nil || tok == 0 {
+		t.Fatalf("lease: %d %v", tok, err)
+	}
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	p := &payouts.Projection{PeriodEnd: at.AddDate(0, 0, 3), AsOf: at, Members: map[string]*payouts.Projected{
+		"ana": {ByType: [8]engine.Units{0: 12345, 3: -500}, Generations: [8]int32{2, 5}},
+		"bo":  {}, // nothing to show: not stored
+	}}
+	p.Members["ana"].State.Active, p.Members["ana"].State.PersonalVolume, p.Members["ana"].State.SponsoredActives = true, 6000, 2
+	p.Members["ana"].State.LeftMembers, p.Members["ana"].State.RightMembers = 3, 4
+	if err := c.PublishProjection(ctx, tok, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.LookupProjection(ctx, []string{"ana", "bo", "nobody"})
+	if err != nil || !got.AsOf.Equal(at) || !got.PeriodEnd.Equal(p.PeriodEnd) {
+		t.Fatalf("%+v %v", got, err)
+	}
+	a := got.Members["ana"]
+	if a.ByType != p.Members["ana"].ByType || a.Generations != p.Members["ana"].Generations || !a.State.Active || a.State.PersonalVolume != 6000 ||
+		a.State.SponsoredActives != 2 || a.State.LeftMembers != 3 || a.State.RightMembers != 4 {
+		t.Errorf("ana: %+v", a)
+	}
+	if got.Members["bo"].State.Active || got.Members["nobody"] == nil {
+		t.Errorf("absent members read as zero: %+v", got.Members)
+	}
+	// A holder that lost the lease cannot publish.
+	_ = c.ProjectionRelease(ctx, "a")
+	if _, err := c.ProjectionLease(ctx, "b", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PublishProjection(ctx, tok, &payouts.Projection{AsOf: at.Add(time.Hour)}); !errors.Is(err, payouts.ErrFenced) {
+		t.Errorf("a fenced publish: %v", err)
+	}
+	if got, _ := c.LookupProjection(ctx, []string{"ana"}); !got.AsOf.Equal(at) {
+		t.Errorf("the fenced publish replaced the projection: %v", got.AsOf)
 	}
 }

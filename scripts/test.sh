@@ -23,6 +23,14 @@ if ! scripts/stack.sh start; then
 fi
 eval "$(scripts/stack.sh env)"
 export HALO_ALLOW_WIPE=1
+# A Redis Cluster and a Sentinel-managed primary for the cache package's tests.
+if topo="$(scripts/redis-topologies.sh start)"; then
+  eval "$topo"
+elif [ "${CI:-}" = "true" ]; then
+  echo "[test] ERROR: the Redis Cluster and Sentinel did not start (CI=true)" >&2; exit 1
+else
+  echo "[test] WARNING: no Redis Cluster or Sentinel; those cache tests will be skipped" >&2
+fi
 
 # schemathesis (PyPI) for the property-based API test, in a virtualenv outside the repository.
 SCHEMATHESIS_VERSION=4.32.5

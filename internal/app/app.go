@@ -130,7 +130,8 @@ func Open(cfg *Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := cache.New(cache.Config{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
+	c := cache.New(cache.Config{Addr: cfg.RedisAddr, Addrs: cfg.RedisAddrs, Cluster: cfg.RedisCluster, MasterName: cfg.RedisMaster,
+		Password: cfg.RedisPassword, SentinelPassword: cfg.RedisSentinelPassword})
 	return New(cfg, plan, Deps{Store: st, Cache: c, Log: log}), nil
 }
 

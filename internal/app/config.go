@@ -16,27 +16,33 @@ import (
 // Config is Halo's configuration, read from environment variables; each has a documented
 // default (README, "Configuration"). Secrets are never logged: LogValue redacts them.
 type Config struct {
-	Addr             string        // HALO_ADDR
-	Neo4jURI         string        // NEO4J_URI
-	Neo4jUser        string        // NEO4J_USER
-	Neo4jPassword    string        // NEO4J_PASSWORD (secret)
-	RedisAddr        string        // REDIS_ADDR
-	RedisPassword    string        // REDIS_PASSWORD (secret)
-	AdminEmail       string        // HALO_ADMIN_EMAIL
-	AdminPassword    string        // HALO_ADMIN_PASSWORD (secret)
-	RootID           string        // HALO_ROOT_ID
-	RootEmail        string        // HALO_ROOT_EMAIL
-	RootRegisteredAt time.Time     // HALO_ROOT_REGISTERED_AT
-	SecretKey        string        // HALO_SECRET_KEY (secret)
-	Dev              bool          // HALO_DEV
-	PlanConfig       string        // HALO_PLAN_CONFIG
-	TokenTTL         time.Duration // HALO_TOKEN_TTL
-	LogLevel         slog.Level    // HALO_LOG_LEVEL
-	LogFormat        string        // HALO_LOG_FORMAT: text | json
-	ShutdownTimeout  time.Duration // HALO_SHUTDOWN_TIMEOUT
-	MinWithdrawal    engine.Units  // HALO_MIN_WITHDRAWAL
-	MemoryLimit      int64         // HALO_MEMORY_LIMIT in bytes: the Go heap's soft limit
-	JoinWindow       time.Duration // HALO_JOIN_WINDOW: how long before a webinar the join link shows
+	Addr          string // HALO_ADDR
+	Neo4jURI      string // NEO4J_URI
+	Neo4jUser     string // NEO4J_USER
+	Neo4jPassword string // NEO4J_PASSWORD (secret)
+	RedisAddr     string // REDIS_ADDR
+	RedisPassword string // REDIS_PASSWORD (secret)
+	// RedisAddrs are a Cluster's seed nodes (RedisCluster) or the sentinels (RedisMaster set):
+	// REDIS_ADDRS, comma-separated; REDIS_CLUSTER; REDIS_SENTINEL_MASTER; REDIS_SENTINEL_PASSWORD (secret).
+	RedisAddrs            []string
+	RedisCluster          bool
+	RedisMaster           string
+	RedisSentinelPassword string
+	AdminEmail            string        // HALO_ADMIN_EMAIL
+	AdminPassword         string        // HALO_ADMIN_PASSWORD (secret)
+	RootID                string        // HALO_ROOT_ID
+	RootEmail             string        // HALO_ROOT_EMAIL
+	RootRegisteredAt      time.Time     // HALO_ROOT_REGISTERED_AT
+	SecretKey             string        // HALO_SECRET_KEY (secret)
+	Dev                   bool          // HALO_DEV
+	PlanConfig            string        // HALO_PLAN_CONFIG
+	TokenTTL              time.Duration // HALO_TOKEN_TTL
+	LogLevel              slog.Level    // HALO_LOG_LEVEL
+	LogFormat             string        // HALO_LOG_FORMAT: text | json
+	ShutdownTimeout       time.Duration // HALO_SHUTDOWN_TIMEOUT
+	MinWithdrawal         engine.Units  // HALO_MIN_WITHDRAWAL
+	MemoryLimit           int64         // HALO_MEMORY_LIMIT in bytes: the Go heap's soft limit
+	JoinWindow            time.Duration // HALO_JOIN_WINDOW: how long before a webinar the join link shows
 	// ProjectionInterval is how often projected earnings may be recomputed (HALO_PROJECTION_INTERVAL).
 	ProjectionInterval time.Duration
 	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
@@ -62,22 +68,38 @@ func env(key, def string) string {
 // LoadConfig reads the environment; now is the start-up time (the root's default registration).
 func LoadConfig(now time.Time) (*Config, error) {
 	c := &Config{
-		Addr:          env("HALO_ADDR", ":8080"),
-		Neo4jURI:      env("NEO4J_URI", "bolt://127.0.0.1:7687"),
-		Neo4jUser:     env("NEO4J_USER", "neo4j"),
-		Neo4jPassword: env("NEO4J_PASSWORD", ""),
-		RedisAddr:     env("REDIS_ADDR", "127.0.0.1:6379"),
-		RedisPassword: env("REDIS_PASSWORD", ""),
-		AdminEmail:    env("HALO_ADMIN_EMAIL", "admin@halo.local"),
-		AdminPassword: env("HALO_ADMIN_PASSWORD", ""),
-		RootID:        env("HALO_ROOT_ID", "root"),
-		RootEmail:     env("HALO_ROOT_EMAIL", "root@halo.local"),
-		SecretKey:     env("HALO_SECRET_KEY", ""),
-		PlanConfig:    env("HALO_PLAN_CONFIG", ""),
-		LogFormat:     env("HALO_LOG_FORMAT", "text"),
+		Addr:                  env("HALO_ADDR", ":8080"),
+		Neo4jURI:              env("NEO4J_URI", "bolt://127.0.0.1:7687"),
+		Neo4jUser:             env("NEO4J_USER", "neo4j"),
+		Neo4jPassword:         env("NEO4J_PASSWORD", ""),
+		RedisAddr:             env("REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword:         env("REDIS_PASSWORD", ""),
+		RedisMaster:           env("REDIS_SENTINEL_MASTER", ""),
+		RedisSentinelPassword: env("REDIS_SENTINEL_PASSWORD", ""),
+		AdminEmail:            env("HALO_ADMIN_EMAIL", "admin@halo.local"),
+		AdminPassword:         env("HALO_ADMIN_PASSWORD", ""),
+		RootID:                env("HALO_ROOT_ID", "root"),
+		RootEmail:             env("HALO_ROOT_EMAIL", "root@halo.local"),
+		SecretKey:             env("HALO_SECRET_KEY", ""),
+		PlanConfig:            env("HALO_PLAN_CONFIG", ""),
+		LogFormat:             env("HALO_LOG_FORMAT", "text"),
 	}
 	var errs []string
 	var err error
+	for _, a := range strings.Split(env("REDIS_ADDRS", ""), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.RedisAddrs = append(c.RedisAddrs, a)
+		}
+	}
+	if c.RedisCluster, err = strconv.ParseBool(env("REDIS_CLUSTER", "false")); err != nil {
+		errs = append(errs, "REDIS_CLUSTER must be true or false")
+	}
+	if (c.RedisCluster || c.RedisMaster != "") && len(c.RedisAddrs) == 0 {
+		errs = append(errs, "REDIS_ADDRS must list the Cluster's nodes or the sentinels")
+	}
+	if c.RedisCluster && c.RedisMaster != "" {
+		errs = append(errs, "REDIS_CLUSTER and REDIS_SENTINEL_MASTER exclude each other")
+	}
 	if c.Dev, err = strconv.ParseBool(env("HALO_DEV", "false")); err != nil {
 		errs = append(errs, "HALO_DEV must be true or false")
 	}
@@ -171,6 +193,7 @@ func (c *Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr), slog.String("neo4j_uri", c.Neo4jURI), slog.String("neo4j_user", c.Neo4jUser),
 		slog.String("neo4j_password", red(c.Neo4jPassword)), slog.String("redis_addr", c.RedisAddr),
+		slog.String("redis_addrs", strings.Join(c.RedisAddrs, ",")), slog.Bool("redis_cluster", c.RedisCluster), slog.String("redis_sentinel_master", c.RedisMaster),
 		slog.String("admin_email", c.AdminEmail), slog.String("admin_password", red(c.AdminPassword)),
 		slog.String("root_id", c.RootID), slog.Time("root_registered_at", c.RootRegisteredAt),
 		slog.String("secret_key", red(c.SecretKey)), slog.Bool("dev", c.Dev), slog.String("plan_config", c.PlanConfig),
