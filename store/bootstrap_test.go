@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/halo-oss/halo/graph/identity"
 	"github.com/halo-oss/halo/graph/platform"
 	"github.com/halo-oss/halo/internal/testenv"
+	"github.com/halo-oss/halo/store"
 )
 
 func TestBootstrapIsIdempotentAndNeverOverwritesTheAdmin(t *testing.T) {
@@ -41,5 +43,36 @@ func TestBootstrapIsIdempotentAndNeverOverwritesTheAdmin(t *testing.T) {
 	n, err := s.CountForTests(ctx, "MATCH (s:Sale {id: 'pack:root'})-[:OF]->(:Member {id: 'root', plan: 'consultant_plus'}) WHERE s.occurred_at = datetime('2026-01-01T00:00:00Z') AND s.price_cents = 29900 AND s.bv_cents = 15000 RETURN count(s) AS n")
 	if err != nil || n != 1 {
 		t.Fatalf("root and its pack purchase exist once, registered at the first start: %d %v", n, err)
+	}
+}
+
+// Issue #17: the routing scheme of a Neo4j cluster or Aura (neo4j://) works against the test
+// server: migrations, a write through an explicit write transaction and the reads after it.
+func TestRoutingURIReadsItsOwnWrites(t *testing.T) {
+	testenv.Store(t) // a wiped, migrated graph
+	cfg := testenv.Neo4jConfig()
+	cfg.URI = strings.Replace(cfg.URI, "bolt://", "neo4j://", 1)
+	s, err := store.New(cfg, testenv.Log())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := context.Background()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("ping over %s: %v", cfg.URI, err)
+	}
+	regAt := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := &platform.Bootstrap{Store: s, AdminEmail: "admin@example.com", AdminPassword: "first-password", Log: testenv.Log(),
+		Root:     platform.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: regAt},
+		RootPack: platform.PlanPack{Plan: "consultant_plus", Price: "299.00", BV: "150"}}
+	if err := b.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.Member(ctx, "root"); err != nil || m.ID != "root" {
+		t.Fatalf("reading the root just written: %+v %v", m, err)
+	}
+	auth := &identity.AuthService{Accounts: s, Tokens: identity.NewTokenSigner([]byte("k"), time.Hour)}
+	if _, err := auth.Login(ctx, "admin@example.com", "first-password", ""); err != nil {
+		t.Fatalf("login over neo4j://: %v", err)
 	}
 }

@@ -89,13 +89,16 @@ func (s *Store) write(ctx context.Context, q string, params map[string]any) (*ne
 	return r, s.mapErr(err)
 }
 
-// session opens a session for explicit transactions.
+// session opens a session for explicit transactions: read sessions are routed to any member of
+// a cluster, write sessions to the leader. Sessions share the bookmark manager of ExecuteQuery,
+// so whatever this process wrote, through either path, every later read of it sees (causal
+// consistency; on a single server it changes nothing).
 func (s *Store) session(ctx context.Context, write bool) neo4j.SessionWithContext {
 	mode := neo4j.AccessModeRead
 	if write {
 		mode = neo4j.AccessModeWrite
 	}
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 }
 
 // mapErr turns driver errors into graph errors: connectivity is Unavailable, a uniqueness

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,7 +61,10 @@ func TestBackOfficeInABrowser(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cfg := testenv.Neo4jConfig()
-	env := append(os.Environ(), "HALO_ADDR="+addr, "HALO_DEV=true", "NEO4J_URI="+cfg.URI, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password,
+	// The routing scheme a Neo4j cluster or Aura needs (reads to any member, writes to the
+	// leader): halod runs the whole browser suite through it against the single test server.
+	uri := strings.Replace(cfg.URI, "bolt://", "neo4j://", 1)
+	env := append(os.Environ(), "HALO_ADDR="+addr, "HALO_DEV=true", "NEO4J_URI="+uri, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password,
 		"REDIS_ADDR="+testenv.RedisAddr(), "HALO_ADMIN_EMAIL=admin@halo.local", "HALO_ADMIN_PASSWORD=admin-demo-password",
 		"HALO_ROOT_REGISTERED_AT="+time.Now().UTC().AddDate(0, 0, -90).Truncate(24*time.Hour).Format(time.RFC3339), "HALO_LOG_LEVEL=warn")
 	logs, err := os.Create(filepath.Join(t.TempDir(), "halod.log"))
