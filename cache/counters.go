@@ -264,3 +264,13 @@ func (c *Cache) FlushForTests(ctx context.Context) error {
 	}
 	return flush(ctx, c.rdb)
 }
+
+// CounterLeaseHolder names the replica that holds the counters' lease ("" when none does), for
+// operators and tests.
+func (c *Cache) CounterLeaseHolder(ctx context.Context) (string, error) {
+	h, err := c.rdb.HGet(ctx, c.leaseKey(), "holder").Result()
+	if err == redis.Nil {
+		return "", nil
+	}
+	return h, err
+}

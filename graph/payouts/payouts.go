@@ -395,9 +395,15 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if r.PeriodEnd.After(s.Now()) {
 		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
 	}
-	out, err := s.Store.Commit(ctx, id, actor, s.Now().UTC())
+	now := s.Now().UTC()
+	out, err := s.Store.Commit(ctx, id, actor, now)
 	if err != nil {
 		return nil, err
+	}
+	// Of concurrent commits (through one replica or several) the store lets one claim the run;
+	// the others wait and get the committed run. Only the claimer's is a commit to record.
+	if out.CommittedAt == nil || !out.CommittedAt.Equal(now) {
+		return out, nil
 	}
 	s.Audit.Record(ctx, "payout.commit", "payout_run", id, map[string]string{"status": r.Status}, map[string]string{"status": out.Status})
 	s.Log.Info("payout committed", "run", id, "by", actor, "total", out.Totals.Total)

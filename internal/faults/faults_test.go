@@ -37,7 +37,26 @@ type halod struct {
 	bin  string
 	addr string
 	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	log  *syncBuffer
+	env  []string // extra environment, over the defaults
+}
+
+// syncBuffer is a log buffer the process writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func freePort(t *testing.T) string {
@@ -60,11 +79,11 @@ func build(t *testing.T) string {
 
 func (h *halod) start() {
 	h.t.Helper()
-	h.log = &bytes.Buffer{}
+	h.log = &syncBuffer{}
 	h.cmd = exec.Command(h.bin, "serve")
-	h.cmd.Env = append(os.Environ(), "HALO_DEV=true", "HALO_ADDR="+h.addr, "HALO_ADMIN_EMAIL=admin@example.com",
+	h.cmd.Env = append(append(os.Environ(), "HALO_DEV=true", "HALO_ADDR="+h.addr, "HALO_ADMIN_EMAIL=admin@example.com",
 		"HALO_ADMIN_PASSWORD=admin-password", "HALO_ROOT_REGISTERED_AT=2026-01-01T00:00:00Z", "HALO_LOG_LEVEL=warn",
-		"HALO_LOGIN_FAILURES=1000", "HALO_LOGIN_FAILURES_PER_IP=100000")
+		"HALO_LOGIN_FAILURES=1000", "HALO_LOGIN_FAILURES_PER_IP=100000"), h.env...)
 	h.cmd.Stdout, h.cmd.Stderr = h.log, h.log
 	if err := h.cmd.Start(); err != nil {
 		h.t.Fatal(err)
