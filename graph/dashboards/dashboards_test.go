@@ -38,7 +38,9 @@ func (f fakeCounters) Read(context.Context, []string) (map[string]payouts.Counte
 
 type fakeProjection struct{ p *payouts.Projection }
 
-func (f fakeProjection) Lookup(context.Context, []string) (*payouts.Projection, error) { return f.p, nil }
+func (f fakeProjection) Lookup(context.Context, []string) (*payouts.Projection, error) {
+	return f.p, nil
+}
 
 type fakeField struct{}
 
