@@ -211,9 +211,10 @@ func TestReplicasCountEachChangeOnce(t *testing.T) {
 	ctx := context.Background()
 	replicas := []*payouts.LiveCounters{hs.counters}
 	for _, name := range []string{"replica-b", "replica-c"} {
-		replicas = append(replicas, &payouts.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log(), Holder: name, LeaseTTL: 500 * time.Millisecond})
+		replicas = append(replicas, &payouts.LiveCounters{Feed: hs.st, Cache: testenv.Cache(t), Log: testenv.Log(), Holder: name, LeaseTTL: 2 * time.Second})
 	}
-	hs.counters.Holder, hs.counters.LeaseTTL = "replica-a", 500*time.Millisecond
+	// Ticks here are manual (halod also renews the lease beside them): the TTL outlasts a batch.
+	hs.counters.Holder, hs.counters.LeaseTTL = "replica-a", 2*time.Second
 	tickAll := func(live []*payouts.LiveCounters) {
 		for _, r := range live {
 			if err := r.Tick(ctx); err != nil {
@@ -269,7 +270,7 @@ func TestReplicasCountEachChangeOnce(t *testing.T) {
 	}
 	// The holder dies: it stops ticking and its lease runs out; another takes over, rebuilds,
 	// and goes on counting each change once.
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(2100 * time.Millisecond)
 	for b := 4; b < 7; b++ {
 		send(b, replicas[1:])
 	}
@@ -289,8 +290,8 @@ func TestReplicasShareOneProjection(t *testing.T) {
 	hs := newHarness(t)
 	ctx := context.Background()
 	a := hs.projector
-	a.Holder, a.LeaseTTL = "replica-a", 400*time.Millisecond
-	b := &payouts.Projector{Payouts: hs.app.Payouts, Feed: hs.st, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 400 * time.Millisecond}
+	a.Holder, a.LeaseTTL, a.Interval = "replica-a", 400*time.Millisecond, time.Millisecond
+	b := &payouts.Projector{Payouts: hs.app.Payouts, Feed: hs.st, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 400 * time.Millisecond, Interval: time.Millisecond}
 	hs.register("A", "consultant", "root", at("root", "left"))
 	if err := a.Refresh(ctx, false); err != nil {
 		t.Fatal(err)

@@ -54,12 +54,13 @@ type Projector struct {
 	Holder   string        // this replica's name in the lease (default: host, process, random)
 	LeaseTTL time.Duration // default 10 s
 
-	mu       sync.RWMutex
-	current  *Projection
-	since    time.Time
-	stale    atomic.Bool
-	token    int64
-	wantSeen int64
+	mu         sync.RWMutex
+	current    *Projection
+	since      time.Time
+	stale      atomic.Bool
+	token      int64
+	wantSeen   int64
+	computedAt time.Time
 }
 
 // Stale makes the next refresh recompute although no sale arrived: a status change or a refund
@@ -75,6 +76,9 @@ func (p *Projector) Stale() {
 }
 
 func (p *Projector) defaults() {
+	if p.Interval == 0 {
+		p.Interval = 5 * time.Minute
+	}
 	if p.LeaseTTL == 0 {
 		p.LeaseTTL = 10 * time.Second
 	}
@@ -133,7 +137,9 @@ func (p *Projector) Run(ctx context.Context) {
 			}
 		}()
 		if interval > p.LeaseTTL {
-			interval = p.LeaseTTL / 2 // a standby checks the lease often enough to take over
+			// A standby checks the lease often enough to take over within seconds; the holder
+			// still recomputes at most every Interval (Refresh decides).
+			interval = p.LeaseTTL / 2
 		}
 	}
 	for {
@@ -169,7 +175,10 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 			return err
 		}
 		if want != p.wantSeen {
-			force = true
+			p.stale.Store(true) // asked for elsewhere: like Stale here, at the next due time
+		}
+		if !force && time.Since(p.computedAt) < p.Interval {
+			return nil // recomputed at most every Interval, however often the lease is checked
 		}
 	}
 	if !force && p.Current() != nil && !p.stale.Swap(false) {
@@ -182,6 +191,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		}
 	}
 	started := time.Now()
+	p.computedAt = started
 	last, err := p.Payouts.Store.LastCommitted(ctx)
 	if err != nil {
 		return err
