@@ -171,3 +171,34 @@ func TestImportFailingMidwayRemovesWhatItWrote(t *testing.T) {
 		t.Errorf("the failed first import's cutover must go too: %v", c)
 	}
 }
+
+// Issue #17: a replica that starts (or looks) never rolls back an import another replica is
+// writing; an import whose writer went silent — its process died — is rolled back.
+func TestOnlyOrphanedImportsAreRolledBack(t *testing.T) {
+	hs := newHarness(t)
+	ctx := context.Background()
+	imports := hs.app.Imports
+	orphan := genealogy.ImportJob{ID: "imp-orphan", Status: "running", StartedAt: time.Now().UTC().Add(-10 * time.Minute), CreatedBy: "admin"}
+	if err := imports.Store.StartImport(ctx, orphan, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := imports.RecoverInterrupted(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := imports.Get(ctx, "imp-orphan"); j.Status != "failed" {
+		t.Fatalf("an import silent for ten minutes: %+v", j)
+	}
+	live := genealogy.ImportJob{ID: "imp-live", Status: "running", StartedAt: time.Now().UTC().Add(-10 * time.Minute), CreatedBy: "admin"}
+	if err := imports.Store.StartImport(ctx, live, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := imports.Store.ImportBeat(ctx, "imp-live", time.Now().UTC()); err != nil { // its writer is alive
+		t.Fatal(err)
+	}
+	if err := imports.RecoverInterrupted(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := imports.Get(ctx, "imp-live"); j.Status != "running" {
+		t.Fatalf("an import another replica is writing was touched: %+v", j)
+	}
+}

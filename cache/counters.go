@@ -274,3 +274,14 @@ func (c *Cache) CounterLeaseHolder(ctx context.Context) (string, error) {
 	}
 	return h, err
 }
+
+// JobsLease takes or renews the lease of the deployment's housekeeping (recovery of what a dead
+// replica left half-done, pruning): one replica does it at a time.
+func (c *Cache) JobsLease(ctx context.Context, holder string, ttl time.Duration) (int64, error) {
+	return c.lease(ctx, "jobs", holder, ttl)
+}
+
+// JobsRelease hands the housekeeping lease back.
+func (c *Cache) JobsRelease(ctx context.Context, holder string) error {
+	return c.release(ctx, "jobs", holder)
+}

@@ -23,6 +23,7 @@ var (
 	qImportRollbackCt  = cypher.MustQuery("genealogy/import_rollback_cutover")
 	qImportRollbackLed = cypher.MustQuery("genealogy/import_rollback_ledger")
 	qImportStart       = cypher.MustQuery("genealogy/import_start")
+	qImportBeat        = cypher.MustQuery("genealogy/import_beat")
 	qImportsRunning    = cypher.MustQuery("genealogy/imports_running")
 	qNetworkLive       = cypher.MustQuery("genealogy/network_live")
 	qNetworkCutover    = cypher.MustQuery("genealogy/network_cutover")
@@ -219,9 +220,15 @@ func (s *Store) Import(ctx context.Context, id string) (*genealogy.ImportJob, er
 	return j, nil
 }
 
+// ImportBeat implements genealogy.ImportStore.
+func (s *Store) ImportBeat(ctx context.Context, id string, at time.Time) error {
+	_, err := s.write(ctx, qImportBeat, map[string]any{"id": id, "at": ts(at)})
+	return err
+}
+
 // RunningImports implements genealogy.ImportStore.
-func (s *Store) RunningImports(ctx context.Context) ([]string, error) {
-	res, err := s.read(ctx, qImportsRunning, nil)
+func (s *Store) RunningImports(ctx context.Context, before time.Time) ([]string, error) {
+	res, err := s.read(ctx, qImportsRunning, map[string]any{"before": ts(before)})
 	if err != nil {
 		return nil, err
 	}

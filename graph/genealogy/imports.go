@@ -98,7 +98,10 @@ type ImportStore interface {
 	// RollbackImport removes everything the import wrote (and the cutover it set).
 	RollbackImport(ctx context.Context, importID string) error
 	Import(ctx context.Context, id string) (*ImportJob, error)
-	RunningImports(ctx context.Context) ([]string, error)
+	// RunningImports lists the running imports with no sign of life since before.
+	RunningImports(ctx context.Context, before time.Time) ([]string, error)
+	// ImportBeat records that the import's writer is alive at at.
+	ImportBeat(ctx context.Context, importID string, at time.Time) error
 }
 
 // ImportService validates whole files and writes them as background jobs.
@@ -111,6 +114,19 @@ type ImportService struct {
 	// Background runs the write job (tests may run it inline).
 	Background func(func())
 	Audit      *graph.Auditor
+	// Beat is how often a running import's writer shows it is alive (default 10 s); an import
+	// silent for StaleAfter (default 2 min) was orphaned by a process that died and is rolled
+	// back by whichever replica looks next. With several replicas, one starting up never touches
+	// an import another is writing.
+	Beat       time.Duration
+	StaleAfter time.Duration
+}
+
+func (s *ImportService) beat() time.Duration {
+	if s.Beat > 0 {
+		return s.Beat
+	}
+	return 10 * time.Second
 }
 
 var bcryptPattern = regexp.MustCompile(`^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$`)
@@ -195,6 +211,22 @@ func (s *ImportService) write(job ImportJob, rows []ImportRow) {
 	}
 	start := time.Now()
 	var written int64
+	alive := make(chan struct{})
+	defer close(alive)
+	go func() {
+		t := time.NewTicker(s.beat())
+		defer t.Stop()
+		for {
+			select {
+			case <-alive:
+				return
+			case <-t.C:
+				if err := s.Store.ImportBeat(ctx, job.ID, s.Now().UTC()); err != nil {
+					s.Log.Warn("import heartbeat failed", "import", job.ID, "error", err)
+				}
+			}
+		}
+	}()
 	fail := func(err error) {
 		s.Log.Error("import failed; removing what it wrote", "import", job.ID, "written", written, "error", err)
 		if rerr := s.Store.RollbackImport(ctx, job.ID); rerr != nil {
@@ -230,12 +262,16 @@ func (s *ImportService) Get(ctx context.Context, id string) (*ImportJob, error) 
 
 // RecoverInterrupted rolls back imports a crash left running: all or nothing, even then.
 func (s *ImportService) RecoverInterrupted(ctx context.Context) error {
-	ids, err := s.Store.RunningImports(ctx)
+	stale := s.StaleAfter
+	if stale <= 0 {
+		stale = 2 * time.Minute
+	}
+	ids, err := s.Store.RunningImports(ctx, s.Now().UTC().Add(-stale))
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		s.Log.Warn("rolling back an import interrupted by a restart", "import", id)
+		s.Log.Warn("rolling back an import whose writer died", "import", id)
 		if err := s.Store.RollbackImport(ctx, id); err != nil {
 			return err
 		}

@@ -90,8 +90,9 @@ func (m *memImports) RollbackImport(_ context.Context, id string) error {
 	return nil
 }
 
-func (m *memImports) Import(context.Context, string) (*ImportJob, error) { return nil, nil }
-func (m *memImports) RunningImports(context.Context) ([]string, error)   { return nil, nil }
+func (m *memImports) Import(context.Context, string) (*ImportJob, error)          { return nil, nil }
+func (m *memImports) RunningImports(context.Context, time.Time) ([]string, error) { return nil, nil }
+func (m *memImports) ImportBeat(context.Context, string, time.Time) error         { return nil }
 
 func importService(st *memImports) *ImportService {
 	now := rootAt.AddDate(0, 6, 0)

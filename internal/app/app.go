@@ -51,24 +51,26 @@ type App struct {
 	Deps   Deps
 	Log    *slog.Logger
 
-	Audit      *graph.Auditor
-	Bootstrap  *platform.Bootstrap
-	Health     *platform.HealthService
-	Auth       *identity.AuthService
-	Resets     *identity.ResetService
-	Members    *genealogy.MemberService
-	Imports    *genealogy.ImportService
-	Access     *genealogy.Access
-	Holdings   *sales.HoldingsService
-	Vendors    *sales.VendorService
-	Ingest     *sales.IngestService
-	Payouts    *payouts.PayoutService
-	Counters   *payouts.LiveCounters
-	Projector  *payouts.Projector
-	Wallets    *payouts.WalletService
-	Content    *field.ContentService
-	Field      field.Services
-	Dashboards *dashboards.DashboardService
+	Audit     *graph.Auditor
+	Bootstrap *platform.Bootstrap
+	Health    *platform.HealthService
+	Auth      *identity.AuthService
+	Resets    *identity.ResetService
+	Members   *genealogy.MemberService
+	Imports   *genealogy.ImportService
+	Access    *genealogy.Access
+	Holdings  *sales.HoldingsService
+	Vendors   *sales.VendorService
+	Ingest    *sales.IngestService
+	Payouts   *payouts.PayoutService
+	Counters  *payouts.LiveCounters
+	// HousekeepingEvery is how often the housekeeping lease holder looks (default 30 s).
+	HousekeepingEvery time.Duration
+	Projector         *payouts.Projector
+	Wallets           *payouts.WalletService
+	Content           *field.ContentService
+	Field             field.Services
+	Dashboards        *dashboards.DashboardService
 
 	booted atomic.Pointer[error] // nil until start-up work finished
 }
@@ -206,6 +208,46 @@ func (a *App) Start(ctx context.Context) {
 	}
 	a.Log.Info("bootstrap complete")
 	go a.Counters.Run(ctx)
-	go a.Payouts.Prune(ctx)
 	go a.Projector.Run(ctx)
+	go a.housekeeping(ctx)
+}
+
+// housekeeping is the work one replica does for the deployment, every HousekeepingEvery while
+// it holds the lease (another takes over within the TTL when it dies): roll back imports whose
+// writer died (an import another replica is writing beats, and is left alone), prune
+// superseded drafts. Both are idempotent, so a former holder finishing a step late changes
+// nothing. A commit a crash left half-applied is finished when any replica starts (Prepare) or
+// when an admin commits again: resuming one periodically could run a second copy of a commit
+// that is merely long (minutes at a million members) beside the first.
+func (a *App) housekeeping(ctx context.Context) {
+	every := a.HousekeepingEvery
+	if every == 0 {
+		every = 30 * time.Second
+	}
+	holder := fmt.Sprintf("%s-%d-%s", hostname(), os.Getpid(), graph.NewID("j"))
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = a.Deps.Cache.JobsRelease(rctx, holder)
+	}()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if token, err := a.Deps.Cache.JobsLease(ctx, holder, 3*every); err == nil && token != 0 {
+			if err := a.Imports.RecoverInterrupted(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("housekeeping: import recovery failed; retried", "error", err)
+			}
+			a.Payouts.Prune(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
 }
