@@ -44,6 +44,7 @@ var (
 	qRunStatusEvents     = cypher.MustQuery("payouts/run_status_events")
 	qRunRefunds          = cypher.MustQuery("payouts/run_snapshot_refunds")
 	qRunsCommitting      = cypher.MustQuery("payouts/runs_committing")
+	qRunBeat             = cypher.MustQuery("payouts/run_beat")
 	qRunsList            = cypher.MustQuery("payouts/runs_list")
 	qRunsStale           = cypher.MustQuery("payouts/runs_stale")
 	qRunsSuperseded      = cypher.MustQuery("payouts/runs_superseded")
@@ -434,9 +435,15 @@ func (s *Store) BackfillEarnings(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
+// CommitBeat implements payouts.RunStore.
+func (s *Store) CommitBeat(ctx context.Context, id string, at time.Time) error {
+	_, err := s.write(ctx, qRunBeat, map[string]any{"id": id, "at": ts(at)})
+	return err
+}
+
 // ResumeCommits implements payouts.RunStore.
-func (s *Store) ResumeCommits(ctx context.Context) ([]string, error) {
-	res, err := s.read(ctx, qRunsCommitting, nil)
+func (s *Store) ResumeCommits(ctx context.Context, before time.Time) ([]string, error) {
+	res, err := s.read(ctx, qRunsCommitting, map[string]any{"before": ts(before)})
 	if err != nil {
 		return nil, err
 	}

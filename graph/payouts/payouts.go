@@ -183,7 +183,10 @@ type RunStore interface {
 	// Commit applies a draft: serialized against every other commit; Conflict when the draft is
 	// stale (another run was committed since it was made) or its period is already paid.
 	Commit(ctx context.Context, id, actor string, at time.Time) (*Run, error)
-	ResumeCommits(ctx context.Context) ([]string, error)
+	// ResumeCommits finishes the commits claimed but silent since before (their process died).
+	ResumeCommits(ctx context.Context, before time.Time) ([]string, error)
+	// CommitBeat records that the process committing run id is alive.
+	CommitBeat(ctx context.Context, id string, at time.Time) error
 	// BackfillEarnings writes the analysts' earnings of runs committed before they existed.
 	BackfillEarnings(ctx context.Context) ([]string, error)
 	// Lines pages by key: from line position k of member on; next is nil at the end.
@@ -396,7 +399,9 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
 	}
 	now := s.Now().UTC()
+	alive := s.beat(id)
 	out, err := s.Store.Commit(ctx, id, actor, now)
+	close(alive)
 	if err != nil {
 		return nil, err
 	}
@@ -572,9 +577,39 @@ func (s *PayoutService) Prune(ctx context.Context) {
 	}
 }
 
-// ResumeInterrupted finishes commits a crash left half-applied (every step is idempotent).
+// commitBeat is how often a committing process shows it is alive; a commit silent for
+// commitStale was left half-applied by a process that died.
+const (
+	commitBeat  = 10 * time.Second
+	commitStale = 2 * time.Minute
+)
+
+// beat shows that this process is committing id until the returned channel is closed, so that
+// no other replica resumes a commit that is merely long (minutes at a million members).
+func (s *PayoutService) beat(id string) chan struct{} {
+	alive := make(chan struct{})
+	go func() {
+		t := time.NewTicker(commitBeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-alive:
+				return
+			case <-t.C:
+				if err := s.Store.CommitBeat(context.Background(), id, s.Now().UTC()); err != nil {
+					s.Log.Warn("commit heartbeat failed", "run", id, "error", err)
+				}
+			}
+		}
+	}()
+	return alive
+}
+
+// ResumeInterrupted finishes commits a crash left half-applied (every step is idempotent): those
+// whose committer has been silent for two minutes, so a replica never runs a second copy of a
+// commit another is still applying.
 func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
-	ids, err := s.Store.ResumeCommits(ctx)
+	ids, err := s.Store.ResumeCommits(ctx, s.Now().UTC().Add(-commitStale))
 	for _, id := range ids {
 		s.Log.Warn("finished a commit interrupted by a restart", "run", id)
 	}

@@ -214,11 +214,9 @@ func (a *App) Start(ctx context.Context) {
 
 // housekeeping is the work one replica does for the deployment, every HousekeepingEvery while
 // it holds the lease (another takes over within the TTL when it dies): roll back imports whose
-// writer died (an import another replica is writing beats, and is left alone), prune
-// superseded drafts. Both are idempotent, so a former holder finishing a step late changes
-// nothing. A commit a crash left half-applied is finished when any replica starts (Prepare) or
-// when an admin commits again: resuming one periodically could run a second copy of a commit
-// that is merely long (minutes at a million members) beside the first.
+// writer died and finish commits whose committer died (both beat while they work, so a long
+// import or commit on another replica is left alone), prune superseded drafts. Every step is
+// idempotent, so a former holder finishing one late changes nothing.
 func (a *App) housekeeping(ctx context.Context) {
 	every := a.HousekeepingEvery
 	if every == 0 {
@@ -236,6 +234,9 @@ func (a *App) housekeeping(ctx context.Context) {
 		if token, err := a.Deps.Cache.JobsLease(ctx, holder, 3*every); err == nil && token != 0 {
 			if err := a.Imports.RecoverInterrupted(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("housekeeping: import recovery failed; retried", "error", err)
+			}
+			if err := a.Payouts.ResumeInterrupted(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("housekeeping: commit recovery failed; retried", "error", err)
 			}
 			a.Payouts.Prune(ctx)
 		}
