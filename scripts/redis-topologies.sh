@@ -14,7 +14,7 @@ DIR="${HALO_STACK_DIR:-$ROOT/.stack/test}/redis-topologies"
 C0="${HALO_REDIS_CLUSTER_PORT:-17001}"
 SP="${HALO_REDIS_SENTINEL_PORT:-17020}"
 PRIMARY=$((SP - 1))
-say() { printf '[redis-topologies] %s\n' "$*"; }
+say() { printf '[redis-topologies] %s\n' "$*" >&2; }
 die() { printf '[redis-topologies] ERROR: %s\n' "$*" >&2; exit 1; }
 up() { redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; }
 wait_up() { for _ in $(seq 1 40); do up "$1" && return 0; sleep 0.25; done; die "redis on $1 did not start (logs in $DIR)"; }
