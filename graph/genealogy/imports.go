@@ -211,22 +211,11 @@ func (s *ImportService) write(job ImportJob, rows []ImportRow) {
 	}
 	start := time.Now()
 	var written int64
-	alive := make(chan struct{})
-	defer close(alive)
-	go func() {
-		t := time.NewTicker(s.beat())
-		defer t.Stop()
-		for {
-			select {
-			case <-alive:
-				return
-			case <-t.C:
-				if err := s.Store.ImportBeat(ctx, job.ID, s.Now().UTC()); err != nil {
-					s.Log.Warn("import heartbeat failed", "import", job.ID, "error", err)
-				}
-			}
+	defer graph.Heartbeat(s.beat(), func() {
+		if err := s.Store.ImportBeat(ctx, job.ID, s.Now().UTC()); err != nil {
+			s.Log.Warn("import heartbeat failed", "import", job.ID, "error", err)
 		}
-	}()
+	})()
 	fail := func(err error) {
 		s.Log.Error("import failed; removing what it wrote", "import", job.ID, "written", written, "error", err)
 		if rerr := s.Store.RollbackImport(ctx, job.ID); rerr != nil {

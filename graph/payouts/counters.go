@@ -3,9 +3,7 @@ package payouts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"sort"
 	"sync"
 	"time"
@@ -129,7 +127,7 @@ func (l *LiveCounters) defaults() {
 		l.LeaseTTL = 10 * time.Second
 	}
 	if l.Holder == "" {
-		l.Holder = holderName()
+		l.Holder = graph.InstanceName()
 	}
 }
 
@@ -248,13 +246,6 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 	}
 	l.advance(now)
 	return nil
-}
-
-// holderName names this process in a lease: host, process id and a random part (two replicas in
-// one container image may share a pid).
-func holderName() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), graph.NewID("h"))
 }
 
 // fence turns a refused write into giving up the lease quietly: another replica holds it now.

@@ -399,9 +399,9 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
 	}
 	now := s.Now().UTC()
-	alive := s.beat(id)
+	stop := s.beat(id)
 	out, err := s.Store.Commit(ctx, id, actor, now)
-	close(alive)
+	stop()
 	if err != nil {
 		return nil, err
 	}
@@ -584,25 +584,14 @@ const (
 	commitStale = 2 * time.Minute
 )
 
-// beat shows that this process is committing id until the returned channel is closed, so that
-// no other replica resumes a commit that is merely long (minutes at a million members).
-func (s *PayoutService) beat(id string) chan struct{} {
-	alive := make(chan struct{})
-	go func() {
-		t := time.NewTicker(commitBeat)
-		defer t.Stop()
-		for {
-			select {
-			case <-alive:
-				return
-			case <-t.C:
-				if err := s.Store.CommitBeat(context.Background(), id, s.Now().UTC()); err != nil {
-					s.Log.Warn("commit heartbeat failed", "run", id, "error", err)
-				}
-			}
+// beat shows that this process is committing id until the returned stop is called, so that no
+// other replica resumes a commit that is merely long (minutes at a million members).
+func (s *PayoutService) beat(id string) (stop func()) {
+	return graph.Heartbeat(commitBeat, func() {
+		if err := s.Store.CommitBeat(context.Background(), id, s.Now().UTC()); err != nil {
+			s.Log.Warn("commit heartbeat failed", "run", id, "error", err)
 		}
-	}()
-	return alive
+	})
 }
 
 // ResumeInterrupted finishes commits a crash left half-applied (every step is idempotent): those

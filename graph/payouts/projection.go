@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
 )
 
 // Projected is a consultant's what-if result for the open period: what the next run would pay
@@ -83,7 +84,7 @@ func (p *Projector) defaults() {
 		p.LeaseTTL = 10 * time.Second
 	}
 	if p.Holder == "" {
-		p.Holder = holderName()
+		p.Holder = graph.InstanceName()
 	}
 }
 

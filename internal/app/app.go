@@ -222,7 +222,7 @@ func (a *App) housekeeping(ctx context.Context) {
 	if every == 0 {
 		every = 30 * time.Second
 	}
-	holder := fmt.Sprintf("%s-%d-%s", hostname(), os.Getpid(), graph.NewID("j"))
+	holder := graph.InstanceName()
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -246,9 +246,4 @@ func (a *App) housekeeping(ctx context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-func hostname() string {
-	h, _ := os.Hostname()
-	return h
 }
