@@ -338,6 +338,61 @@ await test('an admin imports an NDJSON network and follows its progress to the e
   await page.context().close();
 });
 
+await test('a referral link opens the join page with the sponsor filled in, and the new consultant signs in', async () => {
+  const ana = await session('consultant');
+  await ana.goto(BASE + '/#/customers');
+  const link = await ana.getByLabel('Referral link', { exact: true }).inputValue();
+  assert(link.endsWith('/#/join?sponsor=ana'), `link ${link}`);
+  await ana.context().close();
+  const page = await session(null);
+  await page.goto(link);
+  assert((await page.getByLabel('Referral code (your sponsor)').inputValue()) === 'ana', 'sponsor not filled in');
+  await page.getByLabel('Choose a member id').fill('e2e-joiner');
+  await page.getByLabel('Full name').fill('Eve Joiner');
+  await page.getByLabel('E-mail').fill('eve@example.com');
+  await page.getByLabel('Password').fill('eve-password-123');
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await page.getByText(/Welcome, Eve Joiner/).waitFor();
+  await axe(page, 'join');
+  await page.getByRole('link', { name: 'I already have an account' }).click();
+  await page.getByLabel('E-mail').fill('eve@example.com');
+  await page.getByLabel('Password').fill('eve-password-123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('main h1', { hasText: 'Welcome, Eve Joiner' }).waitFor();
+  await page.context().close();
+});
+
+await test('a consultant registers for an event, sees its place, and cancels', async () => {
+  const page = await session('carla');
+  await page.goto(BASE + '/#/events');
+  const card = page.locator('section.card', { hasText: 'Compliance day' });
+  await card.waitFor();
+  const mine = card.getByText('Your registration:');
+  if ((await mine.count()) === 0) {
+    await card.getByRole('button', { name: 'Register' }).click();
+    await card.getByRole('status').waitFor();
+  }
+  await card.getByText('Your registration:').waitFor();
+  await card.getByRole('button', { name: 'Cancel registration' }).click();
+  await card.getByText('Your registration is cancelled.').waitFor();
+  await card.getByRole('button', { name: 'Register' }).waitFor();
+  await axe(page, 'events');
+  await page.context().close();
+});
+
+await test('the knowledge-base editor previews what readers will see', async () => {
+  const page = await session('admin');
+  await page.goto(BASE + '/#/kb/new');
+  await page.getByLabel('Title').fill('Carry, explained');
+  await page.getByLabel('Body (Markdown)').fill('# Carry\n\nWhat is **not paired** moves to the next week. <script>alert(1)</script>');
+  await page.getByRole('button', { name: 'Save draft and preview' }).click();
+  const preview = page.locator('.md-preview');
+  await preview.locator('strong', { hasText: 'not paired' }).waitFor();
+  assert((await preview.locator('script').count()) === 0, 'a script survived into the preview');
+  await axe(page, 'knowledge-base editor');
+  await page.context().close();
+});
+
 await test('on a phone-sized screen the pages fit and the menu opens', async () => {
   const page = await session('consultant', { width: 390, height: 844 });
   await page.getByTestId('wallet-balance').waitFor();
