@@ -48,6 +48,10 @@ func New(cfg Config) *Cache {
 	return &Cache{rdb: rdb, prefix: p}
 }
 
+// key names a key of one kind of data. The hash tag {tag} keeps every key of a kind in one slot
+// of a Redis Cluster, so the scripts that check several of them at once stay legal there.
+func (c *Cache) key(tag, name string) string { return c.prefix + "{" + tag + "}:" + name }
+
 // Ping implements graph.Pinger.
 func (c *Cache) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
 

@@ -21,13 +21,11 @@ import (
 // count a change twice after another replica took over and rebuilt. All the keys carry the hash
 // tag {vol}: in a Redis Cluster they share one slot, and the scripts' multi-key checks are legal.
 
-func (c *Cache) volKeyPrefix() string { return c.prefix + "{vol}:" }
-func (c *Cache) genKey() string       { return c.volKeyPrefix() + "gen" }
-func (c *Cache) leaseKey() string     { return c.volKeyPrefix() + "lease" }
-func (c *Cache) fenceKey() string     { return c.volKeyPrefix() + "fence" }
-func (c *Cache) wantKey() string      { return c.volKeyPrefix() + "want" }
+func (c *Cache) genKey() string   { return c.key("vol", "gen") }
+func (c *Cache) leaseKey() string { return c.key("vol", "lease") }
+func (c *Cache) wantKey() string  { return c.key("vol", "want") }
 func (c *Cache) volKey(gen int64) string {
-	return c.volKeyPrefix() + strconv.FormatInt(gen, 10)
+	return c.key("vol", strconv.FormatInt(gen, 10))
 }
 
 func (c *Cache) currentGen(ctx context.Context) (int64, bool, error) {
@@ -64,12 +62,11 @@ return 0`)
 // lease takes or renews the lease of the work under tag ({vol} the counters, {proj} the
 // projection): one lease per kind of work that must run once in the deployment.
 func (c *Cache) lease(ctx context.Context, tag, holder string, ttl time.Duration) (int64, error) {
-	p := c.prefix + "{" + tag + "}:"
-	return leaseScript.Run(ctx, c.rdb, []string{p + "lease", p + "fence"}, holder, ttl.Milliseconds()).Int64()
+	return leaseScript.Run(ctx, c.rdb, []string{c.key(tag, "lease"), c.key(tag, "fence")}, holder, ttl.Milliseconds()).Int64()
 }
 
 func (c *Cache) release(ctx context.Context, tag, holder string) error {
-	return releaseScript.Run(ctx, c.rdb, []string{c.prefix + "{" + tag + "}:lease"}, holder).Err()
+	return releaseScript.Run(ctx, c.rdb, []string{c.key(tag, "lease")}, holder).Err()
 }
 
 // Lease implements payouts.CounterCache.
@@ -186,7 +183,7 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 	if err != nil {
 		return 0, err
 	}
-	next, err := c.rdb.Incr(ctx, c.volKeyPrefix()+"seq").Result()
+	next, err := c.rdb.Incr(ctx, c.key("vol", "seq")).Result()
 	if err != nil {
 		return 0, err
 	}

@@ -27,7 +27,7 @@ for i, k in ipairs(KEYS) do
 end
 return 1`)
 
-func (c *Cache) limitKey(k string) string { return c.prefix + "{limits}:" + k }
+func (c *Cache) limitKey(k string) string { return c.key("limits", k) }
 
 // Take implements identity.AttemptStore.
 func (c *Cache) Take(ctx context.Context, keys []string, max []int, window time.Duration, now time.Time) (bool, error) {

@@ -18,7 +18,7 @@ import (
 // consultant with anything to show, its figures as integers separated by commas (see encode).
 // Consultants absent from the hash have an all-zero projection.
 
-func (c *Cache) projKey(suffix string) string { return c.prefix + "{proj}:" + suffix }
+func (c *Cache) projKey(suffix string) string { return c.key("proj", suffix) }
 
 // ProjectionLease implements payouts.ProjectionCache.
 func (c *Cache) ProjectionLease(ctx context.Context, holder string, ttl time.Duration) (int64, error) {

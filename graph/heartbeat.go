@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -23,6 +24,27 @@ func Heartbeat(every time.Duration, beat func()) (stop func()) {
 		}
 	}()
 	return func() { close(done) }
+}
+
+// KeepLease renews a lease every ttl/3 beside the work it guards until ctx ends, then releases
+// it: work that outlasts the TTL (a rebuild, a projection of a million consultants) does not
+// lose the lease halfway, and a replica that stops hands over at once.
+func KeepLease(ctx context.Context, ttl time.Duration, renew, release func(context.Context)) {
+	go func() {
+		t := time.NewTicker(ttl / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				release(rctx)
+				cancel()
+				return
+			case <-t.C:
+				renew(ctx)
+			}
+		}
+	}()
 }
 
 // InstanceName names this process among the replicas of a deployment (in leases and logs): the

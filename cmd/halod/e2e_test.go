@@ -24,12 +24,15 @@ func TestBackOfficeInABrowser(t *testing.T) {
 		t.Skip("browser tests are not short")
 	}
 	root, _ := filepath.Abs("../..")
+	missing := func(what string, err error) {
+		if testenv.CI() {
+			t.Fatalf("%s is required under CI=true: %v (scripts/test.sh provides it)", what, err)
+		}
+		t.Skipf("%s unavailable (%v); run scripts/test.sh", what, err)
+	}
 	need := func(what, path string) {
 		if _, err := os.Stat(path); err != nil {
-			if testenv.CI() {
-				t.Fatalf("%s is required under CI=true: %v (scripts/test.sh provides it)", what, err)
-			}
-			t.Skipf("%s unavailable (%v); run scripts/test.sh", what, err)
+			missing(what, err)
 		}
 	}
 	need("the built web app", filepath.Join(root, "web/static/app/index.html"))
@@ -41,7 +44,7 @@ func TestBackOfficeInABrowser(t *testing.T) {
 	need("Chromium", chromium)
 	node, err := exec.LookPath("node")
 	if err != nil {
-		need("Node.js", "node")
+		missing("Node.js", err)
 	}
 
 	// A fresh graph and cache, then halod itself: seed-demo, serve.

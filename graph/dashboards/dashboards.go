@@ -27,12 +27,8 @@ type CustomerDashboard struct {
 	Upcoming   []field.UpcomingRegistration `json:"upcoming_registrations"`
 }
 
-// Contact is how to reach a member.
-type Contact struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-}
+// Contact is how to reach a member (genealogy's).
+type Contact = genealogy.Contact
 
 // AdminDashboard is the operator's overview.
 type AdminDashboard struct {
@@ -448,34 +444,23 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 			SponsoredActives: Threshold{Required: strconv.Itoa(nr.SponsoredActives), Current: strconv.Itoa(sponsoredActives)},
 			LesserLegBV:      Threshold{Required: graph.BV(nr.LesserLeg), Current: graph.BV(min(lifeL, lifeR))}}
 	}
-	// Earnings: the last committed run and lifetime, by type and vendor.
+	// Earnings: every committed run (oldest first), the last one, and lifetime, by type and vendor.
 	life := newEarnings()
-	var last *StatementSummary
-	for i := range data.Statements {
-		st := &data.Statements[i]
-		life.add(st)
-		if last == nil || st.End.After(last.End) {
-			last = st
-		}
-	}
-	d.Lifetime = life.render("")
-	if last != nil {
-		e := newEarnings()
-		e.add(last)
-		r := e.render(last.RunID)
-		r.PeriodEnd = &last.End
-		d.LastRun = &r
-	}
 	d.Runs = make([]Earnings, 0, len(data.Statements))
 	for i := range data.Statements {
 		st := &data.Statements[i]
+		life.add(st)
 		e := newEarnings()
 		e.add(st)
 		r := e.render(st.RunID)
 		r.PeriodEnd = &st.End
 		d.Runs = append(d.Runs, r)
 	}
+	d.Lifetime = life.render("")
 	slices.SortFunc(d.Runs, func(a, b Earnings) int { return a.PeriodEnd.Compare(*b.PeriodEnd) })
+	if n := len(d.Runs); n > 0 {
+		d.LastRun = &d.Runs[n-1]
+	}
 	if s.Onboarding != nil {
 		if d.Onboarding, d.Upcoming, err = s.Onboarding.Progress(ctx, id, 20); err != nil {
 			return nil, err

@@ -142,21 +142,9 @@ func (l *LiveCounters) Run(ctx context.Context) {
 	defer t.Stop()
 	// The lease is renewed beside the ticks too, so a rebuild that outlasts the TTL (about 20 s
 	// at a million consultants) does not lose it halfway.
-	go func() {
-		r := time.NewTicker(l.LeaseTTL / 3)
-		defer r.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				_ = l.Cache.Release(rctx, l.Holder)
-				cancel()
-				return
-			case <-r.C:
-				_, _ = l.Cache.Lease(ctx, l.Holder, l.LeaseTTL)
-			}
-		}
-	}()
+	graph.KeepLease(ctx, l.LeaseTTL,
+		func(ctx context.Context) { _, _ = l.Cache.Lease(ctx, l.Holder, l.LeaseTTL) },
+		func(ctx context.Context) { _ = l.Cache.Release(ctx, l.Holder) })
 	for {
 		if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
 			l.Log.Warn("live counters: will retry", "error", err)

@@ -115,28 +115,13 @@ func (p *Projector) Current() *Projection {
 
 // Run keeps the projection fresh until ctx ends.
 func (p *Projector) Run(ctx context.Context) {
-	interval := p.Interval
-	if interval == 0 {
-		interval = 5 * time.Minute
-	}
 	p.defaults()
+	interval := p.Interval
 	if p.Shared != nil {
 		// Renewed beside the refreshes: a projection of a million consultants outlasts the TTL.
-		go func() {
-			t := time.NewTicker(p.LeaseTTL / 3)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-					_ = p.Shared.ProjectionRelease(rctx, p.Holder)
-					cancel()
-					return
-				case <-t.C:
-					_, _ = p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL)
-				}
-			}
-		}()
+		graph.KeepLease(ctx, p.LeaseTTL,
+			func(ctx context.Context) { _, _ = p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL) },
+			func(ctx context.Context) { _ = p.Shared.ProjectionRelease(ctx, p.Holder) })
 		if interval > p.LeaseTTL {
 			// A standby checks the lease often enough to take over within seconds; the holder
 			// still recomputes at most every Interval (Refresh decides).

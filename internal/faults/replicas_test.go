@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/cache"
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/testenv"
 )
@@ -137,7 +139,7 @@ func TestThreeReplicas(t *testing.T) {
 	for i, cl := range clients {
 		for _, id := range []string{"root", "A", "B"} {
 			w := want[id]
-			exp := map[string]any{"personal_volume": bv(w.PV), "left_volume": bv(w.Left), "right_volume": bv(w.Right)}
+			exp := map[string]any{"personal_volume": graph.BV(engine.Units(w.PV)), "left_volume": graph.BV(engine.Units(w.Left)), "right_volume": graph.BV(engine.Units(w.Right))}
 			for {
 				_, got := cl.call("GET", "/api/v1/members/"+id+"/live-volume", nil)
 				if got["personal_volume"] == exp["personal_volume"] && got["left_volume"] == exp["left_volume"] && got["right_volume"] == exp["right_volume"] {
@@ -185,7 +187,7 @@ func TestThreeReplicas(t *testing.T) {
 		t.Errorf("%d members credited twice", n)
 	}
 	credited := count(t, st, "MATCH (e:LedgerEntry {kind: 'credit', run_id: '"+id+"'}) RETURN sum(e.amount_cents) AS n")
-	if got := bv(credited); got != run["totals"].(map[string]any)["total"] {
+	if got := graph.Money(engine.Units(credited)); got != run["totals"].(map[string]any)["total"] {
 		t.Errorf("credited %s, the run's total %v", got, run["totals"].(map[string]any)["total"])
 	}
 	t.Logf("commits: 20 concurrent through 3 replicas answered %v; one commit recorded, credits = the run's total", codes)
@@ -202,12 +204,4 @@ func TestThreeReplicas(t *testing.T) {
 			t.Errorf("replica %d let a sixth try through: %d", i, code)
 		}
 	}
-}
-
-func bv(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
 }
