@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { formatBV, formatDateTime, formatMoney, isNegative, label } from './money';
+import { formatDateTime, formatMoney, isNegative, label } from './money';
 
 /** Loads data for a page; a failure becomes the API's message, never a blank page. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: string; loading: boolean; reload: () => void } {
@@ -95,10 +95,6 @@ export function Money({ value }: { value?: string | null }) {
   return <span class={isNegative(value) ? 'neg' : undefined}>{formatMoney(value)}</span>;
 }
 
-export function BV({ value }: { value?: string | null }) {
-  return <span>{formatBV(value)}</span>;
-}
-
 export function Badge({ children, tone }: { children: ComponentChildren; tone?: 'ok' | 'warn' | 'bad' }) {
   return <span class={'badge' + (tone ? ' ' + tone : '')}>{children}</span>;
 }
@@ -108,9 +104,9 @@ export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={tone}>{label(status)}</Badge>;
 }
 
-export function Card({ title, children, wide, id }: { title?: string; children: ComponentChildren; wide?: boolean; id?: string }) {
+export function Card({ title, children, wide, double, id }: { title?: string; children: ComponentChildren; wide?: boolean; double?: boolean; id?: string }) {
   return (
-    <section class={'card' + (wide ? ' wide' : '')} aria-labelledby={title ? id ?? slug(title) : undefined}>
+    <section class={'card' + (wide ? ' wide' : '') + (double ? ' double' : '')} aria-labelledby={title ? id ?? slug(title) : undefined}>
       {title && <h2 id={id ?? slug(title)}>{title}</h2>}
       {children}
     </section>

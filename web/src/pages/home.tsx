@@ -1,6 +1,6 @@
 import { api } from '../api';
-import { formatBV, formatDate, formatDateTime, label, progressPercent } from '../money';
-import { AmountTable, Async, Badge, BV, Card, Money, StatusBadge, useLoad, Table } from '../ui';
+import { formatBV, formatDecimal, formatDate, formatDateTime, label, progressPercent } from '../money';
+import { AmountTable, Async, Badge, Card, Money, StatusBadge, useLoad, Table } from '../ui';
 
 export interface Dashboard {
   member_id: string;
@@ -82,22 +82,22 @@ export function ConsultantHome({ me }: { me: string }) {
                 You are active with at least {formatBV(d.activity.threshold)} of personal volume in the {d.activity.window_days}-day window before a run's period end.
               </p>
             </Card>
-            <Card title="Binary legs">
-              <Table caption="Leg volumes" cols={['', { label: 'Left', num: true }, { label: 'Right', num: true }]}>
+            <Card title="Binary legs" double>
+              <Table caption="Leg volumes in BV" cols={['', { label: 'Left BV', num: true }, { label: 'Right BV', num: true }]}>
                   <tr>
                     <th scope="row">Carry</th>
-                    <td class="num"><BV value={d.legs.carry_left} /></td>
-                    <td class="num"><BV value={d.legs.carry_right} /></td>
+                    <td class="num">{formatDecimal(d.legs.carry_left)}</td>
+                    <td class="num">{formatDecimal(d.legs.carry_right)}</td>
                   </tr>
                   <tr>
                     <th scope="row">New this period</th>
-                    <td class="num"><BV value={d.legs.new_left} /></td>
-                    <td class="num"><BV value={d.legs.new_right} /></td>
+                    <td class="num">{formatDecimal(d.legs.new_left)}</td>
+                    <td class="num">{formatDecimal(d.legs.new_right)}</td>
                   </tr>
                   <tr>
                     <th scope="row">Lifetime</th>
-                    <td class="num"><BV value={d.legs.lifetime_left} /></td>
-                    <td class="num"><BV value={d.legs.lifetime_right} /></td>
+                    <td class="num">{formatDecimal(d.legs.lifetime_left)}</td>
+                    <td class="num">{formatDecimal(d.legs.lifetime_right)}</td>
                   </tr>
                   <tr>
                     <th scope="row">Members</th>
