@@ -77,6 +77,23 @@ func (s *Server) routes() []route {
 		{"POST", "/ingest/events", VendorSigned, s.ingestEvents},
 		{"GET", "/ingest/rejected", AdminOnly, s.listRejected},
 
+		// Referrals: members refer prospects to vendors; Halo delivers them; vendors report back
+		// through ingest. Reading a referral is for its consultant, its submitter and admins (the
+		// service decides, answering 404 to anyone else).
+		{"GET", "/referral-catalog", AnyRole, s.referralCatalog},
+		{"POST", "/members/:id/referrals", SelfOnly, s.submitReferral},
+		{"GET", "/members/:id/referrals", SelfOnly, s.memberReferrals},
+		{"GET", "/members/:id/referral-pipeline", SelfOnly, s.referralPipeline},
+		{"GET", "/referrals", AdminOnly, s.listReferrals},
+		{"GET", "/referrals/:id", AnyRole, s.getReferral},
+		{"GET", "/vendors/:id/referral-settings", AdminOnly, s.getReferralSettings},
+		{"PUT", "/vendors/:id/referral-settings", AdminOnly, s.putReferralSettings},
+		{"GET", "/vendor/referrals", VendorSigned, s.pullReferrals},
+		{"GET", "/referral-deliveries", AdminOnly, s.listDeliveries},
+		{"GET", "/referral-deliveries/health", AdminOnly, s.deliveryHealth},
+		{"GET", "/referral-deliveries/:id", AdminOnly, s.getDelivery},
+		{"POST", "/referral-deliveries/:id/redeliver", AdminOnly, s.redeliver},
+
 		{"POST", "/payout-runs", AdminOnly, s.createRun},
 		{"GET", "/payout-runs", AdminOnly, s.listRuns},
 		{"GET", "/payout-runs/:id", AdminOnly, s.getRun},

@@ -41,7 +41,10 @@ type harness struct {
 // three-line file takes three transactions) and a login limit that trips after three failures.
 func testConfig(rootAt time.Time) *app.Config {
 	return &app.Config{AdminEmail: "admin@example.com", AdminPassword: "admin-password", RootID: "root", RootEmail: "root@example.com",
-		RootRegisteredAt: rootAt, SecretKey: "test-secret", TokenTTL: time.Hour, LoginFailures: 3, LoginFailuresPerIP: 20, ImportBatch: 3}
+		RootRegisteredAt: rootAt, SecretKey: "test-secret", TokenTTL: time.Hour, LoginFailures: 3, LoginFailuresPerIP: 20, ImportBatch: 3,
+		// Referral webhooks go to a vendor simulator on loopback, which the allowlist admits; the
+		// retry schedule is compressed from seconds and hours to milliseconds.
+		WebhookAllow: "127.0.0.1", WebhookTimeout: time.Second, WebhookMaxAttempts: 4, WebhookBackoff: 50 * time.Millisecond, WebhookBackoffMax: 200 * time.Millisecond}
 }
 
 // capture is a notifier that keeps what it would have sent.

@@ -42,6 +42,8 @@ type Server struct {
 	Imports       *genealogy.ImportService
 	Vendors       *sales.VendorService
 	Ingest        *sales.IngestService
+	Referrals     *sales.ReferralService
+	Outbox        *sales.Outbox
 	Payouts       *payouts.PayoutService
 	Wallets       *payouts.WalletService
 	Audit         *graph.Auditor

@@ -26,7 +26,17 @@ var (
 	qWriteCustomers    = cypher.MustQuery("sales/ingest_write_customers")
 	qWriteEvents       = cypher.MustQuery("sales/ingest_write_events")
 	qWriteLinks        = cypher.MustQuery("sales/ingest_write_links")
+	qIngestRefLock     = cypher.MustQuery("sales/ingest_lock_referrals")
+	qIngestReferrals   = cypher.MustQuery("sales/ingest_load_referrals")
+	qIngestLiveRefs    = cypher.MustQuery("sales/ingest_load_live_referrals")
+	qWriteReferrals    = cypher.MustQuery("sales/ingest_write_referrals")
+	qWriteRefLinks     = cypher.MustQuery("sales/ingest_write_referral_links")
 )
+
+func referralInfoOf(r *neo4j.Record) sales.ReferralInfo {
+	return sales.ReferralInfo{ID: get[string](r, "id"), VendorID: get[string](r, "vendor_id"), OwnerID: get[string](r, "owner_id"), Status: get[string](r, "status"),
+		CustomerID: get[string](r, "customer_id"), Email: get[string](r, "email"), ExpiresAt: get[time.Time](r, "expires_at").UTC()}
+}
 
 type ingestTx struct {
 	tx     neo4j.ManagedTransaction
@@ -53,7 +63,32 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 	for _, r := range recs {
 		st.Events[get[string](r, "id")] = true
 	}
-	if recs, err = t.run(ctx, qIngestMembers, map[string]any{"ids": graph.Unique(q.MemberIDs)}); err != nil {
+	st.Referrals, st.LiveReferrals = map[string]sales.ReferralInfo{}, map[string][]sales.ReferralInfo{}
+	memberIDs := q.MemberIDs
+	if len(q.ReferralIDs) > 0 {
+		ids := graph.Unique(q.ReferralIDs)
+		if _, err := t.run(ctx, qIngestRefLock, map[string]any{"ids": ids}); err != nil {
+			return nil, err
+		}
+		if recs, err = t.run(ctx, qIngestReferrals, map[string]any{"ids": ids}); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			ri := referralInfoOf(r)
+			st.Referrals[ri.ID] = ri
+			memberIDs = append(memberIDs, ri.OwnerID) // a live referral's owner becomes the sponsor
+		}
+	}
+	if len(q.Emails) > 0 {
+		if recs, err = t.run(ctx, qIngestLiveRefs, map[string]any{"emails": graph.Unique(q.Emails)}); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			ri := referralInfoOf(r)
+			st.LiveReferrals[ri.Email] = append(st.LiveReferrals[ri.Email], ri)
+		}
+	}
+	if recs, err = t.run(ctx, qIngestMembers, map[string]any{"ids": graph.Unique(memberIDs)}); err != nil {
 		return nil, err
 	}
 	for _, r := range recs {
@@ -151,6 +186,24 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 			rows[i] = map[string]any{"id": c.ID, "event": c.EventID, "sale": c.SaleID, "at": ts(c.OccurredAt)}
 		}
 		if _, err := t.run(ctx, qWriteCancels, map[string]any{"cancellations": rows, "received": recv}); err != nil {
+			return err
+		}
+	}
+	if len(w.Referrals) > 0 {
+		rows := make([]map[string]any, len(w.Referrals))
+		for i, u := range w.Referrals {
+			rows[i] = map[string]any{"ord": i, "referral": u.ReferralID, "status": u.Status, "event": u.EventID, "note": orNil(u.Note), "at": ts(u.At)}
+		}
+		if _, err := t.run(ctx, qWriteReferrals, map[string]any{"updates": rows, "received": recv}); err != nil {
+			return err
+		}
+	}
+	if len(w.ReferralLinks) > 0 {
+		rows := make([]map[string]any, len(w.ReferralLinks))
+		for i, l := range w.ReferralLinks {
+			rows[i] = map[string]any{"referral": l.ReferralID, "customer": l.CustomerID, "event": l.EventID, "at": ts(l.At)}
+		}
+		if _, err := t.run(ctx, qWriteRefLinks, map[string]any{"links": rows, "received": recv}); err != nil {
 			return err
 		}
 	}

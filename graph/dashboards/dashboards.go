@@ -38,6 +38,13 @@ type AdminDashboard struct {
 	PendingWithdrawals []WithdrawalTotal  `json:"pending_withdrawals"`
 	RejectedLast24h    int64              `json:"rejected_events_last_24h"`
 	Health             platform.Readiness `json:"health"`
+	// Referrals is the referral conversion rate per vendor and per consultant.
+	Referrals *sales.ReferralConversion `json:"referrals"`
+}
+
+// ConversionReader reads the referral conversion table (sales).
+type ConversionReader interface {
+	Conversion(ctx context.Context) (*sales.ReferralConversion, error)
 }
 
 // PlanRankCount is a cell of the network-size table.
@@ -89,6 +96,7 @@ type DashboardService struct {
 	Health        ReadinessReader
 	Held          HeldReader
 	Statuses      StatusReader
+	Referrals     ConversionReader
 	Now           func() time.Time
 }
 
@@ -181,6 +189,11 @@ func (s *DashboardService) Admin(ctx context.Context) (*AdminDashboard, error) {
 	}
 	if d.RejectedLast24h, err = s.Store.RejectedSince(ctx, s.Now().Add(-24*time.Hour)); err != nil {
 		return nil, err
+	}
+	if s.Referrals != nil {
+		if d.Referrals, err = s.Referrals.Conversion(ctx); err != nil {
+			return nil, err
+		}
 	}
 	d.Health = s.Health.Readiness(ctx)
 	return d, nil

@@ -30,6 +30,10 @@ const (
 	EventCustomerSignup   = "customer.signup"
 	EventServiceActivated = "service.activated"
 	EventServiceCancelled = "service.cancelled"
+	// A vendor reports back on a referral Halo delivered to it.
+	EventReferralAccepted = "referral.accepted"
+	EventReferralRejected = "referral.rejected"
+	EventReferralStatus   = "referral.status" // contacted | quoted | won | lost
 )
 
 // EventResult is one entry of the ingest answer, in request order.
@@ -73,6 +77,30 @@ type IngestQuery struct {
 	Emails        []string
 	ActivationIDs []string
 	SKUs          []string
+	ReferralIDs   []string
+}
+
+// ReferralInfo is what ingest needs of a referral: its vendor, owner, status and expiry.
+type ReferralInfo struct {
+	ID, VendorID, OwnerID, Status, CustomerID, Email string
+	ExpiresAt                                        time.Time
+}
+
+// LiveAt says whether the referral protects its owner's attribution at t.
+func (r ReferralInfo) LiveAt(t time.Time) bool {
+	return t.Before(r.ExpiresAt) && !ReferralClosed(r.Status)
+}
+
+// ReferralUpdate is a status a vendor reported.
+type ReferralUpdate struct {
+	ReferralID, Status, EventID, Note string
+	At                                time.Time
+}
+
+// ReferralLink records the customer a referral became.
+type ReferralLink struct {
+	ReferralID, CustomerID, EventID string
+	At                              time.Time
 }
 
 // IngestState is the graph as the batch sees it, under the vendor's lock.
@@ -83,6 +111,10 @@ type IngestState struct {
 	Activations     map[string]ActivationInfo // by activation id (this vendor's)
 	Products        map[string][]ProductValues
 	VendorCustomers map[string]bool // customers already linked to this vendor
+	Referrals       map[string]ReferralInfo
+	// LiveReferrals are the referrals (of any vendor) whose prospect has one of the batch's
+	// sign-up e-mails, oldest first: the first live one decides the attribution.
+	LiveReferrals map[string][]ReferralInfo
 }
 
 // StoredEvent is an accepted raw event, kept for audit.
@@ -128,6 +160,8 @@ type IngestWrite struct {
 	Links         []VendorLink
 	Activations   []NewActivation
 	Cancellations []NewCancellation
+	Referrals     []ReferralUpdate
+	ReferralLinks []ReferralLink
 }
 
 // RejectedEvent is an audit entry (not the event store): what a vendor sent and why it was refused.
@@ -224,6 +258,7 @@ type parsedEvent struct {
 	signup     signupData
 	activation activationData
 	cancel     cancelData
+	referral   referralData
 	err        *EventError // from parsing: the shape is wrong
 }
 
@@ -232,6 +267,15 @@ type signupData struct {
 	Name       string `json:"name"`
 	Email      string `json:"email"`
 	SponsorID  string `json:"sponsor_id"`
+	// ReferralID names the referral that brought the customer: while it is live it decides the
+	// sponsor (its consultant), and sponsor_id may be left out.
+	ReferralID string `json:"referral_id,omitempty"`
+}
+
+type referralData struct {
+	ReferralID string `json:"referral_id"`
+	Status     string `json:"status,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 type activationData struct {
@@ -290,6 +334,11 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 			q.SKUs = append(q.SKUs, e.activation.SKU)
 		case EventServiceCancelled:
 			q.ActivationIDs = append(q.ActivationIDs, e.cancel.ActivationID)
+		case EventReferralAccepted, EventReferralRejected, EventReferralStatus:
+			q.ReferralIDs = append(q.ReferralIDs, e.referral.ReferralID)
+		}
+		if e.typ == EventCustomerSignup && e.signup.ReferralID != "" {
+			q.ReferralIDs = append(q.ReferralIDs, e.signup.ReferralID)
 		}
 	}
 	results := make([]EventResult, len(evs))
@@ -395,8 +444,10 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 				field = "customer_id"
 			}
 			e.err = reject("invalid", "data.%s: %s", field, problems[0].Message)
-		case !graph.ValidID(d.SponsorID):
-			e.err = reject("invalid", "data.sponsor_id: is required")
+		case d.ReferralID != "" && !graph.ValidID(d.ReferralID):
+			e.err = reject("invalid", "data.referral_id: is not a referral id")
+		case d.SponsorID != "" && !graph.ValidID(d.SponsorID), d.SponsorID == "" && d.ReferralID == "":
+			e.err = reject("invalid", "data.sponsor_id: is required (unless data.referral_id names a live referral)")
 		}
 	case EventServiceActivated:
 		if !strict(&e.activation) {
@@ -418,8 +469,29 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 		if !graph.ValidID(e.cancel.ActivationID) {
 			e.err = reject("invalid", "data.activation_id: must match ^[A-Za-z0-9._-]{1,64}$")
 		}
+	case EventReferralAccepted, EventReferralRejected, EventReferralStatus:
+		if !strict(&e.referral) {
+			return e
+		}
+		d := &e.referral
+		d.Note = strings.TrimSpace(d.Note)
+		switch {
+		case !graph.ValidID(d.ReferralID):
+			e.err = reject("invalid", "data.referral_id: is required")
+		case len(d.Note) > 2000:
+			e.err = reject("invalid", "data.note: is at most 2000 characters")
+		case e.typ == EventReferralStatus && d.Status != RefContacted && d.Status != RefQuoted && d.Status != RefWon && d.Status != RefLost:
+			e.err = reject("invalid", "data.status: must be contacted, quoted, won or lost")
+		case e.typ != EventReferralStatus && d.Status != "":
+			e.err = reject("invalid", "data.status: is only for referral.status")
+		}
+		if e.typ == EventReferralAccepted {
+			d.Status = RefAccepted
+		} else if e.typ == EventReferralRejected {
+			d.Status = RefRejected
+		}
 	default:
-		e.err = reject("invalid", "type: must be customer.signup, service.activated or service.cancelled")
+		e.err = reject("invalid", "type: must be customer.signup, service.activated, service.cancelled, referral.accepted, referral.rejected or referral.status")
 	}
 	return e
 }
@@ -472,6 +544,10 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 	switch e.typ {
 	case EventCustomerSignup:
 		d := e.signup
+		ref, rej := attribute(vendorID, e, &d, st)
+		if rej != nil {
+			return rej
+		}
 		sp, ok := st.Members[d.SponsorID]
 		if !ok {
 			return reject("invalid", "data.sponsor_id: member %s does not exist", d.SponsorID)
@@ -490,6 +566,7 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 				st.VendorCustomers[d.CustomerID] = true
 				w.Links = append(w.Links, VendorLink{CustomerID: d.CustomerID, EventID: e.id, At: e.at})
 			}
+			linkReferral(ref, d.CustomerID, e, st, w)
 			return nil
 		}
 		if owner, taken := st.EmailOwner[d.Email]; taken {
@@ -509,6 +586,25 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		w.Customers = append(w.Customers, NewCustomer{ID: d.CustomerID, Name: d.Name, Email: d.Email, SponsorID: d.SponsorID,
 			EventID: e.id, RegisteredAt: e.at, SDepth: sp.SDepth + 1})
 		w.Links = append(w.Links, VendorLink{CustomerID: d.CustomerID, EventID: e.id, At: e.at})
+		linkReferral(ref, d.CustomerID, e, st, w)
+	case EventReferralAccepted, EventReferralRejected, EventReferralStatus:
+		d := e.referral
+		r, ok := st.Referrals[d.ReferralID]
+		switch {
+		case !ok || r.VendorID != vendorID:
+			return reject("invalid", "data.referral_id: %s is not a referral sent to %s", d.ReferralID, vendorID)
+		case r.Status == d.Status:
+			return reject("conflict", "data.referral_id: %s is already %s", d.ReferralID, d.Status)
+		case !CanMoveReferral(r.Status, d.Status):
+			hint := ""
+			if r.Status == RefSubmitted || r.Status == RefDelivered {
+				hint = " (send referral.accepted first)"
+			}
+			return reject("conflict", "data.referral_id: %s is %s and cannot become %s%s", d.ReferralID, r.Status, d.Status, hint)
+		}
+		r.Status = d.Status
+		st.Referrals[d.ReferralID] = r
+		w.Referrals = append(w.Referrals, ReferralUpdate{ReferralID: d.ReferralID, Status: d.Status, EventID: e.id, Note: d.Note, At: e.at})
 	case EventServiceActivated:
 		d := e.activation
 		if _, ok := st.Activations[d.ActivationID]; ok {
@@ -555,6 +651,61 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		w.Cancellations = append(w.Cancellations, NewCancellation{ID: vendorID + ":" + e.id, EventID: e.id, SaleID: a.SaleID, OccurredAt: e.at})
 	}
 	return nil
+}
+
+// attribute applies a referral to a sign-up (the referral is the proof of attribution): a live
+// referral named by the sign-up makes its consultant the sponsor, and a sign-up naming another
+// sponsor for a live referral — the one it names, or any vendor's live referral of the same
+// e-mail — is a conflict. It returns the named referral, to be linked to the customer.
+func attribute(vendorID string, e *parsedEvent, d *signupData, st *IngestState) (*ReferralInfo, *EventError) {
+	var named *ReferralInfo
+	if d.ReferralID != "" {
+		r, ok := st.Referrals[d.ReferralID]
+		if !ok || r.VendorID != vendorID {
+			return nil, reject("invalid", "data.referral_id: %s is not a referral sent to %s", d.ReferralID, vendorID)
+		}
+		if r.CustomerID != "" && r.CustomerID != d.CustomerID {
+			return nil, reject("conflict", "data.referral_id: %s already became customer %s", d.ReferralID, r.CustomerID)
+		}
+		named = &r
+		if r.LiveAt(e.at) {
+			if d.SponsorID != "" && d.SponsorID != r.OwnerID {
+				return nil, reject("conflict", "data.sponsor_id: referral %s credits %s until %s; a sign-up for a live referral cannot name another sponsor",
+					r.ID, r.OwnerID, r.ExpiresAt.Format(time.RFC3339))
+			}
+			d.SponsorID = r.OwnerID
+			return named, nil
+		}
+		if d.SponsorID == "" {
+			return nil, reject("invalid", "data.sponsor_id: is required: referral %s no longer protects attribution (%s)", r.ID, referralEnd(r))
+		}
+	}
+	for _, r := range st.LiveReferrals[d.Email] {
+		if r.LiveAt(e.at) && (r.CustomerID == "" || r.CustomerID == d.CustomerID) {
+			if d.SponsorID != r.OwnerID {
+				return nil, reject("conflict", "data.sponsor_id: a live referral (%s) credits %s for this customer until %s",
+					r.ID, r.OwnerID, r.ExpiresAt.Format(time.RFC3339))
+			}
+			break
+		}
+	}
+	return named, nil
+}
+
+func referralEnd(r ReferralInfo) string {
+	if ReferralClosed(r.Status) {
+		return "it is " + r.Status
+	}
+	return "it expired at " + r.ExpiresAt.Format(time.RFC3339)
+}
+
+func linkReferral(r *ReferralInfo, customer string, e *parsedEvent, st *IngestState, w *IngestWrite) {
+	if r == nil || r.CustomerID == customer {
+		return
+	}
+	r.CustomerID = customer
+	st.Referrals[r.ID] = *r
+	w.ReferralLinks = append(w.ReferralLinks, ReferralLink{ReferralID: r.ID, CustomerID: customer, EventID: e.id, At: e.at})
 }
 
 // ListRejected pages the rejected-event audit log.

@@ -24,6 +24,7 @@ import (
 	"github.com/halo-oss/halo/graph/platform"
 	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/notify"
+	"github.com/halo-oss/halo/internal/webhook"
 	"github.com/halo-oss/halo/store"
 	"github.com/halo-oss/halo/web"
 )
@@ -62,6 +63,8 @@ type App struct {
 	Holdings  *sales.HoldingsService
 	Vendors   *sales.VendorService
 	Ingest    *sales.IngestService
+	Referrals *sales.ReferralService
+	Outbox    *sales.Outbox
 	Payouts   *payouts.PayoutService
 	Counters  *payouts.LiveCounters
 	// HousekeepingEvery is how often the housekeeping lease holder looks (default 30 s).
@@ -101,6 +104,14 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Holdings = &sales.HoldingsService{Store: st}
 	a.Vendors = &sales.VendorService{Store: st, Box: box, Now: time.Now, Audit: a.Audit}
 	a.Ingest = &sales.IngestService{Store: st, Box: box, Now: time.Now, Log: log}
+	guard, err := webhook.ParseAllow(cfg.WebhookAllow)
+	if err != nil {
+		guard = &webhook.Guard{} // LoadConfig refuses a bad allowlist; a hand-made Config gets none
+		log.Warn("HALO_WEBHOOK_ALLOW ignored", "error", err)
+	}
+	a.Outbox = &sales.Outbox{Store: st, Sender: webhook.NewSender(guard), Box: box, Audit: a.Audit, Now: time.Now, Log: log,
+		Workers: cfg.OutboxWorkers, Timeout: cfg.WebhookTimeout, MaxAttempts: cfg.WebhookMaxAttempts, Backoff: cfg.WebhookBackoff, BackoffMax: cfg.WebhookBackoffMax}
+	a.Referrals = &sales.ReferralService{Store: st, Guard: guard, Audit: a.Audit, Now: time.Now, Outbox: a.Outbox, ConsentText: cfg.ConsentText}
 	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log}
 	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit}
 	// One projection and one counter writer for the whole deployment, however many replicas run.
@@ -116,7 +127,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
 	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
-		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Onboarding: a.Field.Onboarding, Registrations: a.Field.Registrations, Held: st, Statuses: a.Members}
+		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Onboarding: a.Field.Onboarding, Registrations: a.Field.Registrations, Held: st, Statuses: a.Members, Referrals: a.Referrals}
 	pending := errors.New("migrations and bootstrap have not run yet")
 	a.booted.Store(&pending)
 	return a
@@ -159,7 +170,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
 	return &api.Server{Log: a.Log, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
-		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Payouts: a.Payouts, Wallets: a.Wallets,
+		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}
 }
@@ -210,6 +221,7 @@ func (a *App) Start(ctx context.Context) {
 	go a.Counters.Run(ctx)
 	go a.Projector.Run(ctx)
 	go a.housekeeping(ctx)
+	go a.Outbox.Run(ctx)
 }
 
 // housekeeping is the work one replica does for the deployment, every HousekeepingEvery while

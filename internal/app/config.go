@@ -1,6 +1,8 @@
 package app
 
 import (
+	"github.com/halo-oss/halo/internal/webhook"
+
 	"fmt"
 	"net"
 
@@ -53,6 +55,14 @@ type Config struct {
 	// (HALO_TRUSTED_PROXIES, comma-separated addresses or CIDRs; none by default).
 	TrustedProxies []string
 	ReadTimeout    time.Duration // HALO_READ_TIMEOUT: how long a request may take to send its body (default 30s)
+	// Referral webhooks to vendors.
+	WebhookAllow       string        // HALO_WEBHOOK_ALLOW: CIDRs, addresses or hosts a webhook may reach though private (none)
+	WebhookTimeout     time.Duration // HALO_WEBHOOK_TIMEOUT: one delivery attempt (10s)
+	WebhookMaxAttempts int           // HALO_WEBHOOK_MAX_ATTEMPTS: then the delivery is dead-lettered (10)
+	WebhookBackoff     time.Duration // HALO_WEBHOOK_BACKOFF: the first retry's delay, doubled per attempt (10s)
+	WebhookBackoffMax  time.Duration // HALO_WEBHOOK_BACKOFF_MAX: the longest delay between attempts (1h)
+	OutboxWorkers      int           // HALO_OUTBOX_WORKERS: concurrent deliveries per replica (16)
+	ConsentText        string        // HALO_REFERRAL_CONSENT_TEXT: the consent shown on the referral form (a built-in text)
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -121,13 +131,24 @@ func LoadConfig(now time.Time) (*Config, error) {
 	if c.MemoryLimit, err = parseBytes(env("HALO_MEMORY_LIMIT", "3GiB")); err != nil {
 		errs = append(errs, "HALO_MEMORY_LIMIT must be a size such as 3GiB or 512MiB")
 	}
+	c.WebhookAllow = env("HALO_WEBHOOK_ALLOW", "")
+	c.ConsentText = env("HALO_REFERRAL_CONSENT_TEXT", "")
+	for _, d := range []struct {
+		key, def string
+		dst      *time.Duration
+	}{{"HALO_WEBHOOK_TIMEOUT", "10s", &c.WebhookTimeout}, {"HALO_WEBHOOK_BACKOFF", "10s", &c.WebhookBackoff}, {"HALO_WEBHOOK_BACKOFF_MAX", "1h", &c.WebhookBackoffMax}} {
+		if *d.dst, err = time.ParseDuration(env(d.key, d.def)); err != nil || *d.dst < 10*time.Millisecond {
+			errs = append(errs, d.key+" must be a duration of at least 10ms, such as "+d.def)
+		}
+	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("HALO_SHUTDOWN_TIMEOUT", "15s")); err != nil {
 		errs = append(errs, "HALO_SHUTDOWN_TIMEOUT must be a duration such as 15s")
 	}
 	for _, n := range []struct {
 		key, def string
 		dst      *int
-	}{{"HALO_LOGIN_FAILURES", "5", &c.LoginFailures}, {"HALO_LOGIN_FAILURES_PER_IP", "30", &c.LoginFailuresPerIP}, {"HALO_IMPORT_BATCH", "10000", &c.ImportBatch}} {
+	}{{"HALO_LOGIN_FAILURES", "5", &c.LoginFailures}, {"HALO_LOGIN_FAILURES_PER_IP", "30", &c.LoginFailuresPerIP}, {"HALO_IMPORT_BATCH", "10000", &c.ImportBatch},
+		{"HALO_WEBHOOK_MAX_ATTEMPTS", "10", &c.WebhookMaxAttempts}, {"HALO_OUTBOX_WORKERS", "16", &c.OutboxWorkers}} {
 		if *n.dst, err = strconv.Atoi(env(n.key, n.def)); err != nil || *n.dst <= 0 {
 			errs = append(errs, n.key+" must be a positive whole number")
 		}
@@ -176,6 +197,9 @@ func LoadConfig(now time.Time) (*Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, "HALO_LOG_FORMAT must be text or json")
 	}
+	if _, err := webhook.ParseAllow(c.WebhookAllow); err != nil {
+		errs = append(errs, err.Error())
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
@@ -197,6 +221,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("admin_email", c.AdminEmail), slog.String("admin_password", red(c.AdminPassword)),
 		slog.String("root_id", c.RootID), slog.Time("root_registered_at", c.RootRegisteredAt),
 		slog.String("secret_key", red(c.SecretKey)), slog.Bool("dev", c.Dev), slog.String("plan_config", c.PlanConfig),
+		slog.String("webhook_allow", c.WebhookAllow), slog.Duration("webhook_timeout", c.WebhookTimeout), slog.Int("webhook_max_attempts", c.WebhookMaxAttempts),
 	)
 }
 

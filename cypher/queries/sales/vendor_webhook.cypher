@@ -1,0 +1,2 @@
+MATCH (v:Vendor {id: $id})
+RETURN coalesce(v.webhook_url, '') AS url
