@@ -2014,6 +2014,152 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/referral-pipeline": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "A member's referral pipeline: counts by vendor and status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/sales.PipelineCount"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/referrals": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "A member's referrals (owned or submitted), newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "one vendor",
+                        "name": "vendor_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "one status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReferralPage"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "A consultant refers for itself; a customer refers a friend, credited to the customer's consultant. The prospect's consent to be contacted is recorded (given, the exact text, channel, time). The referral is delivered to the vendor at least once (signed webhook, or the vendor's pull) and protects its consultant's attribution until expires_at.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "Refer a prospect to a vendor",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id (the caller, or any for admins)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the referral",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/sales.ReferralRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/sales.Referral"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/refunds": {
             "post": {
                 "security": [
@@ -3078,6 +3224,345 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/referral-catalog": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "What a referral can name: active vendors, their products, and the consent text to show",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.ReferralCatalog"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/referral-deliveries": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "Referral deliveries to vendors, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one vendor",
+                        "name": "vendor_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "pending, delivered, dead or pull",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DeliveryPage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/referral-deliveries/health": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "Delivery health per vendor: backlog, retrying, dead-lettered, latency p50/p95 over 24 hours",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/sales.VendorHealth"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/referral-deliveries/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "A delivery with its attempt log",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "delivery id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.DeliveryDetail"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/referral-deliveries/{id}/redeliver": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Puts a dead-lettered (or delivered) delivery back in the queue, due now, with the same idempotency key; its attempt log is kept. Audited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "Deliver a referral again",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "delivery id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.Delivery"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/referrals": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "Every referral (admins), newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "owned or submitted by this member",
+                        "name": "member",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "one vendor",
+                        "name": "vendor_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "one status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReferralPage"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/referrals/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "A referral with its history (its consultant, who submitted it, or admins)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "referral id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.Referral"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendor/referrals": {
+            "get": {
+                "description": "For vendors without a webhook, or catching up. Sign like ingest, with the request's path and query in place of the body: X-Signature = sha256=\u003chex HMAC-SHA256(signing_secret, X-Timestamp + \".\" + \"/api/v1/vendor/referrals?cursor=…\")\u003e. Returns referrals after cursor, oldest first, and marks them delivered; keep next_cursor and pass it next time (an answer lost is pulled again from the old cursor).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ingest"
+                ],
+                "summary": "A vendor pulls its new referrals (signed)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "X-Vendor-Id",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "unix seconds",
+                        "name": "X-Timestamp",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "sha256=\u003chex\u003e",
+                        "name": "X-Signature",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous pull",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "at most 500 (default 100)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.PullPage"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/vendors": {
             "get": {
                 "security": [
@@ -3349,6 +3834,89 @@ const docTemplate = `{
                         "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vendors/{id}/referral-settings": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "A vendor's referral terms: webhook URL and how long a referral protects attribution",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.ReferralSettings"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "webhook_url must be https and must not resolve to a private, loopback or link-local address unless HALO_WEBHOOK_ALLOW names it; empty means the vendor pulls. expiry_days 1–730 (default 90).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "referrals"
+                ],
+                "summary": "Set a vendor's referral terms",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vendor id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the terms",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/sales.ReferralSettings"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/sales.ReferralSettings"
                         }
                     },
                     "422": {
@@ -4129,6 +4697,20 @@ const docTemplate = `{
                 }
             }
         },
+        "api.DeliveryPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Delivery"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "api.ErrorBody": {
             "type": "object",
             "properties": {
@@ -4190,6 +4772,20 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/field.OnboardingMember"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.ReferralPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Referral"
                     }
                 },
                 "next_cursor": {
@@ -4307,6 +4903,14 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/dashboards.WithdrawalTotal"
                     }
+                },
+                "referrals": {
+                    "description": "Referrals is the referral conversion rate per vendor and per consultant.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/sales.ReferralConversion"
+                        }
+                    ]
                 },
                 "rejected_events_last_24h": {
                     "type": "integer"
@@ -6323,6 +6927,134 @@ const docTemplate = `{
                 }
             }
         },
+        "sales.Address": {
+            "type": "object",
+            "properties": {
+                "city": {
+                    "type": "string",
+                    "example": "Austin"
+                },
+                "country": {
+                    "type": "string",
+                    "example": "US"
+                },
+                "line1": {
+                    "type": "string",
+                    "example": "12 Main St"
+                },
+                "line2": {
+                    "type": "string"
+                },
+                "postal_code": {
+                    "type": "string",
+                    "example": "78701"
+                },
+                "state": {
+                    "type": "string",
+                    "example": "TX"
+                }
+            }
+        },
+        "sales.Attempt": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "duration_ms": {
+                    "type": "integer"
+                },
+                "error": {
+                    "type": "string"
+                },
+                "n": {
+                    "type": "integer"
+                },
+                "outcome": {
+                    "description": "delivered | retry | dead",
+                    "type": "string"
+                },
+                "status_code": {
+                    "description": "the vendor's HTTP status; 0 when none came",
+                    "type": "integer"
+                }
+            }
+        },
+        "sales.CatalogItem": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "sku": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.CatalogVendor": {
+            "type": "object",
+            "properties": {
+                "expiry_days": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "products": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.CatalogItem"
+                    }
+                }
+            }
+        },
+        "sales.Consent": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "channel": {
+                    "description": "web | phone | in_person | paper | email",
+                    "type": "string",
+                    "example": "web"
+                },
+                "given": {
+                    "type": "boolean"
+                },
+                "text": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.Conversion": {
+            "type": "object",
+            "properties": {
+                "conversion_rate": {
+                    "description": "percent won, two decimals",
+                    "type": "string",
+                    "example": "25.00"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "lost": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "referrals": {
+                    "type": "integer"
+                },
+                "won": {
+                    "type": "integer"
+                }
+            }
+        },
         "sales.CreateVendorRequest": {
             "type": "object",
             "properties": {
@@ -6333,6 +7065,104 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "SunPower"
+                }
+            }
+        },
+        "sales.Delivery": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "delivered_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "last_error": {
+                    "type": "string"
+                },
+                "next_attempt_at": {
+                    "type": "string"
+                },
+                "referral_id": {
+                    "type": "string"
+                },
+                "state": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                },
+                "via": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.DeliveryDetail": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "attempts_log": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Attempt"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "delivered_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "last_error": {
+                    "type": "string"
+                },
+                "next_attempt_at": {
+                    "type": "string"
+                },
+                "referral_id": {
+                    "type": "string"
+                },
+                "state": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                },
+                "via": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.DeliveryInfo": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "delivered_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "state": {
+                    "description": "pending | delivered | dead | pull",
+                    "type": "string"
+                },
+                "via": {
+                    "description": "webhook | pull",
+                    "type": "string"
                 }
             }
         },
@@ -6370,6 +7200,20 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/sales.EventResult"
                     }
+                }
+            }
+        },
+        "sales.PipelineCount": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
                 }
             }
         },
@@ -6443,6 +7287,195 @@ const docTemplate = `{
                 "retail_commission": {
                     "type": "string",
                     "example": "300.00"
+                }
+            }
+        },
+        "sales.Prospect": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/sales.Address"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "pat@example.com"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Pat Homeowner"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "+15125550100"
+                }
+            }
+        },
+        "sales.PullPage": {
+            "type": "object",
+            "properties": {
+                "next_cursor": {
+                    "type": "string"
+                },
+                "referrals": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.VendorReferral"
+                    }
+                }
+            }
+        },
+        "sales.Referral": {
+            "type": "object",
+            "properties": {
+                "consent": {
+                    "$ref": "#/definitions/sales.Consent"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "customer_id": {
+                    "type": "string"
+                },
+                "delivery": {
+                    "$ref": "#/definitions/sales.DeliveryInfo"
+                },
+                "expired": {
+                    "description": "past expires_at: it no longer protects attribution",
+                    "type": "boolean"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "history": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.ReferralChange"
+                    }
+                },
+                "id": {
+                    "type": "string"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "owner_id": {
+                    "description": "the consultant credited",
+                    "type": "string"
+                },
+                "product_name": {
+                    "type": "string"
+                },
+                "prospect": {
+                    "$ref": "#/definitions/sales.Prospect"
+                },
+                "sku": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "submitted_by": {
+                    "description": "the member who submitted it (a customer refers a friend for its consultant)",
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "vendor_id": {
+                    "type": "string"
+                },
+                "vendor_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.ReferralCatalog": {
+            "type": "object",
+            "properties": {
+                "consent_text": {
+                    "type": "string"
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.CatalogVendor"
+                    }
+                }
+            }
+        },
+        "sales.ReferralChange": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "source": {
+                    "description": "member | halo | vendor | admin",
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.ReferralConversion": {
+            "type": "object",
+            "properties": {
+                "by_consultant": {
+                    "description": "the 20 consultants with most referrals",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Conversion"
+                    }
+                },
+                "by_vendor": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.Conversion"
+                    }
+                }
+            }
+        },
+        "sales.ReferralRequest": {
+            "type": "object",
+            "properties": {
+                "consent": {
+                    "$ref": "#/definitions/sales.Consent"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "prospect": {
+                    "$ref": "#/definitions/sales.Prospect"
+                },
+                "sku": {
+                    "type": "string",
+                    "example": "solar-6kw"
+                },
+                "vendor_id": {
+                    "type": "string",
+                    "example": "sunpower-demo"
+                }
+            }
+        },
+        "sales.ReferralSettings": {
+            "type": "object",
+            "properties": {
+                "expiry_days": {
+                    "description": "ExpiryDays is how long a referral protects its consultant's attribution (default 90).",
+                    "type": "integer",
+                    "example": 90
+                },
+                "webhook_url": {
+                    "description": "WebhookURL receives each referral as a signed POST; empty: the vendor pulls.",
+                    "type": "string",
+                    "example": "https://leads.vendor.example/halo"
                 }
             }
         },
@@ -6546,6 +7579,49 @@ const docTemplate = `{
                 }
             }
         },
+        "sales.VendorHealth": {
+            "type": "object",
+            "properties": {
+                "awaiting_pull": {
+                    "type": "integer"
+                },
+                "dead": {
+                    "description": "dead-lettered",
+                    "type": "integer"
+                },
+                "delivered": {
+                    "description": "by webhook or pull",
+                    "type": "integer"
+                },
+                "delivered_last_24h": {
+                    "type": "integer"
+                },
+                "latency_p50_ms": {
+                    "description": "created → delivered, deliveries of the last 24 hours",
+                    "type": "integer"
+                },
+                "latency_p95_ms": {
+                    "type": "integer"
+                },
+                "oldest_pending_at": {
+                    "type": "string"
+                },
+                "pending": {
+                    "description": "not yet tried",
+                    "type": "integer"
+                },
+                "retrying": {
+                    "description": "tried and failed, another attempt planned",
+                    "type": "integer"
+                },
+                "vendor_id": {
+                    "type": "string"
+                },
+                "webhook_url": {
+                    "type": "string"
+                }
+            }
+        },
         "sales.VendorLinkView": {
             "type": "object",
             "properties": {
@@ -6553,6 +7629,42 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "vendor": {
+                    "type": "string"
+                }
+            }
+        },
+        "sales.VendorReferral": {
+            "type": "object",
+            "properties": {
+                "consent": {
+                    "$ref": "#/definitions/sales.Consent"
+                },
+                "consultant_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "cursor": {
+                    "description": "in a pull: pass it back to continue after this one",
+                    "type": "string"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "prospect": {
+                    "$ref": "#/definitions/sales.Prospect"
+                },
+                "sku": {
+                    "type": "string"
+                },
+                "vendor_id": {
                     "type": "string"
                 }
             }
