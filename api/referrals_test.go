@@ -463,3 +463,33 @@ func TestConcurrentSignupsOfAReferredCustomer(t *testing.T) {
 		}
 	}
 }
+
+// A paused vendor's deliveries wait, in order, and go when the pause is lifted.
+func TestPausedDeliveriesWait(t *testing.T) {
+	hs := newHarness(t)
+	sim := newVendorSim(t)
+	sim.secret = hs.vendor("sun")
+	settings := map[string]any{"webhook_url": sim.srv.URL + "/leads", "paused": true}
+	if code, b := hs.call("PUT", "/api/v1/vendors/sun/referral-settings", settings); code != 200 || b["paused"] != true {
+		t.Fatalf("pause: %d %v", code, b)
+	}
+	ann := hs.member("ann", "consultant", "root")
+	id := hs.submit(ann, "ann", referral("sun", "Pat", "pat@example.com"))["id"].(string)
+	for range 3 {
+		if n, err := hs.app.Outbox.Once(t.Context()); err != nil || n != 0 {
+			t.Fatalf("a paused vendor's delivery was claimed: %d %v", n, err)
+		}
+	}
+	_, health := hs.call("GET", "/api/v1/referral-deliveries/health", nil)
+	if s := fmt.Sprint(health); !strings.Contains(s, "paused:true") || !strings.Contains(s, "pending:1") {
+		t.Errorf("health while paused: %s", s)
+	}
+	settings["paused"] = false
+	hs.call("PUT", "/api/v1/vendors/sun/referral-settings", settings)
+	if n, err := hs.app.Outbox.Once(t.Context()); err != nil || n != 1 {
+		t.Fatalf("after the pause: %d %v", n, err)
+	}
+	if keys, _ := sim.snapshot(); len(keys[id]) != 1 {
+		t.Errorf("the vendor got %v", keys)
+	}
+}

@@ -26,6 +26,7 @@ var (
 	qConversionVendor     = cypher.MustQuery("sales/referral_conversion_vendor")
 	qConversionConsultant = cypher.MustQuery("sales/referral_conversion_consultant")
 	qOutboxLock           = cypher.MustQuery("sales/outbox_lock")
+	qOutboxPaused         = cypher.MustQuery("sales/outbox_paused")
 	qOutboxClaim          = cypher.MustQuery("sales/outbox_claim")
 	qOutboxFinishLock     = cypher.MustQuery("sales/outbox_finish_lock")
 	qOutboxFinish         = cypher.MustQuery("sales/outbox_finish")
@@ -38,7 +39,7 @@ var (
 
 func referralVendorOf(r *neo4j.Record) sales.ReferralVendor {
 	v := sales.ReferralVendor{ID: get[string](r, "id"), Name: get[string](r, "name"), Active: get[bool](r, "active"), Products: map[string]string{},
-		Settings: sales.ReferralSettings{WebhookURL: get[string](r, "webhook_url"), ExpiryDays: int(get[int64](r, "expiry_days"))}}
+		Settings: sales.ReferralSettings{WebhookURL: get[string](r, "webhook_url"), ExpiryDays: int(get[int64](r, "expiry_days")), Paused: get[bool](r, "paused")}}
 	for _, x := range get[[]any](r, "products") {
 		pair, _ := x.([]any)
 		if len(pair) == 2 {
@@ -163,7 +164,7 @@ func (s *Store) Pipeline(ctx context.Context, member string) ([]sales.PipelineCo
 
 // SetReferralSettings implements sales.ReferralStore.
 func (s *Store) SetReferralSettings(ctx context.Context, vendorID string, st sales.ReferralSettings) error {
-	_, err := writeOne(ctx, s, qReferralSettingsSet, map[string]any{"id": vendorID, "url": orNil(st.WebhookURL), "days": st.ExpiryDays}, nil)
+	_, err := writeOne(ctx, s, qReferralSettingsSet, map[string]any{"id": vendorID, "url": orNil(st.WebhookURL), "days": st.ExpiryDays, "paused": st.Paused}, nil)
 	return err
 }
 
@@ -223,7 +224,15 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, lease time.Time, claim
 		if _, err := txOne(ctx, tx, qOutboxLock, nil); err != nil {
 			return nil, err
 		}
-		res, err := tx.Run(ctx, qOutboxClaim, map[string]any{"now": ts(now), "lease": ts(lease), "claim": claim, "limit": n})
+		rec, err := txOne(ctx, tx, qOutboxPaused, nil)
+		if err != nil {
+			return nil, err
+		}
+		paused := get[[]any](rec, "ids")
+		if paused == nil {
+			paused = []any{}
+		}
+		res, err := tx.Run(ctx, qOutboxClaim, map[string]any{"now": ts(now), "lease": ts(lease), "claim": claim, "limit": n, "paused": paused})
 		if err != nil {
 			return nil, err
 		}
@@ -309,7 +318,7 @@ func (s *Store) DeliveryHealth(ctx context.Context, since time.Time) ([]sales.Ve
 	}
 	out := []sales.VendorHealth{}
 	for _, r := range res.Records {
-		h := sales.VendorHealth{VendorID: get[string](r, "vendor_id"), WebhookURL: get[string](r, "webhook_url"), Pending: get[int64](r, "pending"),
+		h := sales.VendorHealth{VendorID: get[string](r, "vendor_id"), WebhookURL: get[string](r, "webhook_url"), Paused: get[bool](r, "paused"), Pending: get[int64](r, "pending"),
 			Retrying: get[int64](r, "retrying"), Dead: get[int64](r, "dead"), Delivered: get[int64](r, "delivered"), AwaitingPull: get[int64](r, "awaiting_pull")}
 		if v, ok := r.Get("oldest_pending_at"); ok && v != nil {
 			t := v.(time.Time).UTC()

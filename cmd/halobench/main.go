@@ -6,6 +6,7 @@
 //	halobench register -n 2000 -c 4 -strategy explicit|extreme_left
 //	halobench queries -n 5000 -c 4
 //	halobench field -n 2000 -c 8 -capacity 500
+//	halobench referrals -n 10000 -c 8 (halod with HALO_WEBHOOK_ALLOW=127.0.0.1)
 //
 // Every command takes -url (default http://127.0.0.1:8080), -email and -password (the admin).
 package main
@@ -153,6 +154,13 @@ func main() {
 		maxID := fs.Int("max", 1000000, "consultant ids m00000001..max exist")
 		_ = fs.Parse(os.Args[2:])
 		field(login(*url, *email, *pw), *n, *conc, *capacity, *attend, *leaders, *maxID)
+	case "referrals":
+		n := fs.Int("n", 10000, "referrals")
+		conc := fs.Int("c", 8, "concurrent submitters")
+		member := fs.String("member", "root", "the consultant they are submitted for")
+		backlog := fs.Bool("backlog", false, "pause deliveries while submitting, then time the outbox draining the backlog")
+		_ = fs.Parse(os.Args[2:])
+		referrals(login(*url, *email, *pw), *n, *conc, *member, *backlog)
 	default:
 		fatal(fmt.Errorf("unknown command %q", cmd))
 	}

@@ -78,6 +78,7 @@ type VendorHealth struct {
 	LatencyP95MS     int64      `json:"latency_p95_ms"`
 	DeliveredLast24h int64      `json:"delivered_last_24h"`
 	WebhookURL       string     `json:"webhook_url,omitempty"`
+	Paused           bool       `json:"paused"`
 	Latencies        []int64    `json:"-"` // from the store: milliseconds of each delivery in the window
 }
 

@@ -141,6 +141,9 @@ type ReferralSettings struct {
 	WebhookURL string `json:"webhook_url" example:"https://leads.vendor.example/halo"`
 	// ExpiryDays is how long a referral protects its consultant's attribution (default 90).
 	ExpiryDays int `json:"expiry_days" example:"90"`
+	// Paused holds webhook deliveries (the vendor's maintenance window); they queue and go out,
+	// oldest first, when it is lifted.
+	Paused bool `json:"paused"`
 }
 
 // ReferralVendor is what submitting a referral needs to know of a vendor.
@@ -362,12 +365,14 @@ func (s *ReferralService) Submit(ctx context.Context, member string, req Referra
 	if err := s.Store.CreateReferral(ctx, r, d); err != nil {
 		return nil, err
 	}
+	r.History = []ReferralChange{{Status: RefSubmitted, At: now, Source: "member", Note: "submitted by " + member}}
+	r.Delivery = &DeliveryInfo{ID: d.ID, State: d.State}
 	// The audit names the referral, never the prospect.
 	s.Audit.Record(ctx, "referral.submit", "referral", r.ID, nil, map[string]any{"vendor_id": r.VendorID, "sku": r.SKU, "owner_id": owner, "submitted_by": member, "consent_channel": c.Channel})
 	if s.Outbox != nil && d.State == DeliveryPending {
 		s.Outbox.Kick()
 	}
-	return s.Store.Referral(ctx, r.ID)
+	return &r, nil
 }
 
 func validPhone(p string) bool {
@@ -533,6 +538,9 @@ func (s *ReferralService) SetSettings(ctx context.Context, vendorID string, in R
 		return nil, err
 	}
 	s.Audit.Record(ctx, "vendor.referral_settings", "vendor", vendorID, before.Settings, in)
+	if s.Outbox != nil && !in.Paused {
+		s.Outbox.Kick() // deliveries held by a pause go now
+	}
 	return &in, nil
 }
 

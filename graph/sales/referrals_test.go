@@ -187,13 +187,19 @@ func (m *memOutbox) FinishDelivery(_ context.Context, o DeliveryOutcome) error {
 	return nil
 }
 
-func (m *memOutbox) Redeliver(context.Context, string, time.Time) (*Delivery, error) { return nil, errors.New("unused") }
-func (m *memOutbox) Delivery(context.Context, string) (*DeliveryDetail, error)       { return nil, errors.New("unused") }
+func (m *memOutbox) Redeliver(context.Context, string, time.Time) (*Delivery, error) {
+	return nil, errors.New("unused")
+}
+func (m *memOutbox) Delivery(context.Context, string) (*DeliveryDetail, error) {
+	return nil, errors.New("unused")
+}
 func (m *memOutbox) Deliveries(context.Context, DeliveryFilter, int, int) ([]Delivery, bool, error) {
 	return nil, false, nil
 }
-func (m *memOutbox) DeliveryHealth(context.Context, time.Time) ([]VendorHealth, error) { return nil, nil }
-func (m *memOutbox) WebhookURL(context.Context, string) (string, error)                { return m.url, nil }
+func (m *memOutbox) DeliveryHealth(context.Context, time.Time) ([]VendorHealth, error) {
+	return nil, nil
+}
+func (m *memOutbox) WebhookURL(context.Context, string) (string, error) { return m.url, nil }
 func (m *memOutbox) VendorSecrets(_ context.Context, id string) (*VendorSecrets, error) {
 	s, _ := m.box.Seal(m.sec)
 	return &VendorSecrets{VendorID: id, Active: true, Sealed: s}, nil

@@ -1,7 +1,7 @@
 MATCH (v:Vendor)
 OPTIONAL MATCH (d:Delivery {vendor_id: v.id})
 WITH v, d
-RETURN v.id AS vendor_id, coalesce(v.webhook_url, '') AS webhook_url,
+RETURN v.id AS vendor_id, coalesce(v.webhook_url, '') AS webhook_url, coalesce(v.deliveries_paused, false) AS paused,
   count(CASE WHEN d.state = 'pending' AND d.attempts = 0 THEN 1 END) AS pending,
   count(CASE WHEN d.state = 'pending' AND d.attempts > 0 THEN 1 END) AS retrying,
   count(CASE WHEN d.state = 'dead' THEN 1 END) AS dead,
