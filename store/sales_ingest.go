@@ -192,7 +192,7 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 	if len(w.Referrals) > 0 {
 		rows := make([]map[string]any, len(w.Referrals))
 		for i, u := range w.Referrals {
-			rows[i] = map[string]any{"ord": i, "referral": u.ReferralID, "status": u.Status, "event": u.EventID, "note": orNil(u.Note), "at": ts(u.At)}
+			rows[i] = map[string]any{"ord": u.Ord, "referral": u.ReferralID, "status": u.Status, "event": u.EventID, "note": orNil(u.Note), "at": ts(u.At)}
 		}
 		if _, err := t.run(ctx, qWriteReferrals, map[string]any{"updates": rows, "received": recv}); err != nil {
 			return err
@@ -201,7 +201,7 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 	if len(w.ReferralLinks) > 0 {
 		rows := make([]map[string]any, len(w.ReferralLinks))
 		for i, l := range w.ReferralLinks {
-			rows[i] = map[string]any{"referral": l.ReferralID, "customer": l.CustomerID, "event": l.EventID, "at": ts(l.At)}
+			rows[i] = map[string]any{"referral": l.ReferralID, "customer": l.CustomerID, "event": l.EventID, "status": l.Status, "ord": l.Ord, "at": ts(l.At)}
 		}
 		if _, err := t.run(ctx, qWriteRefLinks, map[string]any{"links": rows, "received": recv}); err != nil {
 			return err

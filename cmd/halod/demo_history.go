@@ -13,6 +13,7 @@ import (
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/app"
 )
 
@@ -319,6 +320,9 @@ func SeedHistory(ctx context.Context, a *app.App, rootID string, log *slog.Logge
 		Password: DemoPassword, Plan: "consultant"}, "127.0.0.1"); err != nil {
 		return false, fmt.Errorf("demo join: %w", err)
 	}
+	if err := seedReferrals(ctx, a); err != nil {
+		return false, err
+	}
 	log.Info("demo history ready", "consultants", len(consultants), "runs", demoRuns, "events", seq)
 	return true, nil
 }
@@ -353,4 +357,64 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// seedReferrals gives the demo a referral pipeline: Ana's and Carla's leads at every stage (one
+// won and signed up through its referral, one lost, one rejected), Mia's friend, and two leads
+// ecobee collected by pull. The vendors have no webhook in the demo: they pull.
+func seedReferrals(ctx context.Context, a *app.App) error {
+	consent := sales.Consent{Given: true, Text: sales.DefaultConsentText, Channel: "in_person"}
+	type lead struct {
+		by, vendor, sku, name, email string
+		steps                        []string // what the vendor reports, in order
+	}
+	leads := []lead{
+		{"ana", "sunpower-demo", "SOLAR-6KW", "Priya Shah", "priya.shah@demo.halo.local", []string{"accepted", "contacted", "quoted", "won", "signup"}},
+		{"ana", "sunpower-demo", "BATTERY-13KWH", "Tom Becker", "tom.becker@demo.halo.local", []string{"accepted", "contacted", "quoted"}},
+		{"ana", "sunpower-demo", "SOLAR-6KW", "Lena Park", "lena.park@demo.halo.local", []string{"accepted", "contacted"}},
+		{"ana", "sunpower-demo", "SOLAR-6KW", "Omar Haddad", "omar.haddad@demo.halo.local", []string{"rejected"}},
+		{"ana", "chargepoint-demo", "", "Rita Gomez", "rita.gomez@demo.halo.local", []string{"accepted", "quoted", "lost"}},
+		{"ana", "ecobee-demo", "", "Sam Lee", "sam.lee@demo.halo.local", nil},
+		{"carla", "sunpower-demo", "SOLAR-6KW", "Noah Kim", "noah.kim@demo.halo.local", []string{"accepted"}},
+		{"carla", "ecobee-demo", "", "Ava Novak", "ava.novak@demo.halo.local", nil},
+		{"cust-mia", "sunpower-demo", "SOLAR-6KW", "Jon Fischer", "jon.fischer@demo.halo.local", nil},
+	}
+	seq := 0
+	now := a.Members.Now().UTC().Format(time.RFC3339)
+	for _, l := range leads {
+		r, err := a.Referrals.Submit(ctx, l.by, sales.ReferralRequest{VendorID: l.vendor, SKU: l.sku, Notes: "Met at the spring home show.", Consent: consent,
+			Prospect: sales.Prospect{Name: l.name, Email: l.email, Phone: "+1 512 555 01" + fmt.Sprintf("%02d", seq%100), Address: sales.Address{Line1: "4 Oak Lane", City: "Austin", State: "TX", PostalCode: "78704"}}})
+		if err != nil {
+			return fmt.Errorf("demo referral: %w", err)
+		}
+		var evs []map[string]any
+		for _, st := range l.steps {
+			seq++
+			id := fmt.Sprintf("demo-ref-%03d", seq)
+			switch st {
+			case "accepted", "rejected":
+				evs = append(evs, map[string]any{"id": id, "type": "referral." + st, "occurred_at": now, "data": map[string]any{"referral_id": r.ID}})
+			case "signup":
+				evs = append(evs, map[string]any{"id": id, "type": "customer.signup", "occurred_at": now, "data": map[string]any{"referral_id": r.ID,
+					"customer_id": "cust-priya", "name": l.name, "email": l.email}})
+			default:
+				evs = append(evs, map[string]any{"id": id, "type": "referral.status", "occurred_at": now, "data": map[string]any{"referral_id": r.ID, "status": st}})
+			}
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		body, _ := json.Marshal(map[string]any{"events": evs})
+		res, err := a.Ingest.Ingest(ctx, l.vendor, body)
+		if err != nil {
+			return fmt.Errorf("demo referral events: %w", err)
+		}
+		for _, x := range res.Results {
+			if x.Status == "rejected" {
+				return fmt.Errorf("demo referral event %s rejected: %v", x.ID, x.Error)
+			}
+		}
+	}
+	_, err := a.Referrals.Pull(ctx, "ecobee-demo", "", 100)
+	return err
 }

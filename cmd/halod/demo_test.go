@@ -110,6 +110,18 @@ func TestSeedDemoHistoryShowsThePlan(t *testing.T) {
 	if err != nil || len(p.Items) != 1 {
 		t.Errorf("pending packs: %v %+v", err, p)
 	}
+	// Referrals at every stage; the won one signed up through its referral, credited to Ana.
+	pipe, err := a.Referrals.Pipeline(ctx, "ana")
+	stages := map[string]int64{}
+	for _, c := range pipe {
+		stages[c.Status] += c.Count
+	}
+	if err != nil || stages["won"] != 1 || stages["lost"] != 1 || stages["rejected"] != 1 || stages["quoted"] != 1 || stages["delivered"] != 1 {
+		t.Errorf("ana's pipeline: %v %v", err, stages)
+	}
+	if m, err := a.Members.Get(ctx, "cust-priya"); err != nil || m.SponsorID != "ana" {
+		t.Errorf("the referred customer: %v %+v", err, m)
+	}
 	// Once only: a second seeding leaves the history alone.
 	if again, err := SeedHistory(ctx, a, "root", a.Log); err != nil || again {
 		t.Errorf("second history: %v %v", again, err)

@@ -91,16 +91,19 @@ func (r ReferralInfo) LiveAt(t time.Time) bool {
 	return t.Before(r.ExpiresAt) && !ReferralClosed(r.Status)
 }
 
-// ReferralUpdate is a status a vendor reported.
+// ReferralUpdate is a status a vendor reported; Ord is its place among the batch's accepted
+// events, so a referral's history reads in the order the vendor sent it.
 type ReferralUpdate struct {
 	ReferralID, Status, EventID, Note string
 	At                                time.Time
+	Ord                               int
 }
 
-// ReferralLink records the customer a referral became.
+// ReferralLink records the customer a referral became (Status: the referral's then).
 type ReferralLink struct {
-	ReferralID, CustomerID, EventID string
-	At                              time.Time
+	ReferralID, CustomerID, EventID, Status string
+	At                                      time.Time
+	Ord                                     int
 }
 
 // IngestState is the graph as the batch sees it, under the vendor's lock.
@@ -604,7 +607,7 @@ func apply(vendorID string, e *parsedEvent, st *IngestState, w *IngestWrite) *Ev
 		}
 		r.Status = d.Status
 		st.Referrals[d.ReferralID] = r
-		w.Referrals = append(w.Referrals, ReferralUpdate{ReferralID: d.ReferralID, Status: d.Status, EventID: e.id, Note: d.Note, At: e.at})
+		w.Referrals = append(w.Referrals, ReferralUpdate{ReferralID: d.ReferralID, Status: d.Status, EventID: e.id, Note: d.Note, At: e.at, Ord: len(w.Events)})
 	case EventServiceActivated:
 		d := e.activation
 		if _, ok := st.Activations[d.ActivationID]; ok {
@@ -705,7 +708,7 @@ func linkReferral(r *ReferralInfo, customer string, e *parsedEvent, st *IngestSt
 	}
 	r.CustomerID = customer
 	st.Referrals[r.ID] = *r
-	w.ReferralLinks = append(w.ReferralLinks, ReferralLink{ReferralID: r.ID, CustomerID: customer, EventID: e.id, At: e.at})
+	w.ReferralLinks = append(w.ReferralLinks, ReferralLink{ReferralID: r.ID, CustomerID: customer, EventID: e.id, Status: st.Referrals[r.ID].Status, At: e.at, Ord: len(w.Events)})
 }
 
 // ListRejected pages the rejected-event audit log.

@@ -393,6 +393,80 @@ await test('the knowledge-base editor previews what readers will see', async () 
   await page.context().close();
 });
 
+await test('a consultant refers a prospect with consent, then sees the pipeline and the history', async () => {
+  const page = await session('consultant');
+  await page.getByRole('link', { name: 'Referrals' }).click();
+  const before = await apiIn(page, '/members/ana/referral-pipeline');
+  const submittedBefore = before.body.pipeline.filter((c) => c.status === 'submitted').reduce((n, c) => n + c.count, 0);
+  await page.getByTestId('pipeline').waitFor();
+  await page.getByRole('combobox', { name: /^Vendor/ }).selectOption('sunpower-demo');
+  await page.getByRole('combobox', { name: /^Product of interest/ }).selectOption('SOLAR-6KW');
+  await page.getByLabel('Their name', { exact: true }).fill('Browser Prospect');
+  await page.getByLabel('E-mail', { exact: true }).fill('browser.prospect@example.com');
+  await page.getByLabel('Phone', { exact: true }).fill('+1 512 555 0199');
+  const send = page.getByRole('button', { name: 'Send the referral' });
+  assert(await send.isDisabled(), 'a referral can be sent without the consent box ticked');
+  await page.getByLabel('They agreed to the text above').check();
+  await send.click();
+  const ok = page.locator('.alert.ok');
+  await ok.waitFor();
+  assert(/protects your credit until/.test(await ok.innerText()), await ok.innerText());
+  const after = await apiIn(page, '/members/ana/referral-pipeline');
+  const submittedAfter = after.body.pipeline.filter((c) => c.status === 'submitted').reduce((n, c) => n + c.count, 0);
+  assert(submittedAfter === submittedBefore + 1, `submitted ${submittedBefore} → ${submittedAfter}`);
+  await page.getByTestId('referrals').getByRole('link', { name: 'Browser Prospect' }).waitFor();
+  await axe(page, 'referrals');
+  await page.screenshot({ path: join(SHOTS, 'consultant-referrals.png'), fullPage: true });
+  await page.getByTestId('referrals').getByRole('link', { name: 'Priya Shah' }).click();
+  const history = page.getByTestId('history');
+  await history.waitFor();
+  const steps = await history.locator('li .badge').allInnerTexts();
+  assert(steps.join(',').startsWith('Submitted,Accepted,Contacted,Quoted,Won'), `history: ${steps.join(',')}`);
+  await page.getByText('cust-priya', { exact: true }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'referral-history.png'), fullPage: true });
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.context().close();
+});
+
+await test("a customer refers a friend, credited to the customer's consultant", async () => {
+  const page = await session('customer');
+  await page.getByRole('link', { name: 'Refer a friend' }).click();
+  await page.getByRole('combobox', { name: /^Vendor/ }).selectOption('ecobee-demo');
+  await page.getByLabel('Their name', { exact: true }).fill('Friend Of Mia');
+  await page.getByLabel('Phone', { exact: true }).fill('512 555 0142');
+  await page.getByLabel('They agreed to the text above').check();
+  await page.getByRole('button', { name: 'Send the referral' }).click();
+  await page.locator('.alert.ok').waitFor();
+  const list = await apiIn(page, '/members/cust-mia/referrals');
+  const mine = list.body.items.find((r) => r.prospect.name === 'Friend Of Mia');
+  assert(mine && mine.owner_id === 'carla' && mine.submitted_by === 'cust-mia', JSON.stringify(mine));
+  const others = await apiIn(page, '/referrals?limit=5');
+  assert(others.status === 403, `a customer lists every referral: ${others.status}`);
+  await page.context().close();
+});
+
+await test('the admin sees referral conversion, delivery health, and sets a vendor\'s referral terms', async () => {
+  const page = await session('admin');
+  const conv = page.getByTestId('conversion-vendor');
+  await conv.waitFor();
+  assert(/SunPower \(demo\)/.test(await conv.innerText()), 'no SunPower conversion row');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Referrals' }).click();
+  const health = page.getByTestId('delivery-health');
+  await health.waitFor();
+  const text = await health.innerText();
+  assert(/sunpower-demo/.test(text) && /Pull/.test(text), `health: ${text}`);
+  await axe(page, 'referral delivery health');
+  await page.screenshot({ path: join(SHOTS, 'admin-referrals.png'), fullPage: true });
+  await page.goto(BASE + '/#/vendors/chargepoint-demo');
+  await page.getByLabel('Webhook URL').fill('https://169.254.169.254/latest/meta-data');
+  await page.getByRole('button', { name: 'Save referral terms' }).click();
+  const err = page.getByRole('alert');
+  await err.waitFor();
+  assert(/private, loopback or link-local/.test(await err.innerText()), await err.innerText());
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.context().close();
+});
+
 await test('on a phone-sized screen the pages fit and the menu opens', async () => {
   const page = await session('consultant', { width: 390, height: 844 });
   await page.getByTestId('wallet-balance').waitFor();

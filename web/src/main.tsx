@@ -16,6 +16,7 @@ import { Runs, RunPage } from './pages/admin-runs';
 import { Withdrawals, Audit } from './pages/admin-money';
 import { Vendors, VendorPage, ImportPage } from './pages/admin-vendors';
 import { ArticleEditor, GatheringsAdmin } from './pages/admin-field';
+import { AdminReferrals, DeliveryPage, ReferralPage, Referrals } from './pages/referrals';
 import './styles.css';
 
 interface NavItem {
@@ -30,6 +31,7 @@ const NAV: Record<Session['role'], NavItem[]> = {
     { path: '/genealogy', label: 'Binary tree' },
     { path: '/sponsor-tree', label: 'Sponsor tree' },
     { path: '/customers', label: 'Customers' },
+    { path: '/referrals', label: 'Referrals' },
     { path: '/team', label: 'Team' },
     { path: '/wallet', label: 'Wallet' },
     { path: '/events', label: 'Webinars & events' },
@@ -37,6 +39,7 @@ const NAV: Record<Session['role'], NavItem[]> = {
   ],
   customer: [
     { path: '/', label: 'My services' },
+    { path: '/referrals', label: 'Refer a friend' },
     { path: '/events', label: 'Webinars & events' },
     { path: '/kb', label: 'Articles' },
   ],
@@ -46,6 +49,7 @@ const NAV: Record<Session['role'], NavItem[]> = {
     { path: '/runs', label: 'Payout runs' },
     { path: '/withdrawals', label: 'Withdrawals' },
     { path: '/vendors', label: 'Vendors' },
+    { path: '/referrals', label: 'Referrals' },
     { path: '/import', label: 'Import' },
     { path: '/audit', label: 'Audit log' },
     { path: '/kb', label: 'Knowledge base' },
@@ -101,6 +105,11 @@ function routeFor(session: Session, r: Route) {
   const [a, b, c, d] = r.parts;
   const me = session.member_id;
   if (a === 'account') return <ChangePassword />;
+  if (a === 'referrals') {
+    if (b) return <ReferralPage id={b} back="#/referrals" />;
+    return session.role === 'admin' ? <AdminReferrals query={r.query} /> : <Referrals me={me} role={session.role} />;
+  }
+  if (a === 'referral-deliveries' && b && session.role === 'admin') return <DeliveryPage id={b} />;
   if (a === 'events') return session.role === 'admin' ? <GatheringsAdmin /> : <Gatherings me={me} />;
   if (a === 'kb') {
     if (session.role === 'admin') return <ArticleEditor id={b} />;

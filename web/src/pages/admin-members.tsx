@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ConversionCard, type Conversion } from './referrals';
 import { api, type Page } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, label } from '../money';
@@ -14,6 +15,7 @@ interface AdminDashboard {
   pending_withdrawals: { status: string; count: number; amount: string }[];
   rejected_events_last_24h: number;
   health: { status: string; checks: Record<string, { status: string }> };
+  referrals?: { by_vendor: Conversion[]; by_consultant: Conversion[] };
 }
 
 export function AdminHome() {
@@ -87,6 +89,7 @@ export function AdminHome() {
                 <p class="muted">{d.rejected_events_last_24h} vendor event(s) rejected in the last 24 hours.</p>
                 <a href="#/vendors">Vendors and rejected events</a>
               </Card>
+              <ConversionCard c={d.referrals} />
               <Card title="Sales by vendor and month" wide>
                 <Table caption="Sales by vendor and month" cols={['Month', 'Vendor', { label: 'Sales', num: true }, { label: 'BV', num: true }, { label: 'Value', num: true }]}>
                       {d.sales.map((s) => (

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ReferralSettingsCard } from './referrals';
 import { api, type Page } from '../api';
 import { formatDate, formatDateTime, progressPercent } from '../money';
 import { Back, Async, Card, ErrorBox, Money, MoreButton, OkBox, StatusBadge, useAction, useLoad, usePaged, messageOf, Table } from '../ui';
@@ -137,6 +138,7 @@ export function VendorPage({ id }: { id: string }) {
                 <OkBox message={rotate.ok} />
                 <SecretOnce secret={secret} />
               </Card>
+              <ReferralSettingsCard vendor={id} />
               <Card title="Add a product or a new version">
                 <form class="stack" onSubmit={(e) => (e.preventDefault(), put.run())}>
                   <label>
