@@ -278,6 +278,10 @@ func TestReferralPipelineAndAttribution(t *testing.T) {
 	if got["status"] != "won" || strings.Join(hist, ",") != "submitted,accepted,contacted,quoted,won" {
 		t.Errorf("r1: %v, history %v", got["status"], hist)
 	}
+	// The vendor answered on it, so it has it: the delivery is done, and no webhook will repeat it.
+	if d, _ := got["delivery"].(map[string]any); d["state"] != "delivered" || d["via"] != "vendor" {
+		t.Errorf("r1's delivery after the vendor's answer: %v", d)
+	}
 	// Sign-ups: the live referral is the proof of attribution.
 	signupRef := func(id, customer, email, sponsor, ref string) map[string]any {
 		d := map[string]any{"customer_id": customer, "name": "Customer " + customer, "email": email}

@@ -172,20 +172,25 @@ function Pipeline({ me, vendors }: { me: string; vendors: Record<string, string>
   return (
     <Async state={p}>
       {(d) => {
-        const byVendor: Record<string, Record<string, number>> = {};
-        for (const c of d.pipeline) (byVendor[c.vendor_id] ??= {})[c.status] = c.count;
-        const ids = Object.keys(byVendor).sort();
+        const cell: Record<string, Record<string, number>> = {};
+        for (const c of d.pipeline) (cell[c.status] ??= {})[c.vendor_id] = c.count;
+        const ids = [...new Set(d.pipeline.map((c) => c.vendor_id))].sort();
         if (ids.length === 0) return <p class="muted">No referrals yet.</p>;
+        // One row per stage, with what it means, and a column per vendor.
         return (
-          <Table caption="Referrals by vendor and status" testId="pipeline" cols={['Vendor', ...PIPELINE.map((s) => ({ label: label(s), num: true }))]}>
-            {ids.map((v) => (
-              <tr key={v}>
-                <td>{vendors[v] ?? v}</td>
-                {PIPELINE.map((s) => (
-                  <td key={s} class="num">
-                    {byVendor[v][s] ?? 0}
+          <Table caption="Referrals by status and vendor" testId="pipeline" cols={['Stage', ...ids.map((v) => ({ label: vendors[v] ?? v, num: true })), { label: 'All', num: true }]}>
+            {PIPELINE.map((s) => (
+              <tr key={s}>
+                <td>
+                  <strong>{label(s)}</strong>
+                  <div class="muted small">{MEANING[s]}</div>
+                </td>
+                {ids.map((v) => (
+                  <td key={v} class="num">
+                    {cell[s]?.[v] ?? 0}
                   </td>
                 ))}
+                <td class="num">{ids.reduce((n, v) => n + (cell[s]?.[v] ?? 0), 0)}</td>
               </tr>
             ))}
           </Table>
@@ -213,18 +218,12 @@ export function Referrals({ me, role }: { me: string; role: 'consultant' | 'cust
         {role === 'consultant' && (
           <Card title="Pipeline" double>
             <Pipeline key={tick} me={me} vendors={names} />
-            <dl class="legend">
-              {PIPELINE.map((s) => (
-                <div key={s}>
-                  <dt>{label(s)}</dt>
-                  <dd>{MEANING[s]}</dd>
-                </div>
-              ))}
-            </dl>
           </Card>
         )}
         <Card title={role === 'customer' ? 'Your referrals' : 'Your referrals'} wide>
-          <Select label="Status" any="Any" value={status} onChange={setStatus} options={PIPELINE} />
+          <div class="filters">
+            <Select label="Status" any="Any" value={status} onChange={setStatus} options={PIPELINE} />
+          </div>
           <ErrorBox message={list.error} />
           <Table caption="Referrals" testId="referrals" cols={['Prospect', 'Vendor', 'Status', 'Sent', 'Protects credit until']}>
             {list.items.map((r) => (
@@ -245,7 +244,6 @@ export function Referrals({ me, role }: { me: string; role: 'consultant' | 'cust
               </tr>
             ))}
           </Table>
-          {!list.loading && list.items.length === 0 && <p class="muted">Nothing here yet.</p>}
           <MoreButton p={list} />
         </Card>
       </div>
@@ -267,7 +265,7 @@ export function ReferralPage({ id, back }: { id: string; back: string }) {
             </h1>
             <p class="muted">{MEANING[d.status]}</p>
             <div class="grid">
-              <Card title="The lead">
+              <Card title="The lead" double>
                 <dl class="kv">
                   <dt>Vendor</dt>
                   <dd>
@@ -280,7 +278,7 @@ export function ReferralPage({ id, back }: { id: string; back: string }) {
                   <dd>{[d.prospect.address.line1, d.prospect.address.city, d.prospect.address.state, d.prospect.address.postal_code].filter(Boolean).join(', ') || '—'}</dd>
                   <dt>Credited to</dt>
                   <dd>{d.owner_id}</dd>
-                  <dt>Protects the credit until</dt>
+                  <dt>Credit protected until</dt>
                   <dd>
                     {formatDate(d.expires_at)} {d.expired && <Badge>Expired</Badge>}
                   </dd>
@@ -309,7 +307,7 @@ export function ReferralPage({ id, back }: { id: string; back: string }) {
                   <p>
                     <StatusBadge status={d.delivery.state === 'dead' ? 'failed' : d.delivery.state === 'delivered' ? 'done' : 'pending'} />{' '}
                     {d.delivery.state === 'delivered'
-                      ? `Delivered ${d.delivery.via === 'pull' ? '(the vendor collected it)' : 'by webhook'} on ${formatDateTime(d.delivery.delivered_at)}.`
+                      ? `Delivered ${d.delivery.via === 'pull' ? '(the vendor collected it)' : d.delivery.via === 'vendor' ? '(the vendor has answered on it)' : 'by webhook'} on ${formatDateTime(d.delivery.delivered_at)}.`
                       : d.delivery.state === 'dead'
                         ? `Not delivered after ${d.delivery.attempts} attempts; the company has been alerted.`
                         : d.delivery.state === 'pull'
@@ -412,7 +410,9 @@ export function AdminReferrals({ query }: { query: URLSearchParams }) {
           </Async>
         </Card>
         <Card title="Deliveries" wide>
-          <Select label="State" any="Any" value={state} onChange={setState} options={[['dead', 'Dead-lettered'], ['pending', 'Pending or retrying'], ['pull', 'Awaiting pull'], ['delivered', 'Delivered']]} />
+          <div class="filters">
+            <Select label="State" any="Any" value={state} onChange={setState} options={[['dead', 'Dead-lettered'], ['pending', 'Pending or retrying'], ['pull', 'Awaiting pull'], ['delivered', 'Delivered']]} />
+          </div>
           <ErrorBox message={dels.error || redeliver.error} />
           <OkBox message={redeliver.ok} />
           <Table caption="Deliveries" testId="deliveries" cols={['Delivery', 'Vendor', 'State', { label: 'Attempts', num: true }, 'Last error', 'Created', '']}>
@@ -438,11 +438,12 @@ export function AdminReferrals({ query }: { query: URLSearchParams }) {
               </tr>
             ))}
           </Table>
-          {!dels.loading && dels.items.length === 0 && <p class="muted">None.</p>}
           <MoreButton p={dels} />
         </Card>
         <Card title="All referrals" wide>
-          <Select label="Status" any="Any" value={status} onChange={setStatus} options={PIPELINE} />
+          <div class="filters">
+            <Select label="Status" any="Any" value={status} onChange={setStatus} options={PIPELINE} />
+          </div>
           <ErrorBox message={refs.error} />
           <Table caption="All referrals" cols={['Prospect', 'Vendor', 'Consultant', 'Status', 'Sent']}>
             {refs.items.map((r) => (
