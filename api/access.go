@@ -66,6 +66,17 @@ func (s *Server) routes() []route {
 		{"POST", "/members/:id/withdrawals", SelfOnly, s.requestWithdrawal},
 		{"POST", "/members/:id/wallet/adjustments", AdminOnly, s.adjustWallet},
 
+		// Compliance: tax and bank data are the member's own (shown masked) and admins'.
+		{"GET", "/members/:id/compliance", SelfOnly, s.getCompliance},
+		{"PUT", "/members/:id/tax-profile", SelfOnly, s.putTaxProfile},
+		{"PUT", "/members/:id/payout-method", SelfOnly, s.putPayoutMethod},
+		{"POST", "/members/:id/kyc", AdminOnly, s.setKYC},
+		{"POST", "/members/:id/hold", AdminOnly, s.setHold(true)},
+		{"POST", "/members/:id/hold/release", AdminOnly, s.setHold(false)},
+		{"POST", "/members/:id/hold/forfeit", AdminOnly, s.forfeit},
+		{"GET", "/tax-reports/1099-nec", AdminOnly, s.form1099},
+		{"GET", "/tax-reports/1099-nec.csv", AdminOnly, s.form1099CSV},
+
 		{"POST", "/vendors", AdminOnly, s.createVendor},
 		{"GET", "/vendors", AdminOnly, s.listVendors},
 		{"GET", "/vendors/:id", AdminOnly, s.getVendor},
@@ -166,6 +177,8 @@ var routeLimits = map[string]limits{
 	"POST /payout-runs/:id/commit":    {write: time.Hour},
 	"GET /payout-runs/:id/export.csv": {write: time.Hour},
 	"GET /withdrawals/export.csv":     {write: 30 * time.Minute},
+	"GET /tax-reports/1099-nec":       {write: 30 * time.Minute},
+	"GET /tax-reports/1099-nec.csv":   {write: 30 * time.Minute},
 	"GET /webinars/:id/export.csv":    {write: 30 * time.Minute},
 	"GET /events/:id/export.csv":      {write: 30 * time.Minute},
 }

@@ -68,6 +68,7 @@ func TestBackOfficeEndpoints(t *testing.T) {
 	}
 
 	// Withdrawals of its own.
+	hs.clear("A")
 	ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "100.00"})
 	code, ws := ana.call("GET", "/api/v1/members/A/withdrawals", nil)
 	if code != 200 || len(ws["items"].([]any)) != 1 || ws["items"].([]any)[0].(map[string]any)["status"] != "requested" {

@@ -68,6 +68,7 @@ func TestConcurrentWithdrawalDecisionsOneWins(t *testing.T) {
 	if code, b := hs.call("POST", "/api/v1/members/A/wallet/adjustments", map[string]any{"amount": "10000.00", "reason": "test funds"}); code != 201 {
 		t.Fatalf("adjust: %d %v", code, b)
 	}
+	hs.clear("A")
 	balance, rejected := 1000000, 0 // cents
 	decide := func(id, d string, body map[string]any) func() int {
 		return func() int { c, _ := hs.call("POST", "/api/v1/withdrawals/"+id+"/"+d, body); return c }
@@ -341,6 +342,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 	}
 	_, sheet := hs.csv("/api/v1/events/" + ev["id"].(string) + "/export.csv")
 	hs.call("POST", "/api/v1/members/E/wallet/adjustments", map[string]any{"amount": "100.00", "reason": "x"})
+	hs.clear("E")
 	_, wd := hs.call("POST", "/api/v1/members/E/withdrawals", map[string]any{"amount": "60.00"})
 	hs.call("POST", "/api/v1/withdrawals/"+wd["id"].(string)+"/approve", nil)
 	_, payments := hs.csv("/api/v1/withdrawals/export.csv")

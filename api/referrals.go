@@ -101,15 +101,11 @@ func (s *Server) listReferralsFor(c *gin.Context, member string) {
 //	@Produce	json
 //	@Security	Bearer
 //	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	map[string][]sales.PipelineCount
+//	@Success	200	{object}	sales.PipelineAnswer
 //	@Router		/api/v1/members/{id}/referral-pipeline [get]
 func (s *Server) referralPipeline(c *gin.Context) {
 	out, err := s.Referrals.Pipeline(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"pipeline": out, "statuses": sales.ReferralStatuses})
+	respond(c, http.StatusOK, out, err)
 }
 
 // getReferral godoc

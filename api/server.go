@@ -23,6 +23,7 @@ import (
 
 	_ "github.com/halo-oss/halo/docs" // generated OpenAPI spec
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/graph/dashboards"
 	"github.com/halo-oss/halo/graph/field"
 	"github.com/halo-oss/halo/graph/genealogy"
@@ -44,6 +45,7 @@ type Server struct {
 	Ingest        *sales.IngestService
 	Referrals     *sales.ReferralService
 	Outbox        *sales.Outbox
+	Compliance    *compliance.Service
 	Payouts       *payouts.PayoutService
 	Wallets       *payouts.WalletService
 	Audit         *graph.Auditor

@@ -3,6 +3,7 @@ package api_test
 import (
 	"io"
 	"net/http/httptest"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,25 @@ func (hs *harness) as(token string) *harness {
 	c := *hs
 	c.token = token
 	return &c
+}
+
+// clear gives a member what a withdrawal needs under the default policy: a certified W-9, a bank
+// account and verified KYC (recorded by the admin).
+func (hs *harness) clear(id string) {
+	hs.t.Helper()
+	for _, c := range []struct {
+		method, path string
+		body         map[string]any
+	}{
+		{"PUT", "/tax-profile", map[string]any{"legal_name": "Member " + id, "entity_type": "individual", "tin_type": "ssn", "tin": "123-45-6789", "certify": true,
+			"address": map[string]any{"line1": "1 Main St", "city": "Austin", "state": "TX", "postal_code": "78701"}}},
+		{"PUT", "/payout-method", map[string]any{"account_holder": "Member " + id, "routing_number": "011000015", "account_number": "000123456789", "account_type": "checking"}},
+		{"POST", "/kyc", map[string]any{"status": "verified"}},
+	} {
+		if code, b := hs.call(c.method, "/api/v1/members/"+id+c.path, c.body); code != 200 {
+			hs.t.Fatalf("%s %s for %s: %d %v", c.method, c.path, id, code, b)
+		}
+	}
 }
 
 func (hs *harness) csv(path string) (int, string) {
@@ -68,7 +88,11 @@ func TestWalletsWithdrawalsExportsAndAudit(t *testing.T) {
 		t.Errorf("withdrawal administration is for admins: %d", code)
 	}
 
-	// Withdrawals: minimum, balance, one open request, decisions, ledger.
+	// Withdrawals: first what compliance asks, then minimum, balance, one open request, decisions, ledger.
+	if code, b := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "100.00"}); code != 422 || !strings.Contains(fmt.Sprint(b), "kyc") {
+		t.Errorf("a withdrawal before KYC and the W-9: %d %v", code, b)
+	}
+	hs.clear("A")
 	for amt, want := range map[string]int{"10.00": 422, "400.00": 422, "abc": 422} {
 		if code, b := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": amt}); code != want {
 			t.Errorf("withdraw %s: %d %v", amt, code, b)

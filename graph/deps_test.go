@@ -22,6 +22,7 @@ var layer = map[string]int{
 	"graph/payouts":    3, // runs, statements, projection, live counters, wallets, withdrawals
 	"graph/field":      3, // knowledge base, webinars and events, registrations, attendance, onboarding
 	"graph/dashboards": 4, // the three dashboards, reading the others
+	"graph/compliance": 4, // tax profiles, payout methods, KYC, holds; clears payouts' withdrawals
 }
 
 func golist(t *testing.T, args ...string) string {

@@ -14,6 +14,7 @@ import (
 
 var (
 	qWalletAddEntry    = cypher.MustQuery("payouts/wallet_add_entry")
+	qWalletAddDebit    = cypher.MustQuery("payouts/wallet_add_debit")
 	qWalletBalance     = cypher.MustQuery("payouts/wallet_balance")
 	qWalletEntries     = cypher.MustQuery("payouts/wallet_entries")
 	qWithdrawalLock    = cypher.MustQuery("payouts/withdrawal_lock")
@@ -48,9 +49,22 @@ func (s *Store) AddEntry(ctx context.Context, e payouts.LedgerEntry, cents engin
 	return err
 }
 
+// AddDebit implements payouts.WalletStore.
+func (s *Store) AddDebit(ctx context.Context, e payouts.LedgerEntry, cents engine.Units) error {
+	rec, err := writeOne(ctx, s, qWalletAddDebit, map[string]any{"id": e.ID, "member": e.MemberID, "kind": e.Kind, "amount": int64(cents),
+		"at": ts(e.At), "reason": e.Reason, "actor": e.Actor}, graph.NotFound("member %s not found", e.MemberID))
+	if err != nil {
+		return err
+	}
+	if !get[bool](rec, "ok") {
+		return graph.InvalidField("amount", "is above the balance of %s", engine.Units(get[int64](rec, "balance")))
+	}
+	return nil
+}
+
 // RequestWithdrawal implements payouts.WalletStore.
-func (s *Store) RequestWithdrawal(ctx context.Context, w payouts.Withdrawal, cents engine.Units) error {
-	res, err := s.write(ctx, qWithdrawalRequest, map[string]any{"member": w.MemberID, "id": w.ID, "amount": int64(cents), "at": ts(w.RequestedAt),
+func (s *Store) RequestWithdrawal(ctx context.Context, w payouts.Withdrawal, cents, withheld engine.Units) error {
+	res, err := s.write(ctx, qWithdrawalRequest, map[string]any{"member": w.MemberID, "id": w.ID, "amount": int64(cents), "withheld": int64(withheld), "at": ts(w.RequestedAt),
 		"actor": graph.ActorOf(ctx)})
 	if err != nil {
 		return err
@@ -101,6 +115,9 @@ func withdrawalOf(r *neo4j.Record) payouts.Withdrawal {
 	w := payouts.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: graph.Money(engine.Units(get[int64](r, "amount"))),
 		Status: get[string](r, "status"), RequestedAt: get[time.Time](r, "requested_at").UTC(), DecidedBy: get[string](r, "decided_by"),
 		Reason: get[string](r, "reason"), PaymentReference: get[string](r, "reference"), MemberName: get[string](r, "name"), MemberEmail: get[string](r, "email")}
+	if wh := engine.Units(get[int64](r, "withheld")); wh > 0 {
+		w.Withheld, w.Net = graph.Money(wh), graph.Money(engine.Units(get[int64](r, "amount"))-wh)
+	}
 	w.DecidedAt = props(m).atPtr("decided_at")
 	w.PaidAt = props(m).atPtr("paid_at")
 	return w

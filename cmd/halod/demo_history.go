@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/graph/sales"
@@ -300,6 +301,9 @@ func SeedHistory(ctx context.Context, a *app.App, rootID string, log *slog.Logge
 		}
 	}
 
+	if err := seedCompliance(ctx, a); err != nil {
+		return false, err
+	}
 	// Wallets with history: Ana was paid out once and waits for a second withdrawal.
 	if w, err := a.Wallets.Wallet(ctx, "ana", "", 1); err == nil && w.Balance != "0.00" {
 		first, err := a.Wallets.Request(ctx, "ana", payouts.WithdrawalRequest{Amount: "75.00"})
@@ -417,4 +421,24 @@ func seedReferrals(ctx context.Context, a *app.App) error {
 	}
 	_, err := a.Referrals.Pull(ctx, "ecobee-demo", "", 100)
 	return err
+}
+
+// seedCompliance gives the demo's leaders what a withdrawal needs — a certified W-9 (test SSNs of
+// a valid structure), a bank account (a real routing number's format, a made-up account) and
+// verified KYC — and leaves Dev's incomplete, so the back office shows both.
+func seedCompliance(ctx context.Context, a *app.App) error {
+	for i, m := range []struct{ id, name string }{{"ana", "Ana Ruiz"}, {"carla", "Carla Jensen"}, {"gina", "Gina Rossi"}} {
+		if _, err := a.Compliance.SetTaxProfile(ctx, m.id, compliance.TaxProfileRequest{LegalName: m.name, EntityType: "individual", TINType: compliance.TINSSN,
+			TIN: fmt.Sprintf("123-45-%04d", 6789+i), Certify: true, Address: compliance.Address{Line1: fmt.Sprintf("%d Oak Lane", 10+i), City: "Austin", State: "TX", PostalCode: "78704"}}); err != nil {
+			return fmt.Errorf("demo tax profile: %w", err)
+		}
+		if _, err := a.Compliance.SetPayoutMethod(ctx, m.id, compliance.PayoutMethodRequest{AccountHolder: m.name, RoutingNumber: "011000015",
+			AccountNumber: fmt.Sprintf("00012345%04d", i), AccountType: "checking"}); err != nil {
+			return fmt.Errorf("demo payout method: %w", err)
+		}
+		if _, err := a.Compliance.SetKYC(ctx, m.id, compliance.ManualKYC{Admin: "seed-demo"}, compliance.KYCRequest{Status: compliance.KYCVerified}); err != nil {
+			return fmt.Errorf("demo KYC: %w", err)
+		}
+	}
+	return nil
 }

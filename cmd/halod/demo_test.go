@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/graph/genealogy"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/app"
@@ -113,7 +115,7 @@ func TestSeedDemoHistoryShowsThePlan(t *testing.T) {
 	// Referrals at every stage; the won one signed up through its referral, credited to Ana.
 	pipe, err := a.Referrals.Pipeline(ctx, "ana")
 	stages := map[string]int64{}
-	for _, c := range pipe {
+	for _, c := range pipe.Pipeline {
 		stages[c.Status] += c.Count
 	}
 	if err != nil || stages["won"] != 1 || stages["lost"] != 1 || stages["rejected"] != 1 || stages["quoted"] != 1 || stages["delivered"] != 1 {
@@ -122,6 +124,47 @@ func TestSeedDemoHistoryShowsThePlan(t *testing.T) {
 	if m, err := a.Members.Get(ctx, "cust-priya"); err != nil || m.SponsorID != "ana" {
 		t.Errorf("the referred customer: %v %+v", err, m)
 	}
+	// Form 1099-NEC over the demo's year: box 1 is each member's credits of the year, exactly.
+	year := a.Members.Now().UTC().Year()
+	f, err := a.Compliance.Form1099(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	credits := func(id string) engine.Units {
+		var sum engine.Units
+		for cur := ""; ; {
+			w, err := a.Wallets.Wallet(ctx, id, cur, 200)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range w.Entries {
+				if e.Kind == payouts.LedgerCredit && e.At.Year() == year {
+					u, _ := graph.ParseAmount(e.Amount)
+					sum += u
+				}
+			}
+			if cur = w.NextCursor; cur == "" {
+				return sum
+			}
+		}
+	}
+	inReport := map[string]string{}
+	for _, r := range append(append([]compliance.Recipient{}, f.Recipients...), f.MissingTIN...) {
+		inReport[r.MemberID] = r.Box1
+		if r.Box1 != graph.Money(credits(r.MemberID)) {
+			t.Errorf("1099 box 1 of %s: %s, ledger credits %s", r.MemberID, r.Box1, credits(r.MemberID))
+		}
+	}
+	for _, id := range []string{"ana", "carla", "dev"} {
+		if _, in := inReport[id]; in != (credits(id) >= 200000) {
+			t.Errorf("%s (credits %s) in the %d report: %v", id, credits(id), year, in)
+		}
+	}
+	rows, err := a.Compliance.FilingRows(ctx, f)
+	if err != nil || len(rows) != len(f.Recipients) {
+		t.Errorf("filing rows: %v %d", err, len(rows))
+	}
+	t.Logf("1099-NEC %d: %d recipients, %d without a TIN, box 1 total %s", year, len(f.Recipients), len(f.MissingTIN), f.TotalBox1)
 	// Once only: a second seeding leaves the history alone.
 	if again, err := SeedHistory(ctx, a, "root", a.Log); err != nil || again {
 		t.Errorf("second history: %v %v", again, err)

@@ -18,6 +18,10 @@ const (
 	LedgerWithdrawal = "withdrawal" // a withdrawal request takes the amount out at once
 	LedgerReversal   = "reversal"   // a rejected withdrawal puts it back
 	LedgerAdjustment = "adjustment" // an admin's correction, with a mandatory reason
+	// LedgerWithholding is the part of a withdrawal kept back as backup withholding (24 %), for
+	// the IRS: the withdrawal entry carries the net, this one the rest.
+	LedgerWithholding = "backup_withholding"
+	LedgerForfeit     = "forfeit" // a held balance forfeited by compliance, with a reason
 	// withdrawal_approved and withdrawal_paid record those state changes at zero: no money moves.
 )
 
@@ -64,6 +68,26 @@ type Withdrawal struct {
 	PaidAt           *time.Time `json:"paid_at,omitempty"`
 	MemberName       string     `json:"member_name,omitempty"`
 	MemberEmail      string     `json:"member_email,omitempty"`
+	// Withheld is the backup withholding kept from Amount; Net is what the member receives.
+	Withheld string `json:"backup_withholding,omitempty" example:"24.00"`
+	Net      string `json:"net,omitempty" example:"76.00"`
+	Held     bool   `json:"on_hold,omitempty"` // the member's payouts are on a compliance hold: it waits
+}
+
+// Clearance is compliance's answer on paying a member now.
+type Clearance struct {
+	// Blocked says why no withdrawal may be requested (BlockedField names what is missing).
+	Blocked, BlockedField string
+	// WithholdBP is the backup withholding rate in basis points (0 or 2400).
+	WithholdBP int64
+	// Held: a compliance hold; requests are taken but none is approved or paid.
+	Held       bool
+	HoldReason string
+}
+
+// WithdrawalGate is compliance deciding whether a member may be paid (tax profile, KYC, holds).
+type WithdrawalGate interface {
+	Clearance(ctx context.Context, memberID string) (Clearance, error)
 }
 
 // WithdrawalChange is a decided move of a withdrawal to another status.
@@ -77,9 +101,12 @@ type WalletStore interface {
 	Balance(ctx context.Context, memberID string) (engine.Units, error)
 	Entries(ctx context.Context, memberID string, offset, limit int) ([]LedgerEntry, bool, error)
 	AddEntry(ctx context.Context, e LedgerEntry, cents engine.Units) error
+	// AddDebit records a debit of cents only if the balance covers it (serialized per member,
+	// like a withdrawal request); otherwise an InvalidField on amount.
+	AddDebit(ctx context.Context, e LedgerEntry, cents engine.Units) error
 	// RequestWithdrawal checks the balance and the one-open-request rule and records the request
 	// and its debit atomically (serialized per member).
-	RequestWithdrawal(ctx context.Context, w Withdrawal, cents engine.Units) error
+	RequestWithdrawal(ctx context.Context, w Withdrawal, cents, withheld engine.Units) error
 	// DecideWithdrawal locks the withdrawal, hands its current state to decide, and applies the
 	// change decide returns in the same transaction (a rejection puts the amount back); an error
 	// from decide writes nothing. It returns the withdrawal before and after.
@@ -101,6 +128,20 @@ type WalletService struct {
 	Now     func() time.Time
 	// MinWithdrawal is the smallest amount a member may request (default 50.00).
 	MinWithdrawal engine.Units
+	// Gate clears withdrawals (nil: everyone is cleared, as before compliance existed).
+	Gate WithdrawalGate
+}
+
+func (s *WalletService) clearance(ctx context.Context, memberID string) (Clearance, error) {
+	if s.Gate == nil {
+		return Clearance{}, nil
+	}
+	return s.Gate.Clearance(ctx, memberID)
+}
+
+// Withholding is the backup withholding on amt at bp basis points, rounded half up to the cent.
+func Withholding(amt engine.Units, bp int64) engine.Units {
+	return engine.Units((int64(amt)*bp*2 + 10000) / 20000)
 }
 
 // Wallet returns a member's balance and ledger, newest first.
@@ -168,8 +209,19 @@ func (s *WalletService) Request(ctx context.Context, memberID string, req Withdr
 	if _, err := s.Members.Member(ctx, memberID); err != nil {
 		return nil, err
 	}
-	w := Withdrawal{ID: graph.NewID("wd"), MemberID: memberID, Amount: graph.Money(amt), Status: WithdrawalRequested, RequestedAt: s.Now().UTC()}
-	if err := s.Store.RequestWithdrawal(ctx, w, amt); err != nil {
+	c, err := s.clearance(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Blocked != "" {
+		return nil, graph.InvalidField(c.BlockedField, "%s", c.Blocked)
+	}
+	withheld := Withholding(amt, c.WithholdBP)
+	w := Withdrawal{ID: graph.NewID("wd"), MemberID: memberID, Amount: graph.Money(amt), Status: WithdrawalRequested, RequestedAt: s.Now().UTC(), Held: c.Held}
+	if withheld > 0 {
+		w.Withheld, w.Net = graph.Money(withheld), graph.Money(amt-withheld)
+	}
+	if err := s.Store.RequestWithdrawal(ctx, w, amt, withheld); err != nil {
 		return nil, err
 	}
 	s.Audit.Record(ctx, "withdrawal.request", "withdrawal", w.ID, nil, w)
@@ -202,6 +254,20 @@ func (s *WalletService) Decide(ctx context.Context, id, decision string, req Dec
 		from, to = []string{WithdrawalApproved}, WithdrawalPaid
 	default:
 		return nil, graph.NotFound("no such decision %q", decision)
+	}
+	if to != WithdrawalRejected {
+		// A compliance hold stops money going out; the request waits (a rejection is still possible).
+		w, err := s.Store.Withdrawal(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.clearance(ctx, w.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		if c.Held {
+			return nil, graph.Conflict("member %s's payouts are on a compliance hold (%s): the withdrawal waits until the hold is released", w.MemberID, c.HoldReason)
+		}
 	}
 	change := WithdrawalChange{To: to, Actor: graph.ActorOf(ctx), Reason: strings.TrimSpace(req.Reason),
 		Reference: strings.TrimSpace(req.PaymentReference), At: s.Now().UTC()}
@@ -246,4 +312,36 @@ func (s *WalletService) Approved(ctx context.Context) ([]Withdrawal, error) {
 		}
 		off += len(ws)
 	}
+}
+
+// ForfeitRequest is POST /members/{id}/hold/forfeit.
+type ForfeitRequest struct {
+	Amount string `json:"amount" example:"120.00"`
+	Reason string `json:"reason" example:"commissions earned through a prohibited practice"`
+}
+
+// Forfeit takes a held member's balance (or part of it) away, as a ledger entry of its own with
+// its reason. Only while a compliance hold is in force, and never more than the balance.
+func (s *WalletService) Forfeit(ctx context.Context, memberID string, req ForfeitRequest) (*LedgerEntry, error) {
+	amt, err := graph.ParseAmount(req.Amount)
+	if err != nil || amt <= 0 {
+		return nil, graph.InvalidField("amount", "must be a positive decimal string with at most two decimals")
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" || len(reason) > 500 {
+		return nil, graph.InvalidField("reason", "is required (at most 500 characters)")
+	}
+	c, err := s.clearance(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Held {
+		return nil, graph.Conflict("member %s is not on a compliance hold: only a held balance can be forfeited", memberID)
+	}
+	e := LedgerEntry{ID: graph.NewID("forfeit"), MemberID: memberID, Kind: LedgerForfeit, Amount: graph.Money(-amt), At: s.Now().UTC(), Reason: reason, Actor: graph.ActorOf(ctx)}
+	if err := s.Store.AddDebit(ctx, e, amt); err != nil {
+		return nil, err
+	}
+	s.Audit.Record(ctx, "compliance.forfeit", "member", memberID, nil, e)
+	return &e, nil
 }

@@ -3,6 +3,7 @@ package payouts
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"testing"
@@ -32,13 +33,39 @@ func (m *memWallets) AddEntry(_ context.Context, e LedgerEntry, c engine.Units) 
 	return nil
 }
 
-func (m *memWallets) RequestWithdrawal(_ context.Context, w Withdrawal, c engine.Units) error {
+func (m *memWallets) RequestWithdrawal(_ context.Context, w Withdrawal, c, withheld engine.Units) error {
 	if c > m.cents[w.MemberID] {
 		return graph.InvalidField("amount", "is above the balance of %s", m.cents[w.MemberID])
 	}
+	for _, o := range m.wd {
+		if o.MemberID == w.MemberID && (o.Status == WithdrawalRequested || o.Status == WithdrawalApproved) {
+			return graph.Conflict("member %s already has an open withdrawal request", w.MemberID)
+		}
+	}
 	m.cents[w.MemberID] -= c
+	m.entries = append(m.entries, LedgerEntry{MemberID: w.MemberID, Kind: LedgerWithdrawal, Amount: graph.Money(-(c - withheld)), WithdrawalID: w.ID})
+	if withheld > 0 {
+		m.entries = append(m.entries, LedgerEntry{MemberID: w.MemberID, Kind: LedgerWithholding, Amount: graph.Money(-withheld), WithdrawalID: w.ID})
+	}
 	m.wd[w.ID] = &w
 	return nil
+}
+
+func (m *memWallets) AddDebit(_ context.Context, e LedgerEntry, c engine.Units) error {
+	if c > m.cents[e.MemberID] {
+		return graph.InvalidField("amount", "is above the balance of %s", m.cents[e.MemberID])
+	}
+	m.cents[e.MemberID] -= c
+	m.entries = append(m.entries, e)
+	return nil
+}
+
+func (m *memWallets) Withdrawal(_ context.Context, id string) (*Withdrawal, error) {
+	if w, ok := m.wd[id]; ok {
+		c := *w
+		return &c, nil
+	}
+	return nil, graph.NotFound("withdrawal %s not found", id)
 }
 
 func (m *memWallets) DecideWithdrawal(_ context.Context, id string, decide func(Withdrawal) (*WithdrawalChange, error)) (*Withdrawal, *Withdrawal, error) {
@@ -49,6 +76,11 @@ func (m *memWallets) DecideWithdrawal(_ context.Context, id string, decide func(
 		return nil, nil, err
 	}
 	m.decided = append(m.decided, before.Status+">"+c.To)
+	if c.To == WithdrawalRejected {
+		amt, _ := graph.ParseAmount(w.Amount)
+		m.cents[w.MemberID] += amt
+		m.entries = append(m.entries, LedgerEntry{MemberID: w.MemberID, Kind: LedgerReversal, Amount: graph.Money(amt), WithdrawalID: w.ID})
+	}
 	w.Status, w.Reason, w.PaymentReference, w.DecidedBy = c.To, c.Reason, c.Reference, c.Actor
 	after := *w
 	return &before, &after, nil
@@ -357,5 +389,103 @@ func TestLiveCountersOneWriterAmongReplicas(t *testing.T) {
 	}
 	if r, _ := a.Read(ctx, []string{"root"}); r["root"].Left != 1500 {
 		t.Errorf("after the takeover: %+v", r["root"])
+	}
+}
+
+type gate struct{ c Clearance }
+
+func (g *gate) Clearance(context.Context, string) (Clearance, error) { return g.c, nil }
+
+// Property: through credits, withdrawals with and without backup withholding, rejections,
+// approvals, holds and forfeits, a balance is always the sum of its ledger entries and never
+// negative; withholding is 24 % rounded to the cent and the net plus it is the amount.
+func TestLedgerIsTheSumOfItsEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 16))
+	for run := range 200 {
+		s, st := walletService()
+		g := &gate{}
+		s.Gate = g
+		ctx := graph.WithActor(context.Background(), "admin:ops@example.com")
+		var open []string
+		for range 40 {
+			switch op := rng.IntN(7); op {
+			case 0, 1:
+				amt := engine.Units(rng.Int64N(50000) + 1)
+				if _, err := s.Adjust(ctx, "ana", AdjustmentRequest{Amount: graph.Money(amt), Reason: "credit"}); err != nil {
+					t.Fatal(err)
+				}
+			case 2:
+				g.c.WithholdBP = []int64{0, 2400}[rng.IntN(2)]
+				amt := engine.Units(rng.Int64N(40000) + 5000)
+				w, err := s.Request(ctx, "ana", WithdrawalRequest{Amount: graph.Money(amt)})
+				if err == nil {
+					open = append(open, w.ID)
+					if g.c.WithholdBP > 0 {
+						wh, _ := graph.ParseAmount(w.Withheld)
+						net, _ := graph.ParseAmount(w.Net)
+						if wh != Withholding(amt, 2400) || wh+net != amt || wh*10000 < amt*2400-5000 || wh*10000 > amt*2400+5000 {
+							t.Fatalf("withholding of %s: %s + %s", amt, w.Withheld, w.Net)
+						}
+					}
+				}
+			case 3, 4:
+				if len(open) > 0 {
+					id := open[0]
+					decision := []string{"approve", "reject", "mark-paid"}[rng.IntN(3)]
+					_, _ = s.Decide(ctx, id, decision, DecisionRequest{Reason: "r", PaymentReference: "ref"})
+					if w := st.wd[id]; w.Status == WithdrawalRejected || w.Status == WithdrawalPaid {
+						open = open[1:]
+					}
+				}
+			case 5:
+				g.c.Held = !g.c.Held
+			case 6:
+				_, _ = s.Forfeit(ctx, "ana", ForfeitRequest{Amount: graph.Money(engine.Units(rng.Int64N(20000) + 1)), Reason: "found in review"})
+			}
+			var sum engine.Units
+			for _, e := range st.entries {
+				a, err := graph.ParseAmount(e.Amount)
+				if err != nil {
+					t.Fatalf("entry %+v: %v", e, err)
+				}
+				sum += a
+			}
+			if sum != st.cents["ana"] || sum < 0 {
+				t.Fatalf("run %d: balance %s, entries sum to %s", run, st.cents["ana"], sum)
+			}
+		}
+	}
+}
+
+// A hold stops approvals and payments, not requests or rejections; only a held balance is forfeited.
+func TestHoldsAndForfeits(t *testing.T) {
+	s, st := walletService()
+	g := &gate{}
+	s.Gate = g
+	ctx := context.Background()
+	if _, err := s.Adjust(ctx, "ana", AdjustmentRequest{Amount: "500", Reason: "credit"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Forfeit(ctx, "ana", ForfeitRequest{Amount: "10", Reason: "x"}); graph.KindOf(err) != graph.KindConflict {
+		t.Errorf("forfeit without a hold: %v", err)
+	}
+	g.c = Clearance{Held: true, HoldReason: "under review"}
+	w, err := s.Request(ctx, "ana", WithdrawalRequest{Amount: "100"})
+	if err != nil || !w.Held {
+		t.Fatalf("a held member's request is taken and marked: %v %+v", err, w)
+	}
+	if _, err := s.Decide(ctx, w.ID, "approve", DecisionRequest{}); graph.KindOf(err) != graph.KindConflict {
+		t.Errorf("approval under a hold: %v", err)
+	}
+	if _, err := s.Forfeit(ctx, "ana", ForfeitRequest{Amount: "400.01", Reason: "x"}); graph.KindOf(err) != graph.KindInvalid {
+		t.Errorf("forfeit above the balance: %v", err)
+	}
+	e, err := s.Forfeit(ctx, "ana", ForfeitRequest{Amount: "150", Reason: "prohibited practice"})
+	if err != nil || e.Amount != "-150.00" || e.Kind != LedgerForfeit || st.cents["ana"] != 25000 {
+		t.Errorf("forfeit: %v %+v, balance %s", err, e, st.cents["ana"])
+	}
+	g.c = Clearance{Blocked: "a certified W-9 with a TIN is required before a withdrawal", BlockedField: "tax_profile"}
+	if _, err := s.Request(ctx, "ana", WithdrawalRequest{Amount: "60"}); graph.KindOf(err) != graph.KindInvalid || graph.AsError(err).Details[0].Field != "tax_profile" {
+		t.Errorf("a request without a tax profile: %v", err)
 	}
 }

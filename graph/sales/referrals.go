@@ -457,9 +457,19 @@ func (s *ReferralService) List(ctx context.Context, f ReferralFilter, cursor str
 	return pg, nil
 }
 
+// PipelineAnswer is a member's pipeline with the statuses in pipeline order.
+type PipelineAnswer struct {
+	Pipeline []PipelineCount `json:"pipeline"`
+	Statuses []string        `json:"statuses"`
+}
+
 // Pipeline counts a member's referrals by vendor and status.
-func (s *ReferralService) Pipeline(ctx context.Context, member string) ([]PipelineCount, error) {
-	return s.Store.Pipeline(ctx, member)
+func (s *ReferralService) Pipeline(ctx context.Context, member string) (*PipelineAnswer, error) {
+	p, err := s.Store.Pipeline(ctx, member)
+	if err != nil {
+		return nil, err
+	}
+	return &PipelineAnswer{Pipeline: p, Statuses: ReferralStatuses}, nil
 }
 
 // Catalog lists the active vendors and their products for the referral form.

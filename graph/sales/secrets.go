@@ -1,57 +1,19 @@
 package sales
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"errors"
 
 	"github.com/halo-oss/halo/graph"
 )
 
-// SecretBox encrypts vendor signing secrets at rest (AES-256-GCM). Its key is derived from
-// HALO_SECRET_KEY, so the service secret itself never encrypts anything directly.
-type SecretBox struct{ aead cipher.AEAD }
+// SecretBox encrypts vendor signing secrets at rest.
+type SecretBox = graph.SecretBox
 
-// NewSecretBox derives the encryption key from the service secret.
+// NewSecretBox is the box for vendors' signing secrets (its purpose string is the one every
+// stored secret was sealed with: changing it would make them unreadable).
 func NewSecretBox(serviceSecret []byte) *SecretBox {
-	m := hmac.New(sha256.New, serviceSecret)
-	m.Write([]byte("halo vendor secret encryption v1"))
-	block, err := aes.NewCipher(m.Sum(nil))
-	if err != nil {
-		panic(err) // a 32-byte key always makes a cipher
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		panic(err)
-	}
-	return &SecretBox{aead: aead}
-}
-
-// Seal encrypts plaintext; the nonce travels in front of the ciphertext.
-func (b *SecretBox) Seal(plaintext string) (string, error) {
-	nonce := make([]byte, b.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", graph.Internal(err)
-	}
-	return base64.StdEncoding.EncodeToString(b.aead.Seal(nonce, nonce, []byte(plaintext), nil)), nil
-}
-
-// Open decrypts what Seal produced.
-func (b *SecretBox) Open(sealed string) (string, error) {
-	raw, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil || len(raw) < b.aead.NonceSize() {
-		return "", graph.Internal(errors.New("sealed secret is malformed"))
-	}
-	pt, err := b.aead.Open(nil, raw[:b.aead.NonceSize()], raw[b.aead.NonceSize():], nil)
-	if err != nil {
-		return "", graph.Internal(errors.New("sealed secret does not open with this HALO_SECRET_KEY"))
-	}
-	return string(pt), nil
+	return graph.NewSecretBox(serviceSecret, "halo vendor secret encryption v1")
 }
 
 // newSigningSecret is 32 random bytes, hex.

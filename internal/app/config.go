@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/internal/webhook"
 
 	"fmt"
@@ -63,6 +64,14 @@ type Config struct {
 	WebhookBackoffMax  time.Duration // HALO_WEBHOOK_BACKOFF_MAX: the longest delay between attempts (1h)
 	OutboxWorkers      int           // HALO_OUTBOX_WORKERS: concurrent deliveries per replica (16)
 	ConsentText        string        // HALO_REFERRAL_CONSENT_TEXT: the consent shown on the referral form (a built-in text)
+	// WithdrawalPolicy is HALO_WITHDRAWAL_POLICY: require_profile (a certified W-9 and verified
+	// KYC before any withdrawal; the default) or backup_withholding (an incomplete W-9 is paid
+	// with 24 % withheld; KYC is still required).
+	WithdrawalPolicy string
+	// Form 1099-NEC: HALO_1099_THRESHOLDS ("2010:600.00,2026:2000.00"), and the payer's
+	// HALO_PAYER_NAME, HALO_PAYER_TIN, HALO_PAYER_ADDRESS.
+	Thresholds1099                    compliance.Thresholds
+	PayerName, PayerTIN, PayerAddress string
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -133,6 +142,13 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	c.WebhookAllow = env("HALO_WEBHOOK_ALLOW", "")
 	c.ConsentText = env("HALO_REFERRAL_CONSENT_TEXT", "")
+	c.PayerName, c.PayerTIN, c.PayerAddress = env("HALO_PAYER_NAME", "Halo"), env("HALO_PAYER_TIN", ""), env("HALO_PAYER_ADDRESS", "")
+	if c.Thresholds1099, err = compliance.ParseThresholds(env("HALO_1099_THRESHOLDS", "2010:600.00,2026:2000.00")); err != nil {
+		errs = append(errs, err.Error())
+	}
+	if c.WithdrawalPolicy = env("HALO_WITHDRAWAL_POLICY", "require_profile"); c.WithdrawalPolicy != "require_profile" && c.WithdrawalPolicy != "backup_withholding" {
+		errs = append(errs, "HALO_WITHDRAWAL_POLICY must be require_profile or backup_withholding")
+	}
 	for _, d := range []struct {
 		key, def string
 		dst      *time.Duration
