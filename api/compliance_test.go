@@ -85,7 +85,10 @@ func TestHoldsForfeitsAndBackupWithholding(t *testing.T) {
 	codes := make([]int, 12)
 	for i := range codes {
 		wg.Add(1)
-		go func() { defer wg.Done(); codes[i], _ = hs.call("POST", "/api/v1/members/ana/hold", map[string]any{"reason": "document review"}) }()
+		go func() {
+			defer wg.Done()
+			codes[i], _ = hs.call("POST", "/api/v1/members/ana/hold", map[string]any{"reason": "document review"})
+		}()
 	}
 	wg.Wait()
 	if n := count(codes, 200); n != 1 || count(codes, 409) != 11 {

@@ -1,9 +1,9 @@
 package api_test
 
 import (
+	"fmt"
 	"io"
 	"net/http/httptest"
-	"fmt"
 	"strings"
 	"testing"
 	"time"

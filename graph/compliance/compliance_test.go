@@ -209,10 +209,10 @@ func TestForm1099(t *testing.T) {
 	rec := func(id string) Record { return st.r[id] }
 	s.Reports = totals{
 		{MemberID: "ana", Name: "Ana", Credited: 250000, Record: rec("ana")},
-		{MemberID: "bob", Name: "Bob", Credited: 199999, Record: rec("bob")},               // under the 2026 threshold
-		{MemberID: "cy", Name: "Cy", Credited: 300000, Record: rec("cy")},                  // no W-9
+		{MemberID: "bob", Name: "Bob", Credited: 199999, Record: rec("bob")},                 // under the 2026 threshold
+		{MemberID: "cy", Name: "Cy", Credited: 300000, Record: rec("cy")},                    // no W-9
 		{MemberID: "dee", Name: "Dee", Credited: 50000, Withheld: 12000, Record: rec("dee")}, // withheld: reported at any amount
-		{MemberID: "sol", Name: "Sol", Credited: 900000, Record: rec("sol")},               // a corporation
+		{MemberID: "sol", Name: "Sol", Credited: 900000, Record: rec("sol")},                 // a corporation
 	}
 	s.Thresholds = th
 	r, err := s.Form1099(ctx, 2026)

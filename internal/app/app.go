@@ -68,8 +68,8 @@ type App struct {
 	Outbox    *sales.Outbox
 	// Compliance keeps tax profiles, payout methods, KYC and holds, and clears withdrawals.
 	Compliance *compliance.Service
-	Payouts   *payouts.PayoutService
-	Counters  *payouts.LiveCounters
+	Payouts    *payouts.PayoutService
+	Counters   *payouts.LiveCounters
 	// HousekeepingEvery is how often the housekeeping lease holder looks (default 30 s).
 	HousekeepingEvery time.Duration
 	Projector         *payouts.Projector
