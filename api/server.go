@@ -46,6 +46,7 @@ type Server struct {
 	Referrals     *sales.ReferralService
 	Outbox        *sales.Outbox
 	Compliance    *compliance.Service
+	Batches       *payouts.BatchService
 	Payouts       *payouts.PayoutService
 	Wallets       *payouts.WalletService
 	Audit         *graph.Auditor

@@ -44,6 +44,18 @@ if [ ! -x "$venv/bin/st" ]; then
   fi
 fi
 [ -x "$venv/bin/st" ] && export HALO_SCHEMATHESIS="$venv/bin/st"
+# achkit (PyPI): an independent NACHA parser the payout-batch tests read Halo's ACH files back with.
+ACHKIT_VERSION=0.2.0
+achvenv="${HALO_CACHE:-$HOME/.cache/halo}/venv-achkit-$ACHKIT_VERSION"
+if [ ! -x "$achvenv/bin/python" ] || ! "$achvenv/bin/python" -c 'import achkit' 2>/dev/null; then
+  echo "[test] installing achkit $ACHKIT_VERSION from PyPI into $achvenv"
+  if ! { python3 -m venv "$achvenv" && "$achvenv/bin/pip" install -q "achkit==$ACHKIT_VERSION"; }; then
+    rm -rf "$achvenv"
+    if [ "${CI:-}" = "true" ]; then echo "[test] ERROR: achkit could not be installed (CI=true)" >&2; exit 1; fi
+    echo "[test] WARNING: no achkit; the NACHA file check will be skipped" >&2
+  fi
+fi
+[ -x "$achvenv/bin/python" ] && export HALO_ACHKIT_PYTHON="$achvenv/bin/python"
 export HALO_SHARED="${HALO_SHARED:-$ROOT/../shared}"
 
 # The back office: built (halod embeds it), unit-tested, and Chromium for the browser tests

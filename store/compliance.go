@@ -10,6 +10,7 @@ import (
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/compliance"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 var (
@@ -83,6 +84,20 @@ func (s *Store) YearTotals(ctx context.Context, from, to time.Time, min engine.U
 		id := get[string](r, "id")
 		out = append(out, compliance.YearTotal{MemberID: id, Name: get[string](r, "name"), Credited: engine.Units(get[int64](r, "credited")),
 			Withheld: engine.Units(get[int64](r, "withheld")), Record: *complianceOf(id, get[map[string]any](r, "c"))})
+	})
+	return out, err
+}
+
+var qBankAccounts = cypher.MustQuery("compliance/bank_accounts")
+
+// BankAccounts implements compliance.Store: the payout methods of members, sealed.
+func (s *Store) BankAccounts(ctx context.Context, ids []string) (map[string]payouts.BankAccount, error) {
+	out := make(map[string]payouts.BankAccount, len(ids))
+	err := chunks(ids, 10000, func(part []string) error {
+		return s.stream(ctx, qBankAccounts, map[string]any{"ids": part}, func(r *neo4j.Record) {
+			out[get[string](r, "id")] = payouts.BankAccount{Holder: get[string](r, "holder"), Routing: get[string](r, "routing"), Last4: get[string](r, "last4"),
+				Sealed: get[string](r, "sealed"), Savings: get[string](r, "type") == "savings"}
+		})
 	})
 	return out, err
 }

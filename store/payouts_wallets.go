@@ -115,6 +115,7 @@ func withdrawalOf(r *neo4j.Record) payouts.Withdrawal {
 	w := payouts.Withdrawal{ID: get[string](r, "id"), MemberID: get[string](r, "member_id"), Amount: graph.Money(engine.Units(get[int64](r, "amount"))),
 		Status: get[string](r, "status"), RequestedAt: get[time.Time](r, "requested_at").UTC(), DecidedBy: get[string](r, "decided_by"),
 		Reason: get[string](r, "reason"), PaymentReference: get[string](r, "reference"), MemberName: get[string](r, "name"), MemberEmail: get[string](r, "email")}
+	w.BatchID, w.Trace = get[string](r, "batch_id"), get[string](r, "trace")
 	if wh := engine.Units(get[int64](r, "withheld")); wh > 0 {
 		w.Withheld, w.Net = graph.Money(wh), graph.Money(engine.Units(get[int64](r, "amount"))-wh)
 	}

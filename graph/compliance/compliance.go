@@ -149,7 +149,16 @@ type Store interface {
 	// UpdateCompliance locks the member's record, hands it to change and writes what change
 	// returns, in one transaction; an error from change writes nothing.
 	UpdateCompliance(ctx context.Context, memberID string, change func(cur Record) (*Record, error)) error
+	BankAccounts(ctx context.Context, memberIDs []string) (map[string]payouts.BankAccount, error)
 }
+
+// Accounts implements payouts.BankAccounts.
+func (s *Service) Accounts(ctx context.Context, memberIDs []string) (map[string]payouts.BankAccount, error) {
+	return s.Store.BankAccounts(ctx, memberIDs)
+}
+
+// OpenAccount implements payouts.BankAccounts: the account number in full, for the bank file.
+func (s *Service) OpenAccount(sealed string) (string, error) { return s.Box.Open(sealed) }
 
 // KYCProvider is how identity checks come in: the admin's manual decision is one, a KYC
 // vendor's callback would be another.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/payouts"
 )
 
 func TestChecks(t *testing.T) {
@@ -57,6 +58,16 @@ func (m *memStore) UpdateCompliance(_ context.Context, id string, change func(Re
 	}
 	m.r[id] = *next
 	return nil
+}
+
+func (m *memStore) BankAccounts(_ context.Context, ids []string) (map[string]payouts.BankAccount, error) {
+	out := map[string]payouts.BankAccount{}
+	for _, id := range ids {
+		if r, ok := m.r[id]; ok && r.BankAt != nil {
+			out[id] = payouts.BankAccount{Holder: r.AccountHolder, Routing: r.Routing, Last4: r.AccountLast4, Sealed: r.AccountSealed, Savings: r.AccTy == "savings"}
+		}
+	}
+	return out, nil
 }
 
 type auditLog struct {

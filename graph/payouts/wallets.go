@@ -72,6 +72,8 @@ type Withdrawal struct {
 	Withheld string `json:"backup_withholding,omitempty" example:"24.00"`
 	Net      string `json:"net,omitempty" example:"76.00"`
 	Held     bool   `json:"on_hold,omitempty"` // the member's payouts are on a compliance hold: it waits
+	BatchID  string `json:"batch_id,omitempty"`
+	Trace    string `json:"trace_number,omitempty"`
 }
 
 // Clearance is compliance's answer on paying a member now.
@@ -277,6 +279,9 @@ func (s *WalletService) Decide(ctx context.Context, id, decision string, req Dec
 		if !slices.Contains(from, cur.Status) {
 			return nil, graph.Conflict("withdrawal %s is %s; it cannot become %s", id, cur.Status, to)
 		}
+		if cur.BatchID != "" && to != WithdrawalPaid {
+			return nil, graph.Conflict("withdrawal %s is in payout batch %s, on its way to the bank: if the bank sends it back, record the return", id, cur.BatchID)
+		}
 		return &change, nil
 	})
 	if err != nil {
@@ -289,9 +294,9 @@ func (s *WalletService) Decide(ctx context.Context, id, decision string, req Dec
 // List pages withdrawals by status and member.
 func (s *WalletService) List(ctx context.Context, status, memberID, cursor string, limit int) (*graph.Page[Withdrawal], error) {
 	switch status {
-	case "", WithdrawalRequested, WithdrawalApproved, WithdrawalRejected, WithdrawalPaid:
+	case "", WithdrawalRequested, WithdrawalApproved, WithdrawalRejected, WithdrawalPaid, WithdrawalReturned:
 	default:
-		return nil, graph.InvalidField("status", "must be requested, approved, rejected or paid")
+		return nil, graph.InvalidField("status", "must be requested, approved, rejected, paid or returned")
 	}
 	return graph.Paginate(cursor, limit, func(off, lim int) ([]Withdrawal, bool, error) {
 		return s.Store.Withdrawals(ctx, status, memberID, off, lim)

@@ -68,6 +68,7 @@ type App struct {
 	Outbox    *sales.Outbox
 	// Compliance keeps tax profiles, payout methods, KYC and holds, and clears withdrawals.
 	Compliance *compliance.Service
+	Batches    *payouts.BatchService
 	Payouts    *payouts.PayoutService
 	Counters   *payouts.LiveCounters
 	// HousekeepingEvery is how often the housekeeping lease holder looks (default 30 s).
@@ -129,6 +130,11 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Compliance = &compliance.Service{Store: st, Box: graph.NewSecretBox(secret, "halo tax and bank data encryption v1"), Audit: a.Audit, Now: time.Now,
 		Policy: cfg.WithdrawalPolicy, Reports: st, Thresholds: cfg.Thresholds1099, Payer: compliance.Payer{Name: cfg.PayerName, TIN: cfg.PayerTIN, Address: cfg.PayerAddress}}
 	a.Wallets = &payouts.WalletService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, MinWithdrawal: cfg.MinWithdrawal, Gate: a.Compliance}
+	ach := cfg.ACH
+	if ach.ODFI == "" {
+		ach = payouts.DemoACH // a configuration made by hand (tests) names none
+	}
+	a.Batches = &payouts.BatchService{Store: st, Gate: a.Compliance, Banks: a.Compliance, ACH: ach, Audit: a.Audit, Now: time.Now}
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
 	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
@@ -175,7 +181,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
 	return &api.Server{Log: a.Log, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
-		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Compliance: a.Compliance, Payouts: a.Payouts, Wallets: a.Wallets,
+		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Compliance: a.Compliance, Batches: a.Batches, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}
 }

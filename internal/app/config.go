@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/halo-oss/halo/graph/compliance"
+	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/webhook"
 
 	"fmt"
@@ -72,6 +73,10 @@ type Config struct {
 	// HALO_PAYER_NAME, HALO_PAYER_TIN, HALO_PAYER_ADDRESS.
 	Thresholds1099                    compliance.Thresholds
 	PayerName, PayerTIN, PayerAddress string
+	// ACH is the originator's identity in payout files (HALO_ACH_DESTINATION, HALO_ACH_DESTINATION_NAME,
+	// HALO_ACH_ORIGIN, HALO_ACH_ORIGIN_NAME, HALO_ACH_COMPANY_NAME, HALO_ACH_COMPANY_ID, HALO_ACH_ODFI,
+	// HALO_ACH_DESCRIPTION); the defaults are the demo's and a bank will reject them.
+	ACH payouts.ACHConfig
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -142,6 +147,14 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	c.WebhookAllow = env("HALO_WEBHOOK_ALLOW", "")
 	c.ConsentText = env("HALO_REFERRAL_CONSENT_TEXT", "")
+	d := payouts.DemoACH
+	c.ACH = payouts.ACHConfig{ImmediateDestination: env("HALO_ACH_DESTINATION", d.ImmediateDestination), ImmediateDestinationName: env("HALO_ACH_DESTINATION_NAME", d.ImmediateDestinationName),
+		ImmediateOrigin: env("HALO_ACH_ORIGIN", d.ImmediateOrigin), ImmediateOriginName: env("HALO_ACH_ORIGIN_NAME", d.ImmediateOriginName),
+		CompanyName: env("HALO_ACH_COMPANY_NAME", d.CompanyName), CompanyID: env("HALO_ACH_COMPANY_ID", d.CompanyID), ODFI: env("HALO_ACH_ODFI", d.ODFI),
+		EntryDescription: env("HALO_ACH_DESCRIPTION", d.EntryDescription)}
+	if len(c.ACH.ODFI) != 8 || strings.Trim(c.ACH.ODFI, "0123456789") != "" || len(c.ACH.ImmediateDestination) != 9 || len(c.ACH.CompanyID) > 10 || len(c.ACH.ImmediateOrigin) > 10 {
+		errs = append(errs, "HALO_ACH_ODFI must be 8 digits, HALO_ACH_DESTINATION 9, HALO_ACH_ORIGIN and HALO_ACH_COMPANY_ID at most 10 characters")
+	}
 	c.PayerName, c.PayerTIN, c.PayerAddress = env("HALO_PAYER_NAME", "Halo"), env("HALO_PAYER_TIN", ""), env("HALO_PAYER_ADDRESS", "")
 	if c.Thresholds1099, err = compliance.ParseThresholds(env("HALO_1099_THRESHOLDS", "2010:600.00,2026:2000.00")); err != nil {
 		errs = append(errs, err.Error())

@@ -6,6 +6,6 @@ MATCH (w:Withdrawal {id: $id})
 SET w.decision_lock = true
 WITH w
 OPTIONAL MATCH (m:Member {id: w.member_id})
-RETURN w.id AS id, w.member_id AS member_id, w.amount_cents AS amount, coalesce(w.withheld_cents, 0) AS withheld, w.status AS status, w.requested_at AS requested_at,
+RETURN w.id AS id, w.member_id AS member_id, w.amount_cents AS amount, coalesce(w.withheld_cents, 0) AS withheld, w.batch_id AS batch_id, w.trace AS trace, w.status AS status, w.requested_at AS requested_at,
        w.decided_at AS decided_at, w.decided_by AS decided_by, w.reason AS reason, w.payment_reference AS reference,
        w.paid_at AS paid_at, m.name AS name, m.email AS email

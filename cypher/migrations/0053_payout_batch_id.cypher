@@ -1,0 +1,1 @@
+CREATE CONSTRAINT payout_batch_id IF NOT EXISTS FOR (b:PayoutBatch) REQUIRE b.id IS UNIQUE
