@@ -76,6 +76,8 @@ func (s *Server) routes() []route {
 		{"POST", "/members/:id/hold/forfeit", AdminOnly, s.forfeit},
 		{"GET", "/tax-reports/1099-nec", AdminOnly, s.form1099},
 		{"GET", "/tax-reports/1099-nec.csv", AdminOnly, s.form1099CSV},
+		{"GET", "/income-disclosure", AnyRole, s.incomeDisclosure},
+		{"GET", "/income-disclosure.csv", AdminOnly, s.incomeDisclosureCSV},
 
 		{"POST", "/vendors", AdminOnly, s.createVendor},
 		{"GET", "/vendors", AdminOnly, s.listVendors},
@@ -185,6 +187,8 @@ var routeLimits = map[string]limits{
 	"GET /withdrawals/export.csv":     {write: 30 * time.Minute},
 	"GET /tax-reports/1099-nec":       {write: 30 * time.Minute},
 	"POST /payout-batches":            {write: 30 * time.Minute},
+	"GET /income-disclosure":          {write: 30 * time.Minute},
+	"GET /income-disclosure.csv":      {write: 30 * time.Minute},
 	"GET /payout-batches/:id":         {write: 30 * time.Minute},
 	"GET /payout-batches/:id/nacha":   {write: 30 * time.Minute},
 	"POST /payout-batches/:id/sent":   {write: 30 * time.Minute},

@@ -212,3 +212,84 @@ func (s *Server) form1099CSV(c *gin.Context) {
 	}
 	w.Flush()
 }
+
+func disclosureRequest(c *gin.Context) (compliance.DisclosureRequest, bool) {
+	var req compliance.DisclosureRequest
+	if y := c.Query("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			fail(c, graph.InvalidField("year", "must be a year such as 2026"))
+			return req, false
+		}
+		req.Year = n
+	}
+	for _, p := range []struct {
+		name string
+		dst  **time.Time
+	}{{"from", &req.From}, {"to", &req.To}} {
+		if v := c.Query(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				if t, err = time.Parse("2006-01-02", v); err != nil {
+					fail(c, graph.InvalidField(p.name, "must be a date (2026-01-01) or an RFC 3339 time"))
+					return req, false
+				}
+			}
+			*p.dst = &t
+		}
+	}
+	return req, true
+}
+
+// incomeDisclosure godoc
+//
+//	@Summary		The income disclosure statement for a period (default: last calendar year)
+//	@Description	Every consultant of the period, zero earners included, grouped by the highest rank held: count and share, earnings (gross commissions of committed runs, before expenses) as min, percentiles, mean and max, the share who earned nothing, median tenure; customers and the share of sales BV they bought. For any signed-in member.
+//	@Tags			compliance
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			year	query		int		false	"a calendar year"
+//	@Param			from	query		string	false	"period start (date or RFC 3339), with to"
+//	@Param			to		query		string	false	"period end, exclusive"
+//	@Success		200		{object}	compliance.Disclosure
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/api/v1/income-disclosure [get]
+func (s *Server) incomeDisclosure(c *gin.Context) {
+	req, ok := disclosureRequest(c)
+	if !ok {
+		return
+	}
+	out, err := s.Compliance.Disclose(c.Request.Context(), req)
+	respond(c, http.StatusOK, out, err)
+}
+
+// incomeDisclosureCSV godoc
+//
+//	@Summary	The income disclosure statement as CSV (one row for everyone, one per rank)
+//	@Tags		compliance
+//	@Produce	text/csv
+//	@Security	Bearer
+//	@Param		year	query	int		false	"a calendar year"
+//	@Param		from	query	string	false	"period start"
+//	@Param		to		query	string	false	"period end, exclusive"
+//	@Success	200
+//	@Router		/api/v1/income-disclosure.csv [get]
+func (s *Server) incomeDisclosureCSV(c *gin.Context) {
+	req, ok := disclosureRequest(c)
+	if !ok {
+		return
+	}
+	d, err := s.Compliance.Disclose(c.Request.Context(), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="income-disclosure-%s.csv"`, d.From.Format("2006-01-02")))
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write(compliance.DisclosureCSVHeader)
+	for _, row := range d.CSVRows() {
+		_ = w.Write(row)
+	}
+	w.Flush()
+}

@@ -86,6 +86,15 @@ func (c *Config) Rule(p Plan) PlanRules {
 	return c.Plans[p]
 }
 
+// RankNames are the ranks in ascending order, "none" first.
+func (c *Config) RankNames() []string {
+	out := make([]string, len(c.Ranks))
+	for i, r := range c.Ranks {
+		out[i] = r.Name
+	}
+	return out
+}
+
 // RankIndex returns the index of a rank name ("none" or "" is 0).
 func (c *Config) RankIndex(name string) (int, error) {
 	if name == "" {

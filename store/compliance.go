@@ -101,3 +101,36 @@ func (s *Store) BankAccounts(ctx context.Context, ids []string) (map[string]payo
 	})
 	return out, err
 }
+
+var (
+	qDisclosureParticipants = cypher.MustQuery("compliance/disclosure_participants")
+	qDisclosureCustomers    = cypher.MustQuery("compliance/disclosure_customers")
+	qDisclosureSales        = cypher.MustQuery("compliance/disclosure_sales")
+)
+
+// Participants implements compliance.DisclosureStore.
+func (s *Store) Participants(ctx context.Context, from, to time.Time, exclude string) ([]compliance.Participant, error) {
+	var out []compliance.Participant
+	err := s.stream(ctx, qDisclosureParticipants, map[string]any{"from": ts(from), "to": ts(to), "exclude": exclude}, func(r *neo4j.Record) {
+		p := compliance.Participant{MemberID: get[string](r, "id"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Earned: engine.Units(get[int64](r, "earned")),
+			Ranks: stringList(get[[]any](r, "ranks"))}
+		if v, ok := r.Get("ended"); ok && v != nil {
+			t := v.(time.Time).UTC()
+			p.Ended = &t
+		}
+		out = append(out, p)
+	})
+	return out, err
+}
+
+// CustomersIn implements compliance.DisclosureStore.
+func (s *Store) CustomersIn(ctx context.Context, from, to time.Time) (int64, error) {
+	rec, err := readOne(ctx, s, qDisclosureCustomers, map[string]any{"from": ts(from), "to": ts(to)}, nil)
+	return get[int64](rec, "n"), err
+}
+
+// SalesBV implements compliance.DisclosureStore.
+func (s *Store) SalesBV(ctx context.Context, from, to time.Time) (compliance.SalesSplit, error) {
+	rec, err := readOne(ctx, s, qDisclosureSales, map[string]any{"from": ts(from), "to": ts(to)}, nil)
+	return compliance.SalesSplit{Customers: engine.Units(get[int64](rec, "customers")), Consultants: engine.Units(get[int64](rec, "consultants"))}, err
+}

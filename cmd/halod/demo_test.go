@@ -165,6 +165,20 @@ func TestSeedDemoHistoryShowsThePlan(t *testing.T) {
 		t.Errorf("filing rows: %v %d", err, len(rows))
 	}
 	t.Logf("1099-NEC %d: %d recipients, %d without a TIN, box 1 total %s", year, len(f.Recipients), len(f.MissingTIN), f.TotalBox1)
+	// The income disclosure statement of the demo's year counts every consultant, earners or not.
+	d, err := a.Compliance.Disclose(ctx, compliance.DisclosureRequest{Year: year})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, r := range d.ByRank {
+		sum += r.Participants
+	}
+	if sum != d.All.Participants || d.All.Participants < 100 || d.All.EarnedNothing == "0.00" || d.All.Max == "0.00" || d.Customers < 150 || d.CustomerPct == "0.00" {
+		t.Errorf("income disclosure: %+v", d.All)
+	}
+	t.Logf("income disclosure %d: %d consultants, %s%% earned nothing, median %s, mean %s, max %s; %d customers bought %s%% of sales BV",
+		year, d.All.Participants, d.All.EarnedNothing, d.All.Median, d.All.Mean, d.All.Max, d.Customers, d.CustomerPct)
 	// Once only: a second seeding leaves the history alone.
 	if again, err := SeedHistory(ctx, a, "root", a.Log); err != nil || again {
 		t.Errorf("second history: %v %v", again, err)

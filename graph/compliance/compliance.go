@@ -3,6 +3,7 @@ package compliance
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -177,6 +178,13 @@ type Service struct {
 	Reports    ReportStore
 	Thresholds Thresholds
 	Payer      Payer
+	// Disclosures, Ranks (the plan's, ascending) and RootID (the company, never a participant)
+	// make the income disclosure statement.
+	Disclosures DisclosureStore
+	Ranks       []string
+	RootID      string
+
+	disclosures sync.Map // period → cachedDisclosure
 }
 
 func (s *Service) policy() string {

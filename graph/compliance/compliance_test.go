@@ -3,6 +3,7 @@ package compliance
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -253,6 +254,71 @@ func TestForm1099(t *testing.T) {
 		t.Errorf("2025: %s %s", r25.Threshold, ids(r25.Recipients))
 	}
 	if _, err := s.Form1099(ctx, 2099); graph.KindOf(err) != graph.KindInvalid {
+		t.Errorf("a future year: %v", err)
+	}
+}
+
+type period struct {
+	ps    []Participant
+	cust  int64
+	split SalesSplit
+}
+
+func (p period) Participants(context.Context, time.Time, time.Time, string) ([]Participant, error) { return p.ps, nil }
+func (p period) CustomersIn(context.Context, time.Time, time.Time) (int64, error)                  { return p.cust, nil }
+func (p period) SalesBV(context.Context, time.Time, time.Time) (SalesSplit, error)                 { return p.split, nil }
+
+func TestIncomeDisclosure(t *testing.T) {
+	s, _, _ := service("")
+	jan := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var ps []Participant
+	// Ten consultants: four earned nothing; ranks none, bronze, silver; one terminated mid-year.
+	for i, e := range []engine.Units{0, 0, 0, 0, 1000, 2500, 4000, 10000, 55000, 250001} {
+		p := Participant{MemberID: fmt.Sprint("m", i), RegisteredAt: jan.AddDate(0, 0, -10*i), Earned: e}
+		switch {
+		case i >= 8:
+			p.Ranks = []string{"bronze", "silver", "bronze"}
+		case i >= 5:
+			p.Ranks = []string{"bronze"}
+		case i >= 4:
+			p.Ranks = []string{"none"}
+		}
+		ps = append(ps, p)
+	}
+	end := jan.AddDate(0, 6, 0)
+	ps[3].Ended = &end
+	s.Disclosures, s.Ranks = period{ps: ps, cust: 42, split: SalesSplit{Customers: 71200, Consultants: 28800}}, []string{"none", "bronze", "silver", "gold"}
+	d, err := s.Disclose(context.Background(), DisclosureRequest{Year: 2025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := d.All
+	if a.Participants != 10 || a.EarnedNothing != "40.00" || a.Min != "0.00" || a.Median != "10.00" || a.P90 != "550.00" || a.Max != "2500.01" || a.P10 != "0.00" || a.P75 != "100.00" {
+		t.Errorf("all: %+v", a)
+	}
+	// Mean: 322,501 cents / 10 = 32,250.1 → 322.50.
+	if a.Mean != "322.50" {
+		t.Errorf("mean %s", a.Mean)
+	}
+	ranks := map[string]EarningsRow{}
+	for _, r := range d.ByRank {
+		ranks[r.Rank] = r
+	}
+	if ranks["silver"].Participants != 2 || ranks["silver"].Share != "20.00" || ranks["bronze"].Participants != 3 || ranks["none"].Participants != 5 ||
+		ranks["gold"].Participants != 0 || ranks["none"].EarnedNothing != "80.00" || d.ByRank[0].Rank != "gold" {
+		t.Errorf("by rank: %+v", d.ByRank)
+	}
+	if d.Customers != 42 || d.CustomerPct != "71.20" || d.CustomerBV != "712.00" {
+		t.Errorf("customers and sales: %+v", d)
+	}
+	// Tenure to the period's end (or the termination): m3 left on 1 July after 30+181 days.
+	if a.MedianTenureDays < 365 || ranks["none"].MedianTenureDays == 0 {
+		t.Errorf("tenure: %d %d", a.MedianTenureDays, ranks["none"].MedianTenureDays)
+	}
+	if !strings.Contains(d.Basis, "before any expenses") || len(d.CSVRows()) != 5 || len(d.CSVRows()[0]) != len(DisclosureCSVHeader) {
+		t.Error("basis or CSV")
+	}
+	if _, err := s.Disclose(context.Background(), DisclosureRequest{Year: 2099}); graph.KindOf(err) != graph.KindInvalid {
 		t.Errorf("a future year: %v", err)
 	}
 }

@@ -128,7 +128,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 		a.Projector.Stale()
 	}
 	a.Compliance = &compliance.Service{Store: st, Box: graph.NewSecretBox(secret, "halo tax and bank data encryption v1"), Audit: a.Audit, Now: time.Now,
-		Policy: cfg.WithdrawalPolicy, Reports: st, Thresholds: cfg.Thresholds1099, Payer: compliance.Payer{Name: cfg.PayerName, TIN: cfg.PayerTIN, Address: cfg.PayerAddress}}
+		Policy: cfg.WithdrawalPolicy, Reports: st, Disclosures: st, Ranks: plan.RankNames(), RootID: cfg.RootID, Thresholds: cfg.Thresholds1099, Payer: compliance.Payer{Name: cfg.PayerName, TIN: cfg.PayerTIN, Address: cfg.PayerAddress}}
 	a.Wallets = &payouts.WalletService{Store: st, Members: st, Audit: a.Audit, Now: time.Now, MinWithdrawal: cfg.MinWithdrawal, Gate: a.Compliance}
 	ach := cfg.ACH
 	if ach.ODFI == "" {
