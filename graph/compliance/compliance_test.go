@@ -264,9 +264,13 @@ type period struct {
 	split SalesSplit
 }
 
-func (p period) Participants(context.Context, time.Time, time.Time, string) ([]Participant, error) { return p.ps, nil }
-func (p period) CustomersIn(context.Context, time.Time, time.Time) (int64, error)                  { return p.cust, nil }
-func (p period) SalesBV(context.Context, time.Time, time.Time) (SalesSplit, error)                 { return p.split, nil }
+func (p period) Participants(context.Context, time.Time, time.Time, string) ([]Participant, error) {
+	return p.ps, nil
+}
+func (p period) CustomersIn(context.Context, time.Time, time.Time) (int64, error) { return p.cust, nil }
+func (p period) SalesBV(context.Context, time.Time, time.Time) (SalesSplit, error) {
+	return p.split, nil
+}
 
 func TestIncomeDisclosure(t *testing.T) {
 	s, _, _ := service("")
