@@ -14,12 +14,13 @@ import (
 type Policy string
 
 const (
-	Public       Policy = "public"        // no token: login, password reset
-	VendorSigned Policy = "vendor_signed" // a vendor's HMAC signature: ingest
-	AnyRole      Policy = "any_role"      // any logged-in account: itself
-	AdminOnly    Policy = "admin"         // admins
-	MemberScoped Policy = "member"        // admin any member; consultant itself and its downline; customer itself (path :id)
-	SelfOnly     Policy = "self"          // admin any member; consultant and customer only itself (path :id)
+	Public         Policy = "public"          // no token: login, password reset
+	VendorSigned   Policy = "vendor_signed"   // a vendor's HMAC signature: ingest
+	ProviderSigned Policy = "provider_signed" // a payment provider's webhook signature
+	AnyRole        Policy = "any_role"        // any logged-in account: itself
+	AdminOnly      Policy = "admin"           // admins
+	MemberScoped   Policy = "member"          // admin any member; consultant itself and its downline; customer itself (path :id)
+	SelfOnly       Policy = "self"            // admin any member; consultant and customer only itself (path :id)
 )
 
 type route struct {
@@ -77,6 +78,12 @@ func (s *Server) routes() []route {
 		{"GET", "/tax-reports/1099-nec", AdminOnly, s.form1099},
 		{"GET", "/tax-reports/1099-nec.csv", AdminOnly, s.form1099CSV},
 		{"GET", "/income-disclosure", AnyRole, s.incomeDisclosure},
+
+		// Card payments: the member pays its own pack or upgrade; Stripe's webhook is verified by
+		// its signature, like a vendor's ingest.
+		{"POST", "/members/:id/payments", SelfOnly, s.startPayment},
+		{"GET", "/members/:id/payments", SelfOnly, s.listPayments},
+		{"POST", "/payments/stripe/webhook", ProviderSigned, s.stripeWebhook},
 		{"GET", "/income-disclosure.csv", AdminOnly, s.incomeDisclosureCSV},
 
 		{"POST", "/vendors", AdminOnly, s.createVendor},
@@ -218,7 +225,7 @@ func (s *Server) limitsOf(method, path string) limits {
 // guard turns a policy into middleware.
 func (s *Server) guard(p Policy) []gin.HandlerFunc {
 	switch p {
-	case Public, VendorSigned:
+	case Public, VendorSigned, ProviderSigned:
 		return nil // ingest checks the vendor's signature itself, over the raw body
 	case AnyRole:
 		return []gin.HandlerFunc{s.authenticate()}

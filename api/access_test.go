@@ -84,7 +84,7 @@ func TestEveryEndpointWithEveryRole(t *testing.T) {
 		switch p {
 		case api.Public:
 			check("anonymous", "A", func(c int) bool { return c != 403 && c < 500 }, "no 403 and no server error")
-		case api.VendorSigned:
+		case api.VendorSigned, api.ProviderSigned:
 			check("anonymous", "A", is(401), "401 without a vendor signature")
 			check("admin", "A", is(401), "401: a bearer token is no vendor signature")
 		case api.AnyRole:

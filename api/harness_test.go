@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"github.com/halo-oss/halo/graph/field"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/app"
+	"github.com/halo-oss/halo/internal/stripepay"
 	"github.com/halo-oss/halo/internal/testenv"
 	"github.com/halo-oss/halo/store"
 )
@@ -44,8 +47,12 @@ func testConfig(rootAt time.Time) *app.Config {
 		RootRegisteredAt: rootAt, SecretKey: "test-secret", TokenTTL: time.Hour, LoginFailures: 3, LoginFailuresPerIP: 20, ImportBatch: 3,
 		// Referral webhooks go to a vendor simulator on loopback, which the allowlist admits; the
 		// retry schedule is compressed from seconds and hours to milliseconds.
-		WebhookAllow: "127.0.0.1", WebhookTimeout: time.Second, WebhookMaxAttempts: 4, WebhookBackoff: 50 * time.Millisecond, WebhookBackoffMax: 200 * time.Millisecond}
+		WebhookAllow: "127.0.0.1", WebhookTimeout: time.Second, WebhookMaxAttempts: 4, WebhookBackoff: 50 * time.Millisecond, WebhookBackoffMax: 200 * time.Millisecond,
+		// Card payments against stripe-mock (scripts/stripe-mock.sh); webhooks are signed by the tests.
+		Stripe: stripepay.Config{SecretKey: "sk_test_123", WebhookSecret: stripeWebhookSecret, APIURL: cmp.Or(os.Getenv("HALO_TEST_STRIPE_URL"), "http://127.0.0.1:12111")}}
 }
+
+const stripeWebhookSecret = "whsec_halo_test"
 
 // capture is a notifier that keeps what it would have sent.
 type capture struct {

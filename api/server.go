@@ -23,6 +23,7 @@ import (
 
 	_ "github.com/halo-oss/halo/docs" // generated OpenAPI spec
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/billing"
 	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/graph/dashboards"
 	"github.com/halo-oss/halo/graph/field"
@@ -47,6 +48,7 @@ type Server struct {
 	Outbox        *sales.Outbox
 	Compliance    *compliance.Service
 	Batches       *payouts.BatchService
+	Billing       *billing.Service
 	Payouts       *payouts.PayoutService
 	Wallets       *payouts.WalletService
 	Audit         *graph.Auditor

@@ -19,6 +19,7 @@ var layer = map[string]int{
 	"graph/genealogy":  2, // members, registration and placement, upgrades, access, imports
 	"graph/platform":   2, // start-up (migrations, first admin, root) and readiness
 	"graph/sales":      3, // vendors, products, secrets, ingest, holdings
+	"graph/billing":    3, // card payments for packs and upgrades
 	"graph/payouts":    3, // runs, statements, projection, live counters, wallets, withdrawals
 	"graph/field":      3, // knowledge base, webinars and events, registrations, attendance, onboarding
 	"graph/dashboards": 4, // the three dashboards, reading the others

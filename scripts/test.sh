@@ -32,6 +32,15 @@ else
   echo "[test] WARNING: no Redis Cluster or Sentinel; those cache tests will be skipped" >&2
 fi
 
+# stripe-mock for the card-payment tests.
+if stripe="$(scripts/stripe-mock.sh start)"; then
+  eval "$stripe"
+elif [ "${CI:-}" = "true" ]; then
+  echo "[test] ERROR: stripe-mock did not start (CI=true)" >&2; exit 1
+else
+  echo "[test] WARNING: no stripe-mock; the card-payment tests will be skipped" >&2
+fi
+
 # schemathesis (PyPI) for the property-based API test, in a virtualenv outside the repository.
 SCHEMATHESIS_VERSION=4.32.5
 venv="${HALO_CACHE:-$HOME/.cache/halo}/venv-schemathesis-$SCHEMATHESIS_VERSION"

@@ -147,7 +147,7 @@ func (t *registrationTx) Create(_ context.Context, r genealogy.Registration) (*g
 func memberOf(r *neo4j.Record) *genealogy.Member {
 	return &genealogy.Member{ID: get[string](r, "id"), Name: get[string](r, "name"), Email: get[string](r, "email"), Plan: get[string](r, "plan"),
 		SponsorID: get[string](r, "sponsor_id"), ParentID: get[string](r, "parent_id"), Leg: get[string](r, "leg"), Rank: get[string](r, "rank"),
-		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported")}
+		Depth: get[int64](r, "depth"), RegisteredAt: get[time.Time](r, "registered_at").UTC(), Imported: get[bool](r, "imported"), PackPending: get[bool](r, "pack_pending")}
 }
 
 // Member implements genealogy.MemberStore.

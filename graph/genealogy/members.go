@@ -27,6 +27,8 @@ type Member struct {
 	Depth        int64     `json:"depth"` // placement depth below the root (consultants)
 	RegisteredAt time.Time `json:"registered_at"`
 	Imported     bool      `json:"imported,omitempty"`
+	// PackPending: a self-registered consultant's pack waits for its payment (no sale yet).
+	PackPending bool `json:"pack_pending,omitempty"`
 }
 
 // Placement is what a registration asks for.

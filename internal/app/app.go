@@ -16,6 +16,7 @@ import (
 	"github.com/halo-oss/halo/cache"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/billing"
 	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/graph/dashboards"
 	"github.com/halo-oss/halo/graph/field"
@@ -25,6 +26,7 @@ import (
 	"github.com/halo-oss/halo/graph/platform"
 	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/notify"
+	"github.com/halo-oss/halo/internal/stripepay"
 	"github.com/halo-oss/halo/internal/webhook"
 	"github.com/halo-oss/halo/store"
 	"github.com/halo-oss/halo/web"
@@ -69,6 +71,7 @@ type App struct {
 	// Compliance keeps tax profiles, payout methods, KYC and holds, and clears withdrawals.
 	Compliance *compliance.Service
 	Batches    *payouts.BatchService
+	Billing    *billing.Service
 	Payouts    *payouts.PayoutService
 	Counters   *payouts.LiveCounters
 	// HousekeepingEvery is how often the housekeeping lease holder looks (default 30 s).
@@ -135,6 +138,10 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 		ach = payouts.DemoACH // a configuration made by hand (tests) names none
 	}
 	a.Batches = &payouts.BatchService{Store: st, Gate: a.Compliance, Banks: a.Compliance, ACH: ach, Audit: a.Audit, Now: time.Now}
+	a.Billing = &billing.Service{Store: st, Members: a.Members, Plan: plan, Audit: a.Audit, Now: time.Now, Currency: cfg.Currency}
+	if cfg.Stripe.SecretKey != "" {
+		a.Billing.Provider = stripepay.New(cfg.Stripe)
+	}
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
 	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
@@ -181,7 +188,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
 	return &api.Server{Log: a.Log, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
-		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Compliance: a.Compliance, Batches: a.Batches, Payouts: a.Payouts, Wallets: a.Wallets,
+		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Compliance: a.Compliance, Batches: a.Batches, Billing: a.Billing, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}
 }

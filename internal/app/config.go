@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/halo-oss/halo/graph/compliance"
 	"github.com/halo-oss/halo/graph/payouts"
+	"github.com/halo-oss/halo/internal/stripepay"
 	"github.com/halo-oss/halo/internal/webhook"
 
 	"fmt"
@@ -77,6 +78,10 @@ type Config struct {
 	// HALO_ACH_ORIGIN, HALO_ACH_ORIGIN_NAME, HALO_ACH_COMPANY_NAME, HALO_ACH_COMPANY_ID, HALO_ACH_ODFI,
 	// HALO_ACH_DESCRIPTION); the defaults are the demo's and a bank will reject them.
 	ACH payouts.ACHConfig
+	// Stripe: STRIPE_SECRET_KEY (none: card payments off), STRIPE_WEBHOOK_SECRET, STRIPE_API_URL
+	// (a stand-in such as stripe-mock), HALO_CURRENCY (usd).
+	Stripe   stripepay.Config
+	Currency string
 }
 
 // devSecretKey is only ever used with HALO_DEV=true.
@@ -154,6 +159,11 @@ func LoadConfig(now time.Time) (*Config, error) {
 		EntryDescription: env("HALO_ACH_DESCRIPTION", d.EntryDescription)}
 	if len(c.ACH.ODFI) != 8 || strings.Trim(c.ACH.ODFI, "0123456789") != "" || len(c.ACH.ImmediateDestination) != 9 || len(c.ACH.CompanyID) > 10 || len(c.ACH.ImmediateOrigin) > 10 {
 		errs = append(errs, "HALO_ACH_ODFI must be 8 digits, HALO_ACH_DESTINATION 9, HALO_ACH_ORIGIN and HALO_ACH_COMPANY_ID at most 10 characters")
+	}
+	c.Stripe = stripepay.Config{SecretKey: env("STRIPE_SECRET_KEY", ""), WebhookSecret: env("STRIPE_WEBHOOK_SECRET", ""), APIURL: env("STRIPE_API_URL", "")}
+	c.Currency = env("HALO_CURRENCY", "usd")
+	if c.Stripe.SecretKey != "" && c.Stripe.WebhookSecret == "" {
+		errs = append(errs, "STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (Stripe's webhooks confirm the payments)")
 	}
 	c.PayerName, c.PayerTIN, c.PayerAddress = env("HALO_PAYER_NAME", "Halo"), env("HALO_PAYER_TIN", ""), env("HALO_PAYER_ADDRESS", "")
 	if c.Thresholds1099, err = compliance.ParseThresholds(env("HALO_1099_THRESHOLDS", "2010:600.00,2026:2000.00")); err != nil {
@@ -251,6 +261,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("root_id", c.RootID), slog.Time("root_registered_at", c.RootRegisteredAt),
 		slog.String("secret_key", red(c.SecretKey)), slog.Bool("dev", c.Dev), slog.String("plan_config", c.PlanConfig),
 		slog.String("webhook_allow", c.WebhookAllow), slog.Duration("webhook_timeout", c.WebhookTimeout), slog.Int("webhook_max_attempts", c.WebhookMaxAttempts),
+		slog.String("stripe_secret_key", red(c.Stripe.SecretKey)), slog.String("stripe_webhook_secret", red(c.Stripe.WebhookSecret)), slog.String("stripe_api_url", c.Stripe.APIURL),
 	)
 }
 

@@ -6,7 +6,9 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -83,4 +85,23 @@ func Cache(t testing.TB) *cache.Cache {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// StripeURL is stripe-mock's address (scripts/stripe-mock.sh, started by scripts/test.sh); the
+// test is skipped without it, and fails under CI=true.
+func StripeURL(t testing.TB) string {
+	t.Helper()
+	u := env("HALO_TEST_STRIPE_URL", "http://127.0.0.1:12111")
+	req, _ := http.NewRequest("GET", u+"/v1/customers", nil)
+	req.Header.Set("Authorization", "Bearer sk_test_123")
+	res, err := http.DefaultClient.Do(req)
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode == 200 {
+			return u
+		}
+		err = fmt.Errorf("HTTP %d", res.StatusCode)
+	}
+	unavailable(t, "stripe-mock at "+u, err)
+	return ""
 }

@@ -1,0 +1,2 @@
+MATCH (p:Payment {id: $id})
+RETURN p {.*} AS p

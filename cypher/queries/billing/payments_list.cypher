@@ -1,0 +1,3 @@
+MATCH (p:Payment {member_id: $member})
+RETURN p {.*} AS p
+ORDER BY p.created_at DESC
