@@ -92,7 +92,10 @@ func TestCardPaymentsForPacksAndUpgrades(t *testing.T) {
 	codes := make([]int, 8)
 	for i := range codes {
 		wg.Add(1)
-		go func() { defer wg.Done(); codes[i], _ = hs.stripeEvent("evt_ok", "payment_intent.succeeded", id2, now, stripeWebhookSecret) }()
+		go func() {
+			defer wg.Done()
+			codes[i], _ = hs.stripeEvent("evt_ok", "payment_intent.succeeded", id2, now, stripeWebhookSecret)
+		}()
 	}
 	wg.Wait()
 	hs.stripeEvent("evt_ok", "payment_intent.succeeded", id2, now, stripeWebhookSecret)
