@@ -859,6 +859,98 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/income-disclosure": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Every consultant of the period, zero earners included, grouped by the highest rank held: count and share, earnings (gross commissions of committed runs, before expenses) as min, percentiles, mean and max, the share who earned nothing, median tenure; customers and the share of sales BV they bought. For any signed-in member.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "The income disclosure statement for a period (default: last calendar year)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "a calendar year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "period start (date or RFC 3339), with to",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "period end, exclusive",
+                        "name": "to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Disclosure"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/income-disclosure.csv": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "The income disclosure statement as CSV (one row for everyone, one per rank)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "a calendar year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "period start",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "period end, exclusive",
+                        "name": "to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
         "/api/v1/ingest/events": {
             "post": {
                 "description": "Headers X-Vendor-Id, X-Timestamp (unix seconds, within 5 minutes) and X-Signature: sha256=\u003chex HMAC-SHA256(signing_secret, X-Timestamp + \".\" + raw body)\u003e. At most 1 MiB and 1,000 events. Each event is accepted, duplicate (its id was accepted before) or rejected with the reason; accepted events are durable before the answer.",
@@ -1467,6 +1559,40 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/compliance": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The TIN and the account number are shown as their last four digits only, to the member itself and to admins.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "A member's tax profile, payout method, KYC and hold (masked), and whether it may withdraw",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Status"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/confirm-payment": {
             "post": {
                 "security": [
@@ -1785,6 +1911,218 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/hold": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "While held, commissions still credit the wallet; withdrawals are taken but none is approved or paid. A reason is required. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Place (or release) a compliance hold on a member's payouts",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/compliance.HoldRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Status"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/hold/forfeit": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Forfeit a held member's balance (all or part), as a ledger entry with its reason",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "amount and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/payouts.ForfeitRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.LedgerEntry"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/hold/release": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "While held, commissions still credit the wallet; withdrawals are taken but none is approved or paid. A reason is required. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Place (or release) a compliance hold on a member's payouts",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/compliance.HoldRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Status"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/kyc": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Record a member's KYC outcome (admins; a KYC provider would use the same service)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the outcome",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/compliance.KYCRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Status"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/leg-end/{leg}": {
             "get": {
                 "security": [
@@ -2014,6 +2352,159 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/payments": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "A member's card payments, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/definitions/billing.Payment"
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Creates the provider's payment (a Stripe PaymentIntent) for the price (PLAN.md §2; an upgrade pays the difference) and returns its client_secret for the card form. An open payment for the same thing is returned again. The pack or upgrade takes effect when the provider's webhook reports the payment succeeded.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Start a card payment for the member's pending pack or for an upgrade",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id (the caller, or any for admins)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "what is paid for",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/billing.StartRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/billing.Payment"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/members/{id}/payout-method": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The routing number's ABA check digit is verified; the account number is encrypted at rest and shown as its last four digits.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Record the bank account payouts go to",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the bank account",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/compliance.PayoutMethodRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Status"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/referral-pipeline": {
             "get": {
                 "security": [
@@ -2041,13 +2532,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "type": "array",
-                                "items": {
-                                    "$ref": "#/definitions/sales.PipelineCount"
-                                }
-                            }
+                            "$ref": "#/definitions/sales.PipelineAnswer"
                         }
                     }
                 }
@@ -2506,6 +2991,58 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/members/{id}/tax-profile": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The TIN is checked (SSN or EIN structure), encrypted at rest and never shown again beyond its last four digits. certify must be true.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Record the member's W-9 (tax profile)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the W-9",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/compliance.TaxProfileRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Status"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/members/{id}/upgrade": {
             "post": {
                 "security": [
@@ -2884,6 +3421,242 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payments/stripe/webhook": {
+            "post": {
+                "description": "Verified with stripe-go (Stripe-Signature, 5-minute replay window); applied once per event id. payment_intent.succeeded makes the pack a sale or performs the upgrade; payment_failed and canceled leave it pending.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Stripe's webhook (signed)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "t=…,v1=…",
+                        "name": "Stripe-Signature",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "boolean"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-batches": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Payout batches, newest first",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.BatchPage"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Every approved withdrawal not in a batch, whose member is not on hold and has a bank account, goes in; the others are listed as skipped with the reason. The bank details are frozen into the batch. Amounts are net of backup withholding.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Collect approved withdrawals into a payout batch (an ACH file)",
+                "parameters": [
+                    {
+                        "description": "effective date",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.CreateBatchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.Batch"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-batches/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "A payout batch with its entries (account numbers masked)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "batch id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.Batch"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-batches/{id}/nacha": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "One PPD batch of credits (22 checking, 32 savings), 94-character records blocked by ten, entry hash and control totals; originator identifiers from HALO_ACH_*.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "The batch's NACHA ACH file (full account numbers; every download audited)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "batch id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payout-batches/{id}/sent": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Record that the batch's file went to the bank: its withdrawals are paid",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "batch id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.Batch"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -3498,6 +4271,75 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
+                    }
+                }
+            }
+        },
+        "/api/v1/tax-reports/1099-nec": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Per consultant: box 1, the commissions credited in the year (net of clawbacks), and box 4, backup withholding. Recipients under the year's threshold ($600 through 2025, $2,000 from 2026; HALO_1099_THRESHOLDS) without withholding are left out; those without a certified TIN are listed apart; corporations are exempt. TINs are masked here.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Form 1099-NEC data for a tax year",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "tax year (default: last year)",
+                        "name": "year",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/compliance.Report1099"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/tax-reports/1099-nec.csv": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "One row per recipient with the form's fields, for a filing service or the IRS's IRIS bulk upload. Exact decimals.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "compliance"
+                ],
+                "summary": "Form 1099-NEC filing CSV for a tax year (full TINs; audited)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "tax year (default: last year)",
+                        "name": "year",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
                     }
                 }
             }
@@ -4562,6 +5404,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/withdrawals/{id}/return": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The amount goes back to the member's wallet as a ledger entry of its own, and the withdrawal shows the return code and what it means.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payouts"
+                ],
+                "summary": "Record an ACH return of a paid withdrawal",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "withdrawal id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the return",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/payouts.ReturnRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/payouts.Withdrawal"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/withdrawals/{id}/{decision}": {
             "post": {
                 "security": [
@@ -4690,6 +5590,20 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/graph.AuditEntry"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.BatchPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/payouts.Batch"
                     }
                 },
                 "next_cursor": {
@@ -4883,6 +5797,470 @@ const docTemplate = `{
                 },
                 "next_cursor": {
                     "type": "string"
+                }
+            }
+        },
+        "billing.Payment": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "description": "decimal string",
+                    "type": "string"
+                },
+                "client_secret": {
+                    "description": "for the card form, shown to the payer only",
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "currency": {
+                    "description": "usd",
+                    "type": "string"
+                },
+                "failure_reason": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "plan": {
+                    "description": "the plan bought",
+                    "type": "string"
+                },
+                "provider": {
+                    "description": "stripe",
+                    "type": "string"
+                },
+                "provider_id": {
+                    "description": "the provider's payment (Stripe PaymentIntent) id",
+                    "type": "string"
+                },
+                "purpose": {
+                    "description": "pack | upgrade",
+                    "type": "string"
+                },
+                "settled_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "billing.StartRequest": {
+            "type": "object",
+            "properties": {
+                "plan": {
+                    "description": "the upgrade's plan",
+                    "type": "string",
+                    "example": "consultant_plus"
+                },
+                "purpose": {
+                    "description": "pack | upgrade",
+                    "type": "string",
+                    "example": "pack"
+                }
+            }
+        },
+        "compliance.Address": {
+            "type": "object",
+            "properties": {
+                "city": {
+                    "type": "string",
+                    "example": "Austin"
+                },
+                "line1": {
+                    "type": "string",
+                    "example": "12 Main St"
+                },
+                "line2": {
+                    "type": "string"
+                },
+                "postal_code": {
+                    "type": "string",
+                    "example": "78701"
+                },
+                "state": {
+                    "type": "string",
+                    "example": "TX"
+                }
+            }
+        },
+        "compliance.Disclosure": {
+            "type": "object",
+            "properties": {
+                "all": {
+                    "$ref": "#/definitions/compliance.EarningsRow"
+                },
+                "basis": {
+                    "type": "string"
+                },
+                "by_rank": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/compliance.EarningsRow"
+                    }
+                },
+                "customers": {
+                    "type": "integer"
+                },
+                "from": {
+                    "type": "string"
+                },
+                "generated_at": {
+                    "type": "string"
+                },
+                "sales_bv_consultants": {
+                    "type": "string"
+                },
+                "sales_bv_customers": {
+                    "type": "string"
+                },
+                "share_of_sales_bv_customers": {
+                    "type": "string",
+                    "example": "71.20"
+                },
+                "to": {
+                    "type": "string"
+                }
+            }
+        },
+        "compliance.EarningsRow": {
+            "type": "object",
+            "properties": {
+                "max": {
+                    "type": "string"
+                },
+                "mean": {
+                    "type": "string"
+                },
+                "median": {
+                    "type": "string"
+                },
+                "median_tenure_days": {
+                    "type": "integer"
+                },
+                "min": {
+                    "type": "string"
+                },
+                "p10": {
+                    "type": "string"
+                },
+                "p25": {
+                    "type": "string"
+                },
+                "p75": {
+                    "type": "string"
+                },
+                "p90": {
+                    "type": "string"
+                },
+                "participants": {
+                    "type": "integer"
+                },
+                "rank": {
+                    "description": "the highest rank held in the period; \"all\" for everyone",
+                    "type": "string"
+                },
+                "share_earned_nothing": {
+                    "description": "percent",
+                    "type": "string",
+                    "example": "48.00"
+                },
+                "share_of_participants": {
+                    "description": "percent",
+                    "type": "string",
+                    "example": "62.50"
+                }
+            }
+        },
+        "compliance.Hold": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "by": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "since": {
+                    "type": "string"
+                }
+            }
+        },
+        "compliance.HoldRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "identity documents under review"
+                }
+            }
+        },
+        "compliance.KYC": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "by": {
+                    "description": "the admin or the provider",
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "pending | verified | rejected",
+                    "type": "string"
+                }
+            }
+        },
+        "compliance.KYCRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "pending | verified | rejected",
+                    "type": "string",
+                    "example": "verified"
+                }
+            }
+        },
+        "compliance.PayoutMethod": {
+            "type": "object",
+            "properties": {
+                "account_holder": {
+                    "type": "string"
+                },
+                "account_number": {
+                    "type": "string",
+                    "example": "****6789"
+                },
+                "account_type": {
+                    "type": "string"
+                },
+                "routing_number": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "compliance.PayoutMethodRequest": {
+            "type": "object",
+            "properties": {
+                "account_holder": {
+                    "type": "string",
+                    "example": "Ana Ruiz"
+                },
+                "account_number": {
+                    "type": "string",
+                    "example": "000123456789"
+                },
+                "account_type": {
+                    "description": "checking | savings",
+                    "type": "string",
+                    "example": "checking"
+                },
+                "routing_number": {
+                    "type": "string",
+                    "example": "011000015"
+                }
+            }
+        },
+        "compliance.Recipient": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/compliance.Address"
+                },
+                "business_name": {
+                    "type": "string"
+                },
+                "entity_type": {
+                    "type": "string"
+                },
+                "federal_income_tax_withheld": {
+                    "description": "box 4: backup withholding",
+                    "type": "string",
+                    "example": "0.00"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "description": "the W-9's legal name, or the member's name without one",
+                    "type": "string"
+                },
+                "nonemployee_compensation": {
+                    "description": "box 1",
+                    "type": "string",
+                    "example": "2450.00"
+                },
+                "tin": {
+                    "description": "masked here; in full only in the filing CSV",
+                    "type": "string",
+                    "example": "***-**-6789"
+                },
+                "tin_type": {
+                    "type": "string"
+                }
+            }
+        },
+        "compliance.Report1099": {
+            "type": "object",
+            "properties": {
+                "basis": {
+                    "type": "string"
+                },
+                "exempt_corporations": {
+                    "description": "Exempt are corporations, not reported on Form 1099-NEC.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/compliance.Recipient"
+                    }
+                },
+                "generated_at": {
+                    "type": "string"
+                },
+                "missing_tin": {
+                    "description": "MissingTIN would be filed but have no certified TIN: collect a W-9 (their payments are\nsubject to backup withholding until then).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/compliance.Recipient"
+                    }
+                },
+                "recipients": {
+                    "description": "Recipients are filed: at or above the threshold (or with backup withholding), with a TIN.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/compliance.Recipient"
+                    }
+                },
+                "threshold": {
+                    "type": "string",
+                    "example": "2000.00"
+                },
+                "total_nonemployee_compensation": {
+                    "type": "string"
+                },
+                "total_withheld": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer"
+                }
+            }
+        },
+        "compliance.Status": {
+            "type": "object",
+            "properties": {
+                "backup_withholding_rate": {
+                    "description": "Withholding: withdrawals are paid with backup withholding at this rate (percent).",
+                    "type": "string",
+                    "example": "24.00"
+                },
+                "can_withdraw": {
+                    "description": "CanWithdraw: a withdrawal may be requested now; Missing says what stops it.",
+                    "type": "boolean"
+                },
+                "hold": {
+                    "$ref": "#/definitions/compliance.Hold"
+                },
+                "kyc": {
+                    "$ref": "#/definitions/compliance.KYC"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "missing": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "payout_method": {
+                    "$ref": "#/definitions/compliance.PayoutMethod"
+                },
+                "policy": {
+                    "type": "string"
+                },
+                "tax_profile": {
+                    "$ref": "#/definitions/compliance.TaxProfile"
+                }
+            }
+        },
+        "compliance.TaxProfile": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/compliance.Address"
+                },
+                "business_name": {
+                    "type": "string"
+                },
+                "certified_at": {
+                    "type": "string"
+                },
+                "entity_type": {
+                    "type": "string"
+                },
+                "legal_name": {
+                    "type": "string"
+                },
+                "tin": {
+                    "type": "string",
+                    "example": "***-**-6789"
+                },
+                "tin_type": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "compliance.TaxProfileRequest": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/compliance.Address"
+                },
+                "business_name": {
+                    "type": "string"
+                },
+                "certify": {
+                    "description": "Certify is the W-9 certification, under penalties of perjury, that the TIN is correct and\nthe payee is not subject to backup withholding; its time is recorded.",
+                    "type": "boolean"
+                },
+                "entity_type": {
+                    "description": "individual | sole_proprietor | llc | c_corporation | s_corporation | partnership | trust_estate",
+                    "type": "string",
+                    "example": "individual"
+                },
+                "legal_name": {
+                    "type": "string",
+                    "example": "Ana Ruiz"
+                },
+                "tin": {
+                    "type": "string",
+                    "example": "123-45-6789"
+                },
+                "tin_type": {
+                    "description": "ssn | ein",
+                    "type": "string",
+                    "example": "ssn"
                 }
             }
         },
@@ -6047,6 +7425,10 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Ana Ruiz"
                 },
+                "pack_pending": {
+                    "description": "PackPending: a self-registered consultant's pack waits for its payment (no sale yet).",
+                    "type": "boolean"
+                },
                 "parent_id": {
                     "type": "string",
                     "example": "root"
@@ -6099,6 +7481,10 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Ana Ruiz"
+                },
+                "pack_pending": {
+                    "description": "PackPending: a self-registered consultant's pack waits for its payment (no sale yet).",
+                    "type": "boolean"
                 },
                 "parent_id": {
                     "type": "string",
@@ -6498,6 +7884,99 @@ const docTemplate = `{
                 }
             }
         },
+        "payouts.Batch": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "effective_date": {
+                    "type": "string"
+                },
+                "entries": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/payouts.BatchEntry"
+                    }
+                },
+                "id": {
+                    "type": "string"
+                },
+                "number": {
+                    "type": "integer"
+                },
+                "sent_at": {
+                    "type": "string"
+                },
+                "skipped": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/payouts.Skipped"
+                    }
+                },
+                "status": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "string",
+                    "example": "1250.00"
+                }
+            }
+        },
+        "payouts.BatchEntry": {
+            "type": "object",
+            "properties": {
+                "account_holder": {
+                    "type": "string"
+                },
+                "account_number": {
+                    "type": "string",
+                    "example": "****6789"
+                },
+                "account_type": {
+                    "type": "string"
+                },
+                "amount": {
+                    "description": "what the bank pays: the withdrawal net of any backup withholding",
+                    "type": "string",
+                    "example": "76.00"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "description": "a return's code and meaning",
+                    "type": "string"
+                },
+                "routing_number": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "trace_number": {
+                    "type": "string"
+                },
+                "withdrawal_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "payouts.CreateBatchRequest": {
+            "type": "object",
+            "properties": {
+                "effective_date": {
+                    "description": "EffectiveDate is the settlement date asked of the bank (default: the next weekday).",
+                    "type": "string"
+                }
+            }
+        },
         "payouts.CreateRunRequest": {
             "type": "object",
             "properties": {
@@ -6569,6 +8048,19 @@ const docTemplate = `{
                 }
             }
         },
+        "payouts.ForfeitRequest": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "120.00"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "commissions earned through a prohibited practice"
+                }
+            }
+        },
         "payouts.LedgerEntry": {
             "type": "object",
             "properties": {
@@ -6622,6 +8114,18 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "string"
+                }
+            }
+        },
+        "payouts.ReturnRequest": {
+            "type": "object",
+            "properties": {
+                "note": {
+                    "type": "string"
+                },
+                "return_code": {
+                    "type": "string",
+                    "example": "R03"
                 }
             }
         },
@@ -6797,6 +8301,20 @@ const docTemplate = `{
                 }
             }
         },
+        "payouts.Skipped": {
+            "type": "object",
+            "properties": {
+                "member_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "withdrawal_id": {
+                    "type": "string"
+                }
+            }
+        },
         "payouts.StatementLineView": {
             "type": "object",
             "properties": {
@@ -6856,6 +8374,14 @@ const docTemplate = `{
                 "amount": {
                     "type": "string"
                 },
+                "backup_withholding": {
+                    "description": "Withheld is the backup withholding kept from Amount; Net is what the member receives.",
+                    "type": "string",
+                    "example": "24.00"
+                },
+                "batch_id": {
+                    "type": "string"
+                },
                 "decided_at": {
                     "type": "string"
                 },
@@ -6874,6 +8400,14 @@ const docTemplate = `{
                 "member_name": {
                     "type": "string"
                 },
+                "net": {
+                    "type": "string",
+                    "example": "76.00"
+                },
+                "on_hold": {
+                    "description": "the member's payouts are on a compliance hold: it waits",
+                    "type": "boolean"
+                },
                 "paid_at": {
                     "type": "string"
                 },
@@ -6887,6 +8421,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "status": {
+                    "type": "string"
+                },
+                "trace_number": {
                     "type": "string"
                 }
             }
@@ -7203,6 +8740,23 @@ const docTemplate = `{
                 }
             }
         },
+        "sales.PipelineAnswer": {
+            "type": "object",
+            "properties": {
+                "pipeline": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/sales.PipelineCount"
+                    }
+                },
+                "statuses": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
         "sales.PipelineCount": {
             "type": "object",
             "properties": {
@@ -7472,6 +9026,10 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 90
                 },
+                "paused": {
+                    "description": "Paused holds webhook deliveries (the vendor's maintenance window); they queue and go out,\noldest first, when it is lifted.",
+                    "type": "boolean"
+                },
                 "webhook_url": {
                     "description": "WebhookURL receives each referral as a signed POST; empty: the vendor pulls.",
                     "type": "string",
@@ -7605,6 +9163,9 @@ const docTemplate = `{
                 },
                 "oldest_pending_at": {
                     "type": "string"
+                },
+                "paused": {
+                    "type": "boolean"
                 },
                 "pending": {
                     "description": "not yet tried",
