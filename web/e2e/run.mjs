@@ -6,6 +6,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 
 const BASE = process.env.HALO_URL ?? 'http://127.0.0.1:8080';
 const SHOTS = process.env.HALO_E2E_SHOTS ?? 'test-results';
@@ -15,6 +16,8 @@ const ACCOUNTS = {
   consultant: ['ana@demo.halo.local', 'demo-password'],
   carla: ['carla@demo.halo.local', 'demo-password'],
   customer: ['cust-mia@demo.halo.local', 'demo-password'],
+  dev: ['dev@demo.halo.local', 'demo-password'],
+  quinn: ['quinn@demo.halo.local', 'demo-password'],
 };
 
 const browser = await chromium.launch({
@@ -463,6 +466,106 @@ await test('the admin sees referral conversion, delivery health, and sets a vend
   const err = page.getByRole('alert');
   await err.waitFor();
   assert(/private, loopback or link-local/.test(await err.innerText()), await err.innerText());
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.context().close();
+});
+
+await test('a consultant records a W-9 and a bank account; both show masked; a wrong check digit is refused', async () => {
+  const page = await session('dev');
+  await page.getByRole('link', { name: 'Tax & payouts' }).click();
+  await page.getByTestId('missing').waitFor();
+  await page.getByLabel('Legal name (as on your tax return)').fill('Dev Patel');
+  await page.getByLabel('Taxpayer identification number', { exact: true }).fill('123-45-4321');
+  await page.getByLabel('Street address').fill('7 Elm St');
+  await page.getByLabel('City', { exact: true }).fill('Austin');
+  await page.getByLabel('State', { exact: true }).fill('TX');
+  await page.getByLabel('ZIP', { exact: true }).fill('78701');
+  await page.getByLabel(/Under penalties of perjury/).check();
+  await page.getByRole('button', { name: 'Save W-9' }).click();
+  await page.getByText('W-9 saved.').waitFor();
+  await page.getByText('SSN ***-**-4321').waitFor();
+  await page.getByLabel('Account holder').fill('Dev Patel');
+  await page.getByLabel('Routing number').fill('011000016');
+  await page.getByLabel('Account number').fill('000555123456');
+  await page.getByRole('button', { name: 'Save bank account' }).click();
+  const err = page.getByRole('alert').filter({ hasText: 'routing' });
+  await err.waitFor();
+  assert(/check digit/.test(await err.innerText()), await err.innerText());
+  await page.getByLabel('Routing number').fill('011000015');
+  await page.getByRole('button', { name: 'Save bank account' }).click();
+  await page.getByText('Checking ****3456').waitFor();
+  const html = await page.content();
+  assert(!html.includes('000555123456') && !html.includes('123-45-4321'), 'a full account number or TIN is on the page');
+  await axe(page, 'tax and payouts');
+  await page.screenshot({ path: join(SHOTS, 'consultant-tax.png'), fullPage: true });
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.context().close();
+});
+
+await test('a self-registered consultant pays its pack by card; Stripe\'s signed webhook makes it effective', async () => {
+  const page = await session('quinn');
+  await page.getByRole('link', { name: 'Tax & payouts' }).click();
+  await page.getByTestId('pack-pending').waitFor();
+  await page.getByRole('button', { name: 'Pay by card' }).click();
+  await page.locator('.alert.ok').filter({ hasText: 'opened with Stripe' }).waitFor();
+  const list = await apiIn(page, '/members/demo-joiner/payments');
+  const pay = list.body.payments[0];
+  assert(pay && pay.status === 'requires_payment' && pay.amount === '99.00', JSON.stringify(list.body));
+  // Stripe reports the payment: a signed webhook as Stripe sends it.
+  const body = JSON.stringify({ id: 'evt_e2e_1', object: 'event', type: 'payment_intent.succeeded', api_version: '2024-06-20', created: Math.floor(Date.now() / 1000),
+    data: { object: { id: pay.provider_id, object: 'payment_intent', status: 'succeeded', metadata: { halo_payment_id: pay.id } } } });
+  const t = Math.floor(Date.now() / 1000);
+  const sig = createHmac('sha256', process.env.HALO_STRIPE_WEBHOOK_SECRET ?? 'whsec_e2e').update(`${t}.${body}`).digest('hex');
+  for (let i = 0; i < 2; i++) {
+    const r = await fetch(BASE + '/api/v1/payments/stripe/webhook', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${sig}` }, body });
+    assert(r.status === 200, `webhook ${i + 1}: ${r.status} ${await r.text()}`);
+  }
+  await page.reload();
+  await page.getByTestId('payments').getByText('Paid').waitFor();
+  assert((await page.getByTestId('pack-pending').count()) === 0, 'the pack still shows as waiting');
+  await page.screenshot({ path: join(SHOTS, 'consultant-payment.png'), fullPage: false });
+  await page.context().close();
+});
+
+await test('the admin verifies KYC, holds payouts, batches approved withdrawals into an ACH file, and reads the 1099 and the income disclosure', async () => {
+  const page = await session('admin');
+  await page.goto(BASE + '/#/members/dev');
+  const card = page.getByRole('region', { name: 'Compliance' });
+  await card.waitFor();
+  await page.getByRole('button', { name: 'Mark KYC verified' }).click();
+  await page.getByText('Identity verified.').waitFor();
+  await card.getByLabel(/^Reason/).fill('document review');
+  await page.getByRole('button', { name: 'Hold payouts' }).click();
+  await card.locator('.badge', { hasText: 'On hold: document review' }).waitFor();
+  await card.getByLabel(/^Reason/).fill('review closed');
+  await page.getByRole('button', { name: 'Release hold' }).click();
+  await page.getByText('Hold released').waitFor();
+  // Ana's requested withdrawal, approved, goes into a batch.
+  const open = await apiIn(page, '/withdrawals?status=requested&limit=50');
+  for (const w of open.body.items) await apiIn(page, `/withdrawals/${w.id}/approve`, { method: 'POST', body: '{}' });
+  await page.getByRole('link', { name: 'Payout batches' }).click();
+  await page.getByRole('button', { name: 'Create a batch' }).click();
+  await page.locator('.alert.ok').filter({ hasText: 'payments' }).waitFor();
+  await page.getByTestId('batches').locator('a').first().click();
+  await page.getByTestId('batch-entries').waitFor();
+  const dl = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download ACH file' }).click();
+  const file = await (await dl).path();
+  const lines = readFileSync(file, 'ascii').trimEnd().split('\n');
+  assert(lines.length % 10 === 0 && lines.every((l) => l.length === 94) && lines[0].startsWith('101') && lines[1].includes('PPD'), `ACH file: ${lines.length} lines`);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Mark sent to the bank' }).click();
+  await page.getByText('Marked sent').waitFor();
+  await axe(page, 'payout batch');
+  await page.screenshot({ path: join(SHOTS, 'admin-batch.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Tax forms' }).click();
+  await page.getByTestId('recipients').waitFor();
+  await axe(page, '1099-NEC');
+  await page.getByRole('link', { name: 'Income disclosure' }).click();
+  await page.getByTestId('disclosure').waitFor();
+  assert(/before any expenses/.test(await page.getByTestId('basis').innerText()), 'the statement does not say what is counted');
+  await axe(page, 'income disclosure');
+  await page.screenshot({ path: join(SHOTS, 'income-disclosure.png'), fullPage: true });
   assert(page.errors.length === 0, page.errors.join('; '));
   await page.context().close();
 });

@@ -17,6 +17,7 @@ import { Withdrawals, Audit } from './pages/admin-money';
 import { Vendors, VendorPage, ImportPage } from './pages/admin-vendors';
 import { ArticleEditor, GatheringsAdmin } from './pages/admin-field';
 import { AdminReferrals, DeliveryPage, ReferralPage, Referrals } from './pages/referrals';
+import { BatchPage, Batches, IncomeDisclosure, TaxAndPayouts, TaxReports } from './pages/tax';
 import './styles.css';
 
 interface NavItem {
@@ -34,8 +35,10 @@ const NAV: Record<Session['role'], NavItem[]> = {
     { path: '/referrals', label: 'Referrals' },
     { path: '/team', label: 'Team' },
     { path: '/wallet', label: 'Wallet' },
+    { path: '/tax', label: 'Tax & payouts' },
     { path: '/events', label: 'Webinars & events' },
     { path: '/kb', label: 'Knowledge base' },
+    { path: '/income-disclosure', label: 'Income disclosure' },
   ],
   customer: [
     { path: '/', label: 'My services' },
@@ -48,6 +51,9 @@ const NAV: Record<Session['role'], NavItem[]> = {
     { path: '/members', label: 'Members' },
     { path: '/runs', label: 'Payout runs' },
     { path: '/withdrawals', label: 'Withdrawals' },
+    { path: '/batches', label: 'Payout batches' },
+    { path: '/tax-reports', label: 'Tax forms' },
+    { path: '/income-disclosure', label: 'Income disclosure' },
     { path: '/vendors', label: 'Vendors' },
     { path: '/referrals', label: 'Referrals' },
     { path: '/import', label: 'Import' },
@@ -110,6 +116,7 @@ function routeFor(session: Session, r: Route) {
     return session.role === 'admin' ? <AdminReferrals query={r.query} /> : <Referrals me={me} role={session.role} />;
   }
   if (a === 'referral-deliveries' && b && session.role === 'admin') return <DeliveryPage id={b} />;
+  if (a === 'income-disclosure' && session.role !== 'customer') return <IncomeDisclosure admin={session.role === 'admin'} />;
   if (a === 'events') return session.role === 'admin' ? <GatheringsAdmin /> : <Gatherings me={me} />;
   if (a === 'kb') {
     if (session.role === 'admin') return <ArticleEditor id={b} />;
@@ -132,6 +139,8 @@ function routeFor(session: Session, r: Route) {
           return <Team me={me} />;
         case 'wallet':
           return <Wallet me={me} />;
+        case 'tax':
+          return <TaxAndPayouts me={me} />;
       }
       break;
     case 'customer':
@@ -148,6 +157,10 @@ function routeFor(session: Session, r: Route) {
           return b ? <RunPage id={b} member={c === 'members' ? d : undefined} /> : <Runs />;
         case 'withdrawals':
           return <Withdrawals />;
+        case 'batches':
+          return b ? <BatchPage id={b} /> : <Batches />;
+        case 'tax-reports':
+          return <TaxReports />;
         case 'audit':
           return <Audit query={r.query} />;
         case 'vendors':

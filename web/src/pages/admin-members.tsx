@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ConversionCard, type Conversion } from './referrals';
+import { ComplianceCard } from './tax';
 import { api, type Page } from '../api';
 import { go } from '../router';
 import { formatDate, formatDateTime, label } from '../money';
@@ -223,6 +224,7 @@ export function MemberPage({ id, tab }: { id: string; tab?: string }) {
             </nav>
             {current === 'details' && (
               <div class="grid">
+                {m.plan !== 'customer' && <ComplianceCard id={id} />}
                 <Card title="Details">
                   <dl class="kv">
                     <dt>E-mail</dt>

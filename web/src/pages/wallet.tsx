@@ -20,6 +20,9 @@ export interface Withdrawal {
   paid_at?: string;
   member_name?: string;
   member_email?: string;
+  backup_withholding?: string;
+  net?: string;
+  on_hold?: boolean;
 }
 
 export function Wallet({ me }: { me: string }) {
@@ -53,6 +56,9 @@ export function Wallet({ me }: { me: string }) {
               Amount in dollars
               <input inputMode="decimal" required pattern="\d+(\.\d{1,2})?" placeholder="100.00" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
             </label>
+            <p class="muted">
+              A withdrawal needs your <a href="#/tax">W-9 and bank account</a>.
+            </p>
             <ErrorBox message={req.error} />
             <OkBox message={req.ok} />
             <button type="submit" disabled={req.busy}>
@@ -75,6 +81,8 @@ export function Wallet({ me }: { me: string }) {
                     <td class="muted">
                       {w.reason ?? ''}
                       {w.payment_reference ? `paid, reference ${w.payment_reference}` : ''}
+                      {w.backup_withholding && ` ${w.backup_withholding} withheld for the IRS; ${w.net} to your bank.`}
+                      {w.on_hold && w.status === 'requested' && ' Waiting: your payouts are on a compliance hold.'}
                     </td>
                   </tr>
                 ))}
