@@ -18,6 +18,11 @@ fi
 export HALO_ROOT_REGISTERED_AT="${HALO_ROOT_REGISTERED_AT:-$(date -u -d '-90 days' +%Y-%m-%dT00:00:00Z)}"
 export HALO_ADMIN_EMAIL="${HALO_ADMIN_EMAIL:-admin@halo.local}"
 export HALO_ADMIN_PASSWORD="${HALO_ADMIN_PASSWORD:-admin-demo-password}"
+# Card payments in the demo go to stripe-mock (Stripe's stand-in, from the Go module proxy): the
+# payment step works end to end except that no card is charged; a real key replaces all three.
+if [ -z "${STRIPE_SECRET_KEY:-}" ] && eval "$(STRIPE_MOCK_PORT="${STRIPE_MOCK_PORT:-12111}" scripts/stripe-mock.sh start)"; then
+  export STRIPE_SECRET_KEY=sk_test_demo STRIPE_WEBHOOK_SECRET=whsec_demo STRIPE_API_URL="$HALO_TEST_STRIPE_URL"
+fi
 
 if ! scripts/web.sh build; then
   echo "[run] WARNING: the back office could not be built; halod serves a page that says how" >&2
@@ -41,6 +46,7 @@ cat <<INFO
     admin        $HALO_ADMIN_EMAIL / $HALO_ADMIN_PASSWORD
     consultant   ana@demo.halo.local / demo-password
     customer     cust-mia@demo.halo.local / demo-password
+    pack to pay  quinn@demo.halo.local / demo-password   (Tax & payouts → Pay by card)
 
 INFO
 exec bin/halod serve

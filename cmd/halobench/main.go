@@ -7,6 +7,7 @@
 //	halobench queries -n 5000 -c 4
 //	halobench field -n 2000 -c 8 -capacity 500
 //	halobench referrals -n 10000 -c 8 (halod with HALO_WEBHOOK_ALLOW=127.0.0.1)
+//	halobench payouts -n 100000 -c 16 (W-9, bank, KYC, a withdrawal each; one batch; 1099 and disclosure)
 //
 // Every command takes -url (default http://127.0.0.1:8080), -email and -password (the admin).
 package main
@@ -161,6 +162,13 @@ func main() {
 		backlog := fs.Bool("backlog", false, "pause deliveries while submitting, then time the outbox draining the backlog")
 		_ = fs.Parse(os.Args[2:])
 		referrals(login(*url, *email, *pw), *n, *conc, *member, *backlog)
+	case "payouts":
+		n := fs.Int("n", 100000, "consultants made payable (m00000002…)")
+		conc := fs.Int("c", 16, "concurrent clients")
+		year := fs.Int("year", time.Now().UTC().Year(), "tax year of the reports")
+		skip := fs.Bool("skip-seed", false, "only batch and report (the consultants are payable already)")
+		_ = fs.Parse(os.Args[2:])
+		payouts(login(*url, *email, *pw), *n, *conc, *year, *skip)
 	default:
 		fatal(fmt.Errorf("unknown command %q", cmd))
 	}
