@@ -41,30 +41,28 @@ else
   echo "[test] WARNING: no stripe-mock; the card-payment tests will be skipped" >&2
 fi
 
-# schemathesis (PyPI) for the property-based API test, in a virtualenv outside the repository.
-SCHEMATHESIS_VERSION=4.32.5
-venv="${HALO_CACHE:-$HOME/.cache/halo}/venv-schemathesis-$SCHEMATHESIS_VERSION"
-if [ ! -x "$venv/bin/st" ]; then
-  echo "[test] installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $venv"
-  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"; }; then
-    rm -rf "$venv"
-    if [ "${CI:-}" = "true" ]; then echo "[test] ERROR: schemathesis could not be installed (CI=true)" >&2; exit 1; fi
-    echo "[test] WARNING: no schemathesis; the property-based API test will be skipped" >&2
+# Python test tools from PyPI, each in a virtualenv of its own outside the repository:
+# pyvenv NAME VERSION CHECK prints the venv's path once NAME==VERSION is installed and CHECK (a
+# file in it) exists; under CI=true a failed install fails the run.
+pyvenv() {
+  local venv="${HALO_CACHE:-$HOME/.cache/halo}/venv-$1-$2"
+  if ! compgen -G "$venv/$3" >/dev/null; then
+    echo "[test] installing $1 $2 from PyPI into $venv" >&2
+    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "$1==$2"; } >&2; then
+      rm -rf "$venv"
+      if [ "${CI:-}" = "true" ]; then echo "[test] ERROR: $1 could not be installed (CI=true)" >&2; return 1; fi
+      echo "[test] WARNING: no $1; the tests that need it will be skipped" >&2
+      return 0
+    fi
   fi
-fi
-[ -x "$venv/bin/st" ] && export HALO_SCHEMATHESIS="$venv/bin/st"
-# achkit (PyPI): an independent NACHA parser the payout-batch tests read Halo's ACH files back with.
-ACHKIT_VERSION=0.2.0
-achvenv="${HALO_CACHE:-$HOME/.cache/halo}/venv-achkit-$ACHKIT_VERSION"
-if [ ! -x "$achvenv/bin/python" ] || ! "$achvenv/bin/python" -c 'import achkit' 2>/dev/null; then
-  echo "[test] installing achkit $ACHKIT_VERSION from PyPI into $achvenv"
-  if ! { python3 -m venv "$achvenv" && "$achvenv/bin/pip" install -q "achkit==$ACHKIT_VERSION"; }; then
-    rm -rf "$achvenv"
-    if [ "${CI:-}" = "true" ]; then echo "[test] ERROR: achkit could not be installed (CI=true)" >&2; exit 1; fi
-    echo "[test] WARNING: no achkit; the NACHA file check will be skipped" >&2
-  fi
-fi
-[ -x "$achvenv/bin/python" ] && export HALO_ACHKIT_PYTHON="$achvenv/bin/python"
+  echo "$venv"
+}
+# schemathesis for the property-based API test; achkit, an independent NACHA parser the
+# payout-batch tests read Halo's ACH files back with.
+venv="$(pyvenv schemathesis 4.32.5 bin/st)" || exit 1
+[ -n "$venv" ] && export HALO_SCHEMATHESIS="$venv/bin/st"
+achvenv="$(pyvenv achkit 0.2.0 lib/python3*/site-packages/achkit/__init__.py)" || exit 1
+[ -n "$achvenv" ] && export HALO_ACHKIT_PYTHON="$achvenv/bin/python"
 export HALO_SHARED="${HALO_SHARED:-$ROOT/../shared}"
 
 # The back office: built (halod embeds it), unit-tested, and Chromium for the browser tests
