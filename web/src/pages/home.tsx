@@ -1,3 +1,4 @@
+import { PackNotice } from './tax';
 import { api } from '../api';
 import { formatBV, formatDecimal, formatDate, formatDateTime, label, progressPercent } from '../money';
 import { AmountTable, Async, Badge, Card, Money, StatusBadge, useLoad, Table } from '../ui';
@@ -59,6 +60,7 @@ export function ConsultantHome({ me }: { me: string }) {
               <Badge>{label(d.plan)}</Badge> <Badge tone="ok">Rank: {label(d.rank)}</Badge> {d.status !== 'active' && <StatusBadge status={d.status} />}
             </span>
           </div>
+          <PackNotice me={me} />
           <div class="grid">
             <Card title="Rank">
               <p class="stat">{label(d.rank)}</p>

@@ -644,3 +644,14 @@ export function Payments({ me }: { me: string }) {
     </Card>
   );
 }
+
+/** On the home page: a pack that waits for its payment, and where to pay it. */
+export function PackNotice({ me }: { me: string }) {
+  const m = useLoad(() => api<{ plan: string; pack_pending?: boolean }>(`/members/${encodeURIComponent(me)}`), [me]);
+  if (!m.data?.pack_pending) return null;
+  return (
+    <div class="alert info" role="status">
+      Your {label(m.data.plan)} starter pack waits for its payment: until it is paid it earns nothing for you or your team. <a href="#/tax">Pay by card</a>
+    </div>
+  );
+}
