@@ -3,9 +3,11 @@ package api
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -106,13 +108,41 @@ func limitRequest(l limits) gin.HandlerFunc {
 			fail(c, graph.TooLarge("the request body exceeds this endpoint's limit of %s", byteSize(l.body)))
 			return
 		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, l.body)
 		rc := http.NewResponseController(c.Writer)
 		now := time.Now()
-		_ = rc.SetReadDeadline(now.Add(l.read)) // not supported by test recorders: nothing to bound there
+		// The read deadline bounds sending the body. Once the body is in, it must move out to the
+		// write deadline: net/http cancels a request's context when a read on its connection
+		// fails, and the deadline passing counts — a draft, a commit or a report running longer
+		// than the read limit would be cut off with "context canceled".
+		bodyRead := func() { _ = rc.SetReadDeadline(now.Add(l.write)) }
+		if c.Request.ContentLength == 0 || c.Request.Body == nil || c.Request.Body == http.NoBody {
+			bodyRead()
+		} else {
+			_ = rc.SetReadDeadline(now.Add(l.read)) // not supported by test recorders: nothing to bound there
+			c.Request.Body = &deadlineBody{ReadCloser: http.MaxBytesReader(c.Writer, c.Request.Body, l.body), left: c.Request.ContentLength, done: bodyRead}
+		}
 		_ = rc.SetWriteDeadline(now.Add(l.write))
 		c.Next()
 	}
+}
+
+// deadlineBody calls done once the whole body has been read (its length reached, or EOF).
+type deadlineBody struct {
+	io.ReadCloser
+	left int64 // -1: unknown length
+	once sync.Once
+	done func()
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if b.left > 0 {
+		b.left -= int64(n)
+	}
+	if err != nil || b.left == 0 {
+		b.once.Do(b.done)
+	}
+	return n, err
 }
 
 // secureHeaders: answers are never sniffed into another type, and nothing an API answer holds

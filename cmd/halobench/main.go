@@ -167,8 +167,9 @@ func main() {
 		conc := fs.Int("c", 16, "concurrent clients")
 		year := fs.Int("year", time.Now().UTC().Year(), "tax year of the reports")
 		skip := fs.Bool("skip-seed", false, "only batch and report (the consultants are payable already)")
+		from := fs.Int("from", 2, "the first consultant made payable: m<from>")
 		_ = fs.Parse(os.Args[2:])
-		payouts(login(*url, *email, *pw), *n, *conc, *year, *skip)
+		payouts(login(*url, *email, *pw), *n, *from, *conc, *year, *skip)
 	default:
 		fatal(fmt.Errorf("unknown command %q", cmd))
 	}

@@ -10,11 +10,11 @@ import (
 // API — a W-9, a bank account, verified KYC, 100.00 credited, a withdrawal of 60.00 requested and
 // approved — then one payout batch collects them all, its ACH file is downloaded and the batch
 // marked sent. The year's Form 1099-NEC and the income disclosure statement are timed after.
-func payouts(c *client, n, conc int, year int, skipSeed bool) {
+func payouts(c *client, n, from, conc int, year int, skipSeed bool) {
 	if !skipSeed {
 		var lat latencies
 		wall := parallel(n, conc, func(i int) error {
-			id := fmt.Sprintf("m%08d", i+2)
+			id := fmt.Sprintf("m%08d", from+i)
 			t := time.Now()
 			steps := []struct {
 				method, path string

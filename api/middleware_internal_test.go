@@ -1,0 +1,46 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// A request that works longer than the read limit keeps its context: the read deadline bounds the
+// body only (net/http cancels a request's context when its connection's read deadline passes).
+func TestLongRequestsOutliveTheReadLimit(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(limitRequest(limits{body: 1 << 20, read: 200 * time.Millisecond, write: 5 * time.Second}))
+	r.Any("/work", func(c *gin.Context) {
+		_, _ = io.ReadAll(c.Request.Body)
+		select {
+		case <-time.After(600 * time.Millisecond):
+			c.String(200, "done")
+		case <-c.Request.Context().Done():
+			c.String(503, "canceled")
+		}
+	})
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	for _, m := range []struct{ method, body string }{{"GET", ""}, {"POST", `{"period_end":"2026-01-01T00:00:00Z"}`}} {
+		req, _ := http.NewRequest(m.method, srv.URL+"/work", strings.NewReader(m.body))
+		if m.body == "" {
+			req.Body = http.NoBody
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(b) != "done" {
+			t.Errorf("%s: %d %s", m.method, res.StatusCode, b)
+		}
+	}
+}
