@@ -96,7 +96,7 @@ func (s *Store) BankAccounts(ctx context.Context, ids []string) (map[string]payo
 	err := chunks(ids, 10000, func(part []string) error {
 		return s.stream(ctx, qBankAccounts, map[string]any{"ids": part}, func(r *neo4j.Record) {
 			out[get[string](r, "id")] = payouts.BankAccount{Holder: get[string](r, "holder"), Routing: get[string](r, "routing"), Last4: get[string](r, "last4"),
-				Sealed: get[string](r, "sealed"), Savings: get[string](r, "type") == "savings"}
+				Sealed: get[string](r, "sealed"), Savings: get[string](r, "type") == "savings", Held: get[bool](r, "held"), HoldReason: get[string](r, "hold_reason")}
 		})
 	})
 	return out, err

@@ -137,7 +137,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	if ach.ODFI == "" {
 		ach = payouts.DemoACH // a configuration made by hand (tests) names none
 	}
-	a.Batches = &payouts.BatchService{Store: st, Gate: a.Compliance, Banks: a.Compliance, ACH: ach, Audit: a.Audit, Now: time.Now}
+	a.Batches = &payouts.BatchService{Store: st, Banks: a.Compliance, ACH: ach, Audit: a.Audit, Now: time.Now}
 	a.Billing = &billing.Service{Store: st, Members: a.Members, Plan: plan, Audit: a.Audit, Now: time.Now, Currency: cfg.Currency}
 	if cfg.Stripe.SecretKey != "" {
 		a.Billing.Provider = stripepay.New(cfg.Stripe)
