@@ -3,6 +3,7 @@ package api
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -139,7 +140,9 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	if b.left > 0 {
 		b.left -= int64(n)
 	}
-	if err != nil || b.left == 0 {
+	// Only a body read to its end moves the deadline; a read that timed out or failed must not
+	// give a slow sender more time.
+	if errors.Is(err, io.EOF) || (err == nil && b.left == 0) {
 		b.once.Do(b.done)
 	}
 	return n, err
