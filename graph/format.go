@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/halo-oss/halo/engine"
 )
@@ -30,4 +31,24 @@ func ParseAmount(s string) (engine.Units, error) {
 		return 0, fmt.Errorf("%s is beyond the maximum of %s", s, MaxAmount)
 	}
 	return u, nil
+}
+
+// Percent is part of whole in percent with two decimals, rounded half up, in integers: no float
+// for a figure people compare ("33.33"; "0.00" of nothing).
+func Percent(part, whole int64) string {
+	if whole <= 0 {
+		return "0.00"
+	}
+	return Money(engine.Units((part*10000*2 + whole) / (whole * 2)))
+}
+
+// NearestRank is the p-th percentile of xs by the nearest-rank method (the zero value for none);
+// xs is sorted in place.
+func NearestRank[T ~int64](xs []T, p int) T {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	k := (len(xs)*p + 99) / 100
+	return xs[max(k-1, 0)]
 }

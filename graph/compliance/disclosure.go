@@ -3,7 +3,6 @@ package compliance
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -77,22 +76,8 @@ type DisclosureRequest struct {
 	Year     int
 }
 
-// percent is part of whole in percent with two decimals, rounded half up.
-func percent(part, whole int64) string {
-	if whole <= 0 {
-		return "0.00"
-	}
-	return graph.Money(engine.Units((part*10000*2 + whole) / (whole * 2)))
-}
-
-// nearestRank is the p-th percentile of sorted xs by the nearest-rank method.
-func nearestRank[T int64 | engine.Units](xs []T, p int) T {
-	k := (len(xs)*p + 99) / 100
-	return xs[max(k-1, 0)]
-}
-
 func row(rank string, ps []Participant, all int64, to time.Time) EarningsRow {
-	r := EarningsRow{Rank: rank, Participants: int64(len(ps)), Share: percent(int64(len(ps)), all)}
+	r := EarningsRow{Rank: rank, Participants: int64(len(ps)), Share: graph.Percent(int64(len(ps)), all)}
 	if len(ps) == 0 {
 		z := graph.Money(0)
 		r.Min, r.P10, r.P25, r.Median, r.P75, r.P90, r.Mean, r.Max, r.EarnedNothing = z, z, z, z, z, z, z, z, "0.00"
@@ -114,18 +99,16 @@ func row(rank string, ps []Participant, all int64, to time.Time) EarningsRow {
 		}
 		tenure[i] = max(int64(end.Sub(p.RegisteredAt).Hours()/24), 0)
 	}
-	slices.Sort(earned)
-	slices.Sort(tenure)
 	n := engine.Units(len(ps))
 	mean := (sum*2 + n) / (2 * n)
 	if sum < 0 {
 		mean = -((-sum*2 + n) / (2 * n))
 	}
 	r.Min, r.Max = graph.Money(earned[0]), graph.Money(earned[len(earned)-1])
-	r.P10, r.P25, r.Median = graph.Money(nearestRank(earned, 10)), graph.Money(nearestRank(earned, 25)), graph.Money(nearestRank(earned, 50))
-	r.P75, r.P90, r.Mean = graph.Money(nearestRank(earned, 75)), graph.Money(nearestRank(earned, 90)), graph.Money(mean)
-	r.EarnedNothing = percent(zero, int64(len(ps)))
-	r.MedianTenureDays = nearestRank(tenure, 50)
+	r.P10, r.P25, r.Median = graph.Money(graph.NearestRank(earned, 10)), graph.Money(graph.NearestRank(earned, 25)), graph.Money(graph.NearestRank(earned, 50))
+	r.P75, r.P90, r.Mean = graph.Money(graph.NearestRank(earned, 75)), graph.Money(graph.NearestRank(earned, 90)), graph.Money(mean)
+	r.EarnedNothing = graph.Percent(zero, int64(len(ps)))
+	r.MedianTenureDays = graph.NearestRank(tenure, 50)
 	return r
 }
 
@@ -202,7 +185,7 @@ func (s *Service) disclose(ctx context.Context, req DisclosureRequest) (*Disclos
 		return nil, err
 	}
 	d.CustomerBV, d.ConsultantBV = graph.BV(split.Customers), graph.BV(split.Consultants)
-	d.CustomerPct = percent(int64(split.Customers), int64(split.Customers+split.Consultants))
+	d.CustomerPct = graph.Percent(int64(split.Customers), int64(split.Customers+split.Consultants))
 	return d, nil
 }
 

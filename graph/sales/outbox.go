@@ -377,22 +377,10 @@ func (o *Outbox) Health(ctx context.Context) ([]VendorHealth, error) {
 	for i := range hs {
 		h := &hs[i]
 		h.DeliveredLast24h = int64(len(h.Latencies))
-		h.LatencyP50MS, h.LatencyP95MS = Percentile(h.Latencies, 50), Percentile(h.Latencies, 95)
+		h.LatencyP50MS, h.LatencyP95MS = graph.NearestRank(h.Latencies, 50), graph.NearestRank(h.Latencies, 95)
 	}
 	return hs, err
 }
-
-// Percentile is the nearest-rank percentile of xs (0 for none); xs is sorted in place.
-func Percentile(xs []int64, p int) int64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
-	k := (len(xs)*p + 99) / 100
-	return xs[max(k-1, 0)]
-}
-
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 
 func sortItems(xs []CatalogItem) {
 	sort.Slice(xs, func(i, j int) bool {

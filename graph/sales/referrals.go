@@ -3,11 +3,11 @@ package sales
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 )
 
@@ -262,7 +262,7 @@ func (s *ReferralService) Submit(ctx context.Context, member string, req Referra
 	now := s.Now().UTC()
 	var details []graph.Detail
 	bad := func(f, format string, a ...any) {
-		details = append(details, graph.Detail{Field: f, Message: strings.TrimSpace(sprintf(format, a...))})
+		details = append(details, graph.Detail{Field: f, Message: strings.TrimSpace(fmt.Sprintf(format, a...))})
 	}
 	p := req.Prospect
 	var ok bool
@@ -594,17 +594,8 @@ func (s *ReferralService) Conversion(ctx context.Context) (*ReferralConversion, 
 	}
 	for _, xs := range [][]Conversion{c.ByVendor, c.ByConsultant} {
 		for i := range xs {
-			xs[i].Rate = ConversionRate(xs[i].Won, xs[i].Referrals)
+			xs[i].Rate = graph.Percent(xs[i].Won, xs[i].Referrals)
 		}
 	}
 	return c, nil
-}
-
-// ConversionRate is won over all referrals in percent with two decimals, rounded half up, in
-// integers: no float for a figure people compare.
-func ConversionRate(won, all int64) string {
-	if all <= 0 {
-		return "0.00"
-	}
-	return graph.Money(engine.Units((won*10000*2 + all) / (all * 2)))
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // The pipeline only moves forward, and every rule of CanMoveReferral is listed here.
@@ -53,15 +55,15 @@ func TestConversionRateAndPercentile(t *testing.T) {
 		won, all int64
 		want     string
 	}{{0, 0, "0.00"}, {1, 5, "20.00"}, {1, 3, "33.33"}, {2, 3, "66.67"}, {1, 8, "12.50"}, {3, 3, "100.00"}, {1, 200000, "0.00"}, {1, 20000, "0.01"}} {
-		if got := ConversionRate(c.won, c.all); got != c.want {
+		if got := graph.Percent(c.won, c.all); got != c.want {
 			t.Errorf("%d/%d: %s, want %s", c.won, c.all, got, c.want)
 		}
 	}
 	xs := []int64{50, 10, 40, 20, 30, 100, 90, 80, 70, 60}
-	if p50, p95, p100 := Percentile(xs, 50), Percentile(xs, 95), Percentile(xs, 100); p50 != 50 || p95 != 100 || p100 != 100 {
+	if p50, p95, p100 := graph.NearestRank(xs, 50), graph.NearestRank(xs, 95), graph.NearestRank(xs, 100); p50 != 50 || p95 != 100 || p100 != 100 {
 		t.Errorf("percentiles %d %d %d", p50, p95, p100)
 	}
-	if Percentile(nil, 50) != 0 {
+	if graph.NearestRank([]int64(nil), 50) != 0 {
 		t.Error("no deliveries, no latency")
 	}
 }
