@@ -34,7 +34,6 @@ var (
 	qOutboxGet            = cypher.MustQuery("sales/outbox_get")
 	qOutboxList           = cypher.MustQuery("sales/outbox_list")
 	qOutboxHealth         = cypher.MustQuery("sales/outbox_health")
-	qVendorWebhook        = cypher.MustQuery("sales/vendor_webhook")
 )
 
 func referralVendorOf(r *neo4j.Record) sales.ReferralVendor {
@@ -243,7 +242,8 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, lease time.Time, claim
 		ds := make([]sales.Delivery, 0, len(recs))
 		for _, r := range recs {
 			ds = append(ds, sales.Delivery{ID: get[string](r, "id"), VendorID: get[string](r, "vendor_id"), ReferralID: get[string](r, "referral_id"),
-				Attempts: get[int64](r, "attempts"), Body: get[string](r, "body"), CreatedAt: get[time.Time](r, "created_at").UTC(), State: sales.DeliveryPending, Claim: claim})
+				Attempts: get[int64](r, "attempts"), Body: get[string](r, "body"), CreatedAt: get[time.Time](r, "created_at").UTC(), State: sales.DeliveryPending, Claim: claim,
+				WebhookURL: get[string](r, "webhook_url")})
 		}
 		return ds, nil
 	})
@@ -332,13 +332,4 @@ func (s *Store) DeliveryHealth(ctx context.Context, since time.Time) ([]sales.Ve
 		out = append(out, h)
 	}
 	return out, nil
-}
-
-// WebhookURL implements sales.OutboxStore.
-func (s *Store) WebhookURL(ctx context.Context, vendorID string) (string, error) {
-	rec, err := readOne(ctx, s, qVendorWebhook, map[string]any{"id": vendorID}, graph.NotFound("vendor %s not found", vendorID))
-	if err != nil {
-		return "", err
-	}
-	return get[string](rec, "url"), nil
 }

@@ -39,6 +39,7 @@ type Delivery struct {
 	Via         string     `json:"via,omitempty"`
 	Body        string     `json:"-"`
 	Claim       string     `json:"-"`
+	WebhookURL  string     `json:"-"` // where a claimed delivery goes ("" once the vendor switched to pulling)
 }
 
 // Attempt is one try at a delivery (the per-attempt delivery log).
@@ -88,7 +89,8 @@ type DeliveryFilter struct{ VendorID, State string }
 // OutboxStore is the durable outbox.
 type OutboxStore interface {
 	// ClaimDeliveries takes up to n pending deliveries due by now, serialized among replicas, and
-	// hides them until leaseUntil (a claimer that dies releases them by the lease running out).
+	// hides them until leaseUntil (a claimer that dies releases them by the lease running out);
+	// each comes with its vendor's webhook URL as it is now.
 	ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, claim string, n int) ([]Delivery, error)
 	// FinishDelivery records the attempt; the state changes only while the claim is still the
 	// delivery's (a success always counts). A delivered referral moves from submitted to delivered.
@@ -97,7 +99,6 @@ type OutboxStore interface {
 	Delivery(ctx context.Context, id string) (*DeliveryDetail, error)
 	Deliveries(ctx context.Context, f DeliveryFilter, offset, limit int) ([]Delivery, bool, error)
 	DeliveryHealth(ctx context.Context, since time.Time) ([]VendorHealth, error)
-	WebhookURL(ctx context.Context, vendorID string) (string, error)
 	VendorSecrets(ctx context.Context, id string) (*VendorSecrets, error)
 }
 
@@ -259,17 +260,14 @@ func (o *Outbox) attempt(ctx context.Context, d Delivery) {
 	start := o.Now().UTC()
 	out := DeliveryOutcome{ID: d.ID, Claim: d.Claim, ReferralID: d.ReferralID, Attempt: Attempt{N: d.Attempts + 1, At: start}}
 	status, sendErr := 0, error(nil)
-	url, err := o.Store.WebhookURL(ctx, d.VendorID)
-	if err == nil && url == "" {
+	url := d.WebhookURL
+	if url == "" {
 		// The vendor removed its webhook: the referral waits for its pull.
 		out.State, out.Attempt.Outcome, out.Attempt.Error = DeliveryPull, DeliveryPull, "the vendor has no webhook URL: it pulls"
 		o.finish(ctx, out)
 		return
 	}
-	var secret string
-	if err == nil {
-		secret, err = o.secret(ctx, d.VendorID)
-	}
+	secret, err := o.secret(ctx, d.VendorID)
 	if err != nil {
 		sendErr = err
 	} else {

@@ -167,7 +167,7 @@ func (m *memOutbox) ClaimDeliveries(_ context.Context, now, lease time.Time, cla
 	for _, d := range m.ds {
 		if d.State == DeliveryPending && !d.NextAt.After(now) && len(out) < n {
 			l := lease
-			d.NextAt, d.Claim = &l, claim
+			d.NextAt, d.Claim, d.WebhookURL = &l, claim, m.url
 			out = append(out, *d)
 		}
 	}

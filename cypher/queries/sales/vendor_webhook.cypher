@@ -1,2 +1,0 @@
-MATCH (v:Vendor {id: $id})
-RETURN coalesce(v.webhook_url, '') AS url
