@@ -127,7 +127,15 @@ func (s *Service) Disclose(ctx context.Context, req DisclosureRequest) (*Disclos
 	}
 	d, err := s.disclose(ctx, req)
 	if err == nil {
-		s.disclosures.Store(key, cachedDisclosure{d, s.Now()})
+		now := s.Now()
+		// Statements past their ten minutes go, so asking many periods cannot grow the cache.
+		s.disclosures.Range(func(k, v any) bool {
+			if now.Sub(v.(cachedDisclosure).at) >= 10*time.Minute {
+				s.disclosures.Delete(k)
+			}
+			return true
+		})
+		s.disclosures.Store(key, cachedDisclosure{d, now})
 	}
 	return d, err
 }

@@ -7,6 +7,7 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -161,7 +162,7 @@ func NewSender(g *Guard) *Sender {
 
 // Send implements sales.WebhookSender. The answer's body is read (at most 64 KiB) and dropped.
 func (s *Sender) Send(ctx context.Context, target string, headers map[string]string, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(string(body)))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, graph.Invalid("webhook URL: %v", err)
 	}
