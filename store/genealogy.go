@@ -161,7 +161,7 @@ func (s *Store) Member(ctx context.Context, id string) (*genealogy.Member, error
 
 // Upgrade implements genealogy.MemberStore.
 func (s *Store) Upgrade(ctx context.Context, u genealogy.Upgrade) (*genealogy.Member, error) {
-	res, err := s.write(ctx, qMemberUpgrade, map[string]any{
+	res, err := s.underPlanLock(ctx, u.MemberID, qMemberUpgrade, map[string]any{
 		"id": u.MemberID, "from": u.FromPlan.String(), "to": u.ToPlan.String(), "sale_id": u.SaleID,
 		"price_cents": int64(u.Price), "bv_cents": int64(u.BV),
 		"occurred_at": u.OccurredAt.Format(time.RFC3339Nano), "accepted_at": u.AcceptedAt.Format(time.RFC3339Nano),
@@ -169,10 +169,13 @@ func (s *Store) Upgrade(ctx context.Context, u genealogy.Upgrade) (*genealogy.Me
 	if err != nil {
 		return nil, err
 	}
-	if get[bool](res.Records[0], "taken") {
+	if len(res) == 0 {
+		return nil, graph.NotFound("member %s not found", u.MemberID)
+	}
+	if get[bool](res[0], "taken") {
 		return nil, graph.Conflict("sale id %s is already used; choose another id for the upgrade", u.SaleID)
 	}
-	if get[int64](res.Records[0], "n") == 0 {
+	if get[int64](res[0], "n") == 0 {
 		return nil, graph.Conflict("member %s changed plan meanwhile; try again", u.MemberID)
 	}
 	return s.Member(ctx, u.MemberID)
@@ -370,6 +373,29 @@ func (s *Store) InDownline(ctx context.Context, viewer, member string) (bool, er
 		return false, nil
 	}
 	return get[bool](rec, "inside"), nil
+}
+
+var qMemberPlanLock = cypher.MustQuery("genealogy/member_plan_lock")
+
+// underPlanLock runs q in a transaction that first takes the member's write lock in a statement
+// of its own, so q's reads of the member's plan see every plan change committed before it.
+func (s *Store) underPlanLock(ctx context.Context, member, q string, params map[string]any) ([]*neo4j.Record, error) {
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		if _, err := txOne(ctx, tx, qMemberPlanLock, map[string]any{"id": member}); err != nil {
+			return nil, err
+		}
+		res, err := tx.Run(ctx, q, params)
+		if err != nil {
+			return nil, err
+		}
+		return res.Collect(ctx)
+	})
+	if err != nil {
+		return nil, s.mapErr(err)
+	}
+	return out.([]*neo4j.Record), nil
 }
 
 // ConfirmPack implements genealogy.MemberStore.

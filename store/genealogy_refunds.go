@@ -46,13 +46,13 @@ func (s *Store) PurchaseHistory(ctx context.Context, id string) (*genealogy.Purc
 
 // RecordRefund implements genealogy.RefundStore.
 func (s *Store) RecordRefund(ctx context.Context, r genealogy.Refund, fromPlan string) error {
-	res, err := s.write(ctx, qRefundRecord, map[string]any{"member": r.MemberID, "sale": r.SaleID, "from": fromPlan, "id": r.ID,
+	res, err := s.underPlanLock(ctx, r.MemberID, qRefundRecord, map[string]any{"member": r.MemberID, "sale": r.SaleID, "from": fromPlan, "id": r.ID,
 		"occurred_at": r.OccurredAt.Format(time.RFC3339Nano), "plan_after": r.PlanAfter, "reason": r.Reason, "actor": graph.ActorOf(ctx),
 		"recorded_at": r.RecordedAt.Format(time.RFC3339Nano)})
 	if err != nil {
 		return err
 	}
-	if len(res.Records) == 0 || get[int64](res.Records[0], "n") == 0 {
+	if len(res) == 0 || get[int64](res[0], "n") == 0 {
 		return graph.Conflict("%s's purchases changed meanwhile (another refund or an upgrade); look again and retry", r.MemberID)
 	}
 	return nil

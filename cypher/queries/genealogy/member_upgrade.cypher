@@ -1,6 +1,7 @@
-// An upgrade is a sale of the price and BV difference (PLAN.md §2). The member's write lock is
-// taken first and the plan read after it, so of two racing plan changes (upgrades or refunds,
-// §11) the second sees the first and matches nothing. A sale id already used is refused.
+// An upgrade is a sale of the price and BV difference (PLAN.md §2). It runs after
+// member_plan_lock in the same transaction, so the plan read here is the last committed one: of
+// two racing plan changes (upgrades or refunds, §11) the second sees the first and matches
+// nothing. A sale id already used is refused.
 MATCH (m:Member {id: $id})
 SET m.plan_lock = true
 WITH m

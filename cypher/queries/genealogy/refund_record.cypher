@@ -1,6 +1,6 @@
-// Records a refund (PLAN.md §11). The member's write lock is taken first and its plan read after
-// it, so a refund racing another refund or an upgrade of the same member sees it and writes
-// nothing; a sale is refunded at most once.
+// Records a refund (PLAN.md §11). It runs after member_plan_lock in the same transaction, so a
+// refund racing another refund or an upgrade of the same member sees it and writes nothing; a
+// sale is refunded at most once.
 MATCH (m:Member {id: $member})
 SET m.plan_lock = true
 WITH m
