@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -48,6 +49,9 @@ func statusOf(k graph.Kind) int {
 	return http.StatusInternalServerError
 }
 
+// statusClientClosed is recorded when the client hung up before its answer was ready.
+const statusClientClosed = 499
+
 // fail writes err in the API.md shape. Causes are logged with the request id, never sent.
 func fail(c *gin.Context, err error) {
 	var mbe *http.MaxBytesError
@@ -57,6 +61,13 @@ func fail(c *gin.Context, err error) {
 	e := graph.AsError(err)
 	status := statusOf(e.Kind)
 	log := logger(c)
+	if errors.Is(c.Request.Context().Err(), context.Canceled) {
+		// The caller went away (a page navigated on): nothing failed here and nobody reads the answer.
+		// 499 is the conventional "client closed request", kept out of the error log.
+		log.Info("request abandoned by the client", "code", e.Kind)
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	switch {
 	case status >= 500:
 		log.Error("request failed", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))

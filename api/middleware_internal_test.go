@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // A request that works longer than the read limit keeps its context: the read deadline bounds the
@@ -41,6 +44,25 @@ func TestLongRequestsOutliveTheReadLimit(t *testing.T) {
 		res.Body.Close()
 		if string(b) != "done" {
 			t.Errorf("%s: %d %s", m.method, res.StatusCode, b)
+		}
+	}
+}
+
+// A store error caused by the client hanging up is not a server failure: 499, logged at info.
+func TestAbandonedRequestsAreNotServerErrors(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		ctx  context.Context
+		want int
+	}{{ctx, statusClientClosed}, {context.Background(), http.StatusServiceUnavailable}} {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest("GET", "/x", nil).WithContext(tc.ctx)
+		fail(c, graph.Unavailable("neo4j", context.Canceled))
+		if w.Code != tc.want {
+			t.Fatalf("status %d, want %d", w.Code, tc.want)
 		}
 	}
 }

@@ -25,6 +25,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const results = [];
+const openPages = new Set();
 const timings = {};
 
 function assert(cond, msg) {
@@ -38,6 +39,13 @@ async function session(who, viewport = { width: 1280, height: 900 }) {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && errors.push(m.text()));
   page.errors = errors;
+  // What a failure report shows: the API calls this page saw refused, and what it displays.
+  page.refused = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.url().includes('/api/')) page.refused.push(`${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()}`);
+  });
+  openPages.add(page);
+  page.on('close', () => openPages.delete(page));
   if (who) {
     const [email, password] = ACCOUNTS[who];
     await page.goto(BASE + '/#/login');
@@ -85,6 +93,13 @@ async function test(name, fn) {
   } catch (e) {
     results.push([name, false]);
     console.log(`FAIL ${name}: ${e.message}`);
+    for (const p of openPages) {
+      const main = await p.locator('main').first().innerText({ timeout: 2000 }).catch(() => '(no main)');
+      console.log(`     page ${p.url()}\n     shows: ${main.slice(0, 600).replace(/\n+/g, ' | ')}`);
+      if (p.refused.length) console.log(`     refused: ${p.refused.slice(-10).join('; ')}`);
+      if (p.errors.length) console.log(`     errors: ${p.errors.slice(-5).join('; ')}`);
+      await p.context().close().catch(() => {});
+    }
   }
 }
 
@@ -358,6 +373,8 @@ await test('a referral link opens the join page with the sponsor filled in, and 
   await page.getByText(/Welcome, Eve Joiner/).waitFor();
   await axe(page, 'join');
   await page.getByRole('link', { name: 'I already have an account' }).click();
+  // The join form also has "E-mail" and "Password": fill only once the sign-in page has replaced it.
+  await page.getByRole('heading', { name: 'Sign in to Halo' }).waitFor();
   await page.getByLabel('E-mail').fill('eve@example.com');
   await page.getByLabel('Password').fill('eve-password-123');
   await page.getByRole('button', { name: 'Sign in' }).click();
