@@ -291,7 +291,7 @@ func TestReplicasShareOneProjection(t *testing.T) {
 	ctx := context.Background()
 	a := hs.projector
 	a.Holder, a.LeaseTTL, a.Interval = "replica-a", 400*time.Millisecond, time.Millisecond
-	b := &payouts.Projector{Payouts: hs.app.Payouts, Feed: hs.st, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 400 * time.Millisecond, Interval: time.Millisecond}
+	b := &payouts.Projector{Payouts: hs.app.Payouts, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 400 * time.Millisecond, Interval: time.Millisecond}
 	hs.register("A", "consultant", "root", at("root", "left"))
 	if err := a.Refresh(ctx, false); err != nil {
 		t.Fatal(err)
@@ -329,5 +329,63 @@ func TestReplicasShareOneProjection(t *testing.T) {
 	pb2, _ := a.Lookup(ctx, []string{"root"})
 	if !pb2.AsOf.After(pa2.AsOf) || b.Current() == nil {
 		t.Errorf("no takeover: as_of %v then %v", pa2.AsOf, pb2.AsOf)
+	}
+}
+
+// Issue #19: the projection brings its kept snapshot up to date with what was accepted since its
+// last look (new members, sales and cancellations, read from Neo4j by acceptance time) instead
+// of reloading it, and projects exactly what a whole reload projects.
+func TestProjectionKeptUpToDateEqualsAWholeReload(t *testing.T) {
+	hs := newHarness(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(19, 1))
+	p := hs.projector
+	p.Interval = time.Millisecond
+	ids, _, _ := hs.network(6, rng)
+	secret := hs.vendor("sun")
+	if err := p.Refresh(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := p.Lookup(ctx, []string{"root"})
+	reloads, updates := p.Counts()
+	// More arrives: consultants, customers, activations and a cancellation.
+	for i := 0; i < 4; i++ {
+		id := fmt.Sprintf("late%d", i)
+		hs.register(id, "consultant", ids[rng.IntN(len(ids))], strategy("balanced"))
+		ids = append(ids, id)
+	}
+	var evs []map[string]any
+	for i := 0; i < 6; i++ {
+		cust, act := fmt.Sprintf("lc%d", i), fmt.Sprintf("la%d", i)
+		evs = append(evs, signup("s-"+cust, cust, ids[rng.IntN(len(ids))]), activated("e-"+act, act, cust, "SOLAR-6KW", "2026-02-02T00:00:00Z"))
+	}
+	evs = append(evs, cancelled("c-la0", "la0", "2026-02-03T00:00:00Z"))
+	if code, body := hs.send("sun", secret, events(evs...), 0); code != 200 {
+		t.Fatalf("events: %d %v", code, body)
+	}
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if r, u := p.Counts(); r != reloads || u != updates+1 {
+		t.Fatalf("reloads %d → %d, updates %d → %d: the change was not applied as an update", reloads, r, updates, u)
+	}
+	got, _ := p.Lookup(ctx, ids)
+	if !got.AsOf.After(first.AsOf) {
+		t.Fatalf("as_of did not move: %v then %v", first.AsOf, got.AsOf)
+	}
+	whole := &payouts.Projector{Payouts: hs.app.Payouts, Log: testenv.Log()}
+	if err := whole.Refresh(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	want := whole.Current()
+	for _, id := range ids {
+		g, w := got.Members[id], want.Members[id]
+		if g == nil || w == nil || g.ByType != w.ByType || g.Generations != w.Generations || g.State.Active != w.State.Active ||
+			g.State.LeftMembers != w.State.LeftMembers || g.State.RightMembers != w.State.RightMembers {
+			t.Errorf("%s: updated %+v, whole reload %+v", id, g, w)
+		}
+	}
+	if got.Members["root"].ByType == first.Members["root"].ByType {
+		t.Errorf("the new sales moved nothing at the root: %+v", got.Members["root"])
 	}
 }

@@ -207,11 +207,20 @@ func TestReferralsReachTheVendorAtLeastOnce(t *testing.T) {
 	sim.mu.Lock()
 	sim.heal = true
 	sim.mu.Unlock()
+	// Paused meanwhile, so the redelivery stays queued while it is asked for again.
+	settings := map[string]any{"webhook_url": sim.srv.URL + "/halo/referrals", "expiry_days": 30, "paused": true}
+	if code, b := hs.call("PUT", "/api/v1/vendors/sun/referral-settings", settings); code != 200 {
+		t.Fatalf("pause: %d %v", code, b)
+	}
 	if code, b := hs.call("POST", "/api/v1/referral-deliveries/"+dead["id"].(string)+"/redeliver", nil); code != 200 || b["state"] != "pending" {
 		t.Fatalf("redeliver: %d %v", code, b)
 	}
 	if code, _ := hs.call("POST", "/api/v1/referral-deliveries/"+dead["id"].(string)+"/redeliver", nil); code != 409 {
 		t.Errorf("redelivering a queued delivery: %d, want 409", code)
+	}
+	settings["paused"] = false
+	if code, b := hs.call("PUT", "/api/v1/vendors/sun/referral-settings", settings); code != 200 {
+		t.Fatalf("resume: %d %v", code, b)
 	}
 	waitFor(t, 10*time.Second, "the redelivery", func() bool { return delivery("dead 1")["state"] == "delivered" })
 	keys, _ = sim.snapshot()

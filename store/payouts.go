@@ -15,39 +15,42 @@ import (
 )
 
 var (
-	qRunCancellations    = cypher.MustQuery("payouts/run_snapshot_cancellations")
-	qRunCommitBegin      = cypher.MustQuery("payouts/run_commit_begin")
-	qRunCommitCredits    = cypher.MustQuery("payouts/run_commit_credits")
-	qRunCommitFinish     = cypher.MustQuery("payouts/run_commit_finish")
-	qRunCommitEarnings   = cypher.MustQuery("payouts/run_commit_earnings")
-	qRunsWithoutEarnings = cypher.MustQuery("payouts/runs_without_earnings")
-	qRunEarningsDone     = cypher.MustQuery("payouts/run_earnings_done")
-	qRunCommitFreeze     = cypher.MustQuery("payouts/run_commit_freeze")
-	qRunCommitStates     = cypher.MustQuery("payouts/run_commit_states")
-	qRunCreate           = cypher.MustQuery("payouts/run_create")
-	qRunDraftReady       = cypher.MustQuery("payouts/run_draft_ready")
-	qRunFreeze           = cypher.MustQuery("payouts/run_freeze")
-	qRunFreezeChunk      = cypher.MustQuery("payouts/run_freeze_chunk")
-	qRunFreezeChunks     = cypher.MustQuery("payouts/run_freeze_chunks")
-	qRunGet              = cypher.MustQuery("payouts/run_get")
-	qRunLast             = cypher.MustQuery("payouts/run_last_committed")
-	qRunLines            = cypher.MustQuery("payouts/run_lines")
-	qRunMembers          = cypher.MustQuery("payouts/run_members")
-	qRunMembersSnap      = cypher.MustQuery("payouts/run_snapshot_members")
-	qRunNetwork          = cypher.MustQuery("payouts/run_network")
-	qRunPrune            = cypher.MustQuery("payouts/run_prune_batch")
-	qRunPruneFreeze      = cypher.MustQuery("payouts/run_prune_freeze")
-	qRunSales            = cypher.MustQuery("payouts/run_snapshot_sales")
-	qRunStatementGet     = cypher.MustQuery("payouts/run_statement_get")
-	qRunStatements       = cypher.MustQuery("payouts/run_statements")
-	qRunUpgrades         = cypher.MustQuery("payouts/run_snapshot_upgrades")
-	qRunStatusEvents     = cypher.MustQuery("payouts/run_status_events")
-	qRunRefunds          = cypher.MustQuery("payouts/run_snapshot_refunds")
-	qRunsCommitting      = cypher.MustQuery("payouts/runs_committing")
-	qRunBeat             = cypher.MustQuery("payouts/run_beat")
-	qRunsList            = cypher.MustQuery("payouts/runs_list")
-	qRunsStale           = cypher.MustQuery("payouts/runs_stale")
-	qRunsSuperseded      = cypher.MustQuery("payouts/runs_superseded")
+	qRunCancellations      = cypher.MustQuery("payouts/run_snapshot_cancellations")
+	qRunCommitBegin        = cypher.MustQuery("payouts/run_commit_begin")
+	qRunCommitCredits      = cypher.MustQuery("payouts/run_commit_credits")
+	qRunCommitFinish       = cypher.MustQuery("payouts/run_commit_finish")
+	qRunCommitEarnings     = cypher.MustQuery("payouts/run_commit_earnings")
+	qRunsWithoutEarnings   = cypher.MustQuery("payouts/runs_without_earnings")
+	qRunEarningsDone       = cypher.MustQuery("payouts/run_earnings_done")
+	qRunCommitFreeze       = cypher.MustQuery("payouts/run_commit_freeze")
+	qRunCommitStates       = cypher.MustQuery("payouts/run_commit_states")
+	qRunCreate             = cypher.MustQuery("payouts/run_create")
+	qRunDraftReady         = cypher.MustQuery("payouts/run_draft_ready")
+	qRunFreeze             = cypher.MustQuery("payouts/run_freeze")
+	qRunFreezeChunk        = cypher.MustQuery("payouts/run_freeze_chunk")
+	qRunFreezeChunks       = cypher.MustQuery("payouts/run_freeze_chunks")
+	qRunGet                = cypher.MustQuery("payouts/run_get")
+	qRunLast               = cypher.MustQuery("payouts/run_last_committed")
+	qRunLines              = cypher.MustQuery("payouts/run_lines")
+	qRunMembers            = cypher.MustQuery("payouts/run_members")
+	qRunMembersSnap        = cypher.MustQuery("payouts/run_snapshot_members")
+	qRunNetwork            = cypher.MustQuery("payouts/run_network")
+	qRunPrune              = cypher.MustQuery("payouts/run_prune_batch")
+	qRunPruneFreeze        = cypher.MustQuery("payouts/run_prune_freeze")
+	qRunSales              = cypher.MustQuery("payouts/run_snapshot_sales")
+	qRunSalesSince         = cypher.MustQuery("payouts/run_snapshot_sales_since")
+	qRunMembersSince       = cypher.MustQuery("payouts/run_snapshot_members_since")
+	qRunCancellationsSince = cypher.MustQuery("payouts/run_snapshot_cancellations_since")
+	qRunStatementGet       = cypher.MustQuery("payouts/run_statement_get")
+	qRunStatements         = cypher.MustQuery("payouts/run_statements")
+	qRunUpgrades           = cypher.MustQuery("payouts/run_snapshot_upgrades")
+	qRunStatusEvents       = cypher.MustQuery("payouts/run_status_events")
+	qRunRefunds            = cypher.MustQuery("payouts/run_snapshot_refunds")
+	qRunsCommitting        = cypher.MustQuery("payouts/runs_committing")
+	qRunBeat               = cypher.MustQuery("payouts/run_beat")
+	qRunsList              = cypher.MustQuery("payouts/runs_list")
+	qRunsStale             = cypher.MustQuery("payouts/runs_stale")
+	qRunsSuperseded        = cypher.MustQuery("payouts/runs_superseded")
 )
 
 // LastCommitted implements payouts.RunStore.
@@ -62,11 +65,62 @@ func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
 	return s.Run(ctx, get[string](rec, "id"))
 }
 
-// LoadSnapshot implements payouts.RunStore: four streamed reads.
+// LoadSnapshot implements payouts.RunStore: streamed reads of members, sales, cancellations and
+// the small collections.
 func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*payouts.RunSnapshot, error) {
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
+	if err := s.loadMembers(ctx, qRunMembersSnap, nil, snap); err != nil {
+		return nil, err
+	}
+	if err := s.loadSales(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, snap); err != nil {
+		return nil, err
+	}
+	if err := s.loadCancellations(ctx, qRunCancellations, nil, snap); err != nil {
+		return nil, err
+	}
+	if err := s.loadSmall(ctx, snap); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// Clock implements payouts.RunStore.
+func (s *Store) Clock(ctx context.Context) (time.Time, error) {
+	rec, err := readOne(ctx, s, qClock, nil, nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return get[time.Time](rec, "now").UTC(), nil
+}
+
+// SnapshotDelta implements payouts.RunStore: members, sales and cancellations accepted at or
+// after since (by their indexed acceptance times), and the small collections whole.
+func (s *Store) SnapshotDelta(ctx context.Context, since, windowStart time.Time) (*payouts.RunSnapshot, time.Time, error) {
+	now, err := s.Clock(ctx)
+	if err != nil {
+		return nil, now, err
+	}
+	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
+	p := map[string]any{"since": ts(since), "window": ts(windowStart)}
+	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
+		return nil, now, err
+	}
+	if err := s.loadSales(ctx, qRunSalesSince, p, snap); err != nil {
+		return nil, now, err
+	}
+	if err := s.loadCancellations(ctx, qRunCancellationsSince, p, snap); err != nil {
+		return nil, now, err
+	}
+	if err := s.loadSmall(ctx, snap); err != nil {
+		return nil, now, err
+	}
+	return snap, now, nil
+}
+
+// Each loader starts its slice afresh: a read retried after a transient error streams again.
+func (s *Store) loadMembers(ctx context.Context, q string, params map[string]any, snap *payouts.RunSnapshot) error {
 	var bad error
-	err := s.stream(ctx, qRunMembersSnap, nil, func(r *neo4j.Record) {
+	err := s.stream(ctx, q, params, func(r *neo4j.Record) {
 		p, err := engine.ParsePlan(get[string](r, "plan"))
 		if err != nil && bad == nil {
 			bad = graph.Internal(err)
@@ -81,24 +135,18 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 			snap.Prev = append(snap.Prev, engine.State{Member: m.ID, Rank: get[string](r, "rank"), CarryLeft: engine.Units(get[int64](r, "cl")),
 				CarryRight: engine.Units(get[int64](r, "cr")), LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr"))})
 		}
-	})
+	}, func() { snap.Members, snap.Prev = snap.Members[:0], snap.Prev[:0] })
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if bad != nil {
-		return nil, bad
-	}
-	if err := s.stream(ctx, qRunUpgrades, nil, func(r *neo4j.Record) {
-		p, _ := engine.ParsePlan(get[string](r, "plan"))
-		id := get[string](r, "member")
-		snap.PlanChanges[id] = append(snap.PlanChanges[id], payouts.PlanChange{At: get[time.Time](r, "occurred_at").UTC(), Plan: p,
-			Refund: get[int64](r, "refund") == 1})
-	}); err != nil {
-		return nil, err
-	}
-	kinds := map[string]engine.SaleKind{"pack": engine.SalePack, "upgrade": engine.SaleUpgrade, "activation": engine.SaleActivation}
-	if err := s.stream(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, func(r *neo4j.Record) {
-		sl := engine.Sale{ID: get[string](r, "id"), Kind: kinds[get[string](r, "kind")], Member: get[string](r, "member"),
+	return bad
+}
+
+var saleKinds = map[string]engine.SaleKind{"pack": engine.SalePack, "upgrade": engine.SaleUpgrade, "activation": engine.SaleActivation}
+
+func (s *Store) loadSales(ctx context.Context, q string, params map[string]any, snap *payouts.RunSnapshot) error {
+	return s.stream(ctx, q, params, func(r *neo4j.Record) {
+		sl := engine.Sale{ID: get[string](r, "id"), Kind: saleKinds[get[string](r, "kind")], Member: get[string](r, "member"),
 			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
 			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: get[string](r, "vendor"), Accounted: get[bool](r, "accounted"),
 			HoldDays: int(get[int64](r, "hold_days"))}
@@ -106,10 +154,11 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 			sl.ToPlan, _ = engine.ParsePlan(get[string](r, "plan"))
 		}
 		snap.Sales = append(snap.Sales, sl)
-	}); err != nil {
-		return nil, err
-	}
-	if err := s.stream(ctx, qRunCancellations, nil, func(r *neo4j.Record) {
+	}, func() { snap.Sales = snap.Sales[:0] })
+}
+
+func (s *Store) loadCancellations(ctx context.Context, q string, params map[string]any, snap *payouts.RunSnapshot) error {
+	return s.stream(ctx, q, params, func(r *neo4j.Record) {
 		c := engine.Cancellation{ID: get[string](r, "id"), Activation: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
 			ActivationAccounted: get[bool](r, "accounted"), Vendor: get[string](r, "vendor")}
 		for _, x := range get[[]any](r, "paid") {
@@ -118,15 +167,26 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 			}
 		}
 		snap.Cancellations = append(snap.Cancellations, c)
-	}); err != nil {
-		return nil, err
+	}, func() { snap.Cancellations = snap.Cancellations[:0] })
+}
+
+// loadSmall reads what is few and read whole every time: plan changes, status events, refunds
+// and the cutover.
+func (s *Store) loadSmall(ctx context.Context, snap *payouts.RunSnapshot) error {
+	if err := s.stream(ctx, qRunUpgrades, nil, func(r *neo4j.Record) {
+		p, _ := engine.ParsePlan(get[string](r, "plan"))
+		id := get[string](r, "member")
+		snap.PlanChanges[id] = append(snap.PlanChanges[id], payouts.PlanChange{At: get[time.Time](r, "occurred_at").UTC(), Plan: p,
+			Refund: get[int64](r, "refund") == 1})
+	}, func() { clear(snap.PlanChanges) }); err != nil {
+		return err
 	}
 	if err := s.stream(ctx, qRunStatusEvents, nil, func(r *neo4j.Record) {
 		st, _ := engine.ParseStatus(get[string](r, "status"))
 		snap.StatusEvents = append(snap.StatusEvents, engine.StatusEvent{Member: get[string](r, "member"), Status: st,
 			At: get[time.Time](r, "at").UTC(), Seq: get[int64](r, "seq")})
-	}); err != nil {
-		return nil, err
+	}, func() { snap.StatusEvents = snap.StatusEvents[:0] }); err != nil {
+		return err
 	}
 	if err := s.stream(ctx, qRunRefunds, nil, func(r *neo4j.Record) {
 		f := engine.Refund{ID: get[string](r, "id"), Sale: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
@@ -137,17 +197,17 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 			}
 		}
 		snap.Refunds = append(snap.Refunds, f)
-	}); err != nil {
-		return nil, err
+	}, func() { snap.Refunds = snap.Refunds[:0] }); err != nil {
+		return err
 	}
 	res, err := s.read(ctx, qRunNetwork, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(res.Records) > 0 {
 		snap.Cutover = props(res.Records[0].AsMap()).atPtr("cutover")
 	}
-	return snap, nil
+	return nil
 }
 
 const (

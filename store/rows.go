@@ -102,10 +102,15 @@ func boolOf(res *neo4j.EagerResult, key string) bool {
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // stream runs a read query and hands every record to fn without holding the result in memory.
-func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(*neo4j.Record)) error {
+// reset, when given, runs before every attempt: the driver retries a read after a transient
+// error, and what the failed attempt streamed is to be dropped.
+func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(*neo4j.Record), reset ...func()) error {
 	sess := s.session(ctx, false)
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		for _, r := range reset {
+			r()
+		}
 		res, err := tx.Run(ctx, q, params)
 		if err != nil {
 			return nil, err

@@ -170,6 +170,12 @@ func main() {
 		from := fs.Int("from", 2, "the first consultant made payable: m<from>")
 		_ = fs.Parse(os.Args[2:])
 		payouts(login(*url, *email, *pw), *n, *from, *conc, *year, *skip)
+	case "freshness":
+		member := fs.String("member", "m00000002", "the consultant whose customer buys")
+		rounds := fs.Int("n", 5, "sales, one at a time")
+		gap := fs.Duration("gap", 2*time.Second, "pause between rounds")
+		_ = fs.Parse(os.Args[2:])
+		freshness(login(*url, *email, *pw), *member, *rounds, *gap)
 	default:
 		fatal(fmt.Errorf("unknown command %q", cmd))
 	}

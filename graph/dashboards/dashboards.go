@@ -431,7 +431,7 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		if p != nil {
 			pe, asOf := p.PeriodEnd, p.AsOf
 			d.Projected.PeriodEnd, d.Projected.AsOf = &pe, &asOf
-			d.Projected.Freshness = "recomputed in the background when events arrive, at most every few minutes; see as_of"
+			d.Projected.Freshness = "includes every event accepted before as_of; brought up to date in the background within seconds of an accepted event"
 			if pm := p.Members[id]; pm != nil {
 				var total engine.Units
 				for _, lt := range engine.LineTypes {

@@ -175,6 +175,12 @@ type RunStore interface {
 	LastCommitted(ctx context.Context) (*Run, error)
 	Cutover(ctx context.Context) (*time.Time, error)
 	LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*RunSnapshot, error)
+	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
+	// accepted at or after since, the small collections (plan changes, status events, refunds,
+	// cutover) whole, and the store's clock at the time of reading.
+	SnapshotDelta(ctx context.Context, since, windowStart time.Time) (*RunSnapshot, time.Time, error)
+	// Clock is the store's clock: what was committed before it is visible to a read after it.
+	Clock(ctx context.Context) (time.Time, error)
 	// SaveDraft stores the run; statements yields one statement per member, in member-id order.
 	SaveDraft(ctx context.Context, run Run, statements func(yield func(Statement) bool), freeze Freeze) error
 	Statement(ctx context.Context, runID, memberID string) (*MemberStatement, error)
@@ -207,6 +213,8 @@ type PayoutService struct {
 	// open period).
 	AfterCommit func()
 	Audit       *graph.Auditor
+
+	gate runGate // background work yields to drafts and commits
 }
 
 // CreateRunRequest is POST /payout-runs.
@@ -216,6 +224,7 @@ type CreateRunRequest struct {
 
 // Draft computes a preview of PLAN.md §4 over everything accepted so far and stores it.
 func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor string) (*Run, error) {
+	defer s.gate.enter()()
 	last, err := s.Store.LastCommitted(ctx)
 	if err != nil {
 		return nil, err
@@ -361,6 +370,13 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 		return nil, nil, tm, err
 	}
 	tm.load = time.Since(t0)
+	res, err := s.computeFrom(snap, start, end)
+	tm.compute = time.Since(t0) - tm.load
+	return res, snap, tm, err
+}
+
+// computeFrom runs the engine over a loaded snapshot; it reads snap and never changes it.
+func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time) (*engine.Result, error) {
 	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents, Refunds: snap.Refunds}
 	if start != nil {
 		in.Start = *start
@@ -373,17 +389,15 @@ func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.
 		m.Plan = planAt(m.Plan, snap.PlanChanges[m.ID], end)
 		in.Members[i] = m
 	}
-	t1 := time.Now()
 	res, err := engine.Run(in)
-	tm.compute = time.Since(t1)
 	if err != nil {
 		var ie *engine.InputError
 		if errors.As(err, &ie) {
-			return nil, nil, tm, graph.Invalid("the network cannot be paid as it stands: %s", ie.Msg)
+			return nil, graph.Invalid("the network cannot be paid as it stands: %s", ie.Msg)
 		}
-		return nil, nil, tm, graph.Invalid("%v", err)
+		return nil, graph.Invalid("%v", err)
 	}
-	return res, snap, tm, nil
+	return res, nil
 }
 
 // Commit pays a draft exactly as it showed: idempotent, serialized, never twice for a period.
@@ -398,6 +412,7 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if r.PeriodEnd.After(s.Now()) {
 		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
 	}
+	defer s.gate.enter()()
 	now := s.Now().UTC()
 	stop := s.beat(id)
 	out, err := s.Store.Commit(ctx, id, actor, now)

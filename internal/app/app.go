@@ -122,7 +122,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log}
 	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit}
 	// One projection and one counter writer for the whole deployment, however many replicas run.
-	a.Projector = &payouts.Projector{Payouts: a.Payouts, Feed: st, Log: log, Interval: cfg.ProjectionInterval, Shared: d.Cache}
+	a.Projector = &payouts.Projector{Payouts: a.Payouts, Log: log, Interval: cfg.ProjectionInterval, FullEvery: cfg.ProjectionReload, Shared: d.Cache}
 	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
 	a.Members.AfterChange = func(movesVolume bool) {
 		if movesVolume {

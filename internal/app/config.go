@@ -48,8 +48,11 @@ type Config struct {
 	MinWithdrawal         engine.Units  // HALO_MIN_WITHDRAWAL
 	MemoryLimit           int64         // HALO_MEMORY_LIMIT in bytes: the Go heap's soft limit
 	JoinWindow            time.Duration // HALO_JOIN_WINDOW: how long before a webinar the join link shows
-	// ProjectionInterval is how often projected earnings may be recomputed (HALO_PROJECTION_INTERVAL).
+	// ProjectionInterval is how often the earnings projection looks for accepted events and, when
+	// some arrived, brings itself up to date (HALO_PROJECTION_INTERVAL); ProjectionReload is how
+	// long it goes on updating its kept snapshot before reloading it whole (HALO_PROJECTION_RELOAD).
 	ProjectionInterval time.Duration
+	ProjectionReload   time.Duration
 	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
 	// account and per address in a 15-minute window (HALO_LOGIN_FAILURES, HALO_LOGIN_FAILURES_PER_IP).
 	LoginFailures, LoginFailuresPerIP int
@@ -138,8 +141,11 @@ func LoadConfig(now time.Time) (*Config, error) {
 	if c.MinWithdrawal, err = engine.ParseUnits(env("HALO_MIN_WITHDRAWAL", "50.00")); err != nil || c.MinWithdrawal <= 0 {
 		errs = append(errs, "HALO_MIN_WITHDRAWAL must be a positive amount such as 50.00")
 	}
-	if c.ProjectionInterval, err = time.ParseDuration(env("HALO_PROJECTION_INTERVAL", "5m")); err != nil || c.ProjectionInterval < time.Second {
-		errs = append(errs, "HALO_PROJECTION_INTERVAL must be a duration of at least 1s, such as 5m")
+	if c.ProjectionInterval, err = time.ParseDuration(env("HALO_PROJECTION_INTERVAL", "500ms")); err != nil || c.ProjectionInterval < 100*time.Millisecond {
+		errs = append(errs, "HALO_PROJECTION_INTERVAL must be a duration of at least 100ms, such as 500ms")
+	}
+	if c.ProjectionReload, err = time.ParseDuration(env("HALO_PROJECTION_RELOAD", "1h")); err != nil || c.ProjectionReload < time.Minute {
+		errs = append(errs, "HALO_PROJECTION_RELOAD must be a duration of at least 1m, such as 1h")
 	}
 	if c.ReadTimeout, err = time.ParseDuration(env("HALO_READ_TIMEOUT", "30s")); err != nil || c.ReadTimeout < time.Second {
 		errs = append(errs, "HALO_READ_TIMEOUT must be a duration of at least 1s, such as 30s")

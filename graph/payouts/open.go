@@ -1,0 +1,137 @@
+package payouts
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// openSnapshot is the open period's snapshot kept between projections: loaded whole once, then
+// brought up to date with what was accepted since (members, sales, cancellations; the small
+// collections are read whole with every change). Everything else that can move the open period
+// (a commit, a status change, a refund, a termination) reloads it whole (Projector.Stale and the
+// committed run it was loaded after).
+type openSnapshot struct {
+	snap        *RunSnapshot
+	base        string    // the committed run it follows ("" before the first)
+	windowStart time.Time // the activity window it was loaded for (§5)
+	cursor      time.Time // Neo4j's clock when last brought up to date
+	loadedAt    time.Time // when it was loaded whole
+	dirty       bool      // holds changes no published projection includes yet
+
+	members, prev, sales, cancels map[string]int // id → index in snap's slices
+}
+
+func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now time.Time) *openSnapshot {
+	o := &openSnapshot{snap: snap, base: base, windowStart: windowStart, cursor: cursor, loadedAt: now, dirty: true,
+		members: make(map[string]int, len(snap.Members)), prev: make(map[string]int, len(snap.Prev)),
+		sales: make(map[string]int, len(snap.Sales)), cancels: make(map[string]int, len(snap.Cancellations))}
+	for i, m := range snap.Members {
+		o.members[m.ID] = i
+	}
+	for i, p := range snap.Prev {
+		o.prev[p.Member] = i
+	}
+	for i, s := range snap.Sales {
+		o.sales[s.ID] = i
+	}
+	for i, c := range snap.Cancellations {
+		o.cancels[c.ID] = i
+	}
+	return o
+}
+
+// apply merges a delta read since the cursor (less an overlap, so some of it is known already:
+// members, sales and cancellations do not change once accepted, so a known id is replaced by
+// the same row). It reports whether anything was new.
+func (o *openSnapshot) apply(d *RunSnapshot) bool {
+	news := false
+	s := o.snap
+	for _, m := range d.Members {
+		if i, ok := o.members[m.ID]; ok {
+			s.Members[i] = m
+			continue
+		}
+		o.members[m.ID] = len(s.Members)
+		s.Members = append(s.Members, m)
+		news = true
+	}
+	for _, p := range d.Prev {
+		if i, ok := o.prev[p.Member]; ok {
+			s.Prev[i] = p
+			continue
+		}
+		o.prev[p.Member] = len(s.Prev)
+		s.Prev = append(s.Prev, p)
+	}
+	for _, x := range d.Sales {
+		if i, ok := o.sales[x.ID]; ok {
+			s.Sales[i] = x
+			continue
+		}
+		o.sales[x.ID] = len(s.Sales)
+		s.Sales = append(s.Sales, x)
+		news = true
+	}
+	for _, c := range d.Cancellations {
+		if i, ok := o.cancels[c.ID]; ok {
+			s.Cancellations[i] = c
+			continue
+		}
+		o.cancels[c.ID] = len(s.Cancellations)
+		s.Cancellations = append(s.Cancellations, c)
+		news = true
+	}
+	if news {
+		// Read whole with the delta: an upgrade's plan change arrives with its sale.
+		s.PlanChanges, s.StatusEvents, s.Refunds, s.Cutover = d.PlanChanges, d.StatusEvents, d.Refunds, d.Cutover
+		o.dirty = true
+	}
+	return news
+}
+
+// runGate lets background work step aside for payout runs in this process: a draft or a commit
+// cancels the projection under way and none starts until the run is done. A payout run never
+// waits for background work.
+type runGate struct {
+	mu      sync.Mutex
+	active  int
+	cancels map[*context.CancelFunc]struct{}
+}
+
+// enter marks a payout run as under way; the returned func ends it.
+func (g *runGate) enter() func() {
+	g.mu.Lock()
+	g.active++
+	for c := range g.cancels {
+		(*c)()
+	}
+	g.mu.Unlock()
+	return func() {
+		g.mu.Lock()
+		g.active--
+		g.mu.Unlock()
+	}
+}
+
+// background gives background work a context that a payout run cancels; ok is false while one
+// is under way. done releases it.
+func (g *runGate) background(ctx context.Context) (bctx context.Context, done func(), ok bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.active > 0 {
+		return nil, nil, false
+	}
+	if g.cancels == nil {
+		g.cancels = map[*context.CancelFunc]struct{}{}
+	}
+	bctx, cancel := context.WithCancel(ctx)
+	key := &cancel
+	g.cancels[key] = struct{}{}
+	return bctx, func() {
+		g.mu.Lock()
+		delete(g.cancels, key)
+		g.mu.Unlock()
+		cancel()
+	}, true
+}

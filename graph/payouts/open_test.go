@@ -1,0 +1,135 @@
+package payouts
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+)
+
+// The kept snapshot brought up to date with what was accepted gives exactly the projection a
+// whole reload gives, whatever arrives, in whatever order and however refreshes fall between.
+func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
+	ctx := context.Background()
+	for seed := uint64(1); seed <= 25; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		st := newMemRuns()
+		st.clock = start
+		now := start.AddDate(0, 0, 6)
+		inc := &Projector{Payouts: payoutService(st, now), Log: quiet, Overlap: 3 * time.Second}
+		if err := inc.Refresh(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		free := map[string][]engine.Leg{"ana": {engine.LegLeft, engine.LegRight}, "ben": {engine.LegLeft, engine.LegRight}}
+		consultants := []string{"root", "ana", "ben"}
+		var acts []string
+		cancelled := map[string]bool{}
+		at := func() time.Time { return start.Add(time.Duration(rng.IntN(5*24)) * time.Hour) }
+		for step := 0; step < 40; step++ {
+			switch k := rng.IntN(4); {
+			case k == 0: // a consultant joins under someone with a free leg, with a pack
+				var parent string
+				for p, legs := range free {
+					if len(legs) > 0 && (parent == "" || p < parent) {
+						parent = p
+					}
+				}
+				leg := free[parent][0]
+				free[parent] = free[parent][1:]
+				id := fmt.Sprintf("c%02d", step)
+				free[id] = []engine.Leg{engine.LegLeft, engine.LegRight}
+				sponsor := consultants[rng.IntN(len(consultants))]
+				consultants = append(consultants, id)
+				reg := at()
+				st.accept([]engine.Member{{ID: id, Plan: engine.PlanConsultant, Sponsor: sponsor, Parent: parent, Leg: leg, RegisteredAt: reg}},
+					[]engine.Sale{{ID: "pack:" + id, Kind: engine.SalePack, Member: id, OccurredAt: reg, Price: 9900, BV: 10000}}, nil)
+			case k == 1 || k == 2: // a customer signs up, or an existing one activates another service
+				cust := "mia"
+				var members []engine.Member
+				if k == 1 {
+					cust = fmt.Sprintf("cust%02d", step)
+					members = []engine.Member{{ID: cust, Plan: engine.PlanCustomer, Sponsor: consultants[rng.IntN(len(consultants))], RegisteredAt: at()}}
+				}
+				id := fmt.Sprintf("solar:%02d", step)
+				acts = append(acts, id)
+				bv := engine.Units(1000 * (1 + rng.IntN(50)))
+				st.accept(members, []engine.Sale{{ID: id, Kind: engine.SaleActivation, Member: cust, OccurredAt: at(), BV: bv, CV: bv * 3, Retail: bv / 2, Vendor: "solar"}}, nil)
+			case k == 3 && len(acts) > 0: // a cancellation
+				a := acts[rng.IntN(len(acts))]
+				if !cancelled[a] {
+					cancelled[a] = true
+					st.accept(nil, nil, []engine.Cancellation{{ID: "cancel:" + a, Activation: a, OccurredAt: now.Add(-time.Hour), Vendor: "solar"}})
+				}
+			}
+			if rng.IntN(3) == 0 {
+				if err := inc.Refresh(ctx, false); err != nil {
+					t.Fatalf("seed %d step %d: %v", seed, step, err)
+				}
+			}
+		}
+		if err := inc.Refresh(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if inc.open.loadedAt.IsZero() || len(inc.open.snap.Sales) != len(st.snap.Sales) {
+			t.Fatalf("seed %d: the kept snapshot has %d sales of %d", seed, len(inc.open.snap.Sales), len(st.snap.Sales))
+		}
+		whole := &Projector{Payouts: payoutService(st, now), Log: quiet}
+		if err := whole.Refresh(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		got, want := inc.Current(), whole.Current()
+		if len(got.Members) != len(want.Members) || !reflect.DeepEqual(got.Members, want.Members) {
+			for id, w := range want.Members {
+				if !reflect.DeepEqual(got.Members[id], w) {
+					t.Fatalf("seed %d: %s projected %+v, a whole reload %+v", seed, id, got.Members[id], w)
+				}
+			}
+			t.Fatalf("seed %d: %d members projected, a whole reload %d", seed, len(got.Members), len(want.Members))
+		}
+	}
+}
+
+// A projection never holds up a payout run: none starts during a draft, and one under way is
+// cancelled when a draft starts, then resumes after it.
+func TestProjectionYieldsToPayoutRuns(t *testing.T) {
+	ctx := context.Background()
+	st := newMemRuns()
+	now := start.AddDate(0, 0, 8)
+	svc := payoutService(st, now)
+	p := &Projector{Payouts: svc, Log: quiet}
+	leave := svc.gate.enter()
+	if err := p.Refresh(ctx, true); err != nil || p.Current() != nil {
+		t.Fatalf("computed during a payout run: %v", err)
+	}
+	leave()
+
+	st.block = make(chan struct{}, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- p.Refresh(ctx, true) }()
+	<-st.block // the projection is loading
+	st.block = nil
+	end := start.AddDate(0, 0, 7)
+	done := make(chan error, 1)
+	go func() { _, err := svc.Draft(ctx, CreateRunRequest{PeriodEnd: &end}, "admin"); done <- err }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("a yielding projection is no failure: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the projection under way was not cancelled by the draft")
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if p.Current() != nil {
+		t.Fatal("a cancelled projection was published")
+	}
+	if err := p.Refresh(ctx, false); err != nil || p.Current() == nil {
+		t.Fatalf("not resumed after the run: %v", err)
+	}
+}
