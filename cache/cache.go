@@ -27,6 +27,7 @@ type Config struct {
 type Cache struct {
 	rdb    redis.UniversalClient
 	prefix string
+	pub    pubMemo // the projection this process last published (see PublishProjection)
 }
 
 // New creates the client; it connects on use, so a Redis that is down at start-up is fine.

@@ -209,6 +209,26 @@ func projectionRoundTrip(t *testing.T, c *cache.Cache) {
 	if got.Members["bo"].State.Active || got.Members["nobody"] == nil {
 		t.Errorf("absent members read as zero: %+v", got.Members)
 	}
+	// The next projections go out as what changed: a figure moves, a member appears, one that
+	// has nothing to show any more reads as zero; the as_of moves with them.
+	p2 := &payouts.Projection{PeriodEnd: p.PeriodEnd, AsOf: at.Add(time.Minute), Members: map[string]*payouts.Projected{
+		"ana": {ByType: [8]engine.Units{0: 20000}}, "cy": {Generations: [8]int32{1}}}}
+	if err := c.PublishProjection(ctx, tok, p2); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = c.LookupProjection(ctx, []string{"ana", "cy"})
+	if !got.AsOf.Equal(p2.AsOf) || got.Members["ana"].ByType[0] != 20000 || got.Members["ana"].State.Active || got.Members["cy"].Generations[0] != 1 {
+		t.Errorf("after an update: %v %+v %+v", got.AsOf, got.Members["ana"], got.Members["cy"])
+	}
+	p3 := &payouts.Projection{PeriodEnd: p.PeriodEnd, AsOf: at.Add(2 * time.Minute), Members: map[string]*payouts.Projected{"cy": {Generations: [8]int32{1}}}}
+	if err := c.PublishProjection(ctx, tok, p3); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = c.LookupProjection(ctx, []string{"ana", "cy"})
+	if got.Members["ana"].ByType[0] != 0 || got.Members["cy"].Generations[0] != 1 || !got.AsOf.Equal(p3.AsOf) {
+		t.Errorf("after a member dropped out: %+v %+v", got.Members["ana"], got.Members["cy"])
+	}
+	at = p3.AsOf
 	// A holder that lost the lease cannot publish.
 	_ = c.ProjectionRelease(ctx, "a")
 	if _, err := c.ProjectionLease(ctx, "b", time.Second); err != nil {

@@ -2,8 +2,11 @@ package cache
 
 import (
 	"context"
+	"errors"
+	"hash/fnv"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -118,15 +121,57 @@ func worthKeeping(p *payouts.Projected) bool {
 	return false
 }
 
-// PublishProjection implements payouts.ProjectionCache: fills a new generation, then makes it
-// current only if token is still the projection lease's.
+// pubMemo is what this process last published: the generation it filled and a hash of each
+// field in it. While that generation is still the current one, the next projection is
+// published as the fields that changed (a sale moves a few hundred consultants' figures, not a
+// million).
+type pubMemo struct {
+	mu  sync.Mutex
+	gen string
+	enc map[string]uint64
+}
+
+// deltaScript changes fields of the current generation, only for the lease's current token and
+// while that generation is still current.
+var deltaScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return redis.error_reply('FENCED') end
+if redis.call('GET', KEYS[3]) ~= ARGV[2] then return redis.error_reply('STALEGEN') end
+if ARGV[3] == 'set' then
+  for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+1]) end
+else
+  for i = 4, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
+end
+return 1`)
+
+func fieldHash(s string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// PublishProjection implements payouts.ProjectionCache: the fields that changed since this
+// process's last publication when that is still the current generation; otherwise a new
+// generation, filled and then made current, only if token is still the projection lease's.
 func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.Projection) error {
+	c.pub.mu.Lock()
+	defer c.pub.mu.Unlock()
 	old, oldErr := c.rdb.Get(ctx, c.projKey("gen")).Result()
+	if oldErr == nil && c.pub.enc != nil && old == c.pub.gen {
+		err := c.publishDelta(ctx, token, old, p)
+		if err == nil || errors.Is(err, payouts.ErrFenced) {
+			return err
+		}
+		c.pub.gen, c.pub.enc = "", nil // in doubt: a whole generation next
+		if !errors.Is(err, errNoCounters) {
+			return err
+		}
+	}
 	next, err := c.rdb.Incr(ctx, c.projKey("seq")).Result()
 	if err != nil {
 		return err
 	}
 	key := c.projKey(strconv.FormatInt(next, 10))
+	enc := make(map[string]uint64, len(p.Members))
 	pipe := c.rdb.Pipeline()
 	pipe.Del(ctx, key)
 	pipe.HSet(ctx, key, "_period_end", p.PeriodEnd.UTC().Format(time.RFC3339Nano), "_as_of", p.AsOf.UTC().Format(time.RFC3339Nano))
@@ -135,7 +180,9 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 		if !worthKeeping(m) {
 			continue
 		}
-		pipe.HSet(ctx, key, id, encode(m))
+		e := encode(m)
+		enc[id] = fieldHash(e)
+		pipe.HSet(ctx, key, id, e)
 		if n++; n%pipeChunk == 0 {
 			if _, err := pipe.Exec(ctx); err != nil {
 				return err
@@ -152,6 +199,56 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 	if oldErr == nil && old != strconv.FormatInt(next, 10) {
 		c.rdb.Unlink(ctx, c.projKey(old))
 	}
+	c.pub.gen, c.pub.enc = strconv.FormatInt(next, 10), enc
+	return nil
+}
+
+// publishDelta writes into generation gen the fields that changed, then the new as_of.
+func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *payouts.Projection) error {
+	enc := make(map[string]uint64, len(c.pub.enc))
+	keys := []string{c.projKey("lease"), c.projKey(gen), c.projKey("gen")}
+	head := []any{strconv.FormatInt(token, 10), gen}
+	run := func(op string, args []any) error {
+		return fenced(deltaScript.Run(ctx, c.rdb, keys, append(append(append([]any{}, head...), op), args...)...).Err())
+	}
+	const chunk = 1000
+	set := make([]any, 0, 2*chunk)
+	for id, m := range p.Members {
+		if !worthKeeping(m) {
+			continue
+		}
+		e := encode(m)
+		h := fieldHash(e)
+		enc[id] = h
+		if was, ok := c.pub.enc[id]; ok && was == h {
+			continue
+		}
+		if set = append(set, id, e); len(set) == 2*chunk {
+			if err := run("set", set); err != nil {
+				return err
+			}
+			set = set[:0]
+		}
+	}
+	var del []any
+	for id := range c.pub.enc {
+		if _, ok := enc[id]; !ok {
+			del = append(del, id)
+		}
+	}
+	for len(del) > 0 {
+		k := min(len(del), chunk)
+		if err := run("del", del[:k]); err != nil {
+			return err
+		}
+		del = del[k:]
+	}
+	// The as_of last: a reader never sees it before the figures it stands for.
+	set = append(set, "_period_end", p.PeriodEnd.UTC().Format(time.RFC3339Nano), "_as_of", p.AsOf.UTC().Format(time.RFC3339Nano))
+	if err := run("set", set); err != nil {
+		return err
+	}
+	c.pub.enc = enc
 	return nil
 }
 

@@ -402,3 +402,46 @@ func (t Totals) Text() TotalsText {
 	}
 	return out
 }
+
+// SumsByMember totals the lines per member and line type without expanding them (the earnings
+// projection reads only these totals): each member with any line once, in no particular order.
+// A reversal counts for the member whose line it reverses, as Line says.
+func (r *Result) SumsByMember(each func(member string, byType *[8]Units)) {
+	at := make(map[int32]int32, 1024)
+	var sums [][8]Units
+	var who []int32
+	var byName map[string]*[8]Units // reversals of members this run does not know
+	for i := range r.lines {
+		c := &r.lines[i]
+		m := c.member
+		if c.srcKind == srcClaw {
+			name := r.revs[c.src].paid.Member
+			k, ok := r.ctx.index[name]
+			if !ok {
+				if byName == nil {
+					byName = map[string]*[8]Units{}
+				}
+				if byName[name] == nil {
+					byName[name] = &[8]Units{}
+				}
+				byName[name][c.typ] += c.amount
+				continue
+			}
+			m = k
+		}
+		k, ok := at[m]
+		if !ok {
+			k = int32(len(sums))
+			at[m] = k
+			sums = append(sums, [8]Units{})
+			who = append(who, m)
+		}
+		sums[k][c.typ] += c.amount
+	}
+	for k, m := range who {
+		each(r.ctx.ids[m], &sums[k])
+	}
+	for name, s := range byName {
+		each(name, s)
+	}
+}

@@ -19,6 +19,9 @@ type openSnapshot struct {
 	loadedAt    time.Time // when it was loaded whole
 	dirty       bool      // holds changes no published projection includes yet
 
+	gens    [][8]int32 // members per sponsor generation 1..8, by index in snap.Members
+	gensEnd time.Time  // the period end gens were counted for (nil gens: to count)
+
 	members, prev, sales, cancels map[string]int // id → index in snap's slices
 }
 
@@ -82,12 +85,50 @@ func (o *openSnapshot) apply(d *RunSnapshot) bool {
 		s.Cancellations = append(s.Cancellations, c)
 		news = true
 	}
+	if len(s.Members) != len(o.gens) {
+		o.gens = nil // members joined: their uplines' generations are counted again
+	}
 	if news {
 		// Read whole with the delta: an upgrade's plan change arrives with its sale.
 		s.PlanChanges, s.StatusEvents, s.Refunds, s.Cutover = d.PlanChanges, d.StatusEvents, d.Refunds, d.Cutover
 		o.dirty = true
 	}
 	return news
+}
+
+// generations counts, for every member, the members registered before end in each of its eight
+// sponsor generations below it (the dashboards' downline by generation): eight steps up from
+// each member, over indexes. Kept until members join or the period end moves.
+func (o *openSnapshot) generations(end time.Time) [][8]int32 {
+	if o.gens != nil && o.gensEnd.Equal(end) {
+		return o.gens
+	}
+	ms := o.snap.Members
+	in := make([]bool, len(ms))
+	up := make([]int32, len(ms))
+	for i, m := range ms {
+		in[i] = m.RegisteredAt.Before(end)
+		up[i] = -1
+		if k, ok := o.members[m.Sponsor]; ok && m.Sponsor != "" {
+			up[i] = int32(k)
+		}
+	}
+	gens := make([][8]int32, len(ms))
+	for i := range ms {
+		if !in[i] {
+			continue
+		}
+		// A sponsor registered after end is counted but not climbed past (it has no upline yet).
+		for g, a := 0, up[i]; g < 8 && a >= 0; g++ {
+			gens[a][g]++
+			if !in[a] {
+				break
+			}
+			a = up[a]
+		}
+	}
+	o.gens, o.gensEnd = gens, end
+	return gens
 }
 
 // runGate lets background work step aside for payout runs in this process: a draft or a commit

@@ -59,7 +59,9 @@ type Projector struct {
 	// FullEvery bounds how long the kept snapshot is only updated, never reloaded whole
 	// (default 1 hour): a safety net, as every change that is not an acceptance marks it stale.
 	FullEvery time.Duration
-	// Overlap is re-read before the cursor each time, longer than any write transaction (30 s).
+	// Overlap is re-read before the cursor each time (default 10 s): a sale or member is stamped
+	// when its write begins and seen when it commits, so this must outlast any write transaction
+	// (an ingest batch, an import batch). What a longer one adds shows at the next whole reload.
 	Overlap time.Duration
 
 	reloads, updates atomic.Int64 // projections made from a whole reload, and from an update
@@ -72,6 +74,7 @@ type Projector struct {
 	wantSeen   int64
 	computedAt time.Time
 	restUntil  time.Time
+	took       struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
 }
 
 // Stale makes the next refresh recompute although no sale arrived: a status change or a refund
@@ -94,7 +97,7 @@ func (p *Projector) defaults() {
 		p.FullEvery = time.Hour
 	}
 	if p.Overlap == 0 {
-		p.Overlap = 30 * time.Second
+		p.Overlap = 10 * time.Second
 	}
 	if p.LeaseTTL == 0 {
 		p.LeaseTTL = 10 * time.Second
@@ -199,7 +202,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	}
 	defer done()
 	started := time.Now()
-	res, snap, end, asOf, full, err := p.update(ctx, force)
+	res, o, end, asOf, full, err := p.update(ctx, force)
 	if err != nil || res == nil {
 		if errors.Is(err, context.Canceled) && parent.Err() == nil {
 			p.Log.Info("earnings projection yielded to a payout run; resumed after it")
@@ -208,30 +211,25 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		return err
 	}
 	p.computedAt = started
+	// One allocation for every consultant's figures; lines are totalled without expanding them,
+	// and the generation counts are the kept snapshot's until members join.
+	items := make([]Projected, len(res.Members))
 	proj := &Projection{PeriodEnd: end, AsOf: asOf, Members: make(map[string]*Projected, len(res.Members))}
-	for _, m := range res.Members {
-		proj.Members[m.Member] = &Projected{State: m}
-	}
-	for _, l := range res.Lines() {
-		if pm := proj.Members[l.Member]; pm != nil {
-			pm.ByType[l.Type] += l.Amount
+	gens := o.generations(end)
+	for i, m := range res.Members {
+		items[i].State = m
+		if k, ok := o.members[m.Member]; ok {
+			items[i].Generations = gens[k]
 		}
+		proj.Members[m.Member] = &items[i]
 	}
-	// Members per sponsor generation, 1..8, for every consultant: eight steps up per member.
-	sponsor := make(map[string]string, len(snap.Members))
-	for _, m := range snap.Members {
-		if m.RegisteredAt.Before(end) {
-			sponsor[m.ID] = m.Sponsor
+	res.SumsByMember(func(id string, byType *[8]engine.Units) {
+		if pm := proj.Members[id]; pm != nil {
+			pm.ByType = *byType
 		}
-	}
-	for id := range sponsor {
-		a := sponsor[id]
-		for g := 0; g < 8 && a != ""; g, a = g+1, sponsor[a] {
-			if pm := proj.Members[a]; pm != nil {
-				pm.Generations[g]++
-			}
-		}
-	}
+	})
+	p.took.build = time.Since(started) - p.took.read - p.took.engine
+	t2 := time.Now()
 	if p.Shared != nil {
 		if err := p.Shared.PublishProjection(ctx, p.token, proj); err != nil {
 			if errors.Is(err, ErrFenced) {
@@ -241,6 +239,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 			return err
 		}
 		p.wantSeen = want
+		p.took.publish = time.Since(t2)
 		// Every replica reads the published one: this process keeps only when it was made.
 		proj = &Projection{PeriodEnd: proj.PeriodEnd, AsOf: proj.AsOf}
 	}
@@ -260,14 +259,17 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		p.updates.Add(1)
 	}
 	p.Log.Log(ctx, lvl, "earnings projection refreshed", "period_end", end.Format(time.RFC3339), "consultants", len(res.Members), "shared", p.Shared != nil,
-		"reloaded", full, "lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond))
+		"reloaded", full, "read", p.took.read.Round(time.Millisecond), "engine", p.took.engine.Round(time.Millisecond),
+		"build", p.took.build.Round(time.Millisecond), "publish", p.took.publish.Round(time.Millisecond),
+		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond))
 	return nil
 }
 
 // update brings the kept snapshot up to date and runs the engine over it: reloaded whole the
 // first time, when marked stale, after a commit and every FullEvery; otherwise only what was
 // accepted since is read. A nil result means nothing changed.
-func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result, snap *RunSnapshot, end, asOf time.Time, full bool, err error) {
+func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result, o *openSnapshot, end, asOf time.Time, full bool, err error) {
+	t0 := time.Now()
 	last, err := p.Payouts.Store.LastCommitted(ctx)
 	if err != nil {
 		return
@@ -281,7 +283,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		end = last.PeriodEnd.AddDate(0, 0, p.Payouts.Plan.CadenceDays)
 	}
 	windowStart := end.AddDate(0, 0, -p.Payouts.Plan.ActivityWindowDays)
-	o := p.open
+	o = p.open
 	stale := p.stale.Swap(false)
 	// Before the first commit the period ends now, and no sale is accounted yet, so the window
 	// (which only brings accounted sales back in, §5) moving with it changes nothing.
@@ -319,8 +321,11 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	if err = ctx.Err(); err != nil {
 		return
 	}
+	p.took.read = time.Since(t0)
+	t1 := time.Now()
 	if res, err = p.Payouts.computeFrom(o.snap, start, end); err != nil {
 		return
 	}
-	return res, o.snap, end, o.cursor, full, ctx.Err()
+	p.took.engine = time.Since(t1)
+	return res, o, end, o.cursor, full, ctx.Err()
 }

@@ -1,0 +1,40 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/engine/gen"
+)
+
+// SumsByMember gives every member the totals its expanded lines add up to.
+func TestSumsByMemberEqualsTheLines(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		nw := gen.Build(gen.Spec{Seed: seed, Consultants: 300, Customers: 300, Sales: 2000, ChainDepth: 20})
+		res, err := engine.Run(nw.Input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][8]engine.Units{}
+		for _, l := range res.Lines() {
+			s := want[l.Member]
+			s[l.Type] += l.Amount
+			want[l.Member] = s
+		}
+		got := map[string][8]engine.Units{}
+		res.SumsByMember(func(m string, s *[8]engine.Units) {
+			if _, twice := got[m]; twice {
+				t.Errorf("seed %d: %s given twice", seed, m)
+			}
+			got[m] = *s
+		})
+		if len(got) != len(want) || res.Len() == 0 {
+			t.Fatalf("seed %d: %d members with lines, want %d (%d lines)", seed, len(got), len(want), res.Len())
+		}
+		for m, s := range want {
+			if got[m] != s {
+				t.Errorf("seed %d: %s %v, want %v", seed, m, got[m], s)
+			}
+		}
+	}
+}
