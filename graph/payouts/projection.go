@@ -42,6 +42,9 @@ type ProjectionCache interface {
 	ProjectionRequested(ctx context.Context) (int64, error)
 }
 
+// maxRest bounds the projector's rest after an update (see Refresh).
+const maxRest = 5 * time.Second
+
 // Projector recomputes the projection in the background: at start, then whenever events were
 // accepted since the last one, looking every Interval. It keeps the open period's snapshot and
 // reads only what was accepted since (see openSnapshot), so a projection is as fresh as the
@@ -247,10 +250,13 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	p.current = proj
 	p.open.dirty = false
 	p.mu.Unlock()
-	// Rest as long as this took: under a steady stream of events the projection keeps to half of
-	// one core (ingest and dashboards have the rest), and is at most about twice its own
-	// computing time late (PLAN.md changes nothing here; this is the issue #19 budget).
-	p.restUntil = time.Now().Add(time.Since(started))
+	// After an update, rest as long as it took, up to maxRest: under a steady stream of events
+	// the projection keeps to about half of one core (ingest and dashboards have the rest) and
+	// is at most about twice its own computing time late. A whole reload is rare and leaves
+	// the events accepted meanwhile to catch up on at once.
+	if !full {
+		p.restUntil = time.Now().Add(min(time.Since(started), maxRest))
+	}
 	lvl := slog.LevelDebug
 	if full {
 		lvl = slog.LevelInfo
