@@ -51,39 +51,16 @@ func (o *openSnapshot) apply(d *RunSnapshot) bool {
 	news := false
 	s := o.snap
 	for _, m := range d.Members {
-		if i, ok := o.members[m.ID]; ok {
-			s.Members[i] = m
-			continue
-		}
-		o.members[m.ID] = len(s.Members)
-		s.Members = append(s.Members, m)
-		news = true
+		news = upsert(&s.Members, o.members, m.ID, m) || news
 	}
 	for _, p := range d.Prev {
-		if i, ok := o.prev[p.Member]; ok {
-			s.Prev[i] = p
-			continue
-		}
-		o.prev[p.Member] = len(s.Prev)
-		s.Prev = append(s.Prev, p)
+		upsert(&s.Prev, o.prev, p.Member, p)
 	}
 	for _, x := range d.Sales {
-		if i, ok := o.sales[x.ID]; ok {
-			s.Sales[i] = x
-			continue
-		}
-		o.sales[x.ID] = len(s.Sales)
-		s.Sales = append(s.Sales, x)
-		news = true
+		news = upsert(&s.Sales, o.sales, x.ID, x) || news
 	}
 	for _, c := range d.Cancellations {
-		if i, ok := o.cancels[c.ID]; ok {
-			s.Cancellations[i] = c
-			continue
-		}
-		o.cancels[c.ID] = len(s.Cancellations)
-		s.Cancellations = append(s.Cancellations, c)
-		news = true
+		news = upsert(&s.Cancellations, o.cancels, c.ID, c) || news
 	}
 	if len(s.Members) != len(o.gens) {
 		o.gens = nil // members joined: their uplines' generations are counted again
@@ -94,6 +71,17 @@ func (o *openSnapshot) apply(d *RunSnapshot) bool {
 		o.dirty = true
 	}
 	return news
+}
+
+// upsert puts x in the place of its id in xs, or appends it; it reports whether the id is new.
+func upsert[T any](xs *[]T, at map[string]int, id string, x T) bool {
+	if i, ok := at[id]; ok {
+		(*xs)[i] = x
+		return false
+	}
+	at[id] = len(*xs)
+	*xs = append(*xs, x)
+	return true
 }
 
 // generations counts, for every member, the members registered before end in each of its eight

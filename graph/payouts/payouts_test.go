@@ -83,24 +83,18 @@ func (m *memRuns) LoadSnapshot(ctx context.Context, _, _ time.Time) (*RunSnapsho
 // copySnap copies the snapshot, keeping members, sales and cancellations that keep says.
 func (m *memRuns) copySnap(keep func(id string) bool) *RunSnapshot {
 	out := &RunSnapshot{PlanChanges: m.snap.PlanChanges, StatusEvents: slices.Clone(m.snap.StatusEvents), Refunds: slices.Clone(m.snap.Refunds), Cutover: m.snap.Cutover}
-	for _, x := range m.snap.Members {
-		if keep(x.ID) {
-			out.Members = append(out.Members, x)
-		}
-	}
-	for _, x := range m.snap.Prev {
-		if keep(x.Member) {
-			out.Prev = append(out.Prev, x)
-		}
-	}
-	for _, x := range m.snap.Sales {
-		if keep(x.ID) {
-			out.Sales = append(out.Sales, x)
-		}
-	}
-	for _, x := range m.snap.Cancellations {
-		if keep(x.ID) {
-			out.Cancellations = append(out.Cancellations, x)
+	out.Members = keepIf(m.snap.Members, func(x engine.Member) bool { return keep(x.ID) })
+	out.Prev = keepIf(m.snap.Prev, func(x engine.State) bool { return keep(x.Member) })
+	out.Sales = keepIf(m.snap.Sales, func(x engine.Sale) bool { return keep(x.ID) })
+	out.Cancellations = keepIf(m.snap.Cancellations, func(x engine.Cancellation) bool { return keep(x.ID) })
+	return out
+}
+
+func keepIf[T any](xs []T, keep func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if keep(x) {
+			out = append(out, x)
 		}
 	}
 	return out
