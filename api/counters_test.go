@@ -290,8 +290,9 @@ func TestReplicasShareOneProjection(t *testing.T) {
 	hs := newHarness(t)
 	ctx := context.Background()
 	a := hs.projector
-	a.Holder, a.LeaseTTL, a.Interval = "replica-a", 400*time.Millisecond, time.Millisecond
-	b := &payouts.Projector{Payouts: hs.app.Payouts, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 400 * time.Millisecond, Interval: time.Millisecond}
+	// The lease outlasts a cold first projection (no KeepLease renews it in this test).
+	a.Holder, a.LeaseTTL, a.Interval = "replica-a", 2*time.Second, time.Millisecond
+	b := &payouts.Projector{Payouts: hs.app.Payouts, Log: testenv.Log(), Shared: testenv.Cache(t), Holder: "replica-b", LeaseTTL: 2 * time.Second, Interval: time.Millisecond}
 	hs.register("A", "consultant", "root", at("root", "left"))
 	if err := a.Refresh(ctx, false); err != nil {
 		t.Fatal(err)
@@ -322,7 +323,7 @@ func TestReplicasShareOneProjection(t *testing.T) {
 		t.Errorf("a request from the standby was not served: as_of %v then %v", pa.AsOf, pa2.AsOf)
 	}
 	// a stops renewing; b takes over and publishes its own.
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(2100 * time.Millisecond)
 	if err := b.Refresh(ctx, false); err != nil {
 		t.Fatal(err)
 	}
@@ -387,5 +388,54 @@ func TestProjectionKeptUpToDateEqualsAWholeReload(t *testing.T) {
 	}
 	if got.Members["root"].ByType == first.Members["root"].ByType {
 		t.Errorf("the new sales moved nothing at the root: %+v", got.Members["root"])
+	}
+}
+
+// Issue #19: a payout run on one replica makes the projection's holder on another step aside
+// until it ends; a marker left by a replica that died mid-run lapses by itself.
+func TestProjectionYieldsToARunOnAnotherReplica(t *testing.T) {
+	hs := newHarness(t)
+	ctx := context.Background()
+	rc := testenv.Cache(t)
+	hs.register("A", "consultant", "root", at("root", "left"))
+	// Replica b holds the projection's lease; its payout service is its own.
+	svc := &payouts.PayoutService{Store: hs.st, Plan: engine.DefaultConfig(), Now: time.Now, Log: testenv.Log(), Signal: rc}
+	b := &payouts.Projector{Payouts: svc, Log: testenv.Log(), Shared: rc, Holder: "replica-b", LeaseTTL: 5 * time.Second, Interval: time.Millisecond}
+	if err := rc.AnnounceRun(ctx, "replica-a:draft:1", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Refresh(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if r, u := b.Counts(); r+u != 0 {
+		t.Fatalf("projected during another replica's run: %d reloads, %d updates", r, u)
+	}
+	if err := rc.EndRun(ctx, "replica-a:draft:1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Refresh(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := b.Counts(); r != 1 {
+		t.Fatalf("no projection after the run ended: %d reloads", r)
+	}
+	// A replica that died mid-run: its marker lapses.
+	if err := rc.AnnounceRun(ctx, "replica-c:commit:2", 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if busy, err := rc.RunsUnderway(ctx); err != nil || !busy {
+		t.Fatalf("announced run not seen: %v %v", busy, err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	if busy, err := rc.RunsUnderway(ctx); err != nil || busy {
+		t.Fatalf("a lapsed marker still counts: %v %v", busy, err)
+	}
+	// A draft through the API announces itself and ends its marker.
+	end := time.Now().UTC().Add(-time.Minute).Truncate(time.Second)
+	if code, body := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": end.Format(time.RFC3339)}); code != 201 {
+		t.Fatalf("draft: %d %v", code, body)
+	}
+	if busy, _ := rc.RunsUnderway(ctx); busy {
+		t.Error("the draft's marker outlived it")
 	}
 }

@@ -229,6 +229,19 @@ func projectionRoundTrip(t *testing.T, c *cache.Cache) {
 		t.Errorf("after a member dropped out: %+v %+v", got.Members["ana"], got.Members["cy"])
 	}
 	at = p3.AsOf
+	// Payout runs under way, seen by every replica until they end or their marker lapses.
+	if err := c.AnnounceRun(ctx, "r1", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if busy, err := c.RunsUnderway(ctx); err != nil || !busy {
+		t.Errorf("announced run: %v %v", busy, err)
+	}
+	if err := c.EndRun(ctx, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if busy, _ := c.RunsUnderway(ctx); busy {
+		t.Error("an ended run still counts")
+	}
 	// A holder that lost the lease cannot publish.
 	_ = c.ProjectionRelease(ctx, "a")
 	if _, err := c.ProjectionLease(ctx, "b", time.Second); err != nil {

@@ -282,3 +282,23 @@ func (c *Cache) LookupProjection(ctx context.Context, ids []string) (*payouts.Pr
 	}
 	return out, nil
 }
+
+// Payout runs under way anywhere in the deployment, so the projection's holder (perhaps another
+// replica) steps aside: a sorted set of run markers scored by when they lapse, renewed while the
+// run lasts. A replica that dies mid-run leaves a marker that lapses by itself.
+
+// AnnounceRun implements payouts.RunSignal.
+func (c *Cache) AnnounceRun(ctx context.Context, marker string, ttl time.Duration) error {
+	return c.rdb.ZAdd(ctx, c.projKey("runs"), redis.Z{Score: float64(time.Now().Add(ttl).UnixMilli()), Member: marker}).Err()
+}
+
+// EndRun implements payouts.RunSignal.
+func (c *Cache) EndRun(ctx context.Context, marker string) error {
+	return c.rdb.ZRem(ctx, c.projKey("runs"), marker).Err()
+}
+
+// RunsUnderway implements payouts.RunSignal.
+func (c *Cache) RunsUnderway(ctx context.Context) (bool, error) {
+	n, err := c.rdb.ZCount(ctx, c.projKey("runs"), strconv.FormatInt(time.Now().UnixMilli(), 10), "+inf").Result()
+	return n > 0, err
+}

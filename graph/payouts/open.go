@@ -2,8 +2,11 @@ package payouts
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/halo-oss/halo/graph"
 )
 
 // openSnapshot is the open period's snapshot kept between projections: loaded whole once, then
@@ -117,6 +120,54 @@ func (o *openSnapshot) generations(end time.Time) [][8]int32 {
 	}
 	o.gens, o.gensEnd = gens, end
 	return gens
+}
+
+// RunSignal tells every replica that a payout run is under way somewhere in the deployment
+// (implemented over Redis): the projection's holder may be another replica than the one drafting.
+type RunSignal interface {
+	// AnnounceRun marks a run as under way for ttl; it is renewed while the run lasts.
+	AnnounceRun(ctx context.Context, marker string, ttl time.Duration) error
+	EndRun(ctx context.Context, marker string) error
+	RunsUnderway(ctx context.Context) (bool, error)
+}
+
+// runSignalTTL is how long a run's marker outlives a replica that died mid-run.
+const runSignalTTL = 30 * time.Second
+
+// announce marks a run under way for the whole deployment until the returned func is called;
+// without a signal (or with Redis down) only this process knows, through the gate.
+func (s *PayoutService) announce(ctx context.Context, what string) func() {
+	leave := s.gate.enter()
+	if s.Signal == nil {
+		return leave
+	}
+	marker := graph.InstanceName() + ":" + what + ":" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	// Each signal is bounded: a Redis outage delays a run by a second at most, never fails it.
+	signal := func(f func(context.Context) error) {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		_ = f(sctx)
+	}
+	announce := func(c context.Context) error { return s.Signal.AnnounceRun(c, marker, runSignalTTL) }
+	signal(announce)
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(runSignalTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				signal(announce)
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		signal(func(c context.Context) error { return s.Signal.EndRun(c, marker) })
+		leave()
+	}
 }
 
 // runGate lets background work step aside for payout runs in this process: a draft or a commit

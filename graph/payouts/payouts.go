@@ -214,6 +214,9 @@ type PayoutService struct {
 	AfterCommit func()
 	Audit       *graph.Auditor
 
+	// Signal, when set, tells the other replicas' background work that a run is under way.
+	Signal RunSignal
+
 	gate runGate // background work yields to drafts and commits
 }
 
@@ -224,7 +227,7 @@ type CreateRunRequest struct {
 
 // Draft computes a preview of PLAN.md §4 over everything accepted so far and stores it.
 func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor string) (*Run, error) {
-	defer s.gate.enter()()
+	defer s.announce(ctx, "draft")()
 	last, err := s.Store.LastCommitted(ctx)
 	if err != nil {
 		return nil, err
@@ -412,7 +415,7 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if r.PeriodEnd.After(s.Now()) {
 		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
 	}
-	defer s.gate.enter()()
+	defer s.announce(ctx, "commit")()
 	now := s.Now().UTC()
 	stop := s.beat(id)
 	out, err := s.Store.Commit(ctx, id, actor, now)

@@ -128,6 +128,16 @@ func (p *Projector) Lookup(ctx context.Context, ids []string) (*Projection, erro
 	return out, nil
 }
 
+// runElsewhere says whether another replica announced a payout run under way (the deployment's
+// RunSignal); an unreachable signal counts as none, so projections go on without Redis.
+func (p *Projector) runElsewhere(ctx context.Context) bool {
+	if p.Payouts.Signal == nil {
+		return false
+	}
+	busy, err := p.Payouts.Signal.RunsUnderway(ctx)
+	return err == nil && busy
+}
+
 // Counts says how many projections this process made from a whole reload of the open period's
 // snapshot, and how many from bringing the kept one up to date.
 func (p *Projector) Counts() (reloads, updates int64) { return p.reloads.Load(), p.updates.Load() }
@@ -204,6 +214,9 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		return nil
 	}
 	defer done()
+	if p.runElsewhere(ctx) {
+		return nil
+	}
 	started := time.Now()
 	res, o, end, asOf, full, err := p.update(ctx, force)
 	if err != nil || res == nil {
@@ -326,6 +339,10 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	}
 	if err = ctx.Err(); err != nil {
 		return
+	}
+	if p.runElsewhere(ctx) {
+		// A run began on another replica while this read: the engine waits for it to end.
+		return nil, o, end, o.cursor, full, context.Canceled
 	}
 	p.took.read = time.Since(t0)
 	t1 := time.Now()

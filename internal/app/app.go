@@ -120,7 +120,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 		Workers: cfg.OutboxWorkers, Timeout: cfg.WebhookTimeout, MaxAttempts: cfg.WebhookMaxAttempts, Backoff: cfg.WebhookBackoff, BackoffMax: cfg.WebhookBackoffMax}
 	a.Referrals = &sales.ReferralService{Store: st, Guard: guard, Audit: a.Audit, Now: time.Now, Outbox: a.Outbox, ConsentText: cfg.ConsentText}
 	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log}
-	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit}
+	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit, Signal: d.Cache}
 	// One projection and one counter writer for the whole deployment, however many replicas run.
 	a.Projector = &payouts.Projector{Payouts: a.Payouts, Log: log, Interval: cfg.ProjectionInterval, FullEvery: cfg.ProjectionReload, Shared: d.Cache}
 	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
