@@ -162,6 +162,8 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 			return err
 		}
 		c.pub.gen, c.pub.enc = "", nil // in doubt: a whole generation next
+		// fenced reports the script's STALEGEN (another generation became current meanwhile) as
+		// errNoCounters: then a whole generation now; anything else is a failure.
 		if !errors.Is(err, errNoCounters) {
 			return err
 		}

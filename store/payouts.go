@@ -94,7 +94,7 @@ func (s *Store) Clock(ctx context.Context) (time.Time, error) {
 }
 
 // SnapshotDelta implements payouts.RunStore: members, sales and cancellations accepted at or
-// after since (by their indexed acceptance times), and the small collections whole.
+// after since, by their indexed acceptance times.
 func (s *Store) SnapshotDelta(ctx context.Context, since, windowStart time.Time) (*payouts.RunSnapshot, time.Time, error) {
 	now, err := s.Clock(ctx)
 	if err != nil {
@@ -111,10 +111,16 @@ func (s *Store) SnapshotDelta(ctx context.Context, since, windowStart time.Time)
 	if err := s.loadCancellations(ctx, qRunCancellationsSince, p, snap); err != nil {
 		return nil, now, err
 	}
-	if err := s.loadSmall(ctx, snap); err != nil {
-		return nil, now, err
-	}
 	return snap, now, nil
+}
+
+// SnapshotSmall implements payouts.RunStore.
+func (s *Store) SnapshotSmall(ctx context.Context) (*payouts.RunSnapshot, error) {
+	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
+	if err := s.loadSmall(ctx, snap); err != nil {
+		return nil, err
+	}
+	return snap, nil
 }
 
 // Each loader starts its slice afresh: a read retried after a transient error streams again.

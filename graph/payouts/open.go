@@ -21,6 +21,7 @@ type openSnapshot struct {
 	cursor      time.Time // Neo4j's clock when last brought up to date
 	loadedAt    time.Time // when it was loaded whole
 	dirty       bool      // holds changes no published projection includes yet
+	smallStale  bool      // the small collections are to be read again (something new arrived)
 
 	gens    [][8]int32 // members per sponsor generation 1..8, by index in snap.Members
 	gensEnd time.Time  // the period end gens were counted for (nil gens: to count)
@@ -49,7 +50,7 @@ func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now ti
 
 // apply merges a delta read since the cursor (less an overlap, so some of it is known already:
 // members, sales and cancellations do not change once accepted, so a known id is replaced by
-// the same row). It reports whether anything was new.
+// the same row). It reports whether anything was new; then the small collections are stale.
 func (o *openSnapshot) apply(d *RunSnapshot) bool {
 	news := false
 	s := o.snap
@@ -69,11 +70,18 @@ func (o *openSnapshot) apply(d *RunSnapshot) bool {
 		o.gens = nil // members joined: their uplines' generations are counted again
 	}
 	if news {
-		// Read whole with the delta: an upgrade's plan change arrives with its sale.
-		s.PlanChanges, s.StatusEvents, s.Refunds, s.Cutover = d.PlanChanges, d.StatusEvents, d.Refunds, d.Cutover
-		o.dirty = true
+		// The small collections are read again with anything new: an upgrade's plan change
+		// arrives with its sale.
+		o.dirty, o.smallStale = true, true
 	}
 	return news
+}
+
+// setSmall takes the small collections read whole (see RunStore.SnapshotSmall).
+func (o *openSnapshot) setSmall(d *RunSnapshot) {
+	s := o.snap
+	s.PlanChanges, s.StatusEvents, s.Refunds, s.Cutover = d.PlanChanges, d.StatusEvents, d.Refunds, d.Cutover
+	o.smallStale = false
 }
 
 // upsert puts x in the place of its id in xs, or appends it; it reports whether the id is new.

@@ -176,9 +176,11 @@ type RunStore interface {
 	Cutover(ctx context.Context) (*time.Time, error)
 	LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*RunSnapshot, error)
 	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
-	// accepted at or after since, the small collections (plan changes, status events, refunds,
-	// cutover) whole, and the store's clock at the time of reading.
+	// accepted at or after since, and the store's clock at the time of reading.
 	SnapshotDelta(ctx context.Context, since, windowStart time.Time) (*RunSnapshot, time.Time, error)
+	// SnapshotSmall reads what LoadSnapshot reads whole and is few: plan changes, status events,
+	// refunds and the cutover.
+	SnapshotSmall(ctx context.Context) (*RunSnapshot, error)
 	// Clock is the store's clock: what was committed before it is visible to a read after it.
 	Clock(ctx context.Context) (time.Time, error)
 	// SaveDraft stores the run; statements yields one statement per member, in member-id order.

@@ -109,6 +109,12 @@ func (m *memRuns) SnapshotDelta(_ context.Context, since, _ time.Time) (*RunSnap
 	return d, m.clock, nil
 }
 
+func (m *memRuns) SnapshotSmall(context.Context) (*RunSnapshot, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.copySnap(func(string) bool { return false }), nil
+}
+
 func (m *memRuns) Clock(context.Context) (time.Time, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -71,7 +71,7 @@ type Projector struct {
 
 	mu         sync.RWMutex
 	current    *Projection
-	open       *openSnapshot
+	open       *openSnapshot // Refresh's own: no other goroutine reads it
 	stale      atomic.Bool
 	token      int64
 	wantSeen   int64
@@ -319,9 +319,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 			return
 		}
 		o = newOpenSnapshot(loaded, base, windowStart, clock, time.Now())
-		p.mu.Lock()
 		p.open = o
-		p.mu.Unlock()
 	} else {
 		var d *RunSnapshot
 		var clock time.Time
@@ -329,10 +327,14 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		if d, clock, err = p.Payouts.Store.SnapshotDelta(ctx, o.cursor.Add(-p.Overlap), windowStart); err != nil {
 			return
 		}
-		p.mu.Lock()
-		o.apply(d)
+		var small *RunSnapshot
+		if o.apply(d) || o.smallStale {
+			if small, err = p.Payouts.Store.SnapshotSmall(ctx); err != nil {
+				return
+			}
+			o.setSmall(small)
+		}
 		o.cursor = clock
-		p.mu.Unlock()
 		if !o.dirty && !force && p.Current() != nil {
 			return nil, nil, end, o.cursor, false, nil
 		}

@@ -204,16 +204,23 @@ func stack(t *testing.T, what string) {
 	}
 }
 
-// Every fault the issue names, in one network: a stream of signed ingest batches with halod
-// killed mid-stream, a commit with halod killed mid-commit, then Neo4j and Redis stopped under
-// load. Tallies are logged for the closing note.
-func TestFaults(t *testing.T) {
+// needStack skips a test run outside scripts/test.sh, and fails it under CI=true: these tests
+// stop and start the test stack's services and run halod as a process.
+func needStack(t *testing.T) {
+	t.Helper()
 	if os.Getenv("HALO_STACK_DIR") == "" {
 		if testenv.CI() {
 			t.Fatal("the fault tests need the test stack (scripts/test.sh) under CI=true")
 		}
 		t.Skip("run through scripts/test.sh: the fault tests stop and start the test stack's services")
 	}
+}
+
+// Every fault the issue names, in one network: a stream of signed ingest batches with halod
+// killed mid-stream, a commit with halod killed mid-commit, then Neo4j and Redis stopped under
+// load. Tallies are logged for the closing note.
+func TestFaults(t *testing.T) {
+	needStack(t)
 	st := testenv.Store(t) // a fresh graph
 	h := &halod{t: t, bin: build(t), addr: freePort(t)}
 	h.start()

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -60,12 +59,7 @@ func (r *receiver) state() (hits, unique int, keys map[string][]string) {
 // some in flight — delivers every one after its restart: nothing lost, a repeat only ever with
 // the same idempotency key.
 func TestReferralDeliveriesSurviveKill9(t *testing.T) {
-	if os.Getenv("HALO_STACK_DIR") == "" {
-		if testenv.CI() {
-			t.Fatal("the fault tests need the test stack (scripts/test.sh) under CI=true")
-		}
-		t.Skip("run through scripts/test.sh")
-	}
+	needStack(t)
 	st := testenv.Store(t)
 	rcv := &receiver{keys: map[string][]string{}}
 	srv := httptest.NewServer(rcv)

@@ -3,7 +3,6 @@ package faults
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -23,12 +22,7 @@ import (
 // concurrent commits of one draft through the three: one run, every wallet credited once. And
 // failed logins spread over the three are limited as one.
 func TestThreeReplicas(t *testing.T) {
-	if os.Getenv("HALO_STACK_DIR") == "" {
-		if testenv.CI() {
-			t.Fatal("the replica tests need the test stack (scripts/test.sh) under CI=true")
-		}
-		t.Skip("run through scripts/test.sh")
-	}
+	needStack(t)
 	st := testenv.Store(t)
 	testenv.Cache(t)
 	if err := cache.New(cache.Config{Addr: testenv.RedisAddr()}).FlushForTests(context.Background()); err != nil {
