@@ -313,13 +313,14 @@ func (s *Server) generationMembers(c *gin.Context) {
 
 // legCounts godoc
 //
-//	@Summary	Members in each placement leg
-//	@Tags		genealogy
-//	@Produce	json
-//	@Security	Bearer
-//	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	genealogy.LegCounts
-//	@Router		/api/v1/members/{id}/legs [get]
+//	@Summary		Members in each placement leg
+//	@Description	The counts are kept on the member by every placement and import, so the answer takes the same time at any leg size.
+//	@Tags			genealogy
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id	path		string	true	"member id"
+//	@Success		200	{object}	genealogy.LegCounts
+//	@Router			/api/v1/members/{id}/legs [get]
 func (s *Server) legCounts(c *gin.Context) {
 	lc, err := s.Members.LegCounts(c.Request.Context(), c.Param("id"))
 	if err != nil {

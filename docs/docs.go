@@ -2177,6 +2177,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
+                "description": "The counts are kept on the member by every placement and import, so the answer takes the same time at any leg size.",
                 "produces": [
                     "application/json"
                 ],

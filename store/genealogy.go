@@ -18,6 +18,12 @@ var (
 	qGenerationMembers   = cypher.MustQuery("genealogy/generation_members")
 	qGenerations         = cypher.MustQuery("genealogy/generations")
 	qLegCountStep        = cypher.MustQuery("genealogy/leg_count_step")
+	qLegCountsAdd        = cypher.MustQuery("genealogy/leg_counts_add")
+	qLegCountsGet        = cypher.MustQuery("genealogy/leg_counts_get")
+	qLegsCounted         = cypher.MustQuery("genealogy/legs_counted")
+	qLegsCountedSet      = cypher.MustQuery("genealogy/legs_counted_set")
+	qLegsPlacements      = cypher.MustQuery("genealogy/legs_recount_placements")
+	qLegsWrite           = cypher.MustQuery("genealogy/legs_recount_write")
 	qLegRoots            = cypher.MustQuery("genealogy/leg_roots")
 	qMemberCreate        = cypher.MustQuery("genealogy/member_create")
 	qMemberGet           = cypher.MustQuery("genealogy/member_get")
@@ -141,6 +147,12 @@ func (t *registrationTx) Create(_ context.Context, r genealogy.Registration) (*g
 	if err != nil {
 		return nil, err
 	}
+	if r.ParentID != "" {
+		// Under the placement lock: the new consultant counts in each ancestor's leg.
+		if err := addLegCounts(txRunner(t.ctx, t.tx), []genealogy.LegAdd{{ID: r.ParentID, Leg: r.Leg, N: 1}}); err != nil {
+			return nil, err
+		}
+	}
 	return memberOf(rec), nil
 }
 
@@ -260,8 +272,21 @@ func (s *Store) GenerationMembers(ctx context.Context, id string, gen, offset, l
 	return s.paged(ctx, qGenerationMembers, map[string]any{"id": id, "gen": gen}, offset, limit)
 }
 
-// LegCounts implements genealogy.MemberStore.
+// LegCounts implements genealogy.MemberStore: the counts kept on the member, or, on a graph
+// not yet recounted, a walk.
 func (s *Store) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts, error) {
+	rec, err := readOne(ctx, s, qLegCountsGet, map[string]any{"id": id}, graph.NotFound("member %s not found", id))
+	if err != nil {
+		return nil, err
+	}
+	l, lok := rec.AsMap()["left"].(int64)
+	r, rok := rec.AsMap()["right"].(int64)
+	switch {
+	case !get[bool](rec, "consultant"):
+		return &genealogy.LegCounts{MemberID: id}, nil
+	case lok && rok:
+		return &genealogy.LegCounts{MemberID: id, Left: l, Right: r}, nil
+	}
 	return legCounts(ctx, func(q string, p map[string]any) ([]*neo4j.Record, error) {
 		res, err := s.read(ctx, q, p)
 		if err != nil {
@@ -269,6 +294,87 @@ func (s *Store) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts,
 		}
 		return res.Records, nil
 	}, id)
+}
+
+// addLegCounts applies adds to the maintained leg counts, continuing up chains longer than one
+// step of leg_counts_add.
+func addLegCounts(run runner, adds []genealogy.LegAdd) error {
+	todo := make([]map[string]any, 0, len(adds))
+	for _, a := range adds {
+		todo = append(todo, map[string]any{"id": a.ID, "leg": a.Leg, "n": a.N})
+	}
+	for len(todo) > 0 {
+		recs, err := run(qLegCountsAdd, map[string]any{"adds": todo})
+		if err != nil {
+			return err
+		}
+		todo = todo[:0]
+		for _, r := range recs {
+			for _, top := range get[[]any](r, "tops") {
+				if id, ok := top.(string); ok {
+					todo = append(todo, map[string]any{"id": id, "leg": nil, "n": get[int64](r, "n")})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// RecountLegs implements genealogy.LegCountStore.
+func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.PlacementLink) map[string][2]int64) (int, error) {
+	if rec, err := readOne(ctx, s, qLegsCounted, nil, nil); err != nil || get[bool](rec, "counted") {
+		return 0, err
+	}
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	n, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		run := txRunner(ctx, tx)
+		if _, err := run(qPlacementLock, nil); err != nil {
+			return 0, err
+		}
+		if recs, err := run(qLegsCounted, nil); err != nil || (len(recs) > 0 && get[bool](recs[0], "counted")) {
+			return 0, err // another replica recounted first
+		}
+		res, err := tx.Run(ctx, qLegsPlacements, nil)
+		if err != nil {
+			return 0, err
+		}
+		var links []genealogy.PlacementLink
+		for res.Next(ctx) {
+			r := res.Record()
+			links = append(links, genealogy.PlacementLink{ID: get[string](r, "id"), Parent: get[string](r, "parent"), Leg: get[string](r, "leg"), Depth: get[int64](r, "depth")})
+		}
+		if err := res.Err(); err != nil {
+			return 0, err
+		}
+		sizes := count(links)
+		rows := make([]map[string]any, 0, 10000)
+		flush := func() error {
+			if len(rows) == 0 {
+				return nil
+			}
+			_, err := run(qLegsWrite, map[string]any{"rows": rows})
+			rows = rows[:0]
+			return err
+		}
+		for id, c := range sizes {
+			rows = append(rows, map[string]any{"id": id, "l": c[0], "r": c[1]})
+			if len(rows) == cap(rows) {
+				if err := flush(); err != nil {
+					return 0, err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return 0, err
+		}
+		_, err = run(qLegsCountedSet, nil)
+		return len(sizes), err
+	})
+	if err != nil {
+		return 0, s.mapErr(err)
+	}
+	return n.(int), nil
 }
 
 // legCounts counts each placement leg in bounded steps (see leg_count_step.cypher).

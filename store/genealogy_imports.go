@@ -144,7 +144,7 @@ func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []ge
 			parent, leg = r.ParentID, r.Leg
 		}
 		ps[i] = map[string]any{"id": r.ID, "name": r.Name, "email": r.Email, "password_hash": hash, "plan": r.Plan, "sponsor": r.SponsorID,
-			"parent": parent, "leg": leg, "registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "depth": r.Depth, "sdepth": r.SDepth,
+			"parent": parent, "leg": leg, "registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "depth": r.Depth, "sdepth": r.SDepth, "left_count": r.LeftCount, "right_count": r.RightCount,
 			"rank": r.Rank, "opening": r.HasOpening, "carry_left": int64(r.CarryLeft), "carry_right": int64(r.CarryRight),
 			"lifetime_left": int64(r.LifetimeLeft), "lifetime_right": int64(r.LifetimeRight), "wallet": int64(r.Wallet)}
 	}
@@ -179,6 +179,24 @@ func (s *Store) FinishImport(ctx context.Context, id, status, msg string) error 
 	}
 	_, err := s.write(ctx, qImportFinish, map[string]any{"id": id, "status": status, "error": e})
 	return err
+}
+
+// CompleteImport implements genealogy.ImportStore.
+func (s *Store) CompleteImport(ctx context.Context, id string, adds []genealogy.LegAdd) error {
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		run := txRunner(ctx, tx)
+		if _, err := run(qPlacementLock, nil); err != nil {
+			return nil, err
+		}
+		if err := addLegCounts(run, adds); err != nil {
+			return nil, err
+		}
+		_, err := run(qImportFinish, map[string]any{"id": id, "status": "done", "error": nil})
+		return nil, err
+	})
+	return s.mapErr(err)
 }
 
 // RollbackImport implements genealogy.ImportStore.

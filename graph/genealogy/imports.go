@@ -47,6 +47,7 @@ type ImportRow struct {
 	ID, Name, Email, PasswordHash, Plan, SponsorID, ParentID, Leg string
 	RegisteredAt                                                  time.Time
 	Depth, SDepth                                                 int64
+	LeftCount, RightCount                                         int64 // members in each placement leg, from the file
 	Rank                                                          string
 	CarryLeft, CarryRight, LifetimeLeft, LifetimeRight, Wallet    engine.Units
 	HasOpening                                                    bool
@@ -95,6 +96,9 @@ type ImportStore interface {
 	WriteImportBatch(ctx context.Context, importID string, rows []ImportRow) error
 	ImportProgress(ctx context.Context, importID string, written int64) error
 	FinishImport(ctx context.Context, importID, status, errMsg string) error
+	// CompleteImport finishes an import as done and, in the same transaction, adds its subtrees
+	// to the leg counts of the existing members they hang from.
+	CompleteImport(ctx context.Context, importID string, adds []LegAdd) error
 	// RollbackImport removes everything the import wrote (and the cutover it set).
 	RollbackImport(ctx context.Context, importID string) error
 	Import(ctx context.Context, id string) (*ImportJob, error)
@@ -194,7 +198,8 @@ func (s *ImportService) Start(ctx context.Context, body io.Reader, cutover *time
 	}
 	s.Audit.Record(ctx, "member.import", "import", job.ID, nil, job)
 	s.Log.Info("import started", "import", job.ID, "lines", job.LinesTotal, "new", len(rows), "identical", skipped)
-	run := func() { s.write(job, rows) }
+	adds := countLegs(rows)
+	run := func() { s.write(job, rows, adds) }
 	if s.Background != nil {
 		s.Background(run)
 	} else {
@@ -203,7 +208,25 @@ func (s *ImportService) Start(ctx context.Context, body io.Reader, cutover *time
 	return &job, nil
 }
 
-func (s *ImportService) write(job ImportJob, rows []ImportRow) {
+// countLegs sets each imported consultant's leg counts from the file (nothing existing is ever
+// placed below a new member) and returns what the file's subtrees add to existing members.
+func countLegs(rows []ImportRow) []LegAdd {
+	links := make([]PlacementLink, 0, len(rows))
+	for _, r := range rows {
+		if r.ParentID != "" {
+			links = append(links, PlacementLink{ID: r.ID, Parent: r.ParentID, Leg: r.Leg, Depth: r.Depth})
+		}
+	}
+	sizes := LegSizes(links)
+	for i := range rows {
+		if c, ok := sizes[rows[i].ID]; ok {
+			rows[i].LeftCount, rows[i].RightCount = c[0], c[1]
+		}
+	}
+	return Attach(links, sizes)
+}
+
+func (s *ImportService) write(job ImportJob, rows []ImportRow, adds []LegAdd) {
 	ctx := context.Background()
 	batch := s.BatchSize
 	if batch <= 0 {
@@ -237,7 +260,7 @@ func (s *ImportService) write(job ImportJob, rows []ImportRow) {
 		}
 		s.Log.Info("import progress", "import", job.ID, "written", written, "of", len(rows), "elapsed", time.Since(start).Round(time.Millisecond))
 	}
-	if err := s.Store.FinishImport(ctx, job.ID, "done", ""); err != nil {
+	if err := s.Store.CompleteImport(ctx, job.ID, adds); err != nil {
 		fail(err)
 		return
 	}

@@ -23,6 +23,7 @@ type memImports struct {
 	failOn   int  // the batch whose write fails (1-based; 0 never)
 	live     bool // the network has sales of its own
 	progress []int64
+	adds     []LegAdd
 }
 
 func (m *memImports) ExistingMembers(_ context.Context, ids []string) (map[string]ExistingMember, error) {
@@ -85,6 +86,11 @@ func (m *memImports) FinishImport(_ context.Context, id, status, _ string) error
 	return nil
 }
 
+func (m *memImports) CompleteImport(ctx context.Context, id string, adds []LegAdd) error {
+	m.adds = append(m.adds, adds...)
+	return m.FinishImport(ctx, id, "done", "")
+}
+
 func (m *memImports) RollbackImport(_ context.Context, id string) error {
 	m.rolled = append(m.rolled, id)
 	return nil
@@ -126,6 +132,10 @@ func TestImportWritesAValidFileInBatches(t *testing.T) {
 	}
 	if !a.HasOpening || a.Rank != "bronze" || a.CarryLeft != 1000 || a.LifetimeLeft != 2500 || a.Wallet != -350 {
 		t.Errorf("opening state: %+v", a)
+	}
+	// Leg counts come from the file; the existing root gains the whole subtree on its left.
+	if a.LeftCount != 0 || a.RightCount != 1 || b.LeftCount != 0 || b.RightCount != 0 || len(st.adds) != 1 || st.adds[0] != (LegAdd{ID: "root", Leg: "left", N: 2}) {
+		t.Errorf("leg counts a %d/%d b %d/%d, adds %v", a.LeftCount, a.RightCount, b.LeftCount, b.RightCount, st.adds)
 	}
 	// A second import keeps the first one's cutover; another cutover is refused.
 	other := rootAt.AddDate(0, 1, 0)

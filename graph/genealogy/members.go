@@ -156,6 +156,8 @@ type MemberService struct {
 	StatusStore StatusStore
 	// RefundStore records refunds of packs and upgrades (PLAN.md §11).
 	RefundStore RefundStore
+	// LegStore recounts leg counts on a graph from before they were kept.
+	LegStore LegCountStore
 	// AfterChange runs after a status change or a refund: the projection is recomputed (who earns
 	// changes), and when movesVolume the live counters are rebuilt too — a termination moves
 	// attribution (§10 roll-up) and a refund voids open volume (§11); a suspension moves none.

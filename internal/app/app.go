@@ -104,7 +104,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP, Shared: d.Cache}
 	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: st, Limiter: limiter}
 	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter, Log: log}
-	a.Members = &genealogy.MemberService{Store: st, StatusStore: st, RefundStore: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
+	a.Members = &genealogy.MemberService{Store: st, StatusStore: st, RefundStore: st, LegStore: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
 	a.Imports = &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: log, BatchSize: cfg.ImportBatch, Audit: a.Audit}
 	a.Access = &genealogy.Access{Store: st}
 	box := sales.NewSecretBox(secret)
@@ -194,7 +194,7 @@ func (a *App) API() *api.Server {
 }
 
 // Prepare does the start-up work once: migrations, the first admin and the root, and the
-// recovery of imports and commits a crash interrupted.
+// recovery of imports and commits a crash interrupted, and the one-time count of every leg.
 func (a *App) Prepare(ctx context.Context) error {
 	err := a.Bootstrap.Run(ctx)
 	if err == nil {
@@ -202,6 +202,9 @@ func (a *App) Prepare(ctx context.Context) error {
 	}
 	if err == nil {
 		err = a.Payouts.ResumeInterrupted(ctx)
+	}
+	if err == nil {
+		err = a.Members.RecountLegs(ctx, a.Log)
 	}
 	if err != nil {
 		e := errors.New("bootstrap pending: " + graph.AsError(err).Message)

@@ -10,7 +10,8 @@ WITH m
 CALL (m) {
   WITH m WHERE $parent IS NOT NULL
   MATCH (p:Member {id: $parent})
-  SET m:Consultant, m.depth = p.depth + 1, m.slot = $parent + '/' + $leg, m.leg = $leg, m.parent_id = $parent
+  SET m:Consultant, m.depth = p.depth + 1, m.slot = $parent + '/' + $leg, m.leg = $leg, m.parent_id = $parent,
+    m.left_count = 0, m.right_count = 0
   FOREACH (_ IN CASE WHEN $leg = 'left' THEN [1] ELSE [] END | CREATE (p)-[:LEFT]->(m))
   FOREACH (_ IN CASE WHEN $leg = 'right' THEN [1] ELSE [] END | CREATE (p)-[:RIGHT]->(m))
 }

@@ -1,0 +1,2 @@
+MATCH (l:Lock {id: 'placement'})
+SET l.legs_counted = true

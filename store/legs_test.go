@@ -1,0 +1,151 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph/genealogy"
+	"github.com/halo-oss/halo/graph/platform"
+	"github.com/halo-oss/halo/internal/testenv"
+	"github.com/halo-oss/halo/store"
+)
+
+// walkedLegs counts every consultant's legs by walking the placement tree (small graphs only).
+func walkedLegs(t *testing.T, s *store.Store) map[string][2]int64 {
+	t.Helper()
+	rows, err := s.QueryForTests(context.Background(), `
+MATCH (m:Consultant)
+OPTIONAL MATCH (m)-[:LEFT]->()-[:LEFT|RIGHT*0..]->(l)
+WITH m, count(DISTINCT l) AS left
+OPTIONAL MATCH (m)-[:RIGHT]->()-[:LEFT|RIGHT*0..]->(r)
+RETURN m.id AS id, left, count(DISTINCT r) AS right`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][2]int64{}
+	for _, r := range rows {
+		out[r["id"].(string)] = [2]int64{r["left"].(int64), r["right"].(int64)}
+	}
+	return out
+}
+
+func sameLegs(t *testing.T, s *store.Store, when string) {
+	t.Helper()
+	ctx := context.Background()
+	for id, want := range walkedLegs(t, s) {
+		got, err := s.LegCounts(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if [2]int64{got.Left, got.Right} != want {
+			t.Fatalf("%s: %s has legs %d/%d, walking gives %d/%d", when, id, got.Left, got.Right, want[0], want[1])
+		}
+	}
+}
+
+// Issue #19: leg counts are kept on every consultant by each registration (every placement
+// strategy, parallel registrations included), by imports (their subtrees added to the existing
+// members they hang from, once, when the import completes), and by the one-time recount of a
+// graph from before they were kept; they always equal a walk of the tree.
+func TestLegCountsAreMaintainedAndEqualAWalk(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	rootAt := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := &platform.Bootstrap{Store: s, AdminEmail: "admin@example.com", AdminPassword: "admin-password", Log: testenv.Log(),
+		Root:     platform.RootSpec{ID: "root", Name: "Company", Email: "root@example.com", RegisteredAt: rootAt},
+		RootPack: platform.PlanPack{Plan: "consultant_plus", Price: "299.00", BV: "150"}}
+	if err := b.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := rootAt.AddDate(0, 3, 0)
+	members := &genealogy.MemberService{Store: s, LegStore: s, Plan: engine.DefaultConfig(), Now: func() time.Time { return now }, RootID: "root"}
+	if err := members.RecountLegs(ctx, testenv.Log()); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(19))
+	ids := []string{"root"}
+	strategies := []string{genealogy.StrategyExtremeLeft, genealogy.StrategyExtremeRight, genealogy.StrategyWeakerLeg, genealogy.StrategyBalanced}
+	register := func(id, sponsor, strategy string) {
+		at := rootAt.AddDate(0, 1, 0)
+		if _, err := members.Register(ctx, genealogy.RegisterRequest{ID: id, Name: "Member " + id, Email: id + "@example.com", Plan: "consultant",
+			SponsorID: sponsor, Placement: &genealogy.Placement{Strategy: strategy}, RegisteredAt: &at}); err != nil {
+			t.Fatalf("register %s: %v", id, err)
+		}
+	}
+	for i := 0; i < 60; i++ {
+		id := fmt.Sprintf("r%02d", i)
+		register(id, ids[rng.Intn(len(ids))], strategies[rng.Intn(len(strategies))])
+		ids = append(ids, id)
+	}
+	sameLegs(t, s, "after registrations")
+
+	// Parallel registrations under one sponsor: the placement lock serializes them, and every
+	// one counts exactly once in every ancestor.
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			at := rootAt.AddDate(0, 1, 0)
+			if _, err := members.Register(ctx, genealogy.RegisterRequest{ID: fmt.Sprintf("p%02d", i), Name: "Parallel", Email: fmt.Sprintf("p%02d@example.com", i), Plan: "consultant",
+				SponsorID: "r05", Placement: &genealogy.Placement{Strategy: strategies[i%len(strategies)]}, RegisteredAt: &at}); err != nil {
+				t.Errorf("parallel register %d: %v", i, err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	sameLegs(t, s, "after parallel registrations")
+
+	// An import hanging three subtrees from two existing members, one of them deep.
+	deep := ""
+	rows, _ := s.QueryForTests(ctx, "MATCH (c:Consultant) WHERE NOT (c)-[:LEFT]->() RETURN c.id AS id ORDER BY c.depth DESC, c.id LIMIT 1", nil)
+	deep = rows[0]["id"].(string)
+	rows, _ = s.QueryForTests(ctx, "MATCH (c:Consultant) WHERE NOT (c)-[:RIGHT]->() AND c.id <> $deep RETURN c.id AS id ORDER BY c.id LIMIT 1", map[string]any{"deep": deep})
+	other := rows[0]["id"].(string)
+	var file strings.Builder
+	line := func(id, sponsor, parent, leg string) {
+		fmt.Fprintf(&file, `{"id":%q,"name":"Imported %s","email":"%s@example.com","plan":"consultant","sponsor_id":%q,"placement":{"parent_id":%q,"leg":%q},"registered_at":"2026-02-01T00:00:00Z"}`+"\n", id, id, id, sponsor, parent, leg)
+	}
+	line("i1", deep, deep, "left")
+	line("i2", "i1", "i1", "left")
+	line("i3", "i1", "i1", "right")
+	line("i4", "i3", "i3", "left")
+	line("i5", other, other, "right")
+	line("i6", "i5", "i5", "right")
+	imports := &genealogy.ImportService{Store: s, Plan: engine.DefaultConfig(), Now: func() time.Time { return now }, BatchSize: 2,
+		Log: testenv.Log(), Background: func(f func()) { f() }}
+	job, err := imports.Start(ctx, strings.NewReader(file.String()), nil, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := imports.Get(ctx, job.ID); err != nil || j.Status != "done" {
+		t.Fatalf("import: %+v %v", j, err)
+	}
+	sameLegs(t, s, "after an import")
+
+	// A graph from before counts were kept: they are walked until the recount, which counts
+	// them once; registrations in between leave them missing rather than wrong.
+	if err := s.ExecForTests(ctx, "MATCH (c:Consultant) REMOVE c.left_count, c.right_count WITH count(*) AS n MATCH (l:Lock {id: 'placement'}) REMOVE l.legs_counted"); err != nil {
+		t.Fatal(err)
+	}
+	register("late", "r10", genealogy.StrategyBalanced)
+	sameLegs(t, s, "walked before the recount")
+	if n, _ := s.CountForTests(ctx, "MATCH (c:Consultant) WHERE c.left_count IS NOT NULL AND c.id <> 'late' RETURN count(c) AS n"); n != 0 {
+		t.Fatalf("%d consultants gained counts before the recount", n)
+	}
+	if err := members.RecountLegs(ctx, testenv.Log()); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountForTests(ctx, "MATCH (c:Consultant) WHERE c.left_count IS NULL RETURN count(c) AS n"); n != 0 {
+		t.Fatalf("%d consultants without counts after the recount", n)
+	}
+	sameLegs(t, s, "after the recount")
+	register("later", "late", genealogy.StrategyExtremeLeft)
+	sameLegs(t, s, "after the recount and one more registration")
+}
