@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 func TestRegistrationRulesAnswer422NamingTheField(t *testing.T) {
@@ -243,8 +245,26 @@ func TestTreeQueries(t *testing.T) {
 		t.Errorf("generation 1: %v", body)
 	}
 	_, body = hs.call("GET", "/api/v1/members/root/legs", nil)
-	if body["left"] != float64(4) || body["right"] != float64(0) {
-		t.Errorf("legs: %v", body)
+	if body["left"] != float64(4) || body["right"] != float64(0) || body["pending"] != float64(0) {
+		t.Errorf("legs (walked before the first count): %v", body)
+	}
+	// Issue #19: once counted, the legs are kept; a new placement shows as pending until the
+	// adding pass (every HALO_LEG_COUNT_INTERVAL in halod) has added it.
+	legs := hs.app.Members.LegStore
+	if _, err := legs.RecountLegs(t.Context(), genealogy.LegSizes); err != nil {
+		t.Fatal(err)
+	}
+	hs.register("E", "consultant", "D", at("D", "right"))
+	_, body = hs.call("GET", "/api/v1/members/A/legs", nil)
+	if body["left"] != float64(2) || body["right"] != float64(1) || body["pending"] != float64(1) {
+		t.Errorf("legs with a placement pending: %v", body)
+	}
+	if n, _, err := legs.AddPending(t.Context(), 100); err != nil || n != 1 {
+		t.Fatalf("adding pass: %d %v", n, err)
+	}
+	_, body = hs.call("GET", "/api/v1/members/A/legs", nil)
+	if body["left"] != float64(2) || body["right"] != float64(2) || body["pending"] != float64(0) {
+		t.Errorf("legs after the adding pass: %v", body)
 	}
 	_, body = hs.call("GET", "/api/v1/members?q=member%20c", nil)
 	if items := body["items"].([]any); len(items) != 2 || items[0].(map[string]any)["id"] != "C" || items[1].(map[string]any)["id"] != "cu" {

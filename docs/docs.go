@@ -7395,6 +7395,10 @@ const docTemplate = `{
                 "member_id": {
                     "type": "string"
                 },
+                "pending": {
+                    "description": "Pending is how many placements, anywhere in the network, are not yet in any leg count;\nthey are added within about a second (HALO_LEG_COUNT_INTERVAL). 0 means exact.",
+                    "type": "integer"
+                },
                 "right": {
                     "type": "integer"
                 }

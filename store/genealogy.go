@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -18,11 +22,16 @@ var (
 	qGenerationMembers   = cypher.MustQuery("genealogy/generation_members")
 	qGenerations         = cypher.MustQuery("genealogy/generations")
 	qLegCountStep        = cypher.MustQuery("genealogy/leg_count_step")
-	qLegCountsAdd        = cypher.MustQuery("genealogy/leg_counts_add")
 	qLegCountsGet        = cypher.MustQuery("genealogy/leg_counts_get")
-	qLegsCounted         = cypher.MustQuery("genealogy/legs_counted")
+	qLegsAdded           = cypher.MustQuery("genealogy/legs_added")
+	qLegsChain           = cypher.MustQuery("genealogy/legs_chain")
+	qLegsChainShort      = cypher.MustQuery("genealogy/legs_chain_short")
 	qLegsCountedSet      = cypher.MustQuery("genealogy/legs_counted_set")
+	qLegsIncrement       = cypher.MustQuery("genealogy/legs_increment")
+	qLegsLock            = cypher.MustQuery("genealogy/legs_lock")
+	qLegsPending         = cypher.MustQuery("genealogy/legs_pending")
 	qLegsPlacements      = cypher.MustQuery("genealogy/legs_recount_placements")
+	qLegsState           = cypher.MustQuery("genealogy/legs_state")
 	qLegsWrite           = cypher.MustQuery("genealogy/legs_recount_write")
 	qLegRoots            = cypher.MustQuery("genealogy/leg_roots")
 	qMemberCreate        = cypher.MustQuery("genealogy/member_create")
@@ -107,7 +116,16 @@ func (t *registrationTx) RegisteredAt(_ context.Context, id string) (time.Time, 
 	return get[time.Time](rec, "registered_at").UTC(), err
 }
 
+// LegCounts decides a weaker-leg tie (PLAN.md §2 placement), so it must be exact: the kept
+// counts when no placement is pending anywhere, a walk otherwise.
 func (t *registrationTx) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts, error) {
+	rec, err := t.one(qLegCountsGet, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := keptLegs(rec, id); ok && c.Pending == 0 {
+		return c, nil
+	}
 	return legCounts(ctx, txRunner(ctx, t.tx), id)
 }
 
@@ -146,12 +164,6 @@ func (t *registrationTx) Create(_ context.Context, r genealogy.Registration) (*g
 	})
 	if err != nil {
 		return nil, err
-	}
-	if r.ParentID != "" {
-		// Under the placement lock: the new consultant counts in each ancestor's leg.
-		if err := addLegCounts(txRunner(t.ctx, t.tx), []genealogy.LegAdd{{ID: r.ParentID, Leg: r.Leg, N: 1}}); err != nil {
-			return nil, err
-		}
 	}
 	return memberOf(rec), nil
 }
@@ -272,20 +284,15 @@ func (s *Store) GenerationMembers(ctx context.Context, id string, gen, offset, l
 	return s.paged(ctx, qGenerationMembers, map[string]any{"id": id, "gen": gen}, offset, limit)
 }
 
-// LegCounts implements genealogy.MemberStore: the counts kept on the member, or, on a graph
-// not yet recounted, a walk.
+// LegCounts implements genealogy.MemberStore: the counts kept for the member, with how many
+// placements are still to be added to them; on a graph not yet recounted, a walk.
 func (s *Store) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts, error) {
 	rec, err := readOne(ctx, s, qLegCountsGet, map[string]any{"id": id}, graph.NotFound("member %s not found", id))
 	if err != nil {
 		return nil, err
 	}
-	l, lok := rec.AsMap()["left"].(int64)
-	r, rok := rec.AsMap()["right"].(int64)
-	switch {
-	case !get[bool](rec, "consultant"):
-		return &genealogy.LegCounts{MemberID: id}, nil
-	case lok && rok:
-		return &genealogy.LegCounts{MemberID: id, Left: l, Right: r}, nil
+	if c, ok := keptLegs(rec, id); ok {
+		return c, nil
 	}
 	return legCounts(ctx, func(q string, p map[string]any) ([]*neo4j.Record, error) {
 		res, err := s.read(ctx, q, p)
@@ -296,85 +303,233 @@ func (s *Store) LegCounts(ctx context.Context, id string) (*genealogy.LegCounts,
 	}, id)
 }
 
-// addLegCounts applies adds to the maintained leg counts, continuing up chains longer than one
-// step of leg_counts_add.
-func addLegCounts(run runner, adds []genealogy.LegAdd) error {
-	todo := make([]map[string]any, 0, len(adds))
-	for _, a := range adds {
-		todo = append(todo, map[string]any{"id": a.ID, "leg": a.Leg, "n": a.N})
+func keptLegs(rec *neo4j.Record, id string) (*genealogy.LegCounts, bool) {
+	l, lok := rec.AsMap()["left"].(int64)
+	r, rok := rec.AsMap()["right"].(int64)
+	switch {
+	case !get[bool](rec, "consultant"):
+		return &genealogy.LegCounts{MemberID: id}, true
+	case lok && rok && get[bool](rec, "counted"):
+		return &genealogy.LegCounts{MemberID: id, Left: l, Right: r, Pending: get[int64](rec, "pending")}, true
 	}
-	for len(todo) > 0 {
-		recs, err := run(qLegCountsAdd, map[string]any{"adds": todo})
-		if err != nil {
-			return err
-		}
-		todo = todo[:0]
-		for _, r := range recs {
-			for _, top := range get[[]any](r, "tops") {
-				if id, ok := top.(string); ok {
-					todo = append(todo, map[string]any{"id": id, "leg": nil, "n": get[int64](r, "n")})
-				}
-			}
-		}
-	}
-	return nil
+	return nil, false
 }
 
-// RecountLegs implements genealogy.LegCountStore.
+// legsLock takes the leg counts' lock (claiming it for a recount when claim is set).
+func legsLock(run runner, claim any) (counted bool, recount string, importing bool, err error) {
+	recs, err := run(qLegsLock, map[string]any{"claim": claim})
+	if err != nil || len(recs) == 0 {
+		return false, "", false, err
+	}
+	return get[bool](recs[0], "counted"), get[string](recs[0], "recount"), get[bool](recs[0], "importing"), nil
+}
+
+// RecountLegs implements genealogy.LegCountStore in three steps, so no transaction holds a
+// million changes: (1) under the placement lock, claim the recount and read every placement;
+// (2) write the counts in batches, each under the legs lock and only while the claim is still
+// this recount's; (3) mark the counts whole. Placements made after (1) still carry what they
+// add, so the adding pass counts them once the mark is set. An import being written defers the
+// recount (its members are counted when it completes).
 func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.PlacementLink) map[string][2]int64) (int, error) {
-	if rec, err := readOne(ctx, s, qLegsCounted, nil, nil); err != nil || get[bool](rec, "counted") {
+	if rec, err := readOne(ctx, s, qLegsState, nil, nil); err != nil || get[bool](rec, "counted") {
 		return 0, err
 	}
+	var tb [8]byte
+	_, _ = rand.Read(tb[:])
+	claim := hex.EncodeToString(tb[:])
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
-	n, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	var links []genealogy.PlacementLink
+	if _, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		links = links[:0]
 		run := txRunner(ctx, tx)
 		if _, err := run(qPlacementLock, nil); err != nil {
-			return 0, err
+			return nil, err
 		}
-		if recs, err := run(qLegsCounted, nil); err != nil || (len(recs) > 0 && get[bool](recs[0], "counted")) {
-			return 0, err // another replica recounted first
+		counted, _, importing, err := legsLock(run, claim)
+		if err != nil || counted || importing {
+			return nil, err
 		}
 		res, err := tx.Run(ctx, qLegsPlacements, nil)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		var links []genealogy.PlacementLink
 		for res.Next(ctx) {
 			r := res.Record()
 			links = append(links, genealogy.PlacementLink{ID: get[string](r, "id"), Parent: get[string](r, "parent"), Leg: get[string](r, "leg"), Depth: get[int64](r, "depth")})
 		}
-		if err := res.Err(); err != nil {
-			return 0, err
+		return nil, res.Err()
+	}); err != nil || len(links) == 0 {
+		return 0, s.mapErr(err)
+	}
+	sizes := count(links)
+	links = nil
+	ours := func(run runner) (bool, error) {
+		counted, recount, _, err := legsLock(run, nil)
+		return err == nil && !counted && recount == claim, err
+	}
+	rows := make([]map[string]any, 0, 10000)
+	lost := false
+	flush := func() error {
+		if len(rows) == 0 || lost {
+			return nil
 		}
-		sizes := count(links)
+		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			run := txRunner(ctx, tx)
+			ok, err := ours(run)
+			if err != nil || !ok {
+				lost = true
+				return nil, err
+			}
+			_, err = run(qLegsWrite, map[string]any{"rows": rows})
+			return nil, err
+		})
+		rows = rows[:0]
+		return s.mapErr(err)
+	}
+	for id, c := range sizes {
+		rows = append(rows, map[string]any{"id": id, "l": c[0], "r": c[1]})
+		if len(rows) == cap(rows) {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		run := txRunner(ctx, tx)
+		ok, err := ours(run)
+		if err != nil || !ok {
+			lost = true
+			return nil, err
+		}
+		_, err = run(qLegsCountedSet, nil)
+		return nil, err
+	})
+	if err != nil || lost {
+		return 0, s.mapErr(err) // another recount took over: it writes everything itself
+	}
+	return len(sizes), nil
+}
+
+// AddPending implements genealogy.LegCountStore in one transaction under the legs lock: read
+// up to limit pending placements, walk their chains upwards together, each only until it meets
+// one already walked in this pass, add every placement to each ancestor's leg, clear them.
+func (s *Store) AddPending(ctx context.Context, limit int) (int, int, error) {
+	if rec, err := readOne(ctx, s, qLegsState, nil, nil); err != nil || !get[bool](rec, "counted") {
+		return 0, 0, err
+	}
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	type up struct {
+		parent string
+		right  bool
+		depth  int64
+	}
+	var placed, wrote int
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		placed, wrote = 0, 0
+		run := txRunner(ctx, tx)
+		if counted, _, _, err := legsLock(run, nil); err != nil || !counted {
+			return nil, err
+		}
+		pending, err := run(qLegsPending, map[string]any{"limit": limit})
+		if err != nil || len(pending) == 0 {
+			return nil, err
+		}
+		edges := map[string]up{}   // each walked node: its parent, its leg there and its depth
+		flow := map[string]int64{} // members each walked node carries up to its parent
+		var ids []any
+		var frontier []string
+		for _, p := range pending {
+			id := get[string](p, "id")
+			ids = append(ids, id)
+			flow[id] += get[int64](p, "add")
+			frontier = append(frontier, id)
+		}
+		// All chains are walked together, a step per round trip; a chain ends where it meets one
+		// walked before (its ancestors are on that one's way up) or at the root.
+		for q := qLegsChainShort; len(frontier) > 0; q = qLegsChain {
+			recs, err := run(q, map[string]any{"ids": frontier})
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) != len(frontier) {
+				return nil, graph.Internal(fmt.Errorf("%d of %d placements have no chain to the root", len(frontier)-len(recs), len(frontier)))
+			}
+			next := map[string]bool{}
+			for _, r := range recs {
+				chain, legs, d := get[[]any](r, "ids"), get[[]any](r, "legs"), get[int64](r, "depth")
+				met := false
+				for i := range legs {
+					child := chain[i].(string)
+					if _, seen := edges[child]; seen {
+						met = true
+						break
+					}
+					edges[child] = up{parent: chain[i+1].(string), right: legs[i] == "RIGHT", depth: d - int64(i)}
+				}
+				if top := chain[len(chain)-1].(string); !met && d-int64(len(legs)) > 0 {
+					next[top] = true
+				}
+			}
+			frontier = frontier[:0]
+			for id := range next {
+				if _, seen := edges[id]; !seen {
+					frontier = append(frontier, id)
+				}
+			}
+		}
+		// Deepest first, each walked node hands what it carries to its parent's leg.
+		order := make([]string, 0, len(edges))
+		for id := range edges {
+			order = append(order, id)
+		}
+		sort.Slice(order, func(a, b int) bool { return edges[order[a]].depth > edges[order[b]].depth })
+		inc := map[string][2]int64{}
+		for _, id := range order {
+			e, n := edges[id], flow[id]
+			if n == 0 {
+				continue
+			}
+			v := inc[e.parent]
+			if e.right {
+				v[1] += n
+			} else {
+				v[0] += n
+			}
+			inc[e.parent] = v
+			flow[e.parent] += n
+		}
 		rows := make([]map[string]any, 0, 10000)
 		flush := func() error {
 			if len(rows) == 0 {
 				return nil
 			}
-			_, err := run(qLegsWrite, map[string]any{"rows": rows})
+			_, err := run(qLegsIncrement, map[string]any{"rows": rows})
 			rows = rows[:0]
 			return err
 		}
-		for id, c := range sizes {
-			rows = append(rows, map[string]any{"id": id, "l": c[0], "r": c[1]})
+		for id, v := range inc {
+			rows = append(rows, map[string]any{"id": id, "l": v[0], "r": v[1]})
 			if len(rows) == cap(rows) {
 				if err := flush(); err != nil {
-					return 0, err
+					return nil, err
 				}
 			}
 		}
 		if err := flush(); err != nil {
-			return 0, err
+			return nil, err
 		}
-		_, err = run(qLegsCountedSet, nil)
-		return len(sizes), err
+		if _, err := run(qLegsAdded, map[string]any{"ids": ids}); err != nil {
+			return nil, err
+		}
+		placed, wrote = len(ids), len(inc)
+		return nil, nil
 	})
-	if err != nil {
-		return 0, s.mapErr(err)
-	}
-	return n.(int), nil
+	return placed, wrote, s.mapErr(err)
 }
 
 // legCounts counts each placement leg in bounded steps (see leg_count_step.cypher).

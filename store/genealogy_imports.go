@@ -29,6 +29,7 @@ var (
 	qNetworkCutover    = cypher.MustQuery("genealogy/network_cutover")
 	qPlacementInside   = cypher.MustQuery("genealogy/placement_inside_batch")
 	qPlacementLock     = cypher.MustQuery("genealogy/placement_lock")
+	qLegsImportRoots   = cypher.MustQuery("genealogy/legs_import_roots")
 )
 
 // ExistingMembers implements genealogy.ImportStore, in UNWIND chunks.
@@ -182,7 +183,7 @@ func (s *Store) FinishImport(ctx context.Context, id, status, msg string) error 
 }
 
 // CompleteImport implements genealogy.ImportStore.
-func (s *Store) CompleteImport(ctx context.Context, id string, adds []genealogy.LegAdd) error {
+func (s *Store) CompleteImport(ctx context.Context, id string, roots []genealogy.LegAdd) error {
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -190,7 +191,11 @@ func (s *Store) CompleteImport(ctx context.Context, id string, adds []genealogy.
 		if _, err := run(qPlacementLock, nil); err != nil {
 			return nil, err
 		}
-		if err := addLegCounts(run, adds); err != nil {
+		rs := make([]map[string]any, len(roots))
+		for i, r := range roots {
+			rs[i] = map[string]any{"id": r.ID, "n": r.N}
+		}
+		if _, err := run(qLegsImportRoots, map[string]any{"roots": rs}); err != nil {
 			return nil, err
 		}
 		_, err := run(qImportFinish, map[string]any{"id": id, "status": "done", "error": nil})

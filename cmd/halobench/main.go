@@ -371,6 +371,22 @@ func queries(c *client, n, conc, maxID int) {
 		return nil
 	})
 	tree.report("binary subtree depth 4", wall)
+	// Leg counts (issue #19: maintained, so the root's, over the whole network, costs what a
+	// leaf's does): every tenth request asks for the root's.
+	var legs latencies
+	wall = parallel(n, conc, func(i int) error {
+		id := gen.ID(1 + rand.IntN(maxID-1))
+		if i%10 == 0 {
+			id = "root"
+		}
+		t0 := time.Now()
+		if _, err := c.json("GET", "/api/v1/members/"+id+"/legs", nil, nil); err != nil {
+			return err
+		}
+		legs.add(time.Since(t0))
+		return nil
+	})
+	legs.report("leg counts (a tenth of them the root's)", wall)
 }
 
 // sendSigned posts one signed batch and stops the benchmark on anything but a 200.

@@ -96,9 +96,9 @@ type ImportStore interface {
 	WriteImportBatch(ctx context.Context, importID string, rows []ImportRow) error
 	ImportProgress(ctx context.Context, importID string, written int64) error
 	FinishImport(ctx context.Context, importID, status, errMsg string) error
-	// CompleteImport finishes an import as done and, in the same transaction, adds its subtrees
-	// to the leg counts of the existing members they hang from.
-	CompleteImport(ctx context.Context, importID string, adds []LegAdd) error
+	// CompleteImport finishes an import as done and, in the same transaction, hands its
+	// subtrees (their tops and sizes) to the pass that adds them to their ancestors' legs.
+	CompleteImport(ctx context.Context, importID string, roots []LegAdd) error
 	// RollbackImport removes everything the import wrote (and the cutover it set).
 	RollbackImport(ctx context.Context, importID string) error
 	Import(ctx context.Context, id string) (*ImportJob, error)
@@ -209,7 +209,7 @@ func (s *ImportService) Start(ctx context.Context, body io.Reader, cutover *time
 }
 
 // countLegs sets each imported consultant's leg counts from the file (nothing existing is ever
-// placed below a new member) and returns what the file's subtrees add to existing members.
+// placed below a new member) and returns the file's subtrees that hang from existing members.
 func countLegs(rows []ImportRow) []LegAdd {
 	links := make([]PlacementLink, 0, len(rows))
 	for _, r := range rows {

@@ -133,8 +133,8 @@ func TestImportWritesAValidFileInBatches(t *testing.T) {
 	if !a.HasOpening || a.Rank != "bronze" || a.CarryLeft != 1000 || a.LifetimeLeft != 2500 || a.Wallet != -350 {
 		t.Errorf("opening state: %+v", a)
 	}
-	// Leg counts come from the file; the existing root gains the whole subtree on its left.
-	if a.LeftCount != 0 || a.RightCount != 1 || b.LeftCount != 0 || b.RightCount != 0 || len(st.adds) != 1 || st.adds[0] != (LegAdd{ID: "root", Leg: "left", N: 2}) {
+	// Leg counts come from the file; a's subtree (a and b) is added to the existing root's legs.
+	if a.LeftCount != 0 || a.RightCount != 1 || b.LeftCount != 0 || b.RightCount != 0 || len(st.adds) != 1 || st.adds[0] != (LegAdd{ID: "a", N: 2}) {
 		t.Errorf("leg counts a %d/%d b %d/%d, adds %v", a.LeftCount, a.RightCount, b.LeftCount, b.RightCount, st.adds)
 	}
 	// A second import keeps the first one's cutover; another cutover is refused.

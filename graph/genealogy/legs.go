@@ -7,10 +7,12 @@ import (
 	"time"
 )
 
-// Leg counts are maintained, not walked: every consultant carries the number of members in each
-// of its placement legs. The placement tree only grows (status changes never move anybody), so a
-// count only ever goes up: by one for each ancestor of a registered consultant, by the size of an
-// imported subtree for each ancestor of the existing member it hangs from.
+// Leg counts are maintained, not walked: every consultant has the number of members in each of
+// its placement legs. The placement tree only grows (status changes never move anybody), so a
+// count only ever goes up. A new placement carries what it adds to its ancestors (one member,
+// or an imported subtree's size) until the adding pass has added it to every ancestor's leg, in
+// one transaction per pass: a registration costs the same at any depth, and a pass over many
+// new members in one deep chain walks the chain once.
 
 // PlacementLink is a consultant's place in the binary tree.
 type PlacementLink struct {
@@ -18,11 +20,10 @@ type PlacementLink struct {
 	Depth           int64
 }
 
-// LegAdd adds N members to the Leg of member ID, and to the matching leg of each of its
-// placement ancestors.
+// LegAdd is N members (a consultant and its subtree) to add to the legs of ID's ancestors.
 type LegAdd struct {
-	ID, Leg string
-	N       int64
+	ID string
+	N  int64
 }
 
 // LegSizes counts the members in each placement leg of every consultant in links, which must
@@ -50,7 +51,8 @@ func LegSizes(links []PlacementLink) map[string][2]int64 {
 	return sizes
 }
 
-// Attach is what the subtrees in links add to the members outside links they hang from.
+// Attach is, for each subtree in links that hangs from a member outside links, its top and its
+// size: what it adds to the legs of the top's ancestors.
 func Attach(links []PlacementLink, sizes map[string][2]int64) []LegAdd {
 	in := make(map[string]bool, len(links))
 	for _, l := range links {
@@ -62,7 +64,7 @@ func Attach(links []PlacementLink, sizes map[string][2]int64) []LegAdd {
 			continue
 		}
 		s := sizes[l.ID]
-		adds = append(adds, LegAdd{ID: l.Parent, Leg: l.Leg, N: 1 + s[0] + s[1]})
+		adds = append(adds, LegAdd{ID: l.ID, N: 1 + s[0] + s[1]})
 	}
 	return adds
 }
@@ -74,21 +76,60 @@ func legIndex(leg string) int {
 	return 0
 }
 
-// LegCountStore recounts every leg when counts are missing (a graph from before they were kept).
+// LegCountStore keeps leg counts.
 type LegCountStore interface {
-	// RecountLegs runs under the placement lock: when some consultant has no counts it reads every
-	// consultant's placement, asks count for the sizes and writes them all; it returns how many
-	// consultants it wrote (0 when nothing was missing).
+	// RecountLegs makes the counts whole once, on a graph from before they were kept (and on a
+	// new one): it reads every consultant's placement, asks count for the sizes and writes
+	// them, losing no placement made meanwhile; it returns how many consultants it wrote (0 when
+	// the counts were whole already, or when an import being written defers it). Until then
+	// the counts are walked.
 	RecountLegs(ctx context.Context, count func([]PlacementLink) map[string][2]int64) (int, error)
+	// AddPending adds up to limit pending placements to their ancestors' legs in one
+	// transaction; it returns how many it added and how many ancestors it wrote.
+	AddPending(ctx context.Context, limit int) (placements, ancestors int, err error)
 }
 
-// RecountLegs counts every consultant's legs once, on a graph from before they were kept; it is
-// a no-op afterwards. Until it has run, leg counts are walked.
-func (s *MemberService) RecountLegs(ctx context.Context, log *slog.Logger) error {
+// RunLegCounts makes the counts whole once, then adds new placements to them every interval
+// (each replica runs it; a lock in Neo4j makes the passes take turns).
+func (s *MemberService) RunLegCounts(ctx context.Context, log *slog.Logger, every time.Duration) {
+	if every <= 0 {
+		every = time.Second
+	}
+	const batch = 1000
+	for {
+		if err := s.legsRound(ctx, log, batch); err != nil && ctx.Err() == nil {
+			log.Warn("leg counts: pass failed; retried", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+func (s *MemberService) legsRound(ctx context.Context, log *slog.Logger, batch int) error {
 	start := time.Now()
 	n, err := s.LegStore.RecountLegs(ctx, LegSizes)
-	if err == nil && n > 0 {
-		log.Info("leg counts recounted; every placement keeps them from now on", "consultants", n, "took", time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		return err
 	}
-	return err
+	if n > 0 {
+		log.Info("leg counts recounted; placements are added to them from now on", "consultants", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+	for {
+		start = time.Now()
+		placed, ancestors, err := s.LegStore.AddPending(ctx, batch)
+		if err != nil || placed == 0 {
+			return err
+		}
+		lvl := slog.LevelDebug
+		if time.Since(start) > time.Second {
+			lvl = slog.LevelInfo
+		}
+		log.Log(ctx, lvl, "leg counts: placements added", "placements", placed, "ancestors", ancestors, "took", time.Since(start).Round(time.Millisecond))
+		if placed < batch {
+			return nil
+		}
+	}
 }

@@ -57,11 +57,16 @@ func TestLegSizesAgreeWithWalking(t *testing.T) {
 				t.Fatalf("seed %d: %s has %v, walking gives %v", seed, l.ID, got, want)
 			}
 		}
+		at := map[string]PlacementLink{}
+		for _, l := range links {
+			at[l.ID] = l
+		}
 		added := map[string][2]int64{}
 		for _, a := range Attach(links, sizes) {
-			v := added[a.ID]
-			v[legIndex(a.Leg)] += a.N
-			added[a.ID] = v
+			l := at[a.ID]
+			v := added[l.Parent]
+			v[legIndex(l.Leg)] += a.N
+			added[l.Parent] = v
 		}
 		for _, o := range outside {
 			c := children[o.id]

@@ -123,6 +123,9 @@ type LegCounts struct {
 	MemberID string `json:"member_id"`
 	Left     int64  `json:"left"`
 	Right    int64  `json:"right"`
+	// Pending is how many placements, anywhere in the network, are not yet in any leg count;
+	// they are added within about a second (HALO_LEG_COUNT_INTERVAL). 0 means exact.
+	Pending int64 `json:"pending"`
 }
 
 // MemberStore keeps the genealogy (implemented over Neo4j by package store).

@@ -194,7 +194,7 @@ func (a *App) API() *api.Server {
 }
 
 // Prepare does the start-up work once: migrations, the first admin and the root, and the
-// recovery of imports and commits a crash interrupted, and the one-time count of every leg.
+// recovery of imports and commits a crash interrupted.
 func (a *App) Prepare(ctx context.Context) error {
 	err := a.Bootstrap.Run(ctx)
 	if err == nil {
@@ -203,9 +203,7 @@ func (a *App) Prepare(ctx context.Context) error {
 	if err == nil {
 		err = a.Payouts.ResumeInterrupted(ctx)
 	}
-	if err == nil {
-		err = a.Members.RecountLegs(ctx, a.Log)
-	}
+
 	if err != nil {
 		e := errors.New("bootstrap pending: " + graph.AsError(err).Message)
 		a.booted.Store(&e)
@@ -224,7 +222,7 @@ func (a *App) ready() error {
 
 // Start retries the start-up work until Neo4j answers (readiness says "starting" meanwhile),
 // then runs the background workers until ctx ends: the live counters' rollup, pruning of
-// superseded drafts, and the earnings projection.
+// superseded drafts, the earnings projection, and adding new placements to leg counts.
 func (a *App) Start(ctx context.Context) {
 	for delay := 500 * time.Millisecond; ; delay = min(delay*2, 10*time.Second) {
 		err := a.Prepare(ctx)
@@ -243,6 +241,7 @@ func (a *App) Start(ctx context.Context) {
 	go a.Projector.Run(ctx)
 	go a.housekeeping(ctx)
 	go a.Outbox.Run(ctx)
+	go a.Members.RunLegCounts(ctx, a.Log, a.Config.LegCountInterval)
 }
 
 // housekeeping is the work one replica does for the deployment, every HousekeepingEvery while

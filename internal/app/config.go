@@ -52,6 +52,9 @@ type Config struct {
 	// some arrived, brings itself up to date (HALO_PROJECTION_INTERVAL); ProjectionReload is how
 	// long it goes on updating its kept snapshot before reloading it whole (HALO_PROJECTION_RELOAD).
 	ProjectionInterval time.Duration
+	// LegCountInterval is how often new placements are added to their ancestors' leg counts
+	// (HALO_LEG_COUNT_INTERVAL).
+	LegCountInterval time.Duration
 	ProjectionReload   time.Duration
 	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
 	// account and per address in a 15-minute window (HALO_LOGIN_FAILURES, HALO_LOGIN_FAILURES_PER_IP).
@@ -143,6 +146,9 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ProjectionInterval, err = time.ParseDuration(env("HALO_PROJECTION_INTERVAL", "500ms")); err != nil || c.ProjectionInterval < 100*time.Millisecond {
 		errs = append(errs, "HALO_PROJECTION_INTERVAL must be a duration of at least 100ms, such as 500ms")
+	}
+	if c.LegCountInterval, err = time.ParseDuration(env("HALO_LEG_COUNT_INTERVAL", "1s")); err != nil || c.LegCountInterval < 50*time.Millisecond {
+		errs = append(errs, "HALO_LEG_COUNT_INTERVAL must be a duration of at least 50ms, such as 1s")
 	}
 	if c.ProjectionReload, err = time.ParseDuration(env("HALO_PROJECTION_RELOAD", "1h")); err != nil || c.ProjectionReload < time.Minute {
 		errs = append(errs, "HALO_PROJECTION_RELOAD must be a duration of at least 1m, such as 1h")

@@ -7,8 +7,8 @@ CREATE (m:Member {id: r.id, name: r.name, name_lc: toLower(r.name), email: r.ema
 SET m.password_hash = r.password_hash
 FOREACH (_ IN CASE WHEN r.parent IS NULL THEN [1] ELSE [] END | SET m:Customer)
 FOREACH (_ IN CASE WHEN r.parent IS NOT NULL THEN [1] ELSE [] END |
-  SET m:Consultant, m.parent_id = r.parent, m.leg = r.leg, m.slot = r.parent + '/' + r.leg, m.depth = r.depth,
-      m.left_count = r.left_count, m.right_count = r.right_count)
+  SET m:Consultant, m.parent_id = r.parent, m.leg = r.leg, m.slot = r.parent + '/' + r.leg, m.depth = r.depth
+  CREATE (:Legs {id: r.id, left: r.left_count, right: r.right_count}))
 FOREACH (_ IN CASE WHEN r.opening THEN [1] ELSE [] END |
   SET m.carry_left_cents = r.carry_left, m.carry_right_cents = r.carry_right,
       m.lifetime_left_cents = r.lifetime_left, m.lifetime_right_cents = r.lifetime_right,

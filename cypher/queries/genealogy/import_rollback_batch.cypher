@@ -1,4 +1,5 @@
 MATCH (m:Member {import_id: $id})
 WITH m LIMIT $batch
-DETACH DELETE m
+OPTIONAL MATCH (g:Legs {id: m.id})
+DETACH DELETE m, g
 RETURN count(*) AS deleted

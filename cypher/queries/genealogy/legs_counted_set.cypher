@@ -1,2 +1,2 @@
-MATCH (l:Lock {id: 'placement'})
-SET l.legs_counted = true
+MATCH (k:Lock {id: 'legs'})
+SET k.counted = true, k.recount = null

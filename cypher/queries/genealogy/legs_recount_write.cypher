@@ -1,3 +1,5 @@
+// One batch of the recount: the counts of the snapshot, whose placements are then all counted.
 UNWIND $rows AS r
-MATCH (c:Consultant {id: r.id})
-SET c.left_count = r.l, c.right_count = r.r
+MERGE (g:Legs {id: r.id})
+SET g.left = r.l, g.right = r.r
+REMOVE g.add

@@ -10,8 +10,9 @@ WITH m
 CALL (m) {
   WITH m WHERE $parent IS NOT NULL
   MATCH (p:Member {id: $parent})
-  SET m:Consultant, m.depth = p.depth + 1, m.slot = $parent + '/' + $leg, m.leg = $leg, m.parent_id = $parent,
-    m.left_count = 0, m.right_count = 0
+  SET m:Consultant, m.depth = p.depth + 1, m.slot = $parent + '/' + $leg, m.leg = $leg, m.parent_id = $parent
+  // Its ancestors' leg counts gain it in the adding pass (legs_pending).
+  CREATE (:Legs {id: $id, left: 0, right: 0, add: 1})
   FOREACH (_ IN CASE WHEN $leg = 'left' THEN [1] ELSE [] END | CREATE (p)-[:LEFT]->(m))
   FOREACH (_ IN CASE WHEN $leg = 'right' THEN [1] ELSE [] END | CREATE (p)-[:RIGHT]->(m))
 }

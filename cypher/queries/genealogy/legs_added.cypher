@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (g:Legs {id: id})
+REMOVE g.add

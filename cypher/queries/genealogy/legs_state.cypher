@@ -1,0 +1,3 @@
+// Whether the one-time recount of leg counts has run.
+OPTIONAL MATCH (k:Lock {id: 'legs'})
+RETURN coalesce(k.counted, false) AS counted
