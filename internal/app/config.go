@@ -52,10 +52,10 @@ type Config struct {
 	// some arrived, brings itself up to date (HALO_PROJECTION_INTERVAL); ProjectionReload is how
 	// long it goes on updating its kept snapshot before reloading it whole (HALO_PROJECTION_RELOAD).
 	ProjectionInterval time.Duration
+	ProjectionReload   time.Duration
 	// LegCountInterval is how often new placements are added to their ancestors' leg counts
 	// (HALO_LEG_COUNT_INTERVAL).
 	LegCountInterval time.Duration
-	ProjectionReload   time.Duration
 	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
 	// account and per address in a 15-minute window (HALO_LOGIN_FAILURES, HALO_LOGIN_FAILURES_PER_IP).
 	LoginFailures, LoginFailuresPerIP int
