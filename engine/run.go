@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,7 +23,17 @@ type runContext struct {
 	index   map[string]int32
 	sponsor []int32
 	active  []bool
-	saleS   map[string]int32 // activation id -> attributed consultant, for Compressed
+	// Activations whose revenue-share lines skipped inactive members, and their attributed
+	// consultant: collected in the run as pairs (cheap), made a map by id only when a statement
+	// first asks (Compressed), so a projection never pays for it.
+	skipped  []skippedSale
+	saleOnce sync.Once
+	saleS    map[string]int32
+}
+
+type skippedSale struct {
+	id string
+	s  int32
 }
 
 // payoutRun is the state one payout run shares between its steps: the members indexed in id order
@@ -689,7 +700,7 @@ func (r *payoutRun) compression() {
 			r.nextActive[v] = r.nextActive[s]
 		}
 	}
-	r.ctx = &runContext{ids: r.ids, index: r.index, sponsor: r.sponsor, active: r.active, saleS: map[string]int32{}}
+	r.ctx = &runContext{ids: r.ids, index: r.index, sponsor: r.sponsor, active: r.active}
 }
 
 // firstEarner is the first revenue-share earner above S: S's sponsor if active, else the
@@ -822,6 +833,7 @@ func (r *payoutRun) revenueShare(a accountedSale, vi int) {
 		return
 	}
 	below := r.spDepth[a.s]
+	noted := false
 	for g := 1; g <= len(cfg.RSRates) && e != none; g, e = g+1, r.nextActive[e] {
 		skipped := below - r.spDepth[e] - 1
 		below = r.spDepth[e]
@@ -830,8 +842,8 @@ func (r *payoutRun) revenueShare(a accountedSale, vi int) {
 		}
 		rate := cfg.RSRates[g-1]
 		if amt := mulRateRound(sl.CV, rate); amt != 0 {
-			if skipped > 0 {
-				r.ctx.saleS[sl.ID] = a.s
+			if skipped > 0 && !noted {
+				r.ctx.skipped, noted = append(r.ctx.skipped, skippedSale{id: sl.ID, s: a.s}), true
 			}
 			r.emit(line{member: e, typ: LineRevenueShare, amount: amt, srcKind: srcSale, src: a.idx, gen: uint8(g), base: sl.CV, rate: int32(rate), skipped: skipped})
 			r.vendorSum[vi] += amt
@@ -952,6 +964,12 @@ func (r *Result) Compressed(l Line) []string {
 	if l.Type != LineRevenueShare || l.Basis.Skipped == 0 || r.ctx == nil {
 		return nil
 	}
+	r.ctx.saleOnce.Do(func() {
+		r.ctx.saleS = make(map[string]int32, len(r.ctx.skipped))
+		for _, k := range r.ctx.skipped {
+			r.ctx.saleS[k.id] = k.s
+		}
+	})
 	s, ok := r.ctx.saleS[l.Source]
 	e, ok2 := r.ctx.index[l.Member]
 	if !ok || !ok2 {

@@ -129,10 +129,10 @@ func main() {
 		vendors := fs.Int("vendors", 4, "vendors sending (each batch is serialized per vendor)")
 		maxC := fs.Int("max", 600000, "consultants m00000001..max exist")
 		maxU := fs.Int("customers", 400000, "customers c00000000..customers-1 exist")
-		chain := fs.Int("chain", 100000, "the extreme-left chain of gen-import (to rebuild the network's sponsors)")
+		fs.Int("chain", 0, "ignored (the customers' sponsors are now read from halod)")
 		linked := fs.Int("linked", 20000, "customers c00000000..linked-1 each vendor signs up first (vendors serve only their own customers)")
 		_ = fs.Parse(os.Args[2:])
-		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU, *chain, *linked)
+		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU, *linked)
 	case "rate":
 		rps := fs.Int("rps", 200, "requests per second (open loop: sent on a schedule)")
 		dur := fs.Duration("d", 30*time.Second, "how long")
@@ -413,7 +413,7 @@ func sendSigned(c *client, vendor, secret string, evs []map[string]any) {
 
 // ingest sends signed batches of activations (and a few cancellations) for dur and reports
 // throughput and batch latency. It creates its vendors and their products first.
-func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, chain, linked int) {
+func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked int) {
 	run := time.Now().UnixNano() % 1_000_000
 	type vendor struct{ id, secret string }
 	var vs []vendor
@@ -434,23 +434,30 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, chain, li
 		vs = append(vs, vendor{id, out.SigningSecret})
 	}
 	// A vendor serves the customers who signed up with it: each vendor signs up the first linked
-	// customers (their sponsors from the same generated network gen-import wrote) before the run.
+	// customers before the run, naming the sponsor each one has in the graph (asked of halod, so
+	// the run fits whichever network was imported).
 	linked = min(linked, maxU)
-	nw := gen.Build(gen.Spec{Seed: 7, Consultants: maxC, Customers: maxU, Sales: 0, ChainDepth: chain, End: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
-	sponsor := map[string]string{}
-	for _, m := range nw.Input.Members {
-		if m.Plan == engine.PlanCustomer {
-			sponsor[m.ID] = m.Sponsor
-		}
-	}
+	sponsor := make([]string, linked)
 	t0 := time.Now()
+	parallel(linked, 8, func(k int) error {
+		var m struct {
+			SponsorID string `json:"sponsor_id"`
+		}
+		if _, err := c.json("GET", fmt.Sprintf("/api/v1/members/c%08d", k), nil, &m); err != nil {
+			return err
+		}
+		sponsor[k] = m.SponsorID
+		return nil
+	})
+	fmt.Printf("read the sponsors of %d customers in %s\n", linked, time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
 	for _, v := range vs {
 		for lo := 0; lo < linked; lo += 1000 {
 			var evs []map[string]any
 			for k := lo; k < min(lo+1000, linked); k++ {
 				cust := fmt.Sprintf("c%08d", k)
 				evs = append(evs, map[string]any{"id": "link-" + cust, "type": "customer.signup", "occurred_at": "2026-01-05T00:00:00Z",
-					"data": map[string]any{"customer_id": cust, "name": "Bench " + cust, "email": cust + "@bench.example", "sponsor_id": sponsor[cust]}})
+					"data": map[string]any{"customer_id": cust, "name": "Bench " + cust, "email": cust + "@bench.example", "sponsor_id": sponsor[k]}})
 			}
 			sendSigned(c, v.id, v.secret, evs)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -109,6 +110,20 @@ func serve() error {
 
 	// Start-up work retries in the background until Neo4j answers; /readyz says "starting" meanwhile.
 	go a.Start(ctx)
+	if cfg.PprofAddr != "" {
+		// Profiling for operators, on a listener of its own that the API never shares.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		go func() {
+			log.Info("profiler listening", "addr", cfg.PprofAddr)
+			ps := &http.Server{Addr: cfg.PprofAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+			if err := ps.ListenAndServe(); err != nil {
+				log.Warn("profiler stopped", "error", err)
+			}
+		}()
+	}
 	hs := &http.Server{Addr: cfg.Addr, Handler: a.API().Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() {

@@ -22,6 +22,7 @@ import (
 // default (README, "Configuration"). Secrets are never logged: LogValue redacts them.
 type Config struct {
 	Addr          string // HALO_ADDR
+	PprofAddr     string // HALO_PPROF_ADDR: Go's profiler on its own listener (off when empty)
 	Neo4jURI      string // NEO4J_URI
 	Neo4jUser     string // NEO4J_USER
 	Neo4jPassword string // NEO4J_PASSWORD (secret)
@@ -104,6 +105,7 @@ func env(key, def string) string {
 func LoadConfig(now time.Time) (*Config, error) {
 	c := &Config{
 		Addr:                  env("HALO_ADDR", ":8080"),
+		PprofAddr:             env("HALO_PPROF_ADDR", ""),
 		Neo4jURI:              env("NEO4J_URI", "bolt://127.0.0.1:7687"),
 		Neo4jUser:             env("NEO4J_USER", "neo4j"),
 		Neo4jPassword:         env("NEO4J_PASSWORD", ""),
