@@ -310,6 +310,44 @@ func TestLiveCountersRollUpEachChangeOnce(t *testing.T) {
 	}
 }
 
+// Issue #19: most ticks re-read only the last seconds; every FullEvery-th tick re-reads the whole
+// window, so a transaction that commits late (accepted 10 s before it shows) is counted, once.
+func TestLiveCountersReReadTheWholeWindowNowAndThen(t *testing.T) {
+	feed := &memFeed{now: start, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}}}
+	cache := &memCounters{}
+	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Recent: 2 * time.Second, FullEvery: 5}
+	ctx := context.Background()
+	if _, err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tick := func() int64 {
+		feed.now = feed.now.Add(time.Second)
+		if err := l.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := l.Read(ctx, []string{"root"})
+		return c["root"].Left
+	}
+	tick() // the first rebuilds, the next reads the whole window
+	tick()
+	feed.changes = append(feed.changes, VolumeChange{ID: "late", Member: "a", BV: 700, AcceptedAt: feed.now.Add(-10 * time.Second)},
+		VolumeChange{ID: "now", Member: "a", BV: 5, AcceptedAt: feed.now})
+	if got := tick(); got != 5 {
+		t.Fatalf("a short tick counts what was accepted in the last seconds only: %d", got)
+	}
+	n := 2
+	for ; n <= 6 && tick() != 705; n++ {
+	}
+	if n > 5 {
+		t.Fatalf("the late change was not counted within FullEvery ticks (%d)", n)
+	}
+	for i := 0; i < 12; i++ {
+		if got := tick(); got != 705 {
+			t.Fatalf("counted twice or lost: %d", got)
+		}
+	}
+}
+
 // PLAN.md §10, live: a customer's sale whose sponsor is terminated counts at the next sponsor
 // above it that is not (two terminated in a row here); a terminated consultant's own sale still
 // enters at its place.
