@@ -370,8 +370,9 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 	}
 	rows := make([]map[string]any, 0, 10000)
 	lost := false
-	flush := func() error {
-		if len(rows) == 0 || lost {
+	// guarded runs q in a transaction of its own while the claim is still this recount's.
+	guarded := func(q string, params map[string]any) error {
+		if lost {
 			return nil
 		}
 		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -381,11 +382,18 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 				lost = true
 				return nil, err
 			}
-			_, err = run(qLegsWrite, map[string]any{"rows": rows})
+			_, err = run(q, params)
 			return nil, err
 		})
-		rows = rows[:0]
 		return s.mapErr(err)
+	}
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		err := guarded(qLegsWrite, map[string]any{"rows": rows})
+		rows = rows[:0]
+		return err
 	}
 	for id, c := range sizes {
 		rows = append(rows, map[string]any{"id": id, "l": c[0], "r": c[1]})
@@ -398,18 +406,8 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 	if err := flush(); err != nil {
 		return 0, err
 	}
-	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		run := txRunner(ctx, tx)
-		ok, err := ours(run)
-		if err != nil || !ok {
-			lost = true
-			return nil, err
-		}
-		_, err = run(qLegsCountedSet, nil)
-		return nil, err
-	})
-	if err != nil || lost {
-		return 0, s.mapErr(err) // another recount took over: it writes everything itself
+	if err := guarded(qLegsCountedSet, nil); err != nil || lost {
+		return 0, err // lost: another recount took over, and it writes everything itself
 	}
 	return len(sizes), nil
 }

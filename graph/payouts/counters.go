@@ -116,8 +116,8 @@ type LiveCounters struct {
 	seen      map[string]time.Time // change ids already counted within the window
 	needBuild bool
 	ticks     int
-	last      time.Time // Neo4j's clock at the last read (zero: read the whole window next)
-	gen       int64     // the generation this process built and keeps up to date
+	last      time.Time         // Neo4j's clock at the last read (zero: read the whole window next)
+	gen       int64             // the generation this process built and keeps up to date
 	rolledUp  map[string]string // terminated consultant -> its sponsor, read at each rebuild
 }
 
