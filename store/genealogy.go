@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -368,7 +367,6 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 		counted, recount, _, err := legsLock(run, nil)
 		return err == nil && !counted && recount == claim, err
 	}
-	rows := make([]map[string]any, 0, 10000)
 	lost := false
 	// guarded runs q in a transaction of its own while the claim is still this recount's.
 	guarded := func(q string, params map[string]any) error {
@@ -387,23 +385,17 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 		})
 		return s.mapErr(err)
 	}
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		err := guarded(qLegsWrite, map[string]any{"rows": rows})
-		rows = rows[:0]
-		return err
+	ids := make([]string, 0, len(sizes))
+	for id := range sizes {
+		ids = append(ids, id)
 	}
-	for id, c := range sizes {
-		rows = append(rows, map[string]any{"id": id, "l": c[0], "r": c[1]})
-		if len(rows) == cap(rows) {
-			if err := flush(); err != nil {
-				return 0, err
-			}
+	if err := chunks(ids, 10000, func(part []string) error {
+		rows := make([]map[string]any, len(part))
+		for i, id := range part {
+			rows[i] = map[string]any{"id": id, "l": sizes[id][0], "r": sizes[id][1]}
 		}
-	}
-	if err := flush(); err != nil {
+		return guarded(qLegsWrite, map[string]any{"rows": rows})
+	}); err != nil {
 		return 0, err
 	}
 	if err := guarded(qLegsCountedSet, nil); err != nil || lost {
@@ -416,16 +408,11 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 // up to limit pending placements, walk their chains upwards together, each only until it meets
 // one already walked in this pass, add every placement to each ancestor's leg, clear them.
 func (s *Store) AddPending(ctx context.Context, limit int) (int, int, error) {
-	if rec, err := readOne(ctx, s, qLegsState, nil, nil); err != nil || !get[bool](rec, "counted") {
+	if rec, err := readOne(ctx, s, qLegsState, nil, nil); err != nil || !get[bool](rec, "counted") || !get[bool](rec, "pending") {
 		return 0, 0, err
 	}
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
-	type up struct {
-		parent string
-		right  bool
-		depth  int64
-	}
 	var placed, wrote int
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		placed, wrote = 0, 0
@@ -437,8 +424,8 @@ func (s *Store) AddPending(ctx context.Context, limit int) (int, int, error) {
 		if err != nil || len(pending) == 0 {
 			return nil, err
 		}
-		edges := map[string]up{}   // each walked node: its parent, its leg there and its depth
-		flow := map[string]int64{} // members each walked node carries up to its parent
+		edges := map[string]genealogy.Step{} // each walked node's step up
+		flow := map[string]int64{}           // members each pending placement adds
 		var ids []any
 		var frontier []string
 		for _, p := range pending {
@@ -467,7 +454,7 @@ func (s *Store) AddPending(ctx context.Context, limit int) (int, int, error) {
 						met = true
 						break
 					}
-					edges[child] = up{parent: chain[i+1].(string), right: legs[i] == "RIGHT", depth: d - int64(i)}
+					edges[child] = genealogy.Step{ID: child, Parent: chain[i+1].(string), Right: legs[i] == "RIGHT", Depth: d - int64(i)}
 				}
 				if top := chain[len(chain)-1].(string); !met && d-int64(len(legs)) > 0 {
 					next[top] = true
@@ -480,45 +467,23 @@ func (s *Store) AddPending(ctx context.Context, limit int) (int, int, error) {
 				}
 			}
 		}
-		// Deepest first, each walked node hands what it carries to its parent's leg.
-		order := make([]string, 0, len(edges))
-		for id := range edges {
-			order = append(order, id)
+		steps := make([]genealogy.Step, 0, len(edges))
+		for _, st := range edges {
+			steps = append(steps, st)
 		}
-		sort.Slice(order, func(a, b int) bool { return edges[order[a]].depth > edges[order[b]].depth })
-		inc := map[string][2]int64{}
-		for _, id := range order {
-			e, n := edges[id], flow[id]
-			if n == 0 {
-				continue
-			}
-			v := inc[e.parent]
-			if e.right {
-				v[1] += n
-			} else {
-				v[0] += n
-			}
-			inc[e.parent] = v
-			flow[e.parent] += n
+		inc := genealogy.RollUp(steps, flow)
+		parents := make([]string, 0, len(inc))
+		for id := range inc {
+			parents = append(parents, id)
 		}
-		rows := make([]map[string]any, 0, 10000)
-		flush := func() error {
-			if len(rows) == 0 {
-				return nil
+		if err := chunks(parents, 10000, func(part []string) error {
+			rows := make([]map[string]any, len(part))
+			for i, id := range part {
+				rows[i] = map[string]any{"id": id, "l": inc[id][0], "r": inc[id][1]}
 			}
 			_, err := run(qLegsIncrement, map[string]any{"rows": rows})
-			rows = rows[:0]
 			return err
-		}
-		for id, v := range inc {
-			rows = append(rows, map[string]any{"id": id, "l": v[0], "r": v[1]})
-			if len(rows) == cap(rows) {
-				if err := flush(); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if err := flush(); err != nil {
+		}); err != nil {
 			return nil, err
 		}
 		if _, err := run(qLegsAdded, map[string]any{"ids": ids}); err != nil {

@@ -350,43 +350,32 @@ func register(c *client, n, conc int, strategy, sponsor string) {
 }
 
 func queries(c *client, n, conc, maxID int) {
-	var up, tree latencies
-	wall := parallel(n, conc, func(i int) error {
-		id := gen.ID(1 + rand.IntN(maxID-1))
-		t0 := time.Now()
-		if _, err := c.json("GET", "/api/v1/members/"+id+"/upline?levels=8", nil, nil); err != nil {
-			return err
-		}
-		up.add(time.Since(t0))
-		return nil
-	})
-	up.report("upline 8 generations", wall)
-	wall = parallel(n, conc, func(i int) error {
-		id := gen.ID(1 + rand.IntN(maxID-1))
-		t0 := time.Now()
-		if _, err := c.json("GET", "/api/v1/members/"+id+"/binary-tree?depth=4", nil, nil); err != nil {
-			return err
-		}
-		tree.add(time.Since(t0))
-		return nil
-	})
-	tree.report("binary subtree depth 4", wall)
+	random := func(int) string { return gen.ID(1 + rand.IntN(maxID-1)) }
+	timeGets(c, n, conc, "upline 8 generations", func(i int) string { return "/api/v1/members/" + random(i) + "/upline?levels=8" })
+	timeGets(c, n, conc, "binary subtree depth 4", func(i int) string { return "/api/v1/members/" + random(i) + "/binary-tree?depth=4" })
 	// Leg counts (issue #19: maintained, so the root's, over the whole network, costs what a
 	// leaf's does): every tenth request asks for the root's.
-	var legs latencies
-	wall = parallel(n, conc, func(i int) error {
-		id := gen.ID(1 + rand.IntN(maxID-1))
+	timeGets(c, n, conc, "leg counts (a tenth of them the root's)", func(i int) string {
 		if i%10 == 0 {
-			id = "root"
+			return "/api/v1/members/root/legs"
 		}
+		return "/api/v1/members/" + random(i) + "/legs"
+	})
+}
+
+// timeGets sends n GETs from conc clients and reports their latencies.
+func timeGets(c *client, n, conc int, label string, path func(i int) string) {
+	var lat latencies
+	wall := parallel(n, conc, func(i int) error {
+		p := path(i)
 		t0 := time.Now()
-		if _, err := c.json("GET", "/api/v1/members/"+id+"/legs", nil, nil); err != nil {
+		if _, err := c.json("GET", p, nil, nil); err != nil {
 			return err
 		}
-		legs.add(time.Since(t0))
+		lat.add(time.Since(t0))
 		return nil
 	})
-	legs.report("leg counts (a tenth of them the root's)", wall)
+	lat.report(label, wall)
 }
 
 // sendSigned posts one signed batch and stops the benchmark on anything but a 200.

@@ -69,6 +69,42 @@ func Attach(links []PlacementLink, sizes map[string][2]int64) []LegAdd {
 	return adds
 }
 
+// Step is one placement link walked upwards: a member, its parent, whether it hangs on the
+// parent's right leg, and its depth.
+type Step struct {
+	ID, Parent string
+	Right      bool
+	Depth      int64
+}
+
+// RollUp pushes what members carry up the union of their walked paths, deepest first, and
+// returns what each parent gains on each leg. Each step is taken once however many carried
+// amounts pass through it (a 100,000-deep chain is walked once, not once per member below it).
+// steps must hold every step between a carrying member and the top of its walk.
+func RollUp(steps []Step, carry map[string]int64) map[string][2]int64 {
+	acc := make(map[string]int64, len(carry))
+	for id, v := range carry {
+		acc[id] += v
+	}
+	sort.Slice(steps, func(a, b int) bool { return steps[a].Depth > steps[b].Depth })
+	legs := map[string][2]int64{}
+	for _, st := range steps {
+		a := acc[st.ID]
+		if st.Parent == "" || a == 0 {
+			continue
+		}
+		lg := legs[st.Parent]
+		if st.Right {
+			lg[1] += a
+		} else {
+			lg[0] += a
+		}
+		legs[st.Parent] = lg
+		acc[st.Parent] += a
+	}
+	return legs
+}
+
 func legIndex(leg string) int {
 	if leg == "right" {
 		return 1

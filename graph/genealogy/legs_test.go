@@ -76,3 +76,30 @@ func TestLegSizesAgreeWithWalking(t *testing.T) {
 		}
 	}
 }
+
+// RollUp adds each carried amount to every ancestor's leg it lies in, once per path, as walking
+// each member's own path up would.
+func TestRollUpEqualsWalkingEachPath(t *testing.T) {
+	//      r
+	//     / \
+	//    a   b
+	//   / \
+	//  c   d
+	//  |
+	//  e (left of c)
+	steps := []Step{{"a", "r", false, 1}, {"b", "r", true, 1}, {"c", "a", false, 2}, {"d", "a", true, 2}, {"e", "c", false, 3}, {"r", "", false, 0}}
+	carry := map[string]int64{"e": 5, "d": 3, "b": 7, "a": 1}
+	got := RollUp(steps, carry)
+	want := map[string][2]int64{"c": {5, 0}, "a": {5, 3}, "r": {5 + 3 + 1, 7}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: got %v, want %v", id, got[id], w)
+		}
+	}
+	if carry["a"] != 1 || len(carry) != 4 {
+		t.Errorf("RollUp must not change what it was given: %v", carry)
+	}
+}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/graph"
+	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Open-period volume (PLAN.md §3–4): the BV of sales no committed run has accounted, not
@@ -349,43 +349,19 @@ func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (m
 	if err := l.loadParents(ctx, starts); err != nil {
 		return nil, nil, err
 	}
-	acc := map[string]int64{}
-	for id, v := range pv {
-		acc[id] += v
-	}
 	// The union of the ancestor paths, each node's link read once (a 100,000-deep chain makes
-	// this hundreds of thousands of nodes a tick; the sort compares depths it carries).
-	type node struct {
-		id string
-		p  ParentLink
-	}
-	touched := make([]node, 0, len(acc))
+	// this hundreds of thousands of nodes a tick).
+	var touched []genealogy.Step
 	mark := map[string]bool{}
 	for _, id := range starts {
 		for v := id; v != "" && !mark[v]; {
 			mark[v] = true
 			p := l.parents[v]
-			touched = append(touched, node{v, p})
+			touched = append(touched, genealogy.Step{ID: v, Parent: p.Parent, Right: !p.Left, Depth: p.Depth})
 			v = p.Parent
 		}
 	}
-	sort.Slice(touched, func(i, j int) bool { return touched[i].p.Depth > touched[j].p.Depth })
-	legs := map[string][2]int64{}
-	for _, t := range touched {
-		p := t.p
-		a := acc[t.id]
-		if p.Parent == "" || a == 0 {
-			continue
-		}
-		lg := legs[p.Parent]
-		if p.Left {
-			lg[0] += a
-		} else {
-			lg[1] += a
-		}
-		legs[p.Parent] = lg
-		acc[p.Parent] += a
-	}
+	legs := genealogy.RollUp(touched, pv)
 	for id := range pv {
 		if pv[id] == 0 {
 			delete(pv, id)
