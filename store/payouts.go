@@ -437,31 +437,13 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	if run.CommittedAt != nil {
 		at = *run.CommittedAt
 	}
-	// States and wallet credits touch different nodes: both at once.
-	walk := func(q string, extra map[string]any) error {
-		for after := ""; ; {
-			p := map[string]any{"run": id, "after": after, "batch": statementBatch}
-			for k, v := range extra {
-				p[k] = v
-			}
-			res, err := s.write(ctx, q, p)
-			if err != nil {
-				return err
-			}
-			if get[int64](res.Records[0], "n") == 0 {
-				return nil
-			}
-			after = get[string](res.Records[0], "last")
-		}
-	}
-	done := make(chan error, 2)
-	go func() { done <- walk(qRunCommitCredits, map[string]any{"at": ts(at)}) }()
-	go func() { done <- walk(qRunCommitEarnings, map[string]any{"period_end": ts(run.PeriodEnd)}) }()
-	err = walk(qRunCommitStates, nil)
-	for i := 0; i < 2; i++ {
-		if e := <-done; err == nil {
-			err = e
-		}
+	// States and wallet credits touch different nodes: both at once. Analysts' earnings are
+	// not part of the commit: the service writes them after it (WriteMissingEarnings).
+	done := make(chan error, 1)
+	go func() { done <- s.walkRun(ctx, qRunCommitCredits, id, map[string]any{"at": ts(at)}) }()
+	err = s.walkRun(ctx, qRunCommitStates, id, nil)
+	if e := <-done; err == nil {
+		err = e
 	}
 	if err != nil {
 		return err
@@ -473,9 +455,27 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	return nil
 }
 
-// BackfillEarnings implements payouts.RunStore: runs committed before analysts' earnings existed
+// walkRun runs q over a run's statements in member-id batches until a batch is empty.
+func (s *Store) walkRun(ctx context.Context, q, id string, extra map[string]any) error {
+	for after := ""; ; {
+		p := map[string]any{"run": id, "after": after, "batch": statementBatch}
+		for k, v := range extra {
+			p[k] = v
+		}
+		res, err := s.write(ctx, q, p)
+		if err != nil {
+			return err
+		}
+		if get[int64](res.Records[0], "n") == 0 {
+			return nil
+		}
+		after = get[string](res.Records[0], "last")
+	}
+}
+
+// WriteMissingEarnings implements payouts.RunStore: committed runs without analysts' earnings
 // get them, once (the walk is idempotent and the run remembers it is done).
-func (s *Store) BackfillEarnings(ctx context.Context) ([]string, error) {
+func (s *Store) WriteMissingEarnings(ctx context.Context) ([]string, error) {
 	res, err := s.read(ctx, qRunsWithoutEarnings, nil)
 	if err != nil {
 		return nil, err
@@ -483,15 +483,8 @@ func (s *Store) BackfillEarnings(ctx context.Context) ([]string, error) {
 	var ids []string
 	for _, r := range res.Records {
 		id, end := get[string](r, "id"), get[time.Time](r, "period_end")
-		for after := ""; ; {
-			res, err := s.write(ctx, qRunCommitEarnings, map[string]any{"run": id, "after": after, "batch": statementBatch, "period_end": ts(end)})
-			if err != nil {
-				return ids, err
-			}
-			if get[int64](res.Records[0], "n") == 0 {
-				break
-			}
-			after = get[string](res.Records[0], "last")
+		if err := s.walkRun(ctx, qRunCommitEarnings, id, map[string]any{"period_end": ts(end)}); err != nil {
+			return ids, err
 		}
 		if _, err := s.write(ctx, qRunEarningsDone, map[string]any{"id": id}); err != nil {
 			return ids, err

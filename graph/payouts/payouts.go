@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -195,8 +196,8 @@ type RunStore interface {
 	ResumeCommits(ctx context.Context, before time.Time) ([]string, error)
 	// CommitBeat records that the process committing run id is alive.
 	CommitBeat(ctx context.Context, id string, at time.Time) error
-	// BackfillEarnings writes the analysts' earnings of runs committed before they existed.
-	BackfillEarnings(ctx context.Context) ([]string, error)
+	// WriteMissingEarnings writes the analysts' earnings of committed runs that lack them.
+	WriteMissingEarnings(ctx context.Context) ([]string, error)
 	// Lines pages by key: from line position k of member on; next is nil at the end.
 	Lines(ctx context.Context, runID string, from LineKey, limit int) (lines []RunLine, next *LineKey, err error)
 	// RunMembers pages consultants after the given member id; next is "" at the end.
@@ -219,7 +220,8 @@ type PayoutService struct {
 	// Signal, when set, tells the other replicas' background work that a run is under way.
 	Signal RunSignal
 
-	gate runGate // background work yields to drafts and commits
+	gate     runGate    // background work yields to drafts and commits
+	earnings sync.Mutex // one analysts' earnings write at a time
 }
 
 // CreateRunRequest is POST /payout-runs.
@@ -417,6 +419,18 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if r.PeriodEnd.After(s.Now()) {
 		return nil, graph.Conflict("the period of %s has not ended yet (%s); it can be previewed, not committed", id, r.PeriodEnd.Format(time.RFC3339))
 	}
+	// Analysts' earnings follow the commit, once the run gate is open again (defers run last
+	// first): they are background work, and a payout run never waits for them.
+	committed := false
+	defer func() {
+		if committed {
+			go func() {
+				if err := s.WriteEarnings(context.WithoutCancel(ctx)); err != nil {
+					s.Log.Warn("analysts' earnings not written yet; the housekeeping retries", "error", err)
+				}
+			}()
+		}
+	}()
 	defer s.announce(ctx, "commit")()
 	now := s.Now().UTC()
 	stop := s.beat(id)
@@ -425,6 +439,7 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 	if err != nil {
 		return nil, err
 	}
+	committed = true
 	// Of concurrent commits (through one replica or several) the store lets one claim the run;
 	// the others wait and get the committed run. Only the claimer's is a commit to record.
 	if out.CommittedAt == nil || !out.CommittedAt.Equal(now) {
@@ -625,10 +640,35 @@ func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.WriteEarnings(ctx)
+}
+
+// WriteEarnings writes the analysts' earnings of committed runs that do not have them yet:
+// each run's, seconds after its commit, and any a crash or a yield left unfinished (the
+// housekeeping calls it every HALO_HOUSEKEEPING_INTERVAL). They are background work: a payout run
+// under way here or on another replica comes first, and cancels a write under way, which the
+// next call resumes (every write is idempotent). A call waits for one in flight in this process.
+func (s *PayoutService) WriteEarnings(ctx context.Context) error {
+	s.earnings.Lock()
+	defer s.earnings.Unlock()
+	bctx, done, ok := s.gate.background(ctx)
+	if !ok {
+		return nil
+	}
+	defer done()
+	if s.Signal != nil {
+		if busy, err := s.Signal.RunsUnderway(bctx); err == nil && busy {
+			return nil
+		}
+	}
 	started := time.Now()
-	ids, err = s.Store.BackfillEarnings(ctx)
+	ids, err := s.Store.WriteMissingEarnings(bctx)
 	if len(ids) > 0 {
-		s.Log.Info("analysts' earnings written for runs committed before they existed", "runs", len(ids), "elapsed", time.Since(started).Round(time.Millisecond))
+		s.Log.Info("analysts' earnings written", "runs", strings.Join(ids, ","), "elapsed", time.Since(started).Round(time.Millisecond))
+	}
+	if err != nil && bctx.Err() != nil && ctx.Err() == nil {
+		s.Log.Info("analysts' earnings yielded to a payout run; resumed after it")
+		return nil
 	}
 	return err
 }

@@ -32,6 +32,8 @@ type memRuns struct {
 	accepted   map[string]time.Time // acceptance time of what accept added
 	clock      time.Time
 	block      chan struct{} // when set, LoadSnapshot signals it and waits for its context to end
+	earned     map[string]bool // committed runs whose analysts' earnings are written
+	earnBlock  chan struct{}   // when set, WriteMissingEarnings signals it and waits for its context to end
 }
 
 func newMemRuns() *memRuns {
@@ -188,6 +190,32 @@ func (m *memRuns) Lines(_ context.Context, runID string, from LineKey, limit int
 }
 
 func (m *memRuns) PruneSuperseded(context.Context) ([]string, error) { return nil, nil }
+
+func (m *memRuns) WriteMissingEarnings(ctx context.Context) ([]string, error) {
+	if m.earnBlock != nil {
+		m.earnBlock <- struct{}{}
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.earned == nil {
+		m.earned = map[string]bool{}
+	}
+	var ids []string
+	for id, r := range m.runs {
+		if r.Status == RunCommitted && !m.earned[id] {
+			m.earned[id], ids = true, append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+func (m *memRuns) isEarned(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.earned[id]
+}
 
 func payoutService(st *memRuns, now time.Time) *PayoutService {
 	return &PayoutService{Store: st, Plan: engine.DefaultConfig(), Now: func() time.Time { return now }, Log: quiet}
@@ -407,5 +435,60 @@ func TestDraftChangeFromPreviousRun(t *testing.T) {
 	}
 	if c.Total != "-14.50" || c.ByVendor["sun"] != "-120.00" || c.ByVendor["plan"] != "105.50" || c.PreviousRunID != "r1" {
 		t.Errorf("change: %+v", c)
+	}
+}
+
+// Analysts' earnings are written after a commit, not inside it, and step aside for payout runs.
+func TestEarningsFollowTheCommitAndYieldToRuns(t *testing.T) {
+	ctx := context.Background()
+	st := newMemRuns()
+	end := start.AddDate(0, 0, 7)
+	s := payoutService(st, end.Add(time.Hour))
+	run, err := s.Draft(ctx, CreateRunRequest{PeriodEnd: &end}, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(ctx, run.ID, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !st.isEarned(run.ID); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the committed run's earnings were not written after the commit")
+		}
+	}
+
+	st.mu.Lock()
+	delete(st.earned, run.ID) // as if a crash had left them unwritten
+	st.mu.Unlock()
+	leave := s.gate.enter()
+	st.earnBlock = make(chan struct{}, 1)
+	if err := s.WriteEarnings(ctx); err != nil || len(st.earnBlock) != 0 {
+		t.Fatalf("earnings were written during a payout run: %v", err)
+	}
+	leave()
+
+	errc := make(chan error, 1)
+	go func() { errc <- s.WriteEarnings(ctx) }()
+	<-st.earnBlock // the write is under way
+	st.earnBlock = nil
+	next := end.AddDate(0, 0, 7)
+	done := make(chan error, 1)
+	go func() { _, err := s.Draft(ctx, CreateRunRequest{PeriodEnd: &next}, "admin"); done <- err }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("a yielding write is no failure: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the earnings write under way was not cancelled by the draft")
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if st.isEarned(run.ID) {
+		t.Fatal("a cancelled write recorded earnings")
+	}
+	if err := s.WriteEarnings(ctx); err != nil || !st.isEarned(run.ID) {
+		t.Fatalf("not resumed after the run: %v", err)
 	}
 }

@@ -2,7 +2,7 @@
 // vendor of a committed run, linked to its member, its run and its vendor, so questions such as
 // "who earned the most revenue share from vendor X last quarter" are a plain MATCH. Lines not
 // about an activation have no vendor (vendor ''). Idempotent (the id names run, member, type and
-// vendor): a resumed commit writes nothing twice.
+// vendor): a resumed write writes nothing twice.
 MATCH (st:Statement {run_id: $run})
 WHERE st.member_id > $after
 WITH st ORDER BY st.member_id LIMIT $batch

@@ -1,3 +1,3 @@
-// The last step of a commit: the run is paid, and its analysts' earnings are written.
+// The last step of a commit: the run is paid. Its analysts' earnings follow (run_commit_earnings).
 MATCH (r:PayoutRun {id: $id})
-SET r.status = 'committed', r.earnings_written = true
+SET r.status = 'committed'
