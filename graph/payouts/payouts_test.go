@@ -31,7 +31,7 @@ type memRuns struct {
 	commits    int
 	accepted   map[string]time.Time // acceptance time of what accept added
 	clock      time.Time
-	block      chan struct{} // when set, LoadSnapshot signals it and waits for its context to end
+	block      chan struct{}   // when set, LoadSnapshot signals it and waits for its context to end
 	earned     map[string]bool // committed runs whose analysts' earnings are written
 	earnBlock  chan struct{}   // when set, WriteMissingEarnings signals it and waits for its context to end
 }
