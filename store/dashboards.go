@@ -109,13 +109,20 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		if !ok {
 			continue
 		}
-		st := dashboards.StatementSummary{Types: strs(m["types"]), Vendors: strs(m["vendors"])}
+		st := dashboards.StatementSummary{}
 		st.RunID, _ = m["run"].(string)
 		st.End = props(m).at("end")
-		amts, _ := m["amounts"].([]any)
-		for _, a := range amts {
-			v, _ := a.(int64)
-			st.Amounts = append(st.Amounts, engine.Units(v))
+		if packed, _ := m["lines"].(string); packed != "" {
+			for _, l := range decodeLines(packed, false) {
+				st.Types, st.Amounts, st.Vendors = append(st.Types, l.Type.String()), append(st.Amounts, l.Amount), append(st.Vendors, l.Vendor)
+			}
+		} else { // written before lines were packed
+			st.Types, st.Vendors = strs(m["type"]), strs(m["vendor"])
+			amts, _ := m["amount"].([]any)
+			for _, a := range amts {
+				v, _ := a.(int64)
+				st.Amounts = append(st.Amounts, engine.Units(v))
+			}
 		}
 		d.Statements = append(d.Statements, st)
 	}

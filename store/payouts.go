@@ -21,6 +21,7 @@ var (
 	qRunCommitFinish       = cypher.MustQuery("payouts/run_commit_finish")
 	qRunCommitEarnings     = cypher.MustQuery("payouts/run_commit_earnings")
 	qRunsWithoutEarnings   = cypher.MustQuery("payouts/runs_without_earnings")
+	qRunEarningsRead       = cypher.MustQuery("payouts/run_earnings_read")
 	qRunEarningsDone       = cypher.MustQuery("payouts/run_earnings_done")
 	qRunCommitFreeze       = cypher.MustQuery("payouts/run_commit_freeze")
 	qRunCommitStates       = cypher.MustQuery("payouts/run_commit_states")
@@ -248,19 +249,8 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	}
 	rows := make([]map[string]any, 0, statementBatch)
 	stmts(func(st payouts.Statement) bool {
-		n := len(st.Lines)
-		idx, amt, gen, base, rate, skip := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		typ, src, rev, ven, comp, det := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		var total engine.Units
-		for i, l := range st.Lines {
-			idx[i], amt[i], gen[i] = int64(l.Index), int64(l.Amount), int64(l.Generation)
-			typ[i], src[i], rev[i], ven[i] = l.Type.String(), l.Source, l.ReversalOf, l.Vendor
-			base[i], rate[i], skip[i] = int64(l.Basis.Base), int64(l.Basis.Rate), int64(l.Basis.Skipped)
-			comp[i] = strings.Join(l.Compressed, ",")
-			if l.Basis.Detail != nil {
-				b, _ := json.Marshal(l.Basis.Detail)
-				det[i] = string(b)
-			}
+		for _, l := range st.Lines {
 			total += l.Amount
 		}
 		m := st.State
@@ -273,8 +263,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		}
 		rows = append(rows, map[string]any{"status": status, "since": since, "sponsor": sponsor, "member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
 			"cl": int64(m.CarryLeft), "cr": int64(m.CarryRight), "ll": int64(m.LifetimeLeft), "lr": int64(m.LifetimeRight), "pv": int64(m.PersonalVolume),
-			"idx": idx, "type": typ, "amount": amt, "source": src, "gen": gen, "rev": rev, "vendor": ven, "base": base, "rate": rate, "skip": skip,
-			"comp": comp, "detail": det})
+			"lines": encodeLines(st.Lines)})
 		if len(rows) == statementBatch {
 			batches <- rows
 			rows = make([]map[string]any, 0, statementBatch)
@@ -483,7 +472,7 @@ func (s *Store) WriteMissingEarnings(ctx context.Context) ([]string, error) {
 	var ids []string
 	for _, r := range res.Records {
 		id, end := get[string](r, "id"), get[time.Time](r, "period_end")
-		if err := s.walkRun(ctx, qRunCommitEarnings, id, map[string]any{"period_end": ts(end)}); err != nil {
+		if err := s.writeEarnings(ctx, id, end); err != nil {
 			return ids, err
 		}
 		if _, err := s.write(ctx, qRunEarningsDone, map[string]any{"id": id}); err != nil {
@@ -492,6 +481,45 @@ func (s *Store) WriteMissingEarnings(ctx context.Context) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// writeEarnings sums one committed run's lines per member, line type and vendor, a batch of
+// statements at a time, and writes them as (:Earning) nodes.
+func (s *Store) writeEarnings(ctx context.Context, id string, end time.Time) error {
+	type key struct{ member, typ, vendor string }
+	for after := ""; ; {
+		res, err := s.read(ctx, qRunEarningsRead, map[string]any{"run": id, "after": after, "batch": statementBatch})
+		if err != nil {
+			return err
+		}
+		if len(res.Records) == 0 {
+			return nil
+		}
+		sums, counts := map[key]int64{}, map[key]int64{}
+		var keys []key
+		for _, r := range res.Records {
+			member := get[string](r, "member")
+			for _, l := range statementLines(r, false) {
+				k := key{member, l.Type.String(), l.Vendor}
+				if _, seen := counts[k]; !seen {
+					keys = append(keys, k)
+				}
+				sums[k] += int64(l.Amount)
+				counts[k]++
+			}
+			after = member
+		}
+		rows := make([]map[string]any, len(keys))
+		for i, k := range keys {
+			rows[i] = map[string]any{"member": k.member, "type": k.typ, "vendor": k.vendor, "cents": sums[k], "lines": counts[k]}
+		}
+		if err := chunks(rows, statementBatch, func(part []map[string]any) error {
+			_, err := s.write(ctx, qRunCommitEarnings, map[string]any{"run": id, "rows": part, "period_end": ts(end)})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
 }
 
 // CommitBeat implements payouts.RunStore.
@@ -517,24 +545,39 @@ func (s *Store) ResumeCommits(ctx context.Context, before time.Time) ([]string, 
 	return ids, nil
 }
 
-// Lines implements payouts.RunStore.
+// Lines implements payouts.RunStore: whole statements are read, in member order, and their lines
+// paged here (a statement's lines are one property, see payouts_lines.go).
 func (s *Store) Lines(ctx context.Context, runID string, from payouts.LineKey, limit int) ([]payouts.RunLine, *payouts.LineKey, error) {
-	res, err := s.read(ctx, qRunLines, map[string]any{"run": runID, "member": from.Member, "k": from.K, "limit": limit + 1})
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]payouts.RunLine, 0, len(res.Records))
-	var next *payouts.LineKey
-	for i, r := range res.Records {
-		if i == limit {
-			next = &payouts.LineKey{Member: get[string](r, "member"), K: int(get[int64](r, "pos"))}
-			break
+	out := make([]payouts.RunLine, 0, min(limit, 10000))
+	member := from.Member
+	for {
+		// Every statement read has at least one line, so limit+1 statements always fill a page.
+		batch := min(limit+1-len(out), 2000)
+		res, err := s.read(ctx, qRunLines, map[string]any{"run": runID, "member": member, "limit": batch})
+		if err != nil {
+			return nil, nil, err
 		}
-		out = append(out, payouts.RunLine{ID: payouts.LineID(runID, int(get[int64](r, "idx"))), MemberID: get[string](r, "member"), Type: get[string](r, "type"),
-			Amount: graph.Money(engine.Units(get[int64](r, "amount"))), SourceID: get[string](r, "source"), Generation: int(get[int64](r, "gen")),
-			ReversalOf: get[string](r, "rev"), Vendor: get[string](r, "vendor")})
+		for _, r := range res.Records {
+			id := get[string](r, "member")
+			lines := statementLines(r, false)
+			pos := 0
+			if id == from.Member {
+				pos = from.K
+			}
+			for ; pos < len(lines); pos++ {
+				if len(out) == limit {
+					return out, &payouts.LineKey{Member: id, K: pos}, nil
+				}
+				l := lines[pos]
+				out = append(out, payouts.RunLine{ID: payouts.LineID(runID, l.Index), MemberID: id, Type: l.Type.String(),
+					Amount: graph.Money(l.Amount), SourceID: l.Source, Generation: l.Generation, ReversalOf: l.ReversalOf, Vendor: l.Vendor})
+			}
+			member = id + "\x00" // the next read starts after this statement
+		}
+		if len(res.Records) < batch {
+			return out, nil, nil
+		}
 	}
-	return out, next, nil
 }
 
 // RunMembers implements payouts.RunStore.
@@ -612,51 +655,9 @@ func (s *Store) Statement(ctx context.Context, runID, memberID string) (*payouts
 			CarryRight: bvs("cr"), LifetimeLeft: bvs("ll"), LifetimeRight: bvs("lr"), Total: out.Total})
 		out.State = &st
 	}
-	ints := func(k string) []int64 {
-		var o []int64
-		for _, x := range get[[]any](r, k) {
-			v, _ := x.(int64)
-			o = append(o, v)
-		}
-		return o
-	}
-	strs := func(k string) []string {
-		var o []string
-		for _, x := range get[[]any](r, k) {
-			v, _ := x.(string)
-			o = append(o, v)
-		}
-		return o
-	}
-	idx, amt, gen, base, rate, skip := ints("idx"), ints("amount"), ints("gen"), ints("base"), ints("rate"), ints("skip")
-	typ, src, rev, ven, comp, det := strs("type"), strs("source"), strs("rev"), strs("vendor"), strs("comp"), strs("detail")
-	at := func(xs []int64, i int) int64 {
-		if i < len(xs) {
-			return xs[i]
-		}
-		return 0
-	}
-	st := func(xs []string, i int) string {
-		if i < len(xs) {
-			return xs[i]
-		}
-		return ""
-	}
-	for i := range idx {
-		lt, _ := engine.ParseLineType(st(typ, i))
-		sl := payouts.StatementLine{Index: int(idx[i]), Type: lt, Amount: engine.Units(at(amt, i)), Source: st(src, i), Generation: int(at(gen, i)),
-			ReversalOf: st(rev, i), Vendor: st(ven, i), Basis: engine.Basis{Base: engine.Units(at(base, i)), Rate: engine.Rate(at(rate, i)), Skipped: int32(at(skip, i))}}
-		if c := st(comp, i); c != "" {
-			sl.Compressed = strings.Split(c, ",")
-		}
-		if d := st(det, i); d != "" {
-			var detail engine.Detail
-			if json.Unmarshal([]byte(d), &detail) == nil {
-				sl.Basis.Detail = &detail
-			}
-		}
+	for _, sl := range statementLines(r, true) {
 		out.Lines = append(out.Lines, payouts.StatementLineView{
-			RunLine: payouts.RunLine{ID: payouts.LineID(runID, sl.Index), MemberID: memberID, Type: lt.String(), Amount: sl.Amount.String(), SourceID: sl.Source,
+			RunLine: payouts.RunLine{ID: payouts.LineID(runID, sl.Index), MemberID: memberID, Type: sl.Type.String(), Amount: sl.Amount.String(), SourceID: sl.Source,
 				Generation: sl.Generation, ReversalOf: sl.ReversalOf, Vendor: sl.Vendor},
 			Explanation: payouts.Explain(sl)})
 	}

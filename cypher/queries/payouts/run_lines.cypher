@@ -1,9 +1,8 @@
-// Keyset paging: statements with lines, in member order from $member on; within $member from
-// line position $k on. The (run_id, member_id) index serves the order, however deep the page.
+// Keyset paging: the statements with lines from $member on, in member order; the store pages
+// their lines. The (run_id, member_id) index serves the order, however deep the page. Statements
+// written before `lines` existed carry parallel lists instead.
 MATCH (st:Statement {run_id: $run})
-WHERE st.member_id >= $member AND size(st.l_idx) > 0
+WHERE st.member_id >= $member AND (st.lines IS NOT NULL OR size(coalesce(st.l_idx, [])) > 0)
 WITH st ORDER BY st.member_id LIMIT $limit
-UNWIND range(CASE WHEN st.member_id = $member THEN $k ELSE 0 END, size(st.l_idx) - 1) AS k
-RETURN st.member_id AS member, k AS pos, st.l_idx[k] AS idx, st.l_type[k] AS type, st.l_amount[k] AS amount,
-       st.l_source[k] AS source, st.l_gen[k] AS gen, st.l_rev[k] AS rev, st.l_vendor[k] AS vendor
-LIMIT $limit
+RETURN st.member_id AS member, st.lines AS lines, st.l_idx AS idx, st.l_type AS type, st.l_amount AS amount,
+       st.l_source AS source, st.l_gen AS gen, st.l_rev AS rev, st.l_vendor AS vendor
