@@ -168,13 +168,30 @@ func (s *Store) loadCancellations(ctx context.Context, q string, params map[stri
 	return s.stream(ctx, q, params, func(r *neo4j.Record) {
 		c := engine.Cancellation{ID: get[string](r, "id"), Activation: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
 			ActivationAccounted: get[bool](r, "accounted"), Vendor: get[string](r, "vendor")}
-		for _, x := range get[[]any](r, "paid") {
-			if p, ok := payouts.DecodePaid(x.(string)); ok {
-				c.Paid = append(c.Paid, p)
-			}
-		}
+		c.Paid = paidLines(r)
 		snap.Cancellations = append(snap.Cancellations, c)
 	}, func() { snap.Cancellations = snap.Cancellations[:0] })
+}
+
+// paidLines reads what committed runs paid for a sale: `paid`, the lines joined by ';', or for
+// sales paid before it existed the list `paid_list`.
+func paidLines(r *neo4j.Record) []engine.PaidLine {
+	var enc []string
+	if packed := get[string](r, "paid"); packed != "" {
+		enc = strings.Split(packed, ";")
+	} else {
+		for _, x := range get[[]any](r, "paid_list") {
+			s, _ := x.(string)
+			enc = append(enc, s)
+		}
+	}
+	var out []engine.PaidLine
+	for _, e := range enc {
+		if p, ok := payouts.DecodePaid(e); ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // loadSmall reads what is few and read whole every time: plan changes, status events, refunds
@@ -198,11 +215,7 @@ func (s *Store) loadSmall(ctx context.Context, snap *payouts.RunSnapshot) error 
 	if err := s.stream(ctx, qRunRefunds, nil, func(r *neo4j.Record) {
 		f := engine.Refund{ID: get[string](r, "id"), Sale: get[string](r, "sale"), OccurredAt: get[time.Time](r, "occurred_at").UTC(),
 			SaleAccounted: get[bool](r, "accounted")}
-		for _, x := range get[[]any](r, "paid") {
-			if p, ok := payouts.DecodePaid(x.(string)); ok {
-				f.Paid = append(f.Paid, p)
-			}
-		}
+		f.Paid = paidLines(r)
 		snap.Refunds = append(snap.Refunds, f)
 	}, func() { snap.Refunds = snap.Refunds[:0] }); err != nil {
 		return err
@@ -224,6 +237,7 @@ const (
 
 // SaveDraft implements payouts.RunStore: the run, its statements and its freeze, in batches.
 func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(payouts.Statement) bool), fr payouts.Freeze) error {
+	began := time.Now()
 	totals, _ := json.Marshal(run.Totals)
 	var start any
 	if run.PeriodStart != nil {
@@ -279,10 +293,20 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 			return err
 		}
 	}
-	// The freeze, in chunks.
-	paidSales := fr.PaidSales
+	wrote := time.Now()
+	// The freeze, in chunks. A paid sale is marked with its paid lines (it is one of Sales, see
+	// payouts.Freeze), so `sales` lists only the others: one write per sale at commit, not two.
+	paidSales, unpaid := fr.PaidSales, fr.Sales
+	if fr.IsPaid != nil && len(paidSales) > 0 {
+		unpaid = make([]string, 0, max(len(fr.Sales)-len(paidSales), 0))
+		for _, id := range fr.Sales {
+			if !fr.IsPaid(id) {
+				unpaid = append(unpaid, id)
+			}
+		}
+	}
 	const chunk = 10000
-	n := max(len(fr.Sales), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
+	n := max(len(unpaid), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
 		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), 1)
 	for seq, i := 0, 0; i < n; seq, i = seq+1, i+chunk {
 		part := func(xs []string) []string {
@@ -301,13 +325,14 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 			}
 			pl[k] = strings.Join(enc, ";")
 		}
-		if _, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": seq, "sales": part(fr.Sales), "clawed": part(fr.Clawed),
+		if _, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": seq, "sales": part(unpaid), "clawed": part(fr.Clawed),
 			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": ps, "paid_lines": pl,
 			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales)}); err != nil {
 			return err
 		}
 	}
 	_, err := s.write(ctx, qRunDraftReady, map[string]any{"id": run.ID})
+	s.log.Info("draft written", "run", run.ID, "statements", wrote.Sub(began).Round(time.Millisecond), "freeze", time.Since(wrote).Round(time.Millisecond))
 	return err
 }
 

@@ -166,3 +166,44 @@ func TestPackedStatementsReadLikeListedOnes(t *testing.T) {
 		t.Errorf("earnings differ:\npacked %v\nlisted %v", packed, listed)
 	}
 }
+
+// Issue #19: what a committed run paid for a sale is kept as one string (`paid`); sales paid
+// before keep a list (`paid_lines`). A later clawback (§6) or refund (§11) reads either alike.
+func TestPaidLinesReadInBothForms(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	lines := []engine.PaidLine{{ID: "run-1-7", Member: "ana", Type: engine.LineRetail, Amount: 3000},
+		{ID: "run-1-8", Member: "root", Type: engine.LineRevenueShare, Amount: 120, Generation: 1}}
+	enc := make([]string, len(lines))
+	for i, p := range lines {
+		enc[i] = payouts.EncodePaid(p)
+	}
+	list, _ := json.Marshal(enc)
+	q := fmt.Sprintf(`CREATE (old:Sale {id: 'act:old', kind: 'activation', accounted_by: 'run-1', paid_lines: %s, occurred_at: datetime('2026-03-01T00:00:00Z')})
+CREATE (new:Sale {id: 'act:new', kind: 'activation', accounted_by: 'run-1', paid: %q, occurred_at: datetime('2026-03-01T00:00:00Z')})
+CREATE (:Cancellation {id: 'c-old', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:CANCELS]->(old)
+CREATE (:Cancellation {id: 'c-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:CANCELS]->(new)
+CREATE (:Refund {id: 'f-old', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:REFUNDS]->(old)
+CREATE (:Refund {id: 'f-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:REFUNDS]->(new)`, list, strings.Join(enc, ";"))
+	if err := s.ExecForTests(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	snap, err := s.LoadSnapshot(ctx, end, end.AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Cancellations) != 2 || len(snap.Refunds) != 2 {
+		t.Fatalf("%d cancellations, %d refunds", len(snap.Cancellations), len(snap.Refunds))
+	}
+	for _, c := range snap.Cancellations {
+		if !reflect.DeepEqual(c.Paid, lines) || !c.ActivationAccounted {
+			t.Errorf("cancellation %s: paid %+v", c.ID, c.Paid)
+		}
+	}
+	for _, f := range snap.Refunds {
+		if !reflect.DeepEqual(f.Paid, lines) || !f.SaleAccounted {
+			t.Errorf("refund %s: paid %+v", f.ID, f.Paid)
+		}
+	}
+}

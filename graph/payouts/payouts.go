@@ -128,6 +128,10 @@ type Freeze struct {
 	// keeps ten million lines from being held twice.
 	PaidSales []string
 	Paid      func(saleID string) []engine.PaidLine
+	// IsPaid says whether the run paid lines for a sale. Every paid sale is one of Sales: the
+	// engine writes direct, retail and revenue-share lines only for the sales it accounts
+	// (engine/run.go, saleLines), so a commit can mark a paid sale and keep its lines in one write.
+	IsPaid func(saleID string) bool
 }
 
 // RunSnapshot is what the engine needs, read from Neo4j.
@@ -314,6 +318,7 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 			paid[l.Source] = append(paid[l.Source], int32(i))
 		}
 	}
+	fr.IsPaid = func(saleID string) bool { _, ok := paid[saleID]; return ok }
 	fr.Paid = func(saleID string) []engine.PaidLine {
 		var out []engine.PaidLine
 		for _, i := range paid[saleID] {

@@ -1,5 +1,9 @@
 // Idempotent: marks what the run accounted and keeps the lines it paid per activation for a
-// later clawback (PLAN.md §4 step 10), and the refunds it accounted (§11).
+// later clawback (PLAN.md §4 step 10), and the refunds it accounted (§11). The paid lines are one
+// string (`paid`, lines separated by ';', see payouts.EncodePaid): a list of strings per sale
+// costs Neo4j several times more to write. Sales paid before issue #19 keep a list, `paid_lines`.
+// A paid sale is always accounted by the run, and $sales lists only the others (drafts from
+// before issue #19 list them all: marking one twice changes nothing).
 CALL () {
   UNWIND $sales AS id
   MATCH (s:Sale {id: id})
@@ -8,7 +12,7 @@ CALL () {
 CALL () {
   UNWIND range(0, size($paid_sales) - 1) AS i
   MATCH (s:Sale {id: $paid_sales[i]})
-  SET s.paid_lines = split($paid_lines[i], ';')
+  SET s.accounted_by = $run, s.paid = $paid_lines[i]
 }
 CALL () {
   UNWIND $clawed AS id

@@ -1,4 +1,5 @@
 // What the draft accounts, in chunks: its commit marks exactly these and nothing accepted later.
+// The accounted sales are `sales` and `paid_sales` together (the paid ones with their lines).
 CREATE (:RunFreeze {run_id: $run, seq: $seq, sales: $sales, clawed: $clawed, voided: $voided, voided_activations: $voided_acts,
   paid_sales: $paid_sales, paid_lines: $paid_lines, clawed_refunds: $clawed_refunds, voided_refunds: $voided_refunds,
   voided_sales: $voided_sales})
