@@ -642,20 +642,35 @@ func (s *PayoutService) ResumeInterrupted(ctx context.Context) error {
 	for _, id := range ids {
 		s.Log.Warn("finished a commit interrupted by a restart", "run", id)
 	}
-	if err != nil {
-		return err
-	}
-	return s.WriteEarnings(ctx)
+	return err
 }
 
 // WriteEarnings writes the analysts' earnings of committed runs that do not have them yet:
 // each run's, seconds after its commit, and any a crash or a yield left unfinished (the
-// housekeeping calls it every HALO_HOUSEKEEPING_INTERVAL). They are background work: a payout run
-// under way here or on another replica comes first, and cancels a write under way, which the
+// housekeeping starts WriteEarningsInBackground every 30 s). They are background work: a payout
+// run under way here or on another replica comes first, and cancels a write under way, which the
 // next call resumes (every write is idempotent). A call waits for one in flight in this process.
 func (s *PayoutService) WriteEarnings(ctx context.Context) error {
 	s.earnings.Lock()
 	defer s.earnings.Unlock()
+	return s.writeEarnings(ctx)
+}
+
+// WriteEarningsInBackground starts WriteEarnings unless one is under way in this process: at a
+// million members it takes minutes, which neither the start-up nor the housekeeping waits for.
+func (s *PayoutService) WriteEarningsInBackground(ctx context.Context) {
+	if !s.earnings.TryLock() {
+		return
+	}
+	go func() {
+		defer s.earnings.Unlock()
+		if err := s.writeEarnings(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("analysts' earnings not written yet; the housekeeping retries", "error", err)
+		}
+	}()
+}
+
+func (s *PayoutService) writeEarnings(ctx context.Context) error {
 	bctx, done, ok := s.gate.background(ctx)
 	if !ok {
 		return nil

@@ -247,7 +247,8 @@ func (a *App) Start(ctx context.Context) {
 // housekeeping is the work one replica does for the deployment, every HousekeepingEvery while
 // it holds the lease (another takes over within the TTL when it dies): roll back imports whose
 // writer died and finish commits whose committer died (both beat while they work, so a long
-// import or commit on another replica is left alone), prune superseded drafts. Every step is
+// import or commit on another replica is left alone), start writing analysts' earnings a crash
+// or a yield left unwritten, prune superseded drafts. Every step is
 // idempotent, so a former holder finishing one late changes nothing.
 func (a *App) housekeeping(ctx context.Context) {
 	every := a.HousekeepingEvery
@@ -270,6 +271,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			if err := a.Payouts.ResumeInterrupted(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("housekeeping: commit recovery failed; retried", "error", err)
 			}
+			a.Payouts.WriteEarningsInBackground(ctx)
 			a.Payouts.Prune(ctx)
 		}
 		select {
