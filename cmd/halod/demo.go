@@ -30,11 +30,18 @@ var DemoCatalogue = []DemoProduct{
 // DemoPassword is the password of every demo consultant and customer.
 const DemoPassword = "demo-password"
 
+// demoNow is the demo's "now": today's midnight (UTC). Back-dating from it rather than from the
+// clock makes the demo the same whatever the time of day it is seeded at (from the clock, the
+// named members' registrations and the history's activations moved against the weekly periods
+// with the hour, and a demo seeded after midnight showed no pool line).
+func demoNow(now time.Time) time.Time { return now.UTC().Truncate(24 * time.Hour) }
+
 // SeedDemo creates the demo catalogue and a small network under the root, idempotently: members
 // that exist are left as they are.
 // New demo vendors' signing secrets are returned (shown this once).
 func SeedDemo(ctx context.Context, vendors *sales.VendorService, members *genealogy.MemberService, rootID string, log *slog.Logger) (map[string]string, error) {
-	now := members.Now().UTC()
+	clock := members.Now().UTC()
+	now := demoNow(clock)
 	secrets := map[string]string{}
 	demoFrom := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, p := range DemoCatalogue {
@@ -94,7 +101,7 @@ func SeedDemo(ctx context.Context, vendors *sales.VendorService, members *geneal
 			// The root is younger than the demo's history (a fresh database started without
 			// HALO_ROOT_REGISTERED_AT): the same order, squeezed between the root's registration
 			// and now, so nobody predates its sponsor or parent nor lies in the future.
-			at = root.RegisteredAt.Add(now.Sub(root.RegisteredAt) * time.Duration(61-d.daysAgo) / 62)
+			at = root.RegisteredAt.Add(clock.Sub(root.RegisteredAt) * time.Duration(61-d.daysAgo) / 62)
 		}
 		_, err := members.Register(ctx, genealogy.RegisterRequest{ID: d.id, Name: d.name, Email: d.id + "@demo.halo.local", Password: DemoPassword,
 			Plan: d.plan, SponsorID: d.sponsor, Placement: d.placement, RegisteredAt: &at})

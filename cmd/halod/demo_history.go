@@ -53,7 +53,7 @@ func SeedHistory(ctx context.Context, a *app.App, rootID string, log *slog.Logge
 	if runs, err := a.Payouts.List(ctx); err != nil || len(runs) > 0 {
 		return false, err
 	}
-	now := a.Members.Now().UTC()
+	now := demoNow(a.Members.Now())
 	ends := demoHistoryEnds(now)
 	start := ends[0].AddDate(0, 0, -10)
 	root, err := a.Members.Get(ctx, rootID)
