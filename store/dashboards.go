@@ -95,15 +95,6 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 	d := &dashboards.ConsultantData{ID: get[string](r, "id"), Name: get[string](r, "name"), Plan: get[string](r, "plan"), Rank: get[string](r, "rank"),
 		LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr")),
 		CarryLeft: engine.Units(get[int64](r, "cl")), CarryRight: engine.Units(get[int64](r, "cr")), Balance: engine.Units(get[int64](r, "balance"))}
-	strs := func(x any) []string {
-		var out []string
-		l, _ := x.([]any)
-		for _, v := range l {
-			s, _ := v.(string)
-			out = append(out, s)
-		}
-		return out
-	}
 	for _, x := range get[[]any](r, "statements") {
 		m, ok := x.(map[string]any)
 		if !ok {
@@ -112,17 +103,8 @@ func (s *Store) ConsultantData(ctx context.Context, id string, since time.Time) 
 		st := dashboards.StatementSummary{}
 		st.RunID, _ = m["run"].(string)
 		st.End = props(m).at("end")
-		if packed, _ := m["lines"].(string); packed != "" {
-			for _, l := range decodeLines(packed, false) {
-				st.Types, st.Amounts, st.Vendors = append(st.Types, l.Type.String()), append(st.Amounts, l.Amount), append(st.Vendors, l.Vendor)
-			}
-		} else { // written before lines were packed
-			st.Types, st.Vendors = strs(m["type"]), strs(m["vendor"])
-			amts, _ := m["amount"].([]any)
-			for _, a := range amts {
-				v, _ := a.(int64)
-				st.Amounts = append(st.Amounts, engine.Units(v))
-			}
+		for _, l := range linesOf(m, false) {
+			st.Types, st.Amounts, st.Vendors = append(st.Types, l.Type.String()), append(st.Amounts, l.Amount), append(st.Vendors, l.Vendor)
 		}
 		d.Statements = append(d.Statements, st)
 	}

@@ -385,15 +385,7 @@ func (s *Store) RecountLegs(ctx context.Context, count func([]genealogy.Placemen
 		})
 		return s.mapErr(err)
 	}
-	ids := make([]string, 0, len(sizes))
-	for id := range sizes {
-		ids = append(ids, id)
-	}
-	if err := chunks(ids, 10000, func(part []string) error {
-		rows := make([]map[string]any, len(part))
-		for i, id := range part {
-			rows[i] = map[string]any{"id": id, "l": sizes[id][0], "r": sizes[id][1]}
-		}
+	if err := legRows(sizes, func(rows []map[string]any) error {
 		return guarded(qLegsWrite, map[string]any{"rows": rows})
 	}); err != nil {
 		return 0, err
@@ -472,15 +464,7 @@ func (s *Store) AddPending(ctx context.Context, limit int) (int, int, error) {
 			steps = append(steps, st)
 		}
 		inc := genealogy.RollUp(steps, flow)
-		parents := make([]string, 0, len(inc))
-		for id := range inc {
-			parents = append(parents, id)
-		}
-		if err := chunks(parents, 10000, func(part []string) error {
-			rows := make([]map[string]any, len(part))
-			for i, id := range part {
-				rows[i] = map[string]any{"id": id, "l": inc[id][0], "r": inc[id][1]}
-			}
+		if err := legRows(inc, func(rows []map[string]any) error {
 			_, err := run(qLegsIncrement, map[string]any{"rows": rows})
 			return err
 		}); err != nil {
@@ -632,4 +616,19 @@ func (s *Store) ConfirmPack(ctx context.Context, id, actor, reference string, at
 		return false, graph.NotFound("member %s not found", id)
 	}
 	return get[bool](res.Records[0], "confirmed"), nil
+}
+
+// legRows hands leg counts per member to write as rows {id, l, r}, 10,000 at a time.
+func legRows(counts map[string][2]int64, write func([]map[string]any) error) error {
+	ids := make([]string, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	return chunks(ids, 10000, func(part []string) error {
+		rows := make([]map[string]any, len(part))
+		for i, id := range part {
+			rows[i] = map[string]any{"id": id, "l": counts[id][0], "r": counts[id][1]}
+		}
+		return write(rows)
+	})
 }

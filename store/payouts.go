@@ -520,23 +520,29 @@ func (s *Store) writeEarnings(ctx context.Context, id string, end time.Time) err
 		if len(res.Records) == 0 {
 			return nil
 		}
-		sums, counts := map[key]int64{}, map[key]int64{}
-		var keys []key
+		type sum struct {
+			key
+			cents, lines int64
+		}
+		var sums []sum
+		at := map[key]int{} // position in sums
 		for _, r := range res.Records {
 			member := get[string](r, "member")
 			for _, l := range statementLines(r, false) {
 				k := key{member, l.Type.String(), l.Vendor}
-				if _, seen := counts[k]; !seen {
-					keys = append(keys, k)
+				i, seen := at[k]
+				if !seen {
+					i, at[k] = len(sums), len(sums)
+					sums = append(sums, sum{key: k})
 				}
-				sums[k] += int64(l.Amount)
-				counts[k]++
+				sums[i].cents += int64(l.Amount)
+				sums[i].lines++
 			}
 			after = member
 		}
-		rows := make([]map[string]any, len(keys))
-		for i, k := range keys {
-			rows[i] = map[string]any{"member": k.member, "type": k.typ, "vendor": k.vendor, "cents": sums[k], "lines": counts[k]}
+		rows := make([]map[string]any, len(sums))
+		for i, x := range sums {
+			rows[i] = map[string]any{"member": x.member, "type": x.typ, "vendor": x.vendor, "cents": x.cents, "lines": x.lines}
 		}
 		if err := chunks(rows, statementBatch, func(part []map[string]any) error {
 			_, err := s.write(ctx, qRunCommitEarnings, map[string]any{"run": id, "rows": part, "period_end": ts(end)})

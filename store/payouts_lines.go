@@ -117,10 +117,15 @@ func decodeLines(s string, detail bool) []payouts.StatementLine {
 // written before, the parallel lists `idx`, `type`, `amount`, `source`, `gen`, `rev`, `vendor`,
 // `base`, `rate`, `skip`, `comp`, `detail` (absent ones read as zero).
 func statementLines(r *neo4j.Record, detail bool) []payouts.StatementLine {
-	if s := get[string](r, "lines"); s != "" {
+	return linesOf(r.AsMap(), detail)
+}
+
+// linesOf is statementLines for a map (a statement collected inside a query).
+func linesOf(m map[string]any, detail bool) []payouts.StatementLine {
+	if s, _ := m["lines"].(string); s != "" {
 		return decodeLines(s, detail)
 	}
-	return legacyLines(r.AsMap())
+	return legacyLines(m)
 }
 
 // legacyLines reads the parallel lists of a statement written before `lines` existed.

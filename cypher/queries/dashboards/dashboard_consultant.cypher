@@ -6,7 +6,7 @@ CALL (m) {
   OPTIONAL MATCH (st:Statement {member_id: m.id})
   OPTIONAL MATCH (r:PayoutRun {id: st.run_id}) WHERE r.status = 'committed'
   WITH st, r WHERE r IS NOT NULL
-  RETURN collect({run: r.id, end: r.period_end, lines: st.lines, type: st.l_type, amount: st.l_amount, vendor: st.l_vendor}) AS statements
+  RETURN collect({run: r.id, end: r.period_end, lines: st.lines, idx: st.l_idx, type: st.l_type, amount: st.l_amount, vendor: st.l_vendor}) AS statements
 }
 CALL (m) {
   OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
