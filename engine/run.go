@@ -608,6 +608,7 @@ func (r *payoutRun) rank() {
 		}
 		if best > r.prevRank[i] {
 			r.rankIdx[i] = best
+			o.Promoted = true
 		}
 	}
 	for i := range r.out {

@@ -263,6 +263,8 @@ type MemberResult struct {
 	Total            Units // sum of this member's lines in the run
 	LeftMembers      int32 // consultants in the left placement leg
 	RightMembers     int32
+	// Promoted: step 3 raised the rank (the stored member's rank changes only then).
+	Promoted bool
 }
 
 // Totals summarises a run.

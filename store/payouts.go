@@ -70,7 +70,11 @@ func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
 // the small collections.
 func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*payouts.RunSnapshot, error) {
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
-	if err := s.loadMembers(ctx, qRunMembersSnap, nil, snap); err != nil {
+	stateRun, err := s.stateRun(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.loadMembers(ctx, qRunMembersSnap, map[string]any{"state_run": stateRun}, snap); err != nil {
 		return nil, err
 	}
 	if err := s.loadSales(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, snap); err != nil {
@@ -83,6 +87,16 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 		return nil, err
 	}
 	return snap, nil
+}
+
+// stateRun names the run whose statements hold the consultants' state for the next run: the
+// last committed (or committing: its commit always finishes) run, nil before the first.
+func (s *Store) stateRun(ctx context.Context) (any, error) {
+	rec, err := readOne(ctx, s, qRunLast, nil, nil)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	return get[string](rec, "id"), nil
 }
 
 // Clock implements payouts.RunStore.
@@ -102,7 +116,11 @@ func (s *Store) SnapshotDelta(ctx context.Context, since, windowStart time.Time)
 		return nil, now, err
 	}
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
-	p := map[string]any{"since": ts(since), "window": ts(windowStart)}
+	stateRun, err := s.stateRun(ctx)
+	if err != nil {
+		return nil, now, err
+	}
+	p := map[string]any{"since": ts(since), "window": ts(windowStart), "state_run": stateRun}
 	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
 		return nil, now, err
 	}
@@ -307,7 +325,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	}
 	const chunk = 10000
 	n := max(len(unpaid), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
-		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), 1)
+		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), len(fr.Promoted), 1)
 	for seq, i := 0, 0; i < n; seq, i = seq+1, i+chunk {
 		part := func(xs []string) []string {
 			if i >= len(xs) {
@@ -327,7 +345,8 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		}
 		if _, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": seq, "sales": part(unpaid), "clawed": part(fr.Clawed),
 			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": ps, "paid_lines": pl,
-			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales)}); err != nil {
+			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales),
+			"promoted": part(fr.Promoted)}); err != nil {
 			return err
 		}
 	}
@@ -404,10 +423,28 @@ func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*pa
 
 func (s *Store) applyCommit(ctx context.Context, id string) error {
 	start := time.Now()
+	run, err := s.Run(ctx, id)
+	if err != nil {
+		return err
+	}
+	at := time.Now().UTC()
+	if run.CommittedAt != nil {
+		at = *run.CommittedAt
+	}
 	chunks, err := s.read(ctx, qRunFreezeChunks, map[string]any{"run": id})
 	if err != nil {
 		return err
 	}
+	// Wallet credits touch only ledger entries: they are written beside the freeze. Analysts'
+	// earnings are not part of the commit: the service writes them after it.
+	credits := make(chan error, 1)
+	var credited time.Duration
+	go func() {
+		t := time.Now()
+		err := s.walkRun(ctx, qRunCommitCredits, id, map[string]any{"at": ts(at)})
+		credited = time.Since(t)
+		credits <- err
+	}()
 	// Each worker reads one chunk at a time: a run of millions never sits in one result.
 	work := make(chan int64)
 	errs := make(chan error, writers)
@@ -425,12 +462,15 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 				m := res.Records[0].AsMap()
 				_, first = s.write(ctx, qRunCommitFreeze, map[string]any{"run": id, "sales": m["sales"], "clawed": m["clawed"], "voided": m["voided"],
 					"voided_acts": m["voided_acts"], "paid_sales": m["paid_sales"], "paid_lines": m["paid_lines"],
-					"clawed_refunds": m["clawed_refunds"], "voided_refunds": m["voided_refunds"], "voided_sales": m["voided_sales"]})
+					"clawed_refunds": m["clawed_refunds"], "voided_refunds": m["voided_refunds"], "voided_sales": m["voided_sales"],
+					"promoted": m["promoted"]})
 			}
 			errs <- first
 		}()
 	}
+	listed := true
 	for _, c := range chunks.Records {
+		listed = listed && get[bool](c, "listed")
 		work <- get[int64](c, "seq")
 	}
 	close(work)
@@ -439,24 +479,13 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 			err = e
 		}
 	}
-	if err != nil {
-		return err
-	}
 	froze := time.Since(start)
-	run, err := s.Run(ctx, id)
-	if err != nil {
-		return err
+	// The next run starts from this run's statements (run_snapshot_members); a draft made
+	// before issue #19 lists no promotions, so its commit copies every state to the members.
+	if err == nil && !listed {
+		err = s.walkRun(ctx, qRunCommitStates, id, nil)
 	}
-	at := time.Now().UTC()
-	if run.CommittedAt != nil {
-		at = *run.CommittedAt
-	}
-	// States and wallet credits touch different nodes: both at once. Analysts' earnings are
-	// not part of the commit: the service writes them after it (WriteMissingEarnings).
-	done := make(chan error, 1)
-	go func() { done <- s.walkRun(ctx, qRunCommitCredits, id, map[string]any{"at": ts(at)}) }()
-	err = s.walkRun(ctx, qRunCommitStates, id, nil)
-	if e := <-done; err == nil {
+	if e := <-credits; err == nil {
 		err = e
 	}
 	if err != nil {
@@ -465,7 +494,8 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	if _, err := s.write(ctx, qRunCommitFinish, map[string]any{"id": id}); err != nil {
 		return err
 	}
-	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "states_and_credits", (time.Since(start) - froze).Round(time.Millisecond))
+	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "credits", credited.Round(time.Millisecond),
+		"states_copied", !listed, "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

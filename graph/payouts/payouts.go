@@ -132,6 +132,11 @@ type Freeze struct {
 	// engine writes direct, retail and revenue-share lines only for the sales it accounts
 	// (engine/run.go, saleLines), so a commit can mark a paid sale and keep its lines in one write.
 	IsPaid func(saleID string) bool
+	// Promoted are the consultants whose rank the run raises (§4 step 3). A consultant's carry,
+	// lifetime volume and rank for the next run are its statement in the last committed run;
+	// only the rank is also kept on the member (profiles, search, the tree show it), so a commit
+	// writes the few promotions instead of a million states.
+	Promoted []string
 }
 
 // RunSnapshot is what the engine needs, read from Neo4j.
@@ -297,6 +302,9 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 		idx[m.Member] = int32(len(members))
 		members = append(members, m.Member)
 		state[m.Member] = i
+		if m.Promoted {
+			fr.Promoted = append(fr.Promoted, m.Member)
+		}
 	}
 	n := res.Len()
 	owner := make([]int32, n)

@@ -2,6 +2,14 @@
 // committed state, its committed statements, its wallet, its new recruits and its customers
 // with their services.
 MATCH (m:Member {id: $id})
+// The committed state is the member's statement in the last committed run (PLAN.md §4), or
+// what the member holds without one (an opening state, or one copied before issue #19).
+CALL (m) {
+  OPTIONAL MATCH (r:PayoutRun {status: 'committed'})
+  WITH r ORDER BY r.period_end DESC LIMIT 1
+  OPTIONAL MATCH (st:Statement {run_id: r.id, member_id: m.id})
+  RETURN st AS state
+}
 CALL (m) {
   OPTIONAL MATCH (st:Statement {member_id: m.id})
   OPTIONAL MATCH (r:PayoutRun {id: st.run_id}) WHERE r.status = 'committed'
@@ -32,6 +40,6 @@ CALL (m) {
   RETURN collect(CASE WHEN c IS NULL THEN null ELSE {id: c.id, name: c.name, email: c.email, services: services} END) AS customers
 }
 RETURN m.id AS id, m.name AS name, m.plan AS plan, coalesce(m.rank, 'none') AS rank,
-       coalesce(m.lifetime_left_cents, 0) AS ll, coalesce(m.lifetime_right_cents, 0) AS lr,
-       coalesce(m.carry_left_cents, 0) AS cl, coalesce(m.carry_right_cents, 0) AS cr,
+       coalesce(state.lifetime_left_cents, m.lifetime_left_cents, 0) AS ll, coalesce(state.lifetime_right_cents, m.lifetime_right_cents, 0) AS lr,
+       coalesce(state.carry_left_cents, m.carry_left_cents, 0) AS cl, coalesce(state.carry_right_cents, m.carry_right_cents, 0) AS cr,
        statements, balance, recent, recruits, customers

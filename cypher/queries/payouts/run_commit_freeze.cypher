@@ -44,4 +44,12 @@ CALL () {
   MATCH (s:Sale {id: id})
   SET s.voided_by = $run
 }
+// The member keeps its rank for everyone who shows it; carry and lifetime volume stay on the
+// run's statement, which is the state the next run starts from (run_snapshot_members).
+CALL () {
+  UNWIND $promoted AS id
+  MATCH (st:Statement {run_id: $run, member_id: id})
+  MATCH (m:Member {id: id})
+  SET m.rank = st.rank
+}
 RETURN 1 AS ok

@@ -1,6 +1,7 @@
-// The run's end state becomes each consultant's state for the next run (PLAN.md §4). Only states
-// that moved are written: most consultants of a large network see no change in a week, and a
-// write costs Neo4j far more than the comparison. n counts the batch, written or not.
+// Only for a draft made before issue #19 (its freeze lists no promotions): copies the run's end
+// states to the members, as commits did then. Since, the next run reads the state from the
+// committed run's statements (run_snapshot_members) and a commit writes only promoted ranks.
+// Only states that moved are written. n counts the batch, written or not.
 MATCH (st:Statement {run_id: $run})
 WHERE st.consultant AND st.member_id > $after
 WITH st ORDER BY st.member_id LIMIT $batch
