@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -93,7 +94,11 @@ type ImportStore interface {
 	// StartImport records a running job (and the network's cutover if it has none); Conflict
 	// when another import is running.
 	StartImport(ctx context.Context, job ImportJob, cutover *time.Time) error
-	WriteImportBatch(ctx context.Context, importID string, rows []ImportRow) error
+	// WriteImportNodes writes a batch's members (with their leg counts and opening balances);
+	// WriteImportLinks their sponsor and placement relationships, which needs every member they
+	// name written. Each is one transaction.
+	WriteImportNodes(ctx context.Context, importID string, rows []ImportRow) error
+	WriteImportLinks(ctx context.Context, importID string, rows []ImportRow) error
 	ImportProgress(ctx context.Context, importID string, written int64) error
 	FinishImport(ctx context.Context, importID, status, errMsg string) error
 	// CompleteImport finishes an import as done and, in the same transaction, hands its
@@ -226,8 +231,13 @@ func countLegs(rows []ImportRow) []LegAdd {
 	return Attach(links, sizes)
 }
 
+// nodeWriters write batches of members at once: Neo4j has two cores, and new members never
+// share a lock. Links need every member they name, so they follow in file order.
+const nodeWriters = 2
+
 func (s *ImportService) write(job ImportJob, rows []ImportRow, adds []LegAdd) {
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	batch := s.BatchSize
 	if batch <= 0 {
 		batch = 10000
@@ -235,31 +245,67 @@ func (s *ImportService) write(job ImportJob, rows []ImportRow, adds []LegAdd) {
 	start := time.Now()
 	var written int64
 	defer graph.Heartbeat(s.beat(), func() {
-		if err := s.Store.ImportBeat(ctx, job.ID, s.Now().UTC()); err != nil {
+		if err := s.Store.ImportBeat(context.Background(), job.ID, s.Now().UTC()); err != nil {
 			s.Log.Warn("import heartbeat failed", "import", job.ID, "error", err)
 		}
 	})()
+	// The lines are written as a pipeline: members two batches at a time, and behind them each
+	// batch's links as soon as its members and every earlier batch's are in. A file lists
+	// sponsors and parents before the members below them, so no link waits for a later batch.
+	n := (len(rows) + batch - 1) / batch
+	part := func(k int) []ImportRow { return rows[k*batch : min((k+1)*batch, len(rows))] }
+	nodes := make([]chan error, n)
+	for k := range nodes {
+		nodes[k] = make(chan error, 1)
+	}
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for k := 0; k < n; k++ {
+			select {
+			case next <- k:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var writers sync.WaitGroup
+	for w := 0; w < nodeWriters; w++ {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for k := range next {
+				nodes[k] <- s.Store.WriteImportNodes(ctx, job.ID, part(k))
+			}
+		}()
+	}
 	fail := func(err error) {
+		// Nothing may be written after the rollback: stop the member writers and wait for them.
+		cancel()
+		writers.Wait()
 		s.Log.Error("import failed; removing what it wrote", "import", job.ID, "written", written, "error", err)
-		if rerr := s.Store.RollbackImport(ctx, job.ID); rerr != nil {
+		if rerr := s.Store.RollbackImport(context.Background(), job.ID); rerr != nil {
 			s.Log.Error("import rollback failed; it is retried at the next start", "import", job.ID, "error", rerr)
 			return
 		}
-		_ = s.Store.FinishImport(ctx, job.ID, "failed", "writing stopped at line "+fmt.Sprint(written+1)+": "+graph.AsError(err).Message)
+		_ = s.Store.FinishImport(context.Background(), job.ID, "failed", "writing stopped at line "+fmt.Sprint(written+1)+": "+graph.AsError(err).Message)
 	}
-	for i := 0; i < len(rows); i += batch {
-		end := min(i+batch, len(rows))
-		if err := s.Store.WriteImportBatch(ctx, job.ID, rows[i:end]); err != nil {
-			fail(err)
-			return
+	for k := 0; k < n; k++ {
+		err := <-nodes[k]
+		if err == nil {
+			err = s.Store.WriteImportLinks(ctx, job.ID, part(k))
 		}
-		written = int64(end)
-		if err := s.Store.ImportProgress(ctx, job.ID, written+job.LinesSkipped); err != nil {
+		if err == nil {
+			written = int64(k*batch + len(part(k)))
+			err = s.Store.ImportProgress(ctx, job.ID, written+job.LinesSkipped)
+		}
+		if err != nil {
 			fail(err)
 			return
 		}
 		s.Log.Info("import progress", "import", job.ID, "written", written, "of", len(rows), "elapsed", time.Since(start).Round(time.Millisecond))
 	}
+	writers.Wait()
 	if err := s.Store.CompleteImport(ctx, job.ID, adds); err != nil {
 		fail(err)
 		return
@@ -341,8 +387,10 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		return nil, 0, nil, graph.InvalidField("body", "the import file is empty")
 	}
 	// Look up every referenced id and email that may already exist.
-	ref := map[string]bool{}
-	var emails []string
+	// Maps and nodes are sized for the whole file up front: a million-line import otherwise
+	// spends seconds growing them (issue #19).
+	ref := make(map[string]bool, len(lines)+1)
+	emails := make([]string, 0, len(lines))
 	for _, l := range lines {
 		ref[l.raw.ID] = true
 		if l.raw.SponsorID != "" {
@@ -357,11 +405,19 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 	for id := range ref {
 		ids = append(ids, id)
 	}
+	// Both lookups at once: Neo4j has a core for each.
+	var takenEmails map[string]string
+	var emailsErr error
+	looked := make(chan struct{})
+	go func() {
+		defer close(looked)
+		takenEmails, emailsErr = s.Store.EmailsTaken(ctx, emails)
+	}()
 	existing, err := s.Store.ExistingMembers(ctx, ids)
-	if err != nil {
-		return nil, 0, nil, err
+	<-looked
+	if err == nil {
+		err = emailsErr
 	}
-	takenEmails, err := s.Store.EmailsTaken(ctx, emails)
 	if err != nil {
 		return nil, 0, nil, err
 	}
@@ -374,10 +430,16 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		at            time.Time // registered
 		tin, out      int32
 	}
-	file := map[string]*node{}
-	fileEmails := map[string]int{}
-	slots := map[string]int{} // "parent/leg" -> line taking it in this file
-	var rows []ImportRow
+	type slot struct{ parent, leg string }
+	file := make(map[string]*node, len(lines))
+	pool := make([]node, 0, len(lines)) // file's nodes; never grown, so pointers into it stay valid
+	add := func(id string, nd node) {
+		pool = append(pool, nd)
+		file[id] = &pool[len(pool)-1]
+	}
+	fileEmails := make(map[string]int, len(lines))
+	slots := make(map[slot]int, len(lines)) // the line taking each slot in this file
+	rows := make([]ImportRow, 0, len(lines))
 	var skipped int64
 	type pending struct {
 		line      int
@@ -388,8 +450,11 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 		l, ln := pl.raw, pl.n
 		before := len(details)
 		nm, problems := CheckNewMember(NewMember{ID: l.ID, Name: l.Name, Email: l.Email, Plan: l.Plan})
-		fieldProblem := map[string]string{}
+		var fieldProblem map[string]string // nil (reads as empty) for the valid lines
 		for _, d := range problems {
+			if fieldProblem == nil {
+				fieldProblem = map[string]string{}
+			}
 			fieldProblem[d.Field] = d.Message
 		}
 		if msg, bad := fieldProblem["id"]; bad {
@@ -471,7 +536,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 				bad(ln, "invalid", "placement.leg: must be left or right")
 			} else {
 				row.ParentID, row.Leg = p.ParentID, p.Leg
-				slot := p.ParentID + "/" + p.Leg
+				slot := slot{p.ParentID, p.Leg}
 				if first, dup := slots[slot]; dup {
 					bad(ln, "invalid", "placement: the %s slot of %s is already taken on line %d", p.Leg, p.ParentID, first)
 				}
@@ -539,7 +604,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			if ex.Name == row.Name && ex.Email == row.Email && ex.SponsorID == row.SponsorID && ex.ParentID == row.ParentID && ex.Leg == row.Leg &&
 				ex.RegisteredAt.Equal(row.RegisteredAt) && ex.Imported {
 				skipped++
-				file[l.ID] = &node{line: ln, consult: ex.Plan != "customer", parent: ex.ParentID, existing: true, depth: ex.Depth, sdepth: ex.SDepth, at: ex.RegisteredAt}
+				add(l.ID, node{line: ln, consult: ex.Plan != "customer", parent: ex.ParentID, existing: true, depth: ex.Depth, sdepth: ex.SDepth, at: ex.RegisteredAt})
 				continue
 			}
 			bad(ln, "conflict", "id: %s exists in the network with other data", l.ID)
@@ -550,7 +615,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			continue
 		}
 		rows = append(rows, row)
-		file[l.ID] = &node{line: ln, consult: consultant, parent: row.ParentID, depth: row.Depth, sdepth: row.SDepth, at: row.RegisteredAt}
+		add(l.ID, node{line: ln, consult: consultant, parent: row.ParentID, depth: row.Depth, sdepth: row.SDepth, at: row.RegisteredAt})
 		if consultant && row.ParentID != row.SponsorID {
 			dbChecks = append(dbChecks, pending{line: ln, anc: row.SponsorID, desc: row.ParentID})
 		}
@@ -558,7 +623,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 	// The parent must be the sponsor or below it (PLAN.md §2). Inside the file this is decided
 	// with Euler-tour intervals over the file's forest (no walk per line, however deep); where the
 	// path leaves the file it is asked of the graph, once per distinct pair.
-	children := map[string][]string{}
+	children := make(map[string][]string, len(rows))
 	var roots []string
 	for i := range rows {
 		r := &rows[i]
@@ -571,7 +636,7 @@ func (s *ImportService) validate(ctx context.Context, body io.Reader, now time.T
 			roots = append(roots, r.ID)
 		}
 	}
-	attach := map[string]string{} // file node -> the existing node its file subtree hangs from
+	attach := make(map[string]string, len(rows)) // file node -> the existing node its file subtree hangs from
 	var clock int32
 	for _, rt := range roots {
 		top := file[rt].parent

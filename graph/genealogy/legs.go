@@ -30,25 +30,53 @@ type LegAdd struct {
 // hold whole subtrees (every consultant below a listed one is listed). Parents outside links are
 // not counted; Attach says what the subtrees add to them.
 func LegSizes(links []PlacementLink) map[string][2]int64 {
-	order := make([]int, len(links))
-	sizes := make(map[string][2]int64, len(links))
+	// By position, not by id: a million links otherwise spend most of their time in map
+	// lookups (issue #19). Ids are looked up once, to find each parent's position.
+	idx := make(map[string]int32, len(links))
 	for i, l := range links {
-		order[i] = i
-		sizes[l.ID] = [2]int64{}
+		idx[l.ID] = int32(i)
+	}
+	parent := make([]int32, len(links))
+	var deepest, shallowest int64
+	for i, l := range links {
+		parent[i] = -1
+		if p, ok := idx[l.Parent]; ok && l.Parent != "" {
+			parent[i] = p
+		}
+		deepest, shallowest = max(deepest, l.Depth), min(shallowest, l.Depth)
 	}
 	// Deepest first, so a node's legs are complete before they are added to its parent.
-	sort.Slice(order, func(a, b int) bool { return links[order[a]].Depth > links[order[b]].Depth })
-	for _, i := range order {
-		l := links[i]
-		p, in := sizes[l.Parent]
-		if l.Parent == "" || !in {
-			continue
+	order := make([]int32, len(links))
+	if shallowest < 0 || deepest > int64(4*len(links)+1024) {
+		for i := range order {
+			order[i] = int32(i)
 		}
-		own := sizes[l.ID]
-		p[legIndex(l.Leg)] += 1 + own[0] + own[1]
-		sizes[l.Parent] = p
+		sort.Slice(order, func(a, b int) bool { return links[order[a]].Depth > links[order[b]].Depth })
+	} else {
+		start := make([]int32, deepest+2) // counting sort: depths are small and dense
+		for _, l := range links {
+			start[deepest-l.Depth+1]++
+		}
+		for k := 1; k < len(start); k++ {
+			start[k] += start[k-1]
+		}
+		for i, l := range links {
+			k := deepest - l.Depth
+			order[start[k]] = int32(i)
+			start[k]++
+		}
 	}
-	return sizes
+	sizes := make([][2]int64, len(links))
+	for _, i := range order {
+		if p := parent[i]; p >= 0 {
+			sizes[p][legIndex(links[i].Leg)] += 1 + sizes[i][0] + sizes[i][1]
+		}
+	}
+	out := make(map[string][2]int64, len(links))
+	for i, l := range links {
+		out[l.ID] = sizes[i]
+	}
+	return out
 }
 
 // Attach is, for each subtree in links that hangs from a member outside links, its top and its

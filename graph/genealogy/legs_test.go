@@ -3,6 +3,7 @@ package genealogy
 import (
 	"fmt"
 	"math/rand"
+	"reflect"
 	"testing"
 )
 
@@ -56,6 +57,15 @@ func TestLegSizesAgreeWithWalking(t *testing.T) {
 			if got, want := sizes[l.ID], [2]int64{size(c[0]), size(c[1])}; got != want {
 				t.Fatalf("seed %d: %s has %v, walking gives %v", seed, l.ID, got, want)
 			}
+		}
+		// Depths far beyond the network's size take the comparison sort instead of counting.
+		far := make([]PlacementLink, len(links))
+		for i, l := range links {
+			l.Depth += 1 << 40
+			far[i] = l
+		}
+		if got := LegSizes(far); !reflect.DeepEqual(got, sizes) {
+			t.Fatalf("seed %d: deep depths give %v, want %v", seed, got, sizes)
 		}
 		at := map[string]PlacementLink{}
 		for _, l := range links {
