@@ -135,17 +135,18 @@ func TestImportValidatesTheWholeFileFirst(t *testing.T) {
 	}
 }
 
-// failingStore fails writing the second batch's members, as a crash or a lost connection would,
-// while the first batch's members and links may be written.
+// failingStore fails the second batch, as a crash or a lost connection would.
 type failingStore struct {
 	genealogy.ImportStore
+	batches int
 }
 
-func (f *failingStore) WriteImportNodes(ctx context.Context, id string, rows []genealogy.ImportRow) error {
-	if rows[0].ID == "I3" {
+func (f *failingStore) WriteImportBatch(ctx context.Context, id string, rows []genealogy.ImportRow) error {
+	f.batches++
+	if f.batches == 2 {
 		return graph.Unavailable("neo4j", errors.New("connection reset"))
 	}
-	return f.ImportStore.WriteImportNodes(ctx, id, rows)
+	return f.ImportStore.WriteImportBatch(ctx, id, rows)
 }
 
 func TestImportFailingMidwayRemovesWhatItWrote(t *testing.T) {

@@ -132,7 +132,9 @@ func (s *Store) StartImport(ctx context.Context, job genealogy.ImportJob, cutove
 	return nil
 }
 
-func importParams(rows []genealogy.ImportRow) []map[string]any {
+// WriteImportBatch implements genealogy.ImportStore: one transaction per batch, holding the
+// placement lock so live registrations cannot race the import for a slot.
+func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []genealogy.ImportRow) error {
 	ps := make([]map[string]any, len(rows))
 	for i, r := range rows {
 		var hash, parent, leg any
@@ -147,36 +149,19 @@ func importParams(rows []genealogy.ImportRow) []map[string]any {
 			"rank": r.Rank, "opening": r.HasOpening, "carry_left": int64(r.CarryLeft), "carry_right": int64(r.CarryRight),
 			"lifetime_left": int64(r.LifetimeLeft), "lifetime_right": int64(r.LifetimeRight), "wallet": int64(r.Wallet)}
 	}
-	return ps
-}
-
-// WriteImportNodes implements genealogy.ImportStore: one transaction per batch. The members'
-// slots are claimed by the unique slot constraint; the placement lock is the links' to take.
-func (s *Store) WriteImportNodes(ctx context.Context, importID string, rows []genealogy.ImportRow) error {
-	_, err := s.write(ctx, qImportNodes, map[string]any{"rows": importParams(rows), "import": importID})
-	return err
-}
-
-// WriteImportLinks implements genealogy.ImportStore: one transaction per batch, holding the
-// placement lock so live registrations cannot race the import for a slot.
-func (s *Store) WriteImportLinks(ctx context.Context, importID string, rows []genealogy.ImportRow) error {
-	ps := make([]map[string]any, len(rows))
-	for i, r := range rows {
-		var parent, leg any
-		if r.ParentID != "" {
-			parent, leg = r.ParentID, r.Leg
-		}
-		ps[i] = map[string]any{"id": r.ID, "sponsor": r.SponsorID, "parent": parent, "leg": leg}
-	}
 	sess := s.session(ctx, true)
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		run := txRunner(ctx, tx)
-		if _, err := run(qPlacementLock, nil); err != nil {
-			return nil, err
+		for _, q := range []string{qPlacementLock, qImportNodes, qImportLinks} {
+			res, err := tx.Run(ctx, q, map[string]any{"rows": ps, "import": importID})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := res.Consume(ctx); err != nil {
+				return nil, err
+			}
 		}
-		_, err := run(qImportLinks, map[string]any{"rows": ps, "import": importID})
-		return nil, err
+		return nil, nil
 	})
 	return s.mapErr(err)
 }

@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
-	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -94,11 +93,7 @@ type ImportStore interface {
 	// StartImport records a running job (and the network's cutover if it has none); Conflict
 	// when another import is running.
 	StartImport(ctx context.Context, job ImportJob, cutover *time.Time) error
-	// WriteImportNodes writes a batch's members (with their leg counts and opening balances);
-	// WriteImportLinks their sponsor and placement relationships, which needs every member they
-	// name written. Each is one transaction.
-	WriteImportNodes(ctx context.Context, importID string, rows []ImportRow) error
-	WriteImportLinks(ctx context.Context, importID string, rows []ImportRow) error
+	WriteImportBatch(ctx context.Context, importID string, rows []ImportRow) error
 	ImportProgress(ctx context.Context, importID string, written int64) error
 	FinishImport(ctx context.Context, importID, status, errMsg string) error
 	// CompleteImport finishes an import as done and, in the same transaction, hands its
@@ -231,13 +226,8 @@ func countLegs(rows []ImportRow) []LegAdd {
 	return Attach(links, sizes)
 }
 
-// nodeWriters write batches of members at once: Neo4j has two cores, and new members never
-// share a lock. Links need every member they name, so they follow in file order.
-const nodeWriters = 2
-
 func (s *ImportService) write(job ImportJob, rows []ImportRow, adds []LegAdd) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	batch := s.BatchSize
 	if batch <= 0 {
 		batch = 10000
@@ -245,67 +235,31 @@ func (s *ImportService) write(job ImportJob, rows []ImportRow, adds []LegAdd) {
 	start := time.Now()
 	var written int64
 	defer graph.Heartbeat(s.beat(), func() {
-		if err := s.Store.ImportBeat(context.Background(), job.ID, s.Now().UTC()); err != nil {
+		if err := s.Store.ImportBeat(ctx, job.ID, s.Now().UTC()); err != nil {
 			s.Log.Warn("import heartbeat failed", "import", job.ID, "error", err)
 		}
 	})()
-	// The lines are written as a pipeline: members two batches at a time, and behind them each
-	// batch's links as soon as its members and every earlier batch's are in. A file lists
-	// sponsors and parents before the members below them, so no link waits for a later batch.
-	n := (len(rows) + batch - 1) / batch
-	part := func(k int) []ImportRow { return rows[k*batch : min((k+1)*batch, len(rows))] }
-	nodes := make([]chan error, n)
-	for k := range nodes {
-		nodes[k] = make(chan error, 1)
-	}
-	next := make(chan int)
-	go func() {
-		defer close(next)
-		for k := 0; k < n; k++ {
-			select {
-			case next <- k:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	var writers sync.WaitGroup
-	for w := 0; w < nodeWriters; w++ {
-		writers.Add(1)
-		go func() {
-			defer writers.Done()
-			for k := range next {
-				nodes[k] <- s.Store.WriteImportNodes(ctx, job.ID, part(k))
-			}
-		}()
-	}
 	fail := func(err error) {
-		// Nothing may be written after the rollback: stop the member writers and wait for them.
-		cancel()
-		writers.Wait()
 		s.Log.Error("import failed; removing what it wrote", "import", job.ID, "written", written, "error", err)
-		if rerr := s.Store.RollbackImport(context.Background(), job.ID); rerr != nil {
+		if rerr := s.Store.RollbackImport(ctx, job.ID); rerr != nil {
 			s.Log.Error("import rollback failed; it is retried at the next start", "import", job.ID, "error", rerr)
 			return
 		}
-		_ = s.Store.FinishImport(context.Background(), job.ID, "failed", "writing stopped at line "+fmt.Sprint(written+1)+": "+graph.AsError(err).Message)
+		_ = s.Store.FinishImport(ctx, job.ID, "failed", "writing stopped at line "+fmt.Sprint(written+1)+": "+graph.AsError(err).Message)
 	}
-	for k := 0; k < n; k++ {
-		err := <-nodes[k]
-		if err == nil {
-			err = s.Store.WriteImportLinks(ctx, job.ID, part(k))
+	for i := 0; i < len(rows); i += batch {
+		end := min(i+batch, len(rows))
+		if err := s.Store.WriteImportBatch(ctx, job.ID, rows[i:end]); err != nil {
+			fail(err)
+			return
 		}
-		if err == nil {
-			written = int64(k*batch + len(part(k)))
-			err = s.Store.ImportProgress(ctx, job.ID, written+job.LinesSkipped)
-		}
-		if err != nil {
+		written = int64(end)
+		if err := s.Store.ImportProgress(ctx, job.ID, written+job.LinesSkipped); err != nil {
 			fail(err)
 			return
 		}
 		s.Log.Info("import progress", "import", job.ID, "written", written, "of", len(rows), "elapsed", time.Since(start).Round(time.Millisecond))
 	}
-	writers.Wait()
 	if err := s.Store.CompleteImport(ctx, job.ID, adds); err != nil {
 		fail(err)
 		return

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,11 +20,7 @@ type memImports struct {
 	batches  [][]ImportRow
 	status   map[string]string
 	rolled   []string
-	failOn   int    // the batch whose links fail (1-based; 0 never)
-	failAt   string // the member whose batch's members fail ("" never)
-	mu       sync.Mutex
-	nodes    int  // members written
-	late     bool // members were written after the rollback
+	failOn   int  // the batch whose write fails (1-based; 0 never)
 	live     bool // the network has sales of its own
 	progress []int64
 	adds     []LegAdd
@@ -70,22 +65,7 @@ func (m *memImports) StartImport(_ context.Context, job ImportJob, cutover *time
 	return nil
 }
 
-func (m *memImports) WriteImportNodes(_ context.Context, _ string, rows []ImportRow) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.late = m.late || len(m.rolled) > 0
-	for _, r := range rows {
-		if r.ID == m.failAt {
-			return graph.Unavailable("neo4j", errors.New("connection reset"))
-		}
-	}
-	m.nodes += len(rows)
-	return nil
-}
-
-func (m *memImports) WriteImportLinks(_ context.Context, _ string, rows []ImportRow) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *memImports) WriteImportBatch(_ context.Context, _ string, rows []ImportRow) error {
 	if len(m.batches)+1 == m.failOn {
 		return graph.Unavailable("neo4j", errors.New("connection reset"))
 	}
@@ -112,8 +92,6 @@ func (m *memImports) CompleteImport(ctx context.Context, id string, adds []LegAd
 }
 
 func (m *memImports) RollbackImport(_ context.Context, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.rolled = append(m.rolled, id)
 	return nil
 }
@@ -216,66 +194,15 @@ not json
 
 // A write that fails part-way removes everything the import wrote: all or nothing.
 func TestImportRollsBackAFailedWrite(t *testing.T) {
-	for _, st := range []*memImports{{failOn: 2}, {failAt: "c"}} {
-		s := importService(st)
-		job, err := s.Start(context.Background(), strings.NewReader(goodFile), nil, "admin")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(st.rolled) != 1 || st.rolled[0] != job.ID || st.status[job.ID] != "failed" {
-			t.Errorf("rolled back %v, status %v", st.rolled, st.status)
-		}
-		if st.late {
-			t.Error("members were written after the rollback: they would outlive it")
-		}
+	st := &memImports{failOn: 2}
+	s := importService(st)
+	job, err := s.Start(context.Background(), strings.NewReader(goodFile), nil, "admin")
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-// Issue #19: members are written two batches at a time and each batch's links follow in file
-// order, only once its members and all earlier ones are written.
-func TestImportLinksFollowTheirMembers(t *testing.T) {
-	for i := 0; i < 20; i++ {
-		st := &linkOrder{memImports: &memImports{}, written: map[string]bool{}}
-		st.written["root"] = true
-		s := importService(st.memImports)
-		s.Store = st
-		if _, err := s.Start(context.Background(), strings.NewReader(goodFile), nil, "admin"); err != nil {
-			t.Fatal(err)
-		}
-		if st.bad != "" || len(st.batches) != 2 {
-			t.Fatalf("%s (batches %d)", st.bad, len(st.batches))
-		}
+	if len(st.rolled) != 1 || st.rolled[0] != job.ID || st.status[job.ID] != "failed" {
+		t.Errorf("rolled back %v, status %v", st.rolled, st.status)
 	}
-}
-
-type linkOrder struct {
-	*memImports
-	mu      sync.Mutex
-	written map[string]bool
-	bad     string
-}
-
-func (l *linkOrder) WriteImportNodes(ctx context.Context, id string, rows []ImportRow) error {
-	time.Sleep(time.Duration(len(rows)%2) * time.Millisecond) // let the batches overtake each other
-	l.mu.Lock()
-	for _, r := range rows {
-		l.written[r.ID] = true
-	}
-	l.mu.Unlock()
-	return l.memImports.WriteImportNodes(ctx, id, rows)
-}
-
-func (l *linkOrder) WriteImportLinks(ctx context.Context, id string, rows []ImportRow) error {
-	l.mu.Lock()
-	for _, r := range rows {
-		for _, need := range []string{r.ID, r.SponsorID, r.ParentID} {
-			if need != "" && !l.written[need] && l.bad == "" {
-				l.bad = "the links of " + r.ID + " were written before member " + need
-			}
-		}
-	}
-	l.mu.Unlock()
-	return l.memImports.WriteImportLinks(ctx, id, rows)
 }
 
 // PLAN.md §7: the cutover says what the earlier system paid. An import into a network with sales
