@@ -942,7 +942,15 @@ func (r *payoutRun) result() *Result {
 	res.lines = r.lines
 	res.Totals = t
 	res.ctx = r.ctx
-	res.sales = r.sales
+	// The result keeps only what its lines name of each sale: a million-member run's sales are
+	// most of its input, and the caller can free them once the run is done (issue #19).
+	res.sales = make([]saleSource, len(r.sales))
+	for k, sl := range r.sales {
+		res.sales[k].id = sl.ID
+		if sl.Kind == SaleActivation {
+			res.sales[k].vendor = sl.Vendor
+		}
+	}
 	res.details = r.details
 	res.revs = r.revs
 	res.ranks = r.cfg.Ranks

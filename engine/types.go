@@ -298,11 +298,14 @@ type Result struct {
 
 	lines   []line // compact and pointer-free: ten million lines cost the GC nothing
 	ctx     *runContext
-	sales   []*Sale
+	sales   []saleSource // by sale index; not the input's sales, which a draft then frees
 	details []Detail
 	revs    []revRef
 	ranks   []RankRule
 }
+
+// saleSource is what a line needs of its sale: the id, and the vendor of an activation.
+type saleSource struct{ id, vendor string }
 
 // Source kinds of a compact line.
 const (
@@ -344,11 +347,8 @@ func (r *Result) Line(i int) Line {
 		Basis: Basis{Base: c.base, Rate: Rate(c.rate), Skipped: c.skipped}}
 	switch c.srcKind {
 	case srcSale:
-		s := r.sales[c.src]
-		l.Source = s.ID
-		if s.Kind == SaleActivation {
-			l.Vendor = s.Vendor
-		}
+		s := &r.sales[c.src]
+		l.Source, l.Vendor = s.id, s.vendor
 	case srcMember:
 		l.Source = r.ctx.ids[c.src]
 	case srcRank:
@@ -365,6 +365,31 @@ func (r *Result) Line(i int) Line {
 	}
 	return l
 }
+
+// SaleCount is the number of sales the run looked at, in id order; SaleID names sale k.
+func (r *Result) SaleCount() int      { return len(r.sales) }
+func (r *Result) SaleID(k int) string { return r.sales[k].id }
+
+// LineSale is the sale line i pays for (its index, as SaleID takes), or -1: a line for no sale,
+// or a reversal (whose source is the sale of the line it reverses).
+func (r *Result) LineSale(i int) int32 {
+	if c := &r.lines[i]; c.srcKind == srcSale {
+		return c.src
+	}
+	return -1
+}
+
+// LineMember is the member line i is for, without building the line.
+func (r *Result) LineMember(i int) string {
+	c := &r.lines[i]
+	if c.srcKind == srcClaw {
+		return r.revs[c.src].paid.Member
+	}
+	return r.ctx.ids[c.member]
+}
+
+// LineType is line i's type, without building the line.
+func (r *Result) LineType(i int) LineType { return r.lines[i].typ }
 
 // Lines iterates over every line in full.
 func (r *Result) Lines() func(yield func(int, Line) bool) {

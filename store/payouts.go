@@ -314,14 +314,9 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	wrote := time.Now()
 	// The freeze, in chunks. A paid sale is marked with its paid lines (it is one of Sales, see
 	// payouts.Freeze), so `sales` lists only the others: one write per sale at commit, not two.
-	paidSales, unpaid := fr.PaidSales, fr.Sales
-	if fr.IsPaid != nil && len(paidSales) > 0 {
-		unpaid = make([]string, 0, max(len(fr.Sales)-len(paidSales), 0))
-		for _, id := range fr.Sales {
-			if !fr.IsPaid(id) {
-				unpaid = append(unpaid, id)
-			}
-		}
+	paidSales, unpaid := fr.PaidSales, fr.Unpaid
+	if unpaid == nil {
+		unpaid = fr.Sales
 	}
 	const chunk = 10000
 	n := max(len(unpaid), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
@@ -335,8 +330,8 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		}
 		ps := part(paidSales)
 		pl := make([]string, len(ps))
-		for k, id := range ps {
-			ls := fr.Paid(id)
+		for k := range ps {
+			ls := fr.Paid(i + k)
 			enc := make([]string, len(ls))
 			for j, p := range ls {
 				enc[j] = payouts.EncodePaid(p)

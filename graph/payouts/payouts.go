@@ -123,15 +123,15 @@ type Freeze struct {
 	ClawedRefunds []string
 	VoidedRefunds []string
 	VoidedSales   []string
-	// PaidSales are the sales this run paid retail, revenue share or a direct bonus for; Paid renders the
-	// lines paid for one of them (kept on the sale for a later clawback). Rendering on demand
-	// keeps ten million lines from being held twice.
+	// PaidSales are the sales this run paid retail, revenue share or a direct bonus for, in id
+	// order; Paid renders the lines paid for PaidSales[i] (kept on the sale for a later
+	// clawback). Rendering on demand keeps ten million lines from being held twice.
 	PaidSales []string
-	Paid      func(saleID string) []engine.PaidLine
-	// IsPaid says whether the run paid lines for a sale. Every paid sale is one of Sales: the
-	// engine writes direct, retail and revenue-share lines only for the sales it accounts
-	// (engine/run.go, saleLines), so a commit can mark a paid sale and keep its lines in one write.
-	IsPaid func(saleID string) bool
+	Paid      func(i int) []engine.PaidLine
+	// Unpaid are the other accounted sales. Every paid sale is one of Sales: the engine writes
+	// direct, retail and revenue-share lines only for the sales it accounts (engine/run.go,
+	// saleLines), so a commit marks a paid sale and keeps its lines in one write.
+	Unpaid []string
 	// Promoted are the consultants whose rank the run raises (§4 step 3). A consultant's carry,
 	// lifetime volume and rank for the next run are its statement in the last committed run;
 	// only the rank is also kept on the member (profiles, search, the tree show it), so a commit
@@ -294,7 +294,6 @@ const maxCompressedListed = 20
 func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool), Freeze) {
 	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations,
 		ClawedRefunds: res.ClawedRefunds, VoidedRefunds: res.VoidedRefunds, VoidedSales: res.VoidedSales}
-	paid := map[string][]int32{}
 	idx := map[string]int32{}
 	var members []string
 	state := map[string]int{}
@@ -308,30 +307,64 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 	}
 	n := res.Len()
 	owner := make([]int32, n)
+	// The lines paid per sale, by sale index (a CSR index, not a map keyed by id: a million-
+	// member run pays three million sales). Kept on the sale for a later reversal: retail and
+	// revenue share for a cancellation (§6), the direct bonus for a refund (§11).
+	paidStart := make([]int32, res.SaleCount()+1)
+	paidFor := func(i int) int32 {
+		switch res.LineType(i) {
+		case engine.LineRetail, engine.LineRevenueShare, engine.LineDirect:
+			return res.LineSale(i) // -1 for a reversal
+		}
+		return -1
+	}
 	for i := 0; i < n; i++ {
-		l := res.Line(i)
-		k, ok := idx[l.Member]
+		member := res.LineMember(i)
+		k, ok := idx[member]
 		if !ok {
 			k = int32(len(members))
-			idx[l.Member] = k
-			members = append(members, l.Member)
+			idx[member] = k
+			members = append(members, member)
 		}
 		owner[i] = k
-		// Kept on the sale for a later reversal: retail and revenue share for a cancellation (§6),
-		// the direct bonus for a refund (§11).
-		if (l.Type == engine.LineRetail || l.Type == engine.LineRevenueShare || l.Type == engine.LineDirect) && l.ReversalOf == "" {
-			if _, seen := paid[l.Source]; !seen {
-				fr.PaidSales = append(fr.PaidSales, l.Source)
-			}
-			paid[l.Source] = append(paid[l.Source], int32(i))
+		if sk := paidFor(i); sk >= 0 {
+			paidStart[sk+1]++
 		}
 	}
-	fr.IsPaid = func(saleID string) bool { _, ok := paid[saleID]; return ok }
-	fr.Paid = func(saleID string) []engine.PaidLine {
+	for k := 1; k < len(paidStart); k++ {
+		paidStart[k] += paidStart[k-1]
+	}
+	paidLines := make([]int32, paidStart[len(paidStart)-1])
+	next := append([]int32(nil), paidStart[:len(paidStart)-1]...)
+	var paidSale []int32 // PaidSales[i] is sale paidSale[i]
+	for i := 0; i < n; i++ {
+		if sk := paidFor(i); sk >= 0 {
+			paidLines[next[sk]] = int32(i)
+			next[sk]++
+		}
+	}
+	for k := 0; k+1 < len(paidStart); k++ {
+		if paidStart[k+1] > paidStart[k] {
+			paidSale = append(paidSale, int32(k))
+			fr.PaidSales = append(fr.PaidSales, res.SaleID(k))
+		}
+	}
+	// Both lists are in sale-id order (the engine accounts sales in id order): one merge.
+	fr.Unpaid = make([]string, 0, max(len(fr.Sales)-len(fr.PaidSales), 0))
+	for i, j := 0, 0; i < len(fr.Sales); i++ {
+		for j < len(fr.PaidSales) && fr.PaidSales[j] < fr.Sales[i] {
+			j++
+		}
+		if j == len(fr.PaidSales) || fr.PaidSales[j] != fr.Sales[i] {
+			fr.Unpaid = append(fr.Unpaid, fr.Sales[i])
+		}
+	}
+	fr.Paid = func(i int) []engine.PaidLine {
+		k := paidSale[i]
 		var out []engine.PaidLine
-		for _, i := range paid[saleID] {
-			l := res.Line(int(i))
-			out = append(out, engine.PaidLine{ID: LineID(runID, int(i)), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
+		for _, li := range paidLines[paidStart[k]:paidStart[k+1]] {
+			l := res.Line(int(li))
+			out = append(out, engine.PaidLine{ID: LineID(runID, int(li)), Member: l.Member, Type: l.Type, Amount: l.Amount, Generation: l.Generation})
 		}
 		return out
 	}

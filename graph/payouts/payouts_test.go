@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -259,10 +260,13 @@ func TestDraftStoresStatementsAndWhatItAccounts(t *testing.T) {
 	if !slices.Equal(fr.PaidSales, []string{"pack:ana", "pack:ben", "solar:a-1"}) {
 		t.Fatalf("paid sales: %v", fr.PaidSales)
 	}
-	if d := fr.Paid("pack:ben"); len(d) != 1 || d[0].Type != engine.LineDirect {
+	if len(fr.Unpaid) != 0 {
+		t.Errorf("every accounted sale here is paid: %v", fr.Unpaid)
+	}
+	if d := fr.Paid(1); len(d) != 1 || d[0].Type != engine.LineDirect {
 		t.Errorf("lines paid for ben's pack, kept for a refund: %+v", d)
 	}
-	paid := fr.Paid("solar:a-1")
+	paid := fr.Paid(2)
 	if len(paid) == 0 || paid[0].Type != engine.LineRetail || paid[0].Member != "ana" || paid[0].Amount != 30000 {
 		t.Errorf("lines paid for the activation, kept for a clawback: %+v", paid)
 	}
@@ -490,5 +494,47 @@ func TestEarningsFollowTheCommitAndYieldToRuns(t *testing.T) {
 	}
 	if err := s.WriteEarnings(ctx); err != nil || !st.isEarned(run.ID) {
 		t.Fatalf("not resumed after the run: %v", err)
+	}
+}
+
+// Issue #19: the freeze splits the accounted sales into those the run paid lines for (kept with
+// their lines, by position in PaidSales) and the others, without a map keyed by sale id.
+func TestFreezeSplitsAccountedSalesIntoPaidAndUnpaid(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	in := engine.Input{Config: engine.DefaultConfig(), End: at.AddDate(0, 0, 7), Members: []engine.Member{
+		{ID: "root", Plan: engine.PlanConsultantPlus, RegisteredAt: at},
+		{ID: "ana", Plan: engine.PlanConsultant, Sponsor: "root", Parent: "root", Leg: engine.LegLeft, RegisteredAt: at.Add(time.Hour)},
+		{ID: "cu", Plan: engine.PlanCustomer, Sponsor: "ana", RegisteredAt: at.Add(2 * time.Hour)},
+	}, Sales: []engine.Sale{
+		{ID: "v:2", Kind: engine.SaleActivation, Member: "cu", OccurredAt: at.Add(3 * time.Hour), BV: 1000, Vendor: "v"}, // pays nobody
+		{ID: "v:1", Kind: engine.SaleActivation, Member: "cu", OccurredAt: at.Add(3 * time.Hour), BV: 1000, CV: 3000, Retail: 1500, Vendor: "v"},
+		{ID: "pack:ana", Kind: engine.SalePack, Member: "ana", OccurredAt: at.Add(time.Hour), Price: 9900, BV: 5000},
+	}}
+	res, err := engine.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fr := statementsOf("run-x", res)
+	if !slices.Equal(fr.Sales, []string{"pack:ana", "v:1", "v:2"}) || !slices.Equal(fr.PaidSales, []string{"pack:ana", "v:1"}) || !slices.Equal(fr.Unpaid, []string{"v:2"}) {
+		t.Fatalf("accounted %v, paid %v, unpaid %v", fr.Sales, fr.PaidSales, fr.Unpaid)
+	}
+	if p := fr.Paid(0); len(p) != 1 || p[0].Type != engine.LineDirect || p[0].Member != "root" {
+		t.Errorf("the pack's direct bonus: %+v", p)
+	}
+	want := map[engine.LineType]bool{}
+	for i := 0; i < res.Len(); i++ {
+		if l := res.Line(i); l.Source == "v:1" {
+			want[l.Type] = true
+		}
+	}
+	got := map[engine.LineType]bool{}
+	for _, p := range fr.Paid(1) {
+		if !strings.HasPrefix(p.ID, "run-x-") {
+			t.Errorf("line id %s", p.ID)
+		}
+		got[p.Type] = true
+	}
+	if len(got) == 0 || !maps.Equal(got, want) {
+		t.Errorf("the activation's lines: %v, want %v", got, want)
 	}
 }
