@@ -132,4 +132,21 @@ func TestProjectionYieldsToPayoutRuns(t *testing.T) {
 	if err := p.Refresh(ctx, false); err != nil || p.Current() == nil {
 		t.Fatalf("not resumed after the run: %v", err)
 	}
+	// A payout run gets the kept snapshot's memory: the projection lets it go when it sees the
+	// run, and reloads it whole afterwards.
+	if p.open == nil {
+		t.Fatal("the open period's snapshot is kept between projections")
+	}
+	reloads, _ := p.Counts()
+	leave = svc.gate.enter()
+	if err := p.Refresh(ctx, true); err != nil || p.open != nil {
+		t.Fatalf("the snapshot is kept during a payout run: %v", err)
+	}
+	leave()
+	if err := p.Refresh(ctx, true); err != nil || p.open == nil {
+		t.Fatalf("not reloaded after the run: %v", err)
+	}
+	if again, _ := p.Counts(); again != reloads+1 {
+		t.Errorf("reloads %d, want %d: the snapshot let go is read whole again", again, reloads+1)
+	}
 }

@@ -211,6 +211,10 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	parent := ctx
 	ctx, done, ok := p.Payouts.gate.background(ctx)
 	if !ok {
+		// The run needs the memory more: at 1M the kept snapshot is about a gigabyte, and a
+		// draft's heap above the soft limit keeps Go's collector on a core Neo4j needs. The
+		// next projection reloads it whole, as it does after every commit (issue #19).
+		p.open = nil
 		return nil
 	}
 	defer done()
