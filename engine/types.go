@@ -343,7 +343,7 @@ func (r *Result) Len() int { return len(r.lines) }
 // Line returns line i in full. It allocates nothing: strings come from the snapshot.
 func (r *Result) Line(i int) Line {
 	c := &r.lines[i]
-	l := Line{Member: r.ctx.ids[c.member], Type: c.typ, Amount: c.amount, Generation: int(c.gen),
+	l := Line{Member: r.LineMember(i), Type: c.typ, Amount: c.amount, Generation: int(c.gen),
 		Basis: Basis{Base: c.base, Rate: Rate(c.rate), Skipped: c.skipped}}
 	switch c.srcKind {
 	case srcSale:
@@ -355,7 +355,6 @@ func (r *Result) Line(i int) Line {
 		l.Source = r.ranks[c.src].Name
 	case srcClaw:
 		rv := &r.revs[c.src]
-		l.Member = rv.paid.Member
 		l.Source = rv.source
 		l.ReversalOf = rv.paid.ID
 		l.Vendor = rv.vendor

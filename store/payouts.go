@@ -68,13 +68,9 @@ func (s *Store) LastCommitted(ctx context.Context) (*payouts.Run, error) {
 
 // LoadSnapshot implements payouts.RunStore: streamed reads of members, sales, cancellations and
 // the small collections.
-func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*payouts.RunSnapshot, error) {
+func (s *Store) LoadSnapshot(ctx context.Context, base string, end, windowStart time.Time) (*payouts.RunSnapshot, error) {
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
-	stateRun, err := s.stateRun(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.loadMembers(ctx, qRunMembersSnap, map[string]any{"state_run": stateRun}, snap); err != nil {
+	if err := s.loadMembers(ctx, qRunMembersSnap, map[string]any{"state_run": stateRun(base)}, snap); err != nil {
 		return nil, err
 	}
 	if err := s.loadSales(ctx, qRunSales, map[string]any{"window": ts(windowStart)}, snap); err != nil {
@@ -89,14 +85,13 @@ func (s *Store) LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*
 	return snap, nil
 }
 
-// stateRun names the run whose statements hold the consultants' state for the next run: the
-// last committed (or committing: its commit always finishes) run, nil before the first.
-func (s *Store) stateRun(ctx context.Context) (any, error) {
-	rec, err := readOne(ctx, s, qRunLast, nil, nil)
-	if err != nil || rec == nil {
-		return nil, err
+// stateRun is the $state_run of the snapshot's member queries: the run whose statements hold the
+// consultants' previous state, null before the first.
+func stateRun(base string) any {
+	if base == "" {
+		return nil
 	}
-	return get[string](rec, "id"), nil
+	return base
 }
 
 // Clock implements payouts.RunStore.
@@ -110,17 +105,13 @@ func (s *Store) Clock(ctx context.Context) (time.Time, error) {
 
 // SnapshotDelta implements payouts.RunStore: members, sales and cancellations accepted at or
 // after since, by their indexed acceptance times.
-func (s *Store) SnapshotDelta(ctx context.Context, since, windowStart time.Time) (*payouts.RunSnapshot, time.Time, error) {
+func (s *Store) SnapshotDelta(ctx context.Context, base string, since, windowStart time.Time) (*payouts.RunSnapshot, time.Time, error) {
 	now, err := s.Clock(ctx)
 	if err != nil {
 		return nil, now, err
 	}
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
-	stateRun, err := s.stateRun(ctx)
-	if err != nil {
-		return nil, now, err
-	}
-	p := map[string]any{"since": ts(since), "window": ts(windowStart), "state_run": stateRun}
+	p := map[string]any{"since": ts(since), "window": ts(windowStart), "state_run": stateRun(base)}
 	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
 		return nil, now, err
 	}
@@ -315,9 +306,6 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	// The freeze, in chunks. A paid sale is marked with its paid lines (it is one of Sales, see
 	// payouts.Freeze), so `sales` lists only the others: one write per sale at commit, not two.
 	paidSales, unpaid := fr.PaidSales, fr.Unpaid
-	if unpaid == nil {
-		unpaid = fr.Sales
-	}
 	const chunk = 10000
 	n := max(len(unpaid), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
 		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), len(fr.Promoted), 1)

@@ -189,7 +189,7 @@ CREATE (:Refund {id: 'f-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:
 		t.Fatal(err)
 	}
 	end := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
-	snap, err := s.LoadSnapshot(ctx, end, end.AddDate(0, -1, 0))
+	snap, err := s.LoadSnapshot(ctx, "", end, end.AddDate(0, -1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

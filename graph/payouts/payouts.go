@@ -184,10 +184,12 @@ func planAt(registered engine.Plan, changes []PlanChange, end time.Time) engine.
 type RunStore interface {
 	LastCommitted(ctx context.Context) (*Run, error)
 	Cutover(ctx context.Context) (*time.Time, error)
-	LoadSnapshot(ctx context.Context, end, windowStart time.Time) (*RunSnapshot, error)
+	// LoadSnapshot reads what a run ending at end needs. base is the last committed run (""
+	// before the first): its statements hold the consultants' previous state (PLAN.md §4).
+	LoadSnapshot(ctx context.Context, base string, end, windowStart time.Time) (*RunSnapshot, error)
 	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
 	// accepted at or after since, and the store's clock at the time of reading.
-	SnapshotDelta(ctx context.Context, since, windowStart time.Time) (*RunSnapshot, time.Time, error)
+	SnapshotDelta(ctx context.Context, base string, since, windowStart time.Time) (*RunSnapshot, time.Time, error)
 	// SnapshotSmall reads what LoadSnapshot reads whole and is few: plan changes, status events,
 	// refunds and the cutover.
 	SnapshotSmall(ctx context.Context) (*RunSnapshot, error)
@@ -265,7 +267,11 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 		start = &st
 	}
 	started := time.Now()
-	res, _, tm, err := s.compute(ctx, start, end)
+	base := ""
+	if last != nil {
+		base = last.ID
+	}
+	res, _, tm, err := s.compute(ctx, base, start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -415,10 +421,10 @@ func LineID(runID string, i int) string { return fmt.Sprintf("%s-%d", runID, i) 
 // compute loads the snapshot and runs the engine for a period (drafts and projections alike).
 type timings struct{ load, compute time.Duration }
 
-func (s *PayoutService) compute(ctx context.Context, start *time.Time, end time.Time) (*engine.Result, *RunSnapshot, timings, error) {
+func (s *PayoutService) compute(ctx context.Context, base string, start *time.Time, end time.Time) (*engine.Result, *RunSnapshot, timings, error) {
 	var tm timings
 	t0 := time.Now()
-	snap, err := s.Store.LoadSnapshot(ctx, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
+	snap, err := s.Store.LoadSnapshot(ctx, base, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
 	if err != nil {
 		return nil, nil, tm, err
 	}

@@ -69,7 +69,7 @@ func (m *memRuns) LastCommitted(context.Context) (*Run, error) {
 	return last, nil
 }
 
-func (m *memRuns) LoadSnapshot(ctx context.Context, _, _ time.Time) (*RunSnapshot, error) {
+func (m *memRuns) LoadSnapshot(ctx context.Context, _ string, _, _ time.Time) (*RunSnapshot, error) {
 	if m.block != nil {
 		select {
 		case m.block <- struct{}{}:
@@ -105,7 +105,7 @@ func keepIf[T any](xs []T, keep func(T) bool) []T {
 
 // SnapshotDelta lists what was accepted at or after since (the fixed network counts as accepted
 // before the test began).
-func (m *memRuns) SnapshotDelta(_ context.Context, since, _ time.Time) (*RunSnapshot, time.Time, error) {
+func (m *memRuns) SnapshotDelta(_ context.Context, _ string, since, _ time.Time) (*RunSnapshot, time.Time, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d := m.copySnap(func(id string) bool { at, ok := m.accepted[id]; return ok && !at.Before(since) })

@@ -318,7 +318,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 			return
 		}
 		var loaded *RunSnapshot
-		if loaded, err = p.Payouts.Store.LoadSnapshot(ctx, end, windowStart); err != nil {
+		if loaded, err = p.Payouts.Store.LoadSnapshot(ctx, base, end, windowStart); err != nil {
 			p.stale.Store(p.stale.Load() || stale)
 			return
 		}
@@ -328,7 +328,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		var d *RunSnapshot
 		var clock time.Time
 		// Re-read an overlap: a write accepted before the cursor may commit after it.
-		if d, clock, err = p.Payouts.Store.SnapshotDelta(ctx, o.cursor.Add(-p.Overlap), windowStart); err != nil {
+		if d, clock, err = p.Payouts.Store.SnapshotDelta(ctx, base, o.cursor.Add(-p.Overlap), windowStart); err != nil {
 			return
 		}
 		var small *RunSnapshot
