@@ -108,3 +108,110 @@ func TestCommittedStatementsAreTheNextRunsState(t *testing.T) {
 		t.Errorf("run 3 must start from run 2's statement: %v", s3)
 	}
 }
+
+// Issue #19: a commit no longer writes a ledger entry per member. The committed run's
+// statements are its wallet credits, all at once when the run becomes committed: the balance,
+// the entries, the dashboard, withdrawals and the tax year's totals read them. A draft's
+// statements credit nobody. A draft made before the change (no `credits` on the run) credits
+// ledger entries at commit, and is counted once.
+func TestCommittedStatementsAreTheWalletCredits(t *testing.T) {
+	hs := newHarnessAt(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if code, body := hs.call("POST", "/api/v1/members", map[string]any{"id": "A", "name": "Ana", "email": "ana@example.com", "password": "ana-password",
+		"plan": "consultant", "sponsor_id": "root", "placement": at("root", "left"), "registered_at": "2026-01-01T00:30:00Z"}); code != 201 {
+		t.Fatalf("register A: %d %v", code, body)
+	}
+	hs.register("B", "consultant", "root", at("root", "right"))
+	hs.register("cu", "customer", "A", nil)
+	sun := hs.vendor("sun")
+	link := signup("e0", "cu", "A")
+	link["occurred_at"] = "2026-01-04T00:00:00Z"
+	if code, body := hs.send("sun", sun, events(link, activated("e1", "a1", "cu", "SOLAR-6KW", "2026-01-05T00:00:00Z"),
+		activated("e2", "a2", "cu", "THERMOSTAT", "2026-01-06T00:00:00Z")), 0); code != 200 {
+		t.Fatalf("ingest: %d %v", code, body)
+	}
+	count := func(q string) int64 {
+		t.Helper()
+		n, err := hs.st.CountForTests(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	wallet := func(id string) (string, []any) {
+		t.Helper()
+		code, w := hs.call("GET", "/api/v1/members/"+id+"/wallet", nil)
+		if code != 200 {
+			t.Fatalf("wallet %s: %d %v", id, code, w)
+		}
+		return w["balance"].(string), w["entries"].([]any)
+	}
+
+	_, d1 := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-12T00:00:00Z"})
+	run1 := d1["id"].(string)
+	if b, es := wallet("A"); b != "0.00" || len(es) != 0 {
+		t.Fatalf("a draft credits nobody: %s %v", b, es)
+	}
+	if code, body := hs.call("POST", "/api/v1/payout-runs/"+run1+"/commit", nil); code != 200 {
+		t.Fatalf("commit: %d %v", code, body)
+	}
+	if n := count("MATCH (e:LedgerEntry {kind: 'credit'}) RETURN count(e) AS n"); n != 0 {
+		t.Errorf("the commit wrote %d ledger credits; the statements are the credits", n)
+	}
+	// A's statement: retail 300 + 15 for its customer's two activations.
+	b, es := wallet("A")
+	if b != "315.00" || len(es) != 1 {
+		t.Fatalf("wallet A after the commit: %s %v", b, es)
+	}
+	if e := es[0].(map[string]any); e["id"] != "credit:"+run1+":A" || e["kind"] != "credit" || e["amount"] != "315.00" || e["run_id"] != run1 || e["at"] == nil {
+		t.Errorf("the credit entry: %v", e)
+	}
+	code, dash := hs.call("GET", "/api/v1/members/A/dashboard", nil)
+	if code != 200 {
+		t.Fatalf("dashboard: %d %v", code, dash)
+	}
+	if w, _ := dash["wallet"].(map[string]any); w == nil || w["balance"] != "315.00" || len(w["recent"].([]any)) != 1 {
+		t.Errorf("the dashboard's wallet: %v", dash["wallet"])
+	}
+	totals, err := hs.st.YearTotals(t.Context(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byMember := map[string]int64{}
+	for _, y := range totals {
+		byMember[y.MemberID] = int64(y.Credited)
+	}
+	if byMember["A"] != 31500 {
+		t.Errorf("the tax year's credits: %v", byMember)
+	}
+
+	// Withdrawals decide on the same balance, under the member's lock.
+	hs.clear("A")
+	_, login := hs.call("POST", "/api/v1/auth/login", map[string]any{"email": "ana@example.com", "password": "ana-password"})
+	ana := hs.as(login["token"].(string))
+	if code, body := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "315.01"}); code != 422 && code != 409 {
+		t.Errorf("a withdrawal above the balance: %d %v", code, body)
+	}
+	if code, body := ana.call("POST", "/api/v1/members/A/withdrawals", map[string]any{"amount": "300.00"}); code != 201 {
+		t.Fatalf("a withdrawal the balance covers: %d %v", code, body)
+	}
+	if b, es := wallet("A"); b != "15.00" || len(es) != 2 {
+		t.Errorf("after the withdrawal: %s %v", b, es)
+	}
+
+	// As if drafted before issue #19: the commit writes a ledger entry per member, counted once.
+	hs.send("sun", sun, events(activated("e3", "a3", "cu", "THERMOSTAT", "2026-01-13T00:00:00Z")), 0)
+	_, d2 := hs.call("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-19T00:00:00Z"})
+	run2 := d2["id"].(string)
+	if err := hs.st.ExecForTests(t.Context(), "MATCH (r:PayoutRun {id: '"+run2+"'}) REMOVE r.credits"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := hs.call("POST", "/api/v1/payout-runs/"+run2+"/commit", nil); code != 200 {
+		t.Fatalf("commit: %d %v", code, body)
+	}
+	if n := count("MATCH (e:LedgerEntry {kind: 'credit', run_id: '" + run2 + "', member_id: 'A', amount_cents: 1500}) RETURN count(e) AS n"); n != 1 {
+		t.Error("a draft from before issue #19 must credit a ledger entry at commit")
+	}
+	if b, es := wallet("A"); b != "30.00" || len(es) != 3 {
+		t.Errorf("wallet A after both runs: %s %v", b, es)
+	}
+}

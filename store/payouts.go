@@ -406,10 +406,11 @@ func (s *Store) Commit(ctx context.Context, id, actor string, at time.Time) (*pa
 
 func (s *Store) applyCommit(ctx context.Context, id string) error {
 	start := time.Now()
-	run, err := s.Run(ctx, id)
+	rec, err := readOne(ctx, s, qRunGet, map[string]any{"id": id}, graph.NotFound("payout run %s not found", id))
 	if err != nil {
 		return err
 	}
+	run := runOf(rec)
 	at := time.Now().UTC()
 	if run.CommittedAt != nil {
 		at = *run.CommittedAt
@@ -418,11 +419,18 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	// Wallet credits touch only ledger entries: they are written beside the freeze. Analysts'
-	// earnings are not part of the commit: the service writes them after it.
+	// A run drafted since issue #19 credits wallets with its statements the moment it is
+	// committed (payouts/wallet_balance), all at once; an older draft writes a ledger entry per
+	// member, beside the freeze. Analysts' earnings are not part of the commit: the service
+	// writes them after it.
 	credits := make(chan error, 1)
 	var credited time.Duration
+	fromStatements := get[string](rec, "credits") == "statements"
 	go func() {
+		if fromStatements {
+			credits <- nil
+			return
+		}
 		t := time.Now()
 		err := s.walkRun(ctx, qRunCommitCredits, id, map[string]any{"at": ts(at)})
 		credited = time.Since(t)
@@ -478,7 +486,7 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 		return err
 	}
 	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "credits", credited.Round(time.Millisecond),
-		"states_copied", !listed, "elapsed", time.Since(start).Round(time.Millisecond))
+		"credits_from_statements", fromStatements, "states_copied", !listed, "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -177,10 +177,10 @@ func TestThreeReplicas(t *testing.T) {
 	if n := count(t, st, "MATCH (a:AuditEntry {action: 'payout.commit', target_id: '"+id+"'}) RETURN count(a) AS n"); n != 1 {
 		t.Errorf("%d commits recorded", n)
 	}
-	if n := count(t, st, "MATCH (e:LedgerEntry {kind: 'credit', run_id: '"+id+"'}) WITH e.member_id AS m, count(e) AS k WHERE k > 1 RETURN count(m) AS n"); n != 0 {
+	if n := creditedTwice(t, st, id); n != 0 {
 		t.Errorf("%d members credited twice", n)
 	}
-	credited := count(t, st, "MATCH (e:LedgerEntry {kind: 'credit', run_id: '"+id+"'}) RETURN sum(e.amount_cents) AS n")
+	credited := creditedBy(t, st, id)
 	if got := graph.Money(engine.Units(credited)); got != run["totals"].(map[string]any)["total"] {
 		t.Errorf("credited %s, the run's total %v", got, run["totals"].(map[string]any)["total"])
 	}

@@ -16,14 +16,20 @@ CALL (m) {
   WITH st, r WHERE r IS NOT NULL
   RETURN collect({run: r.id, end: r.period_end, lines: st.lines, idx: st.l_idx, type: st.l_type, amount: st.l_amount, vendor: st.l_vendor}) AS statements
 }
+// The wallet as payouts/wallet_balance and wallet_entries read it: the ledger, and the committed
+// statements of runs drafted since issue #19, which are their wallet credits.
 CALL (m) {
-  OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
-  RETURN coalesce(sum(e.amount_cents), 0) AS balance
-}
-CALL (m) {
-  OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
-  WITH e ORDER BY e.at DESC LIMIT 5
-  RETURN collect(CASE WHEN e IS NULL THEN null ELSE {id: e.id, kind: e.kind, amount: e.amount_cents, at: e.at} END) AS recent
+  CALL (m) {
+    MATCH (e:LedgerEntry {member_id: m.id})
+    RETURN e.id AS id, e.kind AS kind, e.amount_cents AS amount, e.at AS at
+    UNION ALL
+    MATCH (st:Statement {member_id: m.id}) WHERE st.total_cents <> 0
+    MATCH (r:PayoutRun {id: st.run_id, status: 'committed', credits: 'statements'})
+    RETURN 'credit:' + r.id + ':' + st.member_id AS id, 'credit' AS kind, st.total_cents AS amount, r.committed_at AS at
+  }
+  WITH id, kind, amount, at ORDER BY at DESC, id DESC
+  WITH collect({id: id, kind: kind, amount: amount, at: at}) AS entries
+  RETURN reduce(b = 0, e IN entries | b + e.amount) AS balance, entries[..5] AS recent
 }
 CALL (m) {
   OPTIONAL MATCH (m)-[:SPONSORED]->(r:Consultant) WHERE r.registered_at >= datetime($since)

@@ -6,7 +6,12 @@ MATCH (m:Member {id: $member})
 SET m.wallet_lock = true
 WITH m
 OPTIONAL MATCH (e:LedgerEntry {member_id: m.id})
-WITH m, coalesce(sum(e.amount_cents), 0) AS balance
+WITH m, coalesce(sum(e.amount_cents), 0) AS ledger
+// Runs drafted since issue #19 credit wallets with their committed statements (wallet_balance).
+OPTIONAL MATCH (st:Statement {member_id: m.id})
+WHERE st.total_cents <> 0 AND EXISTS { MATCH (:PayoutRun {id: st.run_id, status: 'committed', credits: 'statements'}) }
+WITH m, ledger, coalesce(sum(st.total_cents), 0) AS credited
+WITH m, ledger + credited AS balance
 OPTIONAL MATCH (o:Withdrawal {member_id: m.id}) WHERE o.status IN ['requested', 'approved']
 WITH m, balance, count(o) AS open
 WITH m, balance, open, balance >= $amount AND open = 0 AS ok
