@@ -93,6 +93,7 @@ server.memory.pagecache.size=$NEO4J_PAGECACHE
 dbms.security.auth_enabled=true
 dbms.usage_report.enabled=false
 server.bolt.telemetry.enabled=false
+server.bolt.connection_keep_alive_for_requests=OFF
 db.tx_log.rotation.retention_policy=1 days
 CONF
   if [ ! -f "$NEO4J_HOME/data/dbms/auth.ini" ] && [ ! -d "$NEO4J_HOME/data/databases/system" ]; then
