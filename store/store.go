@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -40,6 +41,9 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
 	log    *slog.Logger
+	// lastSales is how many sales the last whole snapshot read: the next one sizes its slice
+	// from it (the sales it reads are no count Neo4j keeps).
+	lastSales atomic.Int64
 }
 
 // New creates the driver. It does not need Neo4j to be up: connections are made on use, and a
