@@ -3,6 +3,7 @@ package engine_test
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/halo-oss/halo/engine"
@@ -179,6 +180,19 @@ func TestPropertyClawbacksMirrorPaidLines(t *testing.T) {
 			if got[id] != amt {
 				t.Fatalf("seed %d: reversal of %s = %s, want %s", seed, id, got[id], amt)
 			}
+		}
+		// The projection's sums-only run counts the reversals as the lines do.
+		in2.SumsOnly = true
+		sums, err := engine.Run(in2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bySum := map[string][8]engine.Units{}
+		sums.SumsByMember(func(m string, s *[8]engine.Units) { bySum[m] = *s })
+		byLine := map[string][8]engine.Units{}
+		res2.SumsByMember(func(m string, s *[8]engine.Units) { byLine[m] = *s })
+		if !reflect.DeepEqual(bySum, byLine) || !reflect.DeepEqual(sums.Totals, res2.Totals) {
+			t.Fatalf("seed %d: the sums-only run differs from the lines (totals %+v, want %+v)", seed, sums.Totals, res2.Totals)
 		}
 	}
 }

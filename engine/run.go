@@ -83,6 +83,8 @@ type payoutRun struct {
 	totalShares         int
 	ctx                 *runContext
 	lines               []line
+	sums                []memberSums // Input.SumsOnly, instead of lines
+	nLines              int          // lines totalled into sums
 	details             []Detail
 	revs                []revRef
 	memberTotal         []Units
@@ -569,13 +571,26 @@ func (r *payoutRun) activity() {
 	// Rank, binary and matching lines (at most a few per consultant) are collected first; the
 	// bulk (revenue share, retail, direct, pool, clawbacks) is counted before it is written, so
 	// the line slice is allocated once at its exact size (reserveLines).
-	r.lines = make([]line, 0, n/8+16)
+	if r.in.SumsOnly {
+		r.sums = make([]memberSums, n)
+	} else {
+		r.lines = make([]line, 0, n/8+16)
+	}
 	r.memberTotal = make([]Units, n)
 }
 
 func (r *payoutRun) emit(l line) {
-	r.lines = append(r.lines, l)
 	r.memberTotal[l.member] += l.amount
+	if r.sums != nil {
+		// A reversal's member is the member of the line it reverses (clawbacks: known, or the
+		// run is refused), as Result.Line says.
+		ms := &r.sums[l.member]
+		ms.byType[l.typ] += l.amount
+		ms.lines++
+		r.nLines++
+		return
+	}
+	r.lines = append(r.lines, l)
 }
 
 func (r *payoutRun) detail(d Detail) int32 {
@@ -759,7 +774,9 @@ func (r *payoutRun) reserveLines() {
 	for _, f := range r.refundClaws {
 		bulk += len(f.Paid)
 	}
-	r.lines = append(make([]line, 0, len(r.lines)+bulk), r.lines...)
+	if r.sums == nil {
+		r.lines = append(make([]line, 0, len(r.lines)+bulk), r.lines...)
+	}
 	// Totals by vendor: activation lines and their clawbacks under the activation's vendor, all
 	// other lines plan-wide (slot 0).
 	r.vendorIdx = map[string]int{"": 0}
@@ -915,15 +932,21 @@ func (r *payoutRun) clawbacks() error {
 // vendor "") and lists every consultant's end state.
 func (r *payoutRun) result() *Result {
 	res := r.res
-	t := Totals{ByType: map[string]Units{}, ByVendor: map[string]Units{}, SalesBV: r.salesBV, SalesValue: r.salesValue, Lines: len(r.lines)}
+	t := Totals{ByType: map[string]Units{}, ByVendor: map[string]Units{}, SalesBV: r.salesBV, SalesValue: r.salesValue, Lines: len(r.lines) + r.nLines}
 	var byType [len(lineTypeNames)]Units
 	for i := range r.lines {
-		l := &r.lines[i]
-		byType[l.typ] += l.amount
-		t.Total += l.amount
-		switch l.typ {
+		byType[r.lines[i].typ] += r.lines[i].amount
+	}
+	for m := range r.sums {
+		for typ, a := range r.sums[m].byType {
+			byType[typ] += a
+		}
+	}
+	for typ, a := range byType {
+		t.Total += a
+		switch LineType(typ) {
 		case LineRank, LineBinary, LineMatching, LinePool:
-			r.vendorSum[0] += l.amount
+			r.vendorSum[0] += a
 		}
 	}
 	for _, lt := range LineTypes {
@@ -939,7 +962,7 @@ func (r *payoutRun) result() *Result {
 	if r.salesValue > 0 {
 		t.PayoutRatio = Rate(mulDiv(int64(t.Total), rateScale, int64(r.salesValue), false))
 	}
-	res.lines = r.lines
+	res.lines, res.sums = r.lines, r.sums
 	res.Totals = t
 	res.ctx = r.ctx
 	// The result keeps only what its lines name of each sale: a million-member run's sales are

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/halo-oss/halo/engine"
@@ -35,6 +36,41 @@ func TestSumsByMemberEqualsTheLines(t *testing.T) {
 			if got[m] != s {
 				t.Errorf("seed %d: %s %v, want %v", seed, m, got[m], s)
 			}
+		}
+	}
+}
+
+// A run that keeps only sums (the earnings projection's) gives the same members, totals and
+// sums as one that keeps the lines, and lists no lines.
+func TestSumsOnlyRunEqualsTheFullRun(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		nw := gen.Build(gen.Spec{Seed: seed, Consultants: 300, Customers: 300, Sales: 2000, ChainDepth: 20})
+		full, err := engine.Run(nw.Input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := nw.Input
+		in.SumsOnly = true
+		sums, err := engine.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sums.Len() != 0 {
+			t.Errorf("seed %d: a sums-only run kept %d lines", seed, sums.Len())
+		}
+		if !reflect.DeepEqual(full.Totals, sums.Totals) || full.Totals.Lines == 0 {
+			t.Errorf("seed %d: totals %+v, want %+v", seed, sums.Totals, full.Totals)
+		}
+		if !reflect.DeepEqual(full.Members, sums.Members) {
+			t.Errorf("seed %d: the members' results differ", seed)
+		}
+		collect := func(res *engine.Result) map[string][8]engine.Units {
+			out := map[string][8]engine.Units{}
+			res.SumsByMember(func(m string, s *[8]engine.Units) { out[m] = *s })
+			return out
+		}
+		if want, got := collect(full), collect(sums); !reflect.DeepEqual(want, got) || len(want) == 0 {
+			t.Errorf("seed %d: sums of %d members, want %d", seed, len(got), len(want))
 		}
 	}
 }

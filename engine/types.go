@@ -166,6 +166,10 @@ type Input struct {
 	// engine keeps those with At before End.
 	StatusEvents []StatusEvent
 	Refunds      []Refund // §11; sales voided by a committed run are left out by the caller
+	// SumsOnly keeps each member's totals by line type instead of the lines (the earnings
+	// projection reads nothing else): at 1M consultants, 64 MB instead of 0.7 GB. The result's
+	// members, totals and SumsByMember are the same; it has no lines to list.
+	SumsOnly bool
 }
 
 // LineType is a commission or bonus type (PLAN.md §4).
@@ -296,7 +300,8 @@ type Result struct {
 	VoidedSales   []string
 	Totals        Totals
 
-	lines   []line // compact and pointer-free: ten million lines cost the GC nothing
+	lines   []line       // compact and pointer-free: ten million lines cost the GC nothing
+	sums    []memberSums // Input.SumsOnly: each member's totals by line type, instead of lines
 	ctx     *runContext
 	sales   []saleSource // by sale index; not the input's sales, which a draft then frees
 	details []Detail
@@ -387,6 +392,20 @@ func (r *Result) LineMember(i int) string {
 	return r.ctx.ids[c.member]
 }
 
+// LineMemberIndex is line i's member as an index into MemberIDs, without building the line
+// (a reversal's member is always one of the run's: the engine refuses the run otherwise).
+func (r *Result) LineMemberIndex(i int) int32 { return r.lines[i].member }
+
+// MemberIDs are the run's members, consultants and customers, by index; the caller must not
+// change the slice.
+func (r *Result) MemberIDs() []string { return r.ctx.ids }
+
+// MemberIndex is the index of a member of the run in MemberIDs.
+func (r *Result) MemberIndex(id string) (int32, bool) {
+	k, ok := r.ctx.index[id]
+	return k, ok
+}
+
 // LineType is line i's type, without building the line.
 func (r *Result) LineType(i int) LineType { return r.lines[i].typ }
 
@@ -429,10 +448,24 @@ func (t Totals) Text() TotalsText {
 	return out
 }
 
+// memberSums is one member's lines, totalled by type (Input.SumsOnly).
+type memberSums struct {
+	byType [8]Units
+	lines  int32
+}
+
 // SumsByMember totals the lines per member and line type without expanding them (the earnings
 // projection reads only these totals): each member with any line once, in no particular order.
 // A reversal counts for the member whose line it reverses, as Line says.
 func (r *Result) SumsByMember(each func(member string, byType *[8]Units)) {
+	if r.sums != nil {
+		for m := range r.sums {
+			if r.sums[m].lines > 0 {
+				each(r.ctx.ids[m], &r.sums[m].byType)
+			}
+		}
+		return
+	}
 	at := make(map[int32]int32, 1024)
 	var sums [][8]Units
 	var who []int32

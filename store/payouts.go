@@ -19,6 +19,7 @@ var (
 	qRunCommitBegin        = cypher.MustQuery("payouts/run_commit_begin")
 	qRunCommitCredits      = cypher.MustQuery("payouts/run_commit_credits")
 	qRunSnapshotSizes      = cypher.MustQuery("payouts/run_snapshot_sizes")
+	qRunSalesEstimate      = cypher.MustQuery("payouts/run_snapshot_sales_estimate")
 	qRunCommitFinish       = cypher.MustQuery("payouts/run_commit_finish")
 	qRunCommitEarnings     = cypher.MustQuery("payouts/run_commit_earnings")
 	qRunsWithoutEarnings   = cypher.MustQuery("payouts/runs_without_earnings")
@@ -77,9 +78,13 @@ func (s *Store) LoadSnapshot(ctx context.Context, base string, end, windowStart 
 		snap.Members = make([]engine.Member, 0, get[int64](rec, "members"))
 		snap.Prev = make([]engine.State, 0, get[int64](rec, "consultants"))
 	}
-	if n := s.lastSales.Load(); n > 0 {
-		snap.Sales = make([]engine.Sale, 0, n+n/16)
+	n := s.lastSales.Load()
+	if n == 0 {
+		if rec, err := readOne(ctx, s, qRunSalesEstimate, map[string]any{"window": ts(windowStart)}, nil); err == nil && rec != nil {
+			n = get[int64](rec, "n")
+		}
 	}
+	snap.Sales = make([]engine.Sale, 0, n+n/16)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// Each query runs on one of Neo4j's cores: the members and the sales are read at once (each

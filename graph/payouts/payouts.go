@@ -300,19 +300,21 @@ const maxCompressedListed = 20
 func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool), Freeze) {
 	fr := Freeze{Sales: res.AccountedSales, Clawed: res.Clawed, Voided: res.Voided, VoidedActivations: res.VoidedActivations,
 		ClawedRefunds: res.ClawedRefunds, VoidedRefunds: res.VoidedRefunds, VoidedSales: res.VoidedSales}
-	idx := map[string]int32{}
-	var members []string
-	state := map[string]int{}
+	// Members by the engine's index, not by id: no map of a million ids, and no lookup of
+	// seventeen million lines' members by string.
+	ids := res.MemberIDs()
+	consultant := make([]int32, len(ids)) // index in res.Members, or -1
+	for k := range consultant {
+		consultant[k] = -1
+	}
 	for i, m := range res.Members {
-		idx[m.Member] = int32(len(members))
-		members = append(members, m.Member)
-		state[m.Member] = i
+		k, _ := res.MemberIndex(m.Member)
+		consultant[k] = int32(i)
 		if m.Promoted {
 			fr.Promoted = append(fr.Promoted, m.Member)
 		}
 	}
 	n := res.Len()
-	owner := make([]int32, n)
 	// The lines paid per sale, by sale index (a CSR index, not a map keyed by id: a million-
 	// member run pays three million sales). Kept on the sale for a later reversal: retail and
 	// revenue share for a cancellation (§6), the direct bonus for a refund (§11).
@@ -324,15 +326,9 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 		}
 		return -1
 	}
+	start := make([]int32, len(ids)+1) // each member's lines, CSR by member index
 	for i := 0; i < n; i++ {
-		member := res.LineMember(i)
-		k, ok := idx[member]
-		if !ok {
-			k = int32(len(members))
-			idx[member] = k
-			members = append(members, member)
-		}
-		owner[i] = k
+		start[res.LineMemberIndex(i)+1]++
 		if sk := paidFor(i); sk >= 0 {
 			paidStart[sk+1]++
 		}
@@ -374,30 +370,29 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 		}
 		return out
 	}
-	start := make([]int32, len(members)+1)
-	for _, k := range owner {
-		start[k+1]++
+	// A statement for every consultant (its state) and every member with a line, in id order.
+	var order []int32
+	for k := range ids {
+		if start[k+1] > 0 || consultant[k] >= 0 {
+			order = append(order, int32(k))
+		}
 	}
 	for k := 1; k < len(start); k++ {
 		start[k] += start[k-1]
 	}
-	pos := append([]int32(nil), start[:len(members)]...)
+	pos := append([]int32(nil), start[:len(ids)]...)
 	lines := make([]int32, n)
-	for i, k := range owner {
+	for i := 0; i < n; i++ {
+		k := res.LineMemberIndex(i)
 		lines[pos[k]] = int32(i)
 		pos[k]++
 	}
-	order := make([]int32, len(members))
-	for k := range order {
-		order[k] = int32(k)
-	}
-	sort.Slice(order, func(a, b int) bool { return members[order[a]] < members[order[b]] })
+	sort.Slice(order, func(a, b int) bool { return ids[order[a]] < ids[order[b]] })
 	return func(yield func(Statement) bool) {
 		for _, k := range order {
-			id := members[k]
-			st := Statement{MemberID: id}
-			if si, ok := state[id]; ok {
-				st.Consultant, st.State = true, res.Members[si]
+			st := Statement{MemberID: ids[k]}
+			if ci := consultant[k]; ci >= 0 {
+				st.Consultant, st.State = true, res.Members[ci]
 			}
 			for _, li := range lines[start[k]:start[k+1]] {
 				l := res.Line(int(li))
@@ -429,14 +424,16 @@ func (s *PayoutService) compute(ctx context.Context, base string, start *time.Ti
 		return nil, nil, tm, err
 	}
 	tm.load = time.Since(t0)
-	res, err := s.computeFrom(snap, start, end)
+	res, err := s.computeFrom(snap, start, end, false)
 	tm.compute = time.Since(t0) - tm.load
 	return res, snap, tm, err
 }
 
-// computeFrom runs the engine over a loaded snapshot; it reads snap and never changes it.
-func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time) (*engine.Result, error) {
-	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents, Refunds: snap.Refunds}
+// computeFrom runs the engine over a loaded snapshot; it reads snap and never changes it. With
+// sumsOnly the result keeps each member's totals instead of the lines (engine.Input.SumsOnly).
+func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time, sumsOnly bool) (*engine.Result, error) {
+	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents,
+		Refunds: snap.Refunds, SumsOnly: sumsOnly}
 	if start != nil {
 		in.Start = *start
 	}
