@@ -28,14 +28,7 @@ func TestCommittedStatementsAreTheNextRunsState(t *testing.T) {
 	if code, body := hs.send("sun", sun, events(evs...), 0); code != 200 {
 		t.Fatalf("ingest: %d %v", code, body)
 	}
-	count := func(q string) int64 {
-		t.Helper()
-		n, err := hs.st.CountForTests(t.Context(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := hs.count
 	rootState := func(run string) map[string]any {
 		t.Helper()
 		code, body := hs.call("GET", "/api/v1/payout-runs/"+run+"/members?limit=100", nil)
@@ -129,14 +122,7 @@ func TestCommittedStatementsAreTheWalletCredits(t *testing.T) {
 		activated("e2", "a2", "cu", "THERMOSTAT", "2026-01-06T00:00:00Z")), 0); code != 200 {
 		t.Fatalf("ingest: %d %v", code, body)
 	}
-	count := func(q string) int64 {
-		t.Helper()
-		n, err := hs.st.CountForTests(t.Context(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := hs.count
 	wallet := func(id string) (string, []any) {
 		t.Helper()
 		code, w := hs.call("GET", "/api/v1/members/"+id+"/wallet", nil)
@@ -214,4 +200,14 @@ func TestCommittedStatementsAreTheWalletCredits(t *testing.T) {
 	if b, es := wallet("A"); b != "30.00" || len(es) != 3 {
 		t.Errorf("wallet A after both runs: %s %v", b, es)
 	}
+}
+
+// count runs a Cypher count (RETURN … AS n) against the test database.
+func (hs *harness) count(q string) int64 {
+	hs.t.Helper()
+	n, err := hs.st.CountForTests(hs.t.Context(), q)
+	if err != nil {
+		hs.t.Fatal(err)
+	}
+	return n
 }
