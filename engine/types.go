@@ -348,7 +348,7 @@ func (r *Result) Len() int { return len(r.lines) }
 // Line returns line i in full. It allocates nothing: strings come from the snapshot.
 func (r *Result) Line(i int) Line {
 	c := &r.lines[i]
-	l := Line{Member: r.LineMember(i), Type: c.typ, Amount: c.amount, Generation: int(c.gen),
+	l := Line{Member: r.ctx.ids[c.member], Type: c.typ, Amount: c.amount, Generation: int(c.gen),
 		Basis: Basis{Base: c.base, Rate: Rate(c.rate), Skipped: c.skipped}}
 	switch c.srcKind {
 	case srcSale:
@@ -381,15 +381,6 @@ func (r *Result) LineSale(i int) int32 {
 		return c.src
 	}
 	return -1
-}
-
-// LineMember is the member line i is for, without building the line.
-func (r *Result) LineMember(i int) string {
-	c := &r.lines[i]
-	if c.srcKind == srcClaw {
-		return r.revs[c.src].paid.Member
-	}
-	return r.ctx.ids[c.member]
 }
 
 // LineMemberIndex is line i's member as an index into MemberIDs, without building the line
@@ -458,49 +449,18 @@ type memberSums struct {
 // projection reads only these totals): each member with any line once, in no particular order.
 // A reversal counts for the member whose line it reverses, as Line says.
 func (r *Result) SumsByMember(each func(member string, byType *[8]Units)) {
-	if r.sums != nil {
-		for m := range r.sums {
-			if r.sums[m].lines > 0 {
-				each(r.ctx.ids[m], &r.sums[m].byType)
-			}
+	sums := r.sums
+	if sums == nil {
+		sums = make([]memberSums, len(r.ctx.ids))
+		for i := range r.lines {
+			c := &r.lines[i]
+			sums[c.member].byType[c.typ] += c.amount
+			sums[c.member].lines++
 		}
-		return
 	}
-	at := make(map[int32]int32, 1024)
-	var sums [][8]Units
-	var who []int32
-	var byName map[string]*[8]Units // reversals of members this run does not know
-	for i := range r.lines {
-		c := &r.lines[i]
-		m := c.member
-		if c.srcKind == srcClaw {
-			name := r.revs[c.src].paid.Member
-			k, ok := r.ctx.index[name]
-			if !ok {
-				if byName == nil {
-					byName = map[string]*[8]Units{}
-				}
-				if byName[name] == nil {
-					byName[name] = &[8]Units{}
-				}
-				byName[name][c.typ] += c.amount
-				continue
-			}
-			m = k
+	for m := range sums {
+		if sums[m].lines > 0 {
+			each(r.ctx.ids[m], &sums[m].byType)
 		}
-		k, ok := at[m]
-		if !ok {
-			k = int32(len(sums))
-			at[m] = k
-			sums = append(sums, [8]Units{})
-			who = append(who, m)
-		}
-		sums[k][c.typ] += c.amount
-	}
-	for k, m := range who {
-		each(r.ctx.ids[m], &sums[k])
-	}
-	for name, s := range byName {
-		each(name, s)
 	}
 }
