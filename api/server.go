@@ -60,6 +60,8 @@ type Server struct {
 	Attendance    *field.AttendanceService
 	Onboarding    *field.OnboardingService
 	Log           *slog.Logger
+	// Foreground counts the API's requests under way, for background work to give way to them.
+	Foreground *graph.Foreground
 	// UI is the back office (package web): served at /, beside the API.
 	UI fs.FS
 	// TrustedProxies are the addresses (or CIDRs) whose X-Forwarded-For / X-Real-IP name the
@@ -96,6 +98,12 @@ func (s *Server) Handler() http.Handler {
 	}
 
 	v1 := r.Group("/api/v1")
+	if s.Foreground != nil {
+		v1.Use(func(c *gin.Context) {
+			defer s.Foreground.Enter()()
+			c.Next()
+		})
+	}
 	for _, rt := range s.routes() {
 		chain := append([]gin.HandlerFunc{limitRequest(s.limitsOf(rt.method, rt.path))}, s.guard(rt.policy)...)
 		v1.Handle(rt.method, rt.path, append(chain, rt.handler)...)

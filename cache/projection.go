@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/payouts"
 )
 
@@ -177,6 +178,9 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 	pipe := c.rdb.Pipeline()
 	pipe.Del(ctx, key)
 	pipe.HSet(ctx, key, "_period_end", p.PeriodEnd.UTC().Format(time.RFC3339Nano), "_as_of", p.AsOf.UTC().Format(time.RFC3339Nano))
+	// A whole generation at 1M is about a million fields: while the dashboards read from this
+	// Redis, the projection gives way between blocks (graph.GiveWay).
+	pacer := graph.NewPacer(ctx)
 	n := 0
 	for id, m := range p.Members {
 		if !worthKeeping(m) {
@@ -187,6 +191,9 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 		pipe.HSet(ctx, key, id, e)
 		if n++; n%pipeChunk == 0 {
 			if _, err := pipe.Exec(ctx); err != nil {
+				return err
+			}
+			if err := pacer.Step(ctx); err != nil {
 				return err
 			}
 		}
@@ -210,8 +217,12 @@ func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *pa
 	enc := make(map[string]uint64, len(c.pub.enc))
 	keys := []string{c.projKey("lease"), c.projKey(gen), c.projKey("gen")}
 	head := []any{strconv.FormatInt(token, 10), gen}
+	pacer := graph.NewPacer(ctx)
 	run := func(op string, args []any) error {
-		return fenced(deltaScript.Run(ctx, c.rdb, keys, append(append(append([]any{}, head...), op), args...)...).Err())
+		if err := fenced(deltaScript.Run(ctx, c.rdb, keys, append(append(append([]any{}, head...), op), args...)...).Err()); err != nil {
+			return err
+		}
+		return pacer.Step(ctx)
 	}
 	const chunk = 1000
 	set := make([]any, 0, 2*chunk)

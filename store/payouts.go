@@ -285,7 +285,8 @@ func (s *Store) loadSmall(ctx context.Context, snap *payouts.RunSnapshot) error 
 
 const (
 	statementBatch = 5000
-	writers        = 2 // concurrent write batches: Neo4j has the machine's two cores
+	pacedBatch     = 1000 // background batches while the API is in use (graph.GiveWay)
+	writers        = 2    // concurrent write batches: Neo4j has the machine's two cores
 )
 
 // SaveDraft implements payouts.RunStore: the run, its statements and its freeze, in batches.
@@ -577,8 +578,18 @@ func (s *Store) WriteMissingEarnings(ctx context.Context) ([]string, error) {
 // statements at a time, and writes them as (:Earning) nodes.
 func (s *Store) writeEarnings(ctx context.Context, id string, end time.Time) error {
 	type key struct{ member, typ, vendor string }
+	// Background work (graph.GiveWay): while people use the API, it rests between writes, and
+	// writes smaller ones, so no dashboard waits long behind one.
+	pacer := graph.NewPacer(ctx)
 	for after := ""; ; {
-		res, err := s.read(ctx, qRunEarningsRead, map[string]any{"run": id, "after": after, "batch": statementBatch})
+		if err := pacer.Step(ctx); err != nil {
+			return err
+		}
+		batch := statementBatch
+		if pacer.Busy() {
+			batch = pacedBatch
+		}
+		res, err := s.read(ctx, qRunEarningsRead, map[string]any{"run": id, "after": after, "batch": batch})
 		if err != nil {
 			return err
 		}
@@ -609,7 +620,10 @@ func (s *Store) writeEarnings(ctx context.Context, id string, end time.Time) err
 		for i, x := range sums {
 			rows[i] = map[string]any{"member": x.member, "type": x.typ, "vendor": x.vendor, "cents": x.cents, "lines": x.lines}
 		}
-		if err := chunks(rows, statementBatch, func(part []map[string]any) error {
+		if err := chunks(rows, batch, func(part []map[string]any) error {
+			if err := pacer.Step(ctx); err != nil {
+				return err
+			}
 			_, err := s.write(ctx, qRunCommitEarnings, map[string]any{"run": id, "rows": part, "period_end": ts(end)})
 			return err
 		}); err != nil {

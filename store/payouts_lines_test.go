@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/internal/testenv"
 )
@@ -147,7 +148,11 @@ func TestPackedStatementsReadLikeListedOnes(t *testing.T) {
 	if err := s.ExecForTests(ctx, `MATCH (r:PayoutRun) WHERE r.id IN ['run-packed', 'run-listed'] SET r.status = 'committed'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.WriteMissingEarnings(ctx); err != nil {
+	// Written as background work while the API is in use (graph.GiveWay): it rests and writes
+	// smaller batches, and writes exactly the same.
+	var fg graph.Foreground
+	defer fg.Enter()()
+	if _, err := s.WriteMissingEarnings(graph.GiveWay(ctx, &fg, 1)); err != nil {
 		t.Fatal(err)
 	}
 	earnings := func(runID string) []map[string]any {
@@ -206,4 +211,40 @@ CREATE (:Refund {id: 'f-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:
 			t.Errorf("refund %s: paid %+v", f.ID, f.Paid)
 		}
 	}
+}
+
+// Background reads give way to the API (graph.GiveWay): a paced stream rests between blocks of
+// rows while requests are under way, and still reads every row, in order.
+func TestPacedSnapshotReadsTheSame(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	if err := s.ExecForTests(ctx, `UNWIND range(1, 6000) AS i
+CREATE (:Member:Consultant {id: 'p' + i, plan: 'consultant', sponsor_id: 'root', parent_id: 'root', leg: 'left',
+  registered_at: datetime('2026-03-01T00:00:00Z')})`); err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	start := time.Now()
+	plain, err := s.LoadSnapshot(ctx, "", end, end.AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := time.Since(start)
+	var fg graph.Foreground
+	leave := fg.Enter()
+	start = time.Now()
+	paced, err := s.LoadSnapshot(graph.GiveWay(ctx, &fg, 20), "", end, end.AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := time.Since(start)
+	leave()
+	if len(paced.Members) < 6000 || !reflect.DeepEqual(plain.Members, paced.Members) {
+		t.Fatalf("paced read: %d members, unpaced %d, or not the same", len(paced.Members), len(plain.Members))
+	}
+	// Five blocks of 1,024 rows, each followed by a rest of 20 times its reading.
+	if slow < 2*fast {
+		t.Errorf("the paced read took %v against %v unpaced: it did not rest", slow, fast)
+	}
+	t.Logf("6,000 members: %v unpaced, %v giving way", fast, slow)
 }

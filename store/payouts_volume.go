@@ -7,6 +7,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/payouts"
 )
 
@@ -37,10 +38,16 @@ func (s *Store) changes(ctx context.Context, since time.Time) ([]payouts.VolumeC
 		if err != nil {
 			return nil, err
 		}
-		for res.Next(ctx) {
+		pacer := graph.NewPacer(ctx) // a rebuild gives way to the API (graph.GiveWay)
+		for n := 1; res.Next(ctx); n++ {
 			r := res.Record()
 			out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC(),
 				ViaSponsor: get[bool](r, "via_sponsor")})
+			if n%streamStep == 0 {
+				if err := pacer.Step(ctx); err != nil {
+					return nil, err
+				}
+			}
 		}
 		return nil, res.Err()
 	})
@@ -90,9 +97,15 @@ func (s *Store) AllParents(ctx context.Context, fn func(string, payouts.ParentLi
 		if err != nil {
 			return nil, err
 		}
-		for res.Next(ctx) {
+		pacer := graph.NewPacer(ctx) // a rebuild gives way to the API (graph.GiveWay)
+		for n := 1; res.Next(ctx); n++ {
 			r := res.Record()
 			fn(get[string](r, "id"), linkOf(r))
+			if n%streamStep == 0 {
+				if err := pacer.Step(ctx); err != nil {
+					return nil, err
+				}
+			}
 		}
 		return nil, res.Err()
 	})

@@ -99,6 +99,9 @@ func boolOf(res *neo4j.EagerResult, key string) bool {
 	return b
 }
 
+// streamStep is how many rows a paced background read takes between rests.
+const streamStep = 1024
+
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // stream runs a read query and hands every record to fn without holding the result in memory.
@@ -113,7 +116,15 @@ func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(*neo4j.Record), reset ...func()) error {
 	ctx, cancel := withoutDeadline(ctx)
 	defer cancel()
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead, FetchSize: neo4j.FetchAll})
+	// Background reads give way to the API (graph.GiveWay): while people use it, the reader
+	// pulls a block of rows at a time and rests in between, so Neo4j reads through its page
+	// cache at a fraction of its pace. (Pulling everything at once would let Neo4j run ahead
+	// of the rests into the socket's buffers.)
+	pacer, fetch := graph.NewPacer(ctx), neo4j.FetchAll
+	if pacer.Paced() {
+		fetch = streamStep
+	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead, FetchSize: fetch})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, r := range reset {
@@ -123,8 +134,13 @@ func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn 
 		if err != nil {
 			return nil, err
 		}
-		for res.Next(ctx) {
+		for n := 1; res.Next(ctx); n++ {
 			fn(res.Record())
+			if n%streamStep == 0 && pacer.Paced() {
+				if err := pacer.Step(ctx); err != nil {
+					return nil, err
+				}
+			}
 		}
 		return nil, res.Err()
 	})

@@ -102,6 +102,9 @@ type LiveCounters struct {
 	// ticks all the same, once (ids seen in the window are remembered).
 	Recent    time.Duration
 	FullEvery int
+	// Foreground and GiveWay pace a rebuild's reads while the API is in use (graph.GiveWay).
+	Foreground *graph.Foreground
+	GiveWay    float64
 	// Holder names this replica in the lease (default: host, process and a random part);
 	// LeaseTTL is how long a silent holder keeps it (default 10s): another replica takes over
 	// within that after the holder dies.
@@ -300,6 +303,9 @@ func (l *LiveCounters) Rebuild(ctx context.Context) (bool, error) {
 
 func (l *LiveCounters) rebuild(ctx context.Context) error {
 	start := time.Now()
+	// A rebuild reads every placement and every open change: while people use the API it
+	// gives way to them (graph.GiveWay); the counters already published serve meanwhile.
+	ctx = graph.GiveWay(ctx, l.Foreground, l.GiveWay)
 	var err error
 	if len(l.parents) == 0 {
 		if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {

@@ -230,6 +230,10 @@ type PayoutService struct {
 
 	// Signal, when set, tells the other replicas' background work that a run is under way.
 	Signal RunSignal
+	// Foreground and GiveWay pace the projection's reads and the analysts' earnings while the
+	// API is in use (graph.GiveWay).
+	Foreground *graph.Foreground
+	GiveWay    float64
 
 	gate     runGate    // background work yields to drafts and commits
 	earnings sync.Mutex // one analysts' earnings write at a time
@@ -720,6 +724,7 @@ func (s *PayoutService) writeEarnings(ctx context.Context) error {
 		return nil
 	}
 	defer done()
+	bctx = graph.GiveWay(bctx, s.Foreground, s.GiveWay)
 	if s.Signal != nil {
 		if busy, err := s.Signal.RunsUnderway(bctx); err == nil && busy {
 			return nil

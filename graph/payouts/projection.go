@@ -218,6 +218,8 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		return nil
 	}
 	defer done()
+	// The dashboards come first: while they are asked for, the reads rest (graph.GiveWay).
+	ctx = graph.GiveWay(ctx, p.Payouts.Foreground, p.Payouts.GiveWay)
 	if p.runElsewhere(ctx) {
 		return nil
 	}

@@ -55,6 +55,10 @@ type App struct {
 	Deps   Deps
 	Log    *slog.Logger
 
+	// Foreground counts the API's requests under way; the projection and the analysts'
+	// earnings give way to them (HALO_BACKGROUND_GIVE_WAY).
+	Foreground *graph.Foreground
+
 	Audit     *graph.Auditor
 	Bootstrap *platform.Bootstrap
 	Health    *platform.HealthService
@@ -99,6 +103,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Bootstrap = &platform.Bootstrap{Store: st, AdminEmail: cfg.AdminEmail, AdminPassword: cfg.AdminPassword, Log: log,
 		Root:     platform.RootSpec{ID: cfg.RootID, Name: "Company", Email: cfg.RootEmail, RegisteredAt: cfg.RootRegisteredAt},
 		RootPack: platform.PlanPack{Plan: engine.PlanConsultantPlus.String(), Price: root.Price.String(), BV: root.BV.String()}}
+	a.Foreground = &graph.Foreground{}
 	a.Health = &platform.HealthService{Graph: st, Cache: d.Cache, Ready: a.ready}
 	// Login and self-registration limits count in Redis: N replicas allow what one does.
 	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP, Shared: d.Cache}
@@ -119,8 +124,9 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Outbox = &sales.Outbox{Store: st, Sender: webhook.NewSender(guard), Box: box, Audit: a.Audit, Now: time.Now, Log: log,
 		Workers: cfg.OutboxWorkers, Timeout: cfg.WebhookTimeout, MaxAttempts: cfg.WebhookMaxAttempts, Backoff: cfg.WebhookBackoff, BackoffMax: cfg.WebhookBackoffMax}
 	a.Referrals = &sales.ReferralService{Store: st, Guard: guard, Audit: a.Audit, Now: time.Now, Outbox: a.Outbox, ConsentText: cfg.ConsentText}
-	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log}
-	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit, Signal: d.Cache}
+	a.Counters = &payouts.LiveCounters{Feed: st, Cache: d.Cache, Log: log, Foreground: a.Foreground, GiveWay: cfg.GiveWay}
+	a.Payouts = &payouts.PayoutService{Store: st, Plan: plan, Now: time.Now, Log: log, AfterCommit: a.Counters.Invalidate, Audit: a.Audit, Signal: d.Cache,
+		Foreground: a.Foreground, GiveWay: cfg.GiveWay}
 	// One projection and one counter writer for the whole deployment, however many replicas run.
 	a.Projector = &payouts.Projector{Payouts: a.Payouts, Log: log, Interval: cfg.ProjectionInterval, FullEvery: cfg.ProjectionReload, Shared: d.Cache}
 	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
@@ -187,7 +193,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
-	return &api.Server{Log: a.Log, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
+	return &api.Server{Log: a.Log, Foreground: a.Foreground, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
 		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Compliance: a.Compliance, Batches: a.Batches, Billing: a.Billing, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}

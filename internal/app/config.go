@@ -57,6 +57,9 @@ type Config struct {
 	// LegCountInterval is how often new placements are added to their ancestors' leg counts
 	// (HALO_LEG_COUNT_INTERVAL).
 	LegCountInterval time.Duration
+	// GiveWay is how long the projection's reads and the analysts' earnings rest per unit of
+	// time they worked while the API is in use (HALO_BACKGROUND_GIVE_WAY; 0: never rest).
+	GiveWay float64
 	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
 	// account and per address in a 15-minute window (HALO_LOGIN_FAILURES, HALO_LOGIN_FAILURES_PER_IP).
 	LoginFailures, LoginFailuresPerIP int
@@ -154,6 +157,9 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ProjectionReload, err = time.ParseDuration(env("HALO_PROJECTION_RELOAD", "1h")); err != nil || c.ProjectionReload < time.Minute {
 		errs = append(errs, "HALO_PROJECTION_RELOAD must be a duration of at least 1m, such as 1h")
+	}
+	if c.GiveWay, err = strconv.ParseFloat(env("HALO_BACKGROUND_GIVE_WAY", "3"), 64); err != nil || c.GiveWay < 0 || c.GiveWay > 100 || c.GiveWay != c.GiveWay {
+		errs = append(errs, "HALO_BACKGROUND_GIVE_WAY must be a number from 0 to 100, such as 3")
 	}
 	if c.ReadTimeout, err = time.ParseDuration(env("HALO_READ_TIMEOUT", "30s")); err != nil || c.ReadTimeout < time.Second {
 		errs = append(errs, "HALO_READ_TIMEOUT must be a duration of at least 1s, such as 30s")
