@@ -59,10 +59,9 @@ func GiveWay(ctx context.Context, fg *Foreground, ratio float64) context.Context
 // Pacer paces one loop of background work: call Step between units of work (a batch written, a
 // few thousand rows read). Without GiveWay in the context it never rests.
 type Pacer struct {
-	p     pace
-	since time.Time
-	// Rested totals the rests, for the log.
-	Rested time.Duration
+	p      pace
+	since  time.Time
+	rested time.Duration // the rests in all
 }
 
 // maxRest bounds one rest, so a long unit of work does not stall the loop for long.
@@ -97,7 +96,7 @@ func (p *Pacer) Step(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		p.Rested += rest
+		p.rested += rest
 	}
 	p.since = time.Now()
 	return nil

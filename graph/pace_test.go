@@ -56,7 +56,7 @@ func TestPacerRestsOnlyWhileTheAPIIsBusy(t *testing.T) {
 	}
 	time.Sleep(20 * time.Millisecond)
 	start = time.Now()
-	if err := p.Step(bg); err != nil || time.Since(start) > 5*time.Millisecond || p.Rested != 0 {
+	if err := p.Step(bg); err != nil || time.Since(start) > 5*time.Millisecond || p.rested != 0 {
 		t.Fatalf("rested %v while the API was idle (err %v)", time.Since(start), err)
 	}
 
@@ -72,8 +72,8 @@ func TestPacerRestsOnlyWhileTheAPIIsBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	rested := time.Since(start)
-	if rested < 85*time.Millisecond || rested > 400*time.Millisecond || p.Rested < 85*time.Millisecond {
-		t.Fatalf("rested %v (counted %v) after 30 ms of work at ratio 3, want about 90 ms", rested, p.Rested)
+	if rested < 85*time.Millisecond || rested > 400*time.Millisecond || p.rested < 85*time.Millisecond {
+		t.Fatalf("rested %v (counted %v) after 30 ms of work at ratio 3, want about 90 ms", rested, p.rested)
 	}
 
 	// A rest ends with its context.

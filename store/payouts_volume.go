@@ -7,7 +7,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/halo-oss/halo/cypher"
-	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/payouts"
 )
 
@@ -38,18 +37,11 @@ func (s *Store) changes(ctx context.Context, since time.Time) ([]payouts.VolumeC
 		if err != nil {
 			return nil, err
 		}
-		pacer := graph.NewPacer(ctx) // a rebuild gives way to the API (graph.GiveWay)
-		for n := 1; res.Next(ctx); n++ {
-			r := res.Record()
+		// A rebuild's read gives way to the API (graph.GiveWay); the rollup's are not paced.
+		return nil, eachRow(ctx, res, func(r *neo4j.Record) {
 			out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC(),
 				ViaSponsor: get[bool](r, "via_sponsor")})
-			if n%streamStep == 0 {
-				if err := pacer.Step(ctx); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return nil, res.Err()
+		})
 	})
 	return out, now, s.mapErr(err)
 }
@@ -97,17 +89,7 @@ func (s *Store) AllParents(ctx context.Context, fn func(string, payouts.ParentLi
 		if err != nil {
 			return nil, err
 		}
-		pacer := graph.NewPacer(ctx) // a rebuild gives way to the API (graph.GiveWay)
-		for n := 1; res.Next(ctx); n++ {
-			r := res.Record()
-			fn(get[string](r, "id"), linkOf(r))
-			if n%streamStep == 0 {
-				if err := pacer.Step(ctx); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return nil, res.Err()
+		return nil, eachRow(ctx, res, func(r *neo4j.Record) { fn(get[string](r, "id"), linkOf(r)) })
 	})
 	return s.mapErr(err)
 }

@@ -120,8 +120,8 @@ func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn 
 	// pulls a block of rows at a time and rests in between, so Neo4j reads through its page
 	// cache at a fraction of its pace. (Pulling everything at once would let Neo4j run ahead
 	// of the rests into the socket's buffers.)
-	pacer, fetch := graph.NewPacer(ctx), neo4j.FetchAll
-	if pacer.Paced() {
+	fetch := neo4j.FetchAll
+	if graph.NewPacer(ctx).Paced() {
 		fetch = streamStep
 	}
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead, FetchSize: fetch})
@@ -134,17 +134,24 @@ func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn 
 		if err != nil {
 			return nil, err
 		}
-		for n := 1; res.Next(ctx); n++ {
-			fn(res.Record())
-			if n%streamStep == 0 && pacer.Paced() {
-				if err := pacer.Step(ctx); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return nil, res.Err()
+		return nil, eachRow(ctx, res, fn)
 	})
 	return s.mapErr(err)
+}
+
+// eachRow hands every record of res to fn. A background read (graph.GiveWay) rests every
+// streamStep rows while the API is in use.
+func eachRow(ctx context.Context, res neo4j.ResultWithContext, fn func(*neo4j.Record)) error {
+	pacer := graph.NewPacer(ctx)
+	for n := 1; res.Next(ctx); n++ {
+		fn(res.Record())
+		if n%streamStep == 0 {
+			if err := pacer.Step(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return res.Err()
 }
 
 // withoutDeadline is ctx's values and cancellation without its deadline: it is cancelled when
