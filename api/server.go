@@ -98,14 +98,19 @@ func (s *Server) Handler() http.Handler {
 	}
 
 	v1 := r.Group("/api/v1")
-	if s.Foreground != nil {
-		v1.Use(func(c *gin.Context) {
-			defer s.Foreground.Enter()()
-			c.Next()
-		})
+	// People using the API are foreground: background work gives way to them (graph.GiveWay).
+	// Vendors' signed ingest is not: it is machine traffic that tolerates a few hundred
+	// milliseconds, and the projection it feeds must keep up with it (freshness, issue #19).
+	foreground := func(c *gin.Context) {
+		defer s.Foreground.Enter()()
+		c.Next()
 	}
 	for _, rt := range s.routes() {
-		chain := append([]gin.HandlerFunc{limitRequest(s.limitsOf(rt.method, rt.path))}, s.guard(rt.policy)...)
+		chain := []gin.HandlerFunc{limitRequest(s.limitsOf(rt.method, rt.path))}
+		if s.Foreground != nil && rt.policy != VendorSigned {
+			chain = append([]gin.HandlerFunc{foreground}, chain...)
+		}
+		chain = append(chain, s.guard(rt.policy)...)
 		v1.Handle(rt.method, rt.path, append(chain, rt.handler)...)
 	}
 	return r
