@@ -106,10 +106,11 @@ func (s *Server) Handler() http.Handler {
 		c.Next()
 	}
 	for _, rt := range s.routes() {
-		chain := []gin.HandlerFunc{limitRequest(s.limitsOf(rt.method, rt.path))}
+		var chain []gin.HandlerFunc
 		if s.Foreground != nil && rt.policy != VendorSigned {
-			chain = append([]gin.HandlerFunc{foreground}, chain...)
+			chain = append(chain, foreground)
 		}
+		chain = append(chain, limitRequest(s.limitsOf(rt.method, rt.path)))
 		chain = append(chain, s.guard(rt.policy)...)
 		v1.Handle(rt.method, rt.path, append(chain, rt.handler)...)
 	}
