@@ -19,10 +19,11 @@ const none = int32(-1)
 
 // runContext is what the run keeps to explain lines after the fact.
 type runContext struct {
-	ids     []string
-	index   map[string]int32
-	sponsor []int32
-	active  []bool
+	ids       []string // sorted
+	indexOnce sync.Once
+	index     map[string]int32 // of ids, built when first asked (memberIndex)
+	sponsor   []int32
+	active    []bool
 	// Activations whose revenue-share lines skipped inactive members, and their attributed
 	// consultant: collected in the run as pairs (cheap), made a map by id only when a statement
 	// first asks (Compressed), so a projection never pays for it.
@@ -43,17 +44,19 @@ type payoutRun struct {
 	in  *Input
 
 	// Members that exist for this run, by index in id order.
-	n       int
-	ids     []string
-	index   map[string]int32
-	plan    []Plan
-	status  []Status // §10
-	since   []time.Time
-	rolled  []bool
-	sponsor []int32 // the effective sponsor tree (§10 roll-up) once sponsorTree has run
-	parent  []int32
-	left    []int32
-	right   []int32
+	n        int
+	ids      []string
+	index    map[string]int32 // built on demand (lookup)
+	searches int              // lookups answered by binary search before index was built
+	at       []int32          // Input.Members index → index here, none when not in this run
+	plan     []Plan
+	status   []Status // §10
+	since    []time.Time
+	rolled   []bool
+	sponsor  []int32 // the effective sponsor tree (§10 roll-up) once sponsorTree has run
+	parent   []int32
+	left     []int32
+	right    []int32
 
 	// Placement tree: pre-order and Euler intervals (v is in u's subtree iff
 	// tin[u] <= tin[v] < tin[u]+size[u]); sponsor tree: breadth-first order.
@@ -148,26 +151,34 @@ func Run(in Input) (*Result, error) {
 // in id order and checks the trees' structural rules.
 func (r *payoutRun) members() error {
 	in := r.in
-	mem := make([]*Member, 0, len(in.Members))
+	type ref struct {
+		m *Member
+		i int32
+	}
+	refs := make([]ref, 0, len(in.Members))
 	for i := range in.Members {
 		if in.Members[i].RegisteredAt.Before(in.End) {
-			mem = append(mem, &in.Members[i])
+			refs = append(refs, ref{&in.Members[i], int32(i)})
 		}
 	}
-	if !slices.IsSortedFunc(mem, func(a, b *Member) int { return strings.Compare(a.ID, b.ID) }) {
-		slices.SortFunc(mem, func(a, b *Member) int { return strings.Compare(a.ID, b.ID) })
-	}
-	n := len(mem)
+	sortByID(refs, func(x ref) string { return x.m.ID })
+	n := len(refs)
 	r.n = n
-	r.index = make(map[string]int32, n)
 	r.ids = make([]string, n)
-	for i, m := range mem {
-		if _, dup := r.index[m.ID]; dup {
-			return inputErr("member %s: listed twice", m.ID)
-		}
-		r.index[m.ID] = int32(i)
-		r.ids[i] = m.ID
+	r.at = make([]int32, len(in.Members))
+	for i := range r.at {
+		r.at[i] = none
 	}
+	mem := make([]*Member, n)
+	for i, x := range refs {
+		if i > 0 && refs[i-1].m.ID == x.m.ID {
+			return inputErr("member %s: listed twice", x.m.ID)
+		}
+		mem[i] = x.m
+		r.ids[i] = x.m.ID
+		r.at[x.i] = int32(i)
+	}
+	refs = nil
 	r.plan = make([]Plan, n)
 	r.sponsor = make([]int32, n)
 	r.parent = make([]int32, n)
@@ -183,7 +194,7 @@ func (r *payoutRun) members() error {
 		}
 		r.sponsor[i], r.parent[i] = none, none
 		if m.Sponsor != "" {
-			s, ok := r.index[m.Sponsor]
+			s, ok := r.hinted(m.SponsorAt, m.Sponsor)
 			if !ok {
 				return inputErr("member %s: sponsor %s does not exist at %s", m.ID, m.Sponsor, in.End.UTC().Format(time.RFC3339))
 			}
@@ -207,7 +218,7 @@ func (r *payoutRun) members() error {
 			}
 			continue
 		}
-		p, ok := r.index[m.Parent]
+		p, ok := r.hinted(m.ParentAt, m.Parent)
 		if !ok {
 			return inputErr("member %s: placement parent %s does not exist", m.ID, m.Parent)
 		}
@@ -229,6 +240,35 @@ func (r *payoutRun) members() error {
 	return nil
 }
 
+// lookup is the index of member id in this run. A few lookups search the sorted ids; the map
+// is built only for many (a caller that gives hints, the projection's, needs none: issue #19).
+func (r *payoutRun) lookup(id string) (int32, bool) {
+	if r.index == nil {
+		if r.searches < 1024 {
+			r.searches++
+			k, ok := slices.BinarySearch(r.ids, id)
+			return int32(k), ok
+		}
+		r.index = make(map[string]int32, r.n)
+		for i, x := range r.ids {
+			r.index[x] = int32(i)
+		}
+	}
+	k, ok := r.index[id]
+	return k, ok
+}
+
+// hinted is lookup(id) for a reference that may carry a hint, the index of id in Input.Members
+// plus one (Member.SponsorAt, Member.ParentAt, Sale.MemberAt); a hint that does not name id is
+// ignored.
+func (r *payoutRun) hinted(hint int32, id string) (int32, bool) {
+	if hint > 0 && int(hint) <= len(r.in.Members) && r.in.Members[hint-1].ID == id {
+		k := r.at[hint-1]
+		return k, k != none
+	}
+	return r.lookup(id)
+}
+
 // statuses is §10: a consultant's status for the run is set by its latest event before the end
 // (between events at the same time, the one recorded last), except that a termination before
 // the end decides it whatever the other events say. The root and customers have no status.
@@ -241,7 +281,7 @@ func (r *payoutRun) statuses() error {
 		if !e.At.Before(r.in.End) {
 			continue
 		}
-		i, ok := r.index[e.Member]
+		i, ok := r.lookup(e.Member)
 		if !ok {
 			return inputErr("status event for %s: not a member of this run", e.Member)
 		}
@@ -439,9 +479,7 @@ func (r *payoutRun) accountSales() error {
 	for i := range in.Sales {
 		r.sales = append(r.sales, &in.Sales[i])
 	}
-	if !slices.IsSortedFunc(r.sales, func(a, b *Sale) int { return strings.Compare(a.ID, b.ID) }) {
-		slices.SortFunc(r.sales, func(a, b *Sale) int { return strings.Compare(a.ID, b.ID) })
-	}
+	sortByID(r.sales, func(s *Sale) string { return s.ID })
 	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
 	r.pv = make([]Units, r.n)
 	r.newPV = make([]Units, r.n)
@@ -453,7 +491,7 @@ func (r *payoutRun) accountSales() error {
 		if r.voided[sl.ID] {
 			continue // a cancelled activation (§6) or a refunded sale (§11) that nobody was paid for
 		}
-		m, ok := r.index[sl.Member]
+		m, ok := r.hinted(sl.MemberAt, sl.Member)
 		if !ok {
 			continue // its member does not exist yet in this run: the sale waits
 		}
@@ -500,16 +538,29 @@ func (r *payoutRun) previousStates() error {
 	for i := range r.out {
 		r.out[i].State.Member = r.ids[i]
 	}
-	for _, p := range r.in.Prev {
-		i, ok := r.index[p.Member]
-		if !ok {
+	// Merged with the members in id order, not looked up: a million states, no map (issue #19).
+	// Of two states of one member the later in the input wins (the sort is stable).
+	prev := make([]*State, len(r.in.Prev))
+	for k := range r.in.Prev {
+		prev[k] = &r.in.Prev[k]
+	}
+	sortByID(prev, func(p *State) string { return p.Member })
+	i := 0
+	for k, p := range prev {
+		if k+1 < len(prev) && prev[k+1].Member == p.Member {
+			continue
+		}
+		for i < r.n && r.ids[i] < p.Member {
+			i++
+		}
+		if i == r.n || r.ids[i] != p.Member {
 			continue // not in this run (registered later than the period end)
 		}
 		ri, err := r.cfg.RankIndex(p.Rank)
 		if err != nil {
 			return inputErr("previous state of %s: %v", p.Member, err)
 		}
-		r.out[i].State = p
+		r.out[i].State = *p
 		r.prevRank[i] = ri
 	}
 	return nil
@@ -716,7 +767,7 @@ func (r *payoutRun) compression() {
 			r.nextActive[v] = r.nextActive[s]
 		}
 	}
-	r.ctx = &runContext{ids: r.ids, index: r.index, sponsor: r.sponsor, active: r.active}
+	r.ctx = &runContext{ids: r.ids, sponsor: r.sponsor, active: r.active}
 }
 
 // firstEarner is the first revenue-share earner above S: S's sponsor if active, else the
@@ -739,6 +790,11 @@ func (r *payoutRun) reserveLines() {
 		if r.active[i] {
 			r.totalShares += cfg.Ranks[r.rankIdx[i]].PoolShares
 		}
+	}
+	if r.sums != nil {
+		// Only totals are kept (Input.SumsOnly): nothing to reserve.
+		r.vendorIdx, r.vendors, r.vendorSum = map[string]int{"": 0}, []string{""}, []Units{0}
+		return
 	}
 	bulk := 0
 	for _, a := range r.accounted {
@@ -798,6 +854,10 @@ func (r *payoutRun) vendorSlot(v string) int {
 // saleLines writes each accounted sale's lines in sale order: a pack or upgrade pays the direct
 // bonus (step 7); an activation pays retail (step 8), then revenue share (step 6).
 func (r *payoutRun) saleLines() {
+	if r.sums != nil {
+		r.saleSums()
+		return
+	}
 	for _, a := range r.accounted {
 		switch a.sale.Kind {
 		case SalePack, SaleUpgrade:
@@ -808,6 +868,117 @@ func (r *payoutRun) saleLines() {
 			r.revenueShare(a, vi)
 		}
 	}
+}
+
+// sumsRow is what the accounted activations of one attributed consultant S earn, totalled
+// (Input.SumsOnly): retail for S (step 8) and revenue share per generation (step 6), with the
+// earner of each generation, none where nobody is paid.
+type sumsRow struct {
+	earner  [8]int32
+	rs      [8]Units
+	rsN     [8]int32
+	retail  Units
+	retailN int32
+}
+
+// saleSums is saleLines when only totals are kept (Input.SumsOnly, the earnings projection):
+// the same lines, totalled. Who earns a retail or revenue-share line depends only on S, and its
+// amount only on the sale, so the compressed sponsor line above each S is walked once, however
+// many activations S has, and each activation adds to S's row instead of to up to nine members'
+// totals (a cache miss each at 1M consultants; that was most of the projection's engine time,
+// issue #19). Sums of integers do not depend on the order they are added in, so the totals are
+// exactly the lines' (TestSumsOnlyRunEqualsTheFullRun).
+func (r *payoutRun) saleSums() {
+	cfg := r.cfg
+	if len(cfg.RSRates) > len(sumsRow{}.earner) {
+		for _, a := range r.accounted { // a plan deeper than the row: line by line, totalled by emit
+			switch a.sale.Kind {
+			case SalePack, SaleUpgrade:
+				r.direct(a)
+			case SaleActivation:
+				vi := r.vendorSlot(a.sale.Vendor)
+				r.retail(a, vi)
+				r.revenueShare(a, vi)
+			}
+		}
+		return
+	}
+	at := make([]int32, r.n) // S → its row + 1
+	var rows []sumsRow
+	for _, a := range r.accounted {
+		sl := a.sale
+		switch sl.Kind {
+		case SalePack, SaleUpgrade:
+			r.direct(a)
+		case SaleActivation:
+			vi := r.vendorSlot(sl.Vendor)
+			if a.s == none {
+				continue
+			}
+			k := at[a.s]
+			if k == 0 {
+				rows = append(rows, r.sumsRow(a.s))
+				k = int32(len(rows))
+				at[a.s] = k
+			}
+			w := &rows[k-1]
+			if sl.Retail != 0 && r.earns(a.s) {
+				w.retail += sl.Retail
+				w.retailN++
+				r.vendorSum[vi] += sl.Retail
+			}
+			if sl.CV <= 0 {
+				continue
+			}
+			for g, rate := range cfg.RSRates {
+				if w.earner[g] == none {
+					continue
+				}
+				if amt := mulRateRound(sl.CV, rate); amt != 0 {
+					w.rs[g] += amt
+					w.rsN[g]++
+					r.vendorSum[vi] += amt
+				}
+			}
+		}
+	}
+	add := func(m int32, typ LineType, amt Units, n int32) {
+		r.memberTotal[m] += amt
+		ms := &r.sums[m]
+		ms.byType[typ] += amt
+		ms.lines += n
+		r.nLines += int(n)
+	}
+	for s := int32(0); s < int32(r.n); s++ {
+		if at[s] == 0 {
+			continue
+		}
+		w := &rows[at[s]-1]
+		if w.retailN > 0 {
+			add(s, LineRetail, w.retail, w.retailN)
+		}
+		for g, e := range w.earner {
+			if e != none && w.rsN[g] > 0 {
+				add(e, LineRevenueShare, w.rs[g], w.rsN[g])
+			}
+		}
+	}
+}
+
+// sumsRow walks up the compressed sponsor line from S once (step 6): generation g's earner is
+// paid if its plan reaches g; a generation its plan does not reach is used up all the same.
+func (r *payoutRun) sumsRow(s int32) sumsRow {
+	var w sumsRow
+	for g := range w.earner {
+		w.earner[g] = none
+	}
+	e := r.firstEarner(s)
+	for g := 1; g <= len(r.cfg.RSRates) && e != none; g, e = g+1, r.nextActive[e] {
+		if g <= r.cfg.Rule(r.plan[e]).RSGenerations {
+			w.earner[g-1] = e
+		}
+	}
+	return w
 }
 
 // direct is step 7: the buyer's sponsor earns its plan's direct rate (as of the period end) on
@@ -900,7 +1071,7 @@ func (r *payoutRun) clawbacks() error {
 			if p.Type != LineRetail && p.Type != LineRevenueShare {
 				continue
 			}
-			mi, known := r.index[p.Member]
+			mi, known := r.lookup(p.Member)
 			if !known {
 				return inputErr("cancellation %s: paid line %s belongs to %s, who is not a member of this run", c.ID, p.ID, p.Member)
 			}
@@ -916,7 +1087,7 @@ func (r *payoutRun) clawbacks() error {
 			if p.Type != LineDirect {
 				continue
 			}
-			mi, known := r.index[p.Member]
+			mi, known := r.lookup(p.Member)
 			if !known {
 				return inputErr("refund %s: paid line %s belongs to %s, who is not a member of this run", f.ID, p.ID, p.Member)
 			}
@@ -978,8 +1149,10 @@ func (r *payoutRun) result() *Result {
 	res.revs = r.revs
 	res.ranks = r.cfg.Ranks
 	res.Members = make([]MemberResult, 0, r.consultants)
+	res.memberAt = make([]int32, 0, r.consultants)
 	for i := 0; i < r.n; i++ {
 		if r.plan[i].IsConsultant() {
+			res.memberAt = append(res.memberAt, int32(i))
 			r.out[i].Total = r.memberTotal[i]
 			if s := r.sponsor[i]; s != none {
 				r.out[i].Sponsor = r.ids[s]
@@ -1003,7 +1176,7 @@ func (r *Result) Compressed(l Line) []string {
 		}
 	})
 	s, ok := r.ctx.saleS[l.Source]
-	e, ok2 := r.ctx.index[l.Member]
+	e, ok2 := r.ctx.memberIndex(l.Member)
 	if !ok || !ok2 {
 		return nil
 	}
@@ -1016,4 +1189,16 @@ func (r *Result) Compressed(l Line) []string {
 		}
 	}
 	return path
+}
+
+// memberIndex is the index of member id in ids, the map built on first use.
+func (c *runContext) memberIndex(id string) (int32, bool) {
+	c.indexOnce.Do(func() {
+		c.index = make(map[string]int32, len(c.ids))
+		for i, x := range c.ids {
+			c.index[x] = int32(i)
+		}
+	})
+	k, ok := c.index[id]
+	return k, ok
 }

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Leg is a side of the binary placement tree.
 type Leg uint8
@@ -41,6 +44,11 @@ type Member struct {
 	Parent       string // placement parent; "" for the root and for customers
 	Leg          Leg
 	RegisteredAt time.Time
+	// SponsorAt and ParentAt are optional hints: the index in Input.Members of Sponsor and
+	// Parent, plus one (0: none given). A caller that keeps its input between runs (the earnings
+	// projection) gives them so a run need not look members up by id; a hint that does not name
+	// the member is ignored, so it never changes a result.
+	SponsorAt, ParentAt int32
 }
 
 // SaleKind tells how a sale came about (PLAN.md §3).
@@ -70,6 +78,9 @@ type Sale struct {
 	// HoldDays is the rescission window of an activation's product (PLAN.md §9, 0–14): a run
 	// accounts the activation only once occurred_at + HoldDays days is before its end.
 	HoldDays int
+	// MemberAt is an optional hint like Member.SponsorAt: the index of Member in Input.Members,
+	// plus one.
+	MemberAt int32
 }
 
 // PaidLine is a committed line that a clawback reverses (PLAN.md §4 step 10).
@@ -300,13 +311,17 @@ type Result struct {
 	VoidedSales   []string
 	Totals        Totals
 
-	lines   []line       // compact and pointer-free: ten million lines cost the GC nothing
-	sums    []memberSums // Input.SumsOnly: each member's totals by line type, instead of lines
-	ctx     *runContext
-	sales   []saleSource // by sale index; not the input's sales, which a draft then frees
-	details []Detail
-	revs    []revRef
-	ranks   []RankRule
+	lines []line       // compact and pointer-free: ten million lines cost the GC nothing
+	sums  []memberSums // Input.SumsOnly: each member's totals by line type, instead of lines
+	// memberAt is Members[k]'s index among the run's members (MemberIDs); sumsOnce totals the
+	// lines into sums for MemberSums when the run kept lines.
+	memberAt []int32
+	sumsOnce sync.Once
+	ctx      *runContext
+	sales    []saleSource // by sale index; not the input's sales, which a draft then frees
+	details  []Detail
+	revs     []revRef
+	ranks    []RankRule
 }
 
 // saleSource is what a line needs of its sale: the id, and the vendor of an activation.
@@ -393,8 +408,7 @@ func (r *Result) MemberIDs() []string { return r.ctx.ids }
 
 // MemberIndex is the index of a member of the run in MemberIDs.
 func (r *Result) MemberIndex(id string) (int32, bool) {
-	k, ok := r.ctx.index[id]
-	return k, ok
+	return r.ctx.memberIndex(id)
 }
 
 // LineType is line i's type, without building the line.
@@ -448,15 +462,31 @@ type memberSums struct {
 // SumsByMember totals the lines per member and line type without expanding them (the earnings
 // projection reads only these totals): each member with any line once, in no particular order.
 // A reversal counts for the member whose line it reverses, as Line says.
+// MemberSums is Members[k]'s totals by line type (what SumsByMember gives it; zero when it has
+// no line), without looking it up by id.
+func (r *Result) MemberSums(k int) [8]Units {
+	r.sumsOnce.Do(func() {
+		if r.sums == nil {
+			r.sums = r.totalLines()
+		}
+	})
+	return r.sums[r.memberAt[k]].byType
+}
+
+func (r *Result) totalLines() []memberSums {
+	sums := make([]memberSums, len(r.ctx.ids))
+	for i := range r.lines {
+		c := &r.lines[i]
+		sums[c.member].byType[c.typ] += c.amount
+		sums[c.member].lines++
+	}
+	return sums
+}
+
 func (r *Result) SumsByMember(each func(member string, byType *[8]Units)) {
 	sums := r.sums
 	if sums == nil {
-		sums = make([]memberSums, len(r.ctx.ids))
-		for i := range r.lines {
-			c := &r.lines[i]
-			sums[c.member].byType[c.typ] += c.amount
-			sums[c.member].lines++
-		}
+		sums = r.totalLines()
 	}
 	for m := range sums {
 		if sums[m].lines > 0 {
