@@ -380,7 +380,7 @@ func TestProjectionKeptUpToDateEqualsAWholeReload(t *testing.T) {
 	}
 	want := whole.Current()
 	for _, id := range ids {
-		g, w := got.Members[id], want.Members[id]
+		g, w := got.Members[id], want.Member(id)
 		if g == nil || w == nil || g.ByType != w.ByType || g.Generations != w.Generations || g.State.Active != w.State.Active ||
 			g.State.LeftMembers != w.State.LeftMembers || g.State.RightMembers != w.State.RightMembers {
 			t.Errorf("%s: updated %+v, whole reload %+v", id, g, w)

@@ -228,7 +228,28 @@ func projectionRoundTrip(t *testing.T, c *cache.Cache) {
 	if got.Members["ana"].ByType[0] != 0 || got.Members["cy"].Generations[0] != 1 || !got.AsOf.Equal(p3.AsOf) {
 		t.Errorf("after a member dropped out: %+v %+v", got.Members["ana"], got.Members["cy"])
 	}
-	at = p3.AsOf
+	// A whole projection as the projector makes it (IDs and Items in member-id order): members
+	// before, between and after the published ones appear, one that left with nothing to show
+	// any more reads as zero, an unchanged one stays.
+	p4 := &payouts.Projection{PeriodEnd: p.PeriodEnd, AsOf: at.Add(3 * time.Minute), IDs: []string{"abe", "bo", "cy", "zed"},
+		Items: []payouts.Projected{{ByType: [8]engine.Units{1: 700}}, {Generations: [8]int32{0, 3}}, {Generations: [8]int32{1}}, {ByType: [8]engine.Units{2: 9}}}}
+	if err := c.PublishProjection(ctx, tok, p4); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = c.LookupProjection(ctx, []string{"abe", "bo", "cy", "zed"})
+	if got.Members["abe"].ByType[1] != 700 || got.Members["bo"].Generations[1] != 3 || got.Members["cy"].Generations[0] != 1 || got.Members["zed"].ByType[2] != 9 || !got.AsOf.Equal(p4.AsOf) {
+		t.Errorf("a whole projection: %+v", got.Members)
+	}
+	p5 := &payouts.Projection{PeriodEnd: p.PeriodEnd, AsOf: at.Add(4 * time.Minute), IDs: []string{"abe", "bo", "cy"},
+		Items: []payouts.Projected{{ByType: [8]engine.Units{1: 700}}, {}, {Generations: [8]int32{2}}}}
+	if err := c.PublishProjection(ctx, tok, p5); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = c.LookupProjection(ctx, []string{"abe", "bo", "cy", "zed"})
+	if got.Members["abe"].ByType[1] != 700 || got.Members["bo"].Generations[1] != 0 || got.Members["cy"].Generations[0] != 2 || got.Members["zed"].ByType[2] != 0 {
+		t.Errorf("after a whole projection's update: %+v", got.Members)
+	}
+	at = p5.AsOf
 	// Payout runs under way, seen by every replica until they end or their marker lapses.
 	if err := c.AnnounceRun(ctx, "r1", time.Minute); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,14 +121,22 @@ func worthKeeping(p *payouts.Projected) bool {
 	return false
 }
 
-// pubMemo is what this process last published: the generation it filled and a hash of each
-// field in it. While that generation is still the current one, the next projection is
-// published as the fields that changed (a sale moves a few hundred consultants' figures, not a
-// million).
+// pubMemo is what this process last published: the generation it filled, and the fields in it
+// with a hash of each one's figures, in member-id order. While that generation is still the
+// current one, the next projection is published as the fields that changed (a sale moves a few
+// hundred consultants' figures, not a million), found by walking both in member-id order: no
+// map, and only changed figures are encoded (issue #19).
 type pubMemo struct {
-	mu  sync.Mutex
-	gen string
-	enc map[string]uint64
+	mu     sync.Mutex
+	gen    string
+	ids    []string
+	hashes []uint64
+	valid  bool
+}
+
+// keep records a publication (its caller holds mu).
+func (m *pubMemo) keep(gen string, ids []string, hashes []uint64, valid bool) {
+	m.gen, m.ids, m.hashes, m.valid = gen, ids, hashes, valid
 }
 
 // deltaScript changes fields of the current generation, only for the lease's current token and
@@ -144,10 +151,31 @@ else
 end
 return 1`)
 
-func fieldHash(s string) uint64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(s))
-	return h.Sum64()
+// figuresHash is a hash of what encode writes, computed without writing it.
+func figuresHash(p *payouts.Projected) uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	mix := func(v int64) {
+		h ^= uint64(v)
+		h *= 0xff51afd7ed558ccd
+		h ^= h >> 33
+	}
+	active := int64(0)
+	if p.State.Active {
+		active = 1
+	}
+	mix(active)
+	mix(int64(p.State.PersonalVolume))
+	mix(int64(p.State.SponsoredActives))
+	mix(int64(p.State.LeftMembers))
+	mix(int64(p.State.RightMembers))
+	for _, v := range p.ByType {
+		mix(int64(v))
+	}
+	for _, v := range p.Generations {
+		mix(int64(v))
+	}
+	h *= 0xc4ceb9fe1a85ec53
+	return h ^ h>>33
 }
 
 // PublishProjection implements payouts.ProjectionCache: the fields that changed since this
@@ -157,12 +185,12 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 	c.pub.mu.Lock()
 	defer c.pub.mu.Unlock()
 	old, oldErr := c.rdb.Get(ctx, c.projKey("gen")).Result()
-	if oldErr == nil && c.pub.enc != nil && old == c.pub.gen {
+	if oldErr == nil && c.pub.valid && old == c.pub.gen {
 		err := c.publishDelta(ctx, token, old, p)
 		if err == nil || errors.Is(err, payouts.ErrFenced) {
 			return err
 		}
-		c.pub.gen, c.pub.enc = "", nil // in doubt: a whole generation next
+		c.pub.keep("", nil, nil, false) // in doubt: a whole generation next
 		// fenced reports the script's STALEGEN (another generation became current meanwhile) as
 		// errNoCounters: then a whole generation now; anything else is a failure.
 		if !errors.Is(err, errNoCounters) {
@@ -174,7 +202,8 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 		return err
 	}
 	key := c.projKey(strconv.FormatInt(next, 10))
-	enc := make(map[string]uint64, len(p.Members))
+	var ids []string
+	var hashes []uint64
 	pipe := c.rdb.Pipeline()
 	pipe.Del(ctx, key)
 	pipe.HSet(ctx, key, "_period_end", p.PeriodEnd.UTC().Format(time.RFC3339Nano), "_as_of", p.AsOf.UTC().Format(time.RFC3339Nano))
@@ -182,21 +211,23 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 	// Redis, the projection gives way between blocks (graph.GiveWay).
 	pacer := graph.NewPacer(ctx)
 	n := 0
-	for id, m := range p.Members {
-		if !worthKeeping(m) {
-			continue
+	var failed error
+	p.Each(func(id string, m *payouts.Projected) {
+		if failed != nil || !worthKeeping(m) {
+			return
 		}
-		e := encode(m)
-		enc[id] = fieldHash(e)
-		pipe.HSet(ctx, key, id, e)
+		ids, hashes = append(ids, id), append(hashes, figuresHash(m))
+		pipe.HSet(ctx, key, id, encode(m))
 		if n++; n%pipeChunk == 0 {
 			if _, err := pipe.Exec(ctx); err != nil {
-				return err
+				failed = err
+				return
 			}
-			if err := pacer.Step(ctx); err != nil {
-				return err
-			}
+			failed = pacer.Step(ctx)
 		}
+	})
+	if failed != nil {
+		return failed
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return err
@@ -208,13 +239,14 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 	if oldErr == nil && old != strconv.FormatInt(next, 10) {
 		c.rdb.Unlink(ctx, c.projKey(old))
 	}
-	c.pub.gen, c.pub.enc = strconv.FormatInt(next, 10), enc
+	c.pub.keep(strconv.FormatInt(next, 10), ids, hashes, true)
 	return nil
 }
 
 // publishDelta writes into generation gen the fields that changed, then the new as_of.
 func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *payouts.Projection) error {
-	enc := make(map[string]uint64, len(c.pub.enc))
+	ids := make([]string, 0, len(c.pub.ids))
+	hashes := make([]uint64, 0, len(c.pub.hashes))
 	keys := []string{c.projKey("lease"), c.projKey(gen), c.projKey("gen")}
 	head := []any{strconv.FormatInt(token, 10), gen}
 	pacer := graph.NewPacer(ctx)
@@ -226,28 +258,47 @@ func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *pa
 	}
 	const chunk = 1000
 	set := make([]any, 0, 2*chunk)
-	for id, m := range p.Members {
+	var del []any
+	var failed error
+	prev, was := c.pub.ids, c.pub.hashes
+	j := 0
+	// Both in member-id order: a field published before and no longer in the projection is
+	// deleted on the way.
+	p.Each(func(id string, m *payouts.Projected) {
+		if failed != nil {
+			return
+		}
+		for j < len(prev) && prev[j] < id {
+			del = append(del, prev[j])
+			j++
+		}
+		before := j < len(prev) && prev[j] == id
+		var h0 uint64
+		if before {
+			h0 = was[j]
+			j++
+		}
 		if !worthKeeping(m) {
-			continue
-		}
-		e := encode(m)
-		h := fieldHash(e)
-		enc[id] = h
-		if was, ok := c.pub.enc[id]; ok && was == h {
-			continue
-		}
-		if set = append(set, id, e); len(set) == 2*chunk {
-			if err := run("set", set); err != nil {
-				return err
+			if before {
+				del = append(del, id)
 			}
+			return
+		}
+		h := figuresHash(m)
+		ids, hashes = append(ids, id), append(hashes, h)
+		if before && h0 == h {
+			return
+		}
+		if set = append(set, id, encode(m)); len(set) == 2*chunk {
+			failed = run("set", set)
 			set = set[:0]
 		}
+	})
+	if failed != nil {
+		return failed
 	}
-	var del []any
-	for id := range c.pub.enc {
-		if _, ok := enc[id]; !ok {
-			del = append(del, id)
-		}
+	for ; j < len(prev); j++ {
+		del = append(del, prev[j])
 	}
 	for len(del) > 0 {
 		k := min(len(del), chunk)
@@ -261,7 +312,7 @@ func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *pa
 	if err := run("set", set); err != nil {
 		return err
 	}
-	c.pub.enc = enc
+	c.pub.ids, c.pub.hashes = ids, hashes
 	return nil
 }
 

@@ -82,13 +82,13 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, want := inc.Current(), whole.Current()
-		if len(got.Members) != len(want.Members) || !reflect.DeepEqual(got.Members, want.Members) {
-			for id, w := range want.Members {
-				if !reflect.DeepEqual(got.Members[id], w) {
-					t.Fatalf("seed %d: %s projected %+v, a whole reload %+v", seed, id, got.Members[id], w)
-				}
+		if len(got.IDs) == 0 || !reflect.DeepEqual(got.IDs, want.IDs) {
+			t.Fatalf("seed %d: projected %v, a whole reload %v", seed, got.IDs, want.IDs)
+		}
+		for i, id := range want.IDs {
+			if !reflect.DeepEqual(got.Items[i], want.Items[i]) {
+				t.Fatalf("seed %d: %s projected %+v, a whole reload %+v", seed, id, got.Items[i], want.Items[i])
 			}
-			t.Fatalf("seed %d: %d members projected, a whole reload %d", seed, len(got.Members), len(want.Members))
 		}
 	}
 }

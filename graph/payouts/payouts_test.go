@@ -380,7 +380,7 @@ func TestProjectionIsTheOpenPeriodsWhatIf(t *testing.T) {
 		t.Fatal(err)
 	}
 	cur := p.Current()
-	root := cur.Members["root"]
+	root := cur.Member("root")
 	if !cur.PeriodEnd.Equal(now) || root == nil || root.Generations[0] != 2 || root.Generations[1] != 1 || root.ByType[engine.LineDirect] == 0 {
 		t.Fatalf("projection %+v, root %+v", cur, root)
 	}

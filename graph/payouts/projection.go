@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,11 +21,40 @@ type Projected struct {
 	Generations [8]int32        // members per sponsor generation 1..8
 }
 
-// Projection is one complete what-if run, kept in memory.
+// Projection is one what-if run: a whole one, every consultant's figures in member-id order
+// (IDs, Items), as the projector makes and publishes it; or what a lookup found of it (Members).
 type Projection struct {
 	PeriodEnd time.Time
 	AsOf      time.Time
 	Members   map[string]*Projected
+	// IDs are sorted; Items[i] is IDs[i]'s. A whole projection at 1M consultants is one
+	// allocation and no map (issue #19: building a map of a million at each update cost more
+	// than a second).
+	IDs   []string
+	Items []Projected
+}
+
+// Member is id's figures, nil when it has none.
+func (p *Projection) Member(id string) *Projected {
+	if i, ok := slices.BinarySearch(p.IDs, id); ok {
+		return &p.Items[i]
+	}
+	return p.Members[id]
+}
+
+// Each calls f with every member's figures in member-id order.
+func (p *Projection) Each(f func(id string, m *Projected)) {
+	for i, id := range p.IDs {
+		f(id, &p.Items[i])
+	}
+	ids := make([]string, 0, len(p.Members))
+	for id := range p.Members {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		f(id, p.Members[id])
+	}
 }
 
 // ProjectionCache is where the deployment's one projection lives (Redis): the replica that holds
@@ -121,7 +151,7 @@ func (p *Projector) Lookup(ctx context.Context, ids []string) (*Projection, erro
 	}
 	out := &Projection{PeriodEnd: cur.PeriodEnd, AsOf: cur.AsOf, Members: make(map[string]*Projected, len(ids))}
 	for _, id := range ids {
-		if m := cur.Members[id]; m != nil {
+		if m := cur.Member(id); m != nil {
 			out.Members[id] = m
 		}
 	}
@@ -233,23 +263,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		return err
 	}
 	p.computedAt = started
-	// One allocation for every consultant's figures; lines are totalled without expanding them,
-	// and the generation counts are the kept snapshot's until members join.
-	items := make([]Projected, len(res.Members))
-	proj := &Projection{PeriodEnd: end, AsOf: asOf, Members: make(map[string]*Projected, len(res.Members))}
-	gens := o.generations(end)
-	for i, m := range res.Members {
-		items[i].State = m
-		if k, ok := o.members[m.Member]; ok {
-			items[i].Generations = gens[k]
-		}
-		proj.Members[m.Member] = &items[i]
-	}
-	res.SumsByMember(func(id string, byType *[8]engine.Units) {
-		if pm := proj.Members[id]; pm != nil {
-			pm.ByType = *byType
-		}
-	})
+	proj := o.project(res, end, asOf)
 	p.took.build = time.Since(started) - p.took.read - p.took.engine
 	t2 := time.Now()
 	if p.Shared != nil {

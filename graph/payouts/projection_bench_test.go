@@ -1,0 +1,95 @@
+package payouts
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/engine/gen"
+)
+
+// benchRuns serves a generated network to the projector: the whole of it once, then what each
+// round of "ingest" accepted (customers signing up and activating services).
+type benchRuns struct {
+	RunStore
+	snap    *RunSnapshot
+	pending *RunSnapshot
+	clock   time.Time
+}
+
+func (s *benchRuns) LastCommitted(context.Context) (*Run, error) { return nil, nil }
+func (s *benchRuns) Clock(context.Context) (time.Time, error)    { return s.clock, nil }
+func (s *benchRuns) LoadSnapshot(context.Context, string, time.Time, time.Time) (*RunSnapshot, error) {
+	return s.snap, nil
+}
+func (s *benchRuns) SnapshotDelta(context.Context, string, time.Time, time.Time) (*RunSnapshot, time.Time, error) {
+	d := s.pending
+	s.pending = &RunSnapshot{}
+	return d, s.clock, nil
+}
+func (s *benchRuns) SnapshotSmall(context.Context) (*RunSnapshot, error) {
+	return &RunSnapshot{PlanChanges: s.snap.PlanChanges}, nil
+}
+
+// BenchmarkProjectionUpdateMillion is one update of the kept projection at the issue's scale
+// (#19): 1,000,000 consultants, 100,000 customers, 2,400,000 sales in the open period, then
+// per update 1,000 customers signing up and 10,000 activations (about three seconds of full
+// ingest). Run it with `GOMEMLIMIT=3GiB go test ./graph/payouts -run '^$' -bench ProjectionUpdate
+// -benchtime 5x -cpu 1` (make bench-projection).
+func BenchmarkProjectionUpdateMillion(b *testing.B) {
+	nw := gen.Build(gen.Spec{Seed: 42, Consultants: 1_000_000, Customers: 100_000, Sales: 2_400_000, ChainDepth: 100_000})
+	in := nw.Input
+	now := in.End
+	st := &benchRuns{snap: &RunSnapshot{Members: in.Members, Sales: in.Sales, Prev: in.Prev, PlanChanges: map[string][]PlanChange{}}, pending: &RunSnapshot{}, clock: now}
+	svc := &PayoutService{Store: st, Plan: engine.DefaultConfig(), Now: func() time.Time { return now }, Log: quiet}
+	p := &Projector{Payouts: svc, Log: quiet}
+	ctx := context.Background()
+	if err := p.Refresh(ctx, false); err != nil {
+		b.Fatal(err)
+	}
+	var consultants []string
+	for _, m := range in.Members {
+		if m.Plan.IsConsultant() {
+			consultants = append(consultants, m.ID)
+		}
+	}
+	rng := rand.New(rand.NewPCG(42, 19))
+	hex := func() string { return fmt.Sprintf("%016x", rng.Uint64()) }
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var engineT, buildT time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		d := &RunSnapshot{}
+		var custs []string
+		for k := 0; k < 1_000; k++ {
+			id := "cust-" + hex()
+			custs = append(custs, id)
+			d.Members = append(d.Members, engine.Member{ID: id, Plan: engine.PlanCustomer, Sponsor: consultants[rng.IntN(len(consultants))], RegisteredAt: now.Add(-time.Hour)})
+		}
+		for k := 0; k < 10_000; k++ {
+			pr := gen.Catalogue[rng.IntN(len(gen.Catalogue))]
+			d.Sales = append(d.Sales, engine.Sale{ID: pr.Vendor + ":" + hex(), Kind: engine.SaleActivation, Member: custs[rng.IntN(len(custs))],
+				OccurredAt: now.Add(-time.Minute), BV: pr.BV, CV: pr.CV, Retail: pr.Retail, Vendor: pr.Vendor})
+		}
+		st.pending = d
+		st.clock = st.clock.Add(time.Second)
+		b.StartTimer()
+		if err := p.Refresh(ctx, false); err != nil {
+			b.Fatal(err)
+		}
+		engineT += p.took.engine
+		buildT += p.took.build
+	}
+	b.StopTimer()
+	if _, up := p.Counts(); up != int64(b.N) {
+		b.Fatalf("%d updates of %d rounds", up, b.N)
+	}
+	b.ReportMetric(float64(engineT.Milliseconds())/float64(b.N), "ms-engine/op")
+	b.ReportMetric(float64(buildT.Milliseconds())/float64(b.N), "ms-build/op")
+}
