@@ -275,8 +275,7 @@ func (r *payoutRun) hinted(hint int32, id string) (int32, bool) {
 func (r *payoutRun) statuses() error {
 	r.status = make([]Status, r.n)
 	r.since = make([]time.Time, r.n)
-	cur := make([]StatusEvent, r.n)
-	set := make([]bool, r.n)
+	cur := make(map[int32]StatusEvent, len(r.in.StatusEvents)) // the deciding event so far
 	for _, e := range r.in.StatusEvents {
 		if !e.At.Before(r.in.End) {
 			continue
@@ -294,8 +293,8 @@ func (r *payoutRun) statuses() error {
 		if e.Status > StatusTerminated {
 			return inputErr("status event for %s: unknown status", e.Member)
 		}
-		if supersedes(cur[i], set[i], e) {
-			cur[i], set[i] = e, true
+		if c, set := cur[i]; supersedes(c, set, e) {
+			cur[i] = e
 			r.status[i], r.since[i] = e.Status, e.At
 		}
 	}
@@ -514,6 +513,9 @@ func (r *payoutRun) accountSales() error {
 		r.newPV[s] += sl.BV
 		r.salesBV += sl.BV
 		r.salesValue += sl.Price + sl.CV
+	}
+	if r.in.SumsOnly {
+		return nil // nothing is committed from a sums-only run: no list of what it accounts
 	}
 	r.res.AccountedSales = make([]string, len(r.accounted))
 	for k, a := range r.accounted {
@@ -904,7 +906,12 @@ func (r *payoutRun) saleSums() {
 		return
 	}
 	at := make([]int32, r.n) // S → its row + 1
-	var rows []sumsRow
+	// In blocks, not one slice grown by doubling: a run with a million attributed consultants
+	// would copy and drop hundreds of megabytes on the way.
+	const block = 4096
+	var blocks [][]sumsRow
+	row := func(k int32) *sumsRow { return &blocks[(k-1)/block][(k-1)%block] }
+	rows := int32(0)
 	for _, a := range r.accounted {
 		sl := a.sale
 		switch sl.Kind {
@@ -917,11 +924,15 @@ func (r *payoutRun) saleSums() {
 			}
 			k := at[a.s]
 			if k == 0 {
-				rows = append(rows, r.sumsRow(a.s))
-				k = int32(len(rows))
+				if rows%block == 0 {
+					blocks = append(blocks, make([]sumsRow, block))
+				}
+				rows++
+				k = rows
+				*row(k) = r.sumsRow(a.s)
 				at[a.s] = k
 			}
-			w := &rows[k-1]
+			w := row(k)
 			if sl.Retail != 0 && r.earns(a.s) {
 				w.retail += sl.Retail
 				w.retailN++
@@ -953,7 +964,7 @@ func (r *payoutRun) saleSums() {
 		if at[s] == 0 {
 			continue
 		}
-		w := &rows[at[s]-1]
+		w := row(at[s])
 		if w.retailN > 0 {
 			add(s, LineRetail, w.retail, w.retailN)
 		}
@@ -1138,17 +1149,21 @@ func (r *payoutRun) result() *Result {
 	res.ctx = r.ctx
 	// The result keeps only what its lines name of each sale: a million-member run's sales are
 	// most of its input, and the caller can free them once the run is done (issue #19).
-	res.sales = make([]saleSource, len(r.sales))
-	for k, sl := range r.sales {
-		res.sales[k].id = sl.ID
-		if sl.Kind == SaleActivation {
-			res.sales[k].vendor = sl.Vendor
+	// A sums-only run has no lines to name them.
+	if r.sums == nil {
+		res.sales = make([]saleSource, len(r.sales))
+		for k, sl := range r.sales {
+			res.sales[k].id = sl.ID
+			if sl.Kind == SaleActivation {
+				res.sales[k].vendor = sl.Vendor
+			}
 		}
 	}
 	res.details = r.details
 	res.revs = r.revs
 	res.ranks = r.cfg.Ranks
-	res.Members = make([]MemberResult, 0, r.consultants)
+	// The consultants' results are gathered in place: a copy would be a second million.
+	res.Members = r.out[:0]
 	res.memberAt = make([]int32, 0, r.consultants)
 	for i := 0; i < r.n; i++ {
 		if r.plan[i].IsConsultant() {

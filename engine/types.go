@@ -179,7 +179,8 @@ type Input struct {
 	Refunds      []Refund // §11; sales voided by a committed run are left out by the caller
 	// SumsOnly keeps each member's totals by line type instead of the lines (the earnings
 	// projection reads nothing else): at 1M consultants, 64 MB instead of 0.7 GB. The result's
-	// members, totals and SumsByMember are the same; it has no lines to list.
+	// members, totals and SumsByMember are the same; it has no lines to list and no
+	// AccountedSales (such a run is never committed).
 	SumsOnly bool
 }
 

@@ -77,7 +77,7 @@ func service() *DashboardService {
 			{RunID: "run-2", End: now.AddDate(0, 0, -7), Types: []string{"binary", "revenue_share"}, Amounts: []engine.Units{600, 50}, Vendors: []string{"", "solar"}},
 		}}
 	proj := &payouts.Projection{PeriodEnd: now.AddDate(0, 0, 4), AsOf: now, Members: map[string]*payouts.Projected{
-		"ana": {State: engine.MemberResult{Active: true, PersonalVolume: 6000, SponsoredActives: 1, LeftMembers: 3, RightMembers: 1},
+		"ana": {State: payouts.ProjectedState{Active: true, PersonalVolume: 6000, SponsoredActives: 1, LeftMembers: 3, RightMembers: 1},
 			ByType: func() (b [8]engine.Units) { b[engine.LineDirect] = 1490; return }(), Generations: [8]int32{2, 1}},
 	}}
 	return &DashboardService{Store: fakeCustomer{}, Consultants: fakeData{data}, Plan: engine.DefaultConfig(), Holdings: fakeHoldings{},

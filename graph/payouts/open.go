@@ -2,7 +2,9 @@ package payouts
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +40,14 @@ type openSnapshot struct {
 }
 
 func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now time.Time) *openSnapshot {
+	// The store streams rows in its own order and the engine takes them in id order (§2). Put
+	// in id order once here, the kept snapshot stays so but for what arrives later, appended,
+	// which the engine sorts and merges in alone; otherwise every update sorted a million
+	// members and millions of sales again (issue #19). Stable: of two states of one member the
+	// later wins, as in the engine.
+	slices.SortFunc(snap.Members, func(a, b engine.Member) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(snap.Sales, func(a, b engine.Sale) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortStableFunc(snap.Prev, func(a, b engine.State) int { return strings.Compare(a.Member, b.Member) })
 	o := &openSnapshot{snap: snap, base: base, windowStart: windowStart, cursor: cursor, loadedAt: now, dirty: true,
 		members: make(map[string]int, len(snap.Members)), prev: make(map[string]int, len(snap.Prev)),
 		sales: make(map[string]int, len(snap.Sales)), cancels: make(map[string]int, len(snap.Cancellations))}
@@ -66,18 +76,22 @@ func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now ti
 // SponsorAt and ParentAt, engine.Sale's MemberAt): looked up once, when the row arrives, instead
 // of at every update; at 1M consultants and 2.4M sales the lookups were a third of the engine's
 // time (issue #19). A hint the engine cannot confirm is ignored, so a stale one costs only time.
+// The id a hint names is replaced by the member's own copy of it, so the engine confirms the
+// hint by comparing two pointers, not two strings, and millions of sales keep one copy of each
+// member id between them.
 func (o *openSnapshot) hintMember(i int) {
 	m := &o.snap.Members[i]
-	m.SponsorAt, m.ParentAt = o.hint(m.Sponsor), o.hint(m.Parent)
+	m.SponsorAt, m.ParentAt = o.hint(&m.Sponsor), o.hint(&m.Parent)
 }
 
 func (o *openSnapshot) hintSale(i int) {
 	sl := &o.snap.Sales[i]
-	sl.MemberAt = o.hint(sl.Member)
+	sl.MemberAt = o.hint(&sl.Member)
 }
 
-func (o *openSnapshot) hint(id string) int32 {
-	if k, ok := o.members[id]; ok && id != "" {
+func (o *openSnapshot) hint(id *string) int32 {
+	if k, ok := o.members[*id]; ok && *id != "" {
+		*id = o.snap.Members[k].ID
 		return int32(k) + 1
 	}
 	return 0
@@ -200,7 +214,8 @@ func (o *openSnapshot) project(res *engine.Result, end, asOf time.Time) *Project
 		m := &res.Members[i]
 		proj.IDs[i] = m.Member
 		it := &proj.Items[i]
-		it.State = *m
+		it.State = ProjectedState{Active: m.Active, PersonalVolume: m.PersonalVolume, SponsoredActives: m.SponsoredActives,
+			LeftMembers: m.LeftMembers, RightMembers: m.RightMembers}
 		it.ByType = res.MemberSums(i)
 		if k := pos[i]; k >= 0 {
 			it.Generations = gens[k]

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -444,10 +445,23 @@ func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end tim
 	if snap.Cutover != nil {
 		in.Cutover = *snap.Cutover
 	}
-	in.Members = make([]engine.Member, len(snap.Members))
-	for i, m := range snap.Members {
-		m.Plan = planAt(m.Plan, snap.PlanChanges[m.ID], end)
-		in.Members[i] = m
+	// The plan in force as of end (§2, §11); the members are copied only when one differs from
+	// its plan at registration (an upgrade or a refund in the snapshot), not at every projection.
+	in.Members = snap.Members
+	if len(snap.PlanChanges) > 0 {
+		for i := range snap.Members {
+			m := &snap.Members[i]
+			ch, ok := snap.PlanChanges[m.ID]
+			if !ok {
+				continue
+			}
+			if p := planAt(m.Plan, ch, end); p != in.Members[i].Plan {
+				if &in.Members[0] == &snap.Members[0] {
+					in.Members = slices.Clone(snap.Members)
+				}
+				in.Members[i].Plan = p
+			}
+		}
 	}
 	res, err := engine.Run(in)
 	if err != nil {

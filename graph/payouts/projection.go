@@ -14,11 +14,21 @@ import (
 )
 
 // Projected is a consultant's what-if result for the open period: what the next run would pay
-// and leave if it were drafted now (PLAN.md §4), plus downline counts.
+// and leave if it were drafted now (PLAN.md §4), plus downline counts. It holds no pointer: a
+// million of them are one allocation the garbage collector never scans (issue #19).
 type Projected struct {
-	State       engine.MemberResult
+	State       ProjectedState
 	ByType      [8]engine.Units // indexed by engine.LineType
 	Generations [8]int32        // members per sponsor generation 1..8
+}
+
+// ProjectedState is what the dashboards show of a consultant's what-if state: activity and
+// personal volume (§3), sponsored actives and the members in each placement leg.
+type ProjectedState struct {
+	Active                    bool
+	PersonalVolume            engine.Units
+	SponsoredActives          int
+	LeftMembers, RightMembers int32
 }
 
 // Projection is one what-if run: a whole one, every consultant's figures in member-id order
