@@ -47,16 +47,10 @@ func (c *Cache) ProjectionRequested(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// encode writes what the dashboards read: active, personal volume, sponsored actives, members
-// per leg, the amount per line type and the members per sponsor generation.
-func encode(p *payouts.Projected) string {
-	var b strings.Builder
-	put := func(v int64) {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(v, 10))
-	}
+// figures visits what the dashboards read, in the order encode writes it: active, personal
+// volume, sponsored actives, members per leg, the amount per line type and the members per
+// sponsor generation.
+func figures(p *payouts.Projected, put func(int64)) {
 	active := int64(0)
 	if p.State.Active {
 		active = 1
@@ -72,6 +66,17 @@ func encode(p *payouts.Projected) string {
 	for _, v := range p.Generations {
 		put(int64(v))
 	}
+}
+
+// encode writes p's figures as integers separated by commas.
+func encode(p *payouts.Projected) string {
+	var b strings.Builder
+	figures(p, func(v int64) {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(v, 10))
+	})
 	return b.String()
 }
 
@@ -154,26 +159,11 @@ return 1`)
 // figuresHash is a hash of what encode writes, computed without writing it.
 func figuresHash(p *payouts.Projected) uint64 {
 	h := uint64(0x9e3779b97f4a7c15)
-	mix := func(v int64) {
+	figures(p, func(v int64) {
 		h ^= uint64(v)
 		h *= 0xff51afd7ed558ccd
 		h ^= h >> 33
-	}
-	active := int64(0)
-	if p.State.Active {
-		active = 1
-	}
-	mix(active)
-	mix(int64(p.State.PersonalVolume))
-	mix(int64(p.State.SponsoredActives))
-	mix(int64(p.State.LeftMembers))
-	mix(int64(p.State.RightMembers))
-	for _, v := range p.ByType {
-		mix(int64(v))
-	}
-	for _, v := range p.Generations {
-		mix(int64(v))
-	}
+	})
 	h *= 0xc4ceb9fe1a85ec53
 	return h ^ h>>33
 }

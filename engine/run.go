@@ -860,6 +860,10 @@ func (r *payoutRun) saleLines() {
 		r.saleSums()
 		return
 	}
+	r.eachSaleLines()
+}
+
+func (r *payoutRun) eachSaleLines() {
 	for _, a := range r.accounted {
 		switch a.sale.Kind {
 		case SalePack, SaleUpgrade:
@@ -893,16 +897,7 @@ type sumsRow struct {
 func (r *payoutRun) saleSums() {
 	cfg := r.cfg
 	if len(cfg.RSRates) > len(sumsRow{}.earner) {
-		for _, a := range r.accounted { // a plan deeper than the row: line by line, totalled by emit
-			switch a.sale.Kind {
-			case SalePack, SaleUpgrade:
-				r.direct(a)
-			case SaleActivation:
-				vi := r.vendorSlot(a.sale.Vendor)
-				r.retail(a, vi)
-				r.revenueShare(a, vi)
-			}
-		}
+		r.eachSaleLines() // a plan deeper than the row: line by line, totalled by emit
 		return
 	}
 	at := make([]int32, r.n) // S → its row + 1
