@@ -1,5 +1,5 @@
 # Developer shortcuts; each target is a thin wrapper around a script or a go command.
-.PHONY: run test stack-start stack-stop docs build bench bench-engine
+.PHONY: run test stack-start stack-stop docs build bench bench-engine bench-projection
 
 run:            ## set up everything and run Halo with the demo network
 	scripts/run.sh
@@ -21,3 +21,6 @@ docs:           ## regenerate the OpenAPI spec in docs/ from the handlers' annot
 
 bench-engine:   ## the engine at 1M consultants, 1M customers, 2M sales, on one core
 	GOMEMLIMIT=3GiB go test ./engine -run '^$$' -bench RunMillion -benchtime 3x -cpu 1
+
+bench-projection:   ## one update of the kept earnings projection at 1M consultants, 2.4M sales, on one core
+	GOMEMLIMIT=3GiB go test ./graph/payouts -run '^$$' -bench ProjectionUpdate -benchtime 3x -cpu 1
