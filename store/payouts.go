@@ -139,14 +139,16 @@ func (s *Store) Clock(ctx context.Context) (time.Time, error) {
 }
 
 // SnapshotDelta implements payouts.RunStore: members, sales and cancellations accepted at or
-// after since, by their indexed acceptance times.
+// after since and before the store's clock when the read began, by their indexed acceptance
+// times; the clock is the next read's since (less the projector's overlap), so nothing falls
+// between two reads.
 func (s *Store) SnapshotDelta(ctx context.Context, base string, since, windowStart time.Time) (*payouts.RunSnapshot, time.Time, error) {
 	now, err := s.Clock(ctx)
 	if err != nil {
 		return nil, now, err
 	}
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
-	p := map[string]any{"since": ts(since), "window": ts(windowStart), "state_run": stateRun(base)}
+	p := map[string]any{"since": ts(since), "until": ts(now), "window": ts(windowStart), "state_run": stateRun(base)}
 	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
 		return nil, now, err
 	}

@@ -189,7 +189,8 @@ type RunStore interface {
 	// before the first): its statements hold the consultants' previous state (PLAN.md §4).
 	LoadSnapshot(ctx context.Context, base string, end, windowStart time.Time) (*RunSnapshot, error)
 	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
-	// accepted at or after since, and the store's clock at the time of reading.
+	// accepted at or after since and before the store's clock when the read began, and that
+	// clock (what is accepted from then on is the next read's).
 	SnapshotDelta(ctx context.Context, base string, since, windowStart time.Time) (*RunSnapshot, time.Time, error)
 	// SnapshotSmall reads what LoadSnapshot reads whole and is few: plan changes, status events,
 	// refunds and the cutover.

@@ -1,5 +1,6 @@
-// Cancellations accepted at or after $since that run_snapshot_cancellations would list.
+// Cancellations accepted at or after $since and before $until that run_snapshot_cancellations
+// would list.
 MATCH (c:Cancellation)-[:CANCELS]->(s:Sale)
-WHERE c.accepted_at >= datetime($since) AND c.accounted_by IS NULL
+WHERE c.accepted_at >= datetime($since) AND c.accepted_at < datetime($until) AND c.accounted_by IS NULL
 RETURN c.id AS id, s.id AS sale, c.occurred_at AS occurred_at, s.accounted_by IS NOT NULL AS accounted,
        s.vendor_id AS vendor, s.paid AS paid, s.paid_lines AS paid_list

@@ -1,7 +1,7 @@
-// Members created at or after $since (joins, imports, customer sign-ups), shaped as in
-// run_snapshot_members: what the open period's kept snapshot has not seen yet.
+// Members created at or after $since and before $until (joins, imports, customer sign-ups),
+// shaped as in run_snapshot_members: what the open period's kept snapshot has not seen yet.
 MATCH (m:Member)
-WHERE m.created_at >= datetime($since)
+WHERE m.created_at >= datetime($since) AND m.created_at < datetime($until)
 OPTIONAL MATCH (st:Statement {run_id: $state_run, member_id: m.id})
 WITH m, CASE WHEN st.consultant THEN st END AS st
 RETURN m.id AS id, coalesce(m.plan_at_registration, m.plan) AS plan, m.sponsor_id AS sponsor, m.parent_id AS parent,
