@@ -19,11 +19,10 @@ const none = int32(-1)
 
 // runContext is what the run keeps to explain lines after the fact.
 type runContext struct {
-	ids       []string // sorted
-	indexOnce sync.Once
-	index     map[string]int32 // of ids, built when first asked (memberIndex)
-	sponsor   []int32
-	active    []bool
+	ids     []string // sorted
+	index   *idIndex
+	sponsor []int32
+	active  []bool
 	// Activations whose revenue-share lines skipped inactive members, and their attributed
 	// consultant: collected in the run as pairs (cheap), made a map by id only when a statement
 	// first asks (Compressed), so a projection never pays for it.
@@ -46,9 +45,9 @@ type payoutRun struct {
 	// Members that exist for this run, by index in id order.
 	n        int
 	ids      []string
-	index    map[string]int32 // built on demand (lookup)
-	searches int              // lookups answered by binary search before index was built
-	at       []int32          // Input.Members index → index here, none when not in this run
+	index    *idIndex // of ids, its map built on demand and kept by the result (lookup)
+	searches int      // lookups answered by binary search; past a thousand, the map is built
+	at       []int32  // Input.Members index → index here, none when not in this run
 	plan     []Plan
 	status   []Status // §10
 	since    []time.Time
@@ -165,6 +164,7 @@ func (r *payoutRun) members() error {
 	n := len(refs)
 	r.n = n
 	r.ids = make([]string, n)
+	r.index = &idIndex{ids: r.ids}
 	r.at = make([]int32, len(in.Members))
 	for i := range r.at {
 		r.at[i] = none
@@ -243,19 +243,12 @@ func (r *payoutRun) members() error {
 // lookup is the index of member id in this run. A few lookups search the sorted ids; the map
 // is built only for many (a caller that gives hints, the projection's, needs none: issue #19).
 func (r *payoutRun) lookup(id string) (int32, bool) {
-	if r.index == nil {
-		if r.searches < 1024 {
-			r.searches++
-			k, ok := slices.BinarySearch(r.ids, id)
-			return int32(k), ok
-		}
-		r.index = make(map[string]int32, r.n)
-		for i, x := range r.ids {
-			r.index[x] = int32(i)
-		}
+	if r.searches < 1024 {
+		r.searches++
+		k, ok := slices.BinarySearch(r.ids, id)
+		return int32(k), ok
 	}
-	k, ok := r.index[id]
-	return k, ok
+	return r.index.find(id)
 }
 
 // hinted is lookup(id) for a reference that may carry a hint, the index of id in Input.Members
@@ -769,7 +762,7 @@ func (r *payoutRun) compression() {
 			r.nextActive[v] = r.nextActive[s]
 		}
 	}
-	r.ctx = &runContext{ids: r.ids, sponsor: r.sponsor, active: r.active}
+	r.ctx = &runContext{ids: r.ids, index: r.index, sponsor: r.sponsor, active: r.active}
 }
 
 // firstEarner is the first revenue-share earner above S: S's sponsor if active, else the
@@ -793,10 +786,13 @@ func (r *payoutRun) reserveLines() {
 			r.totalShares += cfg.Ranks[r.rankIdx[i]].PoolShares
 		}
 	}
+	// Totals by vendor: activation lines and their clawbacks under the activation's vendor, all
+	// other lines plan-wide (slot 0).
+	r.vendorIdx = map[string]int{"": 0}
+	r.vendors = []string{""}
+	r.vendorSum = []Units{0}
 	if r.sums != nil {
-		// Only totals are kept (Input.SumsOnly): nothing to reserve.
-		r.vendorIdx, r.vendors, r.vendorSum = map[string]int{"": 0}, []string{""}, []Units{0}
-		return
+		return // only totals are kept (Input.SumsOnly): no lines to reserve
 	}
 	bulk := 0
 	for _, a := range r.accounted {
@@ -832,14 +828,7 @@ func (r *payoutRun) reserveLines() {
 	for _, f := range r.refundClaws {
 		bulk += len(f.Paid)
 	}
-	if r.sums == nil {
-		r.lines = append(make([]line, 0, len(r.lines)+bulk), r.lines...)
-	}
-	// Totals by vendor: activation lines and their clawbacks under the activation's vendor, all
-	// other lines plan-wide (slot 0).
-	r.vendorIdx = map[string]int{"": 0}
-	r.vendors = []string{""}
-	r.vendorSum = []Units{0}
+	r.lines = append(make([]line, 0, len(r.lines)+bulk), r.lines...)
 }
 
 func (r *payoutRun) vendorSlot(v string) int {
@@ -1186,7 +1175,7 @@ func (r *Result) Compressed(l Line) []string {
 		}
 	})
 	s, ok := r.ctx.saleS[l.Source]
-	e, ok2 := r.ctx.memberIndex(l.Member)
+	e, ok2 := r.ctx.index.find(l.Member)
 	if !ok || !ok2 {
 		return nil
 	}
@@ -1201,14 +1190,21 @@ func (r *Result) Compressed(l Line) []string {
 	return path
 }
 
-// memberIndex is the index of member id in ids, the map built on first use.
-func (c *runContext) memberIndex(id string) (int32, bool) {
-	c.indexOnce.Do(func() {
-		c.index = make(map[string]int32, len(c.ids))
-		for i, x := range c.ids {
-			c.index[x] = int32(i)
+// idIndex finds a member's index among a run's members by id: one map, built when first needed
+// and shared by the run and its result (statements ask for every member of a draft).
+type idIndex struct {
+	ids  []string
+	once sync.Once
+	m    map[string]int32
+}
+
+func (x *idIndex) find(id string) (int32, bool) {
+	x.once.Do(func() {
+		x.m = make(map[string]int32, len(x.ids))
+		for i, s := range x.ids {
+			x.m[s] = int32(i)
 		}
 	})
-	k, ok := c.index[id]
+	k, ok := x.m[id]
 	return k, ok
 }

@@ -409,7 +409,7 @@ func (r *Result) MemberIDs() []string { return r.ctx.ids }
 
 // MemberIndex is the index of a member of the run in MemberIDs.
 func (r *Result) MemberIndex(id string) (int32, bool) {
-	return r.ctx.memberIndex(id)
+	return r.ctx.index.find(id)
 }
 
 // LineType is line i's type, without building the line.
@@ -460,9 +460,6 @@ type memberSums struct {
 	lines  int32
 }
 
-// SumsByMember totals the lines per member and line type without expanding them (the earnings
-// projection reads only these totals): each member with any line once, in no particular order.
-// A reversal counts for the member whose line it reverses, as Line says.
 // MemberSums is Members[k]'s totals by line type (what SumsByMember gives it; zero when it has
 // no line), without looking it up by id.
 func (r *Result) MemberSums(k int) [8]Units {
@@ -484,6 +481,9 @@ func (r *Result) totalLines() []memberSums {
 	return sums
 }
 
+// SumsByMember totals the lines per member and line type without expanding them (the earnings
+// projection reads only these totals): each member with any line once, in no particular order.
+// A reversal counts for the member whose line it reverses, as Line says.
 func (r *Result) SumsByMember(each func(member string, byType *[8]Units)) {
 	sums := r.sums
 	if sums == nil {

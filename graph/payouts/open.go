@@ -174,28 +174,25 @@ func (o *openSnapshot) generations(end time.Time) [][8]int32 {
 		}
 	}
 	in := make([]bool, len(ms))
-	up := make([]int32, len(ms))
 	all := true
 	for i, m := range ms {
 		in[i] = m.RegisteredAt.Before(end)
 		all = all && in[i]
-		up[i] = -1
-		if k, ok := o.members[m.Sponsor]; ok && m.Sponsor != "" {
-			up[i] = int32(k)
-		}
 	}
+	// Up the sponsor line by the hints (hintMember): a member's SponsorAt is its sponsor's
+	// index plus one, 0 when the sponsor is not in the snapshot.
 	gens := make([][8]int32, len(ms))
 	for i := range ms {
 		if !in[i] {
 			continue
 		}
 		// A sponsor registered after end is counted but not climbed past (it has no upline yet).
-		for g, a := 0, up[i]; g < 8 && a >= 0; g++ {
-			gens[a][g]++
-			if !in[a] {
+		for g, a := 0, ms[i].SponsorAt; g < 8 && a > 0; g++ {
+			gens[a-1][g]++
+			if !in[a-1] {
 				break
 			}
-			a = up[a]
+			a = ms[a-1].SponsorAt
 		}
 	}
 	o.gens, o.gensEnd, o.gensN, o.gensAll = gens, end, len(ms), all

@@ -449,19 +449,18 @@ func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end tim
 	// The plan in force as of end (§2, §11); the members are copied only when one differs from
 	// its plan at registration (an upgrade or a refund in the snapshot), not at every projection.
 	in.Members = snap.Members
-	if len(snap.PlanChanges) > 0 {
-		for i := range snap.Members {
-			m := &snap.Members[i]
-			ch, ok := snap.PlanChanges[m.ID]
-			if !ok {
-				continue
+	copied := false
+	for i := 0; len(snap.PlanChanges) > 0 && i < len(snap.Members); i++ {
+		m := &snap.Members[i]
+		ch, ok := snap.PlanChanges[m.ID]
+		if !ok {
+			continue
+		}
+		if p := planAt(m.Plan, ch, end); p != m.Plan {
+			if !copied {
+				in.Members, copied = slices.Clone(snap.Members), true
 			}
-			if p := planAt(m.Plan, ch, end); p != in.Members[i].Plan {
-				if &in.Members[0] == &snap.Members[0] {
-					in.Members = slices.Clone(snap.Members)
-				}
-				in.Members[i].Plan = p
-			}
+			in.Members[i].Plan = p
 		}
 	}
 	res, err := engine.Run(in)
