@@ -172,24 +172,33 @@ func TestPackedStatementsReadLikeListedOnes(t *testing.T) {
 	}
 }
 
-// Issue #19: what a committed run paid for a sale is kept as one string (`paid`); sales paid
-// before keep a list (`paid_lines`). A later clawback (§6) or refund (§11) reads either alike.
+// Issue #19: what a committed run paid for a sale is kept as one string (`paid`), its own lines
+// by index relative to the run that accounted the sale (`#7` for line 7 of run-1); sales paid
+// before keep a list (`paid_lines`) or a string of whole ids. A later clawback (§6) or refund
+// (§11) reads all three alike.
 func TestPaidLinesReadInBothForms(t *testing.T) {
 	s := testenv.Store(t)
 	ctx := context.Background()
 	lines := []engine.PaidLine{{ID: "run-1-7", Member: "ana", Type: engine.LineRetail, Amount: 3000},
 		{ID: "run-1-8", Member: "root", Type: engine.LineRevenueShare, Amount: 120, Generation: 1}}
-	enc := make([]string, len(lines))
+	whole := make([]string, len(lines))
 	for i, p := range lines {
-		enc[i] = payouts.EncodePaid(p)
+		whole[i] = payouts.EncodePaid("", p)
 	}
-	list, _ := json.Marshal(enc)
+	list, _ := json.Marshal(whole)
+	packed := payouts.EncodePaidLines("run-1", lines)
+	if !strings.HasPrefix(packed, "#7|") {
+		t.Fatalf("a run's own line is kept by index: %q", packed)
+	}
 	q := fmt.Sprintf(`CREATE (old:Sale {id: 'act:old', kind: 'activation', accounted_by: 'run-1', paid_lines: %s, occurred_at: datetime('2026-03-01T00:00:00Z')})
+CREATE (mid:Sale {id: 'act:mid', kind: 'activation', accounted_by: 'run-1', paid: %q, occurred_at: datetime('2026-03-01T00:00:00Z')})
 CREATE (new:Sale {id: 'act:new', kind: 'activation', accounted_by: 'run-1', paid: %q, occurred_at: datetime('2026-03-01T00:00:00Z')})
 CREATE (:Cancellation {id: 'c-old', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:CANCELS]->(old)
+CREATE (:Cancellation {id: 'c-mid', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:CANCELS]->(mid)
 CREATE (:Cancellation {id: 'c-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:CANCELS]->(new)
 CREATE (:Refund {id: 'f-old', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:REFUNDS]->(old)
-CREATE (:Refund {id: 'f-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:REFUNDS]->(new)`, list, strings.Join(enc, ";"))
+CREATE (:Refund {id: 'f-mid', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:REFUNDS]->(mid)
+CREATE (:Refund {id: 'f-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:REFUNDS]->(new)`, list, strings.Join(whole, ";"), packed)
 	if err := s.ExecForTests(ctx, q); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +207,7 @@ CREATE (:Refund {id: 'f-new', occurred_at: datetime('2026-03-05T00:00:00Z')})-[:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Cancellations) != 2 || len(snap.Refunds) != 2 {
+	if len(snap.Cancellations) != 3 || len(snap.Refunds) != 3 {
 		t.Fatalf("%d cancellations, %d refunds", len(snap.Cancellations), len(snap.Refunds))
 	}
 	for _, c := range snap.Cancellations {

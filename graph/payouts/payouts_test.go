@@ -354,15 +354,43 @@ func TestExplanations(t *testing.T) {
 }
 
 func TestPaidLinesRoundTrip(t *testing.T) {
-	p := engine.PaidLine{ID: "run-1-7", Member: "ana", Type: engine.LineRevenueShare, Amount: -1234, Generation: 3}
-	got, ok := DecodePaid(EncodePaid(p))
-	if !ok || got != p {
+	for _, c := range []struct {
+		run, enc string
+		p        engine.PaidLine
+	}{
+		// A line of the run that accounts the sale is kept by its index in that run.
+		{"run-1", "#7|ana|revenue_share|-1234|3", engine.PaidLine{ID: "run-1-7", Member: "ana", Type: engine.LineRevenueShare, Amount: -1234, Generation: 3}},
+		{"run-1", "#0|ana|retail|5|0", engine.PaidLine{ID: "run-1-0", Member: "ana", Type: engine.LineRetail, Amount: 5}},
+		// Any other id is kept whole: another run's, one that only looks like an index, none.
+		{"run-1", "run-2-7|ana|direct|100|0", engine.PaidLine{ID: "run-2-7", Member: "ana", Type: engine.LineDirect, Amount: 100}},
+		{"run-1", "run-1-07|ana|direct|100|0", engine.PaidLine{ID: "run-1-07", Member: "ana", Type: engine.LineDirect, Amount: 100}},
+		{"run-1", "run-1-x|ana|direct|100|0", engine.PaidLine{ID: "run-1-x", Member: "ana", Type: engine.LineDirect, Amount: 100}},
+		{"run-1", "run-1-+7|ana|direct|100|0", engine.PaidLine{ID: "run-1-+7", Member: "ana", Type: engine.LineDirect, Amount: 100}},
+		{"", "run-1-7|ana|direct|100|0", engine.PaidLine{ID: "run-1-7", Member: "ana", Type: engine.LineDirect, Amount: 100}},
+	} {
+		if got := EncodePaid(c.run, c.p); got != c.enc {
+			t.Errorf("EncodePaid(%q, %+v) = %q, want %q", c.run, c.p, got, c.enc)
+		}
+		if got, ok := DecodePaid(c.run, c.enc); !ok || got != c.p {
+			t.Errorf("DecodePaid(%q, %q) = %+v %v", c.run, c.enc, got, ok)
+		}
+	}
+	// Lines paid before issue #19 name their whole id, whatever run reads them.
+	if got, ok := DecodePaid("run-9", "run-1-7|ana|retail|3000|0"); !ok || got.ID != "run-1-7" {
 		t.Errorf("%+v %v", got, ok)
 	}
-	for _, bad := range []string{"", "a|b|c", "id|m|nonsense|1|0", "id|m|retail|x|0"} {
-		if _, ok := DecodePaid(bad); ok {
+	if got := EncodePaidLines("run-1", []engine.PaidLine{{ID: "run-1-7", Member: "ana", Type: engine.LineRetail, Amount: 3000},
+		{ID: "run-1-8", Member: "root", Type: engine.LineRevenueShare, Amount: 120, Generation: 1}}); got != "#7|ana|retail|3000|0;#8|root|revenue_share|120|1" {
+		t.Errorf("EncodePaidLines: %q", got)
+	}
+	for _, bad := range []string{"", "a|b|c", "id|m|nonsense|1|0", "id|m|retail|x|0", "#x|m|retail|1|0", "#-1|m|retail|1|0", "#+1|m|retail|1|0", "#01|m|retail|1|0", "|m|retail|1|0"} {
+		if _, ok := DecodePaid("run-1", bad); ok {
 			t.Errorf("%q decoded", bad)
 		}
+	}
+	// A relative id needs the run that accounted the sale.
+	if _, ok := DecodePaid("", "#7|ana|retail|1|0"); ok {
+		t.Error("a relative id decoded without its run")
 	}
 }
 
