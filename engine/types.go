@@ -184,7 +184,8 @@ type Input struct {
 	SumsOnly bool
 }
 
-// LineType is a commission or bonus type (PLAN.md §4).
+// LineType is a commission or bonus type (PLAN.md §4). Statements store a line's type by its
+// number (store/payouts_lines.go): add new types at the end, never renumber.
 type LineType uint8
 
 const (
