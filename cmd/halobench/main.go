@@ -96,7 +96,7 @@ func fatal(err error) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fatal(fmt.Errorf("usage: halobench gen-import|import|register|queries [flags]"))
+		fatal(fmt.Errorf("usage: halobench gen-import|import|register|ingest|rate|queries|field|referrals|payouts|payout-run|freshness [flags]"))
 	}
 	cmd := os.Args[1]
 	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
@@ -170,6 +170,15 @@ func main() {
 		from := fs.Int("from", 2, "the first consultant made payable: m<from>")
 		_ = fs.Parse(os.Args[2:])
 		payouts(login(*url, *email, *pw), *n, *from, *conc, *year, *skip)
+	case "payout-run":
+		end := fs.String("end", "", "period_end of the run (RFC 3339); required")
+		commit := fs.Bool("commit", true, "commit the draft")
+		pid := fs.Int("pid", 0, "halod's process id: sample its resident memory each second (Linux)")
+		_ = fs.Parse(os.Args[2:])
+		if *end == "" {
+			fatal(fmt.Errorf("payout-run: -end is required"))
+		}
+		payoutRun(login(*url, *email, *pw), *end, *commit, *pid)
 	case "freshness":
 		member := fs.String("member", "m00000002", "the consultant whose customer buys")
 		rounds := fs.Int("n", 5, "sales, one at a time")
