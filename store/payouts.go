@@ -306,19 +306,10 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		return err
 	}
 	// Two writers: Neo4j has two cores and statement batches touch disjoint nodes.
-	batches := make(chan []map[string]any, 2)
-	errc := make(chan error, writers)
-	for w := 0; w < writers; w++ {
-		go func() {
-			var first error
-			for rows := range batches {
-				if first == nil {
-					_, first = s.write(ctx, qRunStatements, map[string]any{"run": run.ID, "rows": rows})
-				}
-			}
-			errc <- first
-		}()
-	}
+	batches, written := byWriters(func(rows []map[string]any) error {
+		_, err := s.write(ctx, qRunStatements, map[string]any{"run": run.ID, "rows": rows})
+		return err
+	})
 	rows := make([]map[string]any, 0, statementBatch)
 	stmts(func(st payouts.Statement) bool {
 		var total engine.Units
@@ -346,10 +337,8 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		batches <- rows
 	}
 	close(batches)
-	for w := 0; w < writers; w++ {
-		if err := <-errc; err != nil {
-			return err
-		}
+	if err := written(); err != nil {
+		return err
 	}
 	wrote := time.Now()
 	// The freeze, in chunks. A paid sale is marked with its paid lines (it is one of Sales, see
@@ -360,43 +349,32 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	paidSales, unpaid := fr.PaidSales, fr.Unpaid
 	n := max(len(unpaid), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
 		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), len(fr.Promoted), 1)
-	chunksOut := make(chan int)
-	for w := 0; w < writers; w++ {
-		go func() {
-			var first error
-			for i := range chunksOut {
-				if first != nil {
-					continue
-				}
-				part := func(xs []string) string {
-					if i >= len(xs) {
-						return ""
-					}
-					return strings.Join(xs[i:min(i+freezeChunk, len(xs))], "\n")
-				}
-				var pl strings.Builder
-				for k := i; k < min(i+freezeChunk, len(paidSales)); k++ {
-					if k > i {
-						pl.WriteByte('\n')
-					}
-					pl.WriteString(payouts.EncodePaidLines(run.ID, fr.Paid(k)))
-				}
-				_, first = s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": i / freezeChunk, "sales": part(unpaid), "clawed": part(fr.Clawed),
-					"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": part(paidSales), "paid_lines": pl.String(),
-					"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales),
-					"promoted": part(fr.Promoted)})
+	chunksOut, frozen := byWriters(func(i int) error {
+		part := func(xs []string) string {
+			if i >= len(xs) {
+				return ""
 			}
-			errc <- first
-		}()
-	}
+			return strings.Join(xs[i:min(i+freezeChunk, len(xs))], "\n")
+		}
+		var pl strings.Builder
+		for k := i; k < min(i+freezeChunk, len(paidSales)); k++ {
+			if k > i {
+				pl.WriteByte('\n')
+			}
+			pl.WriteString(payouts.EncodePaidLines(run.ID, fr.Paid(k)))
+		}
+		_, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": i / freezeChunk, "sales": part(unpaid), "clawed": part(fr.Clawed),
+			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": part(paidSales), "paid_lines": pl.String(),
+			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales),
+			"promoted": part(fr.Promoted)})
+		return err
+	})
 	for i := 0; i < n; i += freezeChunk {
 		chunksOut <- i
 	}
 	close(chunksOut)
-	for w := 0; w < writers; w++ {
-		if err := <-errc; err != nil {
-			return err
-		}
+	if err := frozen(); err != nil {
+		return err
 	}
 	_, err := s.write(ctx, qRunDraftReady, map[string]any{"id": run.ID})
 	s.log.Info("draft written", "run", run.ID, "statements", wrote.Sub(began).Round(time.Millisecond), "freeze", time.Since(wrote).Round(time.Millisecond))
@@ -502,39 +480,25 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 		credits <- err
 	}()
 	// Each worker reads one chunk at a time: a run of millions never sits in one result.
-	work := make(chan int64)
-	errs := make(chan error, writers)
-	for w := 0; w < writers; w++ {
-		go func() {
-			var first error
-			for seq := range work {
-				if first != nil {
-					continue
-				}
-				var res *neo4j.EagerResult
-				if res, first = s.read(ctx, qRunFreezeChunk, map[string]any{"run": id, "seq": seq}); first != nil || len(res.Records) == 0 {
-					continue
-				}
-				p := map[string]any{"run": id}
-				for k, v := range res.Records[0].AsMap() {
-					p[k] = freezeList(v)
-				}
-				_, first = s.write(ctx, qRunCommitFreeze, p)
-			}
-			errs <- first
-		}()
-	}
+	work, applied := byWriters(func(seq int64) error {
+		res, err := s.read(ctx, qRunFreezeChunk, map[string]any{"run": id, "seq": seq})
+		if err != nil || len(res.Records) == 0 {
+			return err
+		}
+		p := map[string]any{"run": id}
+		for k, v := range res.Records[0].AsMap() {
+			p[k] = freezeList(v)
+		}
+		_, err = s.write(ctx, qRunCommitFreeze, p)
+		return err
+	})
 	listed := true
 	for _, c := range chunks.Records {
 		listed = listed && get[bool](c, "listed")
 		work <- get[int64](c, "seq")
 	}
 	close(work)
-	for w := 0; w < writers; w++ {
-		if e := <-errs; e != nil && err == nil {
-			err = e
-		}
-	}
+	err = applied()
 	froze := time.Since(start)
 	// The next run starts from this run's statements (run_snapshot_members); a draft made
 	// before issue #19 lists no promotions, so its commit copies every state to the members.
@@ -553,6 +517,34 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "credits", credited.Round(time.Millisecond),
 		"credits_from_statements", fromStatements, "states_copied", !listed, "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// byWriters hands what is sent on the channel to `writers` goroutines running do; the caller
+// closes the channel, then wait gives the first error. After an error the rest is received and
+// dropped, so a sender never blocks.
+func byWriters[T any](do func(T) error) (chan<- T, func() error) {
+	in := make(chan T, writers)
+	errc := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func() {
+			var first error
+			for x := range in {
+				if first == nil {
+					first = do(x)
+				}
+			}
+			errc <- first
+		}()
+	}
+	return in, func() error {
+		var first error
+		for w := 0; w < writers; w++ {
+			if err := <-errc; err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
 }
 
 // freezeChunk is the number of ids in each list of a (:RunFreeze) chunk.
