@@ -361,7 +361,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 			if k > i {
 				pl.WriteByte('\n')
 			}
-			pl.WriteString(payouts.EncodePaidLines(run.ID, fr.Paid(k)))
+			pl.WriteString(fr.PaidPacked(k))
 		}
 		_, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": i / freezeChunk, "sales": part(unpaid), "clawed": part(fr.Clawed),
 			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": part(paidSales), "paid_lines": pl.String(),

@@ -92,8 +92,8 @@ func encodeLines(lines []payouts.StatementLine) any {
 // lineType reads a type by its number or, in records written before, its name.
 func lineType(f string) engine.LineType {
 	if n, err := strconv.Atoi(f); err == nil {
-		if n > 0 && n < 256 {
-			if t, ok := engine.ParseLineType(engine.LineType(n).String()); ok && int(t) == n {
+		for _, t := range engine.LineTypes {
+			if int(t) == n {
 				return t
 			}
 		}

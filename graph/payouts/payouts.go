@@ -129,6 +129,8 @@ type Freeze struct {
 	// clawback). Rendering on demand keeps ten million lines from being held twice.
 	PaidSales []string
 	Paid      func(i int) []engine.PaidLine
+	// PaidPacked is EncodePaidLines(run, Paid(i)), written without naming every line first.
+	PaidPacked func(i int) string
 	// Unpaid are the other accounted sales. Every paid sale is one of Sales: the engine writes
 	// direct, retail and revenue-share lines only for the sales it accounts (engine/run.go,
 	// saleLines), so a commit marks a paid sale and keeps its lines in one write.
@@ -366,6 +368,20 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 		if j == len(fr.PaidSales) || fr.PaidSales[j] != fr.Sales[i] {
 			fr.Unpaid = append(fr.Unpaid, fr.Sales[i])
 		}
+	}
+	// The run's own lines, so each is kept by its index (EncodePaid's "#i") without naming it
+	// first: seventeen million lines at 1M.
+	fr.PaidPacked = func(i int) string {
+		k := paidSale[i]
+		var b []byte
+		for j, li := range paidLines[paidStart[k]:paidStart[k+1]] {
+			if j > 0 {
+				b = append(b, ';')
+			}
+			l := res.Line(int(li))
+			b = appendPaidFields(strconv.AppendInt(append(b, '#'), int64(li), 10), l.Member, l.Type, l.Amount, l.Generation)
+		}
+		return string(b)
 	}
 	fr.Paid = func(i int) []engine.PaidLine {
 		k := paidSale[i]
@@ -769,10 +785,15 @@ func AppendPaid(b []byte, run string, p engine.PaidLine) []byte {
 	} else {
 		b = append(b, p.ID...)
 	}
-	b = append(append(append(b, '|'), p.Member...), '|')
-	b = append(append(b, p.Type.String()...), '|')
-	b = append(strconv.AppendInt(b, int64(p.Amount), 10), '|')
-	return strconv.AppendInt(b, int64(p.Generation), 10)
+	return appendPaidFields(b, p.Member, p.Type, p.Amount, p.Generation)
+}
+
+// appendPaidFields appends what follows a paid line's id: "|member|type|amount|generation".
+func appendPaidFields(b []byte, member string, t engine.LineType, amount engine.Units, gen int) []byte {
+	b = append(append(append(b, '|'), member...), '|')
+	b = append(append(b, t.String()...), '|')
+	b = append(strconv.AppendInt(b, int64(amount), 10), '|')
+	return strconv.AppendInt(b, int64(gen), 10)
 }
 
 // EncodePaidLines packs the lines paid for one sale: their EncodePaid forms joined by ';'.

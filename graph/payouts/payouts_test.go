@@ -270,6 +270,13 @@ func TestDraftStoresStatementsAndWhatItAccounts(t *testing.T) {
 	if len(paid) == 0 || paid[0].Type != engine.LineRetail || paid[0].Member != "ana" || paid[0].Amount != 30000 {
 		t.Errorf("lines paid for the activation, kept for a clawback: %+v", paid)
 	}
+	// What the store writes is the run's own lines by index, as EncodePaidLines packs them.
+	for i := range fr.PaidSales {
+		packed := fr.PaidPacked(i)
+		if want := EncodePaidLines(run.ID, fr.Paid(i)); packed != want || !strings.HasPrefix(packed, "#") {
+			t.Errorf("paid sale %d packed as %q, want %q", i, packed, want)
+		}
+	}
 	// ben's upgrade before the period end puts him on consultant_plus for the run (PLAN.md §2):
 	// root's direct bonus on ben's pack is at root's rate, and ben's end state says his plan.
 	for _, x := range stmts {
