@@ -17,6 +17,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/notifications"
 
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
@@ -56,6 +57,12 @@ func New(cfg Config, log *slog.Logger) (*Store, error) {
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
 		c.SocketConnectTimeout = 2 * time.Second
 		c.MaxTransactionRetryTime = 5 * time.Second
+		// Nothing in halod reads the server's notifications ("property key does not exist" for
+		// the properties of older statements, and the like), and asking for none lets Neo4j skip
+		// their analysis: a consultant's dashboard's four reads took 3.1 ms instead of 4.7 ms
+		// (issue #19). Needs Neo4j 5.7 or later; the project runs 5.26. Analysts in Neo4j
+		// Browser still see them.
+		c.NotificationsMinSeverity = notifications.DisabledLevel
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j driver: %w", err)
@@ -203,6 +210,20 @@ func (s *Store) QueryForTests(ctx context.Context, q string, params map[string]a
 	out := make([]map[string]any, len(res.Records))
 	for i, r := range res.Records {
 		out[i] = r.AsMap()
+	}
+	return out, nil
+}
+
+// NotificationsForTests runs a read and returns the notifications the server sent with it
+// (integration tests only).
+func (s *Store) NotificationsForTests(ctx context.Context, q string) ([]string, error) {
+	res, err := s.read(ctx, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range res.Summary.Notifications() {
+		out = append(out, n.Code()+": "+n.Description())
 	}
 	return out, nil
 }
