@@ -6,6 +6,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -367,10 +368,59 @@ type ConsultantReader interface {
 	ConsultantData(ctx context.Context, id string, recruitsSince time.Time) (*ConsultantData, error)
 }
 
-// Consultant assembles a consultant's dashboard from Neo4j (one read), the live counters and
-// the in-memory projection.
+// consultantReads are the dashboard's reads that do not depend on each other: Neo4j (the
+// member's data, its status, held sales, onboarding) and Redis (live counters, projection).
+type consultantReads struct {
+	data     *ConsultantData
+	dataErr  error
+	status   *genealogy.MemberStatus
+	statErr  error
+	held     []HeldRow
+	heldErr  error
+	progress *field.OnboardingProgress
+	upcoming []field.UpcomingRegistration
+	progErr  error
+	counters map[string]payouts.Counters
+	cntErr   error
+	proj     *payouts.Projection
+	projErr  error
+}
+
+// read runs every read at once, so a dashboard waits for the slowest instead of their sum
+// (issue #19: four Neo4j round trips one after the other were most of its time).
+func (s *DashboardService) read(ctx context.Context, id string) *consultantReads {
+	r := &consultantReads{}
+	var wg sync.WaitGroup
+	do := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	do(func() { r.data, r.dataErr = s.Consultants.ConsultantData(ctx, id, s.Now().AddDate(0, 0, -30)) })
+	if s.Statuses != nil {
+		do(func() { r.status, r.statErr = s.Statuses.Status(ctx, id) })
+	}
+	if s.Held != nil {
+		do(func() { r.held, r.heldErr = s.Held.HeldSales(ctx, id, 100) })
+	}
+	if s.Onboarding != nil {
+		do(func() { r.progress, r.upcoming, r.progErr = s.Onboarding.Progress(ctx, id, 20) })
+	}
+	if s.Counters != nil {
+		do(func() { r.counters, r.cntErr = s.Counters.Read(ctx, []string{id}) })
+	}
+	if s.Projector != nil {
+		do(func() { r.proj, r.projErr = s.Projector.Lookup(ctx, []string{id}) })
+	}
+	wg.Wait()
+	return r
+}
+
+// Consultant assembles a consultant's dashboard from Neo4j, the live counters and the
+// in-memory projection. Errors are reported in the order the parts are shown: an unknown
+// member or a customer first.
 func (s *DashboardService) Consultant(ctx context.Context, id string) (*ConsultantDashboard, error) {
-	data, err := s.Consultants.ConsultantData(ctx, id, s.Now().AddDate(0, 0, -30))
+	r := s.read(ctx, id)
+	data, err := r.data, r.dataErr
 	if err != nil {
 		return nil, err
 	}
@@ -386,19 +436,17 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	}
 	d.Status, d.StatusHistory = "active", []genealogy.StatusChange{}
 	if s.Statuses != nil {
-		st, err := s.Statuses.Status(ctx, id)
-		if err != nil {
-			return nil, err
+		if r.statErr != nil {
+			return nil, r.statErr
 		}
-		d.Status, d.StatusHistory = st.Status, st.History
+		d.Status, d.StatusHistory = r.status.Status, r.status.History
 	}
 	d.Held = []HeldSale{}
 	if s.Held != nil {
-		rows, err := s.Held.HeldSales(ctx, id, 100)
-		if err != nil {
-			return nil, err
+		if r.heldErr != nil {
+			return nil, r.heldErr
 		}
-		d.Held = held(rows, s.Now())
+		d.Held = held(r.held, s.Now())
 	}
 	cfg := s.Plan
 	d.Activity.WindowDays = cfg.ActivityWindowDays
@@ -407,8 +455,8 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	var newL, newR engine.Units
 	d.Legs.Freshness = "carry as of the last committed run; new volume is the open period so far and lags accepted events by about one second; lifetime is the last run's lifetime plus new volume"
 	if s.Counters != nil {
-		if cs, err := s.Counters.Read(ctx, []string{id}); err == nil {
-			newL, newR = engine.Units(cs[id].Left), engine.Units(cs[id].Right)
+		if r.cntErr == nil {
+			newL, newR = engine.Units(r.counters[id].Left), engine.Units(r.counters[id].Right)
 		} else {
 			d.Legs.Freshness = "live volume unavailable (Redis is down): carry and lifetime as of the last committed run, without the open period"
 		}
@@ -423,8 +471,8 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	d.Projected.Freshness = "not computed yet"
 	sponsoredActives := 0
 	if s.Projector != nil {
-		p, err := s.Projector.Lookup(ctx, []string{id})
-		if err != nil {
+		p := r.proj
+		if r.projErr != nil {
 			// Redis down: everything else on the dashboard still answers.
 			d.Projected.Freshness = "unavailable while the cache cannot be reached"
 		}
@@ -465,9 +513,9 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		life.add(st)
 		e := newEarnings()
 		e.add(st)
-		r := e.render(st.RunID)
-		r.PeriodEnd = &st.End
-		d.Runs = append(d.Runs, r)
+		run := e.render(st.RunID)
+		run.PeriodEnd = &st.End
+		d.Runs = append(d.Runs, run)
 	}
 	d.Lifetime = life.render("")
 	slices.SortFunc(d.Runs, func(a, b Earnings) int { return a.PeriodEnd.Compare(*b.PeriodEnd) })
@@ -475,9 +523,10 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 		d.LastRun = &d.Runs[n-1]
 	}
 	if s.Onboarding != nil {
-		if d.Onboarding, d.Upcoming, err = s.Onboarding.Progress(ctx, id, 20); err != nil {
-			return nil, err
+		if r.progErr != nil {
+			return nil, r.progErr
 		}
+		d.Onboarding, d.Upcoming = r.progress, r.upcoming
 	}
 	if d.Upcoming == nil {
 		d.Upcoming = []field.UpcomingRegistration{}

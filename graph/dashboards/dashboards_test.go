@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,5 +181,111 @@ func TestHeldSalesRelease(t *testing.T) {
 	}
 	if got[1].Status != "released" {
 		t.Errorf("b: %+v", got[1])
+	}
+}
+
+// barrier holds every read until all `n` have started: reads made one after the other never
+// get past the first.
+type barrier struct {
+	n       int
+	mu      sync.Mutex
+	started int
+	all     chan struct{}
+}
+
+func newBarrier(n int) *barrier { return &barrier{n: n, all: make(chan struct{})} }
+
+func (b *barrier) wait(ctx context.Context) error {
+	b.mu.Lock()
+	if b.started++; b.started == b.n {
+		close(b.all)
+	}
+	b.mu.Unlock()
+	select {
+	case <-b.all:
+		return nil
+	case <-time.After(5 * time.Second):
+		return errors.New("the other reads never started: the dashboard reads one after the other")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+type slowData struct {
+	b *barrier
+	d ConsultantData
+}
+
+func (f slowData) ConsultantData(ctx context.Context, id string, _ time.Time) (*ConsultantData, error) {
+	if err := f.b.wait(ctx); err != nil {
+		return nil, err
+	}
+	if id != f.d.ID {
+		return nil, graph.NotFound("member %s not found", id)
+	}
+	return &f.d, nil
+}
+
+type slowStatus struct {
+	b   *barrier
+	err error
+}
+
+func (f slowStatus) Status(ctx context.Context, id string) (*genealogy.MemberStatus, error) {
+	if err := f.b.wait(ctx); err != nil {
+		return nil, err
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &genealogy.MemberStatus{Status: "suspended", History: []genealogy.StatusChange{{Status: "suspended"}}}, nil
+}
+
+type slowHeld struct{ b *barrier }
+
+func (f slowHeld) HeldSales(ctx context.Context, id string, _ int) ([]HeldRow, error) {
+	if err := f.b.wait(ctx); err != nil {
+		return nil, err
+	}
+	return []HeldRow{{SaleID: "a-1", BV: 1000, OccurredAt: now, HoldDays: 3}}, nil
+}
+
+type slowField struct{ b *barrier }
+
+func (f slowField) Progress(ctx context.Context, _ string, _ int) (*field.OnboardingProgress, []field.UpcomingRegistration, error) {
+	if err := f.b.wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	return &field.OnboardingProgress{Steps: []string{"welcome"}}, nil, nil
+}
+
+// Issue #19: a dashboard's Neo4j reads (its data, status, held sales, onboarding) go out
+// together, so it waits for the slowest rather than their sum; what each shows is unchanged,
+// and an unknown member is still a 404 whatever the other reads say.
+func TestConsultantDashboardReadsTogether(t *testing.T) {
+	s := service()
+	b := newBarrier(4)
+	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant", Rank: "none"}}
+	s.Statuses, s.Held, s.Onboarding = slowStatus{b: b}, slowHeld{b}, slowField{b}
+	ctx := context.Background()
+	d, err := s.Consultant(ctx, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != "suspended" || len(d.Held) != 1 || d.Held[0].SaleID != "a-1" || d.Onboarding == nil || d.Onboarding.Steps[0] != "welcome" || d.Legs.NewLeft != "20.00" {
+		t.Errorf("status %q, held %+v, onboarding %+v, legs %+v", d.Status, d.Held, d.Onboarding, d.Legs)
+	}
+
+	b = newBarrier(4)
+	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant"}}
+	s.Statuses, s.Held, s.Onboarding = slowStatus{b: b, err: graph.Unavailable("neo4j", errors.New("down"))}, slowHeld{b}, slowField{b}
+	if _, err := s.Consultant(ctx, "ghost"); graph.KindOf(err) != graph.KindNotFound {
+		t.Errorf("an unknown member is reported first: %v", err)
+	}
+	b = newBarrier(4)
+	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant"}}
+	s.Statuses, s.Held, s.Onboarding = slowStatus{b: b, err: graph.Unavailable("neo4j", errors.New("down"))}, slowHeld{b}, slowField{b}
+	if _, err := s.Consultant(ctx, "ana"); graph.KindOf(err) != graph.KindUnavailable {
+		t.Errorf("a failed read is the dashboard's error: %v", err)
 	}
 }
