@@ -289,3 +289,31 @@ func TestConsultantDashboardReadsTogether(t *testing.T) {
 		t.Errorf("a failed read is the dashboard's error: %v", err)
 	}
 }
+
+// When every parallel slot is taken (the machine is queueing), a dashboard reads its parts one
+// after the other and shows the same.
+func TestConsultantDashboardReadsInTurnWhenBusy(t *testing.T) {
+	for range cap(parallelSlots) {
+		parallelSlots <- struct{}{}
+	}
+	defer func() {
+		for range cap(parallelSlots) {
+			<-parallelSlots
+		}
+	}()
+	s := service()
+	b := newBarrier(1) // each read passes on its own: nothing waits for another
+	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant", Rank: "none"}}
+	s.Statuses = slowStatus{b: newBarrier(1)}
+	s.Held, s.Onboarding = slowHeld{newBarrier(1)}, slowField{newBarrier(1)}
+	d, err := s.Consultant(context.Background(), "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != "suspended" || len(d.Held) != 1 || d.Onboarding == nil || d.Legs.NewLeft != "20.00" {
+		t.Errorf("status %q, held %+v, onboarding %+v, legs %+v", d.Status, d.Held, d.Onboarding, d.Legs)
+	}
+	if len(parallelSlots) != cap(parallelSlots) {
+		t.Error("a dashboard that read in turn must not take or free a slot")
+	}
+}
