@@ -399,7 +399,12 @@ var parallelSlots = make(chan struct{}, 8)
 func (s *DashboardService) read(ctx context.Context, id string) *consultantReads {
 	r := &consultantReads{}
 	var wg sync.WaitGroup
-	do := func(f func()) { f() }
+	// In turn, nothing more is read for a member that is not there or is a customer.
+	do := func(f func()) {
+		if r.dataErr == nil && (r.data == nil || r.data.Plan != "customer") {
+			f()
+		}
+	}
 	select {
 	case parallelSlots <- struct{}{}:
 		defer func() { <-parallelSlots }()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -316,4 +317,20 @@ func TestConsultantDashboardReadsInTurnWhenBusy(t *testing.T) {
 	if len(parallelSlots) != cap(parallelSlots) {
 		t.Error("a dashboard that read in turn must not take or free a slot")
 	}
+	// An unknown member reads nothing more.
+	asked := &askedStatus{}
+	s.Statuses = asked
+	if _, err := s.Consultant(context.Background(), "ghost"); graph.KindOf(err) != graph.KindNotFound {
+		t.Errorf("an unknown member: %v", err)
+	}
+	if asked.n.Load() != 0 {
+		t.Error("reading in turn, an unknown member's status was read")
+	}
+}
+
+type askedStatus struct{ n atomic.Int32 }
+
+func (a *askedStatus) Status(context.Context, string) (*genealogy.MemberStatus, error) {
+	a.n.Add(1)
+	return &genealogy.MemberStatus{Status: "active"}, nil
 }
