@@ -520,7 +520,7 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 }
 
 // byWriters hands what is sent on the channel to `writers` goroutines running do; the caller
-// closes the channel, then wait gives the first error. After an error the rest is received and
+// closes the channel, then the returned func waits for them and gives the first error. After an error the rest is received and
 // dropped, so a sender never blocks.
 func byWriters[T any](do func(T) error) (chan<- T, func() error) {
 	in := make(chan T, writers)

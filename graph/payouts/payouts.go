@@ -129,7 +129,8 @@ type Freeze struct {
 	// clawback). Rendering on demand keeps ten million lines from being held twice.
 	PaidSales []string
 	Paid      func(i int) []engine.PaidLine
-	// PaidPacked is EncodePaidLines(run, Paid(i)), written without naming every line first.
+	// PaidPacked is EncodePaidLines(run, Paid(i)), written without naming every line first:
+	// the store writes this form; Paid is the same lines to read (tests check the two agree).
 	PaidPacked func(i int) string
 	// Unpaid are the other accounted sales. Every paid sale is one of Sales: the engine writes
 	// direct, retail and revenue-share lines only for the sales it accounts (engine/run.go,
