@@ -94,6 +94,7 @@ type payoutRun struct {
 	vendors             []string
 	vendorSum           []Units
 	res                 *Result
+	scr                 *Scratch // working arrays (Input.Scratch); nothing in res points into it
 }
 
 // accountedSale is a sale this run accounts, with the members it concerns.
@@ -125,7 +126,9 @@ func Run(in Input) (*Result, error) {
 				in.End.UTC().Format(time.RFC3339), in.Start.UTC().Format(time.RFC3339), want.UTC().Format(time.RFC3339))
 		}
 	}
-	r := &payoutRun{cfg: cfg, in: &in, res: &Result{}}
+	scr, giveBack := lend(&in)
+	defer giveBack()
+	r := &payoutRun{cfg: cfg, in: &in, res: &Result{}, scr: scr}
 	for _, prepare := range []func() error{r.members, r.statuses, r.placementTree, r.sponsorTree, r.rollUp, r.cancellations, r.refunds, r.accountSales, r.previousStates} {
 		if err := prepare(); err != nil {
 			return nil, err
@@ -165,7 +168,7 @@ func (r *payoutRun) members() error {
 	r.n = n
 	r.ids = make([]string, n)
 	r.index = &idIndex{ids: r.ids}
-	r.at = make([]int32, len(in.Members))
+	r.at = r.scr.i32.take(len(in.Members))
 	for i := range r.at {
 		r.at[i] = none
 	}
@@ -181,9 +184,9 @@ func (r *payoutRun) members() error {
 	refs = nil
 	r.plan = make([]Plan, n)
 	r.sponsor = make([]int32, n)
-	r.parent = make([]int32, n)
-	r.left = make([]int32, n)
-	r.right = make([]int32, n)
+	r.parent = r.scr.i32.take(n)
+	r.left = r.scr.i32.take(n)
+	r.right = r.scr.i32.take(n)
 	for i := range r.left {
 		r.left[i], r.right[i] = none, none
 	}
@@ -267,7 +270,7 @@ func (r *payoutRun) hinted(hint int32, id string) (int32, bool) {
 // the end decides it whatever the other events say. The root and customers have no status.
 func (r *payoutRun) statuses() error {
 	r.status = make([]Status, r.n)
-	r.since = make([]time.Time, r.n)
+	r.since = r.scr.times.take(r.n)
 	cur := make(map[int32]StatusEvent, len(r.in.StatusEvents)) // the deciding event so far
 	for _, e := range r.in.StatusEvents {
 		if !e.At.Before(r.in.End) {
@@ -324,9 +327,9 @@ func StatusAt(events []StatusEvent, end time.Time) (Status, time.Time) {
 // 100,000 deep) and each subtree's size.
 func (r *payoutRun) placementTree() error {
 	n, left, right, parent, plan := r.n, r.left, r.right, r.parent, r.plan
-	r.tin = make([]int32, n)
-	r.size = make([]int32, n)
-	r.pre = make([]int32, 0, n)
+	r.tin = r.scr.i32.take(n)
+	r.size = r.scr.i32.take(n)
+	r.pre = r.scr.i32.empty(n)
 	stack := make([]int32, 0, 64)
 	for i := 0; i < n; i++ {
 		if parent[i] != none || !plan[i].IsConsultant() {
@@ -367,8 +370,8 @@ func (r *payoutRun) placementTree() error {
 // sponsorTree orders the sponsor tree breadth-first: sponsors before the members they enrolled.
 func (r *payoutRun) sponsorTree() error {
 	n, sponsor := r.n, r.sponsor
-	spHead := make([]int32, n)
-	spNext := make([]int32, n)
+	spHead := r.scr.i32.take(n)
+	spNext := r.scr.i32.take(n)
 	for i := range spHead {
 		spHead[i] = none
 	}
@@ -378,7 +381,7 @@ func (r *payoutRun) sponsorTree() error {
 			spHead[s] = int32(i)
 		}
 	}
-	r.spOrder = make([]int32, 0, n)
+	r.spOrder = r.scr.i32.empty(n)
 	for i := 0; i < n; i++ {
 		if sponsor[i] == none {
 			r.spOrder = append(r.spOrder, int32(i))
@@ -400,7 +403,7 @@ func (r *payoutRun) sponsorTree() error {
 // own effective sponsor is already known when its members are reached. Every later step uses
 // this effective tree; the placement tree never changes.
 func (r *payoutRun) rollUp() error {
-	r.rolled = make([]bool, r.n)
+	r.rolled = r.scr.bools.take(r.n)
 	for _, v := range r.spOrder {
 		if s := r.sponsor[v]; s != none && r.status[s] == StatusTerminated {
 			r.sponsor[v] = r.sponsor[s]
@@ -467,15 +470,15 @@ func (r *payoutRun) refunds() error {
 // and picks the sales this run accounts: not accounted before, not voided, from the cutover on.
 func (r *payoutRun) accountSales() error {
 	in, cfg := r.in, r.cfg
-	r.sales = make([]*Sale, 0, len(in.Sales))
+	r.sales = r.scr.sales.empty(len(in.Sales))
 	for i := range in.Sales {
 		r.sales = append(r.sales, &in.Sales[i])
 	}
 	sortByID(r.sales, func(s *Sale) string { return s.ID })
 	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
-	r.pv = make([]Units, r.n)
-	r.newPV = make([]Units, r.n)
-	r.accounted = make([]accountedSale, 0, len(r.sales))
+	r.pv = r.scr.units.take(r.n)
+	r.newPV = r.scr.units.take(r.n)
+	r.accounted = r.scr.acct.empty(len(r.sales))
 	for k, sl := range r.sales {
 		if k > 0 && r.sales[k-1].ID == sl.ID {
 			return inputErr("sale %s: listed twice", sl.ID)
@@ -528,7 +531,7 @@ func (r *payoutRun) held(sl *Sale) bool {
 // previousStates starts every consultant from its state after the previous run (rank, carry,
 // lifetime leg volume).
 func (r *payoutRun) previousStates() error {
-	r.prevRank = make([]int, r.n)
+	r.prevRank = r.scr.ints.take(r.n)
 	r.out = make([]MemberResult, r.n)
 	for i := range r.out {
 		r.out[i].State.Member = r.ids[i]
@@ -564,7 +567,7 @@ func (r *payoutRun) previousStates() error {
 // volume is step 1: each consultant's new left and right leg volume, bottom-up in one pass over
 // the reversed pre-order, added to its lifetime leg volume.
 func (r *payoutRun) volume() {
-	sub := make([]Units, r.n)
+	sub := r.scr.units.take(r.n)
 	for k := len(r.pre) - 1; k >= 0; k-- {
 		v := r.pre[k]
 		sub[v] += r.newPV[v]
@@ -599,8 +602,8 @@ func (r *payoutRun) activity() {
 		out[i].Status, out[i].StatusSince, out[i].RolledUp = r.status[i], r.since[i], r.rolled[i]
 		out[i].Active = r.plan[i].IsConsultant() && r.pv[i] >= r.cfg.ActivityMinPV && r.status[i] == StatusActive
 	}
-	r.hasLeft = make([]bool, n)
-	r.hasRight = make([]bool, n)
+	r.hasLeft = r.scr.bools.take(n)
+	r.hasRight = r.scr.bools.take(n)
 	inSub := func(u, v int32) bool { return u != none && tin[u] <= tin[v] && tin[v] < tin[u]+size[u] }
 	for i := 0; i < n; i++ {
 		s := sponsor[i]
@@ -622,7 +625,7 @@ func (r *payoutRun) activity() {
 	} else {
 		r.lines = make([]line, 0, n/8+16)
 	}
-	r.memberTotal = make([]Units, n)
+	r.memberTotal = r.scr.units.take(n)
 }
 
 func (r *payoutRun) emit(l line) {
@@ -648,7 +651,7 @@ func (r *payoutRun) detail(d Detail) int32 {
 // lesser lifetime leg it meets, with a bonus line for each rank passed. Ranks never go down.
 func (r *payoutRun) rank() {
 	cfg := r.cfg
-	r.rankIdx = make([]int, r.n)
+	r.rankIdx = r.scr.ints.take(r.n)
 	for i := 0; i < r.n; i++ {
 		r.rankIdx[i] = r.prevRank[i]
 		o := &r.out[i]
@@ -682,7 +685,7 @@ func (r *payoutRun) rank() {
 // the rest flushed; what is not paired carries forward, capped.
 func (r *payoutRun) binaryBonus() {
 	cfg := r.cfg
-	r.binary = make([]Units, r.n)
+	r.binary = r.scr.units.take(r.n)
 	for i := 0; i < r.n; i++ {
 		o := &r.out[i]
 		if !r.plan[i].IsConsultant() {
@@ -747,8 +750,8 @@ func (r *payoutRun) compression() {
 	for i := range r.out {
 		r.active[i] = r.out[i].Active
 	}
-	r.nextActive = make([]int32, n)
-	r.spDepth = make([]int32, n)
+	r.nextActive = r.scr.i32.take(n)
+	r.spDepth = r.scr.i32.take(n)
 	for _, v := range r.spOrder {
 		s := r.sponsor[v]
 		if s == none {
@@ -889,7 +892,7 @@ func (r *payoutRun) saleSums() {
 		r.eachSaleLines() // a plan deeper than the row: line by line, totalled by emit
 		return
 	}
-	at := make([]int32, r.n) // S → its row + 1
+	at := r.scr.i32.take(r.n) // S → its row + 1
 	// In blocks, not one slice grown by doubling: a run with a million attributed consultants
 	// would copy and drop hundreds of megabytes on the way.
 	const block = 4096

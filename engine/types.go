@@ -182,6 +182,9 @@ type Input struct {
 	// members, totals and SumsByMember are the same; it has no lines to list and no
 	// AccountedSales (such a run is never committed).
 	SumsOnly bool
+	// Scratch, when set, is working memory this run shares with the runs before and after it
+	// (see Scratch); the result is the same with or without.
+	Scratch *Scratch
 }
 
 // LineType is a commission or bonus type (PLAN.md §4). Statements store a line's type by its

@@ -447,16 +447,16 @@ func (s *PayoutService) compute(ctx context.Context, base string, start *time.Ti
 		return nil, nil, tm, err
 	}
 	tm.load = time.Since(t0)
-	res, err := s.computeFrom(snap, start, end, false)
+	res, err := s.computeFrom(snap, start, end, false, nil)
 	tm.compute = time.Since(t0) - tm.load
 	return res, snap, tm, err
 }
 
 // computeFrom runs the engine over a loaded snapshot; it reads snap and never changes it. With
 // sumsOnly the result keeps each member's totals instead of the lines (engine.Input.SumsOnly).
-func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time, sumsOnly bool) (*engine.Result, error) {
+func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time, sumsOnly bool, scr *engine.Scratch) (*engine.Result, error) {
 	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents,
-		Refunds: snap.Refunds, SumsOnly: sumsOnly}
+		Refunds: snap.Refunds, SumsOnly: sumsOnly, Scratch: scr}
 	if start != nil {
 		in.Start = *start
 	}

@@ -118,6 +118,7 @@ type Projector struct {
 	computedAt time.Time
 	restUntil  time.Time
 	took       struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
+	scratch    engine.Scratch                                       // the engine's working arrays, from one update to the next
 }
 
 // Stale makes the next refresh recompute although no sale arrived: a status change or a refund
@@ -255,6 +256,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		// draft's heap above the soft limit keeps Go's collector on a core Neo4j needs. The
 		// next projection reloads it whole, as it does after every commit (issue #19).
 		p.open = nil
+		p.scratch.Free()
 		return nil
 	}
 	defer done()
@@ -379,8 +381,9 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	p.took.read = time.Since(t0)
 	t1 := time.Now()
 	// The projection reads each consultant's totals, never a line: at 1M the lines would be
-	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory).
-	if res, err = p.Payouts.computeFrom(o.snap, start, end, true); err != nil {
+	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory). Its working arrays are
+	// the last update's (engine.Scratch).
+	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch); err != nil {
 		return
 	}
 	p.took.engine = time.Since(t1)

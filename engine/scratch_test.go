@@ -1,0 +1,109 @@
+package engine_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/engine/gen"
+)
+
+// Runs that share one Scratch give exactly what runs without one give, whatever ran before
+// with it: networks growing and shrinking, sums only and with lines, suspensions at work, the
+// scratch freed once on the way. A result stays whole after later runs reuse the scratch.
+func TestScratchChangesNoResult(t *testing.T) {
+	var scr engine.Scratch
+	type kept struct {
+		res   *engine.Result
+		lines []engine.Line
+		want  *engine.Result
+	}
+	var earlier []kept
+	sizes := []int{300, 40, 500, 120, 500, 10, 260}
+	for k, n := range sizes {
+		seed := uint64(k + 1)
+		nw := gen.Build(gen.Spec{Seed: seed, Consultants: n, Customers: n, Sales: 6 * n, ChainDepth: 20})
+		in := nw.Input
+		if k%2 == 1 {
+			at := in.End.Add(-time.Hour)
+			for i, m := range in.Members {
+				if m.Plan.IsConsultant() && m.Sponsor != "" && i%7 == 3 {
+					in.StatusEvents = append(in.StatusEvents, engine.StatusEvent{Member: m.ID, Status: engine.StatusSuspended, At: at, Seq: int64(i)})
+				}
+			}
+		}
+		in.SumsOnly = k%3 == 2
+		want, err := engine.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 4 {
+			scr.Free() // and it serves again after
+		}
+		in.Scratch = &scr
+		got, err := engine.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameResult(t, k, got, want)
+		earlier = append(earlier, kept{got, collect(got), want})
+	}
+	for k, e := range earlier {
+		sameResult(t, k, e.res, e.want)
+		if !reflect.DeepEqual(collect(e.res), e.lines) {
+			t.Errorf("run %d: its lines changed after later runs used the scratch", k)
+		}
+	}
+}
+
+func sameResult(t *testing.T, k int, got, want *engine.Result) {
+	t.Helper()
+	if !reflect.DeepEqual(got.Members, want.Members) {
+		t.Errorf("run %d: members differ with a scratch", k)
+	}
+	if !reflect.DeepEqual(got.Totals, want.Totals) || !reflect.DeepEqual(got.AccountedSales, want.AccountedSales) {
+		t.Errorf("run %d: totals or accounted sales differ with a scratch: %+v, want %+v", k, got.Totals, want.Totals)
+	}
+	if !reflect.DeepEqual(collect(got), collect(want)) {
+		t.Errorf("run %d: lines differ with a scratch", k)
+	}
+	sums := func(r *engine.Result) map[string][8]engine.Units {
+		m := map[string][8]engine.Units{}
+		r.SumsByMember(func(id string, s *[8]engine.Units) { m[id] = *s })
+		return m
+	}
+	if !reflect.DeepEqual(sums(got), sums(want)) {
+		t.Errorf("run %d: sums differ with a scratch", k)
+	}
+	if len(want.Members) == 0 || want.Totals.Total == 0 {
+		t.Fatalf("run %d: an empty run proves nothing", k)
+	}
+}
+
+// A scratch in use by another run is not shared: the second run works on its own.
+func TestScratchInUseIsNotShared(t *testing.T) {
+	var scr engine.Scratch
+	nw := gen.Build(gen.Spec{Seed: 3, Consultants: 400, Customers: 400, Sales: 3000, ChainDepth: 20})
+	want, err := engine.Run(nw.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := nw.Input
+	in.Scratch = &scr
+	done := make(chan *engine.Result, 8)
+	for range 8 {
+		go func() {
+			res, err := engine.Run(in)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- res
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != nil {
+			sameResult(t, 0, got, want)
+		}
+	}
+}
