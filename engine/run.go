@@ -94,7 +94,7 @@ type payoutRun struct {
 	vendors             []string
 	vendorSum           []Units
 	res                 *Result
-	scr                 *Scratch // working arrays (Input.Scratch); nothing in res points into it
+	scr                 *Scratch // working arrays (Input.Scratch); only out and sums may be in res (ReuseResults)
 }
 
 // accountedSale is a sale this run accounts, with the members it concerns.
@@ -532,7 +532,11 @@ func (r *payoutRun) held(sl *Sale) bool {
 // lifetime leg volume).
 func (r *payoutRun) previousStates() error {
 	r.prevRank = r.scr.ints.take(r.n)
-	r.out = make([]MemberResult, r.n)
+	if r.scr.ReuseResults {
+		r.out = r.scr.outs.take(r.n) // the result's Members (Scratch.ReuseResults)
+	} else {
+		r.out = make([]MemberResult, r.n)
+	}
 	for i := range r.out {
 		r.out[i].State.Member = r.ids[i]
 	}
@@ -620,7 +624,9 @@ func (r *payoutRun) activity() {
 	// Rank, binary and matching lines (at most a few per consultant) are collected first; the
 	// bulk (revenue share, retail, direct, pool, clawbacks) is counted before it is written, so
 	// the line slice is allocated once at its exact size (reserveLines).
-	if r.in.SumsOnly {
+	if r.in.SumsOnly && r.scr.ReuseResults {
+		r.sums = r.scr.sums.take(n) // the result's sums (Scratch.ReuseResults)
+	} else if r.in.SumsOnly {
 		r.sums = make([]memberSums, n)
 	} else {
 		r.lines = make([]line, 0, n/8+16)
@@ -912,7 +918,7 @@ func (r *payoutRun) saleSums() {
 			k := at[a.s]
 			if k == 0 {
 				if rows%block == 0 {
-					blocks = append(blocks, make([]sumsRow, block))
+					blocks = append(blocks, r.scr.rows.take(block))
 				}
 				rows++
 				k = rows

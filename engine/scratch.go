@@ -12,10 +12,15 @@ import (
 // instead of 851 MB there (BenchmarkProjectionUpdateMillion), and a run at 200,000
 // consultants 95 MB instead of 140 MB (issue #19).
 //
-// Only what a run uses while it runs lives here; a Result never refers to it, so a result stays
-// whole after the next run. A run finding the scratch in use by another allocates its own.
-// The zero value is ready to use.
+// Only what a run uses while it runs lives here, unless ReuseResults is set: a Result never
+// refers to it, so a result stays whole after the next run. A run finding the scratch in use by
+// another allocates its own. The zero value is ready to use.
 type Scratch struct {
+	// ReuseResults lets a result's Members and sums (about 360 bytes a member, the largest part
+	// of what a run allocates) live here too: they are then valid only until the next run with
+	// this scratch. The projection, which reads each result once and drops it, sets it.
+	ReuseResults bool
+
 	busy  atomic.Bool
 	i32   bufs[int32]
 	ints  bufs[int]
@@ -24,6 +29,18 @@ type Scratch struct {
 	times bufs[time.Time]
 	sales bufs[*Sale]
 	acct  bufs[accountedSale]
+	rows  bufs[sumsRow]
+	outs  bufs[MemberResult] // ReuseResults
+	sums  bufs[memberSums]   // ReuseResults
+}
+
+type pool interface {
+	rewind()
+	drop()
+}
+
+func (s *Scratch) pools() []pool {
+	return []pool{&s.i32, &s.ints, &s.units, &s.bools, &s.times, &s.sales, &s.acct, &s.rows, &s.outs, &s.sums}
 }
 
 // bufs hands out its slices in the order a run asks for them: a run's steps ask in the same
@@ -67,20 +84,18 @@ func (b *bufs[T]) drop() {
 	}
 }
 
-// Free lets the collector have the scratch's memory (about a quarter of a run's working memory;
-// at 1M consultants some 250 MB) when it will not be needed for a while. A run under way with it
-// keeps it.
+// rewind starts a run: the slices are handed out again from the first, regrown with room.
+func (b *bufs[T]) rewind() { b.next, b.room = 0, true }
+
+// Free lets the collector have the scratch's memory (at 1M consultants some 500 MB) when it
+// will not be needed for a while. A run under way with it keeps it.
 func (s *Scratch) Free() {
 	if !s.busy.CompareAndSwap(false, true) {
 		return
 	}
-	s.i32, s.ints, s.units, s.bools, s.times, s.sales, s.acct = bufs[int32]{}, bufs[int]{}, bufs[Units]{}, bufs[bool]{}, bufs[time.Time]{}, bufs[*Sale]{}, bufs[accountedSale]{}
+	s.i32, s.ints, s.units, s.bools, s.times = bufs[int32]{}, bufs[int]{}, bufs[Units]{}, bufs[bool]{}, bufs[time.Time]{}
+	s.sales, s.acct, s.rows, s.outs, s.sums = bufs[*Sale]{}, bufs[accountedSale]{}, bufs[sumsRow]{}, bufs[MemberResult]{}, bufs[memberSums]{}
 	s.busy.Store(false)
-}
-
-func (s *Scratch) rewind() {
-	s.i32.next, s.ints.next, s.units.next, s.bools.next, s.times.next, s.sales.next, s.acct.next = 0, 0, 0, 0, 0, 0, 0
-	s.i32.room, s.ints.room, s.units.room, s.bools.room, s.times.room, s.sales.room, s.acct.room = true, true, true, true, true, true, true
 }
 
 // lend gives a run in's scratch, or a fresh one when none was given or it is in use; the
@@ -90,8 +105,11 @@ func lend(in *Input) (*Scratch, func()) {
 	if s == nil || !s.busy.CompareAndSwap(false, true) {
 		return &Scratch{}, func() {}
 	}
-	s.rewind()
+	for _, p := range s.pools() {
+		p.rewind()
+	}
 	return s, func() {
+		// Pointers into this run's input, kept by no result.
 		s.sales.drop()
 		s.acct.drop()
 		s.busy.Store(false)

@@ -13,7 +13,15 @@ import (
 // with it: networks growing and shrinking, sums only and with lines, suspensions at work, the
 // scratch freed once on the way. A result stays whole after later runs reuse the scratch.
 func TestScratchChangesNoResult(t *testing.T) {
-	var scr engine.Scratch
+	for _, reuse := range []bool{false, true} {
+		t.Run(map[bool]string{false: "working arrays", true: "and results"}[reuse], func(t *testing.T) { scratchRuns(t, reuse) })
+	}
+}
+
+// scratchRuns is TestScratchChangesNoResult with or without Scratch.ReuseResults: with it, an
+// earlier result's members are the later run's, and only its lines and totals stay.
+func scratchRuns(t *testing.T, reuse bool) {
+	scr := engine.Scratch{ReuseResults: reuse}
 	type kept struct {
 		res   *engine.Result
 		lines []engine.Line
@@ -50,7 +58,13 @@ func TestScratchChangesNoResult(t *testing.T) {
 		earlier = append(earlier, kept{got, collect(got), want})
 	}
 	for k, e := range earlier {
-		sameResult(t, k, e.res, e.want)
+		if reuse {
+			if !reflect.DeepEqual(e.res.Totals, e.want.Totals) {
+				t.Errorf("run %d: its totals changed after later runs used the scratch", k)
+			}
+		} else {
+			sameResult(t, k, e.res, e.want)
+		}
 		if !reflect.DeepEqual(collect(e.res), e.lines) {
 			t.Errorf("run %d: its lines changed after later runs used the scratch", k)
 		}

@@ -183,7 +183,7 @@ type Input struct {
 	// AccountedSales (such a run is never committed).
 	SumsOnly bool
 	// Scratch, when set, is working memory this run shares with the runs before and after it
-	// (see Scratch); the result is the same with or without.
+	// (see Scratch); the result is the same with or without, but see Scratch.ReuseResults.
 	Scratch *Scratch
 }
 

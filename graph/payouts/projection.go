@@ -118,7 +118,7 @@ type Projector struct {
 	computedAt time.Time
 	restUntil  time.Time
 	took       struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
-	scratch    engine.Scratch                                       // the engine's working arrays, from one update to the next
+	scratch    engine.Scratch                                       // the engine's working memory, from one update to the next
 }
 
 // Stale makes the next refresh recompute although no sale arrived: a status change or a refund
@@ -381,8 +381,9 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	p.took.read = time.Since(t0)
 	t1 := time.Now()
 	// The projection reads each consultant's totals, never a line: at 1M the lines would be
-	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory). Its working arrays are
-	// the last update's (engine.Scratch).
+	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory). Its working arrays and
+	// its members are the last update's (engine.Scratch): a result is read once, by project.
+	p.scratch.ReuseResults = true
 	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch); err != nil {
 		return
 	}
