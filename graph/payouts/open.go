@@ -201,10 +201,16 @@ func (o *openSnapshot) generations(end time.Time) [][8]int32 {
 
 // project is the projection of a run over the kept snapshot: one allocation for every
 // consultant's figures, in member-id order as the run gives them; lines are totalled without
-// expanding them.
-func (o *openSnapshot) project(res *engine.Result, end, asOf time.Time) *Projection {
+// expanding them. With spare, a projection nobody reads any more, its arrays are reused.
+func (o *openSnapshot) project(res *engine.Result, end, asOf time.Time, spare *Projection) *Projection {
 	n := len(res.Members)
-	proj := &Projection{PeriodEnd: end, AsOf: asOf, IDs: make([]string, n), Items: make([]Projected, n)}
+	proj := &Projection{PeriodEnd: end, AsOf: asOf}
+	if spare != nil && cap(spare.IDs) >= n && cap(spare.Items) >= n {
+		proj.IDs, proj.Items = spare.IDs[:n], spare.Items[:n]
+		clear(proj.Items)
+	} else {
+		proj.IDs, proj.Items = make([]string, n), make([]Projected, n)
+	}
 	gens := o.generations(end)
 	pos := o.positions(res)
 	for i := range res.Members {

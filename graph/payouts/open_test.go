@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,9 +22,25 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 		st.clock = start
 		now := start.AddDate(0, 0, 6)
 		inc := &Projector{Payouts: payoutService(st, now), Log: quiet, Overlap: 3 * time.Second}
-		if err := inc.Refresh(ctx, false); err != nil {
-			t.Fatal(err)
+		// The same, published to a cache: it reuses its arrays from one publication to the next.
+		kept := &keptProjections{}
+		pub := &Projector{Payouts: payoutService(st, now), Log: quiet, Overlap: 3 * time.Second, Shared: kept, Interval: time.Nanosecond}
+		reused := 0
+		refresh := func(step int) {
+			before := pub.published
+			for _, p := range []*Projector{inc, pub} {
+				if err := p.Refresh(ctx, false); err != nil {
+					t.Fatalf("seed %d step %d: %v", seed, step, err)
+				}
+			}
+			if got, want := kept.last, inc.Current(); !reflect.DeepEqual(got.IDs, want.IDs) || !reflect.DeepEqual(got.Items, want.Items) {
+				t.Fatalf("seed %d step %d: published %d consultants unlike the one kept here (%d)", seed, step, len(got.IDs), len(want.IDs))
+			}
+			if before != nil && pub.published != before && len(before.Items) > 0 && &pub.published.Items[0] == &before.Items[0] {
+				reused++
+			}
 		}
+		refresh(-1)
 		free := map[string][]engine.Leg{"ana": {engine.LegLeft, engine.LegRight}, "ben": {engine.LegLeft, engine.LegRight}}
 		consultants := []string{"root", "ana", "ben"}
 		var acts []string
@@ -66,13 +83,12 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 				}
 			}
 			if rng.IntN(3) == 0 {
-				if err := inc.Refresh(ctx, false); err != nil {
-					t.Fatalf("seed %d step %d: %v", seed, step, err)
-				}
+				refresh(step)
 			}
 		}
-		if err := inc.Refresh(ctx, false); err != nil {
-			t.Fatal(err)
+		refresh(40)
+		if kept.n < 2 || reused == 0 {
+			t.Fatalf("seed %d: published %d times, reusing the arrays %d times", seed, kept.n, reused)
 		}
 		if inc.open.loadedAt.IsZero() || len(inc.open.snap.Sales) != len(st.snap.Sales) {
 			t.Fatalf("seed %d: the kept snapshot has %d sales of %d", seed, len(inc.open.snap.Sales), len(st.snap.Sales))
@@ -92,6 +108,27 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 		}
 	}
 }
+
+// keptProjections is a ProjectionCache that keeps a copy of what was published last.
+type keptProjections struct {
+	last *Projection
+	n    int
+}
+
+func (k *keptProjections) ProjectionLease(context.Context, string, time.Duration) (int64, error) {
+	return 1, nil
+}
+func (k *keptProjections) ProjectionRelease(context.Context, string) error { return nil }
+func (k *keptProjections) PublishProjection(_ context.Context, _ int64, p *Projection) error {
+	k.last = &Projection{PeriodEnd: p.PeriodEnd, AsOf: p.AsOf, IDs: slices.Clone(p.IDs), Items: slices.Clone(p.Items)}
+	k.n++
+	return nil
+}
+func (k *keptProjections) LookupProjection(context.Context, []string) (*Projection, error) {
+	return k.last, nil
+}
+func (k *keptProjections) RequestProjection(context.Context) (int64, error)   { return 0, nil }
+func (k *keptProjections) ProjectionRequested(context.Context) (int64, error) { return 0, nil }
 
 // A projection never holds up a payout run: none starts during a draft, and one under way is
 // cancelled when a draft starts, then resumes after it.
