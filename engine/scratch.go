@@ -3,6 +3,7 @@ package engine
 import (
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Scratch is working memory that successive runs lend each other, one run at a time: the
@@ -37,6 +38,7 @@ type Scratch struct {
 type pool interface {
 	rewind()
 	drop()
+	size() int64
 }
 
 func (s *Scratch) pools() []pool {
@@ -82,6 +84,28 @@ func (b *bufs[T]) drop() {
 	for _, s := range b.all {
 		clear(s[:cap(s)])
 	}
+}
+
+func (b *bufs[T]) size() int64 {
+	var n int64
+	var zero T
+	for _, s := range b.all {
+		n += int64(cap(s)) * int64(unsafe.Sizeof(zero))
+	}
+	return n
+}
+
+// Size is how many bytes the scratch holds.
+func (s *Scratch) Size() int64 {
+	if !s.busy.CompareAndSwap(false, true) {
+		return 0
+	}
+	defer s.busy.Store(false)
+	n := int64(0)
+	for _, p := range s.pools() {
+		n += p.size()
+	}
+	return n
 }
 
 // rewind starts a run: the slices are handed out again from the first, regrown with room.

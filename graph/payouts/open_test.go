@@ -109,6 +109,52 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 	}
 }
 
+// The engine's working memory and the last published projection are kept from one update to
+// the next while events keep arriving, and let go once nothing was accepted for KeepScratch.
+func TestProjectionLetsItsWorkingMemoryGoWhenQuiet(t *testing.T) {
+	ctx := context.Background()
+	st := newMemRuns()
+	now := start.AddDate(0, 0, 6)
+	kept := &keptProjections{}
+	p := &Projector{Payouts: payoutService(st, now), Log: quiet, Shared: kept, Interval: time.Nanosecond, KeepScratch: 50 * time.Millisecond}
+	sale := 0
+	accept := func() {
+		sale++
+		id := fmt.Sprintf("solar:%02d", sale)
+		st.accept(nil, []engine.Sale{{ID: id, Kind: engine.SaleActivation, Member: "mia", OccurredAt: start.Add(time.Hour), BV: 1000, CV: 3000, Vendor: "solar"}}, nil)
+	}
+	for range 3 {
+		accept()
+		if err := p.Refresh(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if p.scratch.Size() == 0 || p.published == nil {
+			t.Fatalf("after update %d: working memory %d bytes, last projection kept %v", sale, p.scratch.Size(), p.published != nil)
+		}
+	}
+	if err := p.Refresh(ctx, false); err != nil { // nothing new, but not quiet for long yet
+		t.Fatal(err)
+	}
+	if p.scratch.Size() == 0 || p.published == nil {
+		t.Fatal("let go at once after an update")
+	}
+	time.Sleep(60 * time.Millisecond)
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.scratch.Size(); n != 0 || p.published != nil {
+		t.Fatalf("quiet for longer than KeepScratch: still %d bytes, last projection kept %v", n, p.published != nil)
+	}
+	before := kept.last
+	accept()
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if kept.last == before || p.scratch.Size() == 0 {
+		t.Fatal("no update after the memory was let go")
+	}
+}
+
 // keptProjections is a ProjectionCache that keeps a copy of what was published last.
 type keptProjections struct {
 	last *Projection
@@ -175,9 +221,15 @@ func TestProjectionYieldsToPayoutRuns(t *testing.T) {
 		t.Fatal("the open period's snapshot is kept between projections")
 	}
 	reloads, _ := p.Counts()
+	if p.scratch.Size() == 0 {
+		t.Fatal("the engine's working memory is not kept between projections")
+	}
 	leave = svc.gate.enter()
 	if err := p.Refresh(ctx, true); err != nil || p.open != nil {
 		t.Fatalf("the snapshot is kept during a payout run: %v", err)
+	}
+	if n := p.scratch.Size(); n != 0 {
+		t.Fatalf("the engine's working memory (%d bytes) is kept during a payout run", n)
 	}
 	leave()
 	if err := p.Refresh(ctx, true); err != nil || p.open == nil {

@@ -106,4 +106,11 @@ func BenchmarkProjectionUpdateMillion(b *testing.B) {
 	b.ReportMetric(float64(engineT.Milliseconds())/float64(b.N), "ms-engine/op")
 	b.ReportMetric(float64(buildT.Milliseconds())/float64(b.N), "ms-build/op")
 	b.ReportMetric(float64(reload.Milliseconds()), "ms-first-reload")
+	// What the projector keeps between updates (its snapshot, working memory and last
+	// projection), the network's input aside.
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/1e6, "MB-live")
+	runtime.KeepAlive(p)
 }
