@@ -9,9 +9,10 @@ import (
 // Scratch is working memory that successive runs lend each other, one run at a time: the
 // earnings projection runs the engine over the same network after every few accepted events,
 // and each update allocated its working arrays anew, so Go's collector ran about once an
-// update at 1M consultants, beside the dashboards. With a scratch an update allocates 625 MB
-// instead of 851 MB there (BenchmarkProjectionUpdateMillion), and a run at 200,000
-// consultants 95 MB instead of 140 MB (issue #19).
+// update at 1M consultants, beside the dashboards. With a scratch that also holds the results
+// (ReuseResults) an update allocates 275 MB instead of 851 MB there
+// (BenchmarkProjectionUpdateMillion), and a run at 200,000 consultants 25 MB instead of 140 MB
+// (issue #19).
 //
 // Only what a run uses while it runs lives here, unless ReuseResults is set: a Result never
 // refers to it, so a result stays whole after the next run. A run finding the scratch in use by
@@ -111,8 +112,8 @@ func (s *Scratch) Size() int64 {
 // rewind starts a run: the slices are handed out again from the first, regrown with room.
 func (b *bufs[T]) rewind() { b.next, b.room = 0, true }
 
-// Free lets the collector have the scratch's memory (at 1M consultants some 500 MB) when it
-// will not be needed for a while. A run under way with it keeps it.
+// Free lets the collector have the scratch's memory (several hundred MB at 1M consultants) when
+// it will not be needed for a while. A run under way with it keeps it.
 func (s *Scratch) Free() {
 	if !s.busy.CompareAndSwap(false, true) {
 		return
