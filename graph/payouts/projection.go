@@ -108,8 +108,8 @@ type Projector struct {
 	Overlap time.Duration
 	// KeepScratch is how long the engine's working memory and the last projection's arrays are
 	// kept after the last update, for the next (default 1 minute). Under a stream of events an
-	// update allocates a seventh of what it did without them, so Go's collector runs several
-	// times less often beside the dashboards; a quiet system gives the memory back (at 1M
+	// update allocates about a sixth of what it did without them, so Go's collector runs about
+	// a third as often beside the dashboards; a quiet system gives the memory back (at 1M
 	// consultants about 600 MB, issue #19).
 	KeepScratch time.Duration
 
