@@ -38,7 +38,7 @@ type Scratch struct {
 
 type pool interface {
 	rewind()
-	drop()
+	free()
 	size() int64
 }
 
@@ -112,14 +112,17 @@ func (s *Scratch) Size() int64 {
 // rewind starts a run: the slices are handed out again from the first, regrown with room.
 func (b *bufs[T]) rewind() { b.next, b.room = 0, true }
 
+func (b *bufs[T]) free() { *b = bufs[T]{} }
+
 // Free lets the collector have the scratch's memory (several hundred MB at 1M consultants) when
 // it will not be needed for a while. A run under way with it keeps it.
 func (s *Scratch) Free() {
 	if !s.busy.CompareAndSwap(false, true) {
 		return
 	}
-	s.i32, s.ints, s.units, s.bools, s.times = bufs[int32]{}, bufs[int]{}, bufs[Units]{}, bufs[bool]{}, bufs[time.Time]{}
-	s.sales, s.acct, s.rows, s.outs, s.sums = bufs[*Sale]{}, bufs[accountedSale]{}, bufs[sumsRow]{}, bufs[MemberResult]{}, bufs[memberSums]{}
+	for _, p := range s.pools() {
+		p.free()
+	}
 	s.busy.Store(false)
 }
 
