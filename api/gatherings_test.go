@@ -71,7 +71,8 @@ func items(b map[string]any) []map[string]any {
 func TestWebinarsEventsAndOnboarding(t *testing.T) {
 	hs := newHarness(t)
 	now := &clock{t: time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)}
-	hs.srv.Schedule.Now = now.Now // the field services share one clock
+	hs.srv.Schedule.Now = now.Now   // the field services share one clock
+	hs.srv.Dashboards.Now = now.Now // and a dashboard shows the registrations that have not ended by it
 	ana, ben, cy := hs.member("ana", "consultant", "root"), hs.member("ben", "consultant", "root"), hs.member("cy", "consultant", "root")
 	hs.member("dee", "consultant", "root")
 	eve := hs.member("eve", "consultant", "ana") // generation 2 below root

@@ -223,7 +223,11 @@ func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time,
 	if err != nil || len(res.Records) == 0 {
 		return &field.MemberField{}, err
 	}
-	r := res.Records[0]
+	return memberField(res.Records[0]), nil
+}
+
+// memberField reads the row of field/member_field.
+func memberField(r *neo4j.Record) *field.MemberField {
 	f := &field.MemberField{Steps: stringList(get[any](r, "steps")), Done: stringList(get[any](r, "done"))}
 	for _, x := range get[[]any](r, "upcoming") {
 		m := props(x.(map[string]any))
@@ -231,7 +235,7 @@ func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time,
 			Format: m.str("format"), Location: m.str("location"), StartsAt: m.at("starts_at"), TimeZone: m.str("time_zone"),
 			Status: m.str("status"), Position: int(m.num("position")), Cancelled: m.flag("cancelled")})
 	}
-	return f, nil
+	return f
 }
 
 // OnboardingTrack implements field.OnboardingStore.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/genealogy"
@@ -20,7 +22,17 @@ func (s *Store) StatusHistory(ctx context.Context, id string) (*genealogy.Status
 	if err != nil {
 		return nil, err
 	}
-	h := &genealogy.StatusHistory{Member: memberOf(rec)}
+	h := &genealogy.StatusHistory{Member: memberOf(rec), Changes: statusChanges(rec, id)}
+	if u, ok := rec.Get("last_upgrade"); ok && u != nil {
+		t := u.(time.Time).UTC()
+		h.LastUpgrade = &t
+	}
+	return h, nil
+}
+
+// statusChanges reads the changes of a genealogy/status_history row, in recording order.
+func statusChanges(rec *neo4j.Record, id string) []genealogy.StatusChange {
+	var out []genealogy.StatusChange
 	for _, x := range get[[]any](rec, "changes") {
 		c := props(x.(map[string]any))
 		at, _ := c["at"].(time.Time)
@@ -28,13 +40,9 @@ func (s *Store) StatusHistory(ctx context.Context, id string) (*genealogy.Status
 		seq, _ := c["seq"].(int64)
 		reason, _ := c["reason"].(string)
 		status, _ := c["status"].(string)
-		h.Changes = append(h.Changes, genealogy.StatusChange{MemberID: id, Status: status, At: at.UTC(), Reason: reason, RecordedAt: recAt.UTC(), Seq: seq})
+		out = append(out, genealogy.StatusChange{MemberID: id, Status: status, At: at.UTC(), Reason: reason, RecordedAt: recAt.UTC(), Seq: seq})
 	}
-	if u, ok := rec.Get("last_upgrade"); ok && u != nil {
-		t := u.(time.Time).UTC()
-		h.LastUpgrade = &t
-	}
-	return h, nil
+	return out
 }
 
 // RecordStatus implements genealogy.StatusStore.

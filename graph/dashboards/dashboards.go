@@ -92,11 +92,8 @@ type DashboardService struct {
 	Runs          RunLister
 	Counters      CounterReader
 	Projector     ProjectionReader
-	Onboarding    ProgressReader
 	Registrations UpcomingReader
 	Health        ReadinessReader
-	Held          HeldReader
-	Statuses      StatusReader
 	Referrals     ConversionReader
 	Now           func() time.Time
 }
@@ -130,11 +127,6 @@ type CounterReader interface {
 // nil before the first.
 type ProjectionReader interface {
 	Lookup(ctx context.Context, ids []string) (*payouts.Projection, error)
-}
-
-// ProgressReader is a consultant's onboarding progress and upcoming registrations (field).
-type ProgressReader interface {
-	Progress(ctx context.Context, memberID string, limit int) (*field.OnboardingProgress, []field.UpcomingRegistration, error)
 }
 
 // UpcomingReader is a member's registrations that have not ended (field).
@@ -210,6 +202,9 @@ type ConsultantData struct {
 	Recent                      []payouts.LedgerEntry
 	Recruits                    []Recruit
 	Customers                   []CustomerServices
+	StatusChanges               []genealogy.StatusChange // its status history, in recording order (genealogy)
+	Held                        []HeldRow                // its activations waiting out a hold (sales)
+	Field                       *field.MemberField       // its onboarding and registrations (field)
 }
 
 // StatementSummary is one committed run's lines of a member.
@@ -317,11 +312,6 @@ type ConsultantDashboard struct {
 	StatusHistory []genealogy.StatusChange `json:"status_history"`
 }
 
-// StatusReader is a member's status and its history (genealogy).
-type StatusReader interface {
-	Status(ctx context.Context, id string) (*genealogy.MemberStatus, error)
-}
-
 // HeldSale is an activation waiting out its hold.
 type HeldSale struct {
 	SaleID     string    `json:"sale_id"`
@@ -343,11 +333,6 @@ type HeldRow struct {
 	HoldDays                 int
 }
 
-// HeldReader lists a consultant's activations not yet accounted that carry a hold (sales).
-type HeldReader interface {
-	HeldSales(ctx context.Context, id string, limit int) ([]HeldRow, error)
-}
-
 // held is §9 for the dashboard: a sale is released once occurred_at + hold_days (days of 24
 // hours) is past; the first run ending after that accounts it.
 func held(rows []HeldRow, now time.Time) []HeldSale {
@@ -363,73 +348,50 @@ func held(rows []HeldRow, now time.Time) []HeldSale {
 	return out
 }
 
-// ConsultantReader reads the dashboard's data.
+// ConsultantReader reads what a consultant's dashboard shows from Neo4j.
 type ConsultantReader interface {
-	ConsultantData(ctx context.Context, id string, recruitsSince time.Time) (*ConsultantData, error)
+	ConsultantData(ctx context.Context, q ConsultantQuery) (*ConsultantData, error)
 }
 
-// consultantReads are the dashboard's reads that do not depend on each other: Neo4j (the
-// member's data, its status, held sales, onboarding) and Redis (live counters, projection).
+// ConsultantQuery is what a consultant's dashboard asks Neo4j for.
+type ConsultantQuery struct {
+	ID            string
+	RecruitsSince time.Time // its recruits registered since
+	Now           time.Time // its registrations for gatherings that have not ended by now
+	HeldLimit     int       // at most this many held activations
+	UpcomingLimit int       // and this many registrations
+}
+
+// consultantReads are the dashboard's reads: Neo4j's (ConsultantReader) and Redis's (live
+// counters, projection), which do not depend on each other.
 type consultantReads struct {
 	data     *ConsultantData
 	dataErr  error
-	status   *genealogy.MemberStatus
-	statErr  error
-	held     []HeldRow
-	heldErr  error
-	progress *field.OnboardingProgress
-	upcoming []field.UpcomingRegistration
-	progErr  error
 	counters map[string]payouts.Counters
 	cntErr   error
 	proj     *payouts.Projection
 	projErr  error
 }
 
-// parallelSlots bounds the dashboards that read in parallel. Eight at once is already some
-// 2,000 dashboards a second at 4 ms each; past that the machine is queueing, and a dashboard
-// that holds four Neo4j connections at once makes every other one wait for a connection (a
-// bench at 200/s under a projection update collapsed to 503s when each took four). Beyond
-// the bound a dashboard reads one part after the other, as before.
-var parallelSlots = make(chan struct{}, 8)
-
-// read runs every read at once, so a dashboard waits for the slowest instead of their sum
-// (issue #19: four Neo4j round trips one after the other were most of its time), unless
-// parallelSlots are all taken.
+// read reads Redis beside Neo4j, so a dashboard waits for the slower of the two. Everything
+// from Neo4j is one read (issue #19): its four queries (data, status, held sales, onboarding)
+// as four transactions, one after the other, were most of a dashboard's time, and sent at once
+// they cost Neo4j about a third more CPU than in one transaction and held four connections.
 func (s *DashboardService) read(ctx context.Context, id string) *consultantReads {
 	r := &consultantReads{}
 	var wg sync.WaitGroup
-	// In turn, nothing more is read for a member that is not there or is a customer.
-	do := func(f func()) {
-		if r.dataErr == nil && (r.data == nil || r.data.Plan != "customer") {
-			f()
-		}
-	}
-	select {
-	case parallelSlots <- struct{}{}:
-		defer func() { <-parallelSlots }()
-		do = func(f func()) {
-			wg.Add(1)
-			go func() { defer wg.Done(); f() }()
-		}
-	default:
-	}
-	do(func() { r.data, r.dataErr = s.Consultants.ConsultantData(ctx, id, s.Now().AddDate(0, 0, -30)) })
-	if s.Statuses != nil {
-		do(func() { r.status, r.statErr = s.Statuses.Status(ctx, id) })
-	}
-	if s.Held != nil {
-		do(func() { r.held, r.heldErr = s.Held.HeldSales(ctx, id, 100) })
-	}
-	if s.Onboarding != nil {
-		do(func() { r.progress, r.upcoming, r.progErr = s.Onboarding.Progress(ctx, id, 20) })
+	beside := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
 	}
 	if s.Counters != nil {
-		do(func() { r.counters, r.cntErr = s.Counters.Read(ctx, []string{id}) })
+		beside(func() { r.counters, r.cntErr = s.Counters.Read(ctx, []string{id}) })
 	}
 	if s.Projector != nil {
-		do(func() { r.proj, r.projErr = s.Projector.Lookup(ctx, []string{id}) })
+		beside(func() { r.proj, r.projErr = s.Projector.Lookup(ctx, []string{id}) })
 	}
+	now := s.Now().UTC()
+	r.data, r.dataErr = s.Consultants.ConsultantData(ctx, ConsultantQuery{ID: id, RecruitsSince: now.AddDate(0, 0, -30), Now: now, HeldLimit: 100, UpcomingLimit: 20})
 	wg.Wait()
 	return r
 }
@@ -453,20 +415,11 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	if d.Customers == nil {
 		d.Customers = []CustomerServices{}
 	}
-	d.Status, d.StatusHistory = "active", []genealogy.StatusChange{}
-	if s.Statuses != nil {
-		if r.statErr != nil {
-			return nil, r.statErr
-		}
-		d.Status, d.StatusHistory = r.status.Status, r.status.History
+	d.Status, d.StatusHistory = genealogy.StatusNow(data.StatusChanges, s.Now()), data.StatusChanges
+	if d.StatusHistory == nil {
+		d.StatusHistory = []genealogy.StatusChange{}
 	}
-	d.Held = []HeldSale{}
-	if s.Held != nil {
-		if r.heldErr != nil {
-			return nil, r.heldErr
-		}
-		d.Held = held(r.held, s.Now())
-	}
+	d.Held = held(data.Held, s.Now())
 	cfg := s.Plan
 	d.Activity.WindowDays = cfg.ActivityWindowDays
 	d.Activity.Threshold = graph.BV(cfg.ActivityMinPV)
@@ -541,15 +494,11 @@ func (s *DashboardService) Consultant(ctx context.Context, id string) (*Consulta
 	if n := len(d.Runs); n > 0 {
 		d.LastRun = &d.Runs[n-1]
 	}
-	if s.Onboarding != nil {
-		if r.progErr != nil {
-			return nil, r.progErr
-		}
-		d.Onboarding, d.Upcoming = r.progress, r.upcoming
+	fe := data.Field
+	if fe == nil {
+		fe = &field.MemberField{}
 	}
-	if d.Upcoming == nil {
-		d.Upcoming = []field.UpcomingRegistration{}
-	}
+	d.Onboarding, d.Upcoming = field.ProgressOf(fe)
 	d.Wallet.Balance = graph.Money(data.Balance)
 	d.Wallet.Recent = data.Recent
 	if d.Wallet.Recent == nil {

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,9 +22,9 @@ var now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
 type fakeData struct{ d ConsultantData }
 
-func (f fakeData) ConsultantData(_ context.Context, id string, _ time.Time) (*ConsultantData, error) {
-	if id != f.d.ID {
-		return nil, graph.NotFound("member %s not found", id)
+func (f fakeData) ConsultantData(_ context.Context, q ConsultantQuery) (*ConsultantData, error) {
+	if q.ID != f.d.ID {
+		return nil, graph.NotFound("member %s not found", q.ID)
 	}
 	d := f.d
 	return &d, nil
@@ -45,10 +46,6 @@ func (f fakeProjection) Lookup(context.Context, []string) (*payouts.Projection, 
 }
 
 type fakeField struct{}
-
-func (fakeField) Progress(context.Context, string, int) (*field.OnboardingProgress, []field.UpcomingRegistration, error) {
-	return &field.OnboardingProgress{Steps: []string{"orientation"}, Done: []string{"orientation"}, Completed: true}, nil, nil
-}
 
 func (fakeField) Upcoming(context.Context, string, int) ([]field.UpcomingRegistration, error) {
 	return nil, nil
@@ -74,7 +71,7 @@ func (fakeHoldings) Services(_ context.Context, id string) (*sales.Services, err
 
 func service() *DashboardService {
 	data := ConsultantData{ID: "ana", Name: "Ana", Plan: "consultant", Rank: "none", LifetimeLeft: 30000, LifetimeRight: 12000, CarryLeft: 5000, CarryRight: 0,
-		Balance: 12345, Statements: []StatementSummary{
+		Balance: 12345, Field: &field.MemberField{Steps: []string{"orientation"}, Done: []string{"orientation"}}, Statements: []StatementSummary{
 			{RunID: "run-1", End: now.AddDate(0, 0, -14), Types: []string{"direct", "revenue_share"}, Amounts: []engine.Units{1000, 250}, Vendors: []string{"", "solar"}},
 			{RunID: "run-2", End: now.AddDate(0, 0, -7), Types: []string{"binary", "revenue_share"}, Amounts: []engine.Units{600, 50}, Vendors: []string{"", "solar"}},
 		}}
@@ -84,7 +81,7 @@ func service() *DashboardService {
 	}}
 	return &DashboardService{Store: fakeCustomer{}, Consultants: fakeData{data}, Plan: engine.DefaultConfig(), Holdings: fakeHoldings{},
 		Counters: fakeCounters{c: map[string]payouts.Counters{"ana": {Left: 2000, Right: 500}}}, Projector: fakeProjection{proj},
-		Onboarding: fakeField{}, Registrations: fakeField{}, Now: func() time.Time { return now }}
+		Registrations: fakeField{}, Now: func() time.Time { return now }}
 }
 
 // A consultant's dashboard puts together committed figures, the live open period and the
@@ -212,125 +209,105 @@ func (b *barrier) wait(ctx context.Context) error {
 	}
 }
 
+// slowData is Neo4j's read; it checks what the dashboard asks for.
 type slowData struct {
-	b *barrier
-	d ConsultantData
-}
-
-func (f slowData) ConsultantData(ctx context.Context, id string, _ time.Time) (*ConsultantData, error) {
-	if err := f.b.wait(ctx); err != nil {
-		return nil, err
-	}
-	if id != f.d.ID {
-		return nil, graph.NotFound("member %s not found", id)
-	}
-	return &f.d, nil
-}
-
-type slowStatus struct {
 	b   *barrier
+	d   ConsultantData
 	err error
+	n   *atomic.Int32
 }
 
-func (f slowStatus) Status(ctx context.Context, id string) (*genealogy.MemberStatus, error) {
+func (f slowData) ConsultantData(ctx context.Context, q ConsultantQuery) (*ConsultantData, error) {
+	f.n.Add(1)
 	if err := f.b.wait(ctx); err != nil {
 		return nil, err
+	}
+	if q.ID != f.d.ID {
+		return nil, graph.NotFound("member %s not found", q.ID)
+	}
+	if !q.Now.Equal(now) || !q.RecruitsSince.Equal(now.AddDate(0, 0, -30)) || q.HeldLimit != 100 || q.UpcomingLimit != 20 {
+		return nil, fmt.Errorf("asked for %+v", q)
 	}
 	if f.err != nil {
 		return nil, f.err
 	}
-	return &genealogy.MemberStatus{Status: "suspended", History: []genealogy.StatusChange{{Status: "suspended"}}}, nil
+	return &f.d, nil
 }
 
-type slowHeld struct{ b *barrier }
+type slowCounters struct {
+	b *barrier
+	fakeCounters
+}
 
-func (f slowHeld) HeldSales(ctx context.Context, id string, _ int) ([]HeldRow, error) {
+func (f slowCounters) Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error) {
 	if err := f.b.wait(ctx); err != nil {
 		return nil, err
 	}
-	return []HeldRow{{SaleID: "a-1", BV: 1000, OccurredAt: now, HoldDays: 3}}, nil
+	return f.fakeCounters.Read(ctx, ids)
 }
 
-type slowField struct{ b *barrier }
+type slowProjection struct {
+	b *barrier
+	fakeProjection
+}
 
-func (f slowField) Progress(ctx context.Context, _ string, _ int) (*field.OnboardingProgress, []field.UpcomingRegistration, error) {
+func (f slowProjection) Lookup(ctx context.Context, ids []string) (*payouts.Projection, error) {
 	if err := f.b.wait(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return &field.OnboardingProgress{Steps: []string{"welcome"}}, nil, nil
+	return f.fakeProjection.Lookup(ctx, ids)
 }
 
-// Issue #19: a dashboard's Neo4j reads (its data, status, held sales, onboarding) go out
-// together, so it waits for the slowest rather than their sum; what each shows is unchanged,
-// and an unknown member is still a 404 whatever the other reads say.
-func TestConsultantDashboardReadsTogether(t *testing.T) {
+// Issue #19: everything a consultant's dashboard shows from Neo4j (its data, status, held
+// sales, onboarding) is one read, and Redis's parts are read beside it, so a dashboard waits
+// for the slower of the two; what each part shows is unchanged, and an unknown member is still
+// a 404 whatever else was read.
+func TestConsultantDashboardReadsNeo4jOnceBesideRedis(t *testing.T) {
 	s := service()
-	b := newBarrier(4)
-	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant", Rank: "none"}}
-	s.Statuses, s.Held, s.Onboarding = slowStatus{b: b}, slowHeld{b}, slowField{b}
+	ana := ConsultantData{ID: "ana", Plan: "consultant", Rank: "none",
+		StatusChanges: []genealogy.StatusChange{{MemberID: "ana", Status: "suspended", At: now.Add(-time.Hour), Seq: 1}},
+		Held:          []HeldRow{{SaleID: "a-1", BV: 1000, OccurredAt: now, HoldDays: 3}},
+		Field:         &field.MemberField{Steps: []string{"welcome", "orientation"}, Done: []string{"orientation"}}}
+	reads := &atomic.Int32{}
+	arm := func(d ConsultantData, err error) {
+		b := newBarrier(3)
+		s.Consultants = slowData{b: b, d: d, err: err, n: reads}
+		s.Counters = slowCounters{b, fakeCounters{c: map[string]payouts.Counters{"ana": {Left: 2000, Right: 500}}}}
+		s.Projector = slowProjection{b, service().Projector.(fakeProjection)}
+	}
+	arm(ana, nil)
 	ctx := context.Background()
 	d, err := s.Consultant(ctx, "ana")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Status != "suspended" || len(d.Held) != 1 || d.Held[0].SaleID != "a-1" || d.Onboarding == nil || d.Onboarding.Steps[0] != "welcome" || d.Legs.NewLeft != "20.00" {
-		t.Errorf("status %q, held %+v, onboarding %+v, legs %+v", d.Status, d.Held, d.Onboarding, d.Legs)
+	if reads.Load() != 1 {
+		t.Errorf("%d reads of Neo4j for one dashboard", reads.Load())
+	}
+	if d.Status != "suspended" || len(d.StatusHistory) != 1 || len(d.Held) != 1 || d.Held[0].SaleID != "a-1" || d.Held[0].Status != "held" || d.Legs.NewLeft != "20.00" || d.Projected.Total != "14.90" {
+		t.Errorf("status %q %+v, held %+v, legs %+v, projected %+v", d.Status, d.StatusHistory, d.Held, d.Legs, d.Projected)
+	}
+	if d.Onboarding == nil || len(d.Onboarding.Steps) != 2 || len(d.Onboarding.Done) != 1 || d.Onboarding.Completed || d.Upcoming == nil {
+		t.Errorf("onboarding %+v, upcoming %+v", d.Onboarding, d.Upcoming)
+	}
+	// A status change dated in the future does not count yet; none at all is active.
+	ana.StatusChanges = append(ana.StatusChanges, genealogy.StatusChange{MemberID: "ana", Status: "active", At: now, Seq: 2},
+		genealogy.StatusChange{MemberID: "ana", Status: "suspended", At: now.Add(time.Hour), Seq: 3})
+	arm(ana, nil)
+	if d, err := s.Consultant(ctx, "ana"); err != nil || d.Status != "active" {
+		t.Errorf("reactivated now, suspended in an hour: %v %+v", err, d)
+	}
+	arm(ConsultantData{ID: "ana", Plan: "consultant", Rank: "none"}, nil)
+	if d, err := s.Consultant(ctx, "ana"); err != nil || d.Status != "active" || d.StatusHistory == nil || d.Held == nil || d.Onboarding == nil || d.Onboarding.Steps == nil {
+		t.Errorf("nothing recorded: %v %+v", err, d)
 	}
 
-	b = newBarrier(4)
-	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant"}}
-	s.Statuses, s.Held, s.Onboarding = slowStatus{b: b, err: graph.Unavailable("neo4j", errors.New("down"))}, slowHeld{b}, slowField{b}
+	arm(ana, nil)
 	if _, err := s.Consultant(ctx, "ghost"); graph.KindOf(err) != graph.KindNotFound {
-		t.Errorf("an unknown member is reported first: %v", err)
+		t.Errorf("an unknown member: %v", err)
 	}
-	b = newBarrier(4)
-	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant"}}
-	s.Statuses, s.Held, s.Onboarding = slowStatus{b: b, err: graph.Unavailable("neo4j", errors.New("down"))}, slowHeld{b}, slowField{b}
+	arm(ana, graph.Unavailable("neo4j", errors.New("down")))
 	if _, err := s.Consultant(ctx, "ana"); graph.KindOf(err) != graph.KindUnavailable {
 		t.Errorf("a failed read is the dashboard's error: %v", err)
 	}
-}
-
-// When every parallel slot is taken (the machine is queueing), a dashboard reads its parts one
-// after the other and shows the same.
-func TestConsultantDashboardReadsInTurnWhenBusy(t *testing.T) {
-	for range cap(parallelSlots) {
-		parallelSlots <- struct{}{}
-	}
-	defer func() {
-		for range cap(parallelSlots) {
-			<-parallelSlots
-		}
-	}()
-	s := service()
-	b := newBarrier(1) // each read passes on its own: nothing waits for another
-	s.Consultants = slowData{b, ConsultantData{ID: "ana", Plan: "consultant", Rank: "none"}}
-	s.Statuses = slowStatus{b: newBarrier(1)}
-	s.Held, s.Onboarding = slowHeld{newBarrier(1)}, slowField{newBarrier(1)}
-	d, err := s.Consultant(context.Background(), "ana")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Status != "suspended" || len(d.Held) != 1 || d.Onboarding == nil || d.Legs.NewLeft != "20.00" {
-		t.Errorf("status %q, held %+v, onboarding %+v, legs %+v", d.Status, d.Held, d.Onboarding, d.Legs)
-	}
-	if len(parallelSlots) != cap(parallelSlots) {
-		t.Error("a dashboard that read in turn must not take or free a slot")
-	}
-	// An unknown member reads nothing more.
-	asked := &askedStatus{}
-	s.Statuses = asked
-	if _, err := s.Consultant(context.Background(), "ghost"); graph.KindOf(err) != graph.KindNotFound {
-		t.Errorf("an unknown member: %v", err)
-	}
-	if asked.n.Load() != 0 {
-		t.Error("reading in turn, an unknown member's status was read")
-	}
-}
-
-type askedStatus struct{ n atomic.Int32 }
-
-func (a *askedStatus) Status(context.Context, string) (*genealogy.MemberStatus, error) {
-	a.n.Add(1)
-	return &genealogy.MemberStatus{Status: "active"}, nil
 }

@@ -191,6 +191,14 @@ func (s *OnboardingService) Progress(ctx context.Context, memberID string, limit
 	if err != nil {
 		return nil, nil, err
 	}
+	p, up := ProgressOf(f)
+	return p, up, nil
+}
+
+// ProgressOf is a member's onboarding progress and upcoming registrations from its field
+// enablement as read (MemberField): the steps it attended in the track's order, complete when
+// it attended every one.
+func ProgressOf(f *MemberField) (*OnboardingProgress, []UpcomingRegistration) {
 	done := ordered(f.Steps, f.Done)
 	up := f.Upcoming
 	if up == nil {
@@ -200,7 +208,7 @@ func (s *OnboardingService) Progress(ctx context.Context, memberID string, limit
 	if steps == nil {
 		steps = []string{}
 	}
-	return &OnboardingProgress{Steps: steps, Done: done, Completed: len(steps) > 0 && len(done) == len(steps)}, up, nil
+	return &OnboardingProgress{Steps: steps, Done: done, Completed: len(steps) > 0 && len(done) == len(steps)}, up
 }
 
 // inTrackOrder lists every step of the track in its order, with its count.

@@ -62,6 +62,11 @@ func StatusAt(changes []StatusChange, end time.Time) string {
 	return st.String()
 }
 
+// StatusNow is a member's status as it stands at now: a change dated now already counts.
+func StatusNow(changes []StatusChange, now time.Time) string {
+	return StatusAt(changes, now.UTC().Add(time.Nanosecond))
+}
+
 // SetStatus records a status change (PLAN.md §10). Termination is final: after it every status
 // change is refused whatever its date; the root and customers have no status; a termination
 // cannot be dated before an upgrade already recorded.
@@ -120,7 +125,7 @@ func (s *MemberService) Status(ctx context.Context, id string) (*MemberStatus, e
 	if err != nil {
 		return nil, err
 	}
-	out := &MemberStatus{Member: *h.Member, Status: StatusAt(h.Changes, s.Now().UTC().Add(time.Nanosecond)), History: h.Changes}
+	out := &MemberStatus{Member: *h.Member, Status: StatusNow(h.Changes, s.Now()), History: h.Changes}
 	if out.History == nil {
 		out.History = []StatusChange{}
 	}
