@@ -48,6 +48,7 @@ type payoutRun struct {
 	index    *idIndex // of ids, its map built on demand and kept by the result (lookup)
 	searches int      // lookups answered by binary search; past a thousand, the map is built
 	at       []int32  // Input.Members index → index here, none when not in this run
+	inIDs    []string // Input.Members[i].ID, for confirming hints (hinted)
 	plan     []Plan
 	status   []Status // §10
 	since    []time.Time
@@ -158,7 +159,9 @@ func (r *payoutRun) members() error {
 		i int32
 	}
 	refs := make([]ref, 0, len(in.Members))
+	r.inIDs = r.scr.strs.take(len(in.Members))
 	for i := range in.Members {
+		r.inIDs[i] = in.Members[i].ID
 		if in.Members[i].RegisteredAt.Before(in.End) {
 			refs = append(refs, ref{&in.Members[i], int32(i)})
 		}
@@ -258,7 +261,9 @@ func (r *payoutRun) lookup(id string) (int32, bool) {
 // plus one (Member.SponsorAt, Member.ParentAt, Sale.MemberAt); a hint that does not name id is
 // ignored.
 func (r *payoutRun) hinted(hint int32, id string) (int32, bool) {
-	if hint > 0 && int(hint) <= len(r.in.Members) && r.in.Members[hint-1].ID == id {
+	// Confirmed against the ids alone (16 bytes a member), not the members: at 1M consultants
+	// the members outgrow the processor's cache and each confirmation was a miss (issue #19).
+	if hint > 0 && int(hint) <= len(r.inIDs) && r.inIDs[hint-1] == id {
 		k := r.at[hint-1]
 		return k, k != none
 	}

@@ -25,6 +25,7 @@ type Scratch struct {
 
 	busy  atomic.Bool
 	i32   bufs[int32]
+	strs  bufs[string]
 	ints  bufs[int]
 	units bufs[Units]
 	bools bufs[bool]
@@ -43,7 +44,7 @@ type pool interface {
 }
 
 func (s *Scratch) pools() []pool {
-	return []pool{&s.i32, &s.ints, &s.units, &s.bools, &s.times, &s.sales, &s.acct, &s.rows, &s.outs, &s.sums}
+	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.bools, &s.times, &s.sales, &s.acct, &s.rows, &s.outs, &s.sums}
 }
 
 // bufs hands out its slices in the order a run asks for them: a run's steps ask in the same
