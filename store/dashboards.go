@@ -98,13 +98,7 @@ func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 	defer sess.Close(ctx)
 	d, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*dashboards.ConsultantData, error) {
-		rows := func(query string, params map[string]any) ([]*neo4j.Record, error) {
-			res, err := tx.Run(ctx, query, params)
-			if err != nil {
-				return nil, err
-			}
-			return res.Collect(ctx)
-		}
+		rows := txRunner(ctx, tx)
 		recs, err := rows(qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince)})
 		if err != nil {
 			return nil, err
