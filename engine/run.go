@@ -519,8 +519,9 @@ func (r *payoutRun) accountSales() error {
 		return nil // nothing is committed from a sums-only run: no list of what it accounts
 	}
 	r.res.AccountedSales = make([]string, len(r.accounted))
+	r.res.AccountedRefs = make([]int64, len(r.accounted))
 	for k, a := range r.accounted {
-		r.res.AccountedSales[k] = a.sale.ID
+		r.res.AccountedSales[k], r.res.AccountedRefs[k] = a.sale.ID, a.sale.Ref
 	}
 	return nil
 }
@@ -1151,7 +1152,7 @@ func (r *payoutRun) result() *Result {
 	if r.sums == nil {
 		res.sales = make([]saleSource, len(r.sales))
 		for k, sl := range r.sales {
-			res.sales[k].id = sl.ID
+			res.sales[k].id, res.sales[k].ref = sl.ID, sl.Ref
 			if sl.Kind == SaleActivation {
 				res.sales[k].vendor = sl.Vendor
 			}

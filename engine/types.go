@@ -65,7 +65,6 @@ const (
 // Activations voided by a committed run are left out by the caller.
 type Sale struct {
 	ID         string // the line source: "pack:<id>", or the upgrade/activation event id
-	Kind       SaleKind
 	Member     string // buyer, or the member the vendor activated a service for
 	OccurredAt time.Time
 	Price      Units // pack or upgrade price
@@ -73,14 +72,19 @@ type Sale struct {
 	CV         Units  // activation: revenue-share base (product values as of occurred_at)
 	Retail     Units  // activation: flat retail commission
 	Vendor     string // activation
-	ToPlan     Plan   // upgrade
-	Accounted  bool   // already accounted by a committed run
-	// HoldDays is the rescission window of an activation's product (PLAN.md §9, 0–14): a run
-	// accounts the activation only once occurred_at + HoldDays days is before its end.
-	HoldDays int
+	Kind       SaleKind
+	ToPlan     Plan // upgrade
+	Accounted  bool // already accounted by a committed run
 	// MemberAt is an optional hint like Member.SponsorAt: the index of Member in Input.Members,
 	// plus one.
 	MemberAt int32
+	// HoldDays is the rescission window of an activation's product (PLAN.md §9, 0–14): a run
+	// accounts the activation only once occurred_at + HoldDays days is before its end.
+	HoldDays int
+	// Ref is the caller's handle for the sale (the store's record of it), never read by the
+	// engine: the result gives it back beside the sale (AccountedRefs, SaleRef), so the caller
+	// finds what a run accounts without looking each sale up by id (issue #19).
+	Ref int64
 }
 
 // PaidLine is a committed line that a clawback reverses (PLAN.md §4 step 10).
@@ -303,7 +307,9 @@ type Totals struct {
 type Result struct {
 	Members []MemberResult // every consultant that exists, in member-id order
 	// AccountedSales are the sale ids this run accounts; committing the run marks them.
+	// AccountedRefs[k] is AccountedSales[k]'s Sale.Ref.
 	AccountedSales []string
+	AccountedRefs  []int64
 	// Clawed and Voided are the cancellations this run accounts (§6): a clawed one reversed
 	// committed lines, a voided one made its activation (VoidedActivations) void for good.
 	Clawed            []string
@@ -330,7 +336,10 @@ type Result struct {
 }
 
 // saleSource is what a line needs of its sale: the id, and the vendor of an activation.
-type saleSource struct{ id, vendor string }
+type saleSource struct {
+	id, vendor string
+	ref        int64
+}
 
 // Source kinds of a compact line.
 const (
@@ -393,6 +402,9 @@ func (r *Result) Line(i int) Line {
 // SaleCount is the number of sales the run looked at, in id order; SaleID names sale k.
 func (r *Result) SaleCount() int      { return len(r.sales) }
 func (r *Result) SaleID(k int) string { return r.sales[k].id }
+
+// SaleRef is sale k's Sale.Ref.
+func (r *Result) SaleRef(k int) int64 { return r.sales[k].ref }
 
 // LineSale is the sale line i pays for (its index, as SaleID takes), or -1: a line for no sale,
 // or a reversal (whose source is the sale of the line it reverses).

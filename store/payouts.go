@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ var (
 	qRunEarningsRead       = cypher.MustQuery("payouts/run_earnings_read")
 	qRunEarningsDone       = cypher.MustQuery("payouts/run_earnings_done")
 	qRunCommitFreeze       = cypher.MustQuery("payouts/run_commit_freeze")
+	qRunCommitFreezeNodes  = cypher.MustQuery("payouts/run_commit_freeze_nodes")
 	qRunCommitStates       = cypher.MustQuery("payouts/run_commit_states")
 	qRunCreate             = cypher.MustQuery("payouts/run_create")
 	qRunDraftReady         = cypher.MustQuery("payouts/run_draft_ready")
@@ -212,6 +214,11 @@ func (s *Store) loadSales(ctx context.Context, q string, params map[string]any, 
 			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
 			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: vendor, Accounted: get[bool](r, "accounted"),
 			HoldDays: int(get[int64](r, "hold_days"))}
+		if n, ok := r.Get("node"); ok {
+			if n, ok := n.(int64); ok {
+				sl.Ref = n + 1 // 0 is none
+			}
+		}
 		if sl.Kind == engine.SaleUpgrade {
 			sl.ToPlan, _ = engine.ParsePlan(get[string](r, "plan"))
 		}
@@ -365,6 +372,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		}
 		_, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": i / freezeChunk, "sales": part(unpaid), "clawed": part(fr.Clawed),
 			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": part(paidSales), "paid_lines": pl.String(),
+			"sales_nodes": nodesPart(fr.UnpaidRefs, i, len(unpaid)), "paid_nodes": nodesPart(fr.PaidRefs, i, len(paidSales)),
 			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales),
 			"promoted": part(fr.Promoted)})
 		return err
@@ -486,8 +494,14 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 			return err
 		}
 		p := map[string]any{"run": id}
-		for k, v := range res.Records[0].AsMap() {
-			p[k] = freezeList(v)
+		rec := res.Records[0]
+		for k, v := range rec.AsMap() {
+			if k != "sales_nodes" && k != "paid_nodes" {
+				p[k] = freezeList(v)
+			}
+		}
+		if err := s.freezeByNodes(ctx, rec, p); err != nil {
+			return err
 		}
 		_, err = s.write(ctx, qRunCommitFreeze, p)
 		return err
@@ -516,6 +530,31 @@ func (s *Store) applyCommit(ctx context.Context, id string) error {
 	}
 	s.log.Info("commit applied", "run", id, "freeze", froze.Round(time.Millisecond), "credits", credited.Round(time.Millisecond),
 		"credits_from_statements", fromStatements, "states_copied", !listed, "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// freezeByNodes marks the chunk's accounted sales by the node ids its draft read with them, when
+// it has them, and then takes them out of p, so run_commit_freeze marks only the rest of the
+// chunk. When a node is no longer the sale it was (deleted since, its id reused), p keeps every
+// sale and they are marked again by id: marking is idempotent.
+func (s *Store) freezeByNodes(ctx context.Context, rec *neo4j.Record, p map[string]any) error {
+	sales, _ := p["sales"].([]string)
+	paid, _ := p["paid_sales"].([]string)
+	salesNodes, paidNodes := nodeList(get[string](rec, "sales_nodes"), len(sales)), nodeList(get[string](rec, "paid_nodes"), len(paid))
+	if len(salesNodes) != len(sales) || len(paidNodes) != len(paid) || len(sales)+len(paid) == 0 {
+		return nil
+	}
+	res, err := s.write(ctx, qRunCommitFreezeNodes, map[string]any{"run": p["run"], "sales": sales, "sales_nodes": salesNodes,
+		"paid_sales": paid, "paid_nodes": paidNodes, "paid_lines": p["paid_lines"]})
+	if err != nil {
+		return err
+	}
+	r := res.Records[0]
+	if get[int64](r, "sales") != int64(len(sales)) || get[int64](r, "paid") != int64(len(paid)) {
+		s.log.Warn("a draft's sale nodes changed before its commit; those sales are marked by id", "run", p["run"])
+		return nil
+	}
+	p["sales"], p["paid_sales"], p["paid_lines"] = []string{}, []string{}, []string{}
 	return nil
 }
 
@@ -549,6 +588,46 @@ func byWriters[T any](do func(T) error) (chan<- T, func() error) {
 
 // freezeChunk is the number of ids in each list of a (:RunFreeze) chunk.
 const freezeChunk = 10000
+
+// nodesPart is the node ids of the chunk of n sales at i, one per line, from their references
+// (engine.Sale.Ref, the node id plus one: see loadSales); empty unless every one is known, and
+// then the commit finds the chunk's sales by id.
+func nodesPart(refs []int64, i, n int) string {
+	if i >= n || len(refs) != n {
+		return ""
+	}
+	var b []byte
+	for k := i; k < min(i+freezeChunk, n); k++ {
+		if refs[k] <= 0 {
+			return ""
+		}
+		if k > i {
+			b = append(b, '\n')
+		}
+		b = strconv.AppendInt(b, refs[k]-1, 10)
+	}
+	return string(b)
+}
+
+// nodeList reads a chunk's node ids (nodesPart); nil unless there is one for each of n sales.
+func nodeList(v any, n int) []int64 {
+	s, _ := v.(string)
+	if s == "" || n == 0 {
+		return nil
+	}
+	out := make([]int64, 0, n)
+	for _, f := range strings.Split(s, "\n") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil
+		}
+		out = append(out, id)
+	}
+	if len(out) != n {
+		return nil
+	}
+	return out
+}
 
 // freezeList reads a list of a freeze chunk: one string, an item per line, since issue #19; a
 // list in drafts from before.

@@ -228,6 +228,27 @@ func (s *Store) NotificationsForTests(ctx context.Context, q string) ([]string, 
 	return out, nil
 }
 
+// PlanForTests returns the operators of the plan Neo4j makes for one of the project's queries
+// (cypher.MustQuery's name) with params, outermost first (integration tests only).
+func (s *Store) PlanForTests(ctx context.Context, name string, params map[string]any) ([]string, error) {
+	res, err := s.read(ctx, "EXPLAIN "+cypher.MustQuery(name), params)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		out = append(out, p.Operator())
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	if p := res.Summary.Plan(); p != nil {
+		walk(p)
+	}
+	return out, nil
+}
+
 // ExecForTests runs a write statement (integration tests only).
 func (s *Store) ExecForTests(ctx context.Context, q string) error {
 	_, err := s.write(ctx, q, nil)

@@ -136,6 +136,10 @@ type Freeze struct {
 	// direct, retail and revenue-share lines only for the sales it accounts (engine/run.go,
 	// saleLines), so a commit marks a paid sale and keeps its lines in one write.
 	Unpaid []string
+	// UnpaidRefs[i] and PaidRefs[i] are the store's references (engine.Sale.Ref, 0 for none) of
+	// Unpaid[i] and PaidSales[i]: a commit marks a million sales by reference instead of
+	// looking each up by id (issue #19).
+	UnpaidRefs, PaidRefs []int64
 	// Promoted are the consultants whose rank the run raises (§4 step 3). A consultant's carry,
 	// lifetime volume and rank for the next run are its statement in the last committed run;
 	// only the rank is also kept on the member (profiles, search, the tree show it), so a commit
@@ -358,16 +362,19 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 		if paidStart[k+1] > paidStart[k] {
 			paidSale = append(paidSale, int32(k))
 			fr.PaidSales = append(fr.PaidSales, res.SaleID(k))
+			fr.PaidRefs = append(fr.PaidRefs, res.SaleRef(k))
 		}
 	}
 	// Both lists are in sale-id order (the engine accounts sales in id order): one merge.
 	fr.Unpaid = make([]string, 0, max(len(fr.Sales)-len(fr.PaidSales), 0))
+	fr.UnpaidRefs = make([]int64, 0, cap(fr.Unpaid))
 	for i, j := 0, 0; i < len(fr.Sales); i++ {
 		for j < len(fr.PaidSales) && fr.PaidSales[j] < fr.Sales[i] {
 			j++
 		}
 		if j == len(fr.PaidSales) || fr.PaidSales[j] != fr.Sales[i] {
 			fr.Unpaid = append(fr.Unpaid, fr.Sales[i])
+			fr.UnpaidRefs = append(fr.UnpaidRefs, res.AccountedRefs[i])
 		}
 	}
 	// The run's own lines, so each is kept by its index (EncodePaid's "#i") without naming it

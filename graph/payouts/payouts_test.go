@@ -541,9 +541,9 @@ func TestFreezeSplitsAccountedSalesIntoPaidAndUnpaid(t *testing.T) {
 		{ID: "ana", Plan: engine.PlanConsultant, Sponsor: "root", Parent: "root", Leg: engine.LegLeft, RegisteredAt: at.Add(time.Hour)},
 		{ID: "cu", Plan: engine.PlanCustomer, Sponsor: "ana", RegisteredAt: at.Add(2 * time.Hour)},
 	}, Sales: []engine.Sale{
-		{ID: "v:2", Kind: engine.SaleActivation, Member: "cu", OccurredAt: at.Add(3 * time.Hour), BV: 1000, Vendor: "v"}, // pays nobody
-		{ID: "v:1", Kind: engine.SaleActivation, Member: "cu", OccurredAt: at.Add(3 * time.Hour), BV: 1000, CV: 3000, Retail: 1500, Vendor: "v"},
-		{ID: "pack:ana", Kind: engine.SalePack, Member: "ana", OccurredAt: at.Add(time.Hour), Price: 9900, BV: 5000},
+		{ID: "v:2", Kind: engine.SaleActivation, Member: "cu", OccurredAt: at.Add(3 * time.Hour), BV: 1000, Vendor: "v", Ref: 12}, // pays nobody
+		{ID: "v:1", Kind: engine.SaleActivation, Member: "cu", OccurredAt: at.Add(3 * time.Hour), BV: 1000, CV: 3000, Retail: 1500, Vendor: "v", Ref: 11},
+		{ID: "pack:ana", Kind: engine.SalePack, Member: "ana", OccurredAt: at.Add(time.Hour), Price: 9900, BV: 5000, Ref: 10},
 	}}
 	res, err := engine.Run(in)
 	if err != nil {
@@ -552,6 +552,10 @@ func TestFreezeSplitsAccountedSalesIntoPaidAndUnpaid(t *testing.T) {
 	_, fr := statementsOf("run-x", res)
 	if !slices.Equal(fr.Sales, []string{"pack:ana", "v:1", "v:2"}) || !slices.Equal(fr.PaidSales, []string{"pack:ana", "v:1"}) || !slices.Equal(fr.Unpaid, []string{"v:2"}) {
 		t.Fatalf("accounted %v, paid %v, unpaid %v", fr.Sales, fr.PaidSales, fr.Unpaid)
+	}
+	// Each keeps the store's reference to it, for the commit.
+	if !slices.Equal(fr.PaidRefs, []int64{10, 11}) || !slices.Equal(fr.UnpaidRefs, []int64{12}) {
+		t.Errorf("references: paid %v, unpaid %v", fr.PaidRefs, fr.UnpaidRefs)
 	}
 	if p := fr.Paid(0); len(p) != 1 || p[0].Type != engine.LineDirect || p[0].Member != "root" {
 		t.Errorf("the pack's direct bonus: %+v", p)

@@ -7,4 +7,4 @@ WHERE s.accepted_at >= datetime($since) AND s.accepted_at < datetime($until)
 RETURN s.id AS id, s.kind AS kind, s.member_id AS member, s.occurred_at AS occurred_at,
        coalesce(s.price_cents, 0) AS price, coalesce(s.bv_cents, 0) AS bv, coalesce(s.cv_cents, 0) AS cv,
        coalesce(s.retail_cents, 0) AS retail, s.vendor_id AS vendor, s.plan AS plan, s.accounted_by IS NOT NULL AS accounted,
-       coalesce(s.hold_days, 0) AS hold_days
+       coalesce(s.hold_days, 0) AS hold_days, id(s) AS node
