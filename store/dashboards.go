@@ -74,18 +74,42 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 	return get[int64](res.Records[0], "n"), nil
 }
 
-// Referrer implements dashboards.DashboardStore.
-func (s *Store) Referrer(ctx context.Context, id string) (*dashboards.Contact, string, error) {
-	rec, err := readOne(ctx, s, qDashCustomer, map[string]any{"id": id}, graph.NotFound("member %s not found", id))
-	if err != nil {
-		return nil, "", err
-	}
-	r := rec
-	var c *dashboards.Contact
-	if sp := get[string](r, "sponsor_id"); sp != "" {
-		c = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
-	}
-	return c, get[string](r, "name"), nil
+// CustomerData implements dashboards.CustomerReader: the customer with its referrer, its
+// services (sales/member_services, as Services reads them) and its registrations
+// (field/member_field), one after the other in one read transaction, as ConsultantData does.
+func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*dashboards.CustomerData, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
+	defer sess.Close(ctx)
+	d, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*dashboards.CustomerData, error) {
+		rows := txRunner(ctx, tx)
+		recs, err := rows(qDashCustomer, map[string]any{"id": q.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, graph.NotFound("member %s not found", q.ID)
+		}
+		r := recs[0]
+		d := &dashboards.CustomerData{Name: get[string](r, "name"), Field: &field.MemberField{}}
+		if sp := get[string](r, "sponsor_id"); sp != "" {
+			d.Contact = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
+		}
+		if recs, err = rows(qMemberServices, map[string]any{"id": q.ID}); err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 {
+			d.Services = servicesOf(q.ID, recs[0])
+		}
+		if recs, err = rows(qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}); err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 {
+			d.Field = memberField(recs[0])
+		}
+		return d, nil
+	})
+	return d, s.mapErr(err)
 }
 
 // ConsultantData implements dashboards.ConsultantReader: the dashboard's query, the member's

@@ -64,3 +64,54 @@ CREATE (ana)-[:REGISTERED {status: 'confirmed', seq: 1}]->(:Gathering {id: 'g-ne
 		t.Errorf("an unknown member: %v", err)
 	}
 }
+
+// Issue #19: a customer's dashboard reads the customer with its referrer, its services and its
+// registrations in one read transaction; each part is what that part's own read gives.
+func TestCustomerDashboardDataInOneRead(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	q := `CREATE (:Member:Consultant {id: 'ana', name: 'Ana', email: 'ana@example.com', plan: 'consultant', registered_at: datetime('2026-01-01T00:00:00Z')})
+CREATE (mia:Member {id: 'mia', name: 'Mia', plan: 'customer', sponsor_id: 'ana', registered_at: datetime('2026-01-02T00:00:00Z')})
+CREATE (:Member {id: 'lone', name: 'Lone', plan: 'customer', registered_at: datetime('2026-01-02T00:00:00Z')})
+CREATE (:Vendor {id: 'sun'})-[:SERVES {since: datetime('2026-01-03T00:00:00Z')}]->(mia)
+CREATE (:Product {key: 'sun/PANEL'})-[:VERSION]->(:ProductVersion {name: 'Panel 6kW', effective_from: datetime('2025-01-01T00:00:00Z')})
+CREATE (:Sale {id: 'sun:1', activation_id: '1', kind: 'activation', member_id: 'mia', vendor_id: 'sun', sku: 'PANEL', occurred_at: datetime('2026-02-01T00:00:00Z')})
+CREATE (:Sale {id: 'sun:2', activation_id: '2', kind: 'activation', member_id: 'mia', vendor_id: 'sun', sku: 'PANEL', occurred_at: datetime('2026-02-03T00:00:00Z'),
+  cancelled: true, cancelled_at: datetime('2026-02-20T00:00:00Z')})
+CREATE (mia)-[:REGISTERED {status: 'confirmed', seq: 1}]->(:Gathering {id: 'g-next', kind: 'webinar', title: 'Solar 101', status: 'published',
+  starts_at: datetime('2026-04-01T18:00:00Z'), ends_at: datetime('2026-04-01T19:00:00Z')})`
+	if err := s.ExecForTests(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	d, err := s.CustomerData(ctx, dashboards.CustomerQuery{ID: "mia", Now: now, UpcomingLimit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "Mia" || d.Contact == nil || *d.Contact != (dashboards.Contact{ID: "ana", Name: "Ana", Email: "ana@example.com"}) {
+		t.Errorf("the customer and its referrer: %+v %+v", d, d.Contact)
+	}
+	sv, err := s.Services(ctx, "mia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Services.Services) != 2 || d.Services.Services[1].Status != "cancelled" || d.Services.Services[0].Product != "Panel 6kW" ||
+		len(d.Services.Vendors) != 1 || !reflect.DeepEqual(d.Services, sv) {
+		t.Errorf("services %+v, sales' read %+v", d.Services, sv)
+	}
+	f, err := s.MemberField(ctx, "mia", now, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Field.Upcoming) != 1 || !reflect.DeepEqual(d.Field, f) {
+		t.Errorf("registrations %+v, field's read %+v", d.Field, f)
+	}
+	// A customer with no referrer, no service and no registration; then one that does not exist.
+	d, err = s.CustomerData(ctx, dashboards.CustomerQuery{ID: "lone", Now: now, UpcomingLimit: 20})
+	if err != nil || d.Contact != nil || len(d.Services.Services) != 0 || len(d.Field.Upcoming) != 0 {
+		t.Errorf("a lone customer: %v %+v", err, d)
+	}
+	if _, err := s.CustomerData(ctx, dashboards.CustomerQuery{ID: "ghost", Now: now, UpcomingLimit: 20}); graph.KindOf(err) != graph.KindNotFound {
+		t.Errorf("an unknown member: %v", err)
+	}
+}

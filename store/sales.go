@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
@@ -154,8 +156,12 @@ func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error
 	if err != nil {
 		return nil, err
 	}
+	return servicesOf(id, res.Records[0]), nil
+}
+
+// servicesOf reads the row of sales/member_services.
+func servicesOf(id string, r *neo4j.Record) *sales.Services {
 	out := &sales.Services{MemberID: id, Services: []sales.Service{}, Vendors: []sales.VendorLinkView{}}
-	r := res.Records[0]
 	for _, x := range get[[]any](r, "services") {
 		m, ok := x.(map[string]any)
 		if !ok {
@@ -183,5 +189,5 @@ func (s *Store) Services(ctx context.Context, id string) (*sales.Services, error
 		v.Since = props(m).atPtr("since")
 		out.Vendors = append(out.Vendors, v)
 	}
-	return out, nil
+	return out
 }

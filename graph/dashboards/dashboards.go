@@ -77,25 +77,23 @@ type DashboardStore interface {
 	SalesByVendorMonth(ctx context.Context, limit int) ([]VendorMonth, error)
 	OpenWithdrawals(ctx context.Context) ([]WithdrawalTotal, error)
 	RejectedSince(ctx context.Context, since time.Time) (int64, error)
-	Referrer(ctx context.Context, memberID string) (*Contact, string, error)
 }
 
 // DashboardService assembles dashboards from what the other subdomains show, through the
 // narrow readers below; it decides nothing they own.
 type DashboardService struct {
-	Store         DashboardStore
-	Consultants   ConsultantReader
-	Plan          *engine.Config
-	Members       MemberReader
-	Trees         TreeReader
-	Holdings      HoldingsReader
-	Runs          RunLister
-	Counters      CounterReader
-	Projector     ProjectionReader
-	Registrations UpcomingReader
-	Health        ReadinessReader
-	Referrals     ConversionReader
-	Now           func() time.Time
+	Store       DashboardStore
+	Consultants ConsultantReader
+	Plan        *engine.Config
+	Members     MemberReader
+	Trees       TreeReader
+	Customers   CustomerReader
+	Runs        RunLister
+	Counters    CounterReader
+	Projector   ProjectionReader
+	Health      ReadinessReader
+	Referrals   ConversionReader
+	Now         func() time.Time
 }
 
 // MemberReader finds a member by id (genealogy).
@@ -106,11 +104,6 @@ type MemberReader interface {
 // TreeReader pages a placement subtree (genealogy).
 type TreeReader interface {
 	BinaryTree(ctx context.Context, id string, depth int, cursor string, limit int) (*graph.Page[genealogy.TreeNode], error)
-}
-
-// HoldingsReader lists what a member holds from vendors (sales).
-type HoldingsReader interface {
-	Services(ctx context.Context, id string) (*sales.Services, error)
 }
 
 // RunLister lists payout runs, newest first (payouts).
@@ -129,37 +122,32 @@ type ProjectionReader interface {
 	Lookup(ctx context.Context, ids []string) (*payouts.Projection, error)
 }
 
-// UpcomingReader is a member's registrations that have not ended (field).
-type UpcomingReader interface {
-	Upcoming(ctx context.Context, memberID string, limit int) ([]field.UpcomingRegistration, error)
-}
-
 // ReadinessReader is the state of the backing services (platform).
 type ReadinessReader interface {
 	Readiness(ctx context.Context) platform.Readiness
 }
 
-// Customer returns a customer's dashboard (services by vendor, referring consultant).
+// Customer returns a customer's dashboard (services by vendor, referring consultant, upcoming
+// registrations), read from Neo4j in one transaction (CustomerReader).
 func (s *DashboardService) Customer(ctx context.Context, id string) (*CustomerDashboard, error) {
-	contact, name, err := s.Store.Referrer(ctx, id)
+	c, err := s.Customers.CustomerData(ctx, CustomerQuery{ID: id, Now: s.Now().UTC(), UpcomingLimit: customerUpcoming})
 	if err != nil {
 		return nil, err
 	}
-	sv, err := s.Holdings.Services(ctx, id)
-	if err != nil {
-		return nil, err
+	d := &CustomerDashboard{MemberID: id, Name: c.Name, Services: []sales.Service{}, Vendors: []sales.VendorLinkView{}, Consultant: c.Contact,
+		Upcoming: []field.UpcomingRegistration{}} // always lists, never null
+	if c.Services != nil {
+		d.Services = append(d.Services, c.Services.Services...)
+		d.Vendors = append(d.Vendors, c.Services.Vendors...)
 	}
-	d := &CustomerDashboard{MemberID: id, Name: name, Services: sv.Services, Vendors: sv.Vendors, Consultant: contact, Upcoming: []field.UpcomingRegistration{}}
-	if s.Registrations != nil {
-		if d.Upcoming, err = s.Registrations.Upcoming(ctx, id, 20); err != nil {
-			return nil, err
-		}
-	}
-	if d.Upcoming == nil {
-		d.Upcoming = []field.UpcomingRegistration{} // always a list, never null
+	if c.Field != nil {
+		d.Upcoming = append(d.Upcoming, c.Field.Upcoming...)
 	}
 	return d, nil
 }
+
+// customerUpcoming is how many registrations a customer's dashboard lists.
+const customerUpcoming = 20
 
 // Admin returns the operator's dashboard.
 func (s *DashboardService) Admin(ctx context.Context) (*AdminDashboard, error) {
@@ -351,6 +339,29 @@ func held(rows []HeldRow, now time.Time) []HeldSale {
 // ConsultantReader reads what a consultant's dashboard shows from Neo4j.
 type ConsultantReader interface {
 	ConsultantData(ctx context.Context, q ConsultantQuery) (*ConsultantData, error)
+}
+
+// CustomerReader reads what a customer's dashboard shows from Neo4j, in one read: as the four
+// reads it was (the customer and its referrer, that it exists, its services, its
+// registrations), one after the other, each held a pool connection of its own (issue #19).
+type CustomerReader interface {
+	CustomerData(ctx context.Context, q CustomerQuery) (*CustomerData, error)
+}
+
+// CustomerQuery is what a customer's dashboard asks Neo4j for.
+type CustomerQuery struct {
+	ID            string
+	Now           time.Time // its registrations for gatherings that have not ended by now
+	UpcomingLimit int       // at most this many
+}
+
+// CustomerData is what a customer's dashboard reads: the sales subdomain's services and the
+// field subdomain's registrations, as their own reads give them.
+type CustomerData struct {
+	Name     string
+	Contact  *Contact // the referring consultant; nil for none
+	Services *sales.Services
+	Field    *field.MemberField
 }
 
 // ConsultantQuery is what a consultant's dashboard asks Neo4j for.

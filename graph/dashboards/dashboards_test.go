@@ -45,28 +45,27 @@ func (f fakeProjection) Lookup(context.Context, []string) (*payouts.Projection, 
 	return f.p, nil
 }
 
-type fakeField struct{}
-
-func (fakeField) Upcoming(context.Context, string, int) ([]field.UpcomingRegistration, error) {
-	return nil, nil
-}
-
 type fakeTree struct{ nodes []genealogy.TreeNode }
 
 func (f fakeTree) BinaryTree(context.Context, string, int, string, int) (*graph.Page[genealogy.TreeNode], error) {
 	return &graph.Page[genealogy.TreeNode]{Items: append([]genealogy.TreeNode(nil), f.nodes...)}, nil
 }
 
-type fakeCustomer struct{ DashboardStore }
-
-func (fakeCustomer) Referrer(_ context.Context, id string) (*Contact, string, error) {
-	return &Contact{ID: "ana", Name: "Ana Ruiz", Email: "ana@example.com"}, "Mia", nil
+// fakeCustomers answers mia, who has a service and no registration, and counts its reads.
+type fakeCustomers struct {
+	reads *int
+	asked *CustomerQuery
 }
 
-type fakeHoldings struct{}
-
-func (fakeHoldings) Services(_ context.Context, id string) (*sales.Services, error) {
-	return &sales.Services{MemberID: id, Services: []sales.Service{{ActivationID: "a-1", Vendor: "solar", SKU: "SOLAR-6KW", Status: "active"}}}, nil
+func (f fakeCustomers) CustomerData(_ context.Context, q CustomerQuery) (*CustomerData, error) {
+	*f.reads++
+	*f.asked = q
+	if q.ID != "mia" {
+		return nil, graph.NotFound("member %s not found", q.ID)
+	}
+	return &CustomerData{Name: "Mia", Contact: &Contact{ID: "ana", Name: "Ana Ruiz", Email: "ana@example.com"},
+		Services: &sales.Services{MemberID: q.ID, Services: []sales.Service{{ActivationID: "a-1", Vendor: "solar", SKU: "SOLAR-6KW", Status: "active"}}},
+		Field:    &field.MemberField{}}, nil
 }
 
 func service() *DashboardService {
@@ -79,9 +78,9 @@ func service() *DashboardService {
 		"ana": {State: payouts.ProjectedState{Active: true, PersonalVolume: 6000, SponsoredActives: 1, LeftMembers: 3, RightMembers: 1},
 			ByType: func() (b [8]engine.Units) { b[engine.LineDirect] = 1490; return }(), Generations: [8]int32{2, 1}},
 	}}
-	return &DashboardService{Store: fakeCustomer{}, Consultants: fakeData{data}, Plan: engine.DefaultConfig(), Holdings: fakeHoldings{},
+	return &DashboardService{Consultants: fakeData{data}, Plan: engine.DefaultConfig(), Customers: fakeCustomers{new(int), new(CustomerQuery)},
 		Counters: fakeCounters{c: map[string]payouts.Counters{"ana": {Left: 2000, Right: 500}}}, Projector: fakeProjection{proj},
-		Registrations: fakeField{}, Now: func() time.Time { return now }}
+		Now: func() time.Time { return now }}
 }
 
 // A consultant's dashboard puts together committed figures, the live open period and the
@@ -137,8 +136,16 @@ func TestGenealogyViewAndCustomerDashboard(t *testing.T) {
 		t.Errorf("carry + live volume, active from the projection: %+v %+v", ana, bo)
 	}
 	c, err := s.Customer(ctx, "mia")
-	if err != nil || c.Name != "Mia" || c.Consultant.ID != "ana" || len(c.Services) != 1 || c.Upcoming == nil {
+	if err != nil || c.Name != "Mia" || c.Consultant.ID != "ana" || len(c.Services) != 1 || c.Upcoming == nil || c.Vendors == nil {
 		t.Errorf("%v %+v", err, c)
+	}
+	// One read of Neo4j, for registrations not ended by the service's clock.
+	f := s.Customers.(fakeCustomers)
+	if *f.reads != 1 || f.asked.ID != "mia" || !f.asked.Now.Equal(now) || f.asked.UpcomingLimit != customerUpcoming {
+		t.Errorf("%d reads, asked %+v", *f.reads, *f.asked)
+	}
+	if _, err := s.Customer(ctx, "nobody"); graph.KindOf(err) != graph.KindNotFound {
+		t.Errorf("an unknown customer: %v", err)
 	}
 }
 

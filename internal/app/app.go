@@ -150,8 +150,8 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	}
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
-	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Holdings: a.Holdings, Runs: st, Health: a.Health,
-		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Registrations: a.Field.Registrations, Referrals: a.Referrals}
+	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Customers: st, Runs: st, Health: a.Health,
+		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Referrals: a.Referrals}
 	pending := errors.New("migrations and bootstrap have not run yet")
 	a.booted.Store(&pending)
 	return a
