@@ -78,11 +78,7 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 // services (sales/member_services, as Services reads them) and its registrations
 // (field/member_field), one after the other in one read transaction, as ConsultantData does.
 func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*dashboards.CustomerData, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
-		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
-	defer sess.Close(ctx)
-	d, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*dashboards.CustomerData, error) {
-		rows := txRunner(ctx, tx)
+	return readTx(ctx, s, func(rows runner) (*dashboards.CustomerData, error) {
 		recs, err := rows(qDashCustomer, map[string]any{"id": q.ID})
 		if err != nil {
 			return nil, err
@@ -109,7 +105,6 @@ func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*
 		}
 		return d, nil
 	})
-	return d, s.mapErr(err)
 }
 
 // ConsultantData implements dashboards.ConsultantReader: the dashboard's query, the member's
@@ -118,11 +113,7 @@ func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*
 // sent at once they cost Neo4j about a third more CPU, and each dashboard held four of the
 // pool's connections (issue #19). Like ExecuteQuery's reads it sees what this process wrote.
 func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery) (*dashboards.ConsultantData, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
-		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
-	defer sess.Close(ctx)
-	d, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*dashboards.ConsultantData, error) {
-		rows := txRunner(ctx, tx)
+	return readTx(ctx, s, func(rows runner) (*dashboards.ConsultantData, error) {
 		recs, err := rows(qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince)})
 		if err != nil {
 			return nil, err
@@ -153,7 +144,6 @@ func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery
 		}
 		return d, nil
 	})
-	return d, s.mapErr(err)
 }
 
 // consultantData reads the dashboard query's row.
