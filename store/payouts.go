@@ -590,8 +590,8 @@ func byWriters[T any](do func(T) error) (chan<- T, func() error) {
 const freezeChunk = 10000
 
 // nodesPart is the node ids of the chunk of n sales at i, one per line, from their references
-// (engine.Sale.Ref, the node id plus one: see loadSales); empty unless every one is known, and
-// then the commit finds the chunk's sales by id.
+// (engine.Sale.Ref, the node id plus one: see loadSales); empty when one is unknown, and the
+// commit then finds the chunk's sales by id.
 func nodesPart(refs []int64, i, n int) string {
 	if i >= n || len(refs) != n {
 		return ""
