@@ -54,7 +54,7 @@ func (s *Store) Register(ctx context.Context, placed bool, decide func(genealogy
 	defer sess.Close(ctx)
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return decide(&registrationTx{ctx: ctx, tx: tx, lock: placed})
-	})
+	}, accepting)
 	if err != nil {
 		return nil, s.mapErr(err)
 	}
@@ -157,7 +157,7 @@ func (t *registrationTx) Create(_ context.Context, r genealogy.Registration) (*g
 	}
 	rec, err := t.one(qMemberCreate, map[string]any{
 		"id": r.ID, "name": r.Name, "email": r.Email, "plan": r.Plan, "sponsor": r.SponsorID,
-		"registered_at": r.RegisteredAt.Format(time.RFC3339Nano), "accepted_at": r.AcceptedAt.Format(time.RFC3339Nano),
+		"registered_at": r.RegisteredAt.Format(time.RFC3339Nano),
 		"password_hash": hash, "parent": parent, "leg": leg, "hint": spine,
 		"price_cents": int64(r.Pack.Price), "bv_cents": int64(r.Pack.BV), "pending": r.PendingPack,
 	})
@@ -187,7 +187,7 @@ func (s *Store) Upgrade(ctx context.Context, u genealogy.Upgrade) (*genealogy.Me
 	res, err := s.underPlanLock(ctx, u.MemberID, qMemberUpgrade, map[string]any{
 		"id": u.MemberID, "from": u.FromPlan.String(), "to": u.ToPlan.String(), "sale_id": u.SaleID,
 		"price_cents": int64(u.Price), "bv_cents": int64(u.BV),
-		"occurred_at": u.OccurredAt.Format(time.RFC3339Nano), "accepted_at": u.AcceptedAt.Format(time.RFC3339Nano),
+		"occurred_at": u.OccurredAt.Format(time.RFC3339Nano),
 	})
 	if err != nil {
 		return nil, err
@@ -599,7 +599,7 @@ func (s *Store) underPlanLock(ctx context.Context, member, q string, params map[
 			return nil, err
 		}
 		return res.Collect(ctx)
-	})
+	}, accepting)
 	if err != nil {
 		return nil, s.mapErr(err)
 	}
@@ -608,7 +608,7 @@ func (s *Store) underPlanLock(ctx context.Context, member, q string, params map[
 
 // ConfirmPack implements genealogy.MemberStore.
 func (s *Store) ConfirmPack(ctx context.Context, id, actor, reference string, at time.Time) (bool, error) {
-	res, err := s.write(ctx, qPackConfirm, map[string]any{"id": id, "actor": actor, "reference": reference, "at": ts(at)})
+	res, err := s.writeAccepting(ctx, qPackConfirm, map[string]any{"id": id, "actor": actor, "reference": reference, "at": ts(at)})
 	if err != nil {
 		return false, err
 	}

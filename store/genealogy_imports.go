@@ -162,7 +162,7 @@ func (s *Store) WriteImportBatch(ctx context.Context, importID string, rows []ge
 			}
 		}
 		return nil, nil
-	})
+	}, accepting)
 	return s.mapErr(err)
 }
 

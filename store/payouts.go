@@ -48,6 +48,7 @@ var (
 	qRunCancellationsSince = cypher.MustQuery("payouts/run_snapshot_cancellations_since")
 	qRunStatementGet       = cypher.MustQuery("payouts/run_statement_get")
 	qRunStatements         = cypher.MustQuery("payouts/run_statements")
+	qOpenAccepts           = cypher.MustQuery("payouts/open_accepts")
 	qRunUpgrades           = cypher.MustQuery("payouts/run_snapshot_upgrades")
 	qRunStatusEvents       = cypher.MustQuery("payouts/run_status_events")
 	qRunRefunds            = cypher.MustQuery("payouts/run_snapshot_refunds")
@@ -144,23 +145,31 @@ func (s *Store) Clock(ctx context.Context) (time.Time, error) {
 // after since and before the store's clock when the read began, by their indexed acceptance
 // times; the clock is the next read's since (less the projector's overlap), so nothing falls
 // between two reads.
-func (s *Store) SnapshotDelta(ctx context.Context, base string, since, windowStart time.Time) (*payouts.RunSnapshot, time.Time, error) {
-	now, err := s.Clock(ctx)
-	if err != nil {
-		return nil, now, err
-	}
+func (s *Store) SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time) (*payouts.RunSnapshot, error) {
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
-	p := map[string]any{"since": ts(since), "until": ts(now), "window": ts(windowStart), "state_run": stateRun(base)}
+	p := map[string]any{"since": ts(since), "until": ts(until), "window": ts(windowStart), "state_run": stateRun(base)}
 	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
-		return nil, now, err
+		return nil, err
 	}
 	if err := s.loadSales(ctx, qRunSalesSince, p, snap); err != nil {
-		return nil, now, err
+		return nil, err
 	}
 	if err := s.loadCancellations(ctx, qRunCancellationsSince, p, snap); err != nil {
-		return nil, now, err
+		return nil, err
 	}
-	return snap, now, nil
+	return snap, nil
+}
+
+// OldestOpenAccept implements payouts.RunStore from Neo4j's own list of open transactions, so
+// it sees every replica's writes (store.accepting).
+func (s *Store) OldestOpenAccept(ctx context.Context) (time.Time, bool, error) {
+	res, err := s.read(ctx, qOpenAccepts, nil)
+	if err != nil || len(res.Records) == 0 {
+		return time.Time{}, false, err
+	}
+	v, _ := res.Records[0].Get("oldest")
+	at, ok := v.(time.Time)
+	return at.UTC(), ok, nil
 }
 
 // SnapshotSmall implements payouts.RunStore.

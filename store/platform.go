@@ -75,7 +75,7 @@ func (s *Store) EnsureRoot(ctx context.Context, root platform.RootSpec, pack pla
 	if err != nil {
 		return false, err
 	}
-	res, err := s.write(ctx, qRootEnsure, map[string]any{
+	res, err := s.writeAccepting(ctx, qRootEnsure, map[string]any{
 		"id": root.ID, "name": root.Name, "email": graph.NormalizeEmail(root.Email), "plan": pack.Plan,
 		"registered_at": root.RegisteredAt.UTC().Format(time.RFC3339Nano), "price_cents": price, "bv_cents": bv,
 	})

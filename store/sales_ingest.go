@@ -157,7 +157,7 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 		for i, c := range w.Customers {
 			rows[i] = map[string]any{"id": c.ID, "name": c.Name, "email": c.Email, "sponsor": c.SponsorID, "at": ts(c.RegisteredAt), "sdepth": c.SDepth, "event": c.EventID}
 		}
-		if _, err := t.run(ctx, qWriteCustomers, map[string]any{"customers": rows, "received": recv}); err != nil {
+		if _, err := t.run(ctx, qWriteCustomers, map[string]any{"customers": rows}); err != nil {
 			return err
 		}
 	}
@@ -176,7 +176,7 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 			rows[i] = map[string]any{"sale": a.SaleID, "activation": a.ActivationID, "event": a.EventID, "member": a.MemberID, "s": a.Attributed,
 				"sku": a.SKU, "bv": int64(a.BV), "cv": int64(a.CV), "retail": int64(a.Retail), "hold": a.HoldDays, "at": ts(a.OccurredAt)}
 		}
-		if _, err := t.run(ctx, qWriteActivations, map[string]any{"activations": rows, "received": recv}); err != nil {
+		if _, err := t.run(ctx, qWriteActivations, map[string]any{"activations": rows}); err != nil {
 			return err
 		}
 	}
@@ -185,7 +185,7 @@ func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 		for i, c := range w.Cancellations {
 			rows[i] = map[string]any{"id": c.ID, "event": c.EventID, "sale": c.SaleID, "at": ts(c.OccurredAt)}
 		}
-		if _, err := t.run(ctx, qWriteCancels, map[string]any{"cancellations": rows, "received": recv}); err != nil {
+		if _, err := t.run(ctx, qWriteCancels, map[string]any{"cancellations": rows}); err != nil {
 			return err
 		}
 	}
@@ -220,7 +220,7 @@ func (s *Store) InVendorTx(ctx context.Context, vendorID string, signups bool, f
 			return nil, err
 		}
 		return nil, fn(t)
-	})
+	}, accepting)
 	return s.mapErr(err)
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/testenv"
 )
 
@@ -25,7 +26,11 @@ CREATE (:Cancellation {id: 'c-after', accepted_at: datetime() + duration('PT1H')
 		t.Fatal(err)
 	}
 	since := time.Now().Add(-time.Minute)
-	d, clock, err := s.SnapshotDelta(ctx, "", since, since.AddDate(0, -1, 0))
+	clock, err := s.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.SnapshotDelta(ctx, "", since, clock, since.AddDate(0, -1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,11 +48,90 @@ CREATE (:Cancellation {id: 'c-after', accepted_at: datetime() + duration('PT1H')
 		t.Fatalf("read members %v, sales %v, cancellations %v: want only what was accepted before the clock", members, sales, cancels)
 	}
 	// The next read, from the clock on, sees what this one left out.
-	later, _, err := s.SnapshotDelta(ctx, "", clock, since.AddDate(0, -1, 0))
+	next, err := s.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := s.SnapshotDelta(ctx, "", clock, next, since.AddDate(0, -1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(later.Sales) != 0 {
 		t.Fatalf("the clock has not reached the later sale yet, read %d", len(later.Sales))
+	}
+}
+
+// Issue #19: a write that accepts (here a vendor's batch signing up a customer) stamps what it
+// accepts with its transaction's start and, until it commits, Neo4j lists it with that start:
+// so the projection's next read begins no later than the oldest stamp still to commit, however
+// long that write stays open, instead of re-reading a fixed ten seconds each time.
+func TestAnOpenAcceptingWriteBoundsTheNextRead(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	if err := s.ExecForTests(ctx, `CREATE (:Member:Consultant {id: 'sp', plan: 'consultant', sdepth: 1, registered_at: datetime() - duration('P1D'), created_at: datetime() - duration('P1D')})`); err != nil {
+		t.Fatal(err)
+	}
+	if _, open, err := s.OldestOpenAccept(ctx); err != nil || open {
+		t.Fatalf("nothing written yet: open %v, %v", open, err)
+	}
+	before, err := s.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.InVendorTx(ctx, "solar", true, func(tx sales.IngestTx) error {
+			err := tx.Write(ctx, sales.IngestWrite{VendorID: "solar", ReceivedAt: before,
+				Customers: []sales.NewCustomer{{ID: "cust-open", Name: "Open Write", Email: "open@example.com", SponsorID: "sp", RegisteredAt: before, SDepth: 2, EventID: "e-1"}}})
+			close(written)
+			<-release
+			return err
+		})
+	}()
+	<-written
+	time.Sleep(1100 * time.Millisecond) // open for longer than a second, past the next clock's margin
+	clock, err := s.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldest, open, err := s.OldestOpenAccept(ctx)
+	if err != nil || !open {
+		close(release)
+		t.Fatalf("a batch still open is not listed: open %v, %v", open, err)
+	}
+	if oldest.Before(before) || !oldest.Before(clock.Add(-time.Second)) {
+		close(release)
+		t.Fatalf("the open batch began at %s, not between %s and a second before %s", oldest, before, clock)
+	}
+	// A read up to this clock does not see the customer yet; one from the open write's start on,
+	// after it commits, does, though its stamp is now well before that clock.
+	d, err := s.SnapshotDelta(ctx, "", clock.Add(-time.Second), clock, clock.AddDate(0, -1, 0))
+	if err != nil || len(d.Members) != 0 {
+		close(release)
+		t.Fatalf("read %d members before the batch committed (%v)", len(d.Members), err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, open, err := s.OldestOpenAccept(ctx); err != nil || open {
+		t.Fatalf("committed, still listed as open: %v, %v", open, err)
+	}
+	next, err := s.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = s.SnapshotDelta(ctx, "", oldest, next, clock.AddDate(0, -1, 0))
+	if err != nil || len(d.Members) != 1 || d.Members[0].ID != "cust-open" {
+		t.Fatalf("the read from the open write's start found %v (%v), want cust-open", d.Members, err)
+	}
+	var stamped time.Time
+	res, err := s.QueryForTests(ctx, `MATCH (m:Member {id: 'cust-open'}) RETURN m.created_at AS at`, nil)
+	if err != nil || len(res) != 1 {
+		t.Fatalf("%v %v", res, err)
+	}
+	stamped = res[0]["at"].(time.Time)
+	if !stamped.Equal(oldest) {
+		t.Fatalf("the customer is stamped %s, the transaction began %s: a read from its start must find it", stamped, oldest)
 	}
 }

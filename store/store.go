@@ -100,6 +100,20 @@ func (s *Store) write(ctx context.Context, q string, params map[string]any) (*ne
 	return r, s.mapErr(err)
 }
 
+// accepting tags a write transaction that stamps what it accepts with the transaction's start
+// (`datetime.transaction()`: members' `created_at`, sales' and cancellations' `accepted_at`).
+// While such a transaction is open Neo4j lists it, with that start, in SHOW TRANSACTIONS, on
+// whichever replica it runs: so a reader that reads by stamp knows the oldest stamp still to
+// commit (OldestOpenAccept) instead of re-reading a fixed overlap (issue #19).
+var accepting = neo4j.WithTxMetadata(map[string]any{"halo": "accepts"})
+
+// writeAccepting is write for a query that stamps what it accepts (accepting).
+func (s *Store) writeAccepting(ctx context.Context, q string, params map[string]any) (*neo4j.EagerResult, error) {
+	o := append(s.opts(true), neo4j.ExecuteQueryWithTransactionConfig(accepting))
+	r, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, o...)
+	return r, s.mapErr(err)
+}
+
 // session opens a session for explicit transactions: read sessions are routed to any member of
 // a cluster, write sessions to the leader. Write sessions hand their bookmarks to the manager
 // ExecuteQuery reads with, so every later read through ExecuteQuery — the API's reads — sees

@@ -45,9 +45,8 @@ type Registration struct {
 	Strategy     string // one of the Strategy constants (consultants); "" for customers
 	// Spine is the side whose outer end the member took (extreme and weaker-leg placements):
 	// the store remembers that end on the sponsor, so the next walk resumes there.
-	Spine      string
-	Pack       engine.PlanRules
-	AcceptedAt time.Time
+	Spine string
+	Pack  engine.PlanRules
 	// PendingPack: self-registered; the pack is no sale until an admin confirms the payment.
 	PendingPack bool
 }
@@ -82,7 +81,6 @@ type Upgrade struct {
 	SaleID     string
 	Price, BV  engine.Units
 	OccurredAt time.Time
-	AcceptedAt time.Time
 }
 
 // TreeNode is a member as shown in tree views.
@@ -272,7 +270,7 @@ func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfR
 		}
 	}
 	r := Registration{Member: Member{ID: req.ID, Name: name, Email: email, Plan: req.Plan, SponsorID: req.SponsorID, RegisteredAt: at, Rank: "none"},
-		PasswordHash: hash, AcceptedAt: now, PendingPack: selfRegistered}
+		PasswordHash: hash, PendingPack: selfRegistered}
 	if plan == engine.PlanCustomer {
 		if req.Placement != nil {
 			bad("placement", "customers are not placed")
@@ -375,7 +373,7 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 	}
 	rf, rt := s.Plan.Rule(from), s.Plan.Rule(to)
 	m, err := s.Store.Upgrade(ctx, Upgrade{MemberID: id, FromPlan: from, ToPlan: to, SaleID: saleID,
-		Price: rt.Price - rf.Price, BV: rt.BV - rf.BV, OccurredAt: at, AcceptedAt: now})
+		Price: rt.Price - rf.Price, BV: rt.BV - rf.BV, OccurredAt: at})
 	if err == nil {
 		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
 	}

@@ -22,6 +22,7 @@ type openSnapshot struct {
 	base        string    // the committed run it follows ("" before the first)
 	windowStart time.Time // the activity window it was loaded for (§5)
 	cursor      time.Time // Neo4j's clock when last brought up to date
+	since       time.Time // where the next read of what was accepted begins (Projector.nextSince)
 	loadedAt    time.Time // when it was loaded whole
 	dirty       bool      // holds changes no published projection includes yet
 	smallStale  bool      // the small collections are to be read again (something new arrived)
@@ -97,7 +98,7 @@ func (o *openSnapshot) hint(id *string) int32 {
 	return 0
 }
 
-// apply merges a delta read since the cursor (less an overlap, so some of it is known already:
+// apply merges a delta read since o.since (at or before the cursor, so some of it is known already:
 // members, sales and cancellations do not change once accepted, so a known id is replaced by
 // the same row). It reports whether anything was new; then the small collections are stale.
 func (o *openSnapshot) apply(d *RunSnapshot) bool {

@@ -2,6 +2,7 @@ package payouts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -13,7 +14,10 @@ import (
 )
 
 // The kept snapshot brought up to date with what was accepted gives exactly the projection a
-// whole reload gives, whatever arrives, in whatever order and however refreshes fall between.
+// whole reload gives, whatever arrives, in whatever order and however refreshes fall between,
+// and however long a write stays open between its stamp and its commit (a third of them here
+// stay open across up to eight later events, far beyond the fixed overlap the projection
+// falls back to).
 func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 25; seed++ {
@@ -45,6 +49,32 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 		consultants := []string{"root", "ana", "ben"}
 		var acts []string
 		cancelled := map[string]bool{}
+		type openWrite struct {
+			h, due  int
+			members []engine.Member
+			sales   []engine.Sale
+			cancels []engine.Cancellation
+			done    func() // what the write makes possible once committed (a sponsor, a leg, an activation to cancel)
+		}
+		var open []openWrite
+		accept := func(step int, members []engine.Member, sales []engine.Sale, cancels []engine.Cancellation, done func()) {
+			if rng.IntN(3) > 0 {
+				st.accept(members, sales, cancels)
+				done()
+				return
+			}
+			open = append(open, openWrite{st.begin(), step + 1 + rng.IntN(8), members, sales, cancels, done})
+		}
+		commitDue := func(step int) {
+			open = slices.DeleteFunc(open, func(w openWrite) bool {
+				if w.due > step {
+					return false
+				}
+				st.commit(w.h, w.members, w.sales, w.cancels)
+				w.done()
+				return true
+			})
+		}
 		at := func() time.Time { return start.Add(time.Duration(rng.IntN(5*24)) * time.Hour) }
 		for step := 0; step < 40; step++ {
 			switch k := rng.IntN(4); {
@@ -58,12 +88,11 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 				leg := free[parent][0]
 				free[parent] = free[parent][1:]
 				id := fmt.Sprintf("c%02d", step)
-				free[id] = []engine.Leg{engine.LegLeft, engine.LegRight}
 				sponsor := consultants[rng.IntN(len(consultants))]
-				consultants = append(consultants, id)
 				reg := at()
-				st.accept([]engine.Member{{ID: id, Plan: engine.PlanConsultant, Sponsor: sponsor, Parent: parent, Leg: leg, RegisteredAt: reg}},
-					[]engine.Sale{{ID: "pack:" + id, Kind: engine.SalePack, Member: id, OccurredAt: reg, Price: 9900, BV: 10000}}, nil)
+				accept(step, []engine.Member{{ID: id, Plan: engine.PlanConsultant, Sponsor: sponsor, Parent: parent, Leg: leg, RegisteredAt: reg}},
+					[]engine.Sale{{ID: "pack:" + id, Kind: engine.SalePack, Member: id, OccurredAt: reg, Price: 9900, BV: 10000}}, nil,
+					func() { free[id], consultants = []engine.Leg{engine.LegLeft, engine.LegRight}, append(consultants, id) })
 			case k == 1 || k == 2: // a customer signs up, or an existing one activates another service
 				cust := "mia"
 				var members []engine.Member
@@ -72,20 +101,22 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 					members = []engine.Member{{ID: cust, Plan: engine.PlanCustomer, Sponsor: consultants[rng.IntN(len(consultants))], RegisteredAt: at()}}
 				}
 				id := fmt.Sprintf("solar:%02d", step)
-				acts = append(acts, id)
 				bv := engine.Units(1000 * (1 + rng.IntN(50)))
-				st.accept(members, []engine.Sale{{ID: id, Kind: engine.SaleActivation, Member: cust, OccurredAt: at(), BV: bv, CV: bv * 3, Retail: bv / 2, Vendor: "solar"}}, nil)
+				accept(step, members, []engine.Sale{{ID: id, Kind: engine.SaleActivation, Member: cust, OccurredAt: at(), BV: bv, CV: bv * 3, Retail: bv / 2, Vendor: "solar"}}, nil,
+					func() { acts = append(acts, id) })
 			case k == 3 && len(acts) > 0: // a cancellation
 				a := acts[rng.IntN(len(acts))]
 				if !cancelled[a] {
 					cancelled[a] = true
-					st.accept(nil, nil, []engine.Cancellation{{ID: "cancel:" + a, Activation: a, OccurredAt: now.Add(-time.Hour), Vendor: "solar"}})
+					accept(step, nil, nil, []engine.Cancellation{{ID: "cancel:" + a, Activation: a, OccurredAt: now.Add(-time.Hour), Vendor: "solar"}}, func() {})
 				}
 			}
+			commitDue(step)
 			if rng.IntN(3) == 0 {
 				refresh(step)
 			}
 		}
+		commitDue(40)
 		refresh(40)
 		if kept.n < 2 || reused == 0 {
 			t.Fatalf("seed %d: published %d times, reusing the arrays %d times", seed, kept.n, reused)
@@ -237,5 +268,36 @@ func TestProjectionYieldsToPayoutRuns(t *testing.T) {
 	}
 	if again, _ := p.Counts(); again != reloads+1 {
 		t.Errorf("reloads %d, want %d: the snapshot let go is read whole again", again, reloads+1)
+	}
+}
+
+// A read of what was accepted begins at the oldest write still open, or at the clock when none
+// is, less the margin; when the store cannot list its open writes, a fixed overlap before the
+// clock, as before the store could.
+func TestNextReadBeginsAtTheOldestOpenWrite(t *testing.T) {
+	ctx := context.Background()
+	st := newMemRuns()
+	st.clock = start
+	p := &Projector{Payouts: payoutService(st, start), Log: quiet}
+	p.defaults()
+	if got := p.nextSince(ctx, start); !got.Equal(start.Add(-time.Second)) {
+		t.Fatalf("nothing open: read from %s, want the clock less 1 s", got)
+	}
+	h := st.begin() // stamped at start
+	st.clock = start.Add(time.Minute)
+	if got := p.nextSince(ctx, st.clock); !got.Equal(start.Add(-time.Second)) {
+		t.Fatalf("a write open for a minute: read from %s, want its stamp less 1 s (%s)", got, start.Add(-time.Second))
+	}
+	st.commit(h, nil, nil, nil)
+	if got := p.nextSince(ctx, st.clock); !got.Equal(st.clock.Add(-time.Second)) {
+		t.Fatalf("committed: read from %s, want the clock less 1 s", got)
+	}
+	st.openErr = errors.New("SHOW TRANSACTIONS refused")
+	if got := p.nextSince(ctx, st.clock); !got.Equal(st.clock.Add(-10*time.Second)) || !p.overlapping {
+		t.Fatalf("the store cannot list open writes: read from %s (overlapping %v), want the clock less 10 s", got, p.overlapping)
+	}
+	st.openErr = nil
+	if p.nextSince(ctx, st.clock); p.overlapping {
+		t.Fatal("still overlapping once the store lists its open writes again")
 	}
 }

@@ -196,9 +196,14 @@ type RunStore interface {
 	// before the first): its statements hold the consultants' previous state (PLAN.md §4).
 	LoadSnapshot(ctx context.Context, base string, end, windowStart time.Time) (*RunSnapshot, error)
 	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
-	// accepted at or after since and before the store's clock when the read began, and that
-	// clock (what is accepted from then on is the next read's).
-	SnapshotDelta(ctx context.Context, base string, since, windowStart time.Time) (*RunSnapshot, time.Time, error)
+	// accepted at or after since and before until, a Clock taken before (what is accepted from
+	// then on is the next read's).
+	SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time) (*RunSnapshot, error)
+	// OldestOpenAccept is the stamp of the oldest write still open that stamps what it accepts
+	// (members, sales, cancellations: each with its transaction's start on the store's Clock),
+	// and false when none is open. Asked after a Clock, it bounds what may still commit before
+	// that clock: nothing stamped earlier than it.
+	OldestOpenAccept(ctx context.Context) (time.Time, bool, error)
 	// SnapshotSmall reads what LoadSnapshot reads whole and is few: plan changes, status events,
 	// refunds and the cutover.
 	SnapshotSmall(ctx context.Context) (*RunSnapshot, error)

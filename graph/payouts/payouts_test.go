@@ -32,9 +32,12 @@ type memRuns struct {
 	commits    int
 	accepted   map[string]time.Time // acceptance time of what accept added
 	clock      time.Time
-	block      chan struct{}   // when set, LoadSnapshot signals it and waits for its context to end
-	earned     map[string]bool // committed runs whose analysts' earnings are written
-	earnBlock  chan struct{}   // when set, WriteMissingEarnings signals it and waits for its context to end
+	open       map[int]time.Time // writes begun (begin) and not yet committed: their stamps
+	opened     int               // writes begun so far
+	openErr    error             // when set, OldestOpenAccept fails with it
+	block      chan struct{}     // when set, LoadSnapshot signals it and waits for its context to end
+	earned     map[string]bool   // committed runs whose analysts' earnings are written
+	earnBlock  chan struct{}     // when set, WriteMissingEarnings signals it and waits for its context to end
 }
 
 func newMemRuns() *memRuns {
@@ -103,13 +106,48 @@ func keepIf[T any](xs []T, keep func(T) bool) []T {
 	return out
 }
 
-// SnapshotDelta lists what was accepted at or after since (the fixed network counts as accepted
-// before the test began).
-func (m *memRuns) SnapshotDelta(_ context.Context, _ string, since, _ time.Time) (*RunSnapshot, time.Time, error) {
+// SnapshotDelta lists what was accepted at or after since and before until (the fixed network
+// counts as accepted before the test began).
+func (m *memRuns) SnapshotDelta(_ context.Context, _ string, since, until, _ time.Time) (*RunSnapshot, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d := m.copySnap(func(id string) bool { at, ok := m.accepted[id]; return ok && !at.Before(since) })
-	return d, m.clock, nil
+	d := m.copySnap(func(id string) bool { at, ok := m.accepted[id]; return ok && !at.Before(since) && at.Before(until) })
+	return d, nil
+}
+
+func (m *memRuns) OldestOpenAccept(context.Context) (time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var oldest time.Time
+	for _, at := range m.open {
+		if oldest.IsZero() || at.Before(oldest) {
+			oldest = at
+		}
+	}
+	return oldest, !oldest.IsZero(), m.openErr
+}
+
+// begin opens a write stamped now, as Neo4j stamps with a transaction's start; commit makes
+// what it wrote visible, with that stamp, however long it stayed open.
+func (m *memRuns) begin() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.open == nil {
+		m.open = map[int]time.Time{}
+	}
+	m.opened++
+	h := m.opened
+	m.open[h] = m.clock
+	m.clock = m.clock.Add(time.Second)
+	return h
+}
+
+func (m *memRuns) commit(h int, members []engine.Member, sales []engine.Sale, cancels []engine.Cancellation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at := m.open[h]
+	delete(m.open, h)
+	m.add(at, members, sales, cancels)
 }
 
 func (m *memRuns) SnapshotSmall(context.Context) (*RunSnapshot, error) {
@@ -129,6 +167,11 @@ func (m *memRuns) Clock(context.Context) (time.Time, error) {
 func (m *memRuns) accept(members []engine.Member, sales []engine.Sale, cancels []engine.Cancellation) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.add(m.clock, members, sales, cancels)
+	m.clock = m.clock.Add(time.Second)
+}
+
+func (m *memRuns) add(at time.Time, members []engine.Member, sales []engine.Sale, cancels []engine.Cancellation) {
 	if m.accepted == nil {
 		m.accepted = map[string]time.Time{}
 	}
@@ -137,17 +180,16 @@ func (m *memRuns) accept(members []engine.Member, sales []engine.Sale, cancels [
 		if x.Plan.IsConsultant() {
 			m.snap.Prev = append(m.snap.Prev, engine.State{Member: x.ID, Rank: "none"})
 		}
-		m.accepted[x.ID] = m.clock
+		m.accepted[x.ID] = at
 	}
 	for _, x := range sales {
 		m.snap.Sales = append(m.snap.Sales, x)
-		m.accepted[x.ID] = m.clock
+		m.accepted[x.ID] = at
 	}
 	for _, x := range cancels {
 		m.snap.Cancellations = append(m.snap.Cancellations, x)
-		m.accepted[x.ID] = m.clock
+		m.accepted[x.ID] = at
 	}
-	m.clock = m.clock.Add(time.Second)
 }
 
 func (m *memRuns) SaveDraft(_ context.Context, run Run, stmts func(func(Statement) bool), fr Freeze) error {

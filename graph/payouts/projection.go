@@ -102,9 +102,13 @@ type Projector struct {
 	// FullEvery bounds how long the kept snapshot is only updated, never reloaded whole
 	// (default 1 hour): a safety net, as every change that is not an acceptance marks it stale.
 	FullEvery time.Duration
-	// Overlap is re-read before the cursor each time (default 10 s): a sale or member is stamped
-	// when its write begins and seen when it commits, so this must outlast any write transaction
-	// (an ingest batch, an import batch). What a longer one adds shows at the next whole reload.
+	// Each read of what was accepted begins where no write still to commit can have stamped
+	// anything earlier: at the oldest write still open when the read's clock was taken
+	// (RunStore.OldestOpenAccept), or at that clock when none is open, less Margin (default 1 s,
+	// for a clock set back a little). Overlap (default 10 s) is re-read before the clock instead
+	// when the store cannot say which writes are open: a write is stamped when it begins and
+	// seen when it commits, so it must then outlast any write transaction.
+	Margin  time.Duration
 	Overlap time.Duration
 	// KeepScratch is how long the engine's working memory and the last projection's arrays are
 	// kept after the last update, for the next (default 1 minute). Under a stream of events an
@@ -115,17 +119,18 @@ type Projector struct {
 
 	reloads, updates atomic.Int64 // projections made from a whole reload, and from an update
 
-	mu         sync.RWMutex
-	current    *Projection
-	open       *openSnapshot // Refresh's own: no other goroutine reads it
-	stale      atomic.Bool
-	token      int64
-	wantSeen   int64
-	computedAt time.Time
-	restUntil  time.Time
-	took       struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
-	published  *Projection                                          // the last one published to Shared; only Refresh reads it
-	scratch    engine.Scratch                                       // the engine's working memory, from one update to the next
+	mu          sync.RWMutex
+	current     *Projection
+	open        *openSnapshot // Refresh's own: no other goroutine reads it
+	stale       atomic.Bool
+	token       int64
+	wantSeen    int64
+	computedAt  time.Time
+	restUntil   time.Time
+	took        struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
+	overlapping bool                                                 // the last nextSince fell back to Overlap (Refresh's own)
+	published   *Projection                                          // the last one published to Shared; only Refresh reads it
+	scratch     engine.Scratch                                       // the engine's working memory, from one update to the next
 }
 
 // freeScratch lets go of what the updates keep from one to the next (the engine's working
@@ -156,6 +161,9 @@ func (p *Projector) defaults() {
 	}
 	if p.FullEvery == 0 {
 		p.FullEvery = time.Hour
+	}
+	if p.Margin == 0 {
+		p.Margin = time.Second
 	}
 	if p.Overlap == 0 {
 		p.Overlap = 10 * time.Second
@@ -349,6 +357,26 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 // update brings the kept snapshot up to date and runs the engine over it: reloaded whole the
 // first time, when marked stale, after a commit and every FullEvery; otherwise only what was
 // accepted since is read. A nil result means nothing changed.
+// nextSince is where the read after one up to clock begins (Margin): before any stamp a write
+// still open at clock may commit, so nothing accepted is missed, and no earlier, so that under
+// a stream of events a read no longer takes in the last ten seconds of them again each time
+// (40,000 rows at 4,000 events/s; issue #19).
+func (p *Projector) nextSince(ctx context.Context, clock time.Time) time.Time {
+	oldest, open, err := p.Payouts.Store.OldestOpenAccept(ctx)
+	if err != nil {
+		if !p.overlapping {
+			p.Log.Warn("the store cannot list the writes still open; the projection re-reads a fixed overlap", "overlap", p.Overlap, "error", err)
+		}
+		p.overlapping = true
+		return clock.Add(-p.Overlap)
+	}
+	p.overlapping = false
+	if open && oldest.Before(clock) {
+		clock = oldest
+	}
+	return clock.Add(-p.Margin)
+}
+
 func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result, o *openSnapshot, end, asOf time.Time, full bool, err error) {
 	t0 := time.Now()
 	last, err := p.Payouts.Store.LastCommitted(ctx)
@@ -375,18 +403,23 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 			p.stale.Store(p.stale.Load() || stale)
 			return
 		}
+		since := p.nextSince(ctx, clock)
 		var loaded *RunSnapshot
 		if loaded, err = p.Payouts.Store.LoadSnapshot(ctx, base, end, windowStart); err != nil {
 			p.stale.Store(p.stale.Load() || stale)
 			return
 		}
 		o = newOpenSnapshot(loaded, base, windowStart, clock, time.Now())
+		o.since = since
 		p.open = o
 	} else {
 		var d *RunSnapshot
 		var clock time.Time
-		// Re-read an overlap: a write accepted before the cursor may commit after it.
-		if d, clock, err = p.Payouts.Store.SnapshotDelta(ctx, base, o.cursor.Add(-p.Overlap), windowStart); err != nil {
+		if clock, err = p.Payouts.Store.Clock(ctx); err != nil {
+			return
+		}
+		next := p.nextSince(ctx, clock)
+		if d, err = p.Payouts.Store.SnapshotDelta(ctx, base, o.since, clock, windowStart); err != nil {
 			return
 		}
 		var small *RunSnapshot
@@ -396,7 +429,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 			}
 			o.setSmall(small)
 		}
-		o.cursor = clock
+		o.cursor, o.since = clock, next
 		if !o.dirty && !force && p.Current() != nil {
 			return nil, nil, end, o.cursor, false, nil
 		}

@@ -26,10 +26,13 @@ func (s *benchRuns) Clock(context.Context) (time.Time, error)    { return s.cloc
 func (s *benchRuns) LoadSnapshot(context.Context, string, time.Time, time.Time) (*RunSnapshot, error) {
 	return s.snap, nil
 }
-func (s *benchRuns) SnapshotDelta(context.Context, string, time.Time, time.Time) (*RunSnapshot, time.Time, error) {
+func (s *benchRuns) SnapshotDelta(context.Context, string, time.Time, time.Time, time.Time) (*RunSnapshot, error) {
 	d := s.pending
 	s.pending = &RunSnapshot{}
-	return d, s.clock, nil
+	return d, nil
+}
+func (s *benchRuns) OldestOpenAccept(context.Context) (time.Time, bool, error) {
+	return time.Time{}, false, nil
 }
 func (s *benchRuns) SnapshotSmall(context.Context) (*RunSnapshot, error) {
 	return &RunSnapshot{PlanChanges: s.snap.PlanChanges}, nil

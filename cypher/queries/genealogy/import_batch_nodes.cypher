@@ -2,7 +2,7 @@
 // of a previous committed run.
 UNWIND $rows AS r
 CREATE (m:Member {id: r.id, name: r.name, name_lc: toLower(r.name), email: r.email, plan: r.plan,
-  plan_at_registration: r.plan, registered_at: datetime(r.registered_at), created_at: datetime(),
+  plan_at_registration: r.plan, registered_at: datetime(r.registered_at), created_at: datetime.transaction(),
   rank: r.rank, imported: true, import_id: $import, sponsor_id: r.sponsor, sdepth: r.sdepth})
 SET m.password_hash = r.password_hash
 FOREACH (_ IN CASE WHEN r.parent IS NULL THEN [1] ELSE [] END | SET m:Customer)

@@ -1,8 +1,10 @@
 // Creates a registered member, its sponsor link, its placement (consultants) and, on a priced
 // plan, its pack purchase (PLAN.md §2). Placement was resolved under the placement lock.
+// Stamped with the transaction's start, as every write the projection reads by stamp is
+// (payouts/open_accepts).
 MATCH (s:Member {id: $sponsor})
 CREATE (m:Member {id: $id, name: $name, name_lc: toLower($name), email: $email, plan: $plan,
-  plan_at_registration: $plan, registered_at: datetime($registered_at), created_at: datetime($accepted_at),
+  plan_at_registration: $plan, registered_at: datetime($registered_at), created_at: datetime.transaction(),
   rank: 'none', imported: false, sponsor_id: $sponsor, sdepth: coalesce(s.sdepth, 0) + 1})
 SET m.password_hash = $password_hash
 CREATE (s)-[:SPONSORED]->(m)
@@ -23,7 +25,7 @@ CALL (m) {
 CALL (m) {
   WITH m WHERE $price_cents + $bv_cents > 0
   CREATE (p:Sale {id: 'pack:' + m.id, kind: 'pack', member_id: m.id, plan: $plan, price_cents: $price_cents,
-    bv_cents: $bv_cents, occurred_at: m.registered_at, accepted_at: datetime($accepted_at)})-[:OF]->(m)
+    bv_cents: $bv_cents, occurred_at: m.registered_at, accepted_at: datetime.transaction()})-[:OF]->(m)
   // A self-registered pack is pending until an admin confirms the payment: no sale until then.
   FOREACH (_ IN CASE WHEN $pending THEN [1] ELSE [] END | SET p.pending = true, m.pack_pending = true)
 }

@@ -12,7 +12,7 @@ CALL {
   WITH m WHERE m.plan = $from AND NOT taken
   SET m.plan = $to, m.upgraded_at = datetime($occurred_at)
   CREATE (s:Sale {id: $sale_id, kind: 'upgrade', member_id: m.id, from_plan: $from, plan: $to,
-    price_cents: $price_cents, bv_cents: $bv_cents, occurred_at: datetime($occurred_at), accepted_at: datetime($accepted_at)})-[:OF]->(m)
+    price_cents: $price_cents, bv_cents: $bv_cents, occurred_at: datetime($occurred_at), accepted_at: datetime.transaction()})-[:OF]->(m)
   RETURN count(s) AS n
 }
 REMOVE m.plan_lock

@@ -8,5 +8,5 @@ WITH m
 OPTIONAL MATCH (s:Sale {id: 'pack:' + m.id}) WHERE s.pending = true
 FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END |
   REMOVE s.pending, m.pack_pending
-  SET s.accepted_at = datetime($at), s.confirmed_by = $actor, s.payment_reference = $reference)
+  SET s.accepted_at = datetime.transaction(), s.confirmed_at = datetime($at), s.confirmed_by = $actor, s.payment_reference = $reference)
 RETURN s IS NOT NULL AS confirmed
