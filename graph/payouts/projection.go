@@ -119,18 +119,22 @@ type Projector struct {
 
 	reloads, updates atomic.Int64 // projections made from a whole reload, and from an update
 
-	mu          sync.RWMutex
-	current     *Projection
-	open        *openSnapshot // Refresh's own: no other goroutine reads it
-	stale       atomic.Bool
-	token       int64
-	wantSeen    int64
-	computedAt  time.Time
-	restUntil   time.Time
-	took        struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
-	overlapping bool                                                 // the last nextSince fell back to Overlap (Refresh's own)
-	published   *Projection                                          // the last one published to Shared; only Refresh reads it
-	scratch     engine.Scratch                                       // the engine's working memory, from one update to the next
+	mu         sync.RWMutex
+	current    *Projection
+	open       *openSnapshot // Refresh's own: no other goroutine reads it
+	stale      atomic.Bool
+	token      int64
+	wantSeen   int64
+	computedAt time.Time
+	restUntil  time.Time
+	took       struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
+	delta      struct {                                             // the last update's read, for its log line
+		rows int           // members, sales and cancellations read
+		back time.Duration // how far before its clock it began
+	}
+	overlapping bool           // the last nextSince fell back to Overlap (Refresh's own)
+	published   *Projection    // the last one published to Shared; only Refresh reads it
+	scratch     engine.Scratch // the engine's working memory, from one update to the next
 }
 
 // freeScratch lets go of what the updates keep from one to the next (the engine's working
@@ -350,7 +354,8 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	p.Log.Log(ctx, lvl, "earnings projection refreshed", "period_end", end.Format(time.RFC3339), "consultants", len(res.Members), "shared", p.Shared != nil,
 		"reloaded", full, "read", p.took.read.Round(time.Millisecond), "engine", p.took.engine.Round(time.Millisecond),
 		"build", p.took.build.Round(time.Millisecond), "publish", p.took.publish.Round(time.Millisecond),
-		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond))
+		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond),
+		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond))
 	return nil
 }
 
@@ -411,6 +416,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		}
 		o = newOpenSnapshot(loaded, base, windowStart, clock, time.Now())
 		o.since = since
+		p.delta.rows, p.delta.back = 0, 0
 		p.open = o
 	} else {
 		var d *RunSnapshot
@@ -422,6 +428,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		if d, err = p.Payouts.Store.SnapshotDelta(ctx, base, o.since, clock, windowStart); err != nil {
 			return
 		}
+		p.delta.rows, p.delta.back = len(d.Members)+len(d.Sales)+len(d.Cancellations), clock.Sub(o.since)
 		var small *RunSnapshot
 		if o.apply(d) || o.smallStale {
 			if small, err = p.Payouts.Store.SnapshotSmall(ctx); err != nil {
