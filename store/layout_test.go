@@ -3,6 +3,7 @@ package store_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,5 +48,30 @@ func TestQueriesLiveWithTheirSubdomain(t *testing.T) {
 		if !found {
 			t.Errorf("query %s is never run", q)
 		}
+	}
+}
+
+// What the projection reads by stamp (sales' and cancellations' accepted_at, members'
+// created_at) is stamped with the writing transaction's start: that is the time Neo4j lists an
+// open write with (payouts/open_accepts), so a read from the oldest open write's start misses
+// nothing it will commit (issue #19). A stamp from halod's clock, or from the statement's,
+// could fall before the start Neo4j lists.
+func TestAcceptedStampsAreTheTransactionsStart(t *testing.T) {
+	stamp := regexp.MustCompile(`(accepted_at|created_at)\s*[:=]\s*([^,}\n]+\))`)
+	checked := 0
+	for _, q := range cypher.Names() {
+		text := cypher.MustQuery(q)
+		for _, m := range stamp.FindAllStringSubmatch(text, -1) {
+			if m[1] == "created_at" && !strings.Contains(text, "plan_at_registration") {
+				continue // not a member (a referral, a payment, a run)
+			}
+			checked++
+			if strings.TrimSpace(m[2]) != "datetime.transaction()" {
+				t.Errorf("%s stamps %s with %s, not datetime.transaction()", q, m[1], m[2])
+			}
+		}
+	}
+	if checked < 8 {
+		t.Fatalf("only %d stamps found: the pattern no longer matches the queries", checked)
 	}
 }

@@ -37,6 +37,10 @@ type VolumeFeed interface {
 	// ChangesSince returns the sales and cancellations accepted at or after since, plus Neo4j's
 	// clock at the time of reading.
 	ChangesSince(ctx context.Context, since time.Time) ([]VolumeChange, time.Time, error)
+	// OldestOpenAccept is RunStore's: the stamp of the oldest write still open that stamps what
+	// it accepts, false when none is; asked after a read's clock, nothing it commits later is
+	// stamped earlier.
+	OldestOpenAccept(ctx context.Context) (time.Time, bool, error)
 	// Snapshot reads every change that makes up the open period, in one transaction.
 	Snapshot(ctx context.Context) (*VolumeSnapshot, error)
 	// Parents returns the placement parent, leg and depth of ids and of their ancestors, up to
@@ -95,11 +99,16 @@ type LiveCounters struct {
 	Cache    CounterCache
 	Log      *slog.Logger
 	Interval time.Duration // rollup period (default 1s)
-	Window   time.Duration // overlap re-read, longer than any ingest transaction (default 30s)
-	// Recent is what most ticks re-read (default 2s): every FullEvery-th tick (default 10)
-	// re-reads the whole Window. At 5,000 events/s re-reading 30 s every second was 150,000
-	// rows a second from Neo4j; a transaction that commits late is counted within FullEvery
-	// ticks all the same, once (ids seen in the window are remembered).
+	// Each tick reads from the oldest write still open at the last read's clock (or that clock
+	// when none was), less Margin (default 1s): nothing committed late is missed, however long
+	// its transaction, and ids already counted from there on are remembered, so none is counted
+	// twice (issue #19).
+	Margin time.Duration
+	// When the feed cannot list its open writes, a tick re-reads an overlap instead: Window
+	// (default 30s, longer than any ingest transaction) every FullEvery-th tick (default 10),
+	// Recent (default 2s) the others. At 5,000 events/s re-reading 30 s every second was 150,000
+	// rows a second from Neo4j.
+	Window    time.Duration
 	Recent    time.Duration
 	FullEvery int
 	// Foreground and GiveWay pace a rebuild's reads while the API is in use (graph.GiveWay).
@@ -120,6 +129,7 @@ type LiveCounters struct {
 	needBuild bool
 	ticks     int
 	last      time.Time         // Neo4j's clock at the last read (zero: read the whole window next)
+	floored   bool              // the cursor is the oldest open write's (Margin), not the Window's
 	gen       int64             // the generation this process built and keeps up to date
 	rolledUp  map[string]string // terminated consultant -> its sponsor, read at each rebuild
 }
@@ -127,6 +137,9 @@ type LiveCounters struct {
 func (l *LiveCounters) defaults() {
 	if l.Interval == 0 {
 		l.Interval = time.Second
+	}
+	if l.Margin == 0 {
+		l.Margin = time.Second
 	}
 	if l.Window == 0 {
 		l.Window = 30 * time.Second
@@ -227,7 +240,7 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		return nil
 	}
 	since := l.cursor
-	if l.ticks++; l.ticks%l.FullEvery != 0 && !l.last.IsZero() {
+	if l.ticks++; !l.floored && l.ticks%l.FullEvery != 0 && !l.last.IsZero() {
 		if r := l.last.Add(-l.Recent); r.After(since) {
 			since = r
 		}
@@ -256,8 +269,25 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		}
 	}
 	l.last = now
-	l.advance(now)
+	l.advance(now, l.floor(ctx, now))
 	return nil
+}
+
+// floor is where the next tick reads from, after a read whose clock was now: the oldest write
+// still open (asked now, after that clock) less Margin; zero when the feed cannot say, and then
+// the Window is re-read as before.
+func (l *LiveCounters) floor(ctx context.Context, now time.Time) time.Time {
+	oldest, open, err := l.Feed.OldestOpenAccept(ctx)
+	if err != nil {
+		if l.floored || l.ticks <= 1 {
+			l.Log.Warn("live counters: the store cannot list the writes still open; re-reading a fixed window", "window", l.Window, "error", err)
+		}
+		return time.Time{}
+	}
+	if open && oldest.Before(now) {
+		now = oldest
+	}
+	return now.Add(-l.Margin)
 }
 
 // fence turns a refused write into giving up the lease quietly: another replica holds it now.
@@ -270,9 +300,13 @@ func (l *LiveCounters) fence(err error) error {
 	return err
 }
 
-// advance moves the cursor to now − Window and forgets ids older than it.
-func (l *LiveCounters) advance(now time.Time) {
-	l.cursor = now.Add(-l.Window)
+// advance moves the cursor to floor (or, when it is zero, to now − Window) and forgets the ids
+// older than it: no read from there on returns them again.
+func (l *LiveCounters) advance(now, floor time.Time) {
+	l.cursor, l.floored = now.Add(-l.Window), false
+	if !floor.IsZero() {
+		l.cursor, l.floored = floor, true
+	}
 	for id, at := range l.seen {
 		if at.Before(l.cursor) {
 			delete(l.seen, id)
@@ -335,7 +369,7 @@ func (l *LiveCounters) rebuild(ctx context.Context) error {
 			l.seen[c.ID] = c.AcceptedAt
 		}
 	}
-	l.advance(snap.At)
+	l.advance(snap.At, time.Time{})
 	l.Log.Info("live counters rebuilt from Neo4j", "changes", len(snap.Changes), "consultants", len(pv), "legs", len(legs), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }

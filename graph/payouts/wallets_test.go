@@ -161,6 +161,18 @@ type memFeed struct {
 	changes    []VolumeChange
 	now        time.Time
 	terminated map[string]string
+	open       []time.Time // stamps of the writes still open
+	listErr    error       // when set, the feed cannot list its open writes
+}
+
+func (f *memFeed) OldestOpenAccept(context.Context) (time.Time, bool, error) {
+	if f.listErr != nil {
+		return time.Time{}, false, f.listErr
+	}
+	if len(f.open) == 0 {
+		return time.Time{}, false, nil
+	}
+	return slices.MinFunc(f.open, func(a, b time.Time) int { return a.Compare(b) }), true, nil
 }
 
 func (f *memFeed) ChangesSince(_ context.Context, since time.Time) ([]VolumeChange, time.Time, error) {
@@ -310,10 +322,12 @@ func TestLiveCountersRollUpEachChangeOnce(t *testing.T) {
 	}
 }
 
-// Issue #19: most ticks re-read only the last seconds; every FullEvery-th tick re-reads the whole
-// window, so a transaction that commits late (accepted 10 s before it shows) is counted, once.
+// Issue #19: when the feed cannot list its open writes, most ticks re-read only the last
+// seconds; every FullEvery-th tick re-reads the whole window, so a transaction that commits late
+// (accepted 10 s before it shows) is counted, once.
 func TestLiveCountersReReadTheWholeWindowNowAndThen(t *testing.T) {
-	feed := &memFeed{now: start, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}}}
+	feed := &memFeed{now: start, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}},
+		listErr: errors.New("SHOW TRANSACTIONS refused")}
 	cache := &memCounters{}
 	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Recent: 2 * time.Second, FullEvery: 5}
 	ctx := context.Background()
@@ -525,5 +539,52 @@ func TestHoldsAndForfeits(t *testing.T) {
 	g.c = Clearance{Blocked: "a certified W-9 with a TIN is required before a withdrawal", BlockedField: "tax_profile"}
 	if _, err := s.Request(ctx, "ana", WithdrawalRequest{Amount: "60"}); graph.KindOf(err) != graph.KindInvalid || graph.AsError(err).Details[0].Field != "tax_profile" {
 		t.Errorf("a request without a tax profile: %v", err)
+	}
+}
+
+// Issue #19: each tick reads from the oldest write still open, so a change whose transaction
+// stayed open for a minute (longer than any fixed window) is counted when it commits, once; and
+// with nothing open a tick reads only the last second again.
+func TestLiveCountersReadFromTheOldestOpenWrite(t *testing.T) {
+	feed := &memFeed{now: start, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}}}
+	cache := &memCounters{}
+	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet}
+	ctx := context.Background()
+	if _, err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tick := func() int64 {
+		feed.now = feed.now.Add(time.Second)
+		if err := l.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := l.Read(ctx, []string{"root"})
+		return c["root"].Left
+	}
+	tick()
+	tick()
+	slow := feed.now // a batch begins, and stays open
+	feed.open = []time.Time{slow}
+	for i := 0; i < 60; i++ {
+		if i == 30 {
+			feed.changes = append(feed.changes, VolumeChange{ID: "now", Member: "a", BV: 5, AcceptedAt: feed.now})
+		}
+		tick()
+	}
+	if !l.cursor.Equal(slow.Add(-time.Second)) {
+		t.Fatalf("with a write open since %s the cursor is %s", slow, l.cursor)
+	}
+	feed.changes = append(feed.changes, VolumeChange{ID: "slow", Member: "a", BV: 700, AcceptedAt: slow})
+	feed.open = nil
+	if got := tick(); got != 705 {
+		t.Fatalf("the change of a write open for a minute, once it commits: %d, want 705", got)
+	}
+	for i := 0; i < 5; i++ {
+		if got := tick(); got != 705 {
+			t.Fatalf("counted twice or lost: %d", got)
+		}
+	}
+	if want := feed.now.Add(-time.Second); !l.cursor.Equal(want) || len(l.seen) != 0 {
+		t.Fatalf("nothing open: cursor %s (want %s), %d ids remembered (want none)", l.cursor, want, len(l.seen))
 	}
 }
