@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,6 +80,8 @@ func TestAnOpenAcceptingWriteBoundsTheNextRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	written, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	commit := sync.OnceFunc(func() { close(release) })
+	defer commit() // a failed check must not leave the batch open for the tests after it
 	go func() {
 		done <- s.InVendorTx(ctx, "solar", true, func(tx sales.IngestTx) error {
 			err := tx.Write(ctx, sales.IngestWrite{VendorID: "solar", ReceivedAt: before,
@@ -96,21 +99,18 @@ func TestAnOpenAcceptingWriteBoundsTheNextRead(t *testing.T) {
 	}
 	oldest, open, err := s.OldestOpenAccept(ctx)
 	if err != nil || !open {
-		close(release)
 		t.Fatalf("a batch still open is not listed: open %v, %v", open, err)
 	}
 	if oldest.Before(before) || !oldest.Before(clock.Add(-time.Second)) {
-		close(release)
 		t.Fatalf("the open batch began at %s, not between %s and a second before %s", oldest, before, clock)
 	}
 	// A read up to this clock does not see the customer yet; one from the open write's start on,
 	// after it commits, does, though its stamp is now well before that clock.
 	d, err := s.SnapshotDelta(ctx, "", clock.Add(-time.Second), clock, clock.AddDate(0, -1, 0))
 	if err != nil || len(d.Members) != 0 {
-		close(release)
 		t.Fatalf("read %d members before the batch committed (%v)", len(d.Members), err)
 	}
-	close(release)
+	commit()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

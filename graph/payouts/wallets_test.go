@@ -328,20 +328,8 @@ func TestLiveCountersRollUpEachChangeOnce(t *testing.T) {
 func TestLiveCountersReReadTheWholeWindowNowAndThen(t *testing.T) {
 	feed := &memFeed{now: start, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}},
 		listErr: errors.New("SHOW TRANSACTIONS refused")}
-	cache := &memCounters{}
-	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Recent: 2 * time.Second, FullEvery: 5}
-	ctx := context.Background()
-	if _, err := l.Rebuild(ctx); err != nil {
-		t.Fatal(err)
-	}
-	tick := func() int64 {
-		feed.now = feed.now.Add(time.Second)
-		if err := l.Tick(ctx); err != nil {
-			t.Fatal(err)
-		}
-		c, _ := l.Read(ctx, []string{"root"})
-		return c["root"].Left
-	}
+	l := &LiveCounters{Feed: feed, Cache: &memCounters{}, Log: quiet, Recent: 2 * time.Second, FullEvery: 5}
+	tick := ticker(t, feed, l)
 	tick() // the first rebuilds, the next reads the whole window
 	tick()
 	feed.changes = append(feed.changes, VolumeChange{ID: "late", Member: "a", BV: 700, AcceptedAt: feed.now.Add(-10 * time.Second)},
@@ -547,20 +535,8 @@ func TestHoldsAndForfeits(t *testing.T) {
 // with nothing open a tick reads only the last second again.
 func TestLiveCountersReadFromTheOldestOpenWrite(t *testing.T) {
 	feed := &memFeed{now: start, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}}}
-	cache := &memCounters{}
-	l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet}
-	ctx := context.Background()
-	if _, err := l.Rebuild(ctx); err != nil {
-		t.Fatal(err)
-	}
-	tick := func() int64 {
-		feed.now = feed.now.Add(time.Second)
-		if err := l.Tick(ctx); err != nil {
-			t.Fatal(err)
-		}
-		c, _ := l.Read(ctx, []string{"root"})
-		return c["root"].Left
-	}
+	l := &LiveCounters{Feed: feed, Cache: &memCounters{}, Log: quiet}
+	tick := ticker(t, feed, l)
 	tick()
 	tick()
 	slow := feed.now // a batch begins, and stays open
@@ -586,5 +562,23 @@ func TestLiveCountersReadFromTheOldestOpenWrite(t *testing.T) {
 	}
 	if want := feed.now.Add(-time.Second); !l.cursor.Equal(want) || len(l.seen) != 0 {
 		t.Fatalf("nothing open: cursor %s (want %s), %d ids remembered (want none)", l.cursor, want, len(l.seen))
+	}
+}
+
+// ticker rebuilds l and returns a tick: the feed's clock a second on, one rollup, and the root's
+// left leg volume after it.
+func ticker(t *testing.T, feed *memFeed, l *LiveCounters) func() int64 {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return func() int64 {
+		feed.now = feed.now.Add(time.Second)
+		if err := l.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := l.Read(ctx, []string{"root"})
+		return c["root"].Left
 	}
 }
