@@ -164,8 +164,7 @@ func (s *Store) SnapshotDelta(ctx context.Context, base string, since, until, wi
 // it sees every replica's writes (store.accepting). It is asked of the server that takes the
 // writes (writers' routing): on a cluster a follower would list none of them.
 func (s *Store) OldestOpenAccept(ctx context.Context) (time.Time, bool, error) {
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, qOpenAccepts, nil, neo4j.EagerResultTransformer, s.opts(true)...)
-	err = s.mapErr(err)
+	res, err := s.write(ctx, qOpenAccepts, nil)
 	if err != nil || len(res.Records) == 0 {
 		return time.Time{}, false, err
 	}

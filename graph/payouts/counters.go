@@ -284,10 +284,7 @@ func (l *LiveCounters) floor(ctx context.Context, now time.Time) time.Time {
 		}
 		return time.Time{}
 	}
-	if open && oldest.Before(now) {
-		now = oldest
-	}
-	return now.Add(-l.Margin)
+	return readFrom(now, oldest, open, l.Margin)
 }
 
 // fence turns a refused write into giving up the lease quietly: another replica holds it now.

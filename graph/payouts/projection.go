@@ -376,10 +376,18 @@ func (p *Projector) nextSince(ctx context.Context, clock time.Time) time.Time {
 		return clock.Add(-p.Overlap)
 	}
 	p.overlapping = false
+	return readFrom(clock, oldest, open, p.Margin)
+}
+
+// readFrom is where a read of what was accepted begins after one whose clock was clock, when
+// the oldest write still open (asked after that clock) began at oldest: nothing stamped before
+// it can still commit. Less margin, for a clock set back a little. The projection and the live
+// counters both read so.
+func readFrom(clock, oldest time.Time, open bool, margin time.Duration) time.Time {
 	if open && oldest.Before(clock) {
 		clock = oldest
 	}
-	return clock.Add(-p.Margin)
+	return clock.Add(-margin)
 }
 
 func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result, o *openSnapshot, end, asOf time.Time, full bool, err error) {
@@ -402,29 +410,24 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	// Before the first commit the period ends now, and no sale is accounted yet, so the window
 	// (which only brings accounted sales back in, §5) moving with it changes nothing.
 	full = o == nil || stale || o.base != base || (last != nil && !o.windowStart.Equal(windowStart)) || time.Since(o.loadedAt) > p.FullEvery
+	var clock time.Time
+	if clock, err = p.Payouts.Store.Clock(ctx); err != nil {
+		p.stale.Store(p.stale.Load() || stale)
+		return
+	}
+	next := p.nextSince(ctx, clock)
 	if full {
-		var clock time.Time
-		if clock, err = p.Payouts.Store.Clock(ctx); err != nil {
-			p.stale.Store(p.stale.Load() || stale)
-			return
-		}
-		since := p.nextSince(ctx, clock)
 		var loaded *RunSnapshot
 		if loaded, err = p.Payouts.Store.LoadSnapshot(ctx, base, end, windowStart); err != nil {
 			p.stale.Store(p.stale.Load() || stale)
 			return
 		}
 		o = newOpenSnapshot(loaded, base, windowStart, clock, time.Now())
-		o.since = since
+		o.since = next
 		p.delta.rows, p.delta.back = 0, 0
 		p.open = o
 	} else {
 		var d *RunSnapshot
-		var clock time.Time
-		if clock, err = p.Payouts.Store.Clock(ctx); err != nil {
-			return
-		}
-		next := p.nextSince(ctx, clock)
 		if d, err = p.Payouts.Store.SnapshotDelta(ctx, base, o.since, clock, windowStart); err != nil {
 			return
 		}
