@@ -37,9 +37,10 @@ type VolumeFeed interface {
 	// ChangesSince returns the sales and cancellations accepted at or after since, plus Neo4j's
 	// clock at the time of reading.
 	ChangesSince(ctx context.Context, since time.Time) ([]VolumeChange, time.Time, error)
-	// OldestOpenAccept is RunStore's: the stamp of the oldest write still open that stamps what
-	// it accepts, false when none is; asked after a read's clock, nothing it commits later is
-	// stamped earlier.
+	// Clock and OldestOpenAccept are RunStore's: Neo4j's clock, and the stamp of the oldest
+	// write still open that stamps what it accepts (false when none is). Asked after the clock
+	// and before a read, nothing the read misses is stamped before the earlier of the two.
+	Clock(ctx context.Context) (time.Time, error)
 	OldestOpenAccept(ctx context.Context) (time.Time, bool, error)
 	// Snapshot reads every change that makes up the open period, in one transaction.
 	Snapshot(ctx context.Context) (*VolumeSnapshot, error)
@@ -99,10 +100,10 @@ type LiveCounters struct {
 	Cache    CounterCache
 	Log      *slog.Logger
 	Interval time.Duration // rollup period (default 1s)
-	// Each tick reads from the oldest write still open at the last read's clock (or that clock
-	// when none was), less Margin (default 1s): nothing committed late is missed, however long
-	// its transaction, and ids already counted from there on are remembered, so none is counted
-	// twice (issue #19).
+	// Each tick reads from the oldest write still open when the last tick began its read (or
+	// that tick's clock when none was), less Margin (default 1s): nothing committed late is
+	// missed, however long its transaction, and ids already counted from there on are
+	// remembered, so none is counted twice (issue #19).
 	Margin time.Duration
 	// When the feed cannot list its open writes, a tick re-reads an overlap instead: Window
 	// (default 30s, longer than any ingest transaction) every FullEvery-th tick (default 10),
@@ -245,6 +246,13 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 			since = r
 		}
 	}
+	// The next read's start is decided before this read: a write that commits between this
+	// read and a later ask would be in neither, and its stamp (its start) may be any age.
+	clock, err := l.Feed.Clock(ctx)
+	if err != nil {
+		return err
+	}
+	floor := l.floor(ctx, clock)
 	changes, now, err := l.Feed.ChangesSince(ctx, since)
 	if err != nil {
 		return err
@@ -269,14 +277,15 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		}
 	}
 	l.last = now
-	l.advance(now, l.floor(ctx, now))
+	l.advance(now, floor)
 	return nil
 }
 
-// floor is where the next tick reads from, after a read whose clock was now: the oldest write
-// still open (asked now, after that clock) less Margin; zero when the feed cannot say, and then
-// the Window is re-read as before.
-func (l *LiveCounters) floor(ctx context.Context, now time.Time) time.Time {
+// floor is where the next tick reads from when this one's read begins after clock: the oldest
+// write still open (asked after clock, before the read) or clock, less Margin. Whatever the read
+// misses commits after it began, so it was open at the ask or began after clock. Zero when the
+// feed cannot say, and then the Window is re-read as before.
+func (l *LiveCounters) floor(ctx context.Context, clock time.Time) time.Time {
 	oldest, open, err := l.Feed.OldestOpenAccept(ctx)
 	if err != nil {
 		if l.floored || l.ticks <= 1 {
@@ -284,7 +293,7 @@ func (l *LiveCounters) floor(ctx context.Context, now time.Time) time.Time {
 		}
 		return time.Time{}
 	}
-	return readFrom(now, oldest, open, l.Margin)
+	return readFrom(clock, oldest, open, l.Margin)
 }
 
 // fence turns a refused write into giving up the lease quietly: another replica holds it now.
