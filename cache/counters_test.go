@@ -275,3 +275,39 @@ func projectionRoundTrip(t *testing.T, c *cache.Cache) {
 		t.Errorf("the fenced publish replaced the projection: %v", got.AsOf)
 	}
 }
+
+// Issue #19: a sale accepted on any replica wakes the projection's lease holder. Each replica
+// subscribes; a signal published on one reaches every subscriber.
+func TestAcceptedSignalReachesTheReplicas(t *testing.T) { topologies(t, acceptedSignalReaches) }
+
+func acceptedSignalReaches(t *testing.T, c *cache.Cache) {
+	var sig payouts.AcceptedSignal = c
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	heard := make(chan struct{}, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sig.OnAccepted(ctx, func() { heard <- struct{}{} })
+	}()
+	// The subscription is made in the background: publish until it hears one.
+	deadline := time.After(10 * time.Second)
+	for got := false; !got; {
+		if err := sig.SignalAccepted(ctx); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-heard:
+			got = true
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("no signal heard in 10 s")
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("OnAccepted did not return when its context ended")
+	}
+}

@@ -47,6 +47,32 @@ func (c *Cache) ProjectionRequested(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// SignalAccepted implements payouts.AcceptedSignal: this replica accepted something the
+// projection reads; every replica subscribed hears it (Redis pub/sub, fire and forget).
+func (c *Cache) SignalAccepted(ctx context.Context) error {
+	return c.rdb.Publish(ctx, c.projKey("accepted"), "1").Err()
+}
+
+// OnAccepted implements payouts.AcceptedSignal: fn runs for each signal until ctx ends. The
+// client resubscribes by itself after Redis comes back; what was published meanwhile is lost,
+// and the projector's poll covers it.
+func (c *Cache) OnAccepted(ctx context.Context, fn func()) {
+	sub := c.rdb.Subscribe(ctx, c.projKey("accepted"))
+	defer sub.Close()
+	ch := sub.Channel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+			fn()
+		}
+	}
+}
+
 // figures visits what the dashboards read, in the order encode writes it: active, personal
 // volume, sponsored actives, members per leg, the amount per line type and the members per
 // sponsor generation.

@@ -118,6 +118,9 @@ type ImportService struct {
 	// Background runs the write job (tests may run it inline).
 	Background func(func())
 	Audit      *graph.Auditor
+	// Accepted, when set, runs after an import has committed its members: the earnings
+	// projection looks at once (issue #19).
+	Accepted func()
 	// Beat is how often a running import's writer shows it is alive (default 10 s); an import
 	// silent for StaleAfter (default 2 min) was orphaned by a process that died and is rolled
 	// back by whichever replica looks next. With several replicas, one starting up never touches
@@ -265,6 +268,9 @@ func (s *ImportService) write(job ImportJob, rows []ImportRow, adds []LegAdd) {
 		return
 	}
 	s.Log.Info("import done", "import", job.ID, "written", written, "elapsed", time.Since(start).Round(time.Millisecond))
+	if s.Accepted != nil {
+		s.Accepted()
+	}
 }
 
 // Get returns an import's progress.

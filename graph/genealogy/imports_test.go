@@ -116,6 +116,8 @@ const goodFile = `{"id":"a","name":"A","email":"a@example.com","plan":"consultan
 func TestImportWritesAValidFileInBatches(t *testing.T) {
 	st := &memImports{}
 	s := importService(st)
+	woken := 0
+	s.Accepted = func() { woken++ }
 	job, err := s.Start(context.Background(), strings.NewReader(goodFile), nil, "admin")
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +127,9 @@ func TestImportWritesAValidFileInBatches(t *testing.T) {
 	}
 	if len(st.batches) != 2 || len(st.batches[0]) != 2 || st.status[job.ID] != "done" {
 		t.Fatalf("batches %v, status %v", st.batches, st.status)
+	}
+	if woken != 1 {
+		t.Errorf("an import wakes the projection once, when it is complete: %d", woken)
 	}
 	a, b, c := st.batches[0][0], st.batches[0][1], st.batches[1][0]
 	if a.Depth != 1 || b.Depth != 2 || b.SDepth != 2 || c.ParentID != "" || c.Email != "c@example.com" {
@@ -196,6 +201,7 @@ not json
 func TestImportRollsBackAFailedWrite(t *testing.T) {
 	st := &memImports{failOn: 2}
 	s := importService(st)
+	s.Accepted = func() { t.Error("a rolled-back import woke the projection") }
 	job, err := s.Start(context.Background(), strings.NewReader(goodFile), nil, "admin")
 	if err != nil {
 		t.Fatal(err)

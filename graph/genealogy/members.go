@@ -163,10 +163,13 @@ type MemberService struct {
 	// changes), and when movesVolume the live counters are rebuilt too — a termination moves
 	// attribution (§10 roll-up) and a refund voids open volume (§11); a suspension moves none.
 	AfterChange func(movesVolume bool)
-	Audit       *graph.Auditor
-	Plan        *engine.Config
-	Now         func() time.Time
-	RootID      string
+	// Accepted, when set, runs after a registration, a confirmed pack or an upgrade has
+	// committed: the earnings projection looks at once (issue #19).
+	Accepted func()
+	Audit    *graph.Auditor
+	Plan     *engine.Config
+	Now      func() time.Time
+	RootID   string
 	// Limiter throttles self-registrations per address (JoinsPerAddress in its window, default
 	// 10): /join must say when an e-mail is taken, so it must not be a fast way to ask.
 	Limiter         *identity.LoginLimiter
@@ -242,6 +245,7 @@ func (s *MemberService) ConfirmPack(ctx context.Context, id string, req ConfirmP
 		return nil, graph.Conflict("member %s has no pack waiting for payment", id)
 	}
 	s.Audit.Record(ctx, "member.confirm_pack", "member", id, map[string]bool{"pack_pending": true}, map[string]any{"pack_pending": false, "payment_reference": req.PaymentReference})
+	s.accepted()
 	return m, nil
 }
 
@@ -307,8 +311,15 @@ func (s *MemberService) register(ctx context.Context, req RegisterRequest, selfR
 	m, err := s.Store.Register(ctx, plan.IsConsultant(), func(tx RegistrationTx) (*Member, error) { return registerIn(ctx, tx, r) })
 	if err == nil {
 		s.Audit.Record(ctx, "member.register", "member", m.ID, nil, m)
+		s.accepted()
 	}
 	return m, err
+}
+
+func (s *MemberService) accepted() {
+	if s.Accepted != nil {
+		s.Accepted()
+	}
 }
 
 // Get returns a member.
@@ -376,6 +387,7 @@ func (s *MemberService) Upgrade(ctx context.Context, id string, req UpgradeReque
 		Price: rt.Price - rf.Price, BV: rt.BV - rf.BV, OccurredAt: at})
 	if err == nil {
 		s.Audit.Record(ctx, "member.upgrade", "member", id, before, m)
+		s.accepted()
 	}
 	return m, err
 }

@@ -328,3 +328,43 @@ func TestJoinIsThrottledAndNeverHidesAnOutage(t *testing.T) {
 		t.Errorf("Neo4j down: %v", err)
 	}
 }
+
+// Whatever a run accounts — a registration's pack, a confirmed pack, an upgrade — wakes the
+// earnings projection once it has committed (issue #19); a refused request wakes nothing.
+func TestAcceptedRunsAfterEachCommittedSale(t *testing.T) {
+	s, net := newService()
+	ctx := context.Background()
+	woken := 0
+	s.Accepted = func() { woken++ }
+	expect := func(what string, want int) {
+		t.Helper()
+		if woken != want {
+			t.Errorf("%s: woken %d times, want %d", what, woken, want)
+		}
+	}
+	mustRegister(t, s, req("aff", "affiliate", "root", nil))
+	expect("a registration", 1)
+	if _, err := s.Register(ctx, req("bad id!", "affiliate", "root", nil)); graph.KindOf(err) != graph.KindInvalid {
+		t.Fatalf("a bad id: %v", err)
+	}
+	expect("a refused registration", 1)
+	if _, err := s.Upgrade(ctx, "aff", UpgradeRequest{Plan: "consultant"}); err != nil {
+		t.Fatal(err)
+	}
+	expect("an upgrade", 2)
+	if _, err := s.Upgrade(ctx, "aff", UpgradeRequest{Plan: "affiliate"}); graph.KindOf(err) != graph.KindInvalid {
+		t.Fatalf("a downgrade: %v", err)
+	}
+	expect("a refused upgrade", 2)
+	if _, err := s.ConfirmPack(ctx, "aff", ConfirmPackRequest{PaymentReference: "PSP-1"}); graph.KindOf(err) != graph.KindConflict {
+		t.Fatalf("no pack pending: %v", err)
+	}
+	expect("no pack to confirm", 2)
+	net.mu.Lock()
+	net.pending["aff"] = true
+	net.mu.Unlock()
+	if _, err := s.ConfirmPack(ctx, "aff", ConfirmPackRequest{PaymentReference: "PSP-1"}); err != nil {
+		t.Fatal(err)
+	}
+	expect("a confirmed pack", 3)
+}

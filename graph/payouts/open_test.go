@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -299,5 +300,81 @@ func TestNextReadBeginsAtTheOldestOpenWrite(t *testing.T) {
 	st.openErr = nil
 	if p.nextSince(ctx, st.clock); p.overlapping {
 		t.Fatal("still overlapping once the store lists its open writes again")
+	}
+}
+
+// replicas is a deployment's shared projection cache as the replicas see it: "a" holds the
+// lease, and an AcceptedSignal reaches every subscriber.
+type replicas struct {
+	mu        sync.Mutex
+	published int
+	subs      []func()
+}
+
+type replica struct {
+	*replicas
+	name string
+}
+
+func (r replica) ProjectionLease(context.Context, string, time.Duration) (int64, error) {
+	if r.name == "a" {
+		return 1, nil
+	}
+	return 0, nil
+}
+func (r replica) ProjectionRelease(context.Context, string) error { return nil }
+func (r replica) PublishProjection(context.Context, int64, *Projection) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.published++
+	return nil
+}
+func (r replica) LookupProjection(context.Context, []string) (*Projection, error) { return nil, nil }
+func (r replica) RequestProjection(context.Context) (int64, error)                { return 0, nil }
+func (r replica) ProjectionRequested(context.Context) (int64, error)              { return 0, nil }
+func (r replica) SignalAccepted(context.Context) error {
+	r.mu.Lock()
+	subs := slices.Clone(r.subs)
+	r.mu.Unlock()
+	for _, fn := range subs {
+		fn()
+	}
+	return nil
+}
+func (r replica) OnAccepted(ctx context.Context, fn func()) {
+	r.mu.Lock()
+	r.subs = append(r.subs, fn)
+	r.mu.Unlock()
+	<-ctx.Done()
+}
+
+// A sale accepted on a replica that does not hold the projection's lease wakes the one that
+// does, through the shared cache (issue #19).
+func TestASaleAcceptedOnAnotherReplicaWakesTheHolder(t *testing.T) {
+	st := newMemRuns()
+	now := start.AddDate(0, 0, 3)
+	shared := &replicas{}
+	a := &Projector{Payouts: payoutService(st, now), Log: quiet, Interval: 2 * time.Second, Shared: replica{shared, "a"}, Holder: "a"}
+	b := &Projector{Payouts: payoutService(st, now), Log: quiet, Interval: 2 * time.Second, Shared: replica{shared, "b"}, Holder: "b"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.Run(ctx)
+	go b.Run(ctx)
+	looks := func() int { st.mu.Lock(); defer st.mu.Unlock(); return st.looks }
+	for deadline := time.Now().Add(10 * time.Second); looks() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the holder never looked a second time")
+		}
+	}
+	published := func() int { shared.mu.Lock(); defer shared.mu.Unlock(); return shared.published }
+	before := published()
+	st.accept(nil, []engine.Sale{{ID: "s9", Kind: engine.SaleActivation, Member: "mia", OccurredAt: now.Add(-time.Hour), BV: 10000, CV: 10000, Vendor: "solar"}}, nil)
+	asked := time.Now()
+	b.Accepted()
+	for published() == before {
+		if time.Since(asked) > a.Interval/2 {
+			t.Fatalf("the holder did not publish the sale within %s of its acceptance on another replica (its poll is every %s)", a.Interval/2, a.Interval)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

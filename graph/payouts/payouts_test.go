@@ -38,6 +38,7 @@ type memRuns struct {
 	block      chan struct{}     // when set, LoadSnapshot signals it and waits for its context to end
 	earned     map[string]bool   // committed runs whose analysts' earnings are written
 	earnBlock  chan struct{}     // when set, WriteMissingEarnings signals it and waits for its context to end
+	looks      int               // calls of LastCommitted: one per projection's look
 }
 
 func newMemRuns() *memRuns {
@@ -63,6 +64,7 @@ func newMemRuns() *memRuns {
 func (m *memRuns) LastCommitted(context.Context) (*Run, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.looks++
 	var last *Run
 	for _, r := range m.runs {
 		if r.Status == RunCommitted && (last == nil || r.PeriodEnd.After(last.PeriodEnd)) {
@@ -476,6 +478,37 @@ func TestProjectionIsTheOpenPeriodsWhatIf(t *testing.T) {
 	st.accept(nil, []engine.Sale{{ID: "s9", Kind: engine.SaleActivation, Member: "mia", OccurredAt: now.Add(-time.Hour), BV: 10000, CV: 10000, Vendor: "solar"}}, nil)
 	if err := p.Refresh(ctx, false); err != nil || p.Current() == cur {
 		t.Errorf("a change recomputes: %v", err)
+	}
+}
+
+// A sale accepted in this process is projected at once, not at the next poll (issue #19).
+func TestAnAcceptedSaleWakesTheProjection(t *testing.T) {
+	st := newMemRuns()
+	now := start.AddDate(0, 0, 3)
+	p := &Projector{Payouts: payoutService(st, now), Log: quiet, Interval: 2 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.Run(ctx)
+	looks := func() int { st.mu.Lock(); defer st.mu.Unlock(); return st.looks }
+	// Just after its second look (the first poll) the next poll is a whole Interval away.
+	for deadline := time.Now().Add(10 * time.Second); looks() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the projection never looked a second time")
+		}
+	}
+	before := p.Current()
+	st.accept(nil, []engine.Sale{{ID: "s9", Kind: engine.SaleActivation, Member: "mia", OccurredAt: now.Add(-time.Hour), BV: 10000, CV: 10000, Vendor: "solar"}}, nil)
+	asked := time.Now()
+	p.Accepted()
+	p.Accepted() // a second ask while one is due changes nothing, and never blocks
+	for p.Current() == before {
+		if time.Since(asked) > p.Interval/2 {
+			t.Fatalf("the sale was not projected within %s of being accepted (the poll is every %s)", p.Interval/2, p.Interval)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got, was := p.Current().Member("ana"), before.Member("ana"); got == nil || got.State.PersonalVolume != was.State.PersonalVolume+10000 {
+		t.Fatalf("ana's projection did not take the sale in: %+v, before %+v", got, was)
 	}
 }
 

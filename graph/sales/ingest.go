@@ -200,6 +200,22 @@ type IngestService struct {
 	Box   *SecretBox
 	Now   func() time.Time
 	Log   *slog.Logger
+	// Accepted, when set, runs after a batch that accepted a sign-up, an activation or a
+	// cancellation has committed: the earnings projection looks at once (issue #19).
+	Accepted func()
+}
+
+// acceptsVolume says whether a batch accepted anything the projection and the counters read.
+func acceptsVolume(evs []*parsedEvent, results []EventResult) bool {
+	for i, r := range results {
+		if r.Status == "accepted" {
+			switch evs[i].typ {
+			case EventCustomerSignup, EventServiceActivated, EventServiceCancelled:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Authenticate checks the vendor's HMAC-SHA256 over timestamp + "." + body, in constant time,
@@ -363,6 +379,9 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 	}
 	if err != nil {
 		return nil, err
+	}
+	if s.Accepted != nil && acceptsVolume(evs, results) {
+		s.Accepted()
 	}
 	// Rejected events go to the audit log, never to the event store.
 	var rej []RejectedEvent

@@ -285,6 +285,8 @@ func TestIngestDecidesEveryEventInOrder(t *testing.T) {
 		{BV: 50000, CV: 130000, Retail: 35000, EffectiveFrom: t0.AddDate(0, 0, -1)},
 	}
 	c.t = t0.Add(time.Hour)
+	woken := 0
+	ingest.Accepted = func() { woken++ }
 	signup := func(id, cust, email, sponsor string, at time.Time) string {
 		return ev(id, EventCustomerSignup, at, fmt.Sprintf(`{"customer_id":%q,"name":" Mia ","email":%q,"sponsor_id":%q}`, cust, email, sponsor))
 	}
@@ -341,10 +343,16 @@ func TestIngestDecidesEveryEventInOrder(t *testing.T) {
 	if len(st.rejected) != 11 {
 		t.Errorf("rejected events go to the audit log: %d", len(st.rejected))
 	}
+	if woken != 1 {
+		t.Errorf("a batch that accepted volume wakes the projection once, after it commits: %d", woken)
+	}
 	// A replayed batch changes nothing.
 	again, err := ingest.Ingest(ctx, "solar", batch(signup("e1", "mia", "mia@example.com", "ana", t0), activate("e2", "a-1", "mia", t0.Add(time.Minute))))
 	if err != nil || again.Results[0].Status != "duplicate" || again.Results[1].Status != "duplicate" || len(st.writes[1].Events) != 0 {
 		t.Errorf("replay: %v %+v", err, again)
+	}
+	if woken != 1 {
+		t.Errorf("a batch that accepted nothing wakes nothing: %d", woken)
 	}
 }
 
