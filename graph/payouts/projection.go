@@ -171,10 +171,10 @@ func (p *Projector) Stale() {
 }
 
 // Accepted says this process just accepted something the projection reads (a sale, a member, a
-// cancellation): Run looks at once, as soon as the last projection's rest and Interval allow,
-// instead of at its next poll (up to Interval later; at 10,000 consultants that wait was half
-// of a sale's way to its dashboard, issue #19). With an AcceptedSignal the other replicas are
-// told too, so the lease holder looks wherever the sale came in. It never blocks.
+// cancellation): an idle Run looks at once (see await) instead of at its next poll, up to
+// Interval later (at 10,000 consultants that wait was half of a sale's way to its dashboard,
+// issue #19). With an AcceptedSignal the other replicas are told too, so the lease holder looks
+// wherever the sale came in. It never blocks.
 func (p *Projector) Accepted() {
 	p.init()
 	poke(p.wake)
@@ -214,10 +214,23 @@ func (p *Projector) signal(ctx context.Context, sig AcceptedSignal) {
 	}
 }
 
-// untilDue is how long a look asked for by Accepted waits: for the rest after the last
-// projection (Run) and for Interval since it began (Refresh recomputes at most that often).
-func (p *Projector) untilDue() time.Duration {
-	return max(time.Until(p.restUntil), time.Until(p.computedAt.Add(p.Interval)))
+// await waits for the next poll, or for Accepted when the projector is idle: its rest after the
+// last projection is over and Interval has passed since that one began. While updates follow
+// one another (a stream of sales) the poll keeps their pace, so a stream of wakes does not take
+// more of the machine from ingest than the polls did.
+func (p *Projector) await(ctx context.Context, poll <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-poll:
+			return
+		case <-p.wake:
+			if now := time.Now(); !now.Before(p.restUntil) && !now.Before(p.computedAt.Add(p.Interval)) {
+				return
+			}
+		}
+	}
 }
 
 func (p *Projector) defaults() {
@@ -303,6 +316,8 @@ func (p *Projector) Run(ctx context.Context) {
 		go p.signal(ctx, sig)
 		go sig.OnAccepted(ctx, func() { poke(p.wake) })
 	}
+	poll := time.NewTimer(interval)
+	defer poll.Stop()
 	for {
 		// After each projection it rests as long as that took (see Refresh).
 		if !time.Now().Before(p.restUntil) {
@@ -310,18 +325,10 @@ func (p *Projector) Run(ctx context.Context) {
 				p.Log.Warn("projection failed; retried later", "error", err)
 			}
 		}
-		select {
-		case <-ctx.Done():
+		poll.Reset(interval)
+		p.await(ctx, poll.C)
+		if ctx.Err() != nil {
 			return
-		case <-time.After(interval):
-		case <-p.wake:
-			if d := p.untilDue(); d > 0 {
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(d):
-				}
-			}
 		}
 	}
 }
