@@ -463,7 +463,7 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked in
 	fmt.Printf("linked %d customers to %d vendors in %s\n", linked, len(vs), time.Since(t0).Round(time.Millisecond))
 	maxU = max(linked, 1)
 	var lat latencies
-	var sent, accepted atomic.Int64
+	var sent, accepted, retried atomic.Int64
 	var seq atomic.Int64
 	deadline := time.Now().Add(dur)
 	start := time.Now()
@@ -502,28 +502,38 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked in
 					mine = mine[:0]
 				}
 				body, _ := json.Marshal(map[string]any{"events": evs})
-				ts := strconv.FormatInt(time.Now().Unix(), 10)
-				m := hmac.New(sha256.New, []byte(v.secret))
-				m.Write([]byte(ts + "." + string(body)))
-				req, _ := http.NewRequest("POST", c.url+"/api/v1/ingest/events", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Vendor-Id", v.id)
-				req.Header.Set("X-Timestamp", ts)
-				req.Header.Set("X-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
-				t0 := time.Now()
-				resp, err := c.http.Do(req)
-				if err != nil {
-					fatal(err)
-				}
 				var out struct {
 					Results []struct{ Status string }
 				}
-				_ = json.NewDecoder(resp.Body).Decode(&out)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					fatal(fmt.Errorf("ingest: %d", resp.StatusCode))
+				for attempt := 1; ; attempt++ {
+					ts := strconv.FormatInt(time.Now().Unix(), 10)
+					m := hmac.New(sha256.New, []byte(v.secret))
+					m.Write([]byte(ts + "." + string(body)))
+					req, _ := http.NewRequest("POST", c.url+"/api/v1/ingest/events", bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("X-Vendor-Id", v.id)
+					req.Header.Set("X-Timestamp", ts)
+					req.Header.Set("X-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
+					t0 := time.Now()
+					resp, err := c.http.Do(req)
+					if err != nil {
+						fatal(err)
+					}
+					_ = json.NewDecoder(resp.Body).Decode(&out)
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusServiceUnavailable && attempt < 5 {
+						// As a vendor does: a 503 is retried, the same batch (its events are
+						// accepted once however often they come).
+						retried.Add(1)
+						time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+						continue
+					}
+					if resp.StatusCode != 200 {
+						fatal(fmt.Errorf("ingest: %d", resp.StatusCode))
+					}
+					lat.add(time.Since(t0))
+					break
 				}
-				lat.add(time.Since(t0))
 				sent.Add(int64(len(evs)))
 				for _, r := range out.Results {
 					if r.Status == "accepted" {
@@ -536,6 +546,9 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked in
 	wg.Wait()
 	wall := time.Since(start)
 	lat.report(fmt.Sprintf("ingest batches of %d", batch), wall)
+	if n := retried.Load(); n > 0 {
+		fmt.Printf("batches sent again after a 503: %d\n", n)
+	}
 	fmt.Printf("events sent %d, accepted %d, %.0f events/s over %s (%d senders, %d vendors)\n", sent.Load(), accepted.Load(),
 		float64(sent.Load())/wall.Seconds(), wall.Round(time.Millisecond), conc, nv)
 }
