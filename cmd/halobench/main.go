@@ -387,9 +387,8 @@ func timeGets(c *client, n, conc int, label string, path func(i int) string) {
 	lat.report(label, wall)
 }
 
-// sendSigned posts one signed batch and stops the benchmark on anything but a 200.
-func sendSigned(c *client, vendor, secret string, evs []map[string]any) {
-	body, _ := json.Marshal(map[string]any{"events": evs})
+// postSigned posts one batch body signed as the vendor, with the current timestamp.
+func postSigned(c *client, vendor, secret string, body []byte) (*http.Response, error) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write([]byte(ts + "." + string(body)))
@@ -398,7 +397,13 @@ func sendSigned(c *client, vendor, secret string, evs []map[string]any) {
 	req.Header.Set("X-Vendor-Id", vendor)
 	req.Header.Set("X-Timestamp", ts)
 	req.Header.Set("X-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
-	res, err := c.http.Do(req)
+	return c.http.Do(req)
+}
+
+// sendSigned posts one signed batch and stops the benchmark on anything but a 200.
+func sendSigned(c *client, vendor, secret string, evs []map[string]any) {
+	body, _ := json.Marshal(map[string]any{"events": evs})
+	res, err := postSigned(c, vendor, secret, body)
 	if err != nil {
 		fatal(err)
 	}
@@ -506,16 +511,8 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked in
 					Results []struct{ Status string }
 				}
 				for attempt := 1; ; attempt++ {
-					ts := strconv.FormatInt(time.Now().Unix(), 10)
-					m := hmac.New(sha256.New, []byte(v.secret))
-					m.Write([]byte(ts + "." + string(body)))
-					req, _ := http.NewRequest("POST", c.url+"/api/v1/ingest/events", bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("X-Vendor-Id", v.id)
-					req.Header.Set("X-Timestamp", ts)
-					req.Header.Set("X-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
 					t0 := time.Now()
-					resp, err := c.http.Do(req)
+					resp, err := postSigned(c, v.id, v.secret, body)
 					if err != nil {
 						fatal(err)
 					}

@@ -129,9 +129,9 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 		Foreground: a.Foreground, GiveWay: cfg.GiveWay}
 	// One projection and one counter writer for the whole deployment, however many replicas run.
 	a.Projector = &payouts.Projector{Payouts: a.Payouts, Log: log, Interval: cfg.ProjectionInterval, FullEvery: cfg.ProjectionReload, Shared: d.Cache}
-	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
 	// What is accepted here is projected at once, not at the next poll.
 	a.Ingest.Accepted, a.Members.Accepted, a.Imports.Accepted = a.Projector.Accepted, a.Projector.Accepted, a.Projector.Accepted
+	// A status change or a refund moves attribution and open volume (PLAN.md §10, §11).
 	a.Members.AfterChange = func(movesVolume bool) {
 		if movesVolume {
 			a.Counters.Invalidate()
