@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/engine"
+	"github.com/halo-oss/halo/graph"
 )
 
 // The kept snapshot brought up to date with what was accepted gives exactly the projection a
@@ -189,15 +190,17 @@ func TestProjectionLetsItsWorkingMemoryGoWhenQuiet(t *testing.T) {
 
 // keptProjections is a ProjectionCache that keeps a copy of what was published last.
 type keptProjections struct {
-	last *Projection
-	n    int
+	last  *Projection
+	n     int
+	paced []bool // whether each publication may rest for the API (graph.GiveWay)
 }
 
 func (k *keptProjections) ProjectionLease(context.Context, string, time.Duration) (int64, error) {
 	return 1, nil
 }
 func (k *keptProjections) ProjectionRelease(context.Context, string) error { return nil }
-func (k *keptProjections) PublishProjection(_ context.Context, _ int64, p *Projection) error {
+func (k *keptProjections) PublishProjection(ctx context.Context, _ int64, p *Projection) error {
+	k.paced = append(k.paced, graph.NewPacer(ctx).Paced())
 	k.last = &Projection{PeriodEnd: p.PeriodEnd, AsOf: p.AsOf, IDs: slices.Clone(p.IDs), Items: slices.Clone(p.Items)}
 	k.n++
 	return nil
@@ -207,6 +210,43 @@ func (k *keptProjections) LookupProjection(context.Context, []string) (*Projecti
 }
 func (k *keptProjections) RequestProjection(context.Context) (int64, error)   { return 0, nil }
 func (k *keptProjections) ProjectionRequested(context.Context) (int64, error) { return 0, nil }
+
+// While the dashboards are asked for, a whole reload and its publication give way to them
+// (graph.GiveWay), but an update does not: resting would not make its work any smaller, only
+// the next update's larger, and under full ingest the sales it carries waited 12-15 s to show.
+func TestOnlyAWholeReloadGivesWayToTheDashboards(t *testing.T) {
+	ctx := context.Background()
+	st := newMemRuns()
+	st.clock = start
+	svc := payoutService(st, start.AddDate(0, 0, 6))
+	svc.Foreground, svc.GiveWay = &graph.Foreground{}, 3
+	leave := svc.Foreground.Enter() // a dashboard under way throughout
+	defer leave()
+	kept := &keptProjections{}
+	p := &Projector{Payouts: svc, Log: quiet, Shared: kept, Interval: time.Nanosecond}
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	before := kept.last.Member("ana").State.PersonalVolume
+	st.clock = st.clock.Add(time.Minute)
+	st.accept(nil, []engine.Sale{{ID: "solar:a-2", Kind: engine.SaleActivation, Member: "mia", OccurredAt: start.AddDate(0, 0, 3), BV: 5000, Vendor: "solar"}}, nil)
+	st.clock = st.clock.Add(time.Minute)
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if reloads, updates := p.Counts(); reloads != 1 || updates != 1 {
+		t.Fatalf("reloads %d, updates %d; want one of each", reloads, updates)
+	}
+	if st.reads != 2 || !slices.Equal(st.paced, []string{"load"}) {
+		t.Fatalf("of %d reads, these gave way: %v; want only the whole load", st.reads, st.paced)
+	}
+	if !slices.Equal(kept.paced, []bool{true, false}) {
+		t.Fatalf("publications that gave way: %v; want the whole one only", kept.paced)
+	}
+	if got := kept.last.Member("ana").State.PersonalVolume; got != before+5000 {
+		t.Fatalf("ana's personal volume %s after the update, %s before; want the sale's 50.00 more", got, before)
+	}
+}
 
 // A projection never holds up a payout run: none starts during a draft, and one under way is
 // cancelled when a draft starts, then resumes after it.

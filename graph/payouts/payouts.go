@@ -244,7 +244,7 @@ type PayoutService struct {
 
 	// Signal, when set, tells the other replicas' background work that a run is under way.
 	Signal RunSignal
-	// Foreground and GiveWay pace the projection's reads and the analysts' earnings while the
+	// Foreground and GiveWay pace the projection's whole reloads and the analysts' earnings while the
 	// API is in use (graph.GiveWay).
 	Foreground *graph.Foreground
 	GiveWay    float64

@@ -39,6 +39,17 @@ type memRuns struct {
 	earned     map[string]bool   // committed runs whose analysts' earnings are written
 	earnBlock  chan struct{}     // when set, WriteMissingEarnings signals it and waits for its context to end
 	looks      int               // calls of LastCommitted: one per projection's look
+	paced      []string          // "load" or "delta" for each read that may rest for the API (graph.GiveWay)
+	reads      int               // LoadSnapshot and SnapshotDelta calls
+}
+
+func (m *memRuns) noteRead(ctx context.Context, what string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reads++
+	if graph.NewPacer(ctx).Paced() {
+		m.paced = append(m.paced, what)
+	}
 }
 
 func newMemRuns() *memRuns {
@@ -75,6 +86,7 @@ func (m *memRuns) LastCommitted(context.Context) (*Run, error) {
 }
 
 func (m *memRuns) LoadSnapshot(ctx context.Context, _ string, _, _ time.Time) (*RunSnapshot, error) {
+	m.noteRead(ctx, "load")
 	if m.block != nil {
 		select {
 		case m.block <- struct{}{}:
@@ -110,7 +122,8 @@ func keepIf[T any](xs []T, keep func(T) bool) []T {
 
 // SnapshotDelta lists what was accepted at or after since and before until (the fixed network
 // counts as accepted before the test began).
-func (m *memRuns) SnapshotDelta(_ context.Context, _ string, since, until, _ time.Time) (*RunSnapshot, error) {
+func (m *memRuns) SnapshotDelta(ctx context.Context, _ string, since, until, _ time.Time) (*RunSnapshot, error) {
+	m.noteRead(ctx, "delta")
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d := m.copySnap(func(id string) bool { at, ok := m.accepted[id]; return ok && !at.Before(since) && at.Before(until) })

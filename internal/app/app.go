@@ -55,7 +55,7 @@ type App struct {
 	Deps   Deps
 	Log    *slog.Logger
 
-	// Foreground counts the API's requests under way; the projection and the analysts'
+	// Foreground counts the API's requests under way; the projection's whole reloads and the analysts'
 	// earnings give way to them (HALO_BACKGROUND_GIVE_WAY).
 	Foreground *graph.Foreground
 

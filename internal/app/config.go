@@ -57,7 +57,7 @@ type Config struct {
 	// LegCountInterval is how often new placements are added to their ancestors' leg counts
 	// (HALO_LEG_COUNT_INTERVAL).
 	LegCountInterval time.Duration
-	// GiveWay is how long the projection's reads and the analysts' earnings rest per unit of
+	// GiveWay is how long the projection's whole reloads and the analysts' earnings rest per unit of
 	// time they worked while the API is in use (HALO_BACKGROUND_GIVE_WAY; 0: never rest).
 	GiveWay float64
 	// LoginFailures and LoginFailuresPerIP are the failed logins (and reset requests) allowed per
