@@ -399,7 +399,11 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	p.took.build = time.Since(started) - p.took.read - p.took.engine
 	t2 := time.Now()
 	if p.Shared != nil {
-		if err := p.Shared.PublishProjection(p.paced(ctx, full), p.token, proj); err != nil {
+		pub := ctx
+		if full {
+			pub = p.givingWay(ctx)
+		}
+		if err := p.Shared.PublishProjection(pub, p.token, proj); err != nil {
 			if errors.Is(err, ErrFenced) {
 				p.token = 0
 				return nil
@@ -438,16 +442,13 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	return nil
 }
 
-// paced is ctx for a whole reload or a whole publication: while the dashboards are asked for,
+// givingWay is ctx for a whole reload and its publication: while the dashboards are asked for,
 // its reads and writes rest (graph.GiveWay), as it reads and writes the whole open period. An
 // update is not paced. Its work is what was accepted since the last, so resting does not make
 // it any smaller: it only makes the next one larger. Under full ingest at 10,000 consultants
 // with a dashboard being polled, paced updates read for 2-15 s each and a sale took 5.6-14.5 s
 // (median) to show; unpaced, 0.6-0.7 s and 1.4-2.8 s (issue #19).
-func (p *Projector) paced(ctx context.Context, whole bool) context.Context {
-	if !whole {
-		return ctx
-	}
+func (p *Projector) givingWay(ctx context.Context) context.Context {
 	return graph.GiveWay(ctx, p.Payouts.Foreground, p.Payouts.GiveWay)
 }
 
@@ -510,7 +511,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	next := p.nextSince(ctx, clock)
 	if full {
 		var loaded *RunSnapshot
-		if loaded, err = p.Payouts.Store.LoadSnapshot(p.paced(ctx, true), base, end, windowStart); err != nil {
+		if loaded, err = p.Payouts.Store.LoadSnapshot(p.givingWay(ctx), base, end, windowStart); err != nil {
 			p.stale.Store(p.stale.Load() || stale)
 			return
 		}
