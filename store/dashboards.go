@@ -78,8 +78,9 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 // services (sales/member_services, as Services reads them) and its registrations
 // (field/member_field), one after the other in one read transaction, as ConsultantData does.
 func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*dashboards.CustomerData, error) {
+	st := customerReads(q)
 	return readTx(ctx, s, func(rows runner) (*dashboards.CustomerData, error) {
-		recs, err := rows(qDashCustomer, map[string]any{"id": q.ID})
+		recs, err := st[0].run(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -91,13 +92,13 @@ func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*
 		if sp := get[string](r, "sponsor_id"); sp != "" {
 			d.Contact = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
 		}
-		if recs, err = rows(qMemberServices, map[string]any{"id": q.ID}); err != nil {
+		if recs, err = st[1].run(rows); err != nil {
 			return nil, err
 		}
 		if len(recs) > 0 {
 			d.Services = servicesOf(q.ID, recs[0])
 		}
-		if recs, err = rows(qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}); err != nil {
+		if recs, err = st[2].run(rows); err != nil {
 			return nil, err
 		}
 		if len(recs) > 0 {
@@ -107,14 +108,25 @@ func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*
 	})
 }
 
+// customerReads are CustomerData's reads, in its order: the customer with its referrer, its
+// services (sales/member_services) and its field enablement (field/member_field).
+func customerReads(q dashboards.CustomerQuery) [3]statement {
+	return [3]statement{
+		{qDashCustomer, map[string]any{"id": q.ID}},
+		{qMemberServices, map[string]any{"id": q.ID}},
+		{qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}},
+	}
+}
+
 // ConsultantData implements dashboards.ConsultantReader: the dashboard's query, the member's
 // status history (genealogy/status_history), its held activations and its field enablement
 // (field/member_field), one after the other in one read transaction. As four transactions
 // sent at once they cost Neo4j about a third more CPU, and each dashboard held four of the
 // pool's connections (issue #19). Like ExecuteQuery's reads it sees what this process wrote.
 func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery) (*dashboards.ConsultantData, error) {
+	st := consultantReads(q)
 	return readTx(ctx, s, func(rows runner) (*dashboards.ConsultantData, error) {
-		recs, err := rows(qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince)})
+		recs, err := st[0].run(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -122,20 +134,20 @@ func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery
 			return nil, graph.NotFound("member %s not found", q.ID)
 		}
 		d := consultantData(recs[0])
-		if recs, err = rows(qStatusHistory, map[string]any{"id": q.ID}); err != nil {
+		if recs, err = st[1].run(rows); err != nil {
 			return nil, err
 		}
 		if len(recs) > 0 {
 			d.StatusChanges = statusChanges(recs[0], q.ID)
 		}
-		if recs, err = rows(qDashHeld, map[string]any{"id": q.ID, "limit": q.HeldLimit}); err != nil {
+		if recs, err = st[2].run(rows); err != nil {
 			return nil, err
 		}
 		d.Held = make([]dashboards.HeldRow, 0, len(recs))
 		for _, r := range recs {
 			d.Held = append(d.Held, heldRow(r))
 		}
-		if recs, err = rows(qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}); err != nil {
+		if recs, err = st[3].run(rows); err != nil {
 			return nil, err
 		}
 		d.Field = &field.MemberField{}
@@ -144,6 +156,17 @@ func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery
 		}
 		return d, nil
 	})
+}
+
+// consultantReads are ConsultantData's reads, in its order: the dashboard's query, the status
+// history, the held activations and the field enablement.
+func consultantReads(q dashboards.ConsultantQuery) [4]statement {
+	return [4]statement{
+		{qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince)}},
+		{qStatusHistory, map[string]any{"id": q.ID}},
+		{qDashHeld, map[string]any{"id": q.ID, "limit": q.HeldLimit}},
+		{qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}},
+	}
 }
 
 // consultantData reads the dashboard query's row.

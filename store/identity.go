@@ -47,11 +47,17 @@ func (s *Store) Revoke(ctx context.Context, jti string, until time.Time) error {
 
 // Revoked implements identity.Sessions.
 func (s *Store) Revoked(ctx context.Context, jti, account string, issued time.Time) (bool, error) {
-	res, err := s.read(ctx, qSessionRevoked, map[string]any{"jti": jti, "account": account, "issued": ts(issued)})
+	r := revokedRead(jti, account, issued)
+	res, err := s.read(ctx, r.q, r.params)
 	if err != nil {
 		return false, err
 	}
 	return get[bool](res.Records[0], "revoked"), nil
+}
+
+// revokedRead is Revoked's read, which every signed-in request makes.
+func revokedRead(jti, account string, issued time.Time) statement {
+	return statement{qSessionRevoked, map[string]any{"jti": jti, "account": account, "issued": ts(issued)}}
 }
 
 // SetPassword implements identity.Sessions.

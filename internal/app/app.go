@@ -201,8 +201,9 @@ func (a *App) API() *api.Server {
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}
 }
 
-// Prepare does the start-up work once: migrations, the first admin and the root, and the
-// recovery of imports and commits a crash interrupted.
+// Prepare does the start-up work once: migrations, the first admin and the root, the
+// recovery of imports and commits a crash interrupted, and the planning of the API's most
+// frequent reads (store.WarmPlans).
 func (a *App) Prepare(ctx context.Context) error {
 	err := a.Bootstrap.Run(ctx)
 	if err == nil {
@@ -210,6 +211,15 @@ func (a *App) Prepare(ctx context.Context) error {
 	}
 	if err == nil {
 		err = a.Payouts.ResumeInterrupted(ctx)
+	}
+	if err == nil && a.Deps.Store != nil {
+		// Not a reason to stay unready: without the plans the first requests are slower.
+		t0 := time.Now()
+		if werr := a.Deps.Store.WarmPlans(ctx, time.Now()); werr != nil {
+			a.Log.Warn("planning the API's frequent reads failed; the first requests will plan them", "error", werr)
+		} else {
+			a.Log.Info("the API's frequent reads are planned", "elapsed", time.Since(t0).Round(time.Millisecond))
+		}
 	}
 
 	if err != nil {

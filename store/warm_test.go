@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/halo-oss/halo/cypher"
+	"github.com/halo-oss/halo/graph/dashboards"
+	"github.com/halo-oss/halo/internal/testenv"
+)
+
+// Issue #19: once WarmPlans has run, the API's frequent reads find their plans made, for
+// short (imported) and long (generated) member ids alike: the dashboards' and the session
+// check's reads plan for a fraction of the time the warm-up's did (Neo4j's query collector
+// times every invocation's planning).
+func TestWarmPlansLeavesTheAPIsFrequentReadsPlanned(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	exec := func(q string) {
+		t.Helper()
+		if err := s.ExecForTests(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`CREATE (ana:Member:Consultant {id: 'ana', name: 'Ana', plan: 'consultant', registered_at: datetime('2026-01-01T00:00:00Z')})
+CREATE (:Member {id: 'mia', name: 'Mia', plan: 'customer', sponsor_id: 'ana', registered_at: datetime('2026-01-02T00:00:00Z')})
+CREATE (:Member:Consultant {id: 'm-0123456789abcdef', name: 'Bo', plan: 'consultant', sponsor_id: 'ana', registered_at: datetime('2026-01-03T00:00:00Z')})
+CREATE (:Member {id: 'm-fedcba9876543210', name: 'Cy', plan: 'customer', sponsor_id: 'ana', registered_at: datetime('2026-01-04T00:00:00Z')})`)
+	exec(`CALL db.clearQueryCaches()`)
+	exec(`CALL db.stats.clear('QUERIES')`)
+	exec(`CALL db.stats.collect('QUERIES')`)
+	t.Cleanup(func() { _ = s.ExecForTests(context.Background(), `CALL db.stats.stop('QUERIES')`) })
+
+	now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	if err := s.WarmPlans(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	api := time.Now().UnixMilli()
+	for _, ids := range [][2]string{{"ana", "mia"}, {"m-0123456789abcdef", "m-fedcba9876543210"}} {
+		if _, err := s.ConsultantData(ctx, dashboards.ConsultantQuery{ID: ids[0], RecruitsSince: now.AddDate(0, 0, -30), Now: now, HeldLimit: 100, UpcomingLimit: 20}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CustomerData(ctx, dashboards.CustomerQuery{ID: ids[1], Now: now, UpcomingLimit: 20}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Revoked(ctx, "0123456789abcdef01234567", ids[0], now); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rows, err := s.QueryForTests(ctx, `CALL db.stats.retrieve('QUERIES') YIELD data
+UNWIND data.invocations AS i
+RETURN data.query AS query, i.elapsedCompileTimeInUs AS compile, i.startTimestampMillis >= $api AS api`, map[string]any{"api": api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type times struct{ warm, api []int64 }
+	byQuery := map[string]*times{}
+	for _, r := range rows {
+		q := r["query"].(string)
+		if byQuery[q] == nil {
+			byQuery[q] = &times{}
+		}
+		if r["api"].(bool) {
+			byQuery[q].api = append(byQuery[q].api, r["compile"].(int64))
+		} else {
+			byQuery[q].warm = append(byQuery[q].warm, r["compile"].(int64))
+		}
+	}
+	for _, name := range []string{"dashboards/dashboard_consultant", "genealogy/status_history", "dashboards/held_sales", "field/member_field",
+		"dashboards/dashboard_customer", "sales/member_services", "identity/session_revoked"} {
+		tm := byQuery[cypher.MustQuery(name)]
+		if tm == nil || len(tm.warm) == 0 || len(tm.api) < 2 {
+			t.Errorf("%s: invocations %+v, want the warm-up's and the API's", name, tm)
+			continue
+		}
+		planned := slices.Max(tm.warm)
+		for _, c := range tm.api {
+			if c*4 > planned {
+				t.Errorf("%s: planned in %d µs at the warm-up, then %v µs in the API's reads: not kept", name, planned, tm.api)
+				break
+			}
+		}
+	}
+}
