@@ -69,6 +69,10 @@ func fail(c *gin.Context, err error) {
 		return
 	}
 	switch {
+	case errors.Is(e, graph.ErrBusy):
+		// Overload, answered at once (graph.Admission): the caller tries again after a second.
+		c.Header("Retry-After", "1")
+		log.Debug("request refused: at capacity")
 	case status >= 500:
 		log.Error("request failed", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))
 	case e.Err != nil && (e.Kind == graph.KindBadRequest || e.Kind == graph.KindTooLarge):

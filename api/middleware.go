@@ -38,7 +38,10 @@ func requestLog(base *slog.Logger) gin.HandlerFunc {
 		start := time.Now()
 		c.Next()
 		lvl := slog.LevelInfo
-		if c.Writer.Status() >= 500 {
+		switch {
+		case c.Writer.Header().Get("Retry-After") != "":
+			lvl = slog.LevelWarn // refused for load (graph.Busy): expected under overload, not a failure
+		case c.Writer.Status() >= 500:
 			lvl = slog.LevelError
 		}
 		log.Log(c.Request.Context(), lvl, "http", "method", c.Request.Method, "path", c.FullPath(), "status", c.Writer.Status(),

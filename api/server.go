@@ -62,6 +62,9 @@ type Server struct {
 	Log           *slog.Logger
 	// Foreground counts the API's requests under way, for background work to give way to them.
 	Foreground *graph.Foreground
+	// Reads bounds the people's reads (GET) under way at once; one that waits too long for its
+	// turn is refused with 503 and Retry-After (HALO_READS_AT_ONCE, HALO_READ_WAIT). Nil: no bound.
+	Reads *graph.Admission
 	// UI is the back office (package web): served at /, beside the API.
 	UI fs.FS
 	// TrustedProxies are the addresses (or CIDRs) whose X-Forwarded-For / X-Real-IP name the
@@ -105,10 +108,25 @@ func (s *Server) Handler() http.Handler {
 		defer s.Foreground.Enter()()
 		c.Next()
 	}
+	// A read takes its turn before anything else reaches Neo4j, the session check included.
+	// Writes are not refused for load: a sale, a registration or a payout run is not to be lost
+	// to a busy moment, and vendors' batches are bounded by the vendors' own locks.
+	admit := func(c *gin.Context) {
+		leave, err := s.Reads.Enter(c.Request.Context())
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		defer leave()
+		c.Next()
+	}
 	for _, rt := range s.routes() {
 		var chain []gin.HandlerFunc
 		if s.Foreground != nil && rt.policy != VendorSigned {
 			chain = append(chain, foreground)
+		}
+		if s.Reads != nil && rt.method == http.MethodGet && rt.policy != VendorSigned {
+			chain = append(chain, admit)
 		}
 		chain = append(chain, limitRequest(s.limitsOf(rt.method, rt.path)))
 		chain = append(chain, s.guard(rt.policy)...)

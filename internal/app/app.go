@@ -195,7 +195,7 @@ func LoadPlan(path string) (*engine.Config, error) {
 
 // API is the HTTP API over the services.
 func (a *App) API() *api.Server {
-	return &api.Server{Log: a.Log, Foreground: a.Foreground, TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
+	return &api.Server{Log: a.Log, Foreground: a.Foreground, Reads: graph.NewAdmission(a.Config.ReadsAtOnce, a.Config.ReadWait), TrustedProxies: a.Config.TrustedProxies, ReadTimeout: a.Config.ReadTimeout, Health: a.Health, Auth: a.Auth, Resets: a.Resets, Members: a.Members, Holdings: a.Holdings,
 		Imports: a.Imports, Vendors: a.Vendors, Ingest: a.Ingest, Referrals: a.Referrals, Outbox: a.Outbox, Compliance: a.Compliance, Batches: a.Batches, Billing: a.Billing, Payouts: a.Payouts, Wallets: a.Wallets,
 		Audit: a.Audit, Access: a.Access, Dashboards: a.Dashboards, Content: a.Content,
 		Schedule: a.Field.Schedule, Registrations: a.Field.Registrations, Attendance: a.Field.Attendance, Onboarding: a.Field.Onboarding, UI: web.Files()}

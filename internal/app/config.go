@@ -68,6 +68,12 @@ type Config struct {
 	// (HALO_TRUSTED_PROXIES, comma-separated addresses or CIDRs; none by default).
 	TrustedProxies []string
 	ReadTimeout    time.Duration // HALO_READ_TIMEOUT: how long a request may take to send its body (default 30s)
+	// ReadsAtOnce bounds the people's reads (GET) under way at once, and ReadWait is how long one
+	// waits for its turn before it is refused with 503 and Retry-After (HALO_READS_AT_ONCE,
+	// default 16, 0: no bound; HALO_READ_WAIT, default 1s). Neo4j answers them all on the same
+	// cores; past what it answers, a longer queue only makes everyone wait (graph.Admission).
+	ReadsAtOnce int
+	ReadWait    time.Duration
 	// Referral webhooks to vendors.
 	WebhookAllow       string        // HALO_WEBHOOK_ALLOW: CIDRs, addresses or hosts a webhook may reach though private (none)
 	WebhookTimeout     time.Duration // HALO_WEBHOOK_TIMEOUT: one delivery attempt (10s)
@@ -163,6 +169,12 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ReadTimeout, err = time.ParseDuration(env("HALO_READ_TIMEOUT", "30s")); err != nil || c.ReadTimeout < time.Second {
 		errs = append(errs, "HALO_READ_TIMEOUT must be a duration of at least 1s, such as 30s")
+	}
+	if c.ReadsAtOnce, err = strconv.Atoi(env("HALO_READS_AT_ONCE", "16")); err != nil || c.ReadsAtOnce < 0 {
+		errs = append(errs, "HALO_READS_AT_ONCE must be a whole number of at least 0 (0: no bound), such as 16")
+	}
+	if c.ReadWait, err = time.ParseDuration(env("HALO_READ_WAIT", "1s")); err != nil || c.ReadWait < 0 {
+		errs = append(errs, "HALO_READ_WAIT must be a duration such as 1s")
 	}
 	if c.JoinWindow, err = time.ParseDuration(env("HALO_JOIN_WINDOW", "15m")); err != nil || c.JoinWindow <= 0 {
 		errs = append(errs, "HALO_JOIN_WINDOW must be a positive duration such as 15m")
