@@ -68,11 +68,19 @@ async function send(path: string, opts: Options): Promise<Response> {
     body = JSON.stringify(opts.body);
     headers['Content-Type'] = 'application/json';
   }
+  const method = opts.method ?? 'GET';
   let res: Response;
-  try {
-    res = await fetch(apiPath(path, opts.query), { method: opts.method ?? 'GET', headers, body });
-  } catch {
-    throw new ApiError(0, 'network', 'Halo cannot be reached. Check your connection and try again.');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(apiPath(path, opts.query), { method, headers, body });
+    } catch {
+      throw new ApiError(0, 'network', 'Halo cannot be reached. Check your connection and try again.');
+    }
+    // A read refused because Halo is at capacity says when to come back (503 with Retry-After):
+    // the page tries again twice before it shows the message. Writes are never refused so.
+    const after = Number(res.headers.get('Retry-After'));
+    if (method !== 'GET' || res.status !== 503 || !(after > 0) || attempt >= 2) break;
+    await new Promise((r) => setTimeout(r, Math.min(after, 5) * 1000));
   }
   if (!res.ok) {
     let code = 'error';
