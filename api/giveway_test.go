@@ -87,7 +87,9 @@ func TestReadsPastCapacityAreRefusedAtOnce(t *testing.T) {
 	}
 	t0 := time.Now()
 	w := get()
-	var body struct{ Error struct{ Code, Message string } }
+	var body struct {
+		Error struct{ Code, Message string }
+	}
 	_ = json.Unmarshal(w.Body.Bytes(), &body)
 	if w.Code != 503 || body.Error.Code != "unavailable" || !strings.Contains(body.Error.Message, "busy") || w.Header().Get("Retry-After") != "1" {
 		t.Errorf("a read at capacity: %d %s Retry-After=%q", w.Code, w.Body, w.Header().Get("Retry-After"))
