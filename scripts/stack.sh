@@ -95,6 +95,8 @@ dbms.usage_report.enabled=false
 server.bolt.telemetry.enabled=false
 server.bolt.connection_keep_alive_for_requests=OFF
 db.tx_log.rotation.retention_policy=1 days
+# How soon a cached plan may be replanned once the statistics moved (README, issue #19).
+dbms.cypher.min_replan_interval=${NEO4J_MIN_REPLAN_INTERVAL:-10s}
 CONF
   if [ ! -f "$NEO4J_HOME/data/dbms/auth.ini" ] && [ ! -d "$NEO4J_HOME/data/databases/system" ]; then
     say "setting the initial neo4j password (new data directory $NEO4J_HOME/data)"
