@@ -70,9 +70,9 @@ func fail(c *gin.Context, err error) {
 	}
 	switch {
 	case errors.Is(e, graph.ErrBusy):
-		// Overload, answered at once (graph.Admission): the caller tries again after a second.
+		// Overload, answered at once (graph.Admission): the caller tries again after a second. Not
+		// logged as a failure; the request's own log line carries it (requestLog).
 		c.Header("Retry-After", "1")
-		log.Debug("request refused: at capacity")
 	case status >= 500:
 		log.Error("request failed", "code", e.Kind, "message", e.Message, "cause", errString(e.Err))
 	case e.Err != nil && (e.Kind == graph.KindBadRequest || e.Kind == graph.KindTooLarge):

@@ -212,7 +212,7 @@ func (a *App) Prepare(ctx context.Context) error {
 	if err == nil {
 		err = a.Payouts.ResumeInterrupted(ctx)
 	}
-	if err == nil && a.Deps.Store != nil {
+	if err == nil {
 		// Not a reason to stay unready: without the plans the first requests are slower.
 		t0 := time.Now()
 		if werr := a.Deps.Store.WarmPlans(ctx, time.Now()); werr != nil {
