@@ -268,14 +268,17 @@ func TestReplicasCountEachChangeOnce(t *testing.T) {
 	for _, r := range replicas {
 		hs.checkCounters(t, r, ids, pv, legs, "replica "+r.Holder)
 	}
-	// The holder dies: it stops ticking and its lease runs out; another takes over, rebuilds,
-	// and goes on counting each change once.
+	// The holder dies: it stops ticking and its lease runs out; another takes over where it
+	// stopped (issue #19: no rebuild, the generation stays) and goes on counting each change once.
 	time.Sleep(2100 * time.Millisecond)
 	for b := 4; b < 7; b++ {
 		send(b, replicas[1:])
 	}
 	pv, legs = expected(vol, parent, left)
 	hs.checkCounters(t, replicas[1], ids, pv, legs, "after the takeover")
+	if g := gen(); g != g1 {
+		t.Errorf("the takeover rebuilt (generation %d → %d) instead of going on from the recorded progress", g1, g)
+	}
 	// The old holder comes back: it reads, and writes nothing.
 	send(7, replicas)
 	pv, legs = expected(vol, parent, left)

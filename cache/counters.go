@@ -28,6 +28,13 @@ func (c *Cache) volKey(gen int64) string {
 	return c.key("vol", strconv.FormatInt(gen, 10))
 }
 
+// seenKey holds, per generation, the changes counted at or after its cursor (id → acceptance
+// time in Unix nanoseconds); the cursor and the rebuilds the generation answers are the
+// fields "_cursor" and "_served" of its hash (no counter field is without a "|").
+func (c *Cache) seenKey(gen int64) string {
+	return c.key("vol", strconv.FormatInt(gen, 10)+":seen")
+}
+
 func (c *Cache) currentGen(ctx context.Context) (int64, bool, error) {
 	g, err := c.rdb.Get(ctx, c.genKey()).Int64()
 	if err == redis.Nil {
@@ -93,13 +100,24 @@ func (c *Cache) Requested(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// applyScript adds to a generation's counters only while the token is the lease's and the
-// generation is still the current one: KEYS lease, gen pointer, the generation's hash; ARGV the
-// token, the generation, then field/increment pairs.
+// applyScript writes to a generation only while the token is the lease's and the generation is
+// still the current one: KEYS lease, gen pointer, the generation's hash, its seen ids; ARGV the
+// token, the generation, what to do, then its arguments: "inc" field/increment pairs, "seen"
+// id/time pairs, "forget" ids, "cursor" the time. One tick's calls run in one MULTI/EXEC: the
+// lease cannot move between them, so they all apply or none does.
 var applyScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return redis.error_reply('FENCED') end
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('STALEGEN') end
-for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+local op = ARGV[3]
+if op == 'inc' then
+  for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+elseif op == 'seen' then
+  for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+elseif op == 'forget' then
+  for i = 4, #ARGV do redis.call('HDEL', KEYS[4], ARGV[i]) end
+elseif op == 'cursor' then
+  redis.call('HSET', KEYS[3], '_cursor', ARGV[4])
+end
 return 1`)
 
 // switchScript makes a filled generation current, only for the lease's current token.
@@ -154,8 +172,31 @@ func fenced(err error) error {
 	return err
 }
 
-// Apply implements payouts.CounterCache: adds to the current counters, fenced by token.
-func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) error {
+// progressArgs turns p into the applyScript calls that record it, in chunks.
+func progressArgs(p payouts.Progress, call func(op string, args []any)) {
+	args := make([]any, 0, 2*pipeChunk)
+	for id, at := range p.Counted {
+		if args = append(args, id, at.UnixNano()); len(args) >= 2*pipeChunk {
+			call("seen", args)
+			args = make([]any, 0, 2*pipeChunk)
+		}
+	}
+	if len(args) > 0 {
+		call("seen", args)
+	}
+	for i := 0; i < len(p.Forgot); i += 2 * pipeChunk {
+		part := make([]any, 0, 2*pipeChunk)
+		for _, id := range p.Forgot[i:min(i+2*pipeChunk, len(p.Forgot))] {
+			part = append(part, id)
+		}
+		call("forget", part)
+	}
+	call("cursor", []any{p.Cursor.UnixNano()})
+}
+
+// Apply implements payouts.CounterCache: adds to the current counters and records p with them,
+// fenced by token, in one transaction.
+func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p payouts.Progress) error {
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {
 		return err
@@ -163,11 +204,58 @@ func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, leg
 	if !ok {
 		return errNoCounters
 	}
-	keys := []string{c.leaseKey(), c.genKey(), c.volKey(g)}
+	keys := []string{c.leaseKey(), c.genKey(), c.volKey(g), c.seenKey(g)}
 	tok, gen := strconv.FormatInt(token, 10), strconv.FormatInt(g, 10)
-	return fields(pv, legs, func(pairs []any) error {
-		return fenced(applyScript.Run(ctx, c.rdb, keys, append([]any{tok, gen}, pairs...)...).Err())
+	var calls [][]any
+	call := func(op string, args []any) { calls = append(calls, append([]any{tok, gen, op}, args...)) }
+	_ = fields(pv, legs, func(pairs []any) error { call("inc", pairs); return nil })
+	progressArgs(p, call)
+	// EVAL, not EVALSHA: inside MULTI a missing script cannot be loaded and retried.
+	_, err = c.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		for _, args := range calls {
+			applyScript.Eval(ctx, pipe, keys, args...)
+		}
+		return nil
 	})
+	return fenced(err)
+}
+
+// Resume implements payouts.CounterCache.
+func (c *Cache) Resume(ctx context.Context) (int64, *payouts.Progress, error) {
+	g, ok, err := c.currentGen(ctx)
+	if err != nil || !ok {
+		return 0, nil, err
+	}
+	vals, err := c.rdb.HMGet(ctx, c.volKey(g), "_cursor", "_served").Result()
+	if err != nil {
+		return 0, nil, err
+	}
+	cur, _ := vals[0].(string)
+	served, _ := vals[1].(string)
+	if cur == "" || served == "" {
+		return g, nil, nil
+	}
+	p := &payouts.Progress{Counted: map[string]time.Time{}}
+	ns, err := strconv.ParseInt(cur, 10, 64)
+	if err != nil {
+		return g, nil, nil
+	}
+	p.Cursor = time.Unix(0, ns).UTC()
+	if p.Served, err = strconv.ParseInt(served, 10, 64); err != nil {
+		return g, nil, nil
+	}
+	seen, err := c.rdb.HGetAll(ctx, c.seenKey(g)).Result()
+	if err != nil {
+		return 0, nil, err
+	}
+	for id, v := range seen {
+		ns, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return g, nil, nil
+		}
+		p.Counted[id] = time.Unix(0, ns).UTC()
+	}
+	return g, p, nil
 }
 
 type cacheErr string
@@ -178,7 +266,7 @@ const errNoCounters = cacheErr("redis holds no counters (lost or never built)")
 
 // Replace implements payouts.CounterCache: fills a new generation, then switches to it if token
 // is still the lease's (a holder that lost the lease meanwhile fills a hash nobody reads).
-func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) (int64, error) {
+func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p payouts.Progress) (int64, error) {
 	old, hadOld, err := c.currentGen(ctx)
 	if err != nil {
 		return 0, err
@@ -187,8 +275,8 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 	if err != nil {
 		return 0, err
 	}
-	key := c.volKey(next)
-	if err := c.rdb.Del(ctx, key).Err(); err != nil {
+	key, seenKey := c.volKey(next), c.seenKey(next)
+	if err := c.rdb.Del(ctx, key, seenKey).Err(); err != nil {
 		return 0, err
 	}
 	pipeFill := func(pairs []any) error {
@@ -202,16 +290,25 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 	if err := fields(pv, legs, pipeFill); err != nil {
 		return 0, err
 	}
+	var seenErr error
+	progressArgs(p, func(op string, args []any) {
+		if op == "seen" && seenErr == nil {
+			seenErr = c.rdb.HSet(ctx, seenKey, args...).Err()
+		}
+	})
+	if seenErr != nil {
+		return 0, seenErr
+	}
 	// An empty period still needs its generation to exist.
-	if err := c.rdb.HSet(ctx, key, "_built", 1).Err(); err != nil {
+	if err := c.rdb.HSet(ctx, key, "_built", 1, "_cursor", p.Cursor.UnixNano(), "_served", p.Served).Err(); err != nil {
 		return 0, err
 	}
 	if err := fenced(switchScript.Run(ctx, c.rdb, []string{c.leaseKey(), c.genKey()}, strconv.FormatInt(token, 10), next).Err()); err != nil {
-		c.rdb.Unlink(ctx, key)
+		c.rdb.Unlink(ctx, key, seenKey)
 		return 0, err
 	}
 	if hadOld && old != next {
-		c.rdb.Unlink(ctx, c.volKey(old))
+		c.rdb.Unlink(ctx, c.volKey(old), c.seenKey(old))
 	}
 	return next, nil
 }

@@ -72,34 +72,52 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	if b, _ := c.Lease(ctx, "b", time.Second); b != 0 {
 		t.Fatalf("b while a holds it: %d", b)
 	}
-	if _, err := c.Replace(ctx, a, map[string]int64{"x": 100}, map[string][2]int64{"root": {100, 0}}); err != nil {
+	// Issue #19: the holder's progress is kept with the counts, so a successor resumes from it.
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	if _, err := c.Replace(ctx, a, map[string]int64{"x": 100}, map[string][2]int64{"root": {100, 0}},
+		payouts.Progress{Cursor: t0, Counted: map[string]time.Time{"s1": t0, "s2": t0.Add(time.Nanosecond)}, Served: 3}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Apply(ctx, a, map[string]int64{"x": 5}, nil); err != nil {
+	t1 := t0.Add(time.Second)
+	if err := c.Apply(ctx, a, map[string]int64{"x": 5}, nil,
+		payouts.Progress{Cursor: t1, Counted: map[string]time.Time{"s3": t1.Add(7)}, Forgot: []string{"s1", "s2"}}); err != nil {
 		t.Fatal(err)
 	}
+	resumed := func(when string) {
+		t.Helper()
+		_, p, err := c.Resume(ctx)
+		if err != nil || p == nil || !p.Cursor.Equal(t1) || p.Served != 3 || len(p.Counted) != 1 || !p.Counted["s3"].Equal(t1.Add(7)) {
+			t.Fatalf("%s: progress %+v %v", when, p, err)
+		}
+	}
+	resumed("after a's apply")
 	// a pauses past its lease; b takes over.
 	time.Sleep(400 * time.Millisecond)
 	b, _ := c.Lease(ctx, "b", time.Second)
 	if b <= a {
 		t.Fatalf("b's token %d must be above a's %d", b, a)
 	}
-	if err := c.Apply(ctx, a, map[string]int64{"x": 1000}, nil); !errors.Is(err, payouts.ErrFenced) {
+	late := payouts.Progress{Cursor: t1.Add(time.Hour), Counted: map[string]time.Time{"s4": t1.Add(time.Hour)}, Forgot: []string{"s3"}}
+	if err := c.Apply(ctx, a, map[string]int64{"x": 1000}, nil, late); !errors.Is(err, payouts.ErrFenced) {
 		t.Fatalf("a's late write: %v", err)
 	}
-	if _, err := c.Replace(ctx, a, map[string]int64{"x": 1}, nil); !errors.Is(err, payouts.ErrFenced) {
+	if _, err := c.Replace(ctx, a, map[string]int64{"x": 1}, nil, late); !errors.Is(err, payouts.ErrFenced) {
 		t.Fatalf("a's late rebuild: %v", err)
 	}
 	got, err := c.Read(ctx, []string{"x", "root"})
 	if err != nil || got["x"].PV != 105 || got["root"].Left != 100 {
 		t.Fatalf("counters untouched by the fenced writes: %+v %v", got, err)
 	}
+	resumed("after a's fenced writes") // neither the counts nor the progress of a late write land
 	// b rebuilds; a's generation is gone and a cannot switch back to it.
-	if _, err := c.Replace(ctx, b, map[string]int64{"x": 7}, nil); err != nil {
+	if _, err := c.Replace(ctx, b, map[string]int64{"x": 7}, nil, payouts.Progress{Cursor: t1, Served: 4}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := c.Read(ctx, []string{"x"}); got["x"].PV != 7 {
 		t.Fatalf("after b's rebuild: %+v", got)
+	}
+	if _, p, err := c.Resume(ctx); err != nil || p == nil || p.Served != 4 || len(p.Counted) != 0 {
+		t.Fatalf("b's generation starts its own progress: %+v %v", p, err)
 	}
 	// Release hands over at once; only the holder can release.
 	_ = c.Release(ctx, "a")

@@ -53,6 +53,24 @@ type VolumeFeed interface {
 	Terminated(ctx context.Context) (map[string]string, error)
 }
 
+// Progress is where the holder's rollup stands, kept in Redis with the counters it describes,
+// so a replica that takes the lease over (or halod started again) goes on from there instead
+// of rebuilding from every open sale (issue #19: at a million consultants the start-up rebuild
+// read Neo4j for 1.5 minutes while the first people signed in).
+type Progress struct {
+	// Cursor is where the next read starts.
+	Cursor time.Time
+	// Counted holds the changes counted since the last write that were accepted at or after
+	// Cursor (for Replace: all of them); a read from Cursor returns them again, and they are
+	// not counted twice.
+	Counted map[string]time.Time
+	// Forgot lists changes no longer kept: accepted before the new Cursor, no read returns them.
+	Forgot []string
+	// Served is the number of rebuilds asked for (CounterCache.Requested) that the set
+	// answers; a set that answers fewer is rebuilt, not resumed. Replace records it.
+	Served int64
+}
+
 // ParentLink is one step up the placement tree.
 type ParentLink struct {
 	Parent string
@@ -76,10 +94,14 @@ type CounterCache interface {
 	// holds it.
 	Lease(ctx context.Context, holder string, ttl time.Duration) (token int64, err error)
 	Release(ctx context.Context, holder string) error
-	// Apply adds to the current counters; Replace swaps in a complete new set atomically. Both
-	// are refused with ErrFenced unless token is still the lease's.
-	Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) error
-	Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64) (generation int64, err error)
+	// Apply adds to the current counters and records the holder's progress with them, in one
+	// atomic write; Replace swaps in a complete new set with its progress atomically. Both are
+	// refused with ErrFenced unless token is still the lease's.
+	Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) error
+	Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) (generation int64, err error)
+	// Resume is the current set's number and the progress recorded with it; nil when there is
+	// none (Redis lost its data, or the set was built before progress was recorded).
+	Resume(ctx context.Context) (generation int64, p *Progress, err error)
 	Read(ctx context.Context, ids []string) (map[string]Counters, error)
 	// Generation is the current complete set's number; ok is false after Redis lost its data.
 	Generation(ctx context.Context) (gen int64, ok bool, err error)
@@ -205,14 +227,14 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		l.token = 0
 		return nil
 	}
-	if token != l.token {
-		l.Log.Info("live counters: this replica holds the lease; rebuilding before rolling up", "holder", l.Holder, "token", token)
-		l.token, l.needBuild = token, true
-	}
 	want, err := l.Cache.Requested(ctx)
 	if err != nil {
 		l.needBuild = true
 		return err
+	}
+	if token != l.token {
+		l.token = token
+		l.takeOver(ctx, want)
 	}
 	if want != l.wantSeen {
 		l.needBuild = true
@@ -234,7 +256,7 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		}
 	}
 	if l.needBuild {
-		if err := l.rebuild(ctx); err != nil {
+		if err := l.rebuild(ctx, want); err != nil {
 			return l.fence(err)
 		}
 		l.needBuild, l.wantSeen = false, want
@@ -263,22 +285,73 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 			fresh = append(fresh, c)
 		}
 	}
+	var pv map[string]int64
+	var legs map[string][2]int64
 	if len(fresh) > 0 {
-		pv, legs, err := l.aggregate(ctx, fresh)
-		if err != nil {
+		if pv, legs, err = l.aggregate(ctx, fresh); err != nil {
 			return err
 		}
-		if err := l.Cache.Apply(ctx, l.token, pv, legs); err != nil {
+	}
+	// The counts and the progress that includes them are one write: a holder that dies between
+	// two ticks leaves Redis exactly where its successor resumes.
+	cursor, floored := l.next(now, floor)
+	p := Progress{Cursor: cursor, Counted: make(map[string]time.Time, len(fresh))}
+	for _, c := range fresh {
+		if !c.AcceptedAt.Before(cursor) {
+			p.Counted[c.ID] = c.AcceptedAt
+		}
+	}
+	for id, at := range l.seen {
+		if at.Before(cursor) {
+			p.Forgot = append(p.Forgot, id)
+		}
+	}
+	if len(fresh) > 0 || len(p.Forgot) > 0 || !cursor.Equal(l.cursor) {
+		if err := l.Cache.Apply(ctx, l.token, pv, legs, p); err != nil {
 			l.needBuild = true
 			return l.fence(err)
 		}
-		for _, c := range fresh {
-			l.seen[c.ID] = c.AcceptedAt
-		}
 	}
-	l.last = now
-	l.advance(now, floor)
+	for id, at := range p.Counted {
+		l.seen[id] = at
+	}
+	for _, id := range p.Forgot {
+		delete(l.seen, id)
+	}
+	l.last, l.cursor, l.floored = now, cursor, floored
 	return nil
+}
+
+// takeOver is the first tick as the lease's holder: it goes on from the progress recorded with
+// the current counters when they answer every rebuild asked for so far (want), and rebuilds
+// otherwise. Recorded progress is exact by construction: every write of counts carried it, the
+// fence refused the former holder's writes from the moment this one took the lease, and the
+// read from its cursor returns whatever was committed since, however late.
+func (l *LiveCounters) takeOver(ctx context.Context, want int64) {
+	gen, p, err := l.Cache.Resume(ctx)
+	switch {
+	case err != nil:
+		l.Log.Warn("live counters: cannot read the last holder's progress; rebuilding", "error", err)
+	case p == nil:
+		l.Log.Info("live counters: this replica holds the lease; no progress recorded, rebuilding before rolling up", "holder", l.Holder, "token", l.token)
+	case p.Served != want:
+		l.Log.Info("live counters: this replica holds the lease; a rebuild was asked for, rebuilding before rolling up", "holder", l.Holder, "token", l.token)
+	default:
+		rolledUp, err := l.Feed.Terminated(ctx)
+		if err != nil {
+			l.Log.Warn("live counters: cannot read terminations; rebuilding", "error", err)
+			break
+		}
+		l.rolledUp, l.gen, l.wantSeen, l.needBuild = rolledUp, gen, want, false
+		l.seen, l.cursor, l.floored, l.last = p.Counted, p.Cursor, true, time.Time{}
+		if l.seen == nil {
+			l.seen = map[string]time.Time{}
+		}
+		l.Log.Info("live counters: this replica holds the lease; going on where the last holder stopped", "holder", l.Holder, "token", l.token,
+			"generation", gen, "from", p.Cursor, "counted_since", len(p.Counted))
+		return
+	}
+	l.needBuild = true
 }
 
 // floor is where the next tick reads from when this one's read begins after clock: the oldest
@@ -306,18 +379,13 @@ func (l *LiveCounters) fence(err error) error {
 	return err
 }
 
-// advance moves the cursor to floor (or, when it is zero, to now − Window) and forgets the ids
-// older than it: no read from there on returns them again.
-func (l *LiveCounters) advance(now, floor time.Time) {
-	l.cursor, l.floored = now.Add(-l.Window), false
+// next is where the cursor moves after a read at now: to floor, or when it is zero to now −
+// Window. The ids older than it are forgotten: no read from there on returns them again.
+func (l *LiveCounters) next(now, floor time.Time) (cursor time.Time, floored bool) {
 	if !floor.IsZero() {
-		l.cursor, l.floored = floor, true
+		return floor, true
 	}
-	for id, at := range l.seen {
-		if at.Before(l.cursor) {
-			delete(l.seen, id)
-		}
-	}
+	return now.Add(-l.Window), false
 }
 
 // Rebuild is halod rebuild-counters: when no replica holds the lease it takes it, rebuilds and
@@ -335,13 +403,19 @@ func (l *LiveCounters) Rebuild(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	defer func() { _ = l.Cache.Release(context.WithoutCancel(ctx), l.Holder) }()
+	want, err := l.Cache.Requested(ctx)
+	if err != nil {
+		return false, err
+	}
 	l.token = token
-	err = l.rebuild(ctx)
+	err = l.rebuild(ctx, want)
 	l.token = 0
 	return err == nil, err
 }
 
-func (l *LiveCounters) rebuild(ctx context.Context) error {
+// rebuild counts the whole open period into a new set, recorded as answering the first want
+// rebuilds asked for.
+func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 	start := time.Now()
 	// A rebuild reads every placement and every open change: while people use the API it
 	// gives way to them (graph.GiveWay); the counters already published serve meanwhile.
@@ -363,19 +437,18 @@ func (l *LiveCounters) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	gen, err := l.Cache.Replace(ctx, l.token, pv, legs)
+	cursor, floored := l.next(snap.At, time.Time{})
+	seen := map[string]time.Time{}
+	for _, c := range snap.Changes {
+		if !c.AcceptedAt.Before(cursor) {
+			seen[c.ID] = c.AcceptedAt
+		}
+	}
+	gen, err := l.Cache.Replace(ctx, l.token, pv, legs, Progress{Cursor: cursor, Counted: seen, Served: want})
 	if err != nil {
 		return err
 	}
-	l.gen = gen
-	l.seen = map[string]time.Time{}
-	l.cursor, l.last = snap.At.Add(-l.Window), time.Time{}
-	for _, c := range snap.Changes {
-		if !c.AcceptedAt.Before(l.cursor) {
-			l.seen[c.ID] = c.AcceptedAt
-		}
-	}
-	l.advance(snap.At, time.Time{})
+	l.gen, l.seen, l.cursor, l.floored, l.last = gen, seen, cursor, floored, time.Time{}
 	l.Log.Info("live counters rebuilt from Neo4j", "changes", len(snap.Changes), "consultants", len(pv), "legs", len(legs), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }

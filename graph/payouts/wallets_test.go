@@ -3,6 +3,7 @@ package payouts
 import (
 	"context"
 	"errors"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -222,6 +223,16 @@ type memCounters struct {
 	holder             string
 	token, fence, want int64
 	applied, replaced  int
+	progress           *Progress
+}
+
+func (c *memCounters) Resume(context.Context) (int64, *Progress, error) {
+	if c.progress == nil || c.gen == 0 {
+		return c.gen, nil, nil
+	}
+	p := *c.progress
+	p.Counted = maps.Clone(p.Counted)
+	return c.gen, &p, nil
 }
 
 func (c *memCounters) Lease(_ context.Context, holder string, _ time.Duration) (int64, error) {
@@ -246,11 +257,22 @@ func (c *memCounters) Release(_ context.Context, holder string) error {
 func (c *memCounters) RequestRebuild(context.Context) (int64, error) { c.want++; return c.want, nil }
 func (c *memCounters) Requested(context.Context) (int64, error)      { return c.want, nil }
 
-func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64) error {
+func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) error {
 	if c.holder == "" || token != c.token {
 		return ErrFenced
 	}
-	c.applied++
+	if len(pv)+len(legs) > 0 {
+		c.applied++
+	}
+	if c.progress != nil {
+		c.progress.Cursor = p.Cursor
+		for id, at := range p.Counted {
+			c.progress.Counted[id] = at
+		}
+		for _, id := range p.Forgot {
+			delete(c.progress.Counted, id)
+		}
+	}
 	for k, v := range pv {
 		c.pv[k] += v
 	}
@@ -261,11 +283,13 @@ func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64,
 	return nil
 }
 
-func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64) (int64, error) {
+func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) (int64, error) {
 	if c.holder == "" || token != c.token {
 		return 0, ErrFenced
 	}
 	c.replaced++
+	p.Counted = maps.Clone(p.Counted)
+	c.progress = &p
 	c.pv, c.legs = pv, legs
 	c.gen++
 	return c.gen, nil
@@ -418,24 +442,102 @@ func TestLiveCountersOneWriterAmongReplicas(t *testing.T) {
 	if cache.replaced != 2 {
 		t.Fatalf("a rebuild asked for by a non-holder: %d builds", cache.replaced)
 	}
-	// a dies (its lease expires); b takes over with a rebuild; a's late write is refused.
+	// a dies (its lease expires); b takes over where a stopped, without a rebuild (issue #19);
+	// a's late write is refused.
 	stale := cache.token
 	_ = cache.Release(ctx, "a")
 	if err := b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if cache.holder != "b" || cache.replaced != 3 {
+	if cache.holder != "b" || cache.replaced != 2 {
 		t.Fatalf("takeover: holder %q, %d builds", cache.holder, cache.replaced)
 	}
-	if err := cache.Apply(ctx, stale, map[string]int64{"a": 1}, nil); !errors.Is(err, ErrFenced) {
+	feed.now = t0.Add(4 * time.Second)
+	feed.changes = append(feed.changes, VolumeChange{ID: "s3", Member: "a", BV: 25, AcceptedAt: t0.Add(3 * time.Second)})
+	for i := 0; i < 3; i++ {
+		if err := b.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, _ := b.Read(ctx, []string{"root"}); r["root"].Left != 1525 || cache.replaced != 2 {
+		t.Fatalf("after the takeover, each change once: %+v, %d builds", r["root"], cache.replaced)
+	}
+	if err := cache.Apply(ctx, stale, map[string]int64{"a": 1}, nil, Progress{}); !errors.Is(err, ErrFenced) {
 		t.Fatalf("a paused former holder's write: %v", err)
 	}
 	if err := a.Tick(ctx); err != nil || a.token != 0 {
 		t.Fatalf("the former holder only reads now: %v token %d", err, a.token)
 	}
-	if r, _ := a.Read(ctx, []string{"root"}); r["root"].Left != 1500 {
+	if r, _ := a.Read(ctx, []string{"root"}); r["root"].Left != 1525 {
 		t.Errorf("after the takeover: %+v", r["root"])
 	}
+}
+
+// Issue #19: a replica that takes the lease over (halod started again, or another replica after
+// the holder died) goes on from the progress recorded with the counters: changes the last holder
+// counted inside its read window are not counted again, those committed while nobody held the
+// lease are counted once, however late they commit. It rebuilds instead when a rebuild was asked
+// for that the counters do not answer, when Redis lost them, or when nothing was recorded.
+func TestLiveCountersTakeOverWhereTheLastHolderStopped(t *testing.T) {
+	t0 := start
+	feed := &memFeed{now: t0, parents: map[string]ParentLink{"root": {}, "a": {Parent: "root", Left: true, Depth: 1}, "b": {Parent: "root", Depth: 1}},
+		changes: []VolumeChange{{ID: "s1", Member: "a", BV: 1000, AcceptedAt: t0.Add(-time.Hour)}}}
+	cache := &memCounters{}
+	ctx := context.Background()
+	holder := func(name string) *LiveCounters {
+		return &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Holder: name}
+	}
+	tick := func(l *LiveCounters, n int) {
+		t.Helper()
+		for range n {
+			if err := l.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := func(when string, left, right int64, builds int) {
+		t.Helper()
+		r, _ := cache.Read(ctx, []string{"root"})
+		if r["root"].Left != left || r["root"].Right != right || cache.replaced != builds {
+			t.Fatalf("%s: root %+v, %d builds; want left %d right %d, %d builds", when, r["root"], cache.replaced, left, right, builds)
+		}
+	}
+	a := holder("a")
+	tick(a, 1)
+	feed.now = t0.Add(2 * time.Second)
+	feed.changes = append(feed.changes, VolumeChange{ID: "s2", Member: "b", BV: 300, AcceptedAt: t0.Add(time.Second)})
+	tick(a, 2)
+	want("a counted s2", 1000, 300, 1)
+
+	// a stops; s3 commits while nobody holds the lease, stamped before a's last read.
+	_ = cache.Release(ctx, "a")
+	feed.changes = append(feed.changes, VolumeChange{ID: "s3", Member: "a", BV: 40, AcceptedAt: t0.Add(1500 * time.Millisecond)})
+	feed.now = t0.Add(5 * time.Second)
+	b := holder("b")
+	tick(b, 4)
+	want("b went on from a's progress", 1040, 300, 1)
+
+	// A rebuild asked for while nobody held the lease: the next holder rebuilds.
+	_ = cache.Release(ctx, "b")
+	if _, err := cache.RequestRebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := holder("c")
+	tick(c, 2)
+	want("c rebuilt for the request", 1040, 300, 2)
+
+	// Counters without recorded progress (Redis lost them, or an older halod built them).
+	_ = cache.Release(ctx, "c")
+	cache.progress = nil
+	d := holder("d")
+	tick(d, 2)
+	want("d rebuilt without progress", 1040, 300, 3)
+	_ = cache.Release(ctx, "d")
+	e := holder("e")
+	feed.now = t0.Add(8 * time.Second)
+	feed.changes = append(feed.changes, VolumeChange{ID: "x1", Member: "a", BV: -1000, AcceptedAt: t0.Add(7 * time.Second)})
+	tick(e, 3)
+	want("e went on from d's rebuild", 40, 300, 3)
 }
 
 type gate struct{ c Clearance }

@@ -147,12 +147,13 @@ func TestThreeReplicas(t *testing.T) {
 		}
 	}
 	after := holding()
-	takeovers := 0
+	takeovers, resumed := 0, 0
 	for _, r := range reps {
 		takeovers += strings.Count(r.log.String(), "this replica holds the lease")
+		resumed += strings.Count(r.log.String(), "going on where the last holder stopped")
 	}
-	t.Logf("replicas: %d batches of %d events round-robin over 3 halods; the lease holder (replica %d) killed -9 at batch 12 and restarted at 20; the lease went to replica %d; %d lease takeovers in the logs of the processes alive at the end; counters equal a rebuild from scratch on every replica",
-		batches, 2*perBatch, killed, after, takeovers)
+	t.Logf("replicas: %d batches of %d events round-robin over 3 halods; the lease holder (replica %d) killed -9 at batch 12 and restarted at 20; the lease went to replica %d; %d lease takeovers in the logs of the processes alive at the end, %d of them going on from the recorded progress; counters equal a rebuild from scratch on every replica",
+		batches, 2*perBatch, killed, after, takeovers, resumed)
 
 	// Twenty concurrent commits of one draft, through all three replicas.
 	run := c.must("POST", "/api/v1/payout-runs", map[string]any{"period_end": "2026-01-05T00:00:00Z"}, 201)
