@@ -442,3 +442,36 @@ func TestProjectionYieldsToARunOnAnotherReplica(t *testing.T) {
 		t.Error("the draft's marker outlived it")
 	}
 }
+
+// A replica that stops hands the counters' lease back before it returns (issue #19): the next
+// holder, a replica already running or halod started again, takes over at once and goes on from
+// the recorded progress, instead of waiting for the lease to expire with nobody counting.
+func TestStoppingHolderHandsTheLeaseBackAtOnce(t *testing.T) {
+	hs := newHarness(t)
+	rc, own := testenv.Cache(t), testenv.Cache(t)
+	l := &payouts.LiveCounters{Feed: hs.st, Cache: own, Log: testenv.Log(), Holder: "stopping", LeaseTTL: time.Minute}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { l.Run(ctx); close(done) }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if h, err := rc.CounterLeaseHolder(context.Background()); err == nil && h == "stopping" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the counters never took the lease")
+		}
+	}
+	cancel()
+	<-done
+	own.Close() // as halod does once its work has returned
+	if h, err := rc.CounterLeaseHolder(context.Background()); err != nil || h != "" {
+		t.Fatalf("after Run returned the lease is still held by %q (%v): a successor waits a minute", h, err)
+	}
+	next := &payouts.LiveCounters{Feed: hs.st, Cache: rc, Log: testenv.Log(), Holder: "next"}
+	if err := next.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := rc.CounterLeaseHolder(context.Background()); h != "next" {
+		t.Fatalf("the successor did not take the lease at once: holder %q", h)
+	}
+}

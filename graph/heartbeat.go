@@ -28,9 +28,13 @@ func Heartbeat(every time.Duration, beat func()) (stop func()) {
 
 // KeepLease renews a lease every ttl/3 beside the work it guards until ctx ends, then releases
 // it: work that outlasts the TTL (a rebuild, a projection of a million consultants) does not
-// lose the lease halfway, and a replica that stops hands over at once.
-func KeepLease(ctx context.Context, ttl time.Duration, renew, release func(context.Context)) {
+// lose the lease halfway, and a replica that stops hands over at once. The channel closes once
+// the lease is released: a process that stops waits for it before closing its Redis client,
+// or its successor waits for the TTL instead.
+func KeepLease(ctx context.Context, ttl time.Duration, renew, release func(context.Context)) <-chan struct{} {
+	released := make(chan struct{})
 	go func() {
+		defer close(released)
 		t := time.NewTicker(ttl / 3)
 		defer t.Stop()
 		for {
@@ -45,6 +49,7 @@ func KeepLease(ctx context.Context, ttl time.Duration, renew, release func(conte
 			}
 		}
 	}()
+	return released
 }
 
 // InstanceName names this process among the replicas of a deployment (in leases and logs): the

@@ -195,9 +195,10 @@ func (l *LiveCounters) Run(ctx context.Context) {
 	defer t.Stop()
 	// The lease is renewed beside the ticks too, so a rebuild that outlasts the TTL (about 20 s
 	// at a million consultants) does not lose it halfway.
-	graph.KeepLease(ctx, l.LeaseTTL,
+	released := graph.KeepLease(ctx, l.LeaseTTL,
 		func(ctx context.Context) { _, _ = l.Cache.Lease(ctx, l.Holder, l.LeaseTTL) },
 		func(ctx context.Context) { _ = l.Cache.Release(ctx, l.Holder) })
+	defer func() { <-released }()
 	for {
 		if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
 			l.Log.Warn("live counters: will retry", "error", err)

@@ -302,9 +302,10 @@ func (p *Projector) Run(ctx context.Context) {
 	interval := p.Interval
 	if p.Shared != nil {
 		// Renewed beside the refreshes: a projection of a million consultants outlasts the TTL.
-		graph.KeepLease(ctx, p.LeaseTTL,
+		released := graph.KeepLease(ctx, p.LeaseTTL,
 			func(ctx context.Context) { _, _ = p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL) },
 			func(ctx context.Context) { _ = p.Shared.ProjectionRelease(ctx, p.Holder) })
+		defer func() { <-released }()
 		if interval > p.LeaseTTL {
 			// A standby checks the lease often enough to take over within seconds; the holder
 			// still recomputes at most every Interval (Refresh decides).

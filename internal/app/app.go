@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -87,6 +88,9 @@ type App struct {
 	Dashboards        *dashboards.DashboardService
 
 	booted atomic.Pointer[error] // nil until start-up work finished
+	// leased is the background work that holds a lease in Redis: Close waits for it to hand
+	// its lease back before closing the client, so a successor takes over at once.
+	leased sync.WaitGroup
 }
 
 // New builds every service from cfg, the plan and the adapters.
@@ -177,6 +181,13 @@ func Open(cfg *Config, log *slog.Logger) (*App, error) {
 // Close releases the connections of an opened App.
 func (a *App) Close(ctx context.Context) {
 	a.Resets.Settle()
+	handedBack := make(chan struct{})
+	go func() { a.leased.Wait(); close(handedBack) }()
+	select {
+	case <-handedBack:
+	case <-ctx.Done():
+		a.Log.Warn("stopping before the background work handed its leases back; another replica takes them over when they expire")
+	}
 	_ = a.Deps.Cache.Close()
 	_ = a.Deps.Store.Close(ctx)
 }
@@ -255,9 +266,9 @@ func (a *App) Start(ctx context.Context) {
 		}
 	}
 	a.Log.Info("bootstrap complete")
-	go a.Counters.Run(ctx)
-	go a.Projector.Run(ctx)
-	go a.housekeeping(ctx)
+	a.leased.Go(func() { a.Counters.Run(ctx) })
+	a.leased.Go(func() { a.Projector.Run(ctx) })
+	a.leased.Go(func() { a.housekeeping(ctx) })
 	go a.Outbox.Run(ctx)
 	go a.Members.RunLegCounts(ctx, a.Log, a.Config.LegCountInterval)
 }
