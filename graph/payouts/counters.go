@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -155,7 +156,14 @@ type LiveCounters struct {
 	floored   bool              // the cursor is the oldest open write's (Margin), not the Window's
 	gen       int64             // the generation this process built and keeps up to date
 	rolledUp  map[string]string // terminated consultant -> its sponsor, read at each rebuild
+	// allParents: every placement was read once; parents only grows after that (placement
+	// never changes).
+	allParents bool
 }
+
+// parentRounds is how many steps up the tree (64 levels each) loadParents takes before it reads
+// every placement at once.
+const parentRounds = 8
 
 func (l *LiveCounters) defaults() {
 	if l.Interval == 0 {
@@ -422,10 +430,11 @@ func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 	// gives way to them (graph.GiveWay); the counters already published serve meanwhile.
 	ctx = graph.GiveWay(ctx, l.Foreground, l.GiveWay)
 	var err error
-	if len(l.parents) == 0 {
+	if !l.allParents {
 		if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
 			return err
 		}
+		l.allParents = true
 	}
 	if l.rolledUp, err = l.Feed.Terminated(ctx); err != nil {
 		return err
@@ -517,7 +526,19 @@ func (l *LiveCounters) loadParents(ctx context.Context, ids []string) error {
 			missing = append(missing, id)
 		}
 	}
-	for len(missing) > 0 {
+	for round := 0; len(missing) > 0; round++ {
+		// A holder that went on from recorded progress learns the tree as changes arrive; a
+		// change at the foot of a deep chain (100,000 levels in the bench network) would take
+		// thousands of steps up, so past a few rounds it reads every placement once instead,
+		// as a rebuild does.
+		if round == parentRounds && !l.allParents {
+			if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
+				return err
+			}
+			l.allParents = true
+			missing = slices.DeleteFunc(missing, func(id string) bool { _, ok := l.parents[id]; return ok })
+			continue
+		}
 		got, err := l.Feed.Parents(ctx, graph.Unique(missing))
 		if err != nil {
 			return err
