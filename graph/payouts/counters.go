@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -160,10 +159,6 @@ type LiveCounters struct {
 	// never changes).
 	allParents bool
 }
-
-// parentRounds is how many steps up the tree (64 levels each) loadParents takes before it reads
-// every placement at once.
-const parentRounds = 8
 
 func (l *LiveCounters) defaults() {
 	if l.Interval == 0 {
@@ -347,8 +342,11 @@ func (l *LiveCounters) takeOver(ctx context.Context, want int64) {
 		l.Log.Info("live counters: this replica holds the lease; a rebuild was asked for, rebuilding before rolling up", "holder", l.Holder, "token", l.token)
 	default:
 		rolledUp, err := l.Feed.Terminated(ctx)
+		if err == nil {
+			err = l.readTree(ctx)
+		}
 		if err != nil {
-			l.Log.Warn("live counters: cannot read terminations; rebuilding", "error", err)
+			l.Log.Warn("live counters: cannot read the tree or the terminations; rebuilding", "error", err)
 			break
 		}
 		l.rolledUp, l.gen, l.wantSeen, l.needBuild = rolledUp, gen, want, false
@@ -430,11 +428,8 @@ func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 	// gives way to them (graph.GiveWay); the counters already published serve meanwhile.
 	ctx = graph.GiveWay(ctx, l.Foreground, l.GiveWay)
 	var err error
-	if !l.allParents {
-		if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
-			return err
-		}
-		l.allParents = true
+	if err := l.readTree(ctx); err != nil {
+		return err
 	}
 	if l.rolledUp, err = l.Feed.Terminated(ctx); err != nil {
 		return err
@@ -517,6 +512,22 @@ func (l *LiveCounters) effective(c VolumeChange) string {
 	return s
 }
 
+// readTree reads every consultant's placement once, in one streamed pass (a rebuild, or a holder
+// going on from recorded progress). Learning the tree as changes arrive instead, 64 levels per
+// lookup, made the first rollups after a restart take 3–52 s each at 200,000 consultants (issue
+// #19); the pass takes about half a second there. Placement never changes, and new members are
+// learned as their changes arrive.
+func (l *LiveCounters) readTree(ctx context.Context) error {
+	if l.allParents {
+		return nil
+	}
+	if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
+		return err
+	}
+	l.allParents = true
+	return nil
+}
+
 // loadParents fills the parent cache for ids and all their ancestors (placement never changes,
 // so the cache never goes stale).
 func (l *LiveCounters) loadParents(ctx context.Context, ids []string) error {
@@ -526,19 +537,7 @@ func (l *LiveCounters) loadParents(ctx context.Context, ids []string) error {
 			missing = append(missing, id)
 		}
 	}
-	for round := 0; len(missing) > 0; round++ {
-		// A holder that went on from recorded progress learns the tree as changes arrive; a
-		// change at the foot of a deep chain (100,000 levels in the bench network) would take
-		// thousands of steps up, so past a few rounds it reads every placement once instead,
-		// as a rebuild does.
-		if round == parentRounds && !l.allParents {
-			if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
-				return err
-			}
-			l.allParents = true
-			missing = slices.DeleteFunc(missing, func(id string) bool { _, ok := l.parents[id]; return ok })
-			continue
-		}
+	for len(missing) > 0 {
 		got, err := l.Feed.Parents(ctx, graph.Unique(missing))
 		if err != nil {
 			return err
