@@ -515,8 +515,8 @@ func (l *LiveCounters) effective(c VolumeChange) string {
 // readTree reads every consultant's placement once, in one streamed pass (a rebuild, or a holder
 // going on from recorded progress). Learning the tree as changes arrive instead, 64 levels per
 // lookup, made the first rollups after a restart take 3–52 s each at 200,000 consultants (issue
-// #19); the pass takes about half a second there. Placement never changes, and new members are
-// learned as their changes arrive.
+// #19); the pass takes half a second there on a quiet Neo4j, 3–6 s beside the projection's
+// start-up reload. Placement never changes, and new members are learned as their changes arrive.
 func (l *LiveCounters) readTree(ctx context.Context) error {
 	if l.allParents {
 		return nil
