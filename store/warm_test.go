@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/halo-oss/halo/cypher"
 	"github.com/halo-oss/halo/graph/dashboards"
 	"github.com/halo-oss/halo/internal/testenv"
+	"github.com/halo-oss/halo/store"
 )
 
 // Issue #19: once WarmPlans has run, the API's frequent reads find their plans made, for
@@ -29,10 +31,28 @@ func TestWarmPlansLeavesTheAPIsFrequentReadsPlanned(t *testing.T) {
 CREATE (:Member {id: 'mia', name: 'Mia', plan: 'customer', sponsor_id: 'ana', registered_at: datetime('2026-01-02T00:00:00Z')})
 CREATE (:Member:Consultant {id: 'm-0123456789abcdef', name: 'Bo', plan: 'consultant', sponsor_id: 'ana', registered_at: datetime('2026-01-03T00:00:00Z')})
 CREATE (:Member {id: 'm-fedcba9876543210', name: 'Cy', plan: 'customer', sponsor_id: 'ana', registered_at: datetime('2026-01-04T00:00:00Z')})`)
+	t.Cleanup(func() { _ = s.ExecForTests(context.Background(), `CALL db.stats.stop('QUERIES')`) })
+	// Neo4j also replans when its statistics move, and the test database is shared with the
+	// rest of the suite: a plan remade in the API's reads by that is not the defect sought. A
+	// missing plan shows in every attempt, so the check passes when one attempt of three is clean.
+	var failures []string
+	for attempt := 1; attempt <= 3; attempt++ {
+		if failures = warmAttempt(t, s, exec); len(failures) == 0 {
+			return
+		}
+		t.Logf("attempt %d: %v", attempt, failures)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+}
+
+func warmAttempt(t *testing.T, s *store.Store, exec func(string)) []string {
+	ctx := context.Background()
 	exec(`CALL db.clearQueryCaches()`)
 	exec(`CALL db.stats.clear('QUERIES')`)
 	exec(`CALL db.stats.collect('QUERIES')`)
-	t.Cleanup(func() { _ = s.ExecForTests(context.Background(), `CALL db.stats.stop('QUERIES')`) })
+	defer exec(`CALL db.stats.stop('QUERIES')`)
 
 	now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	if err := s.WarmPlans(ctx, now); err != nil {
@@ -77,19 +97,21 @@ RETURN data.query AS query, i.elapsedCompileTimeInUs AS compile, coalesce(i.para
 			byQuery[q].api = append(byQuery[q].api, r["compile"].(int64))
 		}
 	}
+	var failures []string
 	for _, name := range []string{"dashboards/dashboard_consultant", "genealogy/status_history", "dashboards/held_sales", "field/member_field",
 		"dashboards/dashboard_customer", "sales/member_services", "identity/session_revoked"} {
 		tm := byQuery[cypher.MustQuery(name)]
 		if tm == nil || len(tm.warm) == 0 || len(tm.api) < 2 {
-			t.Errorf("%s: invocations %+v, want the warm-up's and the API's", name, tm)
+			failures = append(failures, fmt.Sprintf("%s: invocations %+v, want the warm-up's and the API's", name, tm))
 			continue
 		}
 		planned := slices.Max(tm.warm)
 		for _, c := range tm.api {
 			if c*4 > planned {
-				t.Errorf("%s: planned in %d µs at the warm-up, then %v µs in the API's reads: not kept", name, planned, tm.api)
+				failures = append(failures, fmt.Sprintf("%s: planned in %d µs at the warm-up, then %v µs in the API's reads: not kept", name, planned, tm.api))
 				break
 			}
 		}
 	}
+	return failures
 }
