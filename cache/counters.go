@@ -172,18 +172,23 @@ func fenced(err error) error {
 	return err
 }
 
-// progressArgs turns p into the applyScript calls that record it, in chunks.
-func progressArgs(p payouts.Progress, call func(op string, args []any)) {
+// seenPairs hands the counted ids and their times to chunk, pipeChunk pairs at a time.
+func seenPairs(counted map[string]time.Time, chunk func(pairs []any)) {
 	args := make([]any, 0, 2*pipeChunk)
-	for id, at := range p.Counted {
+	for id, at := range counted {
 		if args = append(args, id, at.UnixNano()); len(args) >= 2*pipeChunk {
-			call("seen", args)
+			chunk(args)
 			args = make([]any, 0, 2*pipeChunk)
 		}
 	}
 	if len(args) > 0 {
-		call("seen", args)
+		chunk(args)
 	}
+}
+
+// progressArgs turns p into the applyScript calls that record it, in chunks.
+func progressArgs(p payouts.Progress, call func(op string, args []any)) {
+	seenPairs(p.Counted, func(pairs []any) { call("seen", pairs) })
 	for i := 0; i < len(p.Forgot); i += 2 * pipeChunk {
 		part := make([]any, 0, 2*pipeChunk)
 		for _, id := range p.Forgot[i:min(i+2*pipeChunk, len(p.Forgot))] {
@@ -291,9 +296,9 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 		return 0, err
 	}
 	var seenErr error
-	progressArgs(p, func(op string, args []any) {
-		if op == "seen" && seenErr == nil {
-			seenErr = c.rdb.HSet(ctx, seenKey, args...).Err()
+	seenPairs(p.Counted, func(pairs []any) {
+		if seenErr == nil {
+			seenErr = c.rdb.HSet(ctx, seenKey, pairs...).Err()
 		}
 	})
 	if seenErr != nil {

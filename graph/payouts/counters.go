@@ -427,8 +427,8 @@ func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 	// A rebuild reads every placement and every open change: while people use the API it
 	// gives way to them (graph.GiveWay); the counters already published serve meanwhile.
 	ctx = graph.GiveWay(ctx, l.Foreground, l.GiveWay)
-	var err error
-	if err := l.readTree(ctx); err != nil {
+	err := l.readTree(ctx)
+	if err != nil {
 		return err
 	}
 	if l.rolledUp, err = l.Feed.Terminated(ctx); err != nil {
