@@ -142,6 +142,9 @@ type LiveCounters struct {
 	// within that after the holder dies.
 	Holder   string
 	LeaseTTL time.Duration
+	// FirstRound opens once Run's first tick is over: the holder's takeover or rebuild and first
+	// rollup, a standby's first look at the lease. halod waits for it before it reports ready.
+	FirstRound graph.Latch
 
 	token     int64 // the lease's fencing token while this replica holds it, else 0
 	wantSeen  int64 // rebuild requests already served
@@ -206,6 +209,7 @@ func (l *LiveCounters) Run(ctx context.Context) {
 		if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
 			l.Log.Warn("live counters: will retry", "error", err)
 		}
+		l.FirstRound.Open()
 		select {
 		case <-ctx.Done():
 			return

@@ -106,6 +106,9 @@ type Projector struct {
 	Shared   ProjectionCache
 	Holder   string        // this replica's name in the lease (default: host, process, random)
 	LeaseTTL time.Duration // default 10 s
+	// FirstRound opens once Run's first projection is over (a standby's first look at the
+	// lease). halod waits for it before it reports ready.
+	FirstRound graph.Latch
 
 	// FullEvery bounds how long the kept snapshot is only updated, never reloaded whole
 	// (default 1 hour): a safety net, as every change that is not an acceptance marks it stale.
@@ -326,6 +329,7 @@ func (p *Projector) Run(ctx context.Context) {
 				p.Log.Warn("projection failed; retried later", "error", err)
 			}
 		}
+		p.FirstRound.Open()
 		poll.Reset(interval)
 		p.await(ctx, poll.C)
 		if ctx.Err() != nil {

@@ -75,6 +75,10 @@ type Config struct {
 	// stall (Neo4j replanning a query under load) into refusals (graph.Admission, README).
 	ReadsAtOnce int
 	ReadWait    time.Duration
+	// WarmUp bounds the start-up warm-up of Neo4j's frequent reads before halod reports ready
+	// (dashboards.WarmUp; HALO_WARMUP, default 60s; 0: none). It ends earlier, once the reads
+	// stop getting faster: a few rounds when Neo4j is already warm.
+	WarmUp time.Duration
 	// Referral webhooks to vendors.
 	WebhookAllow       string        // HALO_WEBHOOK_ALLOW: CIDRs, addresses or hosts a webhook may reach though private (none)
 	WebhookTimeout     time.Duration // HALO_WEBHOOK_TIMEOUT: one delivery attempt (10s)
@@ -176,6 +180,9 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ReadWait, err = time.ParseDuration(env("HALO_READ_WAIT", "1s")); err != nil || c.ReadWait < 0 {
 		errs = append(errs, "HALO_READ_WAIT must be a duration such as 1s")
+	}
+	if c.WarmUp, err = time.ParseDuration(env("HALO_WARMUP", "60s")); err != nil || c.WarmUp < 0 {
+		errs = append(errs, "HALO_WARMUP must be a duration such as 60s (0: no warm-up)")
 	}
 	if c.JoinWindow, err = time.ParseDuration(env("HALO_JOIN_WINDOW", "15m")); err != nil || c.JoinWindow <= 0 {
 		errs = append(errs, "HALO_JOIN_WINDOW must be a positive duration such as 15m")
