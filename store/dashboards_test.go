@@ -115,3 +115,40 @@ CREATE (mia)-[:REGISTERED {status: 'confirmed', seq: 1}]->(:Gathering {id: 'g-ne
 		t.Errorf("an unknown member: %v", err)
 	}
 }
+
+// The warm-up's sample (dashboards.WarmUp): consultants and customers apart, at most n of
+// each, every one a member; all of a small network when it holds fewer than 8n.
+func TestSampleMembersSplitsByPlanAndBoundsEach(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	if c, u, err := s.SampleMembers(ctx, 4); err != nil || len(c)+len(u) != 0 {
+		t.Fatalf("an empty database: %v %v %v", c, u, err)
+	}
+	q := `UNWIND range(1, 30) AS i
+CREATE (:Member:Consultant {id: 'k' + i, plan: 'consultant'})
+WITH count(*) AS made
+UNWIND range(1, 3) AS j
+CREATE (:Member:Customer {id: 'u' + j, plan: 'customer'})`
+	if err := s.ExecForTests(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	c, u, err := s.SampleMembers(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c) != 10 || len(u) != 3 {
+		t.Fatalf("sample of 10 each from 30 consultants and 3 customers: %d consultants %v, customers %v", len(c), c, u)
+	}
+	seen := map[string]bool{}
+	for _, id := range c {
+		if id[0] != 'k' || seen[id] {
+			t.Fatalf("consultants %v: want distinct consultants only", c)
+		}
+		seen[id] = true
+	}
+	for _, id := range u {
+		if id[0] != 'u' {
+			t.Fatalf("customers %v: want customers only", u)
+		}
+	}
+}
