@@ -253,7 +253,7 @@ func (a *App) Prepare(ctx context.Context) error {
 // consultants on a Neo4j just started, those two beside the first dashboards made them wait
 // 0.5–1.8 s for five seconds and 40–60 ms for ten more; held back, 4 ms. Then Neo4j serves the
 // frequent reads until they stop getting faster (dashboards.WarmUp). A replica whose leases
-// another holds has no first-round work, and a Neo4j already warm settles in eight rounds.
+// another holds has no first-round work, and a Neo4j already warm settles in 32 rounds.
 func (a *App) warmUp(ctx context.Context) {
 	t0 := time.Now()
 	bound := time.NewTimer(a.Config.WarmUp)
@@ -274,7 +274,7 @@ func (a *App) warmUp(ctx context.Context) {
 		break
 	}
 	a.Log.Info("the background workers' first rounds are done", "elapsed", time.Since(t0).Round(time.Millisecond))
-	w := &dashboards.WarmUp{Sample: a.Deps.Store, Dashboards: a.Dashboards, Max: a.Config.WarmUp}
+	w := &dashboards.WarmUp{Sample: a.Deps.Store, Dashboards: a.Dashboards, Sessions: a.Deps.Store, Max: a.Config.WarmUp}
 	rep, err := w.Run(ctx)
 	switch {
 	case err != nil:
