@@ -18,6 +18,8 @@ fi
 export HALO_ROOT_REGISTERED_AT="${HALO_ROOT_REGISTERED_AT:-$(date -u -d '-90 days' +%Y-%m-%dT00:00:00Z)}"
 export HALO_ADMIN_EMAIL="${HALO_ADMIN_EMAIL:-admin@halo.local}"
 export HALO_ADMIN_PASSWORD="${HALO_ADMIN_PASSWORD:-admin-demo-password}"
+# The demo network is small and nobody waits on a balancer: a short warm-up (README, HALO_WARMUP).
+export HALO_WARMUP="${HALO_WARMUP:-10s}"
 # Card payments in the demo go to stripe-mock (Stripe's stand-in, from the Go module proxy): the
 # payment step works end to end except that no card is charged; a real key replaces all three.
 if [ -z "${STRIPE_SECRET_KEY:-}" ] && eval "$(STRIPE_MOCK_PORT="${STRIPE_MOCK_PORT:-12111}" scripts/stripe-mock.sh start)"; then

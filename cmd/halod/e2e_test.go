@@ -69,7 +69,7 @@ func TestBackOfficeInABrowser(t *testing.T) {
 	uri := strings.Replace(cfg.URI, "bolt://", "neo4j://", 1)
 	env := append(os.Environ(), "HALO_ADDR="+addr, "HALO_DEV=true", "NEO4J_URI="+uri, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password,
 		"REDIS_ADDR="+testenv.RedisAddr(), "HALO_ADMIN_EMAIL=admin@halo.local", "HALO_ADMIN_PASSWORD=admin-demo-password",
-		"HALO_ROOT_REGISTERED_AT="+time.Now().UTC().AddDate(0, 0, -90).Truncate(24*time.Hour).Format(time.RFC3339), "HALO_LOG_LEVEL=warn",
+		"HALO_ROOT_REGISTERED_AT="+time.Now().UTC().AddDate(0, 0, -90).Truncate(24*time.Hour).Format(time.RFC3339), "HALO_LOG_LEVEL=warn", "HALO_WARMUP=10s",
 		// Card payments against stripe-mock; the browser test signs Stripe's webhook with this secret.
 		"STRIPE_SECRET_KEY=sk_test_123", "STRIPE_WEBHOOK_SECRET=whsec_e2e", "STRIPE_API_URL="+testenv.StripeURL(t))
 	logs, err := os.Create(filepath.Join(t.TempDir(), "halod.log"))

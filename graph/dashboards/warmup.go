@@ -66,6 +66,7 @@ const (
 	warmGain        = 0.85
 	warmFirstJudged = 16
 	warmFlatJudged  = 2
+	warmCold        = 2    // a first round this many times slower than the latest: Neo4j was cold
 	warmSample      = 4096 // members, so the reads touch much of the indexes' pages too
 	warmBurst       = 16
 )
@@ -137,7 +138,10 @@ func (w *WarmUp) Run(ctx context.Context) (WarmReport, error) {
 			} else {
 				flat = 0
 			}
-			if flat == warmFlatJudged {
+			// A Neo4j that started cold goes on to the bound: its gains come in steps, with
+			// plateaus that look settled (one stopped at 1,536 reads, 9.9 ms a read, and its
+			// first 30 s of traffic had a p99 of 143 ms).
+			if flat == warmFlatJudged && rep.Medians[0] <= warmCold*median(rep.Medians[n/2:]) {
 				rep.Settled = true
 				break
 			}

@@ -96,20 +96,19 @@ func falling(n int) time.Duration {
 	return cold - (cold-warm)*time.Duration(n)/until
 }
 
-func TestWarmUpGoesOnWhileReadsGetFasterAndStopsOnceTheyDoNot(t *testing.T) {
+func TestWarmUpOfAColdNeo4jGoesOnToItsBound(t *testing.T) {
 	f, s := &jitNeo4j{cost: falling}, network()
-	rep, err := warmUp(f, s, 10*time.Second).Run(context.Background())
+	rep, err := warmUp(f, s, 1500*time.Millisecond).Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Settled || rep.Reads+2*warmBurst != f.n || len(rep.Medians)*24 != rep.Reads {
+	if f.n < rep.Reads+2*warmBurst || len(rep.Medians)*24 != rep.Reads {
 		t.Fatalf("report %+v after %d reads", rep, f.n)
 	}
-	// Judged at 16, 32, 64 … rounds: it read past the point where the costs stopped falling
-	// (read 120, in round 5) and stopped at the second judgement after it without a gain (32),
-	// or the next one should timing noise make a half look faster.
-	if n := len(rep.Medians); rep.Reads < 120 || n != 32 && n != 64 {
-		t.Fatalf("%d reads in %d rounds: want it to go on while reads got faster and stop at round 32 or 64", rep.Reads, n)
+	// The costs stop falling at read 120 (round 5), and two judgements after it find no gain,
+	// yet a Neo4j whose first round was 6 times slower than its latest goes on to the bound.
+	if rep.Settled || rep.Elapsed < 1500*time.Millisecond || len(rep.Medians) <= 32 {
+		t.Fatalf("report %+v: a cold start should run to its 1.5 s bound", rep)
 	}
 	if first, last := rep.Medians[0], rep.Medians[len(rep.Medians)-1]; last > first/2 {
 		t.Fatalf("medians %v: the last round should be far faster than the first", rep.Medians)

@@ -21,11 +21,9 @@ func TestReadyOnlyAfterTheWarmUp(t *testing.T) {
 	for _, tc := range []struct {
 		warmUp string
 		warms  bool
-	}{{"", true}, {"0", false}} {
+	}{{"10s", true}, {"0", false}} {
 		h := &halod{t: t, bin: bin, addr: freePort(t), env: []string{"HALO_LOG_LEVEL=info"}}
-		if tc.warmUp != "" {
-			h.env = append(h.env, "HALO_WARMUP="+tc.warmUp)
-		}
+		h.env = append(h.env, "HALO_WARMUP="+tc.warmUp)
 		var mu sync.Mutex
 		var starting []string
 		stop := make(chan struct{})
