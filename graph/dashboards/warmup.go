@@ -157,8 +157,8 @@ func (w *WarmUp) Run(ctx context.Context) (WarmReport, error) {
 // burst ends the warm-up with warmBurst reads at once, so Neo4j has opened (and compiled the
 // code that opens) the connections the first second of traffic asks for. Measured in issue
 // #19: the first second of 200 dashboards a second after a cold restart queued for 0.2–1 s in
-// five of nine warmed-up runs without it, in none of two with it; after a halod-only restart,
-// whose Neo4j had opened many before, in none.
+// five of nine warmed-up runs without it, in none of four clean runs with it; after a
+// halod-only restart, whose Neo4j had opened many before, in none.
 func (w *WarmUp) burst(ctx context.Context, next int, cons, custs []string) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
