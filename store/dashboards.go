@@ -251,25 +251,12 @@ func heldRow(r *neo4j.Record) dashboards.HeldRow {
 		BV: engine.Units(get[int64](r, "bv")), OccurredAt: get[time.Time](r, "occurred_at").UTC(), HoldDays: int(get[int64](r, "hold_days"))}
 }
 
-var (
-	qMemberCount = cypher.MustQuery("dashboards/member_count")
-	qWarmSample  = cypher.MustQuery("dashboards/warm_sample")
-)
+var qWarmSample = cypher.MustQuery("dashboards/warm_sample")
 
-// SampleMembers implements dashboards.MemberSampler: one pass over the members keeping each
-// with a probability that yields about 8n of them, split by plan (customers are commonly a
-// minority of the network), then at most n of each.
+// SampleMembers implements dashboards.MemberSampler: one read of about 8n members spread over the
+// network, split by plan (customers are commonly a minority of it), then at most n of each.
 func (s *Store) SampleMembers(ctx context.Context, n int) (consultants, customers []string, err error) {
-	res, err := s.read(ctx, qMemberCount, nil)
-	if err != nil || len(res.Records) == 0 {
-		return nil, nil, err
-	}
-	total := get[int64](res.Records[0], "members")
-	if total == 0 {
-		return nil, nil, nil
-	}
-	p := min(1, float64(8*n)/float64(total))
-	res, err = s.read(ctx, qWarmSample, map[string]any{"p": p, "limit": 8 * n})
+	res, err := s.read(ctx, qWarmSample, map[string]any{"limit": 8 * n})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -36,8 +36,6 @@ type WarmUp struct {
 	Sessions SessionChecker
 	// Max bounds the whole warm-up (HALO_WARMUP); a Neo4j that never settles is served anyway.
 	Max time.Duration
-	// Workers reads at once (default 2), Round reads per measured round (default 24).
-	Workers, Round int
 }
 
 // SessionChecker is the session check every signed-in request makes (identity).
@@ -63,6 +61,8 @@ type WarmReport struct {
 // then 18–40 % faster, yet one judgement alone stopped two cold warm-ups of six at 8 and 32
 // rounds, 12 ms a read, and their first seconds of traffic queued for up to a second.
 const (
+	warmWorkers     = 2  // reads at once in a measured round
+	warmRound       = 24 // reads per measured round
 	warmGain        = 0.85
 	warmFirstJudged = 16
 	warmFlatJudged  = 2
@@ -87,15 +87,14 @@ func (w *WarmUp) Run(ctx context.Context) (WarmReport, error) {
 		rep.Elapsed = time.Since(start)
 		return rep, err
 	}
-	workers, round := cmp.Or(w.Workers, 2), cmp.Or(w.Round, 24)
 	next, flat := 0, 0
 	for ctx.Err() == nil {
-		took := make([]time.Duration, round)
+		took := make([]time.Duration, warmRound)
 		var firstErr error
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		jobs := make(chan int)
-		for range workers {
+		for range warmWorkers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -113,7 +112,7 @@ func (w *WarmUp) Run(ctx context.Context) (WarmReport, error) {
 			}()
 		}
 	send:
-		for j := range round {
+		for j := range warmRound {
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
@@ -129,8 +128,8 @@ func (w *WarmUp) Run(ctx context.Context) (WarmReport, error) {
 			rep.Elapsed = time.Since(start)
 			return rep, firstErr
 		}
-		next += round
-		rep.Reads += round
+		next += warmRound
+		rep.Reads += warmRound
 		rep.Medians = append(rep.Medians, median(took))
 		if n := len(rep.Medians); n >= warmFirstJudged && n&(n-1) == 0 {
 			if float64(median(rep.Medians[n/2:])) > warmGain*float64(median(rep.Medians[n/4:n/2])) {

@@ -75,9 +75,10 @@ type Config struct {
 	// stall (Neo4j replanning a query under load) into refusals (graph.Admission, README).
 	ReadsAtOnce int
 	ReadWait    time.Duration
-	// WarmUp bounds the start-up warm-up of Neo4j's frequent reads before halod reports ready
-	// (dashboards.WarmUp; HALO_WARMUP, default 60s; 0: none). It ends earlier, once the reads
-	// stop getting faster: a few rounds when Neo4j is already warm.
+	// WarmUp bounds each step of the start-up warm-up before halod reports ready: the background
+	// workers' first rounds, then Neo4j serving the frequent reads (dashboards.WarmUp), which ends
+	// earlier once they stop getting faster on a Neo4j that was warm (HALO_WARMUP, default 60s;
+	// 0: none).
 	WarmUp time.Duration
 	// Referral webhooks to vendors.
 	WebhookAllow       string        // HALO_WEBHOOK_ALLOW: CIDRs, addresses or hosts a webhook may reach though private (none)
