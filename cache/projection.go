@@ -226,6 +226,7 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 	// A whole generation at 1M is about a million fields: while the dashboards read from this
 	// Redis, the projection gives way between blocks (graph.GiveWay).
 	pacer := graph.NewPacer(ctx)
+	defer pacer.Done()
 	n := 0
 	var failed error
 	p.Each(func(id string, m *payouts.Projected) {
@@ -266,6 +267,7 @@ func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *pa
 	keys := []string{c.projKey("lease"), c.projKey(gen), c.projKey("gen")}
 	head := []any{strconv.FormatInt(token, 10), gen}
 	pacer := graph.NewPacer(ctx)
+	defer pacer.Done()
 	run := func(op string, args []any) error {
 		if err := fenced(deltaScript.Run(ctx, c.rdb, keys, append(append(append([]any{}, head...), op), args...)...).Err()); err != nil {
 			return err

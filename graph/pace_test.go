@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -84,5 +86,121 @@ func TestPacerRestsOnlyWhileTheAPIIsBusy(t *testing.T) {
 	start = time.Now()
 	if err := p.Step(cctx); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 200*time.Millisecond {
 		t.Fatalf("step under an ending context: %v after %v", err, time.Since(start))
+	}
+}
+
+// Issue #19: the background jobs that share a Foreground take turns while the API is busy, and
+// the lane rests after each unit, so together they take the share one job would, not one each.
+func TestBackgroundJobsShareOneLaneWhileTheAPIIsBusy(t *testing.T) {
+	var fg Foreground
+	leave := fg.Enter()
+	defer leave()
+	bg := GiveWay(context.Background(), &fg, 3)
+	const jobs, units, unit = 3, 6, 10 * time.Millisecond
+	type span struct{ from, to time.Time }
+	var mu sync.Mutex
+	var spans []span
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := NewPacer(bg)
+			defer p.Done()
+			if err := p.Step(bg); err != nil { // take the lane for the first unit
+				t.Error(err)
+				return
+			}
+			for range units {
+				from := time.Now()
+				time.Sleep(unit)
+				mu.Lock()
+				spans = append(spans, span{from, time.Now()})
+				mu.Unlock()
+				if err := p.Step(bg); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.SortFunc(spans, func(a, b span) int { return a.from.Compare(b.from) })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].from.Before(spans[i-1].to) {
+			t.Fatalf("units %d and %d ran at once: %v–%v and %v–%v", i-1, i, spans[i-1].from, spans[i-1].to, spans[i].from, spans[i].to)
+		}
+	}
+	// 18 units of 10 ms, each followed by a rest of about 30 ms: about 720 ms in a row. Paced
+	// one by one the three jobs would have finished in about 240 ms.
+	if elapsed < 600*time.Millisecond {
+		t.Fatalf("three jobs of %d units took %v: the lane did not rest between units", units, elapsed)
+	}
+
+	// With the API idle they run side by side at full speed.
+	leave()
+	time.Sleep(foregroundQuiet + 20*time.Millisecond)
+	start = time.Now()
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := NewPacer(bg)
+			defer p.Done()
+			for range units {
+				time.Sleep(unit)
+				_ = p.Step(bg)
+			}
+		}()
+	}
+	wg.Wait()
+	if elapsed := time.Since(start); elapsed > 150*time.Millisecond {
+		t.Fatalf("idle API: three jobs of %d units of %v took %v, want about 60 ms", units, unit, elapsed)
+	}
+}
+
+// A holder that never ends its unit (a loop that stopped without Done) keeps the lane at most
+// laneHold; then the others go on.
+func TestALaneHeldTooLongIsTaken(t *testing.T) {
+	var fg Foreground
+	leave := fg.Enter()
+	defer leave()
+	bg := GiveWay(context.Background(), &fg, 3)
+	stuck := NewPacer(bg)
+	if err := stuck.Step(bg); err != nil { // takes the lane, and never steps or ends
+		t.Fatal(err)
+	}
+	other := NewPacer(bg)
+	start := time.Now()
+	if err := other.Step(bg); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < laneHold-100*time.Millisecond || waited > laneHold+time.Second {
+		t.Fatalf("waited %v for a lane held by a stopped loop, want about %v", waited, laneHold)
+	}
+}
+
+// Work paced alone (GiveWayAlone) rests as before but does not wait for the shared lane.
+func TestWorkPacedAloneDoesNotWaitForTheLane(t *testing.T) {
+	var fg Foreground
+	leave := fg.Enter()
+	defer leave()
+	shared := GiveWay(context.Background(), &fg, 3)
+	holder := NewPacer(shared)
+	if err := holder.Step(shared); err != nil { // holds the lane, never lets go
+		t.Fatal(err)
+	}
+	alone := GiveWayAlone(context.Background(), &fg, 3)
+	p := NewPacer(alone)
+	defer p.Done()
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	if err := p.Step(alone); err != nil {
+		t.Fatal(err)
+	}
+	if rested := time.Since(start); rested < 50*time.Millisecond || rested > 500*time.Millisecond {
+		t.Fatalf("rested %v after 20 ms of work at ratio 3 beside a held lane, want about 60 ms", rested)
 	}
 }

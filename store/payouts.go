@@ -704,6 +704,7 @@ func (s *Store) writeEarnings(ctx context.Context, id string, end time.Time) err
 	// Background work (graph.GiveWay): while people use the API, it rests between writes, and
 	// writes smaller ones, so no dashboard waits long behind one.
 	pacer := graph.NewPacer(ctx)
+	defer pacer.Done()
 	for after := ""; ; {
 		if err := pacer.Step(ctx); err != nil {
 			return err

@@ -143,6 +143,7 @@ func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn 
 // streamStep rows while the API is in use.
 func eachRow(ctx context.Context, res neo4j.ResultWithContext, fn func(*neo4j.Record)) error {
 	pacer := graph.NewPacer(ctx)
+	defer pacer.Done()
 	for n := 1; res.Next(ctx); n++ {
 		fn(res.Record())
 		if n%streamStep == 0 {
