@@ -1,17 +1,19 @@
 // Everything a consultant's dashboard reads from Neo4j, in one round trip: itself and its
 // committed state, its committed statements, its wallet, its new recruits and its customers
-// with their services.
+// with their services. Every lookup names its index: a plan made while a commit's statistics
+// move (statements and accounted sales by the hundred thousand) must not pick another one
+// (issue #19).
 MATCH (m:Member {id: $id})
 // The committed state is the member's statement in the last committed run (PLAN.md §4), or
 // what the member holds without one (an opening state, or one copied before issue #19).
 CALL (m) {
   OPTIONAL MATCH (r:PayoutRun {status: 'committed'})
   WITH r ORDER BY r.period_end DESC LIMIT 1
-  OPTIONAL MATCH (st:Statement {run_id: r.id, member_id: m.id})
+  OPTIONAL MATCH (st:Statement {run_id: r.id, member_id: m.id}) USING INDEX st:Statement(run_id, member_id)
   RETURN st AS state
 }
 CALL (m) {
-  OPTIONAL MATCH (st:Statement {member_id: m.id})
+  OPTIONAL MATCH (st:Statement {member_id: m.id}) USING INDEX st:Statement(member_id)
   OPTIONAL MATCH (r:PayoutRun {id: st.run_id}) WHERE r.status = 'committed'
   WITH st, r WHERE r IS NOT NULL
   RETURN collect({run: r.id, end: r.period_end, lines: st.lines, idx: st.l_idx, type: st.l_type, amount: st.l_amount, vendor: st.l_vendor}) AS statements
@@ -20,10 +22,10 @@ CALL (m) {
 // statements of runs drafted since issue #19, which are their wallet credits.
 CALL (m) {
   CALL (m) {
-    MATCH (e:LedgerEntry {member_id: m.id})
+    MATCH (e:LedgerEntry {member_id: m.id}) USING INDEX e:LedgerEntry(member_id)
     RETURN e.id AS id, e.kind AS kind, e.amount_cents AS amount, e.at AS at
     UNION ALL
-    MATCH (st:Statement {member_id: m.id}) WHERE st.total_cents <> 0
+    MATCH (st:Statement {member_id: m.id}) USING INDEX st:Statement(member_id) WHERE st.total_cents <> 0
     MATCH (r:PayoutRun {id: st.run_id, status: 'committed', credits: 'statements'})
     RETURN 'credit:' + r.id + ':' + st.member_id AS id, 'credit' AS kind, st.total_cents AS amount, r.committed_at AS at
   }
@@ -39,7 +41,7 @@ CALL (m) {
 CALL (m) {
   OPTIONAL MATCH (m)-[:SPONSORED]->(c:Customer)
   WITH c ORDER BY c.id LIMIT 100
-  OPTIONAL MATCH (s:Sale {member_id: c.id}) WHERE s.kind = 'activation'
+  OPTIONAL MATCH (s:Sale {member_id: c.id}) USING INDEX s:Sale(member_id) WHERE s.kind = 'activation'
   WITH c, collect(CASE WHEN s IS NULL THEN null ELSE {vendor: s.vendor_id, sku: s.sku, activation_id: s.activation_id,
     product: COLLECT { MATCH (:Product {key: s.vendor_id + '/' + s.sku})-[:VERSION]->(pv:ProductVersion) RETURN pv.name ORDER BY pv.effective_from DESC LIMIT 1 }[0],
     cancelled: coalesce(s.cancelled, false), at: s.occurred_at} END) AS services
