@@ -96,37 +96,42 @@ func TestBackgroundJobsShareOneLaneWhileTheAPIIsBusy(t *testing.T) {
 	leave := fg.Enter()
 	defer leave()
 	bg := GiveWay(context.Background(), &fg, 3)
-	const jobs, units, unit = 3, 6, 10 * time.Millisecond
+	const n, units, unit = 3, 6, 10 * time.Millisecond
 	type span struct{ from, to time.Time }
 	var mu sync.Mutex
 	var spans []span
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := NewPacer(bg)
-			defer p.Done()
-			if err := p.Step(bg); err != nil { // take the lane for the first unit
-				t.Error(err)
-				return
-			}
-			for range units {
-				from := time.Now()
-				time.Sleep(unit)
-				mu.Lock()
-				spans = append(spans, span{from, time.Now()})
-				mu.Unlock()
-				if err := p.Step(bg); err != nil {
+	// jobs runs three jobs of six units each, every unit a Step after the last, and says how
+	// long they took together.
+	jobs := func() time.Duration {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := NewPacer(bg)
+				defer p.Done()
+				if err := p.Step(bg); err != nil { // waits for the lane before the first unit
 					t.Error(err)
 					return
 				}
-			}
-		}()
+				for range units {
+					from := time.Now()
+					time.Sleep(unit)
+					mu.Lock()
+					spans = append(spans, span{from, time.Now()})
+					mu.Unlock()
+					if err := p.Step(bg); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := jobs()
 	slices.SortFunc(spans, func(a, b span) int { return a.from.Compare(b.from) })
 	for i := 1; i < len(spans); i++ {
 		if spans[i].from.Before(spans[i-1].to) {
@@ -142,21 +147,8 @@ func TestBackgroundJobsShareOneLaneWhileTheAPIIsBusy(t *testing.T) {
 	// With the API idle they run side by side at full speed.
 	leave()
 	time.Sleep(foregroundQuiet + 20*time.Millisecond)
-	start = time.Now()
-	for range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := NewPacer(bg)
-			defer p.Done()
-			for range units {
-				time.Sleep(unit)
-				_ = p.Step(bg)
-			}
-		}()
-	}
-	wg.Wait()
-	if elapsed := time.Since(start); elapsed > 150*time.Millisecond {
+	spans = nil
+	if elapsed := jobs(); elapsed > 150*time.Millisecond {
 		t.Fatalf("idle API: three jobs of %d units of %v took %v, want about 60 ms", units, unit, elapsed)
 	}
 }
