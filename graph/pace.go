@@ -152,39 +152,44 @@ func (p *Pacer) Step(ctx context.Context) error {
 	if busy {
 		until = start.Add(min(time.Duration(float64(worked)*p.p.ratio), maxRest))
 	}
+	var err error
 	if p.p.alone {
-		if busy {
-			t := time.NewTimer(until.Sub(start))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			case <-t.C:
+		err = rest(ctx, until.Sub(start))
+	} else {
+		fg.lane.release(p, until)
+		for fg.Busy() {
+			ok, wait := fg.lane.take(p, time.Now())
+			if ok {
+				break
 			}
-			p.rested += time.Since(start)
+			if err = rest(ctx, min(wait, laneWait)); err != nil {
+				break
+			}
 		}
-		p.since = time.Now()
-		return nil
 	}
-	fg.lane.release(p, until)
-	for fg.Busy() {
-		ok, wait := fg.lane.take(p, time.Now())
-		if ok {
-			break
-		}
-		t := time.NewTimer(min(wait, laneWait))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
+	if err != nil {
+		return err
 	}
 	if busy {
 		p.rested += time.Since(start)
 	}
 	p.since = time.Now()
 	return nil
+}
+
+// rest waits d, or until ctx ends (its error).
+func rest(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // laneWait is how often a waiting loop looks at the lane (and at whether the API went idle).

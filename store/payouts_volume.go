@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -45,10 +44,7 @@ func (s *Store) changes(ctx context.Context, since time.Time) ([]payouts.VolumeC
 			return nil, err
 		}
 		// A rebuild's read gives way to the API (graph.GiveWay); the rollup's are not paced.
-		return nil, eachRow(ctx, res, func(r *neo4j.Record) {
-			out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"), AcceptedAt: get[time.Time](r, "at").UTC(),
-				ViaSponsor: get[bool](r, "via_sponsor")})
-		})
+		return nil, eachRow(ctx, res, func(r *neo4j.Record) { out = append(out, volumeChangeRow(r)) })
 	})
 	return out, now, s.mapErr(err)
 }
@@ -70,14 +66,10 @@ func (s *Store) Snapshot(ctx context.Context) (*payouts.VolumeSnapshot, error) {
 }
 
 func (s *Store) snapshot(ctx context.Context, block int) (*payouts.VolumeSnapshot, error) {
-	rec, err := s.read(ctx, qClock, nil)
+	now, err := s.Clock(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(rec.Records) == 0 {
-		return nil, fmt.Errorf("live counters: Neo4j gave no clock")
-	}
-	now := get[time.Time](rec.Records[0], "now").UTC()
 	var out []payouts.VolumeChange
 	pacer := graph.NewPacer(ctx)
 	defer pacer.Done()
@@ -127,12 +119,18 @@ func (s *Store) snapshot(ctx context.Context, block int) (*payouts.VolumeSnapsho
 		return nil, err
 	}
 	for _, r := range res.Records {
-		out = append(out, payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"),
-			AcceptedAt: get[time.Time](r, "at").UTC(), ViaSponsor: get[bool](r, "via_sponsor")})
+		out = append(out, volumeChangeRow(r))
 	}
 	return &payouts.VolumeSnapshot{At: now, Changes: out}, nil
 }
 
+// volumeChangeRow reads a change from a row of volume_changes or volume_cancellations.
+func volumeChangeRow(r *neo4j.Record) payouts.VolumeChange {
+	return payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"),
+		AcceptedAt: get[time.Time](r, "at").UTC(), ViaSponsor: get[bool](r, "via_sponsor")}
+}
+
+// volumeChangeOf reads a change from one of volume_block's rows (a map with the same keys).
 func volumeChangeOf(m map[string]any) payouts.VolumeChange {
 	bv, _ := m["bv"].(int64)
 	at, _ := m["at"].(time.Time)
