@@ -65,6 +65,17 @@ install_redis() {
 neo4j_pid() { [ -f "$NEO4J_HOME/run/neo4j.pid" ] && cat "$NEO4J_HOME/run/neo4j.pid" 2>/dev/null || true; }
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
+NEO4J_JVM_OPTS=(
+  -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions
+  -XX:+TrustFinalNonStaticFields -XX:+DisableExplicitGC -Djdk.nio.maxCachedBufferSize=1024
+  -Dio.netty.tryReflectionSetAccessible=true -Djdk.tls.ephemeralDHKeySize=2048
+  -Djdk.tls.rejectClientInitiatedRenegotiation=true -XX:FlightRecorderOptions=stackdepth=256
+  -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
+  -Dlog4j2.disable.jmx=true -Dlog4j.layout.jsonTemplate.maxStringLength=32768
+)
+
 start_neo4j() {
   install_neo4j
   local pid; pid="$(neo4j_pid)"
@@ -116,7 +127,12 @@ CONF
   local t0; t0=$(date +%s%N)
   # setsid: Neo4j gets its own session, so a Ctrl-C (or a signal to the caller's process group)
   # stops halod, never the database.
-  setsid nohup java -Xms"$NEO4J_HEAP" -Xmx"$NEO4J_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+  #
+  # The JVM options are those Neo4j's own launcher reads from the neo4j.conf it ships
+  # (server.jvm.additional in 5.26), since this script starts the entry point itself. Without
+  # the --add-opens the page cache and Bolt's Netty fall back to slower buffer access (debug.log:
+  # "Reflection access to java.nio.DirectByteBuffer is not available, using fallback mode").
+  setsid nohup java -Xms"$NEO4J_HEAP" -Xmx"$NEO4J_HEAP" -XX:+ExitOnOutOfMemoryError "${NEO4J_JVM_OPTS[@]}" \
     -Dfile.encoding=UTF-8 -cp "$NEO4J_LIB/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_HOME/conf" >"$NEO4J_HOME/logs/console.log" 2>&1 &
   echo $! > "$NEO4J_HOME/run/neo4j.pid"
