@@ -118,55 +118,35 @@ func customerReads(q dashboards.CustomerQuery) [3]statement {
 	}
 }
 
-// ConsultantData implements dashboards.ConsultantReader: the dashboard's query, the member's
-// status history (genealogy/status_history), its held activations and its field enablement
-// (field/member_field), one after the other in one read transaction. As four transactions
-// sent at once they cost Neo4j about a third more CPU, and each dashboard held four of the
-// pool's connections (issue #19). Like ExecuteQuery's reads it sees what this process wrote.
+// ConsultantData implements dashboards.ConsultantReader: one query reads the member, its
+// committed state, statements, wallet, recruits and customers, its status history, its held
+// activations and its field enablement (dashboards/dashboard_consultant). As four queries in
+// one read transaction they cost Neo4j a third more CPU and halod a round trip each; as four
+// transactions, more again, and four of the pool's connections (issue #19). Like
+// ExecuteQuery's reads it sees what this process wrote.
 func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery) (*dashboards.ConsultantData, error) {
-	st := consultantReads(q)
-	return readTx(ctx, s, func(rows runner) (*dashboards.ConsultantData, error) {
-		recs, err := st[0].run(rows)
-		if err != nil {
-			return nil, err
+	st := consultantReads(q)[0]
+	rec, err := readOne(ctx, s, st.q, st.params, graph.NotFound("member %s not found", q.ID))
+	if err != nil {
+		return nil, err
+	}
+	d := consultantData(rec)
+	d.StatusChanges = statusChanges(rec, q.ID)
+	held := get[[]any](rec, "held")
+	d.Held = make([]dashboards.HeldRow, 0, len(held))
+	for _, x := range held {
+		if m, ok := x.(map[string]any); ok {
+			d.Held = append(d.Held, heldRow(m))
 		}
-		if len(recs) == 0 {
-			return nil, graph.NotFound("member %s not found", q.ID)
-		}
-		d := consultantData(recs[0])
-		if recs, err = st[1].run(rows); err != nil {
-			return nil, err
-		}
-		if len(recs) > 0 {
-			d.StatusChanges = statusChanges(recs[0], q.ID)
-		}
-		if recs, err = st[2].run(rows); err != nil {
-			return nil, err
-		}
-		d.Held = make([]dashboards.HeldRow, 0, len(recs))
-		for _, r := range recs {
-			d.Held = append(d.Held, heldRow(r))
-		}
-		if recs, err = st[3].run(rows); err != nil {
-			return nil, err
-		}
-		d.Field = &field.MemberField{}
-		if len(recs) > 0 {
-			d.Field = memberField(recs[0])
-		}
-		return d, nil
-	})
+	}
+	d.Field = memberField(rec)
+	return d, nil
 }
 
-// consultantReads are ConsultantData's reads, in its order: the dashboard's query, the status
-// history, the held activations and the field enablement.
-func consultantReads(q dashboards.ConsultantQuery) [4]statement {
-	return [4]statement{
-		{qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince)}},
-		{qStatusHistory, map[string]any{"id": q.ID}},
-		{qDashHeld, map[string]any{"id": q.ID, "limit": q.HeldLimit}},
-		{qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}},
-	}
+// consultantReads is ConsultantData's read, as the warm-up plans it.
+func consultantReads(q dashboards.ConsultantQuery) [1]statement {
+	return [1]statement{{qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince), "held_limit": q.HeldLimit,
+		"now": ts(q.Now), "upcoming_limit": q.UpcomingLimit}}}
 }
 
 // consultantData reads the dashboard query's row.
@@ -243,12 +223,10 @@ func consultantData(r *neo4j.Record) *dashboards.ConsultantData {
 	return d
 }
 
-var qDashHeld = cypher.MustQuery("dashboards/held_sales")
-
-// heldRow reads a row of dashboards/held_sales.
-func heldRow(r *neo4j.Record) dashboards.HeldRow {
-	return dashboards.HeldRow{SaleID: get[string](r, "id"), MemberID: get[string](r, "member"), Vendor: get[string](r, "vendor"),
-		BV: engine.Units(get[int64](r, "bv")), OccurredAt: get[time.Time](r, "occurred_at").UTC(), HoldDays: int(get[int64](r, "hold_days"))}
+// heldRow reads one of the dashboard's held activations (PLAN.md §9).
+func heldRow(m props) dashboards.HeldRow {
+	return dashboards.HeldRow{SaleID: m.str("id"), MemberID: m.str("member"), Vendor: m.str("vendor"), BV: engine.Units(m.num("bv")),
+		OccurredAt: m.at("occurred_at"), HoldDays: int(m.num("hold_days"))}
 }
 
 var qWarmSample = cypher.MustQuery("dashboards/warm_sample")

@@ -12,8 +12,9 @@ import (
 )
 
 // Issue #19: a consultant's dashboard reads its data, status history, held activations and
-// field enablement from Neo4j in one read transaction; each part is what the part's own read
-// gives (genealogy's status history, field's member field) or what held_sales lists.
+// field enablement from Neo4j in one query; each part is what the part's own read gives
+// (genealogy's status history, field's member field), and the held activations are those
+// PLAN.md §9 holds.
 func TestConsultantDashboardDataInOneRead(t *testing.T) {
 	s := testenv.Store(t)
 	ctx := context.Background()

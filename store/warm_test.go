@@ -98,7 +98,7 @@ RETURN data.query AS query, i.elapsedCompileTimeInUs AS compile, coalesce(i.para
 		}
 	}
 	var failures []string
-	for _, name := range []string{"dashboards/dashboard_consultant", "genealogy/status_history", "dashboards/held_sales", "field/member_field",
+	for _, name := range []string{"dashboards/dashboard_consultant", "field/member_field",
 		"dashboards/dashboard_customer", "sales/member_services", "identity/session_revoked"} {
 		tm := byQuery[cypher.MustQuery(name)]
 		if tm == nil || len(tm.warm) == 0 || len(tm.api) < 2 {
