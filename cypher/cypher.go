@@ -5,6 +5,11 @@
 // queries/<subdomain>/<subject>_<action>.cypher are the statements the Neo4j store runs, one
 // folder per subdomain of graph/ (genealogy, sales, payouts, identity, field, dashboards,
 // platform, and audit for the kernel's audit log), looked up with MustQuery("<subdomain>/<name>").
+//
+// parts/<subdomain>/<name>.cypher are reads that several queries make alike (a member's status
+// changes, services, field enablement): a query line "//+ <subdomain>/<name>" stands for that
+// part, so one query can read what another subdomain's reads also read (a dashboard in one
+// round trip) without a second copy of it.
 package cypher
 
 import (
@@ -16,7 +21,7 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.cypher queries/*/*.cypher
+//go:embed migrations/*.cypher queries/*/*.cypher parts/*/*.cypher
 var files embed.FS
 
 // Migration is one schema step.
@@ -50,7 +55,22 @@ func MustQuery(name string) string {
 	if err != nil {
 		panic(fmt.Sprintf("cypher: no query %q", name))
 	}
-	return clean(string(b))
+	return clean(withParts(string(b)))
+}
+
+// withParts replaces each "//+ <subdomain>/<name>" line by parts/<subdomain>/<name>.cypher.
+func withParts(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, ln := range lines {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(ln), "//+ "); ok {
+			b, err := files.ReadFile("parts/" + strings.TrimSpace(name) + ".cypher")
+			if err != nil {
+				panic(fmt.Sprintf("cypher: no part %q", name))
+			}
+			lines[i] = string(b)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Names lists every query as "<subdomain>/<name>" (for tests).

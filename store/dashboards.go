@@ -11,7 +11,6 @@ import (
 	"github.com/halo-oss/halo/engine"
 	"github.com/halo-oss/halo/graph"
 	"github.com/halo-oss/halo/graph/dashboards"
-	"github.com/halo-oss/halo/graph/field"
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/graph/sales"
 )
@@ -74,48 +73,25 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 	return get[int64](res.Records[0], "n"), nil
 }
 
-// CustomerData implements dashboards.CustomerReader: the customer with its referrer, its
-// services (sales/member_services, as Services reads them) and its registrations
-// (field/member_field), one after the other in one read transaction, as ConsultantData does.
+// CustomerData implements dashboards.CustomerReader: one query reads the customer with its
+// referrer, its services (the part sales/member_services reads) and its registrations (the
+// part field/member_field reads), as ConsultantData does.
 func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*dashboards.CustomerData, error) {
-	st := customerReads(q)
-	return readTx(ctx, s, func(rows runner) (*dashboards.CustomerData, error) {
-		recs, err := st[0].run(rows)
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) == 0 {
-			return nil, graph.NotFound("member %s not found", q.ID)
-		}
-		r := recs[0]
-		d := &dashboards.CustomerData{Name: get[string](r, "name"), Field: &field.MemberField{}}
-		if sp := get[string](r, "sponsor_id"); sp != "" {
-			d.Contact = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
-		}
-		if recs, err = st[1].run(rows); err != nil {
-			return nil, err
-		}
-		if len(recs) > 0 {
-			d.Services = servicesOf(q.ID, recs[0])
-		}
-		if recs, err = st[2].run(rows); err != nil {
-			return nil, err
-		}
-		if len(recs) > 0 {
-			d.Field = memberField(recs[0])
-		}
-		return d, nil
-	})
+	st := customerReads(q)[0]
+	r, err := readOne(ctx, s, st.q, st.params, graph.NotFound("member %s not found", q.ID))
+	if err != nil {
+		return nil, err
+	}
+	d := &dashboards.CustomerData{Name: get[string](r, "name"), Services: servicesOf(q.ID, r), Field: memberField(r)}
+	if sp := get[string](r, "sponsor_id"); sp != "" {
+		d.Contact = &dashboards.Contact{ID: sp, Name: get[string](r, "sponsor_name"), Email: get[string](r, "sponsor_email")}
+	}
+	return d, nil
 }
 
-// customerReads are CustomerData's reads, in its order: the customer with its referrer, its
-// services (sales/member_services) and its field enablement (field/member_field).
-func customerReads(q dashboards.CustomerQuery) [3]statement {
-	return [3]statement{
-		{qDashCustomer, map[string]any{"id": q.ID}},
-		{qMemberServices, map[string]any{"id": q.ID}},
-		{qMemberField, map[string]any{"member": q.ID, "now": ts(q.Now), "limit": q.UpcomingLimit}},
-	}
+// customerReads is CustomerData's read, as the warm-up plans it.
+func customerReads(q dashboards.CustomerQuery) [1]statement {
+	return [1]statement{{qDashCustomer, map[string]any{"id": q.ID, "now": ts(q.Now), "upcoming_limit": q.UpcomingLimit}}}
 }
 
 // ConsultantData implements dashboards.ConsultantReader: one query reads the member, its

@@ -67,7 +67,7 @@ CREATE (ana)-[:REGISTERED {status: 'confirmed', seq: 1}]->(:Gathering {id: 'g-ne
 }
 
 // Issue #19: a customer's dashboard reads the customer with its referrer, its services and its
-// registrations in one read transaction; each part is what that part's own read gives.
+// registrations in one query; each part is what that part's own read gives.
 func TestCustomerDashboardDataInOneRead(t *testing.T) {
 	s := testenv.Store(t)
 	ctx := context.Background()

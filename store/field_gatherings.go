@@ -219,7 +219,7 @@ func (s *Store) ResolveMembers(ctx context.Context, refs []string) (map[string]g
 
 // MemberField implements field.GatheringStore.
 func (s *Store) MemberField(ctx context.Context, memberID string, now time.Time, limit int) (*field.MemberField, error) {
-	res, err := s.read(ctx, qMemberField, map[string]any{"member": memberID, "now": ts(now), "limit": limit})
+	res, err := s.read(ctx, qMemberField, map[string]any{"member": memberID, "now": ts(now), "upcoming_limit": limit})
 	if err != nil || len(res.Records) == 0 {
 		return &field.MemberField{}, err
 	}

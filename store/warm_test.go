@@ -98,8 +98,8 @@ RETURN data.query AS query, i.elapsedCompileTimeInUs AS compile, coalesce(i.para
 		}
 	}
 	var failures []string
-	for _, name := range []string{"dashboards/dashboard_consultant", "field/member_field",
-		"dashboards/dashboard_customer", "sales/member_services", "identity/session_revoked"} {
+	for _, name := range []string{"dashboards/dashboard_consultant",
+		"dashboards/dashboard_customer", "identity/session_revoked"} {
 		tm := byQuery[cypher.MustQuery(name)]
 		if tm == nil || len(tm.warm) == 0 || len(tm.api) < 2 {
 			failures = append(failures, fmt.Sprintf("%s: invocations %+v, want the warm-up's and the API's", name, tm))

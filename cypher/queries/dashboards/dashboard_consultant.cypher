@@ -1,10 +1,9 @@
 // Everything a consultant's dashboard reads from Neo4j, in one query: itself and its committed
 // state, its committed statements, its wallet, its new recruits and its customers with their
-// services, its status history, its held activations and its field enablement. One query, not
-// four in a transaction: each further query costs Neo4j about 0.4 ms of CPU and halod 0.1 ms
-// (a round trip of Bolt messages), a quarter of a dashboard's cost (issue #19). The status
-// history and the field enablement read as genealogy/status_history and field/member_field do
-// (TestConsultantDashboardDataInOneRead keeps them equal). Every lookup names its
+// services, its status history, its held activations and its field enablement (the parts that
+// genealogy/status_history and field/member_field read too). One query, not four in a
+// transaction: each further query costs Neo4j about 0.4 ms of CPU and halod 0.1 ms (a round
+// trip of Bolt messages), a quarter of a dashboard's cost (issue #19). Every lookup names its
 // index: a plan made while a commit's statistics move (statements and accounted sales by the
 // hundred thousand) must not pick another one (issue #19).
 MATCH (m:Member {id: $id})
@@ -51,12 +50,7 @@ CALL (m) {
     cancelled: coalesce(s.cancelled, false), at: s.occurred_at} END) AS services
   RETURN collect(CASE WHEN c IS NULL THEN null ELSE {id: c.id, name: c.name, email: c.email, services: services} END) AS customers
 }
-// Its status changes in recording order (PLAN.md §10), as genealogy/status_history reads them.
-CALL (m) {
-  OPTIONAL MATCH (m)-[:HAS_STATUS]->(c:StatusChange)
-  WITH c ORDER BY c.seq
-  RETURN [x IN collect(c) | {status: x.status, at: x.at, reason: x.reason, recorded_at: x.recorded_at, seq: x.seq}] AS changes
-}
+//+ genealogy/status_changes
 // Its activations still inside their product's rescission window or waiting for the run after
 // it (PLAN.md §9): attributed to it, not accounted, not void, not cancelled.
 CALL (m) {
@@ -67,26 +61,7 @@ CALL (m) {
   RETURN collect({id: s.id, member: s.member_id, vendor: s.vendor_id, bv: coalesce(s.bv_cents, 0), occurred_at: s.occurred_at,
     hold_days: s.hold_days}) AS held
 }
-// Its field enablement, as field/member_field reads it: the onboarding track's steps, the steps
-// it attended, and its registrations for gatherings that have not ended.
-CALL () {
-  OPTIONAL MATCH (t:OnboardingTrack {id: 'default'})
-  RETURN coalesce(t.keys, []) AS steps
-}
-CALL (m, steps) {
-  OPTIONAL MATCH (m)-[r:REGISTERED]->(x:Gathering)
-  WHERE r.attended AND x.onboarding_step IN steps
-  RETURN collect(DISTINCT x.onboarding_step) AS done
-}
-CALL (m) {
-  OPTIONAL MATCH (m)-[r:REGISTERED]->(g:Gathering)
-  WHERE r.status IN ['confirmed', 'waitlisted'] AND g.ends_at >= datetime($now) AND g.status <> 'draft'
-  WITH g, r ORDER BY g.starts_at, g.id LIMIT $upcoming_limit
-  RETURN collect(CASE WHEN g IS NULL THEN null ELSE {id: g.id, kind: g.kind, title: g.title, format: g.format,
-    location: g.location, starts_at: g.starts_at, time_zone: g.time_zone, status: r.status, cancelled: g.status = 'cancelled',
-    position: CASE WHEN r.status = 'waitlisted'
-                   THEN COUNT { (g)<-[w:REGISTERED]-() WHERE w.status = 'waitlisted' AND w.seq <= r.seq } ELSE 0 END} END) AS upcoming
-}
+//+ field/member_field
 RETURN m.id AS id, m.name AS name, m.plan AS plan, coalesce(m.rank, 'none') AS rank,
        coalesce(state.lifetime_left_cents, m.lifetime_left_cents, 0) AS ll, coalesce(state.lifetime_right_cents, m.lifetime_right_cents, 0) AS lr,
        coalesce(state.carry_left_cents, m.carry_left_cents, 0) AS cl, coalesce(state.carry_right_cents, m.carry_right_cents, 0) AS cr,
