@@ -263,6 +263,27 @@ func (s *Store) PlanForTests(ctx context.Context, name string, params map[string
 	return out, nil
 }
 
+// PlanDetailsForTests is PlanForTests with each operator's details ("NodeByLabelScan t:Track").
+func (s *Store) PlanDetailsForTests(ctx context.Context, name string, params map[string]any) ([]string, error) {
+	res, err := s.read(ctx, "EXPLAIN "+cypher.MustQuery(name), params)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		d, _ := p.Arguments()["Details"].(string)
+		out = append(out, p.Operator()+" "+d)
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	if p := res.Summary.Plan(); p != nil {
+		walk(p)
+	}
+	return out, nil
+}
+
 // ExecForTests runs a write statement (integration tests only).
 func (s *Store) ExecForTests(ctx context.Context, q string) error {
 	_, err := s.write(ctx, q, nil)
