@@ -245,26 +245,15 @@ func (s *Store) NotificationsForTests(ctx context.Context, q string) ([]string, 
 // PlanForTests returns the operators of the plan Neo4j makes for one of the project's queries
 // (cypher.MustQuery's name) with params, outermost first (integration tests only).
 func (s *Store) PlanForTests(ctx context.Context, name string, params map[string]any) ([]string, error) {
-	res, err := s.read(ctx, "EXPLAIN "+cypher.MustQuery(name), params)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	var walk func(p neo4j.Plan)
-	walk = func(p neo4j.Plan) {
-		out = append(out, p.Operator())
-		for _, c := range p.Children() {
-			walk(c)
-		}
-	}
-	if p := res.Summary.Plan(); p != nil {
-		walk(p)
-	}
-	return out, nil
+	return s.plan(ctx, name, params, false)
 }
 
 // PlanDetailsForTests is PlanForTests with each operator's details ("NodeByLabelScan t:Track").
 func (s *Store) PlanDetailsForTests(ctx context.Context, name string, params map[string]any) ([]string, error) {
+	return s.plan(ctx, name, params, true)
+}
+
+func (s *Store) plan(ctx context.Context, name string, params map[string]any, details bool) ([]string, error) {
 	res, err := s.read(ctx, "EXPLAIN "+cypher.MustQuery(name), params)
 	if err != nil {
 		return nil, err
@@ -272,8 +261,11 @@ func (s *Store) PlanDetailsForTests(ctx context.Context, name string, params map
 	var out []string
 	var walk func(p neo4j.Plan)
 	walk = func(p neo4j.Plan) {
-		d, _ := p.Arguments()["Details"].(string)
-		out = append(out, p.Operator()+" "+d)
+		op := p.Operator()
+		if d, _ := p.Arguments()["Details"].(string); details {
+			op += " " + d
+		}
+		out = append(out, op)
 		for _, c := range p.Children() {
 			walk(c)
 		}
