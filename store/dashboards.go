@@ -77,7 +77,7 @@ func (s *Store) RejectedSince(ctx context.Context, since time.Time) (int64, erro
 // referrer, its services (the part sales/member_services reads) and its registrations (the
 // part field/member_field reads), as ConsultantData does.
 func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*dashboards.CustomerData, error) {
-	st := customerReads(q)[0]
+	st := customerRead(q)
 	r, err := readOne(ctx, s, st.q, st.params, graph.NotFound("member %s not found", q.ID))
 	if err != nil {
 		return nil, err
@@ -89,9 +89,9 @@ func (s *Store) CustomerData(ctx context.Context, q dashboards.CustomerQuery) (*
 	return d, nil
 }
 
-// customerReads is CustomerData's read, as the warm-up plans it.
-func customerReads(q dashboards.CustomerQuery) [1]statement {
-	return [1]statement{{qDashCustomer, map[string]any{"id": q.ID, "now": ts(q.Now), "upcoming_limit": q.UpcomingLimit}}}
+// customerRead is CustomerData's read, as the warm-up plans it.
+func customerRead(q dashboards.CustomerQuery) statement {
+	return statement{qDashCustomer, map[string]any{"id": q.ID, "now": ts(q.Now), "upcoming_limit": q.UpcomingLimit}}
 }
 
 // ConsultantData implements dashboards.ConsultantReader: one query reads the member, its
@@ -101,7 +101,7 @@ func customerReads(q dashboards.CustomerQuery) [1]statement {
 // transactions, more again, and four of the pool's connections (issue #19). Like
 // ExecuteQuery's reads it sees what this process wrote.
 func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery) (*dashboards.ConsultantData, error) {
-	st := consultantReads(q)[0]
+	st := consultantRead(q)
 	rec, err := readOne(ctx, s, st.q, st.params, graph.NotFound("member %s not found", q.ID))
 	if err != nil {
 		return nil, err
@@ -119,10 +119,10 @@ func (s *Store) ConsultantData(ctx context.Context, q dashboards.ConsultantQuery
 	return d, nil
 }
 
-// consultantReads is ConsultantData's read, as the warm-up plans it.
-func consultantReads(q dashboards.ConsultantQuery) [1]statement {
-	return [1]statement{{qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince), "held_limit": q.HeldLimit,
-		"now": ts(q.Now), "upcoming_limit": q.UpcomingLimit}}}
+// consultantRead is ConsultantData's read, as the warm-up plans it.
+func consultantRead(q dashboards.ConsultantQuery) statement {
+	return statement{qDashConsultant, map[string]any{"id": q.ID, "since": ts(q.RecruitsSince), "held_limit": q.HeldLimit,
+		"now": ts(q.Now), "upcoming_limit": q.UpcomingLimit}}
 }
 
 // consultantData reads the dashboard query's row.

@@ -35,9 +35,8 @@ func (s *Store) WarmPlans(ctx context.Context, now time.Time) error {
 	var sts []statement
 	jti := "000000000000000000000000" // a session's token id: 12 random bytes in hex
 	for _, id := range []string{"warm-up", "warm-up-0000000000"} {
-		c := consultantReads(dashboards.ConsultantQuery{ID: id, RecruitsSince: now.AddDate(0, 0, -30), Now: now, HeldLimit: 1, UpcomingLimit: 1})
-		cu := customerReads(dashboards.CustomerQuery{ID: id, Now: now, UpcomingLimit: 1})
-		sts = append(append(append(sts, c[:]...), cu[:]...), revokedRead(jti, id, now))
+		sts = append(sts, consultantRead(dashboards.ConsultantQuery{ID: id, RecruitsSince: now.AddDate(0, 0, -30), Now: now, HeldLimit: 1, UpcomingLimit: 1}),
+			customerRead(dashboards.CustomerQuery{ID: id, Now: now, UpcomingLimit: 1}), revokedRead(jti, id, now))
 	}
 	_, err := readTx(ctx, s, func(rows runner) (struct{}, error) {
 		for _, st := range sts {
