@@ -11,3 +11,7 @@ import (
 func (s *Store) SnapshotInBlocks(ctx context.Context, n int) (*payouts.VolumeSnapshot, error) {
 	return s.snapshot(ctx, n)
 }
+
+// SetEarningsPartForTests makes the analysts' earnings written n at a time while the API is in
+// use, so a test crosses the writes' boundaries with a handful.
+func (s *Store) SetEarningsPartForTests(n int) { s.earningsPart = n }

@@ -149,9 +149,11 @@ func TestPackedStatementsReadLikeListedOnes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Written as background work while the API is in use (graph.GiveWay): it rests and writes
-	// smaller batches, and writes exactly the same.
+	// smaller batches (here two earnings at a time, so five are three writes), and writes
+	// exactly the same.
 	var fg graph.Foreground
 	defer fg.Enter()()
+	s.SetEarningsPartForTests(2)
 	if _, err := s.WriteMissingEarnings(graph.GiveWay(ctx, &fg, 1)); err != nil {
 		t.Fatal(err)
 	}

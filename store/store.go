@@ -45,6 +45,9 @@ type Store struct {
 	// lastSales is how many sales the last whole snapshot read: the next one sizes its slice
 	// from it (the sales it reads are no count Neo4j keeps).
 	lastSales atomic.Int64
+	// earningsPart is how many analysts' earnings one write holds while the API is in use;
+	// 0 is earningsPaced (tests make it smaller to cross the writes' boundaries).
+	earningsPart int
 }
 
 // New creates the driver. It does not need Neo4j to be up: connections are made on use, and a
