@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -484,11 +485,19 @@ func (r *payoutRun) accountSales() error {
 	r.pv = r.scr.units.take(r.n)
 	r.newPV = r.scr.units.take(r.n)
 	r.accounted = r.scr.acct.empty(len(r.sales))
+	// The voided sales in id order, walked beside the sales: a compare instead of hashing every
+	// sale's id, which was 7 % of the projection's engine in a profile of halod under ingest
+	// (200,000 consultants, 7,269 cancellations; issue #19).
+	voided := slices.Sorted(maps.Keys(r.voided))
+	v := 0
 	for k, sl := range r.sales {
 		if k > 0 && r.sales[k-1].ID == sl.ID {
 			return inputErr("sale %s: listed twice", sl.ID)
 		}
-		if r.voided[sl.ID] {
+		for v < len(voided) && voided[v] < sl.ID {
+			v++
+		}
+		if v < len(voided) && voided[v] == sl.ID {
 			continue // a cancelled activation (§6) or a refunded sale (§11) that nobody was paid for
 		}
 		m, ok := r.hinted(sl.MemberAt, sl.Member)
