@@ -216,15 +216,22 @@ func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
 	}
 }
 
-// readTx runs read in one read transaction that sees what this process wrote (the bookmark
-// manager of ExecuteQuery's reads): a page's several queries on one connection, one after the
-// other (issue #19: a dashboard's queries as separate transactions cost Neo4j a third more).
-func readTx[T any](ctx context.Context, s *Store, read func(rows runner) (T, error)) (T, error) {
+// readAll runs sts one after the other in one read transaction, on one connection, that sees
+// what this process wrote (the bookmark manager of ExecuteQuery's reads).
+func (s *Store) readAll(ctx context.Context, sts []statement) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 	defer sess.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) { return read(txRunner(ctx, tx)) })
-	return v, s.mapErr(err)
+	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		rows := txRunner(ctx, tx)
+		for _, st := range sts {
+			if _, err := rows(st.q, st.params); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	return s.mapErr(err)
 }
 
 // readOne runs a read of at most one row. When there is none it answers notFound, or a nil

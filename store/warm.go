@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/halo-oss/halo/graph/dashboards"
 )
 
@@ -14,8 +12,6 @@ type statement struct {
 	q      string
 	params map[string]any
 }
-
-func (st statement) run(rows runner) ([]*neo4j.Record, error) { return rows(st.q, st.params) }
 
 // WarmPlans has Neo4j plan the reads the API makes most often — every signed-in request's
 // session check, the consultant's and the customer's dashboards — before halod reports ready.
@@ -38,13 +34,5 @@ func (s *Store) WarmPlans(ctx context.Context, now time.Time) error {
 		sts = append(sts, consultantRead(dashboards.ConsultantQuery{ID: id, RecruitsSince: now.AddDate(0, 0, -30), Now: now, HeldLimit: 1, UpcomingLimit: 1}),
 			customerRead(dashboards.CustomerQuery{ID: id, Now: now, UpcomingLimit: 1}), revokedRead(jti, id, now))
 	}
-	_, err := readTx(ctx, s, func(rows runner) (struct{}, error) {
-		for _, st := range sts {
-			if _, err := st.run(rows); err != nil {
-				return struct{}{}, err
-			}
-		}
-		return struct{}{}, nil
-	})
-	return err
+	return s.readAll(ctx, sts)
 }

@@ -2,12 +2,7 @@
 // customer with its referring consultant and how to reach them, its services and the vendors
 // serving it (as sales/member_services reads them), and its registrations (as
 // field/member_field reads them).
-// Planned once and kept (replan=skip): Neo4j discards a plan whose statistics moved and plans
-// again under load, and a commit or an import moves them by the hundred thousand. Planning this
-// query takes about half a second of a core on a quiet Neo4j and several seconds beside a
-// commit's background work, while the dashboards arriving meanwhile queue (issue #19). Every
-// lookup is a unique or named index (TestKeptPlansScanNoLargeLabel), so the plan made on an
-// empty database is the plan for a large one.
+// Planned once and kept (replan=skip), for the reasons dashboard_consultant gives.
 CYPHER replan=skip
 MATCH (m:Member {id: $id})
 OPTIONAL MATCH (sp:Member {id: m.sponsor_id})
