@@ -194,8 +194,13 @@ func (r *payoutRun) members() error {
 	for i := range r.left {
 		r.left[i], r.right[i] = none, none
 	}
+	// Plans first, in one array: the checks below read a sponsor's or a parent's plan from it
+	// (a byte) instead of from its Member, a cache miss of its own at 1M. One update of
+	// bench-projection's engine took 2.7–3.1 s so against 3.9–4.5 s before (issue #19).
 	for i, m := range mem {
 		r.plan[i] = m.Plan
+	}
+	for i, m := range mem {
 		if m.Plan == PlanNone || m.Plan > PlanCustomer {
 			return inputErr("member %s: unknown plan", m.ID)
 		}
@@ -205,7 +210,7 @@ func (r *payoutRun) members() error {
 			if !ok {
 				return inputErr("member %s: sponsor %s does not exist at %s", m.ID, m.Sponsor, in.End.UTC().Format(time.RFC3339))
 			}
-			if !mem[s].Plan.IsConsultant() {
+			if !r.plan[s].IsConsultant() {
 				return inputErr("member %s: sponsor %s is not a consultant", m.ID, m.Sponsor)
 			}
 			r.sponsor[i] = s
@@ -229,7 +234,7 @@ func (r *payoutRun) members() error {
 		if !ok {
 			return inputErr("member %s: placement parent %s does not exist", m.ID, m.Parent)
 		}
-		if !mem[p].Plan.IsConsultant() {
+		if !r.plan[p].IsConsultant() {
 			return inputErr("member %s: placement parent %s is not a consultant", m.ID, m.Parent)
 		}
 		r.parent[i] = p
