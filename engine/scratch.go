@@ -28,6 +28,7 @@ type Scratch struct {
 	strs  bufs[string]
 	ints  bufs[int]
 	units bufs[Units]
+	vols  bufs[volumes]
 	bools bufs[bool]
 	times bufs[time.Time]
 	sales bufs[*Sale]
@@ -44,7 +45,7 @@ type pool interface {
 }
 
 func (s *Scratch) pools() []pool {
-	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.bools, &s.times, &s.sales, &s.acct, &s.rows, &s.outs, &s.sums}
+	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.rows, &s.outs, &s.sums}
 }
 
 // bufs hands out its slices in the order a run asks for them: a run's steps ask in the same
