@@ -201,7 +201,7 @@ func (r *payoutRun) members() error {
 	}
 	// Plans first, in one array: the checks below read a sponsor's or a parent's plan from it
 	// (a byte) instead of from its Member, a cache miss of its own at 1M. One update of
-	// bench-projection's engine took 2.7–3.1 s so against 3.9–4.5 s before (issue #19).
+	// bench-projection's engine took 2.7–3.1 s against 3.9–4.5 s before (issue #19).
 	for i, m := range mem {
 		r.plan[i] = m.Plan
 	}
