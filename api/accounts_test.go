@@ -166,3 +166,41 @@ func TestJoinWithPendingPack(t *testing.T) {
 		t.Errorf("after payment the pack is a sale: plus A's 10%% of 299 = 29.90: %v", d["totals"])
 	}
 }
+
+// Issue #19: a signed-in request asks Redis whether its account's sessions changed, and Neo4j
+// only then. A logout or a password change on one replica is refused at once on another that
+// had just accepted the token.
+func TestRevocationsReachEveryReplicaAtOnce(t *testing.T) {
+	hs := newHarness(t)
+	hs.call("POST", "/api/v1/members", map[string]any{"id": "A", "name": "Ana", "email": "ana@example.com", "password": "first-password",
+		"plan": "consultant", "sponsor_id": "root", "placement": at("root", "left"), "registered_at": rootAt.Add(3600e9).Format("2006-01-02T15:04:05Z07:00")})
+	b := hs.secondInstance()
+	_, t1 := hs.login("ana@example.com", "first-password")
+	_, t2 := hs.login("ana@example.com", "first-password")
+	for range 3 {
+		for _, tok := range []string{t1, t2} {
+			if code, _ := b.as(tok).call("GET", "/api/v1/auth/me", nil); code != 200 {
+				t.Fatalf("replica b before the logout: %d", code)
+			}
+		}
+	}
+	if code, _ := hs.as(t1).call("POST", "/api/v1/auth/logout", nil); code != 204 {
+		t.Fatalf("logout on replica a: %d", code)
+	}
+	if code, _ := b.as(t1).call("GET", "/api/v1/auth/me", nil); code != 401 {
+		t.Errorf("replica b accepted a token logged out on a: %d", code)
+	}
+	if code, _ := b.as(t2).call("GET", "/api/v1/auth/me", nil); code != 200 {
+		t.Errorf("replica b refused ana's other session: %d", code)
+	}
+	if code, _ := hs.as(t2).call("POST", "/api/v1/auth/password", map[string]any{"current_password": "first-password", "new_password": "second-password"}); code != 204 {
+		t.Fatalf("password change on replica a: %d", code)
+	}
+	if code, _ := b.as(t2).call("GET", "/api/v1/auth/me", nil); code != 401 {
+		t.Errorf("replica b accepted a token from before the password change: %d", code)
+	}
+	_, t3 := hs.login("ana@example.com", "second-password")
+	if code, _ := b.as(t3).call("GET", "/api/v1/auth/me", nil); code != 200 {
+		t.Errorf("replica b refused a token issued after the change: %d", code)
+	}
+}

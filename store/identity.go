@@ -40,8 +40,8 @@ func (s *Store) AccountByID(ctx context.Context, id string) (*identity.Account, 
 }
 
 // Revoke implements identity.Sessions.
-func (s *Store) Revoke(ctx context.Context, jti string, until time.Time) error {
-	_, err := s.write(ctx, qSessionRevoke, map[string]any{"jti": jti, "until": ts(until)})
+func (s *Store) Revoke(ctx context.Context, jti, account string, until time.Time) error {
+	_, err := s.write(ctx, qSessionRevoke, map[string]any{"jti": jti, "account": account, "until": ts(until)})
 	return err
 }
 

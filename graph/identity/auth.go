@@ -37,7 +37,7 @@ type AccountStore interface {
 // Sessions keeps revocations: a logged-out token, and for password changes every token of an
 // account issued before a time.
 type Sessions interface {
-	Revoke(ctx context.Context, tokenID string, until time.Time) error
+	Revoke(ctx context.Context, tokenID, accountID string, until time.Time) error
 	// Revoked reports whether the token was revoked or issued before its account's cut-off.
 	Revoked(ctx context.Context, tokenID, accountID string, issuedAt time.Time) (bool, error)
 	SetPassword(ctx context.Context, accountID, hash string, tokensValidAfter time.Time) error
@@ -202,7 +202,7 @@ func (s *AuthService) Logout(ctx context.Context, p graph.Principal) error {
 	if s.Sessions == nil {
 		return graph.Internal(nil)
 	}
-	return s.Sessions.Revoke(ctx, p.TokenID, p.Expires)
+	return s.Sessions.Revoke(ctx, p.TokenID, p.ID, p.Expires)
 }
 
 // PasswordChange is POST /auth/password.

@@ -43,7 +43,7 @@ func (m *memAccounts) AccountByID(_ context.Context, id string) (*Account, error
 	return nil, graph.NotFound("no account")
 }
 
-func (m *memAccounts) Revoke(_ context.Context, id string, _ time.Time) error {
+func (m *memAccounts) Revoke(_ context.Context, id, _ string, _ time.Time) error {
 	m.revoked[id] = true
 	return nil
 }

@@ -111,8 +111,10 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Health = &platform.HealthService{Graph: st, Cache: d.Cache, Ready: a.ready}
 	// Login and self-registration limits count in Redis: N replicas allow what one does.
 	limiter := &identity.LoginLimiter{PerAccount: cfg.LoginFailures, PerIP: cfg.LoginFailuresPerIP, Shared: d.Cache}
-	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: st, Limiter: limiter}
-	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: st, Notifier: notifier, Now: time.Now, Limiter: limiter, Log: log}
+	// A signed-in request asks Redis whether its account's sessions changed, and Neo4j only then.
+	sessions := &identity.SessionCheck{Sessions: st, Tags: d.Cache, Log: log}
+	a.Auth = &identity.AuthService{Accounts: st, Tokens: identity.NewTokenSigner(secret, cfg.TokenTTL), Sessions: sessions, Limiter: limiter}
+	a.Resets = &identity.ResetService{Accounts: st, Store: st, Sessions: sessions, Notifier: notifier, Now: time.Now, Limiter: limiter, Log: log}
 	a.Members = &genealogy.MemberService{Store: st, StatusStore: st, RefundStore: st, LegStore: st, Plan: plan, Now: time.Now, RootID: cfg.RootID, Audit: a.Audit, Limiter: limiter}
 	a.Imports = &genealogy.ImportService{Store: st, Plan: plan, Now: time.Now, Log: log, BatchSize: cfg.ImportBatch, Audit: a.Audit}
 	a.Access = &genealogy.Access{Store: st}

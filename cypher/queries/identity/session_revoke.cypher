@@ -1,3 +1,3 @@
-// A logged-out token stays refused until it would have expired.
+// A logged-out token stays refused until it would have expired; the account is kept for analysts.
 MERGE (t:RevokedToken {jti: $jti})
-SET t.until = datetime($until)
+SET t.until = datetime($until), t.account_id = $account
