@@ -30,7 +30,7 @@ type SessionTags interface {
 // accepting the account's earlier tokens for at most Recheck (logged as a warning); when the
 // tags cannot be read, every check asks Neo4j as it did before.
 type SessionCheck struct {
-	Sessions         // the record (Neo4j)
+	Sessions // the record (Neo4j)
 	Tags     SessionTags
 	Recheck  time.Duration // default 30 s
 	Max      int           // answers kept at most (default 100,000); past it, Neo4j is asked
