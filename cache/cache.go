@@ -5,6 +5,7 @@ package cache
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -28,6 +29,8 @@ type Cache struct {
 	rdb    redis.UniversalClient
 	prefix string
 	pub    pubMemo // the projection this process last published (see PublishProjection)
+	// lastGen is the counters' generation this process last read (Read).
+	lastGen atomic.Int64
 }
 
 // New creates the client; it connects on use, so a Redis that is down at start-up is fine.

@@ -319,19 +319,16 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 }
 
 // Read implements payouts.CounterCache.
+//
+// A dashboard reads its consultant's counters on every request, so the generation this process
+// last read is guessed: its hash is read in the same round trip as the current generation, and
+// read again only when the generation moved (a rebuild or a commit; issue #19).
 func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error) {
-	g, ok, err := c.currentGen(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, errNoCounters
-	}
 	fields := make([]string, 0, 3*len(ids))
 	for _, id := range ids {
 		fields = append(fields, id+"|pv", id+"|l", id+"|r")
 	}
-	vals, err := c.rdb.HMGet(ctx, c.volKey(g), fields...).Result()
+	vals, err := c.readVolumes(ctx, fields)
 	if err != nil {
 		return nil, err
 	}
@@ -345,6 +342,33 @@ func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Coun
 		out[id] = payouts.Counters{MemberID: id, PV: num(vals[3*i]), Left: num(vals[3*i+1]), Right: num(vals[3*i+2])}
 	}
 	return out, nil
+}
+
+func (c *Cache) readVolumes(ctx context.Context, fields []string) ([]any, error) {
+	if last := c.lastGen.Load(); last != 0 {
+		pipe := c.rdb.Pipeline()
+		gen := pipe.Get(ctx, c.genKey())
+		vol := pipe.HMGet(ctx, c.volKey(last), fields...)
+		_, _ = pipe.Exec(ctx) // each command's own error is read below
+		g, err := gen.Int64()
+		switch {
+		case err == redis.Nil:
+			return nil, errNoCounters
+		case err != nil:
+			return nil, err
+		case g == last:
+			return vol.Result()
+		}
+	}
+	g, ok, err := c.currentGen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errNoCounters
+	}
+	c.lastGen.Store(g)
+	return c.rdb.HMGet(ctx, c.volKey(g), fields...).Result()
 }
 
 // FlushForTests empties this cache's keys (integration tests only), on every primary of a Cluster.

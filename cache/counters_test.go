@@ -116,6 +116,15 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	if got, _ := c.Read(ctx, []string{"x"}); got["x"].PV != 7 {
 		t.Fatalf("after b's rebuild: %+v", got)
 	}
+	// A read of the generation read last (one round trip) sees what was applied since.
+	if err := c.Apply(ctx, b, map[string]int64{"x": 2}, nil, payouts.Progress{Cursor: t1.Add(time.Second), Served: 4}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if got, err := c.Read(ctx, []string{"x", "nobody"}); err != nil || got["x"].PV != 9 || got["nobody"].PV != 0 {
+			t.Fatalf("reading b's generation again: %+v %v", got, err)
+		}
+	}
 	if _, p, err := c.Resume(ctx); err != nil || p == nil || p.Served != 4 || len(p.Counted) != 0 {
 		t.Fatalf("b's generation starts its own progress: %+v %v", p, err)
 	}
@@ -132,6 +141,13 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	n0, _ := c.Requested(ctx)
 	if n, err := c.RequestRebuild(ctx); err != nil || n != n0+1 {
 		t.Fatalf("request: %d %v", n, err)
+	}
+	// Redis lost the counters: a read says so, whatever generation it read last.
+	if err := c.FlushForTests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Read(ctx, []string{"x"}); err == nil {
+		t.Fatalf("a read after Redis lost the counters: %+v", got)
 	}
 }
 
