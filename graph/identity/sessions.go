@@ -26,7 +26,8 @@ type SessionTags interface {
 // Neo4j answered, and for at most Recheck. Every revocation writes to Neo4j first and then
 // gives the account a new tag, so a check that begins after a logout or a password change
 // returned, on any replica, sees the new tag and asks Neo4j again. The revoking replica also
-// forgets its own answers at once, so when the tag cannot be written the other replicas keep
+// forgets its own answers at once and keeps none from checks begun before, so when the tag
+// cannot be written only the other replicas keep
 // accepting the account's earlier tokens for at most Recheck (logged as a warning); when the
 // tags cannot be read, every check asks Neo4j as it did before.
 type SessionCheck struct {
@@ -40,6 +41,7 @@ type SessionCheck struct {
 	mu      sync.Mutex
 	kept    map[string]keptAnswer // by token id
 	tagsOff atomic.Int64          // unix ns until which the tags are not read (they just failed)
+	changes atomic.Int64          // revocations this replica recorded (keep)
 }
 
 type keptAnswer struct {
@@ -74,6 +76,7 @@ func (c *SessionCheck) log() *slog.Logger {
 
 // Revoked implements Sessions.
 func (c *SessionCheck) Revoked(ctx context.Context, tokenID, accountID string, issuedAt time.Time) (bool, error) {
+	seen := c.changes.Load()
 	epoch, tag, tagged := c.readTag(ctx, accountID)
 	if tagged && c.known(tokenID, accountID, epoch, tag) {
 		return false, nil
@@ -84,7 +87,7 @@ func (c *SessionCheck) Revoked(ctx context.Context, tokenID, accountID string, i
 	}
 	// The tag was read before Neo4j answered: a revocation committed after that answer gives
 	// the account a tag other than this one.
-	c.keep(tokenID, keptAnswer{account: accountID, epoch: epoch, tag: tag, until: c.now().Add(c.recheck())})
+	c.keep(seen, tokenID, keptAnswer{account: accountID, epoch: epoch, tag: tag, until: c.now().Add(c.recheck())})
 	return false, nil
 }
 
@@ -110,6 +113,7 @@ func (c *SessionCheck) SetPassword(ctx context.Context, accountID, hash string, 
 // the others see its new tag.
 func (c *SessionCheck) changed(ctx context.Context, accountID string) {
 	c.mu.Lock()
+	c.changes.Add(1)
 	for id, a := range c.kept {
 		if a.account == accountID {
 			delete(c.kept, id)
@@ -145,13 +149,18 @@ func (c *SessionCheck) known(tokenID, accountID, epoch, tag string) bool {
 	return ok && a.account == accountID && a.epoch == epoch && a.tag == tag && c.now().Before(a.until)
 }
 
-func (c *SessionCheck) keep(tokenID string, a keptAnswer) {
+// keep keeps an answer unless this replica recorded a revocation since the check began (seen):
+// the answer may predate it, and the tag may not have been written.
+func (c *SessionCheck) keep(seen int64, tokenID string, a keptAnswer) {
 	max := c.Max
 	if max <= 0 {
 		max = 100_000
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.changes.Load() != seen {
+		return
+	}
 	if c.kept == nil {
 		c.kept = map[string]keptAnswer{}
 	}
