@@ -11,6 +11,14 @@ func (hs *harness) login(email, password string) (int, string) {
 	return code, tok
 }
 
+// wantMe checks what GET /auth/me answers with token.
+func (hs *harness) wantMe(t *testing.T, token string, want int, what string) {
+	t.Helper()
+	if code, _ := hs.as(token).call("GET", "/api/v1/auth/me", nil); code != want {
+		t.Errorf("%s: %d, want %d", what, code, want)
+	}
+}
+
 func TestLogoutPasswordChangeAndRateLimits(t *testing.T) {
 	hs := newHarness(t)
 	hs.call("POST", "/api/v1/members", map[string]any{"id": "A", "name": "Ana", "email": "ana@example.com", "password": "first-password",
@@ -24,12 +32,8 @@ func TestLogoutPasswordChangeAndRateLimits(t *testing.T) {
 	if code, _ := hs.as(t1).call("POST", "/api/v1/auth/logout", nil); code != 204 {
 		t.Fatalf("logout: %d", code)
 	}
-	if code, _ := hs.as(t1).call("GET", "/api/v1/auth/me", nil); code != 401 {
-		t.Errorf("a logged-out token: %d", code)
-	}
-	if code, _ := hs.as(t2).call("GET", "/api/v1/auth/me", nil); code != 200 {
-		t.Errorf("another session stays: %d", code)
-	}
+	hs.wantMe(t, t1, 401, "a logged-out token")
+	hs.wantMe(t, t2, 200, "another session stays")
 	// Password change: checks the current one, revokes every earlier token.
 	ana := hs.as(t2)
 	if code, b := ana.call("POST", "/api/v1/auth/password", map[string]any{"current_password": "wrong-one", "new_password": "second-password"}); code != 422 {
@@ -51,9 +55,7 @@ func TestLogoutPasswordChangeAndRateLimits(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("the new password: %d", code)
 	}
-	if code, _ := hs.as(t3).call("GET", "/api/v1/auth/me", nil); code != 200 {
-		t.Errorf("a token issued after the change: %d", code)
-	}
+	hs.wantMe(t, t3, 200, "a token issued after the change")
 	// Rate limits (the harness allows 3 failures per account, 20 per address).
 	for i := 0; i < 3; i++ {
 		hs.login("ana@example.com", "guess-password")
@@ -187,20 +189,12 @@ func TestRevocationsReachEveryReplicaAtOnce(t *testing.T) {
 	if code, _ := hs.as(t1).call("POST", "/api/v1/auth/logout", nil); code != 204 {
 		t.Fatalf("logout on replica a: %d", code)
 	}
-	if code, _ := b.as(t1).call("GET", "/api/v1/auth/me", nil); code != 401 {
-		t.Errorf("replica b accepted a token logged out on a: %d", code)
-	}
-	if code, _ := b.as(t2).call("GET", "/api/v1/auth/me", nil); code != 200 {
-		t.Errorf("replica b refused ana's other session: %d", code)
-	}
+	b.wantMe(t, t1, 401, "replica b accepted a token logged out on a")
+	b.wantMe(t, t2, 200, "replica b refused ana's other session")
 	if code, _ := hs.as(t2).call("POST", "/api/v1/auth/password", map[string]any{"current_password": "first-password", "new_password": "second-password"}); code != 204 {
 		t.Fatalf("password change on replica a: %d", code)
 	}
-	if code, _ := b.as(t2).call("GET", "/api/v1/auth/me", nil); code != 401 {
-		t.Errorf("replica b accepted a token from before the password change: %d", code)
-	}
+	b.wantMe(t, t2, 401, "replica b accepted a token from before the password change")
 	_, t3 := hs.login("ana@example.com", "second-password")
-	if code, _ := b.as(t3).call("GET", "/api/v1/auth/me", nil); code != 200 {
-		t.Errorf("replica b refused a token issued after the change: %d", code)
-	}
+	b.wantMe(t, t3, 200, "replica b refused a token issued after the change")
 }

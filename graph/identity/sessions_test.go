@@ -104,12 +104,20 @@ func (c *clock) add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// replicas is two halods over the same Neo4j and Redis.
-func replicas(rec *record, tags *tagStore, clk *clock) (a, b *SessionCheck) {
+// twoReplicas is two halods over the same Neo4j and Redis, and a time to issue tokens at.
+func twoReplicas() (rec *record, tags *tagStore, clk *clock, a, b *SessionCheck, issued time.Time) {
+	rec, tags, clk = newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
 	mk := func() *SessionCheck {
 		return &SessionCheck{Sessions: rec, Tags: tags, Recheck: 30 * time.Second, Now: clk.Now}
 	}
-	return mk(), mk()
+	return rec, tags, clk, mk(), mk(), clk.Now().Add(-time.Minute)
+}
+
+func logout(t *testing.T, c *SessionCheck, clk *clock, token, account string) {
+	t.Helper()
+	if err := c.Revoke(context.Background(), token, account, clk.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustRevoked(t *testing.T, c *SessionCheck, token, account string, issued time.Time, want bool) {
@@ -124,9 +132,7 @@ func mustRevoked(t *testing.T, c *SessionCheck, token, account string, issued ti
 }
 
 func TestSessionCheckAsksNeo4jOncePerTokenWhileNothingChanges(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	a, _ := replicas(rec, tags, clk)
-	issued := clk.Now().Add(-time.Minute)
+	rec, _, clk, a, _, issued := twoReplicas()
 	for range 50 {
 		mustRevoked(t, a, "tok1", "ana", issued, false)
 		mustRevoked(t, a, "tok2", "ana", issued, false)
@@ -143,15 +149,11 @@ func TestSessionCheckAsksNeo4jOncePerTokenWhileNothingChanges(t *testing.T) {
 }
 
 func TestSessionCheckLogoutOnOneReplicaIsSeenOnTheOtherAtOnce(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	a, b := replicas(rec, tags, clk)
-	issued := clk.Now().Add(-time.Minute)
+	rec, _, clk, a, b, issued := twoReplicas()
 	mustRevoked(t, b, "tok1", "ana", issued, false) // b keeps its answer
 	mustRevoked(t, b, "tok2", "ana", issued, false)
 	mustRevoked(t, b, "tok3", "ben", issued, false)
-	if err := a.Revoke(context.Background(), "tok1", "ana", clk.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	logout(t, a, clk, "tok1", "ana")
 	mustRevoked(t, b, "tok1", "ana", issued, true)
 	mustRevoked(t, a, "tok1", "ana", issued, true)
 	mustRevoked(t, b, "tok2", "ana", issued, false) // ana's other session goes on
@@ -163,8 +165,7 @@ func TestSessionCheckLogoutOnOneReplicaIsSeenOnTheOtherAtOnce(t *testing.T) {
 }
 
 func TestSessionCheckPasswordChangeEndsEarlierSessionsEverywhere(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	a, b := replicas(rec, tags, clk)
+	_, _, clk, a, b, _ := twoReplicas()
 	old := clk.Now().Add(-time.Minute)
 	mustRevoked(t, a, "old", "ana", old, false)
 	mustRevoked(t, b, "old", "ana", old, false)
@@ -179,15 +180,11 @@ func TestSessionCheckPasswordChangeEndsEarlierSessionsEverywhere(t *testing.T) {
 }
 
 func TestSessionCheckWithoutRedisAsksNeo4jEveryTime(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	a, b := replicas(rec, tags, clk)
-	issued := clk.Now().Add(-time.Minute)
+	rec, tags, clk, a, b, issued := twoReplicas()
 	mustRevoked(t, b, "tok1", "ana", issued, false)
 	tags.down.Store(true)
 	// The logout cannot reach Redis: recorded all the same, refused here at once.
-	if err := a.Revoke(context.Background(), "tok1", "ana", clk.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	logout(t, a, clk, "tok1", "ana")
 	mustRevoked(t, a, "tok1", "ana", issued, true)
 	before := rec.checks.Load()
 	for range 5 {
@@ -213,14 +210,10 @@ func TestSessionCheckWithoutRedisAsksNeo4jEveryTime(t *testing.T) {
 
 // A logout whose tag cannot be written: the other replica's kept answer ends within Recheck.
 func TestSessionCheckUntoldLogoutEndsWithinRecheck(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	a, b := replicas(rec, tags, clk)
-	issued := clk.Now().Add(-time.Minute)
+	_, tags, clk, a, b, issued := twoReplicas()
 	mustRevoked(t, b, "tok1", "ana", issued, false)
 	tags.down.Store(true)
-	if err := a.Revoke(context.Background(), "tok1", "ana", clk.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	logout(t, a, clk, "tok1", "ana")
 	tags.down.Store(false)
 	clk.add(2 * time.Second)
 	mustRevoked(t, b, "tok1", "ana", issued, false) // the bound this design accepts
@@ -231,9 +224,7 @@ func TestSessionCheckUntoldLogoutEndsWithinRecheck(t *testing.T) {
 // Redis losing its data (a new server, a failover that lost writes) changes the epoch: no
 // answer kept before holds.
 func TestSessionCheckNewEpochAsksAgain(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	_, b := replicas(rec, tags, clk)
-	issued := clk.Now().Add(-time.Minute)
+	rec, tags, _, _, b, issued := twoReplicas()
 	mustRevoked(t, b, "tok1", "ana", issued, false)
 	_ = rec.Revoke(context.Background(), "tok1", "ana", time.Time{}) // recorded, its tag lost
 	tags.lose()
@@ -241,9 +232,8 @@ func TestSessionCheckNewEpochAsksAgain(t *testing.T) {
 }
 
 func TestSessionCheckKeepsAtMostMax(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
+	rec, tags, clk, _, _, issued := twoReplicas()
 	c := &SessionCheck{Sessions: rec, Tags: tags, Max: 10, Now: clk.Now}
-	issued := clk.Now().Add(-time.Minute)
 	for i := range 25 {
 		mustRevoked(t, c, fmt.Sprint("tok", i), "ana", issued, false)
 	}
@@ -267,10 +257,8 @@ func TestSessionCheckNoCheckAfterALogoutAccepts(t *testing.T) {
 
 func noCheckAfterALogoutAccepts(t *testing.T, untold bool) {
 	for round := range 20 {
-		rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
+		_, tags, clk, a, b, issued := twoReplicas()
 		tags.touchFails.Store(untold)
-		a, b := replicas(rec, tags, clk)
-		issued := clk.Now().Add(-time.Minute)
 		var revoked atomic.Bool
 		var wg sync.WaitGroup
 		errs := make(chan error, 16)
@@ -296,9 +284,7 @@ func noCheckAfterALogoutAccepts(t *testing.T, untold bool) {
 				}
 			}()
 		}
-		if err := a.Revoke(context.Background(), "tok1", "ana", clk.Now().Add(time.Hour)); err != nil {
-			t.Fatal(err)
-		}
+		logout(t, a, clk, "tok1", "ana")
 		revoked.Store(true)
 		wg.Wait()
 		close(errs)
@@ -311,15 +297,9 @@ func noCheckAfterALogoutAccepts(t *testing.T, untold bool) {
 // A logout recorded while a check on the same replica was waiting for Neo4j's answer, its tag
 // not written: that answer predates the logout and is not kept.
 func TestSessionCheckKeepsNoAnswerOlderThanALogoutHere(t *testing.T) {
-	rec, tags, clk := newRecord(), newTags(), &clock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	a, _ := replicas(rec, tags, clk)
-	issued := clk.Now().Add(-time.Minute)
+	rec, tags, clk, a, _, issued := twoReplicas()
 	tags.touchFails.Store(true)
-	rec.afterAnswer = func() {
-		if err := a.Revoke(context.Background(), "tok1", "ana", clk.Now().Add(time.Hour)); err != nil {
-			t.Error(err)
-		}
-	}
+	rec.afterAnswer = func() { logout(t, a, clk, "tok1", "ana") }
 	mustRevoked(t, a, "tok1", "ana", issued, false) // began before the logout
 	mustRevoked(t, a, "tok1", "ana", issued, true)
 }
