@@ -27,9 +27,9 @@ type SessionTags interface {
 // gives the account a new tag, so a check that begins after a logout or a password change
 // returned, on any replica, sees the new tag and asks Neo4j again. The revoking replica also
 // forgets its own answers at once and keeps none from checks begun before, so when the tag
-// cannot be written only the other replicas keep
-// accepting the account's earlier tokens for at most Recheck (logged as a warning); when the
-// tags cannot be read, every check asks Neo4j as it did before.
+// cannot be written only the other replicas keep accepting the account's earlier tokens, for
+// at most Recheck (logged as a warning); when the tags cannot be read, every check asks Neo4j
+// as it did before.
 type SessionCheck struct {
 	Sessions // the record (Neo4j)
 	Tags     SessionTags
@@ -152,9 +152,9 @@ func (c *SessionCheck) known(tokenID, accountID, epoch, tag string) bool {
 // keep keeps an answer unless this replica recorded a revocation since the check began (seen):
 // the answer may predate it, and the tag may not have been written.
 func (c *SessionCheck) keep(seen int64, tokenID string, a keptAnswer) {
-	max := c.Max
-	if max <= 0 {
-		max = 100_000
+	limit := c.Max
+	if limit <= 0 {
+		limit = 100_000
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -164,14 +164,14 @@ func (c *SessionCheck) keep(seen int64, tokenID string, a keptAnswer) {
 	if c.kept == nil {
 		c.kept = map[string]keptAnswer{}
 	}
-	if len(c.kept) >= max {
+	if len(c.kept) >= limit {
 		now := c.now()
 		for id, k := range c.kept {
 			if !now.Before(k.until) {
 				delete(c.kept, id)
 			}
 		}
-		if len(c.kept) >= max {
+		if len(c.kept) >= limit {
 			return
 		}
 	}
