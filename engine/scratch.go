@@ -33,7 +33,7 @@ type Scratch struct {
 	times bufs[time.Time]
 	sales bufs[*Sale]
 	acct  bufs[accountedSale]
-	rows  bufs[sumsRow]
+	acts  bufs[activation]
 	outs  bufs[MemberResult] // ReuseResults
 	sums  bufs[memberSums]   // ReuseResults
 }
@@ -45,7 +45,7 @@ type pool interface {
 }
 
 func (s *Scratch) pools() []pool {
-	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.rows, &s.outs, &s.sums}
+	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.acts, &s.outs, &s.sums}
 }
 
 // bufs hands out its slices in the order a run asks for them: a run's steps ask in the same
@@ -81,6 +81,9 @@ func (b *bufs[T]) take(n int) []T {
 
 // empty returns a slice of no elements with room for n, to be appended to.
 func (b *bufs[T]) empty(n int) []T { return b.take(n)[:0] }
+
+// grew keeps s, appended to past its room, in place of the slice handed out last.
+func (b *bufs[T]) grew(s []T) { b.all[b.next-1] = s }
 
 // drop forgets what the slices point to, so a kept scratch holds no snapshot alive.
 func (b *bufs[T]) drop() {
