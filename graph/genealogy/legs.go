@@ -110,12 +110,13 @@ type Step struct {
 // amounts pass through it (a 100,000-deep chain is walked once, not once per member below it).
 // steps must hold every step between a carrying member and the top of its walk.
 func RollUp(steps []Step, carry map[string]int64) map[string][2]int64 {
-	acc := make(map[string]int64, len(carry))
+	// Every step may name a new parent: room for them all, not rehashed on the way.
+	acc := make(map[string]int64, max(len(carry), len(steps)))
 	for id, v := range carry {
 		acc[id] += v
 	}
 	sort.Slice(steps, func(a, b int) bool { return steps[a].Depth > steps[b].Depth })
-	legs := map[string][2]int64{}
+	legs := make(map[string][2]int64, len(steps))
 	for _, st := range steps {
 		a := acc[st.ID]
 		if st.Parent == "" || a == 0 {
