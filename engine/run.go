@@ -496,9 +496,9 @@ func (r *payoutRun) accountSales() error {
 	sortByID(r.sales, func(s *Sale) string { return s.ID })
 	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
 	r.pv = r.scr.vols.take(r.n)
+	r.initVendors()
 	// A sums-only run keeps its accounted activations apart, as saleSums reads them, and only
 	// the packs and upgrades as accounted sales (fewer, so they get less room to begin with).
-	r.initVendors()
 	r.sumsByS = r.in.SumsOnly && len(cfg.RSRates) <= len(sumsRow{}.earner)
 	if r.sumsByS {
 		r.acts = r.scr.acts.empty(len(r.sales))
