@@ -79,6 +79,9 @@ type payoutRun struct {
 	accounted           []accountedSale
 	sumsByS             bool         // a sums-only run: activations in acts, saleSums by S
 	acts                []activation // sumsByS: the accounted activations with an S
+	memo                bool         // sumsByS with Input.Memo: the activations are in refs
+	refs                []sumsRef    // memo: the memo's totals with an S
+	pos                 []int32      // index here → Input.Members index (memberPos), on demand
 	salesBV, salesValue Units
 	prevRank            []int
 	rankIdx             []int
@@ -489,24 +492,27 @@ func (r *payoutRun) refunds() error {
 // and picks the sales this run accounts: not accounted before, not voided, from the cutover on.
 func (r *payoutRun) accountSales() error {
 	in, cfg := r.in, r.cfg
-	r.sales = r.scr.sales.empty(len(in.Sales))
-	for i := range in.Sales {
-		r.sales = append(r.sales, &in.Sales[i])
-	}
-	sortByID(r.sales, func(s *Sale) string { return s.ID })
-	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
 	r.pv = r.scr.vols.take(r.n)
 	r.initVendors()
 	// A sums-only run keeps its accounted activations apart, as saleSums reads them, and only
 	// the packs and upgrades as accounted sales (fewer, so they get less room to begin with).
 	r.sumsByS = r.in.SumsOnly && len(cfg.RSRates) <= len(sumsRow{}.earner)
 	if r.sumsByS {
-		r.acts = r.scr.acts.empty(len(r.sales))
-		r.accounted = r.scr.acct.empty(len(r.sales)/8 + 64)
+		r.accounted = r.scr.acct.empty(len(in.Sales)/8 + 64)
 		defer func() { r.scr.acct.grew(r.accounted) }()
+		if r.memo = in.Memo != nil; r.memo {
+			return r.accountSalesMemo()
+		}
+		r.acts = r.scr.acts.empty(len(in.Sales))
 	} else {
-		r.accounted = r.scr.acct.empty(len(r.sales))
+		r.accounted = r.scr.acct.empty(len(in.Sales))
 	}
+	r.sales = r.scr.sales.empty(len(in.Sales))
+	for i := range in.Sales {
+		r.sales = append(r.sales, &in.Sales[i])
+	}
+	sortByID(r.sales, func(s *Sale) string { return s.ID })
+	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
 	// The voided sales in id order, walked beside the sales: a compare instead of hashing every
 	// sale's id, which was 7 % of the projection's engine in a profile of halod under ingest
 	// (200,000 consultants, 7,269 cancellations; issue #19).
@@ -939,6 +945,11 @@ type activation struct {
 	cv, retail Units
 }
 
+// attributed is what sortByS orders by: an attributed consultant S.
+type attributed interface{ attributed() int32 }
+
+func (a activation) attributed() int32 { return a.s }
+
 // saleSums is saleLines when only totals are kept (Input.SumsOnly, the earnings projection):
 // the same lines, totalled. Who earns a retail or revenue-share line depends only on S, and its
 // amount only on the sale, so the activations are taken in S's order (sortByS): the compressed
@@ -955,12 +966,9 @@ func (r *payoutRun) saleSums() {
 	for _, a := range r.accounted {
 		r.direct(a) // packs and upgrades: the activations are in r.acts
 	}
-	add := func(m int32, typ LineType, amt Units, n int32) {
-		r.memberTotal[m] += amt
-		ms := &r.sums[m]
-		ms.byType[typ] += amt
-		ms.lines += n
-		r.nLines += int(n)
+	if r.memo {
+		r.memoSums()
+		return
 	}
 	rates := r.cfg.RSRates
 	acts := sortByS(r.acts, r.scr.acts.take(len(r.acts)), r.n)
@@ -989,13 +997,25 @@ func (r *payoutRun) saleSums() {
 				}
 			}
 		}
-		if w.retailN > 0 {
-			add(s, LineRetail, w.retail, w.retailN)
-		}
-		for g, e := range w.earner {
-			if e != none && w.rsN[g] > 0 {
-				add(e, LineRevenueShare, w.rs[g], w.rsN[g])
-			}
+		r.pay(s, &w)
+	}
+}
+
+// pay adds S's row: S's retail and each generation's revenue share, as many lines as it totals.
+func (r *payoutRun) pay(s int32, w *sumsRow) {
+	add := func(m int32, typ LineType, amt Units, n int32) {
+		r.memberTotal[m] += amt
+		ms := &r.sums[m]
+		ms.byType[typ] += amt
+		ms.lines += n
+		r.nLines += int(n)
+	}
+	if w.retailN > 0 {
+		add(s, LineRetail, w.retail, w.retailN)
+	}
+	for g, e := range w.earner {
+		if e != none && w.rsN[g] > 0 {
+			add(e, LineRevenueShare, w.rs[g], w.rsN[g])
 		}
 	}
 }
@@ -1004,13 +1024,13 @@ func (r *payoutRun) saleSums() {
 // tmp (as long as acts): two passes over 2.4 million activations at 1M consultants, each a
 // sequential read and 2,048 sequential writes, where a comparison sort or a scatter by S
 // misses the cache at almost every activation. It returns whichever of the two holds them.
-func sortByS(acts, tmp []activation, n int) []activation {
+func sortByS[T attributed](acts, tmp []T, n int) []T {
 	const digit = 11
 	var at [1 << digit]int
 	for shift := 0; shift < bits.Len32(uint32(n)); shift += digit {
 		clear(at[:])
 		for i := range acts {
-			at[acts[i].s>>shift&(1<<digit-1)]++
+			at[acts[i].attributed()>>shift&(1<<digit-1)]++
 		}
 		pos := 0
 		for d, c := range at {
@@ -1018,7 +1038,7 @@ func sortByS(acts, tmp []activation, n int) []activation {
 			pos += c
 		}
 		for i := range acts {
-			d := acts[i].s >> shift & (1<<digit - 1)
+			d := acts[i].attributed() >> shift & (1<<digit - 1)
 			tmp[at[d]] = acts[i]
 			at[d]++
 		}

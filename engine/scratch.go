@@ -34,6 +34,7 @@ type Scratch struct {
 	sales bufs[*Sale]
 	acct  bufs[accountedSale]
 	acts  bufs[activation]
+	refs  bufs[sumsRef]
 	outs  bufs[MemberResult] // ReuseResults
 	sums  bufs[memberSums]   // ReuseResults
 }
@@ -45,7 +46,7 @@ type pool interface {
 }
 
 func (s *Scratch) pools() []pool {
-	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.acts, &s.outs, &s.sums}
+	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.acts, &s.refs, &s.outs, &s.sums}
 }
 
 // bufs hands out its slices in the order a run asks for them: a run's steps ask in the same

@@ -186,6 +186,9 @@ type Input struct {
 	// members, totals and SumsByMember are the same; it has no lines to list and no
 	// AccountedSales (such a run is never committed).
 	SumsOnly bool
+	// Memo, with SumsOnly, carries what this run makes of the sales to the next (SalesMemo):
+	// then a run reads only the sales added since the last. The result is the same without.
+	Memo *SalesMemo
 	// Scratch, when set, is working memory this run shares with the runs before and after it
 	// (see Scratch); the result is the same with or without, but see Scratch.ReuseResults.
 	Scratch *Scratch

@@ -38,6 +38,11 @@ type openSnapshot struct {
 	posIDs []string
 
 	members, prev, sales, cancels map[string]int // id → index in snap's slices
+
+	// memo is what the last update made of the sales: members and sales only ever join at
+	// the end of snap's slices, and a row accepted once never changes, so an update reads only
+	// the sales accepted since (engine.SalesMemo; issue #19).
+	memo engine.SalesMemo
 }
 
 func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now time.Time) *openSnapshot {

@@ -555,7 +555,7 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory). Its working arrays and
 	// its members are the last update's (engine.Scratch): a result is read once, by project.
 	p.scratch.ReuseResults = true
-	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch); err != nil {
+	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo); err != nil {
 		return
 	}
 	p.took.engine = time.Since(t1)
