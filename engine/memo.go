@@ -1,6 +1,7 @@
 package engine
 
 import (
+	mathbits "math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type SalesMemo struct {
 	ok           bool
 	cfg          *Config
 	end, cutover time.Time
+	// horizon bounds the later ends the totals hold for unchanged: the earliest end past which
+	// a counted activation enters the run (its occurred_at or its hold, §9) or leaves the
+	// activity window (§5); zero when none does. Before the first commit the open period ends
+	// now, so the end moves at every update.
+	horizon      time.Time
 	nSales       int      // Input.Sales[:nSales] are covered
 	nMembers     int      // Input.Members[:nMembers] were known
 	probeSales   []string // sampled ids of the covered sales (probeAt)
@@ -75,7 +81,10 @@ func probeAt(n, k int) int { return (n - 1) * k / (probes - 1) }
 // fits says whether the memo still describes the start of the input.
 func (mo *SalesMemo) fits(r *payoutRun, voided []string) bool {
 	in := r.in
-	if !mo.ok || mo.cfg != r.cfg || !mo.end.Equal(in.End) || !mo.cutover.Equal(in.Cutover) ||
+	// A later end is followed (move); an earlier one, or one outside UTC (whose window's days
+	// are not all 24 hours), starts again.
+	later := in.End.After(mo.end) && in.End.Location() == time.UTC && mo.end.Location() == time.UTC
+	if !mo.ok || mo.cfg != r.cfg || !(mo.end.Equal(in.End) || later) || !mo.cutover.Equal(in.Cutover) ||
 		len(in.Sales) < mo.nSales || len(in.Members) < mo.nMembers {
 		return false
 	}
@@ -120,6 +129,7 @@ func (r *payoutRun) accountSalesMemo() error {
 		mo.reset(r)
 	}
 	mo.ok = false // until this run is through
+	mo.move(r)
 	windowStart := in.End.AddDate(0, 0, -r.cfg.ActivityWindowDays)
 
 	// The new sales in id order, merged into the covered ones.
@@ -166,7 +176,7 @@ func (r *payoutRun) accountSalesMemo() error {
 		if p := int(mo.byID[k]); p < mo.nSales && mo.counted[p/64]&(1<<(p%64)) != 0 {
 			sl := &in.Sales[p]
 			pm, _, _ := r.memberPos(sl)
-			mo.add(r, sl, pm, windowStart, -1)
+			mo.add(r, sl, pm, in.End, -1)
 			mo.counted[p/64] &^= 1 << (p % 64)
 		}
 	}
@@ -194,8 +204,9 @@ func (r *payoutRun) accountSalesMemo() error {
 			return nil
 		}
 		if sl.Kind == SaleActivation {
-			mo.add(r, sl, pm, windowStart, 1)
+			mo.add(r, sl, pm, in.End, 1)
 			mo.counted[p/64] |= 1 << (p % 64)
+			mo.bound(r, sl, in.End)
 			return nil
 		}
 		others = append(others, p)
@@ -295,15 +306,67 @@ func (r *payoutRun) memberPos(sl *Sale) (p, m int32, ok bool) {
 	return r.pos[m], m, true
 }
 
-// add puts activation sl of the member at position p into the totals (sign 1) or takes it out
-// (-1), by the rules accountSales applies to one sale: before the end and not held (§9), PV in
-// the activity window, the rest only if no run accounted it and it is from the cutover on (§7).
-func (mo *SalesMemo) add(r *payoutRun, sl *Sale, p int32, windowStart time.Time, sign int32) {
-	in, u := r.in, Units(sign)
-	if !sl.OccurredAt.Before(in.End) || r.held(sl) {
+// move brings the totals from the memo's end to the run's, a later one: the activations whose
+// part changes in between are taken out as they were counted and put in again as they are now.
+func (mo *SalesMemo) move(r *payoutRun) {
+	end := r.in.End
+	if !end.After(mo.end) {
 		return
 	}
-	if !sl.OccurredAt.Before(windowStart) {
+	if !mo.horizon.IsZero() && end.After(mo.horizon) {
+		old := mo.end
+		mo.horizon = time.Time{}
+		for w, bits := range mo.counted {
+			for ; bits != 0; bits &= bits - 1 {
+				p := w*64 + mathbits.TrailingZeros64(bits)
+				sl := &r.in.Sales[p]
+				if at := mo.change(r, sl, old); !at.IsZero() && end.After(at) {
+					pm, _, _ := r.memberPos(sl)
+					mo.add(r, sl, pm, old, -1)
+					mo.add(r, sl, pm, end, 1)
+				}
+				mo.bound(r, sl, end)
+			}
+		}
+	}
+	mo.end = end
+}
+
+// change is the end past which activation sl's part in the totals is no longer what it is for
+// a run ending at end: it enters the run once the end is past its occurred_at and its hold (§9),
+// and leaves the activity window once the window starts after it (§5); zero if neither is ahead.
+func (mo *SalesMemo) change(r *payoutRun, sl *Sale, end time.Time) time.Time {
+	in := sl.OccurredAt
+	if sl.Kind == SaleActivation && sl.HoldDays > 0 && !sl.Accounted {
+		in = sl.OccurredAt.Add(time.Duration(sl.HoldDays) * 24 * time.Hour)
+	}
+	if !in.Before(end) {
+		return in
+	}
+	if !sl.OccurredAt.Before(end.AddDate(0, 0, -r.cfg.ActivityWindowDays)) {
+		return sl.OccurredAt.Add(time.Duration(r.cfg.ActivityWindowDays) * 24 * time.Hour)
+	}
+	return time.Time{}
+}
+
+// bound lowers the horizon to sl's next change after end.
+func (mo *SalesMemo) bound(r *payoutRun, sl *Sale, end time.Time) {
+	if at := mo.change(r, sl, end); !at.IsZero() && (mo.horizon.IsZero() || at.Before(mo.horizon)) {
+		mo.horizon = at
+	}
+}
+
+// add puts activation sl of the member at position p into the totals (sign 1) or takes it out
+// (-1) as a run ending at end counts it, by the rules accountSales applies to one sale: before
+// the end and not held (§9), PV in the activity window, the rest only if no run accounted it
+// and it is from the cutover on (§7).
+func (mo *SalesMemo) add(r *payoutRun, sl *Sale, p int32, end time.Time, sign int32) {
+	in, u := r.in, Units(sign)
+	if !sl.OccurredAt.Before(end) || (sl.HoldDays > 0 && !sl.Accounted &&
+		!sl.OccurredAt.Add(time.Duration(sl.HoldDays)*24*time.Hour).Before(end)) {
+		return
+	}
+	if !sl.OccurredAt.Before(end.AddDate(0, 0, -r.cfg.ActivityWindowDays)) {
 		mo.pv[p].window += u * sl.BV
 	}
 	if sl.Accounted || (!in.Cutover.IsZero() && sl.OccurredAt.Before(in.Cutover)) {

@@ -204,3 +204,48 @@ func TestMemoStartsAgainOnAnotherInput(t *testing.T) {
 	run("b with a cancellation", c)
 	run("b without it", b)
 }
+
+// Before the first commit the open period ends now, so each update's end is later than the
+// last: a memo follows it, counting activations as their occurred_at and their hold (§9) pass
+// and as they leave the activity window (§5), and gives what a run over the whole input gives.
+func TestMemoFollowsALaterEnd(t *testing.T) {
+	for seed := uint64(31); seed <= 34; seed++ {
+		nw := gen.Build(gen.Spec{Seed: seed, Consultants: 300, Customers: 300, Sales: 3000, ChainDepth: 20})
+		all := nw.Input
+		rng := rand.New(rand.NewPCG(seed, 5))
+		sales := slices.Clone(all.Sales)
+		for i := range sales {
+			if sales[i].Kind == engine.SaleActivation && rng.IntN(8) == 0 {
+				sales[i].HoldDays = 1 + rng.IntN(10)
+			}
+		}
+		var memo engine.SalesMemo
+		in := all
+		in.Start, in.SumsOnly = time.Time{}, true
+		end := all.End.Add(-5 * 24 * time.Hour) // some sales are still ahead
+		steps := 0
+		for ; end.Before(all.End.AddDate(0, 0, 40)); end = end.Add(time.Duration(1+rng.IntN(72)) * time.Hour) {
+			in.End = end
+			in.Sales = sales[:min(len(sales), len(sales)/2+steps*100)]
+			if steps == 10 {
+				in.Cancellations = []engine.Cancellation{{ID: "cx", Activation: sales[3].ID, OccurredAt: end.Add(-time.Minute)}}
+			}
+			fresh := in
+			fresh.Memo = nil
+			want, err := engine.Run(fresh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Memo = &memo
+			got, err := engine.Run(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameRun(t, fmt.Sprintf("seed %d, end %s", seed, end.Format(time.RFC3339)), want, got)
+			steps++
+		}
+		if steps < 20 {
+			t.Fatalf("seed %d: %d steps", seed, steps)
+		}
+	}
+}
