@@ -56,7 +56,12 @@ type SalesMemo struct {
 	vendorN             []int64 // accounted activations per vendor
 	slot                []int   // vendor → the run's vendorSlot
 	salesBV, salesValue Units
+	read                int // sales new to the memo in its last run
 }
+
+// Read is how many of the input's sales the last run with the memo read as new: those added
+// since the run before, or all when it started again.
+func (mo *SalesMemo) Read() int { return mo.read }
 
 // saleTotals is what the accounted activations of one member with one vendor pay on: 96 bytes,
 // about one per two activations at 1M consultants. Generation g's revenue share has n lines but
@@ -139,6 +144,7 @@ func (r *payoutRun) accountSalesMemo() error {
 	}
 	id := func(p int32) string { return in.Sales[p].ID }
 	sortByID(fresh, id)
+	mo.read = len(fresh)
 	search := func(t string) (int, bool) {
 		return slices.BinarySearchFunc(mo.byID, t, func(q int32, t string) int { return strings.Compare(id(q), t) })
 	}

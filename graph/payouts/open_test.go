@@ -31,9 +31,24 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 		// The same, published to a cache: it reuses its arrays from one publication to the next.
 		kept := &keptProjections{}
 		pub := &Projector{Payouts: payoutService(st, now), Log: quiet, Overlap: 3 * time.Second, Shared: kept, Interval: time.Nanosecond}
-		reused := 0
+		reused, checked, lastRun := 0, 0, 0
 		refresh := func(step int) {
 			before := pub.published
+			reloads, updates := inc.Counts()
+			defer func() {
+				// An update's engine reads only the sales accepted since the last (engine.SalesMemo).
+				r, u := inc.Counts()
+				n := len(inc.open.snap.Sales)
+				if r == reloads && u > updates && inc.open.memo.Read() != n-lastRun {
+					t.Fatalf("seed %d step %d: the engine read %d sales, %d were new", seed, step, inc.open.memo.Read(), n-lastRun)
+				}
+				if u > updates {
+					checked++
+				}
+				if r > reloads || u > updates {
+					lastRun = n
+				}
+			}()
 			for _, p := range []*Projector{inc, pub} {
 				if err := p.Refresh(ctx, false); err != nil {
 					t.Fatalf("seed %d step %d: %v", seed, step, err)
@@ -120,8 +135,8 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 		}
 		commitDue(40)
 		refresh(40)
-		if kept.n < 2 || reused == 0 {
-			t.Fatalf("seed %d: published %d times, reusing the arrays %d times", seed, kept.n, reused)
+		if kept.n < 2 || reused == 0 || checked == 0 {
+			t.Fatalf("seed %d: published %d times, reusing the arrays %d times, %d updates", seed, kept.n, reused, checked)
 		}
 		if inc.open.loadedAt.IsZero() || len(inc.open.snap.Sales) != len(st.snap.Sales) {
 			t.Fatalf("seed %d: the kept snapshot has %d sales of %d", seed, len(inc.open.snap.Sales), len(st.snap.Sales))

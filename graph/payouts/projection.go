@@ -443,7 +443,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		"reloaded", full, "read", p.took.read.Round(time.Millisecond), "engine", p.took.engine.Round(time.Millisecond),
 		"build", p.took.build.Round(time.Millisecond), "publish", p.took.publish.Round(time.Millisecond),
 		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond),
-		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond))
+		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond), "sales_read", p.open.memo.Read())
 	return nil
 }
 
