@@ -25,8 +25,8 @@ import (
 // element the same as when the memo last saw it (the projection's kept snapshot: rows are
 // accepted once and never change). A run checks what it cheaply can (the period, the plan,
 // sampled ids, that no sale it left out as voided came back) and otherwise starts the memo
-// again from the whole input. The zero value is an empty memo; a run that fails leaves it
-// empty. Like Scratch, one run at a time.
+// again from the whole input. The zero value is an empty memo; after a run that fails, the
+// next starts it again. Like Scratch, one run at a time.
 type SalesMemo struct {
 	ok           bool
 	cfg          *Config
@@ -63,9 +63,9 @@ type SalesMemo struct {
 // since the run before, or all when it started again.
 func (mo *SalesMemo) Read() int { return mo.read }
 
-// saleTotals is what the accounted activations of one member with one vendor pay on: 96 bytes,
-// about one per two activations at 1M consultants. Generation g's revenue share has n lines but
-// for the few whose amount rounds to nothing (zeros).
+// saleTotals is what the accounted activations of one member with one vendor pay on, in 96
+// bytes. Generation g's revenue share has n lines but for the few whose amount rounds to
+// nothing (zeros).
 type saleTotals struct {
 	p, vendor, next int32 // member position, vendor, the member's next vendor
 	retailN, n      int32 // activations with a retail commission, with CV

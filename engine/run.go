@@ -964,7 +964,7 @@ func (r *payoutRun) saleSums() {
 		return
 	}
 	for _, a := range r.accounted {
-		r.direct(a) // packs and upgrades: the activations are in r.acts
+		r.direct(a) // packs and upgrades: the activations are in r.acts, or the memo's totals
 	}
 	if r.memo {
 		r.memoSums()

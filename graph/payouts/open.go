@@ -14,9 +14,8 @@ import (
 
 // openSnapshot is the open period's snapshot kept between projections: loaded whole once, then
 // brought up to date with what was accepted since (members, sales, cancellations; the small
-// collections are read whole with every change). Everything else that can move the open period
-// (a commit, a status change, a refund, a termination) reloads it whole (Projector.Stale and the
-// committed run it was loaded after).
+// collections are read whole with every change, and after a status change or a refund,
+// Projector.Stale). A commit reloads it whole (the committed run it was loaded after).
 type openSnapshot struct {
 	snap        *RunSnapshot
 	base        string    // the committed run it follows ("" before the first)

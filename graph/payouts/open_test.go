@@ -433,3 +433,40 @@ func TestASaleAcceptedOnAnotherReplicaWakesTheHolder(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A termination, a suspension or a refund (PLAN.md §10, §11) is projected from the kept
+// snapshot with the small collections read again, as a whole reload projects it.
+func TestAStatusChangeOrRefundNeedsNoReload(t *testing.T) {
+	ctx := context.Background()
+	st := newMemRuns()
+	now := start.AddDate(0, 0, 6)
+	p := &Projector{Payouts: payoutService(st, now), Log: quiet}
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	before := p.Current().Member("ana").ByType
+	st.mu.Lock()
+	st.snap.StatusEvents = append(st.snap.StatusEvents,
+		engine.StatusEvent{Member: "ana", Status: engine.StatusTerminated, At: now.Add(-time.Hour), Seq: 1},
+		engine.StatusEvent{Member: "ben", Status: engine.StatusSuspended, At: now.Add(-time.Hour), Seq: 1})
+	st.snap.Refunds = append(st.snap.Refunds, engine.Refund{ID: "refund-pack:ben", Sale: "pack:ben", OccurredAt: now.Add(-time.Hour)})
+	st.mu.Unlock()
+	p.Stale()
+	if err := p.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if reloads, updates := p.Counts(); reloads != 1 || updates != 1 {
+		t.Fatalf("%d whole reloads and %d updates, want 1 and 1", reloads, updates)
+	}
+	whole := &Projector{Payouts: payoutService(st, now), Log: quiet}
+	if err := whole.Refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	got, want := p.Current(), whole.Current()
+	if !reflect.DeepEqual(got.IDs, want.IDs) || !reflect.DeepEqual(got.Items, want.Items) {
+		t.Fatalf("projected %v %+v, a whole reload %v %+v", got.IDs, got.Items, want.IDs, want.Items)
+	}
+	if got.Member("ana").ByType == before {
+		t.Fatalf("ana's termination changed nothing: %v", before)
+	}
+}

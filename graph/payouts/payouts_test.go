@@ -479,10 +479,14 @@ func TestProjectionIsTheOpenPeriodsWhatIf(t *testing.T) {
 	if err := p.Refresh(ctx, false); err != nil || p.Current() != cur {
 		t.Errorf("no change, no recompute: %v", err)
 	}
-	// A status change or a refund (PLAN.md §10, §11) marks it stale: recomputed once.
+	// A status change or a refund (PLAN.md §10, §11) marks it stale: recomputed once, from the
+	// small collections read again, not a whole reload.
 	p.Stale()
 	if err := p.Refresh(ctx, false); err != nil || p.Current() == cur {
 		t.Errorf("stale recomputes: %v", err)
+	}
+	if reloads, updates := p.Counts(); reloads != 1 || updates != 1 {
+		t.Errorf("stale: %d whole reloads and %d updates, want 1 and 1", reloads, updates)
 	}
 	cur = p.Current()
 	if err := p.Refresh(ctx, false); err != nil || p.Current() != cur {

@@ -111,7 +111,8 @@ type Projector struct {
 	FirstRound graph.Latch
 
 	// FullEvery bounds how long the kept snapshot is only updated, never reloaded whole
-	// (default 1 hour): a safety net, as every change that is not an acceptance marks it stale.
+	// (default 1 hour): a safety net, as every change that is not an acceptance (a status
+	// change, a refund) has the small collections read again.
 	FullEvery time.Duration
 	// Each read of what was accepted begins where no write still to commit can have stamped
 	// anything earlier: at the oldest write still open when the read's clock was taken
@@ -458,8 +459,8 @@ func (p *Projector) givingWay(ctx context.Context) context.Context {
 }
 
 // update brings the kept snapshot up to date and runs the engine over it: reloaded whole the
-// first time, when marked stale, after a commit and every FullEvery; otherwise only what was
-// accepted since is read. A nil result means nothing changed.
+// first time, after a commit and every FullEvery; otherwise only what was accepted since is
+// read, and the small collections when marked stale. A nil result means nothing changed.
 // nextSince is where the read after one up to clock begins (Margin): before any stamp a write
 // still open at clock may commit, so nothing accepted is missed, and no earlier, so that under
 // a stream of events a read no longer takes in the last ten seconds of them again each time
@@ -507,7 +508,13 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	stale := p.stale.Swap(false)
 	// Before the first commit the period ends now, and no sale is accounted yet, so the window
 	// (which only brings accounted sales back in, §5) moving with it changes nothing.
-	full = o == nil || stale || o.base != base || (last != nil && !o.windowStart.Equal(windowStart)) || time.Since(o.loadedAt) > p.FullEvery
+	full = o == nil || o.base != base || (last != nil && !o.windowStart.Equal(windowStart)) || time.Since(o.loadedAt) > p.FullEvery
+	if stale && !full {
+		// A status change or a refund is recorded beside the members and sales, never in them
+		// (the recorded sponsor and the plan at registration stay; §10, §11): the small
+		// collections read again say it all. A whole reload at 1M read Neo4j for tens of seconds.
+		o.smallStale, o.dirty = true, true
+	}
 	var clock time.Time
 	if clock, err = p.Payouts.Store.Clock(ctx); err != nil {
 		p.stale.Store(p.stale.Load() || stale)
