@@ -37,6 +37,24 @@ func sameRun(t *testing.T, what string, want, got *engine.Result) {
 	}
 }
 
+// runBoth runs in, sums only, without a memo and then with memo, fails t unless both give the
+// same, and returns the first.
+func runBoth(t *testing.T, what string, in engine.Input, memo *engine.SalesMemo) *engine.Result {
+	t.Helper()
+	in.SumsOnly, in.Memo = true, nil
+	want, err := engine.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Memo = memo
+	got, err := engine.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRun(t, what, want, got)
+	return want
+}
+
 // A sums-only run that carries a memo from the run before it (the projection's updates) gives
 // what a run over the whole input gives, at every step of an open period that grows as the
 // projection's kept snapshot does: sales arriving in any id order, members joining at the end
@@ -79,7 +97,6 @@ func TestMemoRunEqualsAFreshRun(t *testing.T) {
 		var memo engine.SalesMemo
 		var cancels []engine.Cancellation
 		in := all
-		in.SumsOnly = true
 		const steps = 6
 		for step := 0; step <= steps; step++ {
 			ns := first + (len(sales)-first)*step/steps
@@ -117,21 +134,10 @@ func TestMemoRunEqualsAFreshRun(t *testing.T) {
 					}
 				}
 			}
-			fresh := in
-			fresh.Memo = nil
-			want, err := engine.Run(fresh)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in.Memo = &memo
-			got, err := engine.Run(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want := runBoth(t, fmt.Sprintf("seed %d, step %d (%d sales, %d members)", seed, step, ns, len(in.Members)), in, &memo)
 			if step == steps && want.Totals.ByType[engine.LineRevenueShare.String()] == 0 {
 				t.Fatalf("seed %d: no revenue share to compare", seed)
 			}
-			sameRun(t, fmt.Sprintf("seed %d, step %d (%d sales, %d members)", seed, step, ns, len(in.Members)), want, got)
 		}
 	}
 }
@@ -144,17 +150,7 @@ func TestMemoStartsAgainOnAnotherInput(t *testing.T) {
 	var memo engine.SalesMemo
 	run := func(what string, in engine.Input) {
 		t.Helper()
-		in.SumsOnly = true
-		want, err := engine.Run(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in.Memo = &memo
-		got, err := engine.Run(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameRun(t, what, want, got)
+		runBoth(t, what, in, &memo)
 	}
 	run("a", a)
 	run("b after a", b)
@@ -221,7 +217,7 @@ func TestMemoFollowsALaterEnd(t *testing.T) {
 		}
 		var memo engine.SalesMemo
 		in := all
-		in.Start, in.SumsOnly = time.Time{}, true
+		in.Start = time.Time{}
 		end := all.End.Add(-5 * 24 * time.Hour) // some sales are still ahead
 		steps := 0
 		for ; end.Before(all.End.AddDate(0, 0, 40)); end = end.Add(time.Duration(1+rng.IntN(72)) * time.Hour) {
@@ -230,18 +226,7 @@ func TestMemoFollowsALaterEnd(t *testing.T) {
 			if steps == 10 {
 				in.Cancellations = []engine.Cancellation{{ID: "cx", Activation: sales[3].ID, OccurredAt: end.Add(-time.Minute)}}
 			}
-			fresh := in
-			fresh.Memo = nil
-			want, err := engine.Run(fresh)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in.Memo = &memo
-			got, err := engine.Run(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameRun(t, fmt.Sprintf("seed %d, end %s", seed, end.Format(time.RFC3339)), want, got)
+			runBoth(t, fmt.Sprintf("seed %d, end %s", seed, end.Format(time.RFC3339)), in, &memo)
 			steps++
 		}
 		if steps < 20 {
