@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	mathbits "math/bits"
 	"slices"
 	"strings"
@@ -125,17 +126,13 @@ func (mo *SalesMemo) reset(r *payoutRun) {
 // covers are in its totals, the rest are taken one by one and added to them.
 func (r *payoutRun) accountSalesMemo() error {
 	in, mo := r.in, r.in.Memo
-	voided := make([]string, 0, len(r.voided))
-	for id := range r.voided {
-		voided = append(voided, id)
-	}
-	slices.Sort(voided)
+	voided := slices.Sorted(maps.Keys(r.voided))
 	if !mo.fits(r, voided) {
 		mo.reset(r)
 	}
 	mo.ok = false // until this run is through
 	mo.move(r)
-	windowStart := in.End.AddDate(0, 0, -r.cfg.ActivityWindowDays)
+	period := r.period(in.End)
 
 	// The new sales in id order, merged into the covered ones.
 	fresh := make([]int32, 0, len(in.Sales)-mo.nSales)
@@ -153,18 +150,9 @@ func (r *payoutRun) accountSalesMemo() error {
 			return inputErr("sale %s: listed twice", id(p))
 		}
 	}
-	// Merged in place from the back: each new sale's place found by binary search, the covered
-	// ones after it moved as a block (sortByID).
-	i := len(mo.byID)
+	k := len(mo.byID)
 	mo.byID = append(mo.byID, fresh...)
-	w := len(mo.byID)
-	for j := len(fresh) - 1; j >= 0; j-- {
-		at, _ := slices.BinarySearchFunc(mo.byID[:i], id(fresh[j]), func(q int32, t string) int { return strings.Compare(id(q), t) })
-		w -= i - at
-		copy(mo.byID[w:], mo.byID[at:i])
-		w--
-		mo.byID[w], i = fresh[j], at
-	}
+	mergeTail(mo.byID, k, fresh, func(a, b int32) int { return strings.Compare(id(a), id(b)) })
 
 	// Covered activations voided since (§6 cancellations, §11 refunds) leave the totals.
 	j := 0
@@ -182,7 +170,7 @@ func (r *payoutRun) accountSalesMemo() error {
 		if p := int(mo.byID[k]); p < mo.nSales && mo.counted[p/64]&(1<<(p%64)) != 0 {
 			sl := &in.Sales[p]
 			pm, _, _ := r.memberPos(sl)
-			mo.add(r, sl, pm, in.End, -1)
+			mo.add(r, sl, pm, period, -1)
 			mo.counted[p/64] &^= 1 << (p % 64)
 		}
 	}
@@ -210,22 +198,20 @@ func (r *payoutRun) accountSalesMemo() error {
 			return nil
 		}
 		if sl.Kind == SaleActivation {
-			mo.add(r, sl, pm, in.End, 1)
+			mo.add(r, sl, pm, period, 1)
 			mo.counted[p/64] |= 1 << (p % 64)
-			mo.bound(r, sl, in.End)
+			mo.bound(r, sl, period)
 			return nil
 		}
 		others = append(others, p)
 		if !r.plan[m].IsConsultant() {
 			return inputErr("sale %s: %s buys a pack but is not a consultant", sl.ID, sl.Member)
 		}
-		if !sl.OccurredAt.Before(in.End) {
-			return nil
-		}
-		if !sl.OccurredAt.Before(windowStart) {
+		inRun, inWindow, accounts := r.counts(sl, period)
+		if inWindow {
 			r.pv[m].window += sl.BV
 		}
-		if sl.Accounted || (!in.Cutover.IsZero() && sl.OccurredAt.Before(in.Cutover)) {
+		if !inRun || !accounts {
 			return nil
 		}
 		r.accounted = append(r.accounted, accountedSale{sale: sl, idx: p, s: m, m: m})
@@ -320,7 +306,7 @@ func (mo *SalesMemo) move(r *payoutRun) {
 		return
 	}
 	if !mo.horizon.IsZero() && end.After(mo.horizon) {
-		old := mo.end
+		old, now := r.period(mo.end), r.period(end)
 		mo.horizon = time.Time{}
 		for w, bits := range mo.counted {
 			for ; bits != 0; bits &= bits - 1 {
@@ -329,9 +315,9 @@ func (mo *SalesMemo) move(r *payoutRun) {
 				if at := mo.change(r, sl, old); !at.IsZero() && end.After(at) {
 					pm, _, _ := r.memberPos(sl)
 					mo.add(r, sl, pm, old, -1)
-					mo.add(r, sl, pm, end, 1)
+					mo.add(r, sl, pm, now, 1)
 				}
-				mo.bound(r, sl, end)
+				mo.bound(r, sl, now)
 			}
 		}
 	}
@@ -341,41 +327,36 @@ func (mo *SalesMemo) move(r *payoutRun) {
 // change is the end past which activation sl's part in the totals is no longer what it is for
 // a run ending at end: it enters the run once the end is past its occurred_at and its hold (§9),
 // and leaves the activity window once the window starts after it (§5); zero if neither is ahead.
-func (mo *SalesMemo) change(r *payoutRun, sl *Sale, end time.Time) time.Time {
+func (mo *SalesMemo) change(r *payoutRun, sl *Sale, e ends) time.Time {
 	in := sl.OccurredAt
-	if sl.Kind == SaleActivation && sl.HoldDays > 0 && !sl.Accounted {
+	if sl.Kind == SaleActivation && sl.HoldDays > 0 && !sl.Accounted { // held until then (held)
 		in = sl.OccurredAt.Add(time.Duration(sl.HoldDays) * 24 * time.Hour)
 	}
-	if !in.Before(end) {
+	if !in.Before(e.end) {
 		return in
 	}
-	if !sl.OccurredAt.Before(end.AddDate(0, 0, -r.cfg.ActivityWindowDays)) {
+	if !sl.OccurredAt.Before(e.windowStart) {
 		return sl.OccurredAt.Add(time.Duration(r.cfg.ActivityWindowDays) * 24 * time.Hour)
 	}
 	return time.Time{}
 }
 
-// bound lowers the horizon to sl's next change after end.
-func (mo *SalesMemo) bound(r *payoutRun, sl *Sale, end time.Time) {
-	if at := mo.change(r, sl, end); !at.IsZero() && (mo.horizon.IsZero() || at.Before(mo.horizon)) {
+// bound lowers the horizon to sl's next change after e's end.
+func (mo *SalesMemo) bound(r *payoutRun, sl *Sale, e ends) {
+	if at := mo.change(r, sl, e); !at.IsZero() && (mo.horizon.IsZero() || at.Before(mo.horizon)) {
 		mo.horizon = at
 	}
 }
 
 // add puts activation sl of the member at position p into the totals (sign 1) or takes it out
-// (-1) as a run ending at end counts it, by the rules accountSales applies to one sale: before
-// the end and not held (§9), PV in the activity window, the rest only if no run accounted it
-// and it is from the cutover on (§7).
-func (mo *SalesMemo) add(r *payoutRun, sl *Sale, p int32, end time.Time, sign int32) {
-	in, u := r.in, Units(sign)
-	if !sl.OccurredAt.Before(end) || (sl.HoldDays > 0 && !sl.Accounted &&
-		!sl.OccurredAt.Add(time.Duration(sl.HoldDays)*24*time.Hour).Before(end)) {
-		return
-	}
-	if !sl.OccurredAt.Before(end.AddDate(0, 0, -r.cfg.ActivityWindowDays)) {
+// (-1) as a run of period e counts it (counts).
+func (mo *SalesMemo) add(r *payoutRun, sl *Sale, p int32, e ends, sign int32) {
+	u := Units(sign)
+	inRun, inWindow, accounts := r.counts(sl, e)
+	if inWindow {
 		mo.pv[p].window += u * sl.BV
 	}
-	if sl.Accounted || (!in.Cutover.IsZero() && sl.OccurredAt.Before(in.Cutover)) {
+	if !inRun || !accounts {
 		return
 	}
 	mo.pv[p].accounted += u * sl.BV

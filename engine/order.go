@@ -24,11 +24,17 @@ func sortByID[T any](xs []T, id func(T) string) {
 	}
 	tail := slices.Clone(xs[k:])
 	slices.SortStableFunc(tail, cmp)
-	// Merged from the back, so the sorted prefix is only ever read before it is overwritten.
-	// Each tail element's place in the prefix is found by binary search and the prefix's
-	// elements after it move as one block: a merge comparing element by element compared
-	// nearly every sale's id at each update (each a cache miss at millions of sales), where a
-	// few thousand arrived. On a tie the tail's element goes last, as it came.
+	mergeTail(xs, k, tail, cmp)
+}
+
+// mergeTail merges tail, in order, into xs[:k], in order, in place: xs is k+len(tail) long and
+// its last len(tail) elements are overwritten. Merged from the back, so the sorted prefix is
+// only ever read before it is overwritten. Each tail element's place in the prefix is found by
+// binary search and the prefix's elements after it move as one block: a merge comparing
+// element by element compared nearly every sale's id at each update (each a cache miss at
+// millions of sales), where a few thousand arrived. On a tie the tail's element goes last, as
+// it came.
+func mergeTail[T any](xs []T, k int, tail []T, cmp func(a, b T) int) {
 	i, w := k, len(xs) // xs[:i] is the prefix still to place, xs[w:] is merged
 	for j := len(tail) - 1; j >= 0; j-- {
 		at, _ := slices.BinarySearchFunc(xs[:i], tail[j], func(x, t T) int {

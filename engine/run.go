@@ -512,7 +512,7 @@ func (r *payoutRun) accountSales() error {
 		r.sales = append(r.sales, &in.Sales[i])
 	}
 	sortByID(r.sales, func(s *Sale) string { return s.ID })
-	windowStart := in.End.AddDate(0, 0, -cfg.ActivityWindowDays)
+	period := r.period(in.End)
 	// The voided sales in id order, walked beside the sales: a compare instead of hashing every
 	// sale's id, which was 7 % of the projection's engine in a profile of halod under ingest
 	// (200,000 consultants, 7,269 cancellations; issue #19).
@@ -538,13 +538,14 @@ func (r *payoutRun) accountSales() error {
 		} else if !r.plan[m].IsConsultant() {
 			return inputErr("sale %s: %s buys a pack but is not a consultant", sl.ID, sl.Member)
 		}
-		if !sl.OccurredAt.Before(in.End) || r.held(sl) {
+		inRun, inWindow, accounts := r.counts(sl, period)
+		if !inRun {
 			continue
 		}
-		if !sl.OccurredAt.Before(windowStart) {
+		if inWindow {
 			r.pv[s].window += sl.BV
 		}
-		if sl.Accounted || (!in.Cutover.IsZero() && sl.OccurredAt.Before(in.Cutover)) {
+		if !accounts {
 			continue
 		}
 		if r.sumsByS && sl.Kind == SaleActivation {
@@ -570,12 +571,29 @@ func (r *payoutRun) accountSales() error {
 	return nil
 }
 
+// ends is a run's end and the start of its activity window (§5).
+type ends struct{ end, windowStart time.Time }
+
+func (r *payoutRun) period(end time.Time) ends {
+	return ends{end, end.AddDate(0, 0, -r.cfg.ActivityWindowDays)}
+}
+
+// counts is how a run ending at e.end counts sale sl: in the run at all (before the end and not
+// held, §9), toward the activity window's PV (§3), and as accounted by this run (no committed
+// run accounted it, and it is from the cutover on, §7).
+func (r *payoutRun) counts(sl *Sale, e ends) (inRun, inWindow, accounts bool) {
+	if !sl.OccurredAt.Before(e.end) || held(sl, e.end) {
+		return false, false, false
+	}
+	return true, !sl.OccurredAt.Before(e.windowStart), !sl.Accounted && (r.in.Cutover.IsZero() || !sl.OccurredAt.Before(r.in.Cutover))
+}
+
 // held is §9: an activation within its product's rescission window at the run's end waits — not
 // accounted, not counted toward anyone's activity — and the first run whose end is past
 // occurred_at + hold_days (days of 24 hours; on the boundary it is still held) accounts it.
-func (r *payoutRun) held(sl *Sale) bool {
+func held(sl *Sale, end time.Time) bool {
 	return sl.Kind == SaleActivation && sl.HoldDays > 0 && !sl.Accounted &&
-		!sl.OccurredAt.Add(time.Duration(sl.HoldDays)*24*time.Hour).Before(r.in.End)
+		!sl.OccurredAt.Add(time.Duration(sl.HoldDays)*24*time.Hour).Before(end)
 }
 
 // previousStates starts every consultant from its state after the previous run (rank, carry,
