@@ -1,5 +1,5 @@
 # Developer shortcuts; each target is a thin wrapper around a script or a go command.
-.PHONY: run test stack-start stack-stop docs build bench bench-engine bench-projection
+.PHONY: run test stack-start stack-stop docs build bench bench-engine bench-projection bench-counters
 
 run:            ## set up everything and run Halo with the demo network
 	scripts/run.sh
@@ -24,3 +24,6 @@ bench-engine:   ## the engine at 1M consultants, 1M customers, 2M sales, on one 
 
 bench-projection:   ## one update of the kept earnings projection at 1M consultants, 2.4M sales, on one core
 	GOMEMLIMIT=3GiB go test ./graph/payouts -run '^$$' -bench ProjectionUpdate -benchtime 3x -cpu 1
+
+bench-counters:   ## one second's rollup of the live counters beside full ingest at 1M consultants, on one core
+	go test ./graph/payouts -run '^$$' -bench LiveCountersRollup -benchtime 20x -cpu 1

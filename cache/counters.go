@@ -128,7 +128,7 @@ return 1`)
 
 const pipeChunk = 5000
 
-func fields(pv map[string]int64, legs map[string][2]int64, chunk func([]any) error) error {
+func fields(pv map[string]int64, legs []payouts.LegVolume, chunk func([]any) error) error {
 	args := make([]any, 0, 2*pipeChunk)
 	flush := func(force bool) error {
 		if len(args) == 0 || (!force && len(args) < 2*pipeChunk) {
@@ -144,12 +144,12 @@ func fields(pv map[string]int64, legs map[string][2]int64, chunk func([]any) err
 			return err
 		}
 	}
-	for id, lr := range legs {
-		if lr[0] != 0 {
-			args = append(args, id+"|l", lr[0])
+	for _, lr := range legs {
+		if lr.Left != 0 {
+			args = append(args, lr.ID+"|l", lr.Left)
 		}
-		if lr[1] != 0 {
-			args = append(args, id+"|r", lr[1])
+		if lr.Right != 0 {
+			args = append(args, lr.ID+"|r", lr.Right)
 		}
 		if err := flush(false); err != nil {
 			return err
@@ -201,7 +201,7 @@ func progressArgs(p payouts.Progress, call func(op string, args []any)) {
 
 // Apply implements payouts.CounterCache: adds to the current counters and records p with them,
 // fenced by token, in one transaction.
-func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p payouts.Progress) error {
+func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, legs []payouts.LegVolume, p payouts.Progress) error {
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ const errNoCounters = cacheErr("redis holds no counters (lost or never built)")
 
 // Replace implements payouts.CounterCache: fills a new generation, then switches to it if token
 // is still the lease's (a holder that lost the lease meanwhile fills a hash nobody reads).
-func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p payouts.Progress) (int64, error) {
+func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, legs []payouts.LegVolume, p payouts.Progress) (int64, error) {
 	old, hadOld, err := c.currentGen(ctx)
 	if err != nil {
 		return 0, err

@@ -74,7 +74,7 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	}
 	// Issue #19: the holder's progress is kept with the counts, so a successor resumes from it.
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
-	if _, err := c.Replace(ctx, a, map[string]int64{"x": 100}, map[string][2]int64{"root": {100, 0}},
+	if _, err := c.Replace(ctx, a, map[string]int64{"x": 100}, []payouts.LegVolume{{ID: "root", Left: 100}},
 		payouts.Progress{Cursor: t0, Counted: map[string]time.Time{"s1": t0, "s2": t0.Add(time.Nanosecond)}, Served: 3}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/halo-oss/halo/graph"
-	"github.com/halo-oss/halo/graph/genealogy"
 )
 
 // Open-period volume (PLAN.md §3–4): the BV of sales no committed run has accounted, not
@@ -71,6 +70,12 @@ type Progress struct {
 	Served int64
 }
 
+// LegVolume is the volume one ancestor's legs gain (each member appears once).
+type LegVolume struct {
+	ID          string
+	Left, Right int64
+}
+
 // ParentLink is one step up the placement tree.
 type ParentLink struct {
 	Parent string
@@ -97,8 +102,8 @@ type CounterCache interface {
 	// Apply adds to the current counters and records the holder's progress with them, in one
 	// atomic write; Replace swaps in a complete new set with its progress atomically. Both are
 	// refused with ErrFenced unless token is still the lease's.
-	Apply(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) error
-	Replace(ctx context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) (generation int64, err error)
+	Apply(ctx context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) error
+	Replace(ctx context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) (generation int64, err error)
 	// Resume is the current set's number and the progress recorded with it; nil when there is
 	// none (Redis lost its data, or the set was built before progress was recorded).
 	Resume(ctx context.Context) (generation int64, p *Progress, err error)
@@ -149,7 +154,7 @@ type LiveCounters struct {
 	token     int64 // the lease's fencing token while this replica holds it, else 0
 	wantSeen  int64 // rebuild requests already served
 	mu        sync.Mutex
-	parents   map[string]ParentLink
+	tree      *placement
 	cursor    time.Time
 	seen      map[string]time.Time // change ids already counted within the window
 	needBuild bool
@@ -158,8 +163,7 @@ type LiveCounters struct {
 	floored   bool              // the cursor is the oldest open write's (Margin), not the Window's
 	gen       int64             // the generation this process built and keeps up to date
 	rolledUp  map[string]string // terminated consultant -> its sponsor, read at each rebuild
-	touched   int               // ancestors the last aggregate walked: the next one's room
-	// allParents: every placement was read once; parents only grows after that (placement
+	// allParents: every placement was read once; the tree only grows after that (placement
 	// never changes).
 	allParents bool
 }
@@ -180,8 +184,8 @@ func (l *LiveCounters) defaults() {
 	if l.FullEvery == 0 {
 		l.FullEvery = 10
 	}
-	if l.parents == nil {
-		l.parents = map[string]ParentLink{}
+	if l.tree == nil {
+		l.tree = newPlacement()
 	}
 	if l.LeaseTTL == 0 {
 		l.LeaseTTL = 10 * time.Second
@@ -295,7 +299,7 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		}
 	}
 	var pv map[string]int64
-	var legs map[string][2]int64
+	var legs []LegVolume
 	if len(fresh) > 0 {
 		if pv, legs, err = l.aggregate(ctx, fresh); err != nil {
 			return err
@@ -469,7 +473,7 @@ func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 // aggregate turns changes into personal volume per S and leg volume per ancestor. Every
 // ancestor path is walked once however many changes share it: volume is pushed up the union of
 // the paths in order of decreasing depth.
-func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (map[string]int64, map[string][2]int64, error) {
+func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (map[string]int64, []LegVolume, error) {
 	pv := map[string]int64{}
 	for _, c := range changes {
 		pv[l.effective(c)] += c.BV
@@ -481,22 +485,7 @@ func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (m
 	if err := l.loadParents(ctx, starts); err != nil {
 		return nil, nil, err
 	}
-	// The union of the ancestor paths, each node's link read once (a 100,000-deep chain makes
-	// this hundreds of thousands of nodes a tick).
-	// Sized as the last tick's union: grown from empty, rehashing them was a third of the
-	// rollup's CPU beside ingest at 200,000 consultants (issue #19).
-	touched := make([]genealogy.Step, 0, l.touched)
-	mark := make(map[string]bool, l.touched)
-	for _, id := range starts {
-		for v := id; v != "" && !mark[v]; {
-			mark[v] = true
-			p := l.parents[v]
-			touched = append(touched, genealogy.Step{ID: v, Parent: p.Parent, Right: !p.Left, Depth: p.Depth})
-			v = p.Parent
-		}
-	}
-	l.touched = len(touched)
-	legs := genealogy.RollUp(touched, pv)
+	legs := l.tree.rollUp(pv)
 	for id := range pv {
 		if pv[id] == 0 {
 			delete(pv, id)
@@ -532,7 +521,7 @@ func (l *LiveCounters) readTree(ctx context.Context) error {
 	if l.allParents {
 		return nil
 	}
-	if err := l.Feed.AllParents(ctx, func(id string, p ParentLink) { l.parents[id] = p }); err != nil {
+	if err := l.Feed.AllParents(ctx, l.tree.set); err != nil {
 		return err
 	}
 	l.allParents = true
@@ -544,7 +533,7 @@ func (l *LiveCounters) readTree(ctx context.Context) error {
 func (l *LiveCounters) loadParents(ctx context.Context, ids []string) error {
 	var missing []string
 	for _, id := range ids {
-		if _, ok := l.parents[id]; !ok {
+		if !l.tree.has(id) {
 			missing = append(missing, id)
 		}
 	}
@@ -554,19 +543,17 @@ func (l *LiveCounters) loadParents(ctx context.Context, ids []string) error {
 			return err
 		}
 		for id, p := range got {
-			l.parents[id] = p
+			l.tree.set(id, p)
 		}
 		var next []string
 		for id := range got {
-			if p := got[id].Parent; p != "" {
-				if _, ok := l.parents[p]; !ok {
-					next = append(next, p)
-				}
+			if p := got[id].Parent; p != "" && !l.tree.has(p) {
+				next = append(next, p)
 			}
 		}
 		for _, id := range missing {
-			if _, ok := l.parents[id]; !ok {
-				l.parents[id] = ParentLink{} // gone or not a consultant: a root of its own
+			if !l.tree.has(id) {
+				l.tree.set(id, ParentLink{}) // gone or not a consultant: a root of its own
 			}
 		}
 		missing = next

@@ -262,7 +262,7 @@ func (c *memCounters) Release(_ context.Context, holder string) error {
 func (c *memCounters) RequestRebuild(context.Context) (int64, error) { c.want++; return c.want, nil }
 func (c *memCounters) Requested(context.Context) (int64, error)      { return c.want, nil }
 
-func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) error {
+func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) error {
 	if c.holder == "" || token != c.token {
 		return ErrFenced
 	}
@@ -281,21 +281,24 @@ func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64,
 	for k, v := range pv {
 		c.pv[k] += v
 	}
-	for k, v := range legs {
-		l := c.legs[k]
-		c.legs[k] = [2]int64{l[0] + v[0], l[1] + v[1]}
+	for _, v := range legs {
+		l := c.legs[v.ID]
+		c.legs[v.ID] = [2]int64{l[0] + v.Left, l[1] + v.Right}
 	}
 	return nil
 }
 
-func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int64, legs map[string][2]int64, p Progress) (int64, error) {
+func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) (int64, error) {
 	if c.holder == "" || token != c.token {
 		return 0, ErrFenced
 	}
 	c.replaced++
 	p.Counted = maps.Clone(p.Counted)
 	c.progress = &p
-	c.pv, c.legs = pv, legs
+	c.pv, c.legs = pv, map[string][2]int64{}
+	for _, v := range legs {
+		c.legs[v.ID] = [2]int64{v.Left, v.Right}
+	}
 	c.gen++
 	return c.gen, nil
 }
