@@ -67,13 +67,9 @@ func TestPlacementRollUpEqualsWalkingEachPath(t *testing.T) {
 					if !ok || l.Parent == "" {
 						break
 					}
-					if v != 0 {
+					if side := map[bool]int{true: 0, false: 1}[l.Left]; v != 0 {
 						lg := walked[l.Parent]
-						if l.Left {
-							lg[0] += v
-						} else {
-							lg[1] += v
-						}
+						lg[side] += v
 						walked[l.Parent] = lg
 					}
 					c = l.Parent
