@@ -21,8 +21,9 @@ type placement struct {
 	depth  []int64
 	known  []bool // its own link was read (a parent is numbered before its link is read)
 
-	// A rollup's working state: seen and hit are stamped with the rollup's number instead of
-	// cleared; acc and legs are valid where seen carries the current stamp.
+	// A rollup's working state, one entry per member numbered: seen and hit are stamped with
+	// the rollup's number instead of cleared; acc and legs are valid where seen carries the
+	// current stamp.
 	stamp     uint32
 	seen, hit []uint32
 	acc       []int64
@@ -43,6 +44,8 @@ func (t *placement) number(id string) int32 {
 	t.right = append(t.right, false)
 	t.depth = append(t.depth, 0)
 	t.known = append(t.known, false)
+	t.seen, t.hit = append(t.seen, 0), append(t.hit, 0)
+	t.acc, t.legs = append(t.acc, 0), append(t.legs, [2]int64{})
 	return n
 }
 
@@ -72,20 +75,12 @@ func (t *placement) rollUp(pv map[string]int64) []LegVolume {
 		clear(t.hit)
 		t.stamp = 1
 	}
-	for id := range pv {
-		t.number(id) // every member is loaded before (loadParents); one never read is a root
-	}
-	if k := len(t.ids); len(t.seen) < k {
-		t.seen = append(t.seen, make([]uint32, k-len(t.seen))...)
-		t.hit = append(t.hit, make([]uint32, k-len(t.hit))...)
-		t.acc = append(t.acc, make([]int64, k-len(t.acc))...)
-		t.legs = append(t.legs, make([][2]int64, k-len(t.legs))...)
-	}
 	// The union of the paths, each node once, keyed to sort deepest first (a parent is always
 	// shallower than its child, so it comes after everything below it).
 	order := t.order[:0]
 	for id := range pv {
-		for v := t.num[id]; v >= 0 && t.seen[v] != t.stamp; v = t.parent[v] {
+		// Every member is loaded before (loadParents); one never read is a root of its own.
+		for v := t.number(id); v >= 0 && t.seen[v] != t.stamp; v = t.parent[v] {
 			t.seen[v], t.acc[v], t.legs[v] = t.stamp, 0, [2]int64{}
 			order = append(order, uint64(math.MaxUint32-uint32(t.depth[v]))<<32|uint64(v))
 		}
