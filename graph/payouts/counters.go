@@ -206,8 +206,8 @@ func (l *LiveCounters) Run(ctx context.Context) {
 	defer t.Stop()
 	// The lease is renewed beside the ticks too, so a rebuild that outlasts the TTL (about 20 s
 	// at a million consultants) does not lose it halfway.
-	released := graph.KeepLease(ctx, l.LeaseTTL,
-		func(ctx context.Context) { _, _ = l.Cache.Lease(ctx, l.Holder, l.LeaseTTL) },
+	released := graph.KeepLease(ctx, l.Log, "live counters", l.LeaseTTL,
+		func(ctx context.Context) (int64, error) { return l.Cache.Lease(ctx, l.Holder, l.LeaseTTL) },
 		func(ctx context.Context) { _ = l.Cache.Release(ctx, l.Holder) })
 	defer func() { <-released }()
 	for {

@@ -306,8 +306,8 @@ func (p *Projector) Run(ctx context.Context) {
 	interval := p.Interval
 	if p.Shared != nil {
 		// Renewed beside the refreshes: a projection of a million consultants outlasts the TTL.
-		released := graph.KeepLease(ctx, p.LeaseTTL,
-			func(ctx context.Context) { _, _ = p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL) },
+		released := graph.KeepLease(ctx, p.Log, "earnings projection", p.LeaseTTL,
+			func(ctx context.Context) (int64, error) { return p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL) },
 			func(ctx context.Context) { _ = p.Shared.ProjectionRelease(ctx, p.Holder) })
 		defer func() { <-released }()
 		if interval > p.LeaseTTL {
