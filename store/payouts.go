@@ -307,6 +307,10 @@ func (s *Store) loadSmall(ctx context.Context, snap *payouts.RunSnapshot) error 
 
 const (
 	statementBatch = 5000
+	// draftBatch is the statements a draft writes per transaction. The driver keeps each
+	// connection's send buffer at the size of the largest message it sent: at 5,000 statements
+	// (about 25 MB a message) the pool held 176 MB after a draft at 1M (issue #19).
+	draftBatch = 2000
 	pacedBatch     = 1000 // background batches while the API is in use (graph.GiveWay)
 	earningsPaced  = 250  // analysts' earnings written at once while the API is in use
 	writers        = 2    // concurrent write batches: Neo4j has the machine's two cores
@@ -329,7 +333,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		_, err := s.write(ctx, qRunStatements, map[string]any{"run": run.ID, "rows": rows})
 		return err
 	})
-	rows := make([]map[string]any, 0, statementBatch)
+	rows := make([]map[string]any, 0, draftBatch)
 	stmts(func(st payouts.Statement) bool {
 		var total engine.Units
 		for _, l := range st.Lines {
@@ -346,9 +350,9 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		rows = append(rows, map[string]any{"status": status, "since": since, "sponsor": sponsor, "member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
 			"cl": int64(m.CarryLeft), "cr": int64(m.CarryRight), "ll": int64(m.LifetimeLeft), "lr": int64(m.LifetimeRight), "pv": int64(m.PersonalVolume),
 			"lines": encodeLines(st.Lines)})
-		if len(rows) == statementBatch {
+		if len(rows) == draftBatch {
 			batches <- rows
-			rows = make([]map[string]any, 0, statementBatch)
+			rows = make([]map[string]any, 0, draftBatch)
 		}
 		return true
 	})
