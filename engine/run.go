@@ -26,16 +26,16 @@ type runContext struct {
 	sponsor []int32
 	active  []bool
 	// Activations whose revenue-share lines skipped inactive members, and their attributed
-	// consultant: collected in the run as pairs (cheap), made a map by id only when a statement
-	// first asks (Compressed), so a projection never pays for it.
+	// consultant: collected in the run as pairs (cheap), made a map by sale only when a
+	// statement first asks (Compressed), so a projection never pays for it.
 	skipped  []skippedSale
 	saleOnce sync.Once
-	saleS    map[string]int32
+	saleS    map[int32]int32 // sale index (Result.SaleID) → its attributed consultant S
 }
 
 type skippedSale struct {
-	id string
-	s  int32
+	sale int32 // index into the result's sales
+	s    int32
 }
 
 // payoutRun is the state one payout run shares between its steps: the members indexed in id order
@@ -1132,7 +1132,7 @@ func (r *payoutRun) revenueShare(a accountedSale, vi int) {
 		rate := cfg.RSRates[g-1]
 		if amt := mulRateRound(sl.CV, rate); amt != 0 {
 			if skipped > 0 && !noted {
-				r.ctx.skipped, noted = append(r.ctx.skipped, skippedSale{id: sl.ID, s: a.s}), true
+				r.ctx.skipped, noted = append(r.ctx.skipped, skippedSale{sale: a.idx, s: a.s}), true
 			}
 			r.emit(line{member: e, typ: LineRevenueShare, amount: amt, srcKind: srcSale, src: a.idx, gen: uint8(g), base: sl.CV, rate: int32(rate), skipped: skipped})
 			r.vendorSum[vi] += amt
@@ -1273,15 +1273,36 @@ func (r *Result) Compressed(l Line) []string {
 	if l.Type != LineRevenueShare || l.Basis.Skipped == 0 || r.ctx == nil {
 		return nil
 	}
+	k, found := slices.BinarySearchFunc(r.sales, l.Source, func(x saleSource, id string) int { return strings.Compare(x.id, id) })
+	e, ok := r.ctx.index.find(l.Member)
+	if !found || !ok {
+		return nil
+	}
+	return r.compressed(int32(k), e)
+}
+
+// CompressedAt is Compressed(Line(i)) without looking up its sale and member by id: a
+// statement at 1M asks for millions of lines, and the lookups by id were an eighth of halod's
+// CPU while a draft was written (issue #19).
+func (r *Result) CompressedAt(i int) []string {
+	c := &r.lines[i]
+	if c.typ != LineRevenueShare || c.skipped == 0 || c.srcKind != srcSale || r.ctx == nil {
+		return nil
+	}
+	return r.compressed(c.src, c.member)
+}
+
+// compressed walks up from sale k's attributed consultant S to the earner e, keeping the
+// inactive members above the last active one.
+func (r *Result) compressed(k, e int32) []string {
 	r.ctx.saleOnce.Do(func() {
-		r.ctx.saleS = make(map[string]int32, len(r.ctx.skipped))
-		for _, k := range r.ctx.skipped {
-			r.ctx.saleS[k.id] = k.s
+		r.ctx.saleS = make(map[int32]int32, len(r.ctx.skipped))
+		for _, x := range r.ctx.skipped {
+			r.ctx.saleS[x.sale] = x.s
 		}
 	})
-	s, ok := r.ctx.saleS[l.Source]
-	e, ok2 := r.ctx.index.find(l.Member)
-	if !ok || !ok2 {
+	s, ok := r.ctx.saleS[k]
+	if !ok {
 		return nil
 	}
 	var path []string
