@@ -310,10 +310,10 @@ const (
 	// draftBatch is the statements a draft writes per transaction. The driver keeps each
 	// connection's send buffer at the size of the largest message it sent: at 5,000 statements
 	// (about 25 MB a message) the pool held 176 MB after a draft at 1M (issue #19).
-	draftBatch = 2000
-	pacedBatch     = 1000 // background batches while the API is in use (graph.GiveWay)
-	earningsPaced  = 250  // analysts' earnings written at once while the API is in use
-	writers        = 2    // concurrent write batches: Neo4j has the machine's two cores
+	draftBatch    = 2000
+	pacedBatch    = 1000 // background batches while the API is in use (graph.GiveWay)
+	earningsPaced = 250  // analysts' earnings written at once while the API is in use
+	writers       = 2    // concurrent write batches: Neo4j has the machine's two cores
 )
 
 // SaveDraft implements payouts.RunStore: the run, its statements and its freeze, in batches.
@@ -334,6 +334,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		return err
 	})
 	rows := make([]map[string]any, 0, draftBatch)
+	var scratch []byte // encodeLines' record, one statement at a time
 	stmts(func(st payouts.Statement) bool {
 		var total engine.Units
 		for _, l := range st.Lines {
@@ -349,7 +350,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 		}
 		rows = append(rows, map[string]any{"status": status, "since": since, "sponsor": sponsor, "member": st.MemberID, "consultant": st.Consultant, "total": int64(total), "rank": m.Rank, "active": m.Active,
 			"cl": int64(m.CarryLeft), "cr": int64(m.CarryRight), "ll": int64(m.LifetimeLeft), "lr": int64(m.LifetimeRight), "pv": int64(m.PersonalVolume),
-			"lines": encodeLines(st.Lines)})
+			"lines": encodeLines(&scratch, st.Lines)})
 		if len(rows) == draftBatch {
 			batches <- rows
 			rows = make([]map[string]any, 0, draftBatch)
@@ -379,15 +380,15 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 			}
 			return strings.Join(xs[i:min(i+freezeChunk, len(xs))], "\n")
 		}
-		var pl strings.Builder
+		var pl []byte
 		for k := i; k < min(i+freezeChunk, len(paidSales)); k++ {
 			if k > i {
-				pl.WriteByte('\n')
+				pl = append(pl, '\n')
 			}
-			pl.WriteString(fr.PaidPacked(k))
+			pl = fr.PaidPacked(pl, k)
 		}
 		_, err := s.write(ctx, qRunFreeze, map[string]any{"run": run.ID, "seq": i / freezeChunk, "sales": part(unpaid), "clawed": part(fr.Clawed),
-			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": part(paidSales), "paid_lines": pl.String(),
+			"voided": part(fr.Voided), "voided_acts": part(fr.VoidedActivations), "paid_sales": part(paidSales), "paid_lines": string(pl),
 			"sales_nodes": nodesPart(fr.UnpaidRefs, i, len(unpaid)), "paid_nodes": nodesPart(fr.PaidRefs, i, len(paidSales)),
 			"clawed_refunds": part(fr.ClawedRefunds), "voided_refunds": part(fr.VoidedRefunds), "voided_sales": part(fr.VoidedSales),
 			"promoted": part(fr.Promoted)})

@@ -46,7 +46,7 @@ CREATE (:Sale {id: id, kind: 'activation', member_id: 'cu', vendor_id: 'sun', bv
 	fr := payouts.Freeze{Sales: []string{"act:1", "act:2", "act:3", "act:4"},
 		Unpaid: []string{"act:1", "act:2"}, UnpaidRefs: []int64{ref["act:1"], ref["act:2"]},
 		PaidSales: []string{"act:3", "act:4"}, PaidRefs: []int64{ref["act:3"], ref["act:4"]},
-		PaidPacked: func(i int) string { return lines[[]string{"act:3", "act:4"}[i]] },
+		PaidPacked: func(b []byte, i int) []byte { return append(b, lines[[]string{"act:3", "act:4"}[i]]...) },
 		Paid:       func(int) []engine.PaidLine { return nil }}
 	commit := func(id, base string) {
 		t.Helper()

@@ -17,6 +17,7 @@ func TestPackedLinesRoundTrip(t *testing.T) {
 	rnd := rand.New(rand.NewSource(7))
 	odd := []string{"", "act:v1:42", "a\x1fb", "\x1e", "\x1b", "\x1b1", "\x1b3", "x\x1b2y\x1f", "ünï|code", "a,b", "sun", "sun:a1", "act", "\x1b3:x"}
 	types := engine.LineTypes
+	var buf []byte // one buffer for every round, as a draft keeps one from statement to statement
 	for round := 0; round < 200; round++ {
 		var lines []payouts.StatementLine
 		for i := rnd.Intn(6); i > 0; i-- {
@@ -35,7 +36,7 @@ func TestPackedLinesRoundTrip(t *testing.T) {
 			}
 			lines = append(lines, l)
 		}
-		packed := encodeLines(lines)
+		packed := encodeLines(&buf, lines)
 		if len(lines) == 0 {
 			if packed != nil {
 				t.Fatalf("no lines packed as %q", packed)
@@ -60,7 +61,7 @@ func TestPackedLinesRoundTrip(t *testing.T) {
 func TestPackedLinesShortForm(t *testing.T) {
 	l := payouts.StatementLine{Index: 30184, Type: engine.LineRevenueShare, Amount: 450, Source: "sun:a1054452", Generation: 2, Vendor: "sun",
 		Basis: engine.Basis{Base: 15000, Rate: 300}}
-	packed := encodeLines([]payouts.StatementLine{l}).(string)
+	packed := encodeLines(new([]byte), []payouts.StatementLine{l}).(string)
 	if want := "30184\x1f4\x1f450\x1fsun:a1054452\x1f2\x1f\x1f\x1b3\x1f15000\x1f300"; packed != want {
 		t.Errorf("packed %q, want %q", packed, want)
 	}
@@ -72,7 +73,7 @@ func TestPackedLinesShortForm(t *testing.T) {
 	}
 	// Another vendor than the source's prefix is written out; an unknown type number reads as none.
 	l.Vendor = "bat"
-	if got := decodeLines(encodeLines([]payouts.StatementLine{l}).(string), false); got[0].Vendor != "bat" {
+	if got := decodeLines(encodeLines(new([]byte), []payouts.StatementLine{l}).(string), false); got[0].Vendor != "bat" {
 		t.Errorf("vendor %q", got[0].Vendor)
 	}
 	for _, f := range []string{"0", "8", "99", "300", "-1", "nonsense"} {
@@ -84,5 +85,20 @@ func TestPackedLinesShortForm(t *testing.T) {
 		if lineType(strconv.Itoa(int(typ))) != typ || lineType(typ.String()) != typ {
 			t.Errorf("type %v", typ)
 		}
+	}
+}
+
+// needsEscape is strings.ContainsAny with the three characters escaping replaces, for every
+// byte in any position.
+func TestNeedsEscapeIsContainsAny(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for _, s := range []string{string(rune(0)) + "ab", "a" + string([]byte{byte(c)}) + "b", string([]byte{byte(c)}), "sun:a1" + string([]byte{byte(c)})} {
+			if got, want := needsEscape(s), strings.ContainsAny(s, "\x1b\x1e\x1f"); got != want {
+				t.Fatalf("%q: %v, want %v", s, got, want)
+			}
+		}
+	}
+	if needsEscape("") {
+		t.Fatal("the empty string needs no escape")
 	}
 }
