@@ -87,18 +87,3 @@ func TestPackedLinesShortForm(t *testing.T) {
 		}
 	}
 }
-
-// needsEscape is strings.ContainsAny with the three characters escaping replaces, for every
-// byte in any position.
-func TestNeedsEscapeIsContainsAny(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		for _, s := range []string{string(rune(0)) + "ab", "a" + string([]byte{byte(c)}) + "b", string([]byte{byte(c)}), "sun:a1" + string([]byte{byte(c)})} {
-			if got, want := needsEscape(s), strings.ContainsAny(s, "\x1b\x1e\x1f"); got != want {
-				t.Fatalf("%q: %v, want %v", s, got, want)
-			}
-		}
-	}
-	if needsEscape("") {
-		t.Fatal("the empty string needs no escape")
-	}
-}

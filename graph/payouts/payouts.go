@@ -130,9 +130,9 @@ type Freeze struct {
 	PaidSales []string
 	Paid      func(i int) []engine.PaidLine
 	// PaidPacked appends EncodePaidLines(run, Paid(i)) to b, written without naming every line
-	// first, into the caller's buffer (a string per sale was a fifth of halod's CPU while the
-	// freeze was written at 1M, issue #19): the store writes this form; Paid is the same lines
-	// to read (tests check the two agree).
+	// first, into the caller's buffer: a string per sale, grown from nothing and copied again
+	// into the freeze's chunk, was two thirds of halod's CPU for the freeze at 1M (issue #19).
+	// The store writes this form; Paid is the same lines to read (tests check the two agree).
 	PaidPacked func(b []byte, i int) []byte
 	// Unpaid are the other accounted sales. Every paid sale is one of Sales: the engine writes
 	// direct, retail and revenue-share lines only for the sales it accounts (engine/run.go,
