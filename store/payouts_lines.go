@@ -59,7 +59,6 @@ func encodeLines(buf *[]byte, lines []payouts.StatementLine) any {
 		return nil
 	}
 	b := (*buf)[:0]
-	defer func() { *buf = b[:0] }()
 	for i, l := range lines {
 		if i > 0 {
 			b = append(b, recordSep)
@@ -89,6 +88,7 @@ func encodeLines(buf *[]byte, lines []payouts.StatementLine) any {
 			}
 		}
 	}
+	*buf = b[:0]
 	return string(b)
 }
 
