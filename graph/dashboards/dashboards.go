@@ -4,6 +4,7 @@ package dashboards
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
 	"sync"
@@ -94,7 +95,14 @@ type DashboardService struct {
 	Health      ReadinessReader
 	Referrals   ConversionReader
 	Now         func() time.Time
+	// Log, when set, gets a debug line for each consultant dashboard slower than SlowDashboard,
+	// with how long each of its reads took: Neo4j's, the live counters' and the projection's.
+	Log *slog.Logger
 }
+
+// SlowDashboard is the time past which a consultant dashboard is logged (at debug level): the
+// issue #19 target for its 99th percentile.
+const SlowDashboard = 50 * time.Millisecond
 
 // MemberReader finds a member by id (genealogy).
 type MemberReader interface {
@@ -382,6 +390,8 @@ type consultantReads struct {
 	cntErr   error
 	proj     *payouts.Projection
 	projErr  error
+	// how long each read took
+	dataTook, cntTook, projTook time.Duration
 }
 
 // read reads Redis beside Neo4j, so a dashboard waits for the slower of the two. Everything
@@ -396,14 +406,28 @@ func (s *DashboardService) read(ctx context.Context, id string) *consultantReads
 		go func() { defer wg.Done(); f() }()
 	}
 	if s.Counters != nil {
-		beside(func() { r.counters, r.cntErr = s.Counters.Read(ctx, []string{id}) })
+		beside(func() {
+			t := time.Now()
+			r.counters, r.cntErr = s.Counters.Read(ctx, []string{id})
+			r.cntTook = time.Since(t)
+		})
 	}
 	if s.Projector != nil {
-		beside(func() { r.proj, r.projErr = s.Projector.Lookup(ctx, []string{id}) })
+		beside(func() {
+			t := time.Now()
+			r.proj, r.projErr = s.Projector.Lookup(ctx, []string{id})
+			r.projTook = time.Since(t)
+		})
 	}
+	t := time.Now()
 	now := s.Now().UTC()
 	r.data, r.dataErr = s.Consultants.ConsultantData(ctx, ConsultantQuery{ID: id, RecruitsSince: now.AddDate(0, 0, -30), Now: now, HeldLimit: 100, UpcomingLimit: 20})
+	r.dataTook = time.Since(t)
 	wg.Wait()
+	if took := time.Since(t); s.Log != nil && took > SlowDashboard {
+		s.Log.Debug("slow dashboard", "member", id, "took", took.Round(time.Millisecond), "neo4j", r.dataTook.Round(time.Millisecond),
+			"counters", r.cntTook.Round(time.Millisecond), "projection", r.projTook.Round(time.Millisecond))
+	}
 	return r
 }
 

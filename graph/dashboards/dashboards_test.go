@@ -1,9 +1,12 @@
 package dashboards
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -316,5 +319,40 @@ func TestConsultantDashboardReadsNeo4jOnceBesideRedis(t *testing.T) {
 	arm(ana, graph.Unavailable("neo4j", errors.New("down")))
 	if _, err := s.Consultant(ctx, "ana"); graph.KindOf(err) != graph.KindUnavailable {
 		t.Errorf("a failed read is the dashboard's error: %v", err)
+	}
+}
+
+type sleepyProjection struct {
+	d time.Duration
+	fakeProjection
+}
+
+func (f sleepyProjection) Lookup(ctx context.Context, ids []string) (*payouts.Projection, error) {
+	time.Sleep(f.d)
+	return f.fakeProjection.Lookup(ctx, ids)
+}
+
+// Issue #19: a dashboard slower than the p99 target is logged with what each of its reads took,
+// so an operator sees whether Neo4j, the counters or the projection kept it waiting.
+func TestSlowConsultantDashboardIsLoggedWithItsParts(t *testing.T) {
+	var buf bytes.Buffer
+	s := service()
+	s.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	proj := s.Projector.(fakeProjection)
+	if _, err := s.Consultant(context.Background(), "ana"); err != nil || buf.Len() != 0 {
+		t.Fatalf("a quick dashboard: %v, logged %q", err, buf.String())
+	}
+	s.Projector = sleepyProjection{SlowDashboard + 20*time.Millisecond, proj}
+	if _, err := s.Consultant(context.Background(), "ana"); err != nil {
+		t.Fatal(err)
+	}
+	line := buf.String()
+	if !strings.Contains(line, `msg="slow dashboard" member=ana`) || !strings.Contains(line, "neo4j=0s") || strings.Contains(line, "projection=0s") {
+		t.Errorf("logged %q", line)
+	}
+	if took := regexp.MustCompile(`projection=(\S+)`).FindStringSubmatch(line); took == nil {
+		t.Errorf("no projection time in %q", line)
+	} else if d, err := time.ParseDuration(took[1]); err != nil || d < SlowDashboard {
+		t.Errorf("projection took %v (%v), slept %v", d, err, SlowDashboard+20*time.Millisecond)
 	}
 }

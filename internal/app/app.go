@@ -159,7 +159,7 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	a.Content = &field.ContentService{Store: st, Members: st, Audit: a.Audit, Now: time.Now}
 	a.Field = field.New(field.Deps{Store: st, Members: st, Audit: a.Audit, Now: time.Now, Log: log, Notifier: notifier, JoinWindow: cfg.JoinWindow})
 	a.Dashboards = &dashboards.DashboardService{Store: st, Plan: plan, Members: a.Members, Trees: a.Members, Customers: st, Runs: st, Health: a.Health,
-		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Referrals: a.Referrals}
+		Now: time.Now, Consultants: st, Counters: a.Counters, Projector: a.Projector, Referrals: a.Referrals, Log: log}
 	pending := errors.New("migrations and bootstrap have not run yet")
 	a.booted.Store(&pending)
 	return a
