@@ -131,8 +131,9 @@ func main() {
 		maxU := fs.Int("customers", 400000, "customers c00000000..customers-1 exist")
 		fs.Int("chain", 0, "ignored (the customers' sponsors are now read from halod)")
 		linked := fs.Int("linked", 20000, "customers c00000000..linked-1 each vendor signs up first (vendors serve only their own customers)")
+		every := fs.Duration("every", 0, "each sender starts a batch at most this often (0: as fast as halod answers); -c 1 -batch 20 -every 100ms is 200 events/s")
 		_ = fs.Parse(os.Args[2:])
-		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU, *linked)
+		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU, *linked, *every)
 	case "rate":
 		rps := fs.Int("rps", 200, "requests per second (open loop: sent on a schedule)")
 		dur := fs.Duration("d", 30*time.Second, "how long")
@@ -416,7 +417,7 @@ func sendSigned(c *client, vendor, secret string, evs []map[string]any) {
 
 // ingest sends signed batches of activations (and a few cancellations) for dur and reports
 // throughput and batch latency. It creates its vendors and their products first.
-func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked int) {
+func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked int, every time.Duration) {
 	run := time.Now().UnixNano() % 1_000_000
 	type vendor struct{ id, secret string }
 	var vs []vendor
@@ -479,7 +480,12 @@ func ingest(c *client, dur time.Duration, conc, batch, nv, maxC, maxU, linked in
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(run)))
 			var mine []string
+			next := time.Now()
 			for time.Now().Before(deadline) {
+				if every > 0 {
+					time.Sleep(time.Until(next))
+					next = next.Add(every)
+				}
 				v := vs[(w+int(seq.Load()))%len(vs)]
 				evs := make([]map[string]any, 0, batch)
 				for i := 0; i < batch; i++ {
