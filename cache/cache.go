@@ -31,6 +31,8 @@ type Cache struct {
 	pub    pubMemo // the projection this process last published (see PublishProjection)
 	// lastGen is the counters' generation this process last read (Read).
 	lastGen atomic.Int64
+	// afterStage, when set (tests), runs between staging a tick's counts and applying them.
+	afterStage func()
 }
 
 // New creates the client; it connects on use, so a Redis that is down at start-up is fine.

@@ -3,6 +3,7 @@ package cache_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -343,5 +344,94 @@ func acceptedSignalReaches(t *testing.T, c *cache.Cache) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("OnAccepted did not return when its context ended")
+	}
+}
+
+// Issue #19: a tick's increments are staged with its progress in one transaction and applied a
+// chunk at a time after it, so Redis never stops for a whole tick's tens of thousands of fields.
+// Every increment lands exactly once: many chunks in one tick, and those of a holder that lost
+// its lease between staging and applying, which its successor applies before its own.
+func TestCounterChunksApplyOnceAcrossHolders(t *testing.T) { topologies(t, counterChunksOnce) }
+
+func counterChunksOnce(t *testing.T, c *cache.Cache) {
+	ctx := context.Background()
+	_ = c.FlushForTests(ctx)
+	a, err := c.Lease(ctx, "a", 300*time.Millisecond)
+	if err != nil || a == 0 {
+		t.Fatalf("a takes the lease: %d %v", a, err)
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	if _, err := c.Replace(ctx, a, map[string]int64{"m0": 1}, nil, payouts.Progress{Cursor: t0, Served: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// 1,300 members, each with PV and both legs: 3,900 increments, several chunks. One id that
+	// needs JSON escaping, and a value beyond a float's exact integers.
+	const n = 1300
+	ids := make([]string, n)
+	pv := map[string]int64{}
+	var legs []payouts.LegVolume
+	for i := range ids {
+		ids[i] = fmt.Sprintf("m%d", i)
+		pv[ids[i]] = int64(i + 1)
+		legs = append(legs, payouts.LegVolume{ID: ids[i], Left: int64(2 * i), Right: -int64(i)})
+	}
+	odd := `odd"id\`
+	ids = append(ids, odd)
+	pv[odd] = 9007199254740993 // 2^53 + 1
+	want := func(i int) payouts.Counters {
+		return payouts.Counters{MemberID: ids[i], PV: int64(i + 1), Left: int64(2 * i), Right: -int64(i)}
+	}
+	t1 := t0.Add(time.Second)
+	if err := c.Apply(ctx, a, pv, legs, payouts.Progress{Cursor: t1, Counted: map[string]time.Time{"s1": t1}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Read(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		w := want(i)
+		if i == 0 {
+			w.PV++ // the rebuild's 1
+		}
+		if got[ids[i]] != w {
+			t.Fatalf("%s: %+v, want %+v", ids[i], got[ids[i]], w)
+		}
+	}
+	if got[odd].PV != 9007199254740993 {
+		t.Fatalf("%s: %+v", odd, got[odd])
+	}
+	// a stages its next tick and loses the lease before applying it: its progress is recorded,
+	// its counts wait, and b applies them (once) with its own first tick.
+	var b int64
+	cache.SetAfterStage(c, func() {
+		time.Sleep(400 * time.Millisecond)
+		b, _ = c.Lease(ctx, "b", time.Minute)
+	})
+	t2 := t1.Add(time.Second)
+	if err := c.Apply(ctx, a, map[string]int64{"m1": 10}, []payouts.LegVolume{{ID: "m2", Left: 20}}, payouts.Progress{Cursor: t2}); !errors.Is(err, payouts.ErrFenced) {
+		t.Fatalf("a applies after losing the lease: %v", err)
+	}
+	cache.SetAfterStage(c, nil)
+	if b <= a {
+		t.Fatalf("b's token %d, a's %d", b, a)
+	}
+	if _, p, err := c.Resume(ctx); err != nil || p == nil || !p.Cursor.Equal(t2) {
+		t.Fatalf("a's staged tick is recorded: %+v %v", p, err)
+	}
+	if got, _ := c.Read(ctx, []string{"m1", "m2"}); got["m1"].PV != 2 || got["m2"].Left != 4 {
+		t.Fatalf("a's staged counts are not applied yet: %+v", got)
+	}
+	if err := c.Apply(ctx, b, map[string]int64{"m1": 100}, nil, payouts.Progress{Cursor: t2.Add(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if got, _ := c.Read(ctx, []string{"m1", "m2"}); got["m1"].PV != 112 || got["m2"].Left != 24 {
+			t.Fatalf("a's staged counts applied once, with b's: %+v", got)
+		}
+		// Applying nothing new applies nothing again.
+		if err := c.Apply(ctx, b, nil, nil, payouts.Progress{Cursor: t2.Add(2 * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
