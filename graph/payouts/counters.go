@@ -99,9 +99,11 @@ type CounterCache interface {
 	// holds it.
 	Lease(ctx context.Context, holder string, ttl time.Duration) (token int64, err error)
 	Release(ctx context.Context, holder string) error
-	// Apply adds to the current counters and records the holder's progress with them, in one
-	// atomic write; Replace swaps in a complete new set with its progress atomically. Both are
-	// refused with ErrFenced unless token is still the lease's.
+	// Apply adds to the current counters and records the holder's progress with them: the
+	// counts and the progress are recorded in one atomic write and the counts then applied, so
+	// readers may see them a moment after the progress, and the counts of a holder that stops in
+	// between are applied by its successor's next Apply. Replace swaps in a complete new set with
+	// its progress atomically. Both are refused with ErrFenced unless token is still the lease's.
 	Apply(ctx context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) error
 	Replace(ctx context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) (generation int64, err error)
 	// Resume is the current set's number and the progress recorded with it; nil when there is
