@@ -338,21 +338,22 @@ func TestSlowConsultantDashboardIsLoggedWithItsParts(t *testing.T) {
 	var buf bytes.Buffer
 	s := service()
 	s.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s.SlowAfter = 250 * time.Millisecond // well above what a loaded test machine adds to instant fakes
 	proj := s.Projector.(fakeProjection)
 	if _, err := s.Consultant(context.Background(), "ana"); err != nil || buf.Len() != 0 {
 		t.Fatalf("a quick dashboard: %v, logged %q", err, buf.String())
 	}
-	s.Projector = sleepyProjection{SlowDashboard + 20*time.Millisecond, proj}
+	s.Projector = sleepyProjection{s.SlowAfter + 50*time.Millisecond, proj}
 	if _, err := s.Consultant(context.Background(), "ana"); err != nil {
 		t.Fatal(err)
 	}
 	line := buf.String()
-	if !strings.Contains(line, `msg="slow dashboard" member=ana`) || !strings.Contains(line, "neo4j=0s") || strings.Contains(line, "projection=0s") {
+	if !strings.Contains(line, `msg="slow dashboard" member=ana`) || !strings.Contains(line, " neo4j=") || strings.Contains(line, "projection=0s") {
 		t.Errorf("logged %q", line)
 	}
 	if took := regexp.MustCompile(`projection=(\S+)`).FindStringSubmatch(line); took == nil {
 		t.Errorf("no projection time in %q", line)
-	} else if d, err := time.ParseDuration(took[1]); err != nil || d < SlowDashboard {
-		t.Errorf("projection took %v (%v), slept %v", d, err, SlowDashboard+20*time.Millisecond)
+	} else if d, err := time.ParseDuration(took[1]); err != nil || d < s.SlowAfter {
+		t.Errorf("projection took %v (%v), slept %v", d, err, s.SlowAfter+50*time.Millisecond)
 	}
 }
