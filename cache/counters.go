@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,40 +183,22 @@ type incChunk struct {
 	staged string
 }
 
-// incChunks cuts the increments into chunks of incPairs pairs, with ids unique to the tick
-// (tick: the token and the tick's cursor).
+// incChunks cuts the increments into chunks of about incPairs pairs, with ids unique to the
+// tick (tick: the token and the tick's cursor).
 func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []incChunk {
 	var out []incChunk
 	var b []byte
-	cur := incChunk{}
-	flush := func() {
-		if len(cur.pairs) == 0 {
-			return
-		}
-		cur.staged = string(append(b, ']'))
-		out = append(out, cur)
-		cur = incChunk{}
-	}
-	_ = fields(pv, legs, func(pairs []any) error {
+	_ = fields(pv, legs, incPairs, func(pairs []any) error {
+		ch := incChunk{id: tick + ":" + strconv.Itoa(len(out)), pairs: slices.Clone(pairs)}
+		b = appendJSONString(append(b[:0], '['), ch.id)
 		for i := 0; i < len(pairs); i += 2 {
-			if len(cur.pairs) == 0 {
-				cur.id = tick + ":" + strconv.Itoa(len(out))
-				cur.pairs = make([]any, 0, 2*incPairs)
-				b = appendJSONString(append(b[:0], '['), cur.id)
-			}
-			field, v := pairs[i].(string), pairs[i+1].(int64)
-			cur.pairs = append(cur.pairs, field, v)
-			b = appendJSONString(append(b, ','), field)
-			b = append(b, ',', '"')
-			b = strconv.AppendInt(b, v, 10)
-			b = append(b, '"')
-			if len(cur.pairs) == 2*incPairs {
-				flush()
-			}
+			b = appendJSONString(append(b, ','), pairs[i].(string))
+			b = append(strconv.AppendInt(append(b, ',', '"'), pairs[i+1].(int64), 10), '"')
 		}
+		ch.staged = string(append(b, ']'))
+		out = append(out, ch)
 		return nil
 	})
-	flush()
 	return out
 }
 
@@ -233,10 +216,12 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func fields(pv map[string]int64, legs []payouts.LegVolume, chunk func([]any) error) error {
-	args := make([]any, 0, 2*pipeChunk)
+// fields hands the counters' field/increment pairs to chunk, about n pairs at a time (the
+// slice is reused after chunk returns).
+func fields(pv map[string]int64, legs []payouts.LegVolume, n int, chunk func([]any) error) error {
+	args := make([]any, 0, 2*n+4)
 	flush := func(force bool) error {
-		if len(args) == 0 || (!force && len(args) < 2*pipeChunk) {
+		if len(args) == 0 || (!force && len(args) < 2*n) {
 			return nil
 		}
 		err := chunk(args)
@@ -434,7 +419,7 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 		_, err := pipe.Exec(ctx)
 		return err
 	}
-	if err := fields(pv, legs, pipeFill); err != nil {
+	if err := fields(pv, legs, pipeChunk, pipeFill); err != nil {
 		return 0, err
 	}
 	var seenErr error
