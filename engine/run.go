@@ -162,32 +162,41 @@ func Run(in Input) (*Result, error) {
 	return r.result(), nil
 }
 
+// memberRef is a member of the input and its index there.
+type memberRef struct {
+	m *Member
+	i int32
+}
+
 // members indexes the members that exist for this run (§2: registered before the period end)
 // in id order and checks the trees' structural rules.
 func (r *payoutRun) members() error {
 	in := r.in
-	type ref struct {
-		m *Member
-		i int32
-	}
-	refs := make([]ref, 0, len(in.Members))
+	refs := r.scr.mrefs.empty(len(in.Members))
 	r.inIDs = r.scr.strs.take(len(in.Members))
 	for i := range in.Members {
 		r.inIDs[i] = in.Members[i].ID
 		if in.Members[i].RegisteredAt.Before(in.End) {
-			refs = append(refs, ref{&in.Members[i], int32(i)})
+			refs = append(refs, memberRef{&in.Members[i], int32(i)})
 		}
 	}
-	sortByID(refs, func(x ref) string { return x.m.ID })
+	r.scr.mrefs.grew(refs)
+	sortByID(refs, func(x memberRef) string { return x.m.ID })
 	n := len(refs)
 	r.n = n
-	r.ids = make([]string, n)
+	// The ids and sponsors are the result's too (runContext, which names its lines), so they
+	// come from the scratch only for a result that may live there and has no lines.
+	if r.scr.ReuseResults && in.SumsOnly {
+		r.ids, r.sponsor = r.scr.strs.take(n), r.scr.i32.take(n)
+	} else {
+		r.ids, r.sponsor = make([]string, n), make([]int32, n)
+	}
 	r.index = &idIndex{ids: r.ids}
 	r.at = r.scr.i32.take(len(in.Members))
 	for i := range r.at {
 		r.at[i] = none
 	}
-	mem := make([]*Member, n)
+	mem := r.scr.mems.take(n)
 	for i, x := range refs {
 		if i > 0 && refs[i-1].m.ID == x.m.ID {
 			return inputErr("member %s: listed twice", x.m.ID)
@@ -197,8 +206,7 @@ func (r *payoutRun) members() error {
 		r.at[x.i] = int32(i)
 	}
 	refs = nil
-	r.plan = make([]Plan, n)
-	r.sponsor = make([]int32, n)
+	r.plan = r.scr.plans.take(n)
 	r.parent = r.scr.i32.take(n)
 	r.left = r.scr.i32.take(n)
 	r.right = r.scr.i32.take(n)
@@ -610,7 +618,7 @@ func (r *payoutRun) previousStates() error {
 	}
 	// Merged with the members in id order, not looked up: a million states, no map (issue #19).
 	// Of two states of one member the later in the input wins (the sort is stable).
-	prev := make([]*State, len(r.in.Prev))
+	prev := r.scr.prevs.take(len(r.in.Prev))
 	for k := range r.in.Prev {
 		prev[k] = &r.in.Prev[k]
 	}
@@ -1253,7 +1261,11 @@ func (r *payoutRun) result() *Result {
 	res.ranks = r.cfg.Ranks
 	// The consultants' results are gathered in place: a copy would be a second million.
 	res.Members = r.out[:0]
-	res.memberAt = make([]int32, 0, r.consultants)
+	if r.scr.ReuseResults {
+		res.memberAt = r.scr.i32.empty(r.consultants)
+	} else {
+		res.memberAt = make([]int32, 0, r.consultants)
+	}
 	for i := 0; i < r.n; i++ {
 		if r.plan[i].IsConsultant() {
 			res.memberAt = append(res.memberAt, int32(i))

@@ -18,9 +18,10 @@ import (
 // refers to it, so a result stays whole after the next run. A run finding the scratch in use by
 // another allocates its own. The zero value is ready to use.
 type Scratch struct {
-	// ReuseResults lets a result's Members and sums (about 360 bytes a member, the largest part
-	// of what a run allocates) live here too: they are then valid only until the next run with
-	// this scratch. The projection, which reads each result once and drops it, sets it.
+	// ReuseResults lets a result's Members, sums and member index (about 390 bytes a member,
+	// the largest part of what a run allocates) live here too: they are then valid only until
+	// the next run with this scratch. The projection, which reads each result once and drops
+	// it, sets it.
 	ReuseResults bool
 
 	busy  atomic.Bool
@@ -35,6 +36,10 @@ type Scratch struct {
 	acct  bufs[accountedSale]
 	acts  bufs[activation]
 	refs  bufs[sumsRef]
+	plans bufs[Plan]
+	mems  bufs[*Member]
+	mrefs bufs[memberRef]
+	prevs bufs[*State]
 	outs  bufs[MemberResult] // ReuseResults
 	sums  bufs[memberSums]   // ReuseResults
 }
@@ -46,7 +51,8 @@ type pool interface {
 }
 
 func (s *Scratch) pools() []pool {
-	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.acts, &s.refs, &s.outs, &s.sums}
+	return []pool{&s.i32, &s.strs, &s.ints, &s.units, &s.vols, &s.bools, &s.times, &s.sales, &s.acct, &s.acts, &s.refs,
+		&s.plans, &s.mems, &s.mrefs, &s.prevs, &s.outs, &s.sums}
 }
 
 // bufs hands out its slices in the order a run asks for them: a run's steps ask in the same
@@ -146,6 +152,9 @@ func lend(in *Input) (*Scratch, func()) {
 		// Pointers into this run's input, kept by no result.
 		s.sales.drop()
 		s.acct.drop()
+		s.mems.drop()
+		s.mrefs.drop()
+		s.prevs.drop()
 		s.busy.Store(false)
 	}
 }

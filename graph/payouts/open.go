@@ -214,7 +214,10 @@ func (o *openSnapshot) project(res *engine.Result, end, asOf time.Time, spare *P
 		proj.IDs, proj.Items = spare.IDs[:n], spare.Items[:n]
 		clear(proj.Items)
 	} else {
-		proj.IDs, proj.Items = make([]string, n), make([]Projected, n)
+		// With room: the network gains members between updates, and arrays one element too
+		// small would be made anew at every update (issue #19).
+		c := n + n/16 + 64
+		proj.IDs, proj.Items = make([]string, n, c), make([]Projected, n, c)
 	}
 	gens := o.generations(end)
 	pos := o.positions(res)

@@ -29,6 +29,7 @@ type placement struct {
 	acc       []int64
 	legs      [][2]int64
 	order     []uint64
+	out       []LegVolume // what the last rollup returned, refilled by the next
 }
 
 func newPlacement() *placement { return &placement{num: map[string]int32{}} }
@@ -68,7 +69,9 @@ func (t *placement) set(id string, p ParentLink) {
 // rollUp pushes the volume in pv up the union of the paths from each of its members to the
 // top of the tree, deepest first, so each step is taken once however many amounts pass
 // through it, and returns what each ancestor gains on each leg: one for every member some
-// non-zero amount reached, as genealogy.RollUp does, in no particular order.
+// non-zero amount reached, as genealogy.RollUp does, in no particular order. What it returns is
+// valid until the next rollup: a tick at 1M can reach a hundred thousand ancestors, and a list
+// made anew at each one fed the collector that stalls the dashboards (issue #19).
 func (t *placement) rollUp(pv map[string]int64) []LegVolume {
 	if t.stamp++; t.stamp == 0 { // wrapped: stamps of four billion rollups ago look current
 		clear(t.seen)
@@ -107,12 +110,15 @@ func (t *placement) rollUp(pv map[string]int64) []LegVolume {
 			hits++
 		}
 	}
-	out := make([]LegVolume, 0, hits)
+	out := t.out[:0]
+	if cap(out) < hits {
+		out = make([]LegVolume, 0, hits+hits/4)
+	}
 	for _, k := range order {
 		if v := int32(uint32(k)); t.hit[v] == t.stamp {
 			out = append(out, LegVolume{ID: t.ids[v], Left: t.legs[v][0], Right: t.legs[v][1]})
 		}
 	}
-	t.order = order
+	t.order, t.out = order, out
 	return out
 }
