@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -174,12 +173,13 @@ const incPairs = 1000
 // stageChunks is the most chunks one "stage" call pushes (Lua's stack bounds unpack).
 const stageChunks = 200
 
-// incChunk is one chunk of a tick's increments: its id, its pairs as drainScript's arguments,
-// and as staged, a JSON array of the id and the field and value strings (cjson reads it;
-// strings, so no value passes through a float).
+// incChunk is one chunk of a tick's increments: its id, drainScript's arguments (three left
+// free for the token, the generation and the id, then the pairs, so applying it copies
+// nothing), and as staged, a JSON array of the id and the field and value strings (cjson reads
+// it; strings, so no value passes through a float).
 type incChunk struct {
 	id     string
-	pairs  []any
+	args   []any
 	staged string
 }
 
@@ -189,7 +189,7 @@ func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []inc
 	var out []incChunk
 	var b []byte
 	_ = fields(pv, legs, incPairs, func(pairs []any) error {
-		ch := incChunk{id: tick + ":" + strconv.Itoa(len(out)), pairs: slices.Clone(pairs)}
+		ch := incChunk{id: tick + ":" + strconv.Itoa(len(out)), args: append(make([]any, 3, 3+len(pairs)), pairs...)}
 		b = appendJSONString(append(b[:0], '['), ch.id)
 		for i := 0; i < len(pairs); i += 2 {
 			b = appendJSONString(append(b, ','), pairs[i].(string))
@@ -341,8 +341,8 @@ func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, leg
 // staged (by a former holder).
 func (c *Cache) drain(ctx context.Context, keys []string, tok, gen string, ch *incChunk) error {
 	if ch != nil {
-		args := append([]any{tok, gen, ch.id}, ch.pairs...)
-		return fenced(drainScript.Run(ctx, c.rdb, keys, args...).Err())
+		ch.args[0], ch.args[1], ch.args[2] = tok, gen, ch.id
+		return fenced(drainScript.Run(ctx, c.rdb, keys, ch.args...).Err())
 	}
 	for {
 		more, err := drainScript.Run(ctx, c.rdb, keys, tok, gen).Int64()

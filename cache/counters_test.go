@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -432,6 +433,53 @@ func counterChunksOnce(t *testing.T, c *cache.Cache) {
 		// Applying nothing new applies nothing again.
 		if err := c.Apply(ctx, b, nil, nil, payouts.Progress{Cursor: t2.Add(2 * time.Second)}); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// Issue #19: a projection is published as what changed since the last, into arrays the
+// publication before last used. Over a series of updates where members appear, change, keep
+// their figures and drop out (the network growing past the arrays' room too), every lookup
+// reads exactly the latest projection.
+func TestProjectionDeltaSeries(t *testing.T) { topologies(t, projectionDeltaSeries) }
+
+func projectionDeltaSeries(t *testing.T, c *cache.Cache) {
+	ctx := context.Background()
+	tok, err := c.ProjectionLease(ctx, "series", time.Second)
+	if err != nil || tok == 0 {
+		t.Fatalf("lease: %d %v", tok, err)
+	}
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	rng := uint64(7)
+	next := func(n uint64) uint64 { rng = rng*6364136223846793005 + 1442695040888963407; return (rng >> 33) % n }
+	var all []string
+	for round := 0; round < 12; round++ {
+		members := 40 + 30*round // more members than the last arrays held
+		p := &payouts.Projection{PeriodEnd: at.AddDate(0, 0, 3), AsOf: at.Add(time.Duration(round) * time.Minute)}
+		for i := 0; i < members; i++ {
+			id := fmt.Sprintf("m%04d", i)
+			var it payouts.Projected
+			switch next(4) {
+			case 0: // nothing to show
+			case 1: // a figure that stays from round to round
+				it.ByType[0] = engine.Units(i)
+			default:
+				it.ByType[1], it.Generations[0] = engine.Units(next(1000)+1), int32(round)
+			}
+			p.IDs, p.Items = append(p.IDs, id), append(p.Items, it)
+		}
+		if err := c.PublishProjection(ctx, tok, p); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		all = p.IDs
+		got, err := c.LookupProjection(ctx, append(slices.Clone(all), "m9999"))
+		if err != nil || !got.AsOf.Equal(p.AsOf) {
+			t.Fatalf("round %d: %v %v", round, got, err)
+		}
+		for i, id := range all {
+			if g := got.Members[id]; g.ByType != p.Items[i].ByType || g.Generations != p.Items[i].Generations {
+				t.Fatalf("round %d: %s reads %+v, want %+v", round, id, *g, p.Items[i])
+			}
 		}
 	}
 }

@@ -163,11 +163,34 @@ type pubMemo struct {
 	ids    []string
 	hashes []uint64
 	valid  bool
+	// The arrays of the publication before last, which the next delta fills again: at 1M
+	// consultants each pair is 24 MB, and making them anew at every update (about one a second
+	// under a stream of sales) was a fifth of what halod allocated, so the collector ran more
+	// often beside the dashboards (issue #19).
+	spareIDs    []string
+	spareHashes []uint64
 }
 
-// keep records a publication (its caller holds mu).
+// keep records a publication (its caller holds mu); the arrays it replaces become the spares.
 func (m *pubMemo) keep(gen string, ids []string, hashes []uint64, valid bool) {
+	m.spareIDs, m.spareHashes = m.ids, m.hashes
 	m.gen, m.ids, m.hashes, m.valid = gen, ids, hashes, valid
+}
+
+// spares returns the spare arrays, emptied, with room for n and some to spare (a network
+// gains members between updates: a slice one element too small would be copied whole).
+func (m *pubMemo) spares(n int) ([]string, []uint64) {
+	n += n/16 + 64
+	ids, hashes := m.spareIDs, m.spareHashes
+	m.spareIDs, m.spareHashes = nil, nil
+	if cap(ids) < n {
+		ids = make([]string, 0, n)
+	}
+	if cap(hashes) < n {
+		hashes = make([]uint64, 0, n)
+	}
+	clear(ids[:cap(ids)]) // no stale id kept alive
+	return ids[:0], hashes[:0]
 }
 
 // deltaScript changes fields of the current generation, only for the lease's current token and
@@ -218,8 +241,7 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 		return err
 	}
 	key := c.projKey(strconv.FormatInt(next, 10))
-	var ids []string
-	var hashes []uint64
+	ids, hashes := c.pub.spares(len(c.pub.ids))
 	pipe := c.rdb.Pipeline()
 	pipe.Del(ctx, key)
 	pipe.HSet(ctx, key, "_period_end", p.PeriodEnd.UTC().Format(time.RFC3339Nano), "_as_of", p.AsOf.UTC().Format(time.RFC3339Nano))
@@ -262,8 +284,7 @@ func (c *Cache) PublishProjection(ctx context.Context, token int64, p *payouts.P
 
 // publishDelta writes into generation gen the fields that changed, then the new as_of.
 func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *payouts.Projection) error {
-	ids := make([]string, 0, len(c.pub.ids))
-	hashes := make([]uint64, 0, len(c.pub.hashes))
+	ids, hashes := c.pub.spares(len(c.pub.ids))
 	keys := []string{c.projKey("lease"), c.projKey(gen), c.projKey("gen")}
 	head := []any{strconv.FormatInt(token, 10), gen}
 	pacer := graph.NewPacer(ctx)
@@ -330,7 +351,7 @@ func (c *Cache) publishDelta(ctx context.Context, token int64, gen string, p *pa
 	if err := run("set", set); err != nil {
 		return err
 	}
-	c.pub.ids, c.pub.hashes = ids, hashes
+	c.pub.keep(gen, ids, hashes, true)
 	return nil
 }
 
