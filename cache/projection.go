@@ -165,7 +165,7 @@ type pubMemo struct {
 	valid  bool
 	// The arrays of the publication before last, which the next delta fills again: at 1M
 	// consultants each pair is 24 MB, and making them anew at every update (about one a second
-	// under a stream of sales) was a fifth of what halod allocated, so the collector ran more
+	// under a stream of sales) was a quarter of what halod allocated, so the collector ran more
 	// often beside the dashboards (issue #19).
 	spareIDs    []string
 	spareHashes []uint64

@@ -180,7 +180,6 @@ func (r *payoutRun) members() error {
 			refs = append(refs, memberRef{&in.Members[i], int32(i)})
 		}
 	}
-	r.scr.mrefs.grew(refs)
 	sortByID(refs, func(x memberRef) string { return x.m.ID })
 	n := len(refs)
 	r.n = n
