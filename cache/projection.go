@@ -177,10 +177,9 @@ func (m *pubMemo) keep(gen string, ids []string, hashes []uint64, valid bool) {
 	m.gen, m.ids, m.hashes, m.valid = gen, ids, hashes, valid
 }
 
-// spares returns the spare arrays, emptied, with room for n and some to spare (a network
-// gains members between updates: a slice one element too small would be copied whole).
+// spares returns the spare arrays, emptied, with room for n and more (engine.Room).
 func (m *pubMemo) spares(n int) ([]string, []uint64) {
-	n += n/16 + 64
+	n = engine.Room(n)
 	ids, hashes := m.spareIDs, m.spareHashes
 	m.spareIDs, m.spareHashes = nil, nil
 	if cap(ids) < n {

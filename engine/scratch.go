@@ -63,6 +63,11 @@ type bufs[T any] struct {
 	room bool // regrow with room to spare (a shared scratch)
 }
 
+// Room is the capacity to make for n elements of an array that is kept and refilled as a
+// network grows: a network gains members and sales between updates, and an array made for
+// exactly n would be made anew (and copied) at the next update (issue #19).
+func Room(n int) int { return n + n/16 + 64 }
+
 // take returns n zero values, reusing the next slice when it is large enough.
 func (b *bufs[T]) take(n int) []T {
 	if b.next == len(b.all) {
@@ -74,7 +79,7 @@ func (b *bufs[T]) take(n int) []T {
 		// and a slice regrown at each one would save nothing.
 		c := n
 		if b.room {
-			c += n/16 + 64
+			c = Room(n)
 		}
 		s = make([]T, n, c)
 	} else {

@@ -214,9 +214,7 @@ func (o *openSnapshot) project(res *engine.Result, end, asOf time.Time, spare *P
 		proj.IDs, proj.Items = spare.IDs[:n], spare.Items[:n]
 		clear(proj.Items)
 	} else {
-		// With room: the network gains members between updates, and arrays one element too
-		// small would be made anew at every update (issue #19).
-		c := n + n/16 + 64
+		c := engine.Room(n)
 		proj.IDs, proj.Items = make([]string, n, c), make([]Projected, n, c)
 	}
 	gens := o.generations(end)

@@ -3,6 +3,8 @@ package payouts
 import (
 	"math"
 	"slices"
+
+	"github.com/halo-oss/halo/engine"
 )
 
 // placement is the placement tree as the live counters walk it: each consultant learned gets
@@ -112,7 +114,7 @@ func (t *placement) rollUp(pv map[string]int64) []LegVolume {
 	}
 	out := t.out[:0]
 	if cap(out) < hits {
-		out = make([]LegVolume, 0, hits+hits/4)
+		out = make([]LegVolume, 0, engine.Room(hits))
 	}
 	for _, k := range order {
 		if v := int32(uint32(k)); t.hit[v] == t.stamp {
