@@ -186,19 +186,21 @@ func (s *Store) SnapshotSmall(ctx context.Context) (*payouts.RunSnapshot, error)
 // Each loader starts its slice afresh: a read retried after a transient error streams again.
 func (s *Store) loadMembers(ctx context.Context, q string, params map[string]any, snap *payouts.RunSnapshot) error {
 	var bad error
+	var ids strs
+	ranks := map[string]string{}
 	err := s.stream(ctx, q, params, func(r *neo4j.Record) {
 		p, err := engine.ParsePlan(get[string](r, "plan"))
 		if err != nil && bad == nil {
 			bad = graph.Internal(err)
 		}
-		m := engine.Member{ID: get[string](r, "id"), Plan: p, Sponsor: get[string](r, "sponsor"), Parent: get[string](r, "parent"),
+		m := engine.Member{ID: ids.keep(get[string](r, "id")), Plan: p, Sponsor: ids.keep(get[string](r, "sponsor")), Parent: ids.keep(get[string](r, "parent")),
 			RegisteredAt: get[time.Time](r, "registered_at").UTC()}
 		if lg, ok := engine.ParseLeg(get[string](r, "leg")); ok {
 			m.Leg = lg
 		}
 		snap.Members = append(snap.Members, m)
 		if p.IsConsultant() {
-			snap.Prev = append(snap.Prev, engine.State{Member: m.ID, Rank: get[string](r, "rank"), CarryLeft: engine.Units(get[int64](r, "cl")),
+			snap.Prev = append(snap.Prev, engine.State{Member: m.ID, Rank: interned(ranks, get[string](r, "rank")), CarryLeft: engine.Units(get[int64](r, "cl")),
 				CarryRight: engine.Units(get[int64](r, "cr")), LifetimeLeft: engine.Units(get[int64](r, "ll")), LifetimeRight: engine.Units(get[int64](r, "lr"))})
 		}
 	}, func() { snap.Members, snap.Prev = snap.Members[:0], snap.Prev[:0] })
@@ -214,14 +216,10 @@ func (s *Store) loadSales(ctx context.Context, q string, params map[string]any, 
 	// A handful of vendors sell millions of activations: each sale keeps the one copy of its
 	// vendor's id, not the string the driver decoded for it.
 	vendors := map[string]string{}
+	var ids strs
 	return s.stream(ctx, q, params, func(r *neo4j.Record) {
-		vendor := get[string](r, "vendor")
-		if v, ok := vendors[vendor]; ok {
-			vendor = v
-		} else {
-			vendors[vendor] = vendor
-		}
-		sl := engine.Sale{ID: get[string](r, "id"), Kind: saleKinds[get[string](r, "kind")], Member: get[string](r, "member"),
+		vendor := interned(vendors, get[string](r, "vendor"))
+		sl := engine.Sale{ID: ids.keep(get[string](r, "id")), Kind: saleKinds[get[string](r, "kind")], Member: ids.keep(get[string](r, "member")),
 			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
 			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: vendor, Accounted: get[bool](r, "accounted"),
 			HoldDays: int(get[int64](r, "hold_days"))}
@@ -235,6 +233,15 @@ func (s *Store) loadSales(ctx context.Context, q string, params map[string]any, 
 		}
 		snap.Sales = append(snap.Sales, sl)
 	}, func() { snap.Sales = snap.Sales[:0] })
+}
+
+// interned is the one copy of s in seen, for values that repeat (vendors, ranks).
+func interned(seen map[string]string, s string) string {
+	if v, ok := seen[s]; ok {
+		return v
+	}
+	seen[s] = s
+	return s
 }
 
 func (s *Store) loadCancellations(ctx context.Context, q string, params map[string]any, snap *payouts.RunSnapshot) error {

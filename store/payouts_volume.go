@@ -164,12 +164,17 @@ func (s *Store) Parents(ctx context.Context, ids []string) (map[string]payouts.P
 func (s *Store) AllParents(ctx context.Context, fn func(string, payouts.ParentLink)) error {
 	sess := s.session(ctx, false)
 	defer sess.Close(ctx)
+	var ids strs // the counters' placement index keeps every consultant's id (strs)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, qPlacementAll, nil)
 		if err != nil {
 			return nil, err
 		}
-		return nil, eachRow(ctx, res, func(r *neo4j.Record) { fn(get[string](r, "id"), linkOf(r)) })
+		return nil, eachRow(ctx, res, func(r *neo4j.Record) {
+			l := linkOf(r)
+			l.Parent = ids.keep(l.Parent)
+			fn(ids.keep(get[string](r, "id")), l)
+		})
 	})
 	return s.mapErr(err)
 }
