@@ -142,23 +142,34 @@ func Run(in Input) (*Result, error) {
 	scr, giveBack := lend(&in)
 	defer giveBack()
 	r := &payoutRun{cfg: cfg, in: &in, res: &Result{}, scr: scr}
+	between := func() {}
+	if in.Between != nil {
+		between = in.Between
+	}
 	for _, prepare := range []func() error{r.members, r.statuses, r.placementTree, r.sponsorTree, r.rollUp, r.cancellations, r.refunds, r.accountSales, r.previousStates} {
 		if err := prepare(); err != nil {
 			return nil, err
 		}
+		between()
 	}
-	r.volume()                            // step 1
-	r.activity()                          // step 2
-	r.rank()                              // step 3
-	r.binaryBonus()                       // step 4
-	r.matching()                          // step 5
-	r.compression()                       // step 6, its prerequisite
-	r.reserveLines()                      // the bulk of the lines, counted before they are written
-	r.saleLines()                         // steps 6, 7 and 8, sale by sale
-	r.leadershipPool()                    // step 9
+	for _, step := range []func(){
+		r.volume,         // step 1
+		r.activity,       // step 2
+		r.rank,           // step 3
+		r.binaryBonus,    // step 4
+		r.matching,       // step 5
+		r.compression,    // step 6, its prerequisite
+		r.reserveLines,   // the bulk of the lines, counted before they are written
+		r.saleLines,      // steps 6, 7 and 8, sale by sale
+		r.leadershipPool, // step 9
+	} {
+		step()
+		between()
+	}
 	if err := r.clawbacks(); err != nil { // step 10
 		return nil, err
 	}
+	between()
 	return r.result(), nil
 }
 

@@ -121,3 +121,31 @@ func TestScratchInUseIsNotShared(t *testing.T) {
 		}
 	}
 }
+
+// Between is called between the run's steps, and a run that rests there gives what a run
+// without it gives, lines and sums alike.
+func TestBetweenStepsChangesNoResult(t *testing.T) {
+	for _, sumsOnly := range []bool{false, true} {
+		nw := gen.Build(gen.Spec{Seed: 7, Consultants: 400, Customers: 300, Sales: 2400, ChainDepth: 20})
+		in := nw.Input
+		in.SumsOnly = sumsOnly
+		want, err := engine.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		in.Between = func() { calls++; time.Sleep(time.Millisecond) }
+		got, err := engine.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Nine preparations, nine steps, the clawbacks (PLAN.md §4, steps 1–10).
+		if calls != 19 {
+			t.Errorf("sums only %v: Between called %d times, want once after each of the 19 steps", sumsOnly, calls)
+		}
+		sameResult(t, 0, got, want)
+		if !reflect.DeepEqual(collect(got), collect(want)) {
+			t.Errorf("sums only %v: lines differ when the run rests between its steps", sumsOnly)
+		}
+	}
+}

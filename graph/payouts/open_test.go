@@ -227,8 +227,9 @@ func (k *keptProjections) RequestProjection(context.Context) (int64, error)   { 
 func (k *keptProjections) ProjectionRequested(context.Context) (int64, error) { return 0, nil }
 
 // While the dashboards are asked for, a whole reload and its publication give way to them
-// (graph.GiveWay), but an update does not: resting would not make its work any smaller, only
-// the next update's larger, and under full ingest the sales it carries waited 12-15 s to show.
+// (graph.GiveWay), but an update's reads and publication do not: resting would not make its
+// work any smaller, only the next update's larger, and under full ingest the sales it carries
+// waited 12-15 s to show. Its engine rests between steps, as long as each took.
 func TestOnlyAWholeReloadGivesWayToTheDashboards(t *testing.T) {
 	ctx := context.Background()
 	st := newMemRuns()
@@ -251,6 +252,9 @@ func TestOnlyAWholeReloadGivesWayToTheDashboards(t *testing.T) {
 	}
 	if reloads, updates := p.Counts(); reloads != 1 || updates != 1 {
 		t.Fatalf("reloads %d, updates %d; want one of each", reloads, updates)
+	}
+	if p.took.rested <= 0 || p.took.rested >= p.took.engine {
+		t.Fatalf("the update's engine rested %s of its %s with a dashboard under way", p.took.rested, p.took.engine)
 	}
 	if st.reads != 2 || !slices.Equal(st.paced, []string{"load"}) {
 		t.Fatalf("of %d reads, these gave way: %v; want only the whole load", st.reads, st.paced)

@@ -460,7 +460,7 @@ func (s *PayoutService) compute(ctx context.Context, base string, start *time.Ti
 		return nil, nil, tm, err
 	}
 	tm.load = time.Since(t0)
-	res, err := s.computeFrom(snap, start, end, false, nil, nil)
+	res, err := s.computeFrom(snap, start, end, false, nil, nil, nil) // a payout run never waits
 	tm.compute = time.Since(t0) - tm.load
 	return res, snap, tm, err
 }
@@ -468,9 +468,9 @@ func (s *PayoutService) compute(ctx context.Context, base string, start *time.Ti
 // computeFrom runs the engine over a loaded snapshot; it reads snap and never changes it. With
 // sumsOnly the result keeps each member's totals instead of the lines (engine.Input.SumsOnly),
 // and memo, when given, carries what it made of the sales to the next (engine.SalesMemo).
-func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time, sumsOnly bool, scr *engine.Scratch, memo *engine.SalesMemo) (*engine.Result, error) {
+func (s *PayoutService) computeFrom(snap *RunSnapshot, start *time.Time, end time.Time, sumsOnly bool, scr *engine.Scratch, memo *engine.SalesMemo, between func()) (*engine.Result, error) {
 	in := engine.Input{Config: s.Plan, End: end, Sales: snap.Sales, Cancellations: snap.Cancellations, Prev: snap.Prev, StatusEvents: snap.StatusEvents,
-		Refunds: snap.Refunds, SumsOnly: sumsOnly, Scratch: scr, Memo: memo}
+		Refunds: snap.Refunds, SumsOnly: sumsOnly, Scratch: scr, Memo: memo, Between: between}
 	if start != nil {
 		in.Start = *start
 	}

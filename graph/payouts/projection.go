@@ -93,6 +93,10 @@ type AcceptedSignal interface {
 // maxRest bounds the projector's rest after an update (see Refresh).
 const maxRest = 5 * time.Second
 
+// engineGiveWay is how long the projection's engine rests between its steps per unit of time a
+// step worked, while the API is in use (see update).
+const engineGiveWay = 1.0
+
 // Projector recomputes the projection in the background: at start, then whenever events were
 // accepted since the last one, looking every Interval. It keeps the open period's snapshot and
 // reads only what was accepted since (see openSnapshot), so a projection is as fresh as the
@@ -139,8 +143,8 @@ type Projector struct {
 	wantSeen   int64
 	computedAt time.Time
 	restUntil  time.Time
-	took       struct{ read, engine, build, publish time.Duration } // of the last projection, for its log line
-	delta      struct {                                             // the last update's read, for its log line
+	took       struct{ read, engine, rested, build, publish time.Duration } // of the last projection, for its log line
+	delta      struct {                                                     // the last update's read, for its log line
 		rows int           // members, sales and cancellations read
 		back time.Duration // how far before its clock it began
 	}
@@ -431,7 +435,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	// is at most about twice its own computing time late. A whole reload is rare and leaves
 	// the events accepted meanwhile to catch up on at once.
 	if !full {
-		p.restUntil = time.Now().Add(min(time.Since(started), maxRest))
+		p.restUntil = time.Now().Add(min(time.Since(started)-p.took.rested, maxRest))
 	}
 	lvl := slog.LevelDebug
 	if full {
@@ -442,6 +446,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	}
 	p.Log.Log(ctx, lvl, "earnings projection refreshed", "period_end", end.Format(time.RFC3339), "consultants", len(res.Members), "shared", p.Shared != nil,
 		"reloaded", full, "read", p.took.read.Round(time.Millisecond), "engine", p.took.engine.Round(time.Millisecond),
+		"engine_rested", p.took.rested.Round(time.Millisecond),
 		"build", p.took.build.Round(time.Millisecond), "publish", p.took.publish.Round(time.Millisecond),
 		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond),
 		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond), "sales_read", p.open.memo.Read())
@@ -562,7 +567,23 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory). Its working arrays and
 	// its members are the last update's (engine.Scratch): a result is read once, by project.
 	p.scratch.ReuseResults = true
-	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo); err != nil {
+	// Between its steps (40–100 ms each at 1M) the engine rests as long as the step took while
+	// the API is in use. Without it the engine held one of two cores for a second, Neo4j had
+	// the other for every dashboard and sale, and the dashboards' reads queued toward the end
+	// of each run (issue #19). At most it doubles the engine's time; it never waits for other
+	// background work.
+	ratio := engineGiveWay
+	if p.Payouts.GiveWay <= 0 { // HALO_BACKGROUND_GIVE_WAY=0: background work never rests
+		ratio = 0
+	}
+	pacer := graph.NewPacer(graph.GiveWayAlone(ctx, p.Payouts.Foreground, ratio))
+	p.took.rested = 0
+	between := func() {
+		t := time.Now()
+		_ = pacer.Step(ctx) // ctx's end is seen right after the run
+		p.took.rested += time.Since(t)
+	}
+	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo, between); err != nil {
 		return
 	}
 	p.took.engine = time.Since(t1)
