@@ -133,6 +133,14 @@ func NewPacer(ctx context.Context) *Pacer {
 // Paced says whether Step may rest at all.
 func (p *Pacer) Paced() bool { return p != nil && p.p.fg != nil }
 
+// Rested is how long the loop's Steps have rested in all while the API was in use.
+func (p *Pacer) Rested() time.Duration {
+	if p == nil {
+		return 0
+	}
+	return p.rested
+}
+
 // Busy says whether a paced loop should give way now (the API is in use).
 func (p *Pacer) Busy() bool { return p.Paced() && p.p.fg.Busy() }
 

@@ -577,13 +577,10 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		ratio = 0
 	}
 	pacer := graph.NewPacer(graph.GiveWayAlone(ctx, p.Payouts.Foreground, ratio))
-	p.took.rested = 0
-	between := func() {
-		t := time.Now()
-		_ = pacer.Step(ctx) // ctx's end is seen right after the run
-		p.took.rested += time.Since(t)
-	}
-	if res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo, between); err != nil {
+	between := func() { _ = pacer.Step(ctx) } // ctx's end is seen right after the run
+	res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo, between)
+	p.took.rested = pacer.Rested()
+	if err != nil {
 		return
 	}
 	p.took.engine = time.Since(t1)
