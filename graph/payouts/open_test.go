@@ -62,78 +62,14 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 			}
 		}
 		refresh(-1)
-		free := map[string][]engine.Leg{"ana": {engine.LegLeft, engine.LegRight}, "ben": {engine.LegLeft, engine.LegRight}}
-		consultants := []string{"root", "ana", "ben"}
-		var acts []string
-		cancelled := map[string]bool{}
-		type openWrite struct {
-			h, due  int
-			members []engine.Member
-			sales   []engine.Sale
-			cancels []engine.Cancellation
-			done    func() // what the write makes possible once committed (a sponsor, a leg, an activation to cancel)
-		}
-		var open []openWrite
-		accept := func(step int, members []engine.Member, sales []engine.Sale, cancels []engine.Cancellation, done func()) {
-			if rng.IntN(3) > 0 {
-				st.accept(members, sales, cancels)
-				done()
-				return
-			}
-			open = append(open, openWrite{st.begin(), step + 1 + rng.IntN(8), members, sales, cancels, done})
-		}
-		commitDue := func(step int) {
-			open = slices.DeleteFunc(open, func(w openWrite) bool {
-				if w.due > step {
-					return false
-				}
-				st.commit(w.h, w.members, w.sales, w.cancels)
-				w.done()
-				return true
-			})
-		}
-		at := func() time.Time { return start.Add(time.Duration(rng.IntN(5*24)) * time.Hour) }
+		h := newHistory(rng, st, now)
 		for step := 0; step < 40; step++ {
-			switch k := rng.IntN(4); {
-			case k == 0: // a consultant joins under someone with a free leg, with a pack
-				var parent string
-				for p, legs := range free {
-					if len(legs) > 0 && (parent == "" || p < parent) {
-						parent = p
-					}
-				}
-				leg := free[parent][0]
-				free[parent] = free[parent][1:]
-				id := fmt.Sprintf("c%02d", step)
-				sponsor := consultants[rng.IntN(len(consultants))]
-				reg := at()
-				accept(step, []engine.Member{{ID: id, Plan: engine.PlanConsultant, Sponsor: sponsor, Parent: parent, Leg: leg, RegisteredAt: reg}},
-					[]engine.Sale{{ID: "pack:" + id, Kind: engine.SalePack, Member: id, OccurredAt: reg, Price: 9900, BV: 10000}}, nil,
-					func() { free[id], consultants = []engine.Leg{engine.LegLeft, engine.LegRight}, append(consultants, id) })
-			case k == 1 || k == 2: // a customer signs up, or an existing one activates another service
-				cust := "mia"
-				var members []engine.Member
-				if k == 1 {
-					cust = fmt.Sprintf("cust%02d", step)
-					members = []engine.Member{{ID: cust, Plan: engine.PlanCustomer, Sponsor: consultants[rng.IntN(len(consultants))], RegisteredAt: at()}}
-				}
-				id := fmt.Sprintf("solar:%02d", step)
-				bv := engine.Units(1000 * (1 + rng.IntN(50)))
-				accept(step, members, []engine.Sale{{ID: id, Kind: engine.SaleActivation, Member: cust, OccurredAt: at(), BV: bv, CV: bv * 3, Retail: bv / 2, Vendor: "solar"}}, nil,
-					func() { acts = append(acts, id) })
-			case k == 3 && len(acts) > 0: // a cancellation
-				a := acts[rng.IntN(len(acts))]
-				if !cancelled[a] {
-					cancelled[a] = true
-					accept(step, nil, nil, []engine.Cancellation{{ID: "cancel:" + a, Activation: a, OccurredAt: now.Add(-time.Hour), Vendor: "solar"}}, func() {})
-				}
-			}
-			commitDue(step)
+			h.step(step)
 			if rng.IntN(3) == 0 {
 				refresh(step)
 			}
 		}
-		commitDue(40)
+		h.commitDue(40)
 		refresh(40)
 		if kept.n < 2 || reused == 0 || checked == 0 {
 			t.Fatalf("seed %d: published %d times, reusing the arrays %d times, %d updates", seed, kept.n, reused, checked)
@@ -155,6 +91,176 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 			}
 		}
 	}
+}
+
+// history drives a random stream of what a network accepts into a store: consultants joining
+// under a free leg with their packs, customers signing up, activations, cancellations. A third
+// of the writes stay open across up to eight later events before they commit with their stamp.
+type history struct {
+	rng         *rand.Rand
+	st          *memRuns
+	now         time.Time
+	free        map[string][]engine.Leg
+	consultants []string
+	acts        []string
+	cancelled   map[string]bool
+	open        []openWrite
+}
+
+type openWrite struct {
+	h, due  int
+	members []engine.Member
+	sales   []engine.Sale
+	cancels []engine.Cancellation
+	done    func() // what the write makes possible once committed (a sponsor, a leg, an activation to cancel)
+}
+
+func newHistory(rng *rand.Rand, st *memRuns, now time.Time) *history {
+	return &history{rng: rng, st: st, now: now, free: map[string][]engine.Leg{"ana": {engine.LegLeft, engine.LegRight}, "ben": {engine.LegLeft, engine.LegRight}},
+		consultants: []string{"root", "ana", "ben"}, cancelled: map[string]bool{}}
+}
+
+func (h *history) accept(step int, members []engine.Member, sales []engine.Sale, cancels []engine.Cancellation, done func()) {
+	if h.rng.IntN(3) > 0 {
+		h.st.accept(members, sales, cancels)
+		done()
+		return
+	}
+	h.open = append(h.open, openWrite{h.st.begin(), step + 1 + h.rng.IntN(8), members, sales, cancels, done})
+}
+
+// commitDue commits the open writes due by step.
+func (h *history) commitDue(step int) {
+	h.open = slices.DeleteFunc(h.open, func(w openWrite) bool {
+		if w.due > step {
+			return false
+		}
+		h.st.commit(w.h, w.members, w.sales, w.cancels)
+		w.done()
+		return true
+	})
+}
+
+// step sends one random event (ids made from step, which must not repeat) and commits the
+// writes due.
+func (h *history) step(step int) {
+	rng := h.rng
+	at := func() time.Time { return start.Add(time.Duration(rng.IntN(5*24)) * time.Hour) }
+	switch k := rng.IntN(4); {
+	case k == 0: // a consultant joins under someone with a free leg, with a pack
+		var parent string
+		for p, legs := range h.free {
+			if len(legs) > 0 && (parent == "" || p < parent) {
+				parent = p
+			}
+		}
+		leg := h.free[parent][0]
+		h.free[parent] = h.free[parent][1:]
+		id := fmt.Sprintf("c%02d", step)
+		sponsor := h.consultants[rng.IntN(len(h.consultants))]
+		reg := at()
+		h.accept(step, []engine.Member{{ID: id, Plan: engine.PlanConsultant, Sponsor: sponsor, Parent: parent, Leg: leg, RegisteredAt: reg}},
+			[]engine.Sale{{ID: "pack:" + id, Kind: engine.SalePack, Member: id, OccurredAt: reg, Price: 9900, BV: 10000}}, nil,
+			func() {
+				h.free[id], h.consultants = []engine.Leg{engine.LegLeft, engine.LegRight}, append(h.consultants, id)
+			})
+	case k == 1 || k == 2: // a customer signs up, or an existing one activates another service
+		cust := "mia"
+		var members []engine.Member
+		if k == 1 {
+			cust = fmt.Sprintf("cust%02d", step)
+			members = []engine.Member{{ID: cust, Plan: engine.PlanCustomer, Sponsor: h.consultants[rng.IntN(len(h.consultants))], RegisteredAt: at()}}
+		}
+		id := fmt.Sprintf("solar:%02d", step)
+		bv := engine.Units(1000 * (1 + rng.IntN(50)))
+		h.accept(step, members, []engine.Sale{{ID: id, Kind: engine.SaleActivation, Member: cust, OccurredAt: at(), BV: bv, CV: bv * 3, Retail: bv / 2, Vendor: "solar"}}, nil,
+			func() { h.acts = append(h.acts, id) })
+	case k == 3 && len(h.acts) > 0: // a cancellation
+		a := h.acts[rng.IntN(len(h.acts))]
+		if !h.cancelled[a] {
+			h.cancelled[a] = true
+			h.accept(step, nil, nil, []engine.Cancellation{{ID: "cancel:" + a, Activation: a, OccurredAt: h.now.Add(-time.Hour), Vendor: "solar"}}, func() {})
+		}
+	}
+	h.commitDue(step)
+}
+
+// A draft that starts from the projection's kept snapshot, brought up to date, writes exactly
+// the statements and the freeze of a draft that loads its snapshot whole: at any point of a
+// random stream, with writes still open, before the first commit and after one (issue #19).
+func TestADraftFromTheKeptSnapshotEqualsOneFromALoad(t *testing.T) {
+	ctx := context.Background()
+	for seed := uint64(1); seed <= 20; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		st := newMemRuns()
+		st.clock = start
+		now := start.AddDate(0, 0, 6)
+		svc := payoutService(st, now)
+		p := &Projector{Payouts: svc, Log: quiet, Overlap: 3 * time.Second}
+		loads := payoutService(st, now) // no projector: every draft loads whole
+		h := newHistory(rng, st, now)
+		end := start.AddDate(0, 0, 7)
+		for period := 0; period < 3; period++ {
+			for step := 0; step < 15; step++ {
+				h.step(period*15 + step)
+				if step == 0 || rng.IntN(3) == 0 {
+					if err := p.Refresh(ctx, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			// A status change or a refund since the last projection, which that projection was
+			// not told about (Stale): the draft reads the small collections again all the same.
+			st.mu.Lock()
+			switch who := h.consultants[1+rng.IntN(len(h.consultants)-1)]; period { // not the root
+			case 0:
+				st.snap.StatusEvents = append(st.snap.StatusEvents, engine.StatusEvent{Member: who, Status: engine.StatusSuspended, At: now.Add(-2 * time.Hour), Seq: 1})
+			case 1:
+				st.snap.Refunds = append(st.snap.Refunds, engine.Refund{ID: "refund-pack:ben", Sale: "pack:ben", OccurredAt: now.Add(-time.Hour)})
+			case 2:
+				st.snap.StatusEvents = append(st.snap.StatusEvents, engine.StatusEvent{Member: who, Status: engine.StatusTerminated, At: end.Add(-time.Hour), Seq: 2})
+			}
+			st.mu.Unlock()
+			before := svc.DraftsFromKept()
+			a, err := svc.Draft(ctx, CreateRunRequest{PeriodEnd: &end}, "admin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if svc.DraftsFromKept() != before+1 {
+				t.Fatalf("seed %d period %d: the draft loaded its snapshot whole", seed, period)
+			}
+			b, err := loads.Draft(ctx, CreateRunRequest{PeriodEnd: &end}, "admin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.statements[a.ID]) == 0 || !reflect.DeepEqual(st.statements[a.ID], st.statements[b.ID]) {
+				t.Fatalf("seed %d period %d: %d statements from the kept snapshot, %d from a load", seed, period, len(st.statements[a.ID]), len(st.statements[b.ID]))
+			}
+			if fa, fb := frozen(st.freeze[a.ID]), frozen(st.freeze[b.ID]); !reflect.DeepEqual(fa, fb) {
+				t.Fatalf("seed %d period %d: froze %v from the kept snapshot, %v from a load", seed, period, fa, fb)
+			}
+			if a.Totals.Total != b.Totals.Total {
+				t.Fatalf("seed %d period %d: total %s from the kept snapshot, %s from a load", seed, period, a.Totals.Total, b.Totals.Total)
+			}
+			if period == 1 { // the next period starts from this run's statements
+				if _, err := st.Commit(ctx, a.ID, "admin", now); err != nil {
+					t.Fatal(err)
+				}
+				end = end.AddDate(0, 0, svc.Plan.CadenceDays)
+			}
+		}
+	}
+}
+
+// frozen is what a freeze lists, with its paid lines rendered as the store writes them.
+func frozen(fr Freeze) map[string]any {
+	var paid []string
+	for i := range fr.PaidSales {
+		paid = append(paid, string(fr.PaidPacked(nil, i)))
+	}
+	return map[string]any{"sales": fr.Sales, "clawed": fr.Clawed, "voided": fr.Voided, "voided_acts": fr.VoidedActivations,
+		"clawed_refunds": fr.ClawedRefunds, "voided_refunds": fr.VoidedRefunds, "voided_sales": fr.VoidedSales,
+		"paid_sales": fr.PaidSales, "paid": paid, "unpaid": fr.Unpaid, "promoted": fr.Promoted}
 }
 
 // The engine's working memory and the last published projection are kept from one update to
@@ -306,8 +412,9 @@ func TestProjectionYieldsToPayoutRuns(t *testing.T) {
 	if err := p.Refresh(ctx, false); err != nil || p.Current() == nil {
 		t.Fatalf("not resumed after the run: %v", err)
 	}
-	// A payout run gets the kept snapshot's memory: the projection lets it go when it sees the
-	// run, and reloads it whole afterwards.
+	// A payout run gets the kept snapshot's memory: a projection that sees the run lets its
+	// working memory go, a draft takes the snapshot itself, and the projection reloads it
+	// whole afterwards.
 	if p.open == nil {
 		t.Fatal("the open period's snapshot is kept between projections")
 	}
@@ -316,13 +423,22 @@ func TestProjectionYieldsToPayoutRuns(t *testing.T) {
 		t.Fatal("the engine's working memory is not kept between projections")
 	}
 	leave = svc.gate.enter()
-	if err := p.Refresh(ctx, true); err != nil || p.open != nil {
-		t.Fatalf("the snapshot is kept during a payout run: %v", err)
+	if err := p.Refresh(ctx, true); err != nil || p.open == nil {
+		t.Fatalf("a projection that yields dropped the snapshot a draft is about to take: %v", err)
 	}
 	if n := p.scratch.Size(); n != 0 {
 		t.Fatalf("the engine's working memory (%d bytes) is kept during a payout run", n)
 	}
 	leave()
+	st.accept(nil, []engine.Sale{{ID: "solar:late", Kind: engine.SaleActivation, Member: "mia", OccurredAt: start.AddDate(0, 0, 8), BV: 5000, Vendor: "solar"}}, nil)
+	kept := svc.DraftsFromKept()
+	next := end.AddDate(0, 0, 7)
+	if _, err := svc.Draft(ctx, CreateRunRequest{PeriodEnd: &next}, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if svc.DraftsFromKept() != kept+1 || p.open != nil {
+		t.Fatalf("the draft did not take the kept snapshot (%d drafts from it, kept: %v)", svc.DraftsFromKept()-kept, p.open != nil)
+	}
 	if err := p.Refresh(ctx, true); err != nil || p.open == nil {
 		t.Fatalf("not reloaded after the run: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/halo-oss/halo/engine"
@@ -251,7 +252,9 @@ type PayoutService struct {
 	Foreground *graph.Foreground
 	GiveWay    float64
 
-	gate     runGate    // background work yields to drafts and commits
+	gate     runGate // background work yields to drafts and commits
+	keepers  keepers // the projectors whose kept snapshot a draft starts from
+	fromKept atomic.Int64
 	earnings sync.Mutex // one analysts' earnings write at a time
 }
 
@@ -291,7 +294,9 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 	if last != nil {
 		base = last.ID
 	}
-	res, _, tm, err := s.compute(ctx, base, start, end)
+	windowStart := end.AddDate(0, 0, -s.Plan.ActivityWindowDays)
+	kept := s.keepers.take(func(o *openSnapshot, p *Projector) bool { return o.serves(base, windowStart, p.FullEvery) })
+	res, tm, err := s.compute(ctx, base, start, end, kept)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +312,8 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 	}
 	s.Audit.Record(ctx, "payout.draft", "payout_run", run.ID, nil, run)
 	s.Log.Info("payout draft", "run", run.ID, "period_end", end.Format(time.RFC3339), "lines", res.Totals.Lines, "total", res.Totals.Total.String(),
-		"load", loaded.Round(time.Millisecond), "compute", computed.Round(time.Millisecond), "write", (time.Since(started) - loaded - computed).Round(time.Millisecond))
+		"load", loaded.Round(time.Millisecond), "compute", computed.Round(time.Millisecond), "write", (time.Since(started) - loaded - computed).Round(time.Millisecond),
+		"snapshot", tm.snapshot, "caught_up_rows", tm.caughtUp)
 	return &run, nil
 }
 
@@ -449,21 +455,38 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 // LineID names line i of a run; a clawback's reversal_of points at such an id.
 func LineID(runID string, i int) string { return runID + "-" + strconv.Itoa(i) }
 
-// compute loads the snapshot and runs the engine for a period (drafts and projections alike).
-type timings struct{ load, compute time.Duration }
+type timings struct {
+	load, compute time.Duration
+	snapshot      string // "kept" (the projection's, brought up to date) or "loaded"
+	caughtUp      int    // rows read to bring the kept snapshot up to date
+}
 
-func (s *PayoutService) compute(ctx context.Context, base string, start *time.Time, end time.Time) (*engine.Result, *RunSnapshot, timings, error) {
-	var tm timings
+// compute runs the engine for a draft's period over the projection's kept snapshot brought up
+// to date (kept, when one serves the period) or over one loaded whole.
+func (s *PayoutService) compute(ctx context.Context, base string, start *time.Time, end time.Time, kept *openSnapshot) (*engine.Result, timings, error) {
+	tm := timings{snapshot: "loaded"}
 	t0 := time.Now()
-	snap, err := s.Store.LoadSnapshot(ctx, base, end, end.AddDate(0, 0, -s.Plan.ActivityWindowDays))
+	windowStart := end.AddDate(0, 0, -s.Plan.ActivityWindowDays)
+	var snap *RunSnapshot
+	var err error
+	if kept != nil {
+		snap, tm.caughtUp, err = kept.catchUp(ctx, s.Store, windowStart)
+		tm.snapshot = "kept"
+		s.fromKept.Add(1)
+	} else {
+		snap, err = s.Store.LoadSnapshot(ctx, base, end, windowStart)
+	}
 	if err != nil {
-		return nil, nil, tm, err
+		return nil, tm, err
 	}
 	tm.load = time.Since(t0)
 	res, err := s.computeFrom(snap, start, end, false, nil, nil, nil) // a payout run never waits
 	tm.compute = time.Since(t0) - tm.load
-	return res, snap, tm, err
+	return res, tm, err
 }
+
+// DraftsFromKept counts the drafts that started from the projection's kept snapshot.
+func (s *PayoutService) DraftsFromKept() int64 { return s.fromKept.Load() }
 
 // computeFrom runs the engine over a loaded snapshot; it reads snap and never changes it. With
 // sumsOnly the result keeps each member's totals instead of the lines (engine.Input.SumsOnly),
@@ -530,6 +553,8 @@ func (s *PayoutService) Commit(ctx context.Context, id, actor string) (*Run, err
 		}
 	}()
 	defer s.announce(ctx, "commit")()
+	// The committed run becomes the next one's base: a kept snapshot serves no draft after it.
+	s.keepers.take(func(*openSnapshot, *Projector) bool { return false })
 	now := s.Now().UTC()
 	stop := s.beat(id)
 	out, err := s.Store.Commit(ctx, id, actor, now)

@@ -137,7 +137,8 @@ type Projector struct {
 
 	mu         sync.RWMutex
 	current    *Projection
-	open       *openSnapshot // Refresh's own: no other goroutine reads it
+	openMu     sync.Mutex    // held by Refresh throughout, and by a payout run taking open (letGo)
+	open       *openSnapshot // Refresh's own, but for a payout run taking it (letGo)
 	stale      atomic.Bool
 	token      int64
 	wantSeen   int64
@@ -164,6 +165,18 @@ func (p *Projector) freeScratch(why string) {
 		p.published = nil
 		p.Log.Debug("earnings projection's working memory freed", "why", why, "mb", n>>20)
 	}
+}
+
+// letGo hands over the kept snapshot (nil when none) and frees the working memory kept with it,
+// once a projection under way has stopped: a payout run has cancelled it (runGate), so that is
+// at most the rest of an engine run.
+func (p *Projector) letGo(why string) *openSnapshot {
+	p.openMu.Lock()
+	defer p.openMu.Unlock()
+	o := p.open
+	p.open = nil
+	p.freeScratch(why)
+	return o
 }
 
 // Stale makes the next refresh recompute although no sale arrived: a status change or a refund
@@ -347,6 +360,9 @@ func (p *Projector) Run(ctx context.Context) {
 // shared projection, only on the replica that holds its lease.
 func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	p.defaults()
+	p.Payouts.keepers.add(p)
+	p.openMu.Lock()
+	defer p.openMu.Unlock()
 	var want int64
 	if p.Shared != nil {
 		token, err := p.Shared.ProjectionLease(ctx, p.Holder, p.LeaseTTL)
@@ -375,10 +391,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	parent := ctx
 	ctx, done, ok := p.Payouts.gate.background(ctx)
 	if !ok {
-		// The run needs the memory more: at 1M the kept snapshot is about a gigabyte, and a
-		// draft's heap above the soft limit keeps Go's collector on a core Neo4j needs. The
-		// next projection reloads it whole, as it does after every commit (issue #19).
-		p.open = nil
+		// The kept snapshot is the run's: a draft takes it, a commit lets it go (keepers.take).
 		p.freeScratch("a payout run is under way")
 		return nil
 	}
