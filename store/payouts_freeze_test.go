@@ -15,11 +15,14 @@ import (
 
 // Issue #19: a draft keeps the node id of each sale it accounts, read with the sale, and its
 // commit marks the sale by that id instead of looking it up in the index of every sale. A sale
-// whose node is gone by the commit (deleted, written again) is still marked, by its id.
+// whose node is gone by the commit (deleted, written again) is still marked, by its id. The
+// freeze lists the sales in the order of their nodes, not of their ids, so that a commit marks
+// them one region of the store after another.
 func TestCommitMarksSalesByTheNodesTheDraftRead(t *testing.T) {
 	s := testenv.Store(t)
 	ctx := context.Background()
-	if err := s.ExecForTests(ctx, `UNWIND ['act:1', 'act:2', 'act:3', 'act:4'] AS id
+	// Created last id first: their nodes come in the other order than their ids.
+	if err := s.ExecForTests(ctx, `UNWIND ['act:4', 'act:3', 'act:2', 'act:1'] AS id
 CREATE (:Sale {id: id, kind: 'activation', member_id: 'cu', vendor_id: 'sun', bv_cents: 1000, occurred_at: datetime('2026-03-02T00:00:00Z'),
   accepted_at: datetime('2026-03-02T00:00:00Z')})`); err != nil {
 		t.Fatal(err)
@@ -54,19 +57,37 @@ CREATE (:Sale {id: id, kind: 'activation', member_id: 'cu', vendor_id: 'sun', bv
 		if err := s.SaveDraft(ctx, run, func(func(payouts.Statement) bool) {}, fr); err != nil {
 			t.Fatal(err)
 		}
-		kept, err := s.QueryForTests(ctx, `MATCH (f:RunFreeze {run_id: $run}) RETURN f.sales_nodes AS sales, f.paid_nodes AS paid`, map[string]any{"run": id})
+		kept, err := s.QueryForTests(ctx, `MATCH (f:RunFreeze {run_id: $run}) RETURN f.sales_nodes AS sales, f.paid_nodes AS paid,
+  f.sales AS unpaid_ids, f.paid_sales AS paid_ids, f.paid_lines AS lines`, map[string]any{"run": id})
 		if err != nil || len(kept) != 1 {
 			t.Fatalf("freeze %v %v", kept, err)
 		}
-		want := func(refs []int64) string {
+		// In node order: ids, nodes and paid lines alike.
+		inNodeOrder := func(ids []string, refs []int64, field func(k int) string) string {
+			order := make([]int, len(ids))
+			for k := range order {
+				order[k] = k
+			}
+			slices.SortFunc(order, func(a, b int) int { return int(refs[a] - refs[b]) })
 			var out []string
-			for _, r := range refs {
-				out = append(out, strconv.FormatInt(r-1, 10))
+			for _, k := range order {
+				out = append(out, field(k))
 			}
 			return strings.Join(out, "\n")
 		}
-		if kept[0]["sales"] != want(fr.UnpaidRefs) || kept[0]["paid"] != want(fr.PaidRefs) {
+		nodes := func(refs []int64) func(int) string {
+			return func(k int) string { return strconv.FormatInt(refs[k]-1, 10) }
+		}
+		if kept[0]["sales"] != inNodeOrder(fr.Unpaid, fr.UnpaidRefs, nodes(fr.UnpaidRefs)) || kept[0]["paid"] != inNodeOrder(fr.PaidSales, fr.PaidRefs, nodes(fr.PaidRefs)) {
 			t.Errorf("the freeze keeps nodes %q and %q", kept[0]["sales"], kept[0]["paid"])
+		}
+		if kept[0]["unpaid_ids"] != inNodeOrder(fr.Unpaid, fr.UnpaidRefs, func(k int) string { return fr.Unpaid[k] }) ||
+			kept[0]["paid_ids"] != inNodeOrder(fr.PaidSales, fr.PaidRefs, func(k int) string { return fr.PaidSales[k] }) ||
+			kept[0]["lines"] != inNodeOrder(fr.PaidSales, fr.PaidRefs, func(k int) string { return lines[fr.PaidSales[k]] }) {
+			t.Errorf("the freeze lists %q, %q and %q, not in node order", kept[0]["unpaid_ids"], kept[0]["paid_ids"], kept[0]["lines"])
+		}
+		if id == "run-nodes" && (kept[0]["paid_ids"] != "act:4\nact:3" || kept[0]["unpaid_ids"] != "act:2\nact:1") {
+			t.Errorf("the freeze lists %q and %q: the sales created last id first should come last id first", kept[0]["paid_ids"], kept[0]["unpaid_ids"])
 		}
 		if _, err := s.Commit(ctx, id, "admin", end.Add(time.Hour)); err != nil {
 			t.Fatal(err)
