@@ -23,10 +23,7 @@ import (
 func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 25; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 7))
-		st := newMemRuns()
-		st.clock = start
-		now := start.AddDate(0, 0, 6)
+		st, rng, now := seeded(seed, 7)
 		inc := &Projector{Payouts: payoutService(st, now), Log: quiet, Overlap: 3 * time.Second}
 		// The same, published to a cache: it reuses its arrays from one publication to the next.
 		kept := &keptProjections{}
@@ -91,6 +88,14 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 			}
 		}
 	}
+}
+
+// seeded is a store with the fixed network, its clock at the test's start, a random stream of
+// its own for seed, and a time six days on (the projections' now).
+func seeded(seed, stream uint64) (*memRuns, *rand.Rand, time.Time) {
+	st := newMemRuns()
+	st.clock = start
+	return st, rand.New(rand.NewPCG(seed, stream)), start.AddDate(0, 0, 6)
 }
 
 // history drives a random stream of what a network accepts into a store: consultants joining
@@ -191,10 +196,7 @@ func (h *history) step(step int) {
 func TestADraftFromTheKeptSnapshotEqualsOneFromALoad(t *testing.T) {
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 20; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 11))
-		st := newMemRuns()
-		st.clock = start
-		now := start.AddDate(0, 0, 6)
+		st, rng, now := seeded(seed, 11)
 		svc := payoutService(st, now)
 		p := &Projector{Payouts: svc, Log: quiet, Overlap: 3 * time.Second}
 		loads := payoutService(st, now) // no projector: every draft loads whole
