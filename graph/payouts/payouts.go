@@ -294,9 +294,7 @@ func (s *PayoutService) Draft(ctx context.Context, req CreateRunRequest, actor s
 	if last != nil {
 		base = last.ID
 	}
-	windowStart := end.AddDate(0, 0, -s.Plan.ActivityWindowDays)
-	kept := s.keepers.take(func(o *openSnapshot, p *Projector) bool { return o.serves(base, windowStart, p.FullEvery) })
-	res, tm, err := s.compute(ctx, base, start, end, kept)
+	res, tm, err := s.compute(ctx, base, start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -462,14 +460,14 @@ type timings struct {
 }
 
 // compute runs the engine for a draft's period over the projection's kept snapshot brought up
-// to date (kept, when one serves the period) or over one loaded whole.
-func (s *PayoutService) compute(ctx context.Context, base string, start *time.Time, end time.Time, kept *openSnapshot) (*engine.Result, timings, error) {
+// to date, when it keeps one that serves the period, or over one loaded whole.
+func (s *PayoutService) compute(ctx context.Context, base string, start *time.Time, end time.Time) (*engine.Result, timings, error) {
 	tm := timings{snapshot: "loaded"}
 	t0 := time.Now()
 	windowStart := end.AddDate(0, 0, -s.Plan.ActivityWindowDays)
 	var snap *RunSnapshot
 	var err error
-	if kept != nil {
+	if kept := s.keepers.take(func(o *openSnapshot, p *Projector) bool { return o.serves(base, windowStart, p.FullEvery) }); kept != nil {
 		snap, tm.caughtUp, err = kept.catchUp(ctx, s.Store, windowStart)
 		tm.snapshot = "kept"
 		s.fromKept.Add(1)
