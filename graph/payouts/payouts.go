@@ -252,10 +252,10 @@ type PayoutService struct {
 	Foreground *graph.Foreground
 	GiveWay    float64
 
-	gate     runGate // background work yields to drafts and commits
-	keepers  keepers // the projectors whose kept snapshot a draft starts from
-	fromKept atomic.Int64
-	earnings sync.Mutex // one analysts' earnings write at a time
+	gate     runGate      // background work yields to drafts and commits
+	keepers  keepers      // the projectors whose kept snapshot a draft starts from
+	fromKept atomic.Int64 // drafts started from a kept snapshot (DraftsFromKept)
+	earnings sync.Mutex   // one analysts' earnings write at a time
 }
 
 // CreateRunRequest is POST /payout-runs.
@@ -453,6 +453,7 @@ func statementsOf(runID string, res *engine.Result) (func(func(Statement) bool),
 // LineID names line i of a run; a clawback's reversal_of points at such an id.
 func LineID(runID string, i int) string { return runID + "-" + strconv.Itoa(i) }
 
+// timings are the parts of a draft's computation, for its log line.
 type timings struct {
 	load, compute time.Duration
 	snapshot      string // "kept" (the projection's, brought up to date) or "loaded"
