@@ -141,11 +141,12 @@ redis.call('SET', KEYS[2], ARGV[2])
 return 1`)
 
 // drainScript applies the oldest staged chunk of increments and drops it, in one step, for the
-// lease's current holder: KEYS as applyScript's; ARGV the token, the generation, then either
-// the chunk's id and its field/increment pairs (the holder that staged it, which still has
-// them: no decoding), or nothing (a successor applying what a former holder staged, read from
-// the chunk itself). It returns 0 once none is left. The id is checked against the chunk
-// popped, so a chunk is applied once whichever path applies it.
+// lease's current holder: KEYS as applyScript's; ARGV the token, the generation, then the
+// chunk's id (the holder that staged it) or nothing (a successor applying what a former holder
+// staged). It returns 0 once none is left. The id is checked against the chunk popped, so a
+// chunk is applied once whichever path applies it. The pairs are read from the chunk itself:
+// sent again as arguments they were a quarter of what halod allocated beside a stream of
+// sales at 1M, so its collector ran more often beside the dashboards (issue #19).
 var drainScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return redis.error_reply('FENCED') end
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('STALEGEN') end
@@ -157,8 +158,6 @@ if #ARGV > 2 then
     redis.call('LPUSH', KEYS[5], c)
     return redis.error_reply('CHUNK')
   end
-  for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
-  return 1
 end
 local xs = cjson.decode(c)
 for i = 2, #xs, 2 do redis.call('HINCRBY', KEYS[3], xs[i], xs[i + 1]) end
@@ -173,32 +172,49 @@ const incPairs = 1000
 // stageChunks is the most chunks one "stage" call pushes (Lua's stack bounds unpack).
 const stageChunks = 200
 
-// incChunk is one chunk of a tick's increments: its id, drainScript's arguments (three left
-// free for the token, the generation and the id, then the pairs, so applying it copies
-// nothing), and as staged, a JSON array of the id and the field and value strings (cjson reads
-// it; strings, so no value passes through a float).
+// incChunk is one chunk of a tick's increments: its id and, as staged, a JSON array of the id
+// and the field and value strings (cjson reads it; strings, so no value passes through a float).
 type incChunk struct {
 	id     string
-	args   []any
 	staged string
 }
 
 // incChunks cuts the increments into chunks of about incPairs pairs, with ids unique to the
-// tick (tick: the token and the tick's cursor).
+// tick (tick: the token and the tick's cursor), each written straight into its JSON: a tick at
+// 1M beside a stream of sales has tens of thousands of pairs (issue #19).
 func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []incChunk {
 	var out []incChunk
 	var b []byte
-	_ = fields(pv, legs, incPairs, func(pairs []any) error {
-		ch := incChunk{id: tick + ":" + strconv.Itoa(len(out)), args: append(make([]any, 3, 3+len(pairs)), pairs...)}
-		b = appendJSONString(append(b[:0], '['), ch.id)
-		for i := 0; i < len(pairs); i += 2 {
-			b = appendJSONString(append(b, ','), pairs[i].(string))
-			b = append(strconv.AppendInt(append(b, ',', '"'), pairs[i+1].(int64), 10), '"')
+	var chunk string
+	n := 0
+	add := func(id, suffix string, v int64) {
+		if n == 0 {
+			chunk = tick + ":" + strconv.Itoa(len(out))
+			b = appendJSONString(append(b[:0], '['), chunk)
 		}
-		ch.staged = string(append(b, ']'))
-		out = append(out, ch)
-		return nil
-	})
+		// The field is the id and a plain suffix ("|l"), inside the id's closing quote.
+		b = appendJSONString(append(b, ','), id)
+		b = append(append(b[:len(b)-1], suffix...), '"')
+		b = append(strconv.AppendInt(append(b, ',', '"'), v, 10), '"')
+		if n++; n == incPairs {
+			out = append(out, incChunk{id: chunk, staged: string(append(b, ']'))})
+			n = 0
+		}
+	}
+	for id, v := range pv {
+		add(id, "|pv", v)
+	}
+	for _, lr := range legs {
+		if lr.Left != 0 {
+			add(lr.ID, "|l", lr.Left)
+		}
+		if lr.Right != 0 {
+			add(lr.ID, "|r", lr.Right)
+		}
+	}
+	if n > 0 {
+		out = append(out, incChunk{id: chunk, staged: string(append(b, ']'))})
+	}
 	return out
 }
 
@@ -341,8 +357,7 @@ func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, leg
 // staged (by a former holder).
 func (c *Cache) drain(ctx context.Context, keys []string, tok, gen string, ch *incChunk) error {
 	if ch != nil {
-		ch.args[0], ch.args[1], ch.args[2] = tok, gen, ch.id
-		return fenced(drainScript.Run(ctx, c.rdb, keys, ch.args...).Err())
+		return fenced(drainScript.Run(ctx, c.rdb, keys, tok, gen, ch.id).Err())
 	}
 	for {
 		more, err := drainScript.Run(ctx, c.rdb, keys, tok, gen).Int64()
