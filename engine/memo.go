@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"maps"
 	mathbits "math/bits"
 	"slices"
 	"strings"
@@ -46,6 +45,7 @@ type SalesMemo struct {
 	counted []uint64 // a bit per sale position: its activation is in the totals below
 	others  []int32  // covered sales taken again at every run: packs, upgrades, activations waiting for their member
 	voided  []string // what was voided when last run, sorted
+	spare   []string // the array voided was in before: the next run's list goes there
 
 	pv    []volumes // by member position: its activations' PV
 	first []int32   // by member position: its first saleTotals in aggs, none
@@ -126,7 +126,7 @@ func (mo *SalesMemo) reset(r *payoutRun) {
 // covers are in its totals, the rest are taken one by one and added to them.
 func (r *payoutRun) accountSalesMemo() error {
 	in, mo := r.in, r.in.Memo
-	voided := slices.Sorted(maps.Keys(r.voided))
+	voided := voidedIDs(r.voided, mo.spare)
 	if !mo.fits(r, voided) {
 		mo.reset(r)
 	}
@@ -174,7 +174,7 @@ func (r *payoutRun) accountSalesMemo() error {
 			mo.counted[p/64] &^= 1 << (p % 64)
 		}
 	}
-	mo.voided = voided
+	mo.voided, mo.spare = voided, mo.voided
 
 	// The memo's arrays grow with the input.
 	for len(mo.counted)*64 < len(in.Sales) {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"math/bits"
 	"slices"
 	"strings"
@@ -309,7 +308,7 @@ func (r *payoutRun) hinted(hint int32, id string) (int32, bool) {
 // (between events at the same time, the one recorded last), except that a termination before
 // the end decides it whatever the other events say. The root and customers have no status.
 func (r *payoutRun) statuses() error {
-	r.status = make([]Status, r.n)
+	r.status = r.scr.stats.take(r.n)
 	r.since = r.scr.times.take(r.n)
 	cur := make(map[int32]StatusEvent, len(r.in.StatusEvents)) // the deciding event so far
 	for _, e := range r.in.StatusEvents {
@@ -370,7 +369,7 @@ func (r *payoutRun) placementTree() error {
 	r.tin = r.scr.i32.take(n)
 	r.size = r.scr.i32.take(n)
 	r.pre = r.scr.i32.empty(n)
-	stack := make([]int32, 0, 64)
+	stack := r.scr.i32.empty(n) // each member is pushed once
 	for i := 0; i < n; i++ {
 		if parent[i] != none || !plan[i].IsConsultant() {
 			continue
@@ -457,8 +456,18 @@ func (r *payoutRun) rollUp() error {
 // committed run accounted is a clawback; any other voids its activation.
 func (r *payoutRun) cancellations() error {
 	in, res := r.in, r.res
-	r.voided = map[string]bool{}
-	for _, c := range accountedBy(in.Cancellations, in.End, func(c *Cancellation) (time.Time, string) { return c.OccurredAt, c.ID }) {
+	r.voided = r.scr.voidedSet()
+	cs := accountedBy(in.Cancellations, in.End, func(c *Cancellation) (time.Time, string) { return c.OccurredAt, c.ID })
+	if r.scr.ReuseResults && in.SumsOnly { // the result's lists live in the scratch, as its ids do
+		k := 0
+		for _, c := range cs {
+			if !c.ActivationAccounted {
+				k++
+			}
+		}
+		res.Voided, res.VoidedActivations = r.scr.strs.empty(k), r.scr.strs.empty(k)
+	}
+	for _, c := range cs {
 		if c.ActivationAccounted {
 			r.claws = append(r.claws, c)
 			res.Clawed = append(res.Clawed, c.ID)
@@ -469,6 +478,16 @@ func (r *payoutRun) cancellations() error {
 		}
 	}
 	return nil
+}
+
+// voidedIDs is the ids in set in id order, in buf's room.
+func voidedIDs(set map[string]bool, buf []string) []string {
+	buf = buf[:0]
+	for id := range set {
+		buf = append(buf, id)
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // accountedBy is what a run ending at end accounts of xs, cancellations or refunds (§6, §11):
@@ -534,7 +553,7 @@ func (r *payoutRun) accountSales() error {
 	// The voided sales in id order, walked beside the sales: a compare instead of hashing every
 	// sale's id, which was 7 % of the projection's engine in a profile of halod under ingest
 	// (200,000 consultants, 7,269 cancellations; issue #19).
-	voided := slices.Sorted(maps.Keys(r.voided))
+	voided := voidedIDs(r.voided, r.scr.strs.empty(len(r.voided)))
 	v := 0
 	for k, sl := range r.sales {
 		if k > 0 && r.sales[k-1].ID == sl.ID {
@@ -838,7 +857,12 @@ func (r *payoutRun) matching() {
 // walk takes at most len(RSRates) steps however many inactive members it skips.
 func (r *payoutRun) compression() {
 	n := r.n
-	r.active = make([]bool, n)
+	// The result's too (runContext), so from the scratch only as the ids are (members).
+	if r.scr.ReuseResults && r.in.SumsOnly {
+		r.active = r.scr.bools.take(n)
+	} else {
+		r.active = make([]bool, n)
+	}
 	for i := range r.out {
 		r.active[i] = r.out[i].Active
 	}
