@@ -201,17 +201,10 @@ func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []inc
 			n = 0
 		}
 	}
-	for id, v := range pv {
-		add(id, "|pv", v)
-	}
-	for _, lr := range legs {
-		if lr.Left != 0 {
-			add(lr.ID, "|l", lr.Left)
-		}
-		if lr.Right != 0 {
-			add(lr.ID, "|r", lr.Right)
-		}
-	}
+	increments(pv, legs, func(id, suffix string, v int64) bool {
+		add(id, suffix, v)
+		return true
+	})
 	if n > 0 {
 		out = append(out, incChunk{id: chunk, staged: string(append(b, ']'))})
 	}
@@ -232,36 +225,39 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// fields hands the counters' field/increment pairs to chunk, about n pairs at a time (the
-// slice is reused after chunk returns).
-func fields(pv map[string]int64, legs []payouts.LegVolume, n int, chunk func([]any) error) error {
-	args := make([]any, 0, 2*n+4)
-	flush := func(force bool) error {
-		if len(args) == 0 || (!force && len(args) < 2*n) {
-			return nil
-		}
-		err := chunk(args)
-		args = args[:0]
-		return err
-	}
+// increments hands f each counter field's id, suffix and increment: a consultant's personal
+// volume ("|pv") and each leg volume that moved ("|l", "|r"). It stops when f returns false.
+func increments(pv map[string]int64, legs []payouts.LegVolume, f func(id, suffix string, v int64) bool) {
 	for id, v := range pv {
-		args = append(args, id+"|pv", v)
-		if err := flush(false); err != nil {
-			return err
+		if !f(id, "|pv", v) {
+			return
 		}
 	}
 	for _, lr := range legs {
-		if lr.Left != 0 {
-			args = append(args, lr.ID+"|l", lr.Left)
+		if lr.Left != 0 && !f(lr.ID, "|l", lr.Left) {
+			return
 		}
-		if lr.Right != 0 {
-			args = append(args, lr.ID+"|r", lr.Right)
-		}
-		if err := flush(false); err != nil {
-			return err
+		if lr.Right != 0 && !f(lr.ID, "|r", lr.Right) {
+			return
 		}
 	}
-	return flush(true)
+}
+
+// fields hands the counters' field/increment pairs to chunk, n pairs at a time (the slice is
+// reused after chunk returns).
+func fields(pv map[string]int64, legs []payouts.LegVolume, n int, chunk func([]any) error) error {
+	args := make([]any, 0, 2*n)
+	var err error
+	increments(pv, legs, func(id, suffix string, v int64) bool {
+		if args = append(args, id+suffix, v); len(args) == 2*n {
+			err, args = chunk(args), args[:0]
+		}
+		return err == nil
+	})
+	if err == nil && len(args) > 0 {
+		err = chunk(args)
+	}
+	return err
 }
 
 func fenced(err error) error {

@@ -386,12 +386,7 @@ func (s *Store) SaveDraft(ctx context.Context, run payouts.Run, stmts func(func(
 	n := max(len(unpaid), len(paidSales), len(fr.Clawed), len(fr.Voided), len(fr.VoidedActivations),
 		len(fr.ClawedRefunds), len(fr.VoidedRefunds), len(fr.VoidedSales), len(fr.Promoted), 1)
 	chunksOut, frozen := byWriters(func(i int) error {
-		part := func(xs []string) string {
-			if i >= len(xs) {
-				return ""
-			}
-			return strings.Join(xs[i:min(i+freezeChunk, len(xs))], "\n")
-		}
+		part := func(xs []string) string { return orderedPart(xs, nil, i) }
 		var pl []byte
 		for k := i; k < min(i+freezeChunk, len(paidSales)); k++ {
 			if k > i {
@@ -632,8 +627,15 @@ func nodeOrder(refs []int64, n int) []int32 {
 	return order
 }
 
-// orderedPart is the chunk at i of xs taken in order, one per line.
+// orderedPart is the chunk at i of xs, one per line: taken in order (nodeOrder), or as listed
+// when order is nil.
 func orderedPart(xs []string, order []int32, i int) string {
+	if order == nil {
+		if i >= len(xs) {
+			return ""
+		}
+		return strings.Join(xs[i:min(i+freezeChunk, len(xs))], "\n")
+	}
 	var b strings.Builder
 	for k := i; k < min(i+freezeChunk, len(order)); k++ {
 		if k > i {
