@@ -110,7 +110,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	// A read takes its turn before anything else reaches Neo4j, the session check included.
 	// Writes are not refused for load: a sale, a registration or a payout run is not to be lost
-	// to a busy moment, and vendors' batches are bounded by the vendors' own locks.
+	// to a busy moment, and vendors' batches are bounded by the vendors' own locks and wait
+	// for their turn (graph.Turns, fewer while people use the API) in the ingest service.
 	admit := func(c *gin.Context) {
 		leave, err := s.Reads.Enter(c.Request.Context())
 		if err != nil {

@@ -203,6 +203,8 @@ type IngestService struct {
 	// Accepted, when set, runs after a batch that accepted a sign-up, an activation or a
 	// cancellation has committed: the earnings projection looks at once (issue #19).
 	Accepted func()
+	// Turns, when set, bounds the batches written at once, fewer while people use the API.
+	Turns *graph.Turns
 }
 
 // acceptsVolume says whether a batch accepted anything the projection and the counters read.
@@ -361,23 +363,7 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 		}
 	}
 	results := make([]EventResult, len(evs))
-	var err error
-	// A uniqueness clash with a writer outside the vendor's lock (an admin registering the same
-	// customer id) rolls the batch back; the retry sees the new state and decides again.
-	for attempt := 0; attempt < 3; attempt++ {
-		err = s.Store.InVendorTx(ctx, vendorID, signups, func(tx IngestTx) error {
-			st, err := tx.Load(ctx, q)
-			if err != nil {
-				return err
-			}
-			w := decide(vendorID, now, evs, st, results)
-			return tx.Write(ctx, w)
-		})
-		if graph.KindOf(err) != graph.KindConflict {
-			break
-		}
-	}
-	if err != nil {
+	if err := s.write(ctx, vendorID, signups, q, now, evs, results); err != nil {
 		return nil, err
 	}
 	if s.Accepted != nil && acceptsVolume(evs, results) {
@@ -397,6 +383,32 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 		}
 	}
 	return &IngestResponse{Results: results}, nil
+}
+
+// write decides and writes the batch in one transaction under the vendor's lock, once it has
+// its turn (Turns: while people use the API, batches give way to their reads).
+func (s *IngestService) write(ctx context.Context, vendorID string, signups bool, q IngestQuery, now time.Time, evs []*parsedEvent, results []EventResult) error {
+	leave, err := s.Turns.Enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
+	// A uniqueness clash with a writer outside the vendor's lock (an admin registering the same
+	// customer id) rolls the batch back; the retry sees the new state and decides again.
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.Store.InVendorTx(ctx, vendorID, signups, func(tx IngestTx) error {
+			st, err := tx.Load(ctx, q)
+			if err != nil {
+				return err
+			}
+			w := decide(vendorID, now, evs, st, results)
+			return tx.Write(ctx, w)
+		})
+		if graph.KindOf(err) != graph.KindConflict {
+			break
+		}
+	}
+	return err
 }
 
 func truncate(s string, n int) string {

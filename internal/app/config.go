@@ -75,6 +75,14 @@ type Config struct {
 	// stall (Neo4j replanning a query under load) into refusals (graph.Admission, README).
 	ReadsAtOnce int
 	ReadWait    time.Duration
+	// IngestAtOnce bounds the vendors' batches written at once while nobody uses the API, and
+	// IngestAtOnceBusy while people do (HALO_INGEST_AT_ONCE, default 0: as many as the vendors'
+	// locks allow; HALO_INGEST_AT_ONCE_BUSY, default 1): the rest wait in halod, before their
+	// transaction, so the people's reads get Neo4j's cores first (graph.Turns, README).
+	IngestAtOnce, IngestAtOnceBusy int
+	// IngestGiveWay is how long a batch's turn rests while people use the API, per unit of time
+	// the batch took (HALO_INGEST_GIVE_WAY, default 1; 0: no rest).
+	IngestGiveWay float64
 	// WarmUp bounds each step of the start-up warm-up before halod reports ready: the background
 	// workers' first rounds, then Neo4j serving the frequent reads (dashboards.WarmUp), which ends
 	// earlier once they stop getting faster on a Neo4j that was warm (HALO_WARMUP, default 60s;
@@ -181,6 +189,15 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	if c.ReadWait, err = time.ParseDuration(env("HALO_READ_WAIT", "1s")); err != nil || c.ReadWait < 0 {
 		errs = append(errs, "HALO_READ_WAIT must be a duration such as 1s")
+	}
+	if c.IngestAtOnce, err = strconv.Atoi(env("HALO_INGEST_AT_ONCE", "0")); err != nil || c.IngestAtOnce < 0 {
+		errs = append(errs, "HALO_INGEST_AT_ONCE must be a whole number of at least 0 (0: no bound), such as 4")
+	}
+	if c.IngestAtOnceBusy, err = strconv.Atoi(env("HALO_INGEST_AT_ONCE_BUSY", "1")); err != nil || c.IngestAtOnceBusy < 0 {
+		errs = append(errs, "HALO_INGEST_AT_ONCE_BUSY must be a whole number of at least 0 (0: no bound), such as 1")
+	}
+	if c.IngestGiveWay, err = strconv.ParseFloat(env("HALO_INGEST_GIVE_WAY", "1"), 64); err != nil || c.IngestGiveWay < 0 || c.IngestGiveWay > 10 || c.IngestGiveWay != c.IngestGiveWay {
+		errs = append(errs, "HALO_INGEST_GIVE_WAY must be a number from 0 to 10, such as 1")
 	}
 	if c.WarmUp, err = time.ParseDuration(env("HALO_WARMUP", "60s")); err != nil || c.WarmUp < 0 {
 		errs = append(errs, "HALO_WARMUP must be a duration such as 60s (0: no warm-up)")

@@ -50,3 +50,23 @@ func TestMemoryLimitConfig(t *testing.T) {
 		{"0", 0, true}, {"-1GiB", 0, true}, {"lots", 0, true}, {"3GB", 0, true},
 	}, func(c *Config) int64 { return c.MemoryLimit })
 }
+
+// HALO_INGEST_AT_ONCE, HALO_INGEST_AT_ONCE_BUSY, HALO_INGEST_GIVE_WAY: how the vendors' batches
+// take turns, fewer while people use the API (graph.Turns).
+func TestIngestTurnsConfig(t *testing.T) {
+	t.Run("idle", func(t *testing.T) {
+		checkConfig(t, "HALO_INGEST_AT_ONCE", []configCase[int]{
+			{"", 0, false}, {"4", 4, false}, {"-1", 0, true}, {"many", 0, true},
+		}, func(c *Config) int { return c.IngestAtOnce })
+	})
+	t.Run("busy", func(t *testing.T) {
+		checkConfig(t, "HALO_INGEST_AT_ONCE_BUSY", []configCase[int]{
+			{"", 1, false}, {"0", 0, false}, {"2", 2, false}, {"-2", 0, true}, {"1.5", 0, true},
+		}, func(c *Config) int { return c.IngestAtOnceBusy })
+	})
+	t.Run("give way", func(t *testing.T) {
+		checkConfig(t, "HALO_INGEST_GIVE_WAY", []configCase[float64]{
+			{"", 1, false}, {"0", 0, false}, {"0.5", 0.5, false}, {"-0.5", 0, true}, {"NaN", 0, true}, {"11", 0, true}, {"slow", 0, true},
+		}, func(c *Config) float64 { return c.IngestGiveWay })
+	})
+}

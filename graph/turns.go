@@ -1,0 +1,94 @@
+package graph
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Turns bounds how many of the vendors' batches are written at once, and fewer while people are
+// using the API: a batch that finds no turn waits in halod, before its transaction, rather than
+// in Neo4j beside the reads of the people waiting for their screens. A vendor's batch tolerates
+// a few hundred milliseconds more; a consultant's dashboard does not (issue #19: beside four
+// vendors' full ingest both cores were busy, and dashboards had a p99 of 0.5–0.8 s).
+type Turns struct {
+	fg         *Foreground
+	idle, busy int
+	rest       float64
+
+	mu   sync.Mutex
+	in   int
+	wake chan struct{} // closed and replaced whenever a turn is given back
+}
+
+// NewTurns gives idle turns while the API is idle and busy while people use it (fg.Busy); 0
+// means no bound. While people use the API a turn given back rests rest times as long as it
+// was held before another batch may take it (the batch's answer is not delayed), so the
+// batches take at most 1/(1+rest) of the time a turn gives. With no bound at all it returns
+// nil, which admits everything.
+func NewTurns(fg *Foreground, idle, busy int, rest float64) *Turns {
+	if idle <= 0 && busy <= 0 {
+		return nil
+	}
+	return &Turns{fg: fg, idle: idle, busy: busy, rest: rest, wake: make(chan struct{})}
+}
+
+// maxTurnRest bounds one turn's rest, so a batch that took long does not stop ingest for long.
+const maxTurnRest = time.Second
+
+func (t *Turns) limit() int {
+	if t.fg.Busy() {
+		return t.busy
+	}
+	return t.idle
+}
+
+// turnsLook is how often a waiting batch looks again without a turn given back: the API may
+// have gone idle, which gives more turns.
+const turnsLook = 20 * time.Millisecond
+
+// Enter waits for a turn (or for ctx to end: its error, as Unavailable). The returned func gives
+// the turn back. Turns are not queued in order: whoever looks first when one is free takes it.
+func (t *Turns) Enter(ctx context.Context) (leave func(), err error) {
+	if t == nil {
+		return func() {}, nil
+	}
+	for {
+		t.mu.Lock()
+		if n := t.limit(); n <= 0 || t.in < n {
+			t.in++
+			t.mu.Unlock()
+			took := time.Now()
+			return func() { t.leave(took) }, nil
+		}
+		wake := t.wake
+		t.mu.Unlock()
+		timer := time.NewTimer(turnsLook)
+		select {
+		case <-wake:
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, Unavailable("the vendors' ingest", ctx.Err())
+		}
+		timer.Stop()
+	}
+}
+
+func (t *Turns) leave(took time.Time) {
+	if t.rest > 0 && t.fg.Busy() {
+		if d := min(time.Duration(float64(time.Since(took))*t.rest), maxTurnRest); d > 0 {
+			time.AfterFunc(d, t.free)
+			return
+		}
+	}
+	t.free()
+}
+
+func (t *Turns) free() {
+	t.mu.Lock()
+	t.in--
+	close(t.wake)
+	t.wake = make(chan struct{})
+	t.mu.Unlock()
+}
