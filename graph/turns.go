@@ -11,7 +11,7 @@ import (
 // in Neo4j beside the reads of the people waiting for their screens. A vendor's batch tolerates
 // a few hundred milliseconds more; a consultant's dashboard does not. Issue #19, beside four
 // vendors' full ingest at 1M with dashboards at 200/s: p99 0.93–0.96 s with every batch at
-// once, 154–163 ms one at a time, 56–71 ms one at a time resting as long as each took, with the
+// once, 154–163 ms one at a time, 56–87 ms one at a time resting as long as each took, with the
 // events accepted over the whole run unchanged (README, thirty-first session).
 type Turns struct {
 	fg         *Foreground
