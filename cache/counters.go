@@ -187,7 +187,7 @@ func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []inc
 	var b []byte
 	var chunk string
 	n := 0
-	add := func(id, suffix string, v int64) {
+	increments(pv, legs, func(id, suffix string, v int64) bool {
 		if n == 0 {
 			chunk = tick + ":" + strconv.Itoa(len(out))
 			b = appendJSONString(append(b[:0], '['), chunk)
@@ -200,9 +200,6 @@ func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []inc
 			out = append(out, incChunk{id: chunk, staged: string(append(b, ']'))})
 			n = 0
 		}
-	}
-	increments(pv, legs, func(id, suffix string, v int64) bool {
-		add(id, suffix, v)
 		return true
 	})
 	if n > 0 {
