@@ -75,6 +75,9 @@ NEO4J_JVM_OPTS=(
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
   -Dlog4j2.disable.jmx=true -Dlog4j.layout.jsonTemplate.maxStringLength=32768
 )
+# More JVM options, space-separated, after those above (a later option wins), e.g. to log the
+# collector's pauses: NEO4J_JVM_EXTRA="-Xlog:gc:file=/tmp/neo4j-gc.log:uptime,time".
+read -r -a NEO4J_JVM_EXTRA_OPTS <<<"${NEO4J_JVM_EXTRA:-}"
 
 start_neo4j() {
   install_neo4j
@@ -132,7 +135,7 @@ CONF
   # (server.jvm.additional in 5.26), since this script starts the entry point itself. Without
   # the --add-opens the page cache and Bolt's Netty fall back to slower buffer access (debug.log:
   # "Reflection access to java.nio.DirectByteBuffer is not available, using fallback mode").
-  setsid nohup java -Xms"$NEO4J_HEAP" -Xmx"$NEO4J_HEAP" -XX:+ExitOnOutOfMemoryError "${NEO4J_JVM_OPTS[@]}" \
+  setsid nohup java -Xms"$NEO4J_HEAP" -Xmx"$NEO4J_HEAP" -XX:+ExitOnOutOfMemoryError "${NEO4J_JVM_OPTS[@]}" "${NEO4J_JVM_EXTRA_OPTS[@]}" \
     -Dfile.encoding=UTF-8 -cp "$NEO4J_LIB/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_HOME/conf" >"$NEO4J_HOME/logs/console.log" 2>&1 &
   echo $! > "$NEO4J_HOME/run/neo4j.pid"
