@@ -407,7 +407,8 @@ func (mo *SalesMemo) add(r *payoutRun, sl *Sale, p int32, e ends, sign int32) {
 func (r *payoutRun) memoSums() {
 	mo, rates := r.in.Memo, r.cfg.RSRates
 	refs := sortByS(r.refs, r.scr.refs.take(len(r.refs)), r.n)
-	for i := 0; i < len(refs); {
+	for i, k := 0, 0; i < len(refs); k++ {
+		r.pause(k)
 		s := refs[i].s
 		w := r.sumsRow(s)
 		earns := r.earns(s)

@@ -138,6 +138,38 @@ func TestScratchInUseIsNotShared(t *testing.T) {
 	}
 }
 
+// Within the sale sums, the longest step at 1M consultants, Between is called every so many
+// consultants too (issue #19: the projection's engine held a core for 200–400 ms there while
+// dashboards waited on Neo4j); resting there changes no sum, with the memo or without.
+func TestBetweenWithinTheSaleSumsChangesNoResult(t *testing.T) {
+	defer engine.SetPauseEvery(16)()
+	nw := gen.Build(gen.Spec{Seed: 11, Consultants: 400, Customers: 300, Sales: 2400, ChainDepth: 20})
+	in := nw.Input
+	in.SumsOnly = true
+	want, err := engine.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, memo := range []bool{false, true} {
+		run := in
+		if memo {
+			run.Memo = &engine.SalesMemo{}
+		}
+		calls := 0
+		run.Between = func() { calls++; time.Sleep(100 * time.Microsecond) }
+		got, err := engine.Run(run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 19 between the steps, and one every 16 consultants that earn in the sale sums.
+		if calls <= 19+5 {
+			t.Errorf("memo %v: Between called %d times, want more than the 19 steps' and some within the sale sums", memo, calls)
+		}
+		t.Logf("memo %v: Between called %d times", memo, calls)
+		sameResult(t, 0, got, want)
+	}
+}
+
 // Between is called between the run's steps, and a run that rests there gives what a run
 // without it gives, lines and sums alike.
 func TestBetweenStepsChangesNoResult(t *testing.T) {
