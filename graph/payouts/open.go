@@ -36,7 +36,7 @@ type openSnapshot struct {
 	pos    []int32
 	posIDs []string
 
-	members, prev, sales, cancels map[string]int // id → index in snap's slices
+	members, prev, sales, cancels *idIndex // id → index in snap's slices
 
 	// memo is what the last update made of the sales: members and sales only ever join at
 	// the end of snap's slices, and a row accepted once never changes, so an update reads only
@@ -53,21 +53,11 @@ func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now ti
 	slices.SortFunc(snap.Members, func(a, b engine.Member) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(snap.Sales, func(a, b engine.Sale) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortStableFunc(snap.Prev, func(a, b engine.State) int { return strings.Compare(a.Member, b.Member) })
-	o := &openSnapshot{snap: snap, base: base, windowStart: windowStart, cursor: cursor, loadedAt: now, dirty: true,
-		members: make(map[string]int, len(snap.Members)), prev: make(map[string]int, len(snap.Prev)),
-		sales: make(map[string]int, len(snap.Sales)), cancels: make(map[string]int, len(snap.Cancellations))}
-	for i, m := range snap.Members {
-		o.members[m.ID] = i
-	}
-	for i, p := range snap.Prev {
-		o.prev[p.Member] = i
-	}
-	for i, s := range snap.Sales {
-		o.sales[s.ID] = i
-	}
-	for i, c := range snap.Cancellations {
-		o.cancels[c.ID] = i
-	}
+	o := &openSnapshot{snap: snap, base: base, windowStart: windowStart, cursor: cursor, loadedAt: now, dirty: true}
+	o.members = newIDIndex(len(snap.Members), func(i int) string { return o.snap.Members[i].ID })
+	o.prev = newIDIndex(len(snap.Prev), func(i int) string { return o.snap.Prev[i].Member })
+	o.sales = newIDIndex(len(snap.Sales), func(i int) string { return o.snap.Sales[i].ID })
+	o.cancels = newIDIndex(len(snap.Cancellations), func(i int) string { return o.snap.Cancellations[i].ID })
 	for i := range snap.Members {
 		o.hintMember(i)
 	}
@@ -95,7 +85,7 @@ func (o *openSnapshot) hintSale(i int) {
 }
 
 func (o *openSnapshot) hint(id *string) int32 {
-	if k, ok := o.members[*id]; ok && *id != "" {
+	if k, ok := o.members.get(*id); ok && *id != "" {
 		*id = o.snap.Members[k].ID
 		return int32(k) + 1
 	}
@@ -112,14 +102,16 @@ func (o *openSnapshot) apply(d *RunSnapshot) bool {
 		news = upsert(&s.Members, o.members, m.ID, m) || news
 	}
 	for _, m := range d.Members { // once all are in: a new member may sponsor another
-		o.hintMember(o.members[m.ID])
+		k, _ := o.members.get(m.ID)
+		o.hintMember(k)
 	}
 	for _, p := range d.Prev {
 		upsert(&s.Prev, o.prev, p.Member, p)
 	}
 	for _, x := range d.Sales {
 		news = upsert(&s.Sales, o.sales, x.ID, x) || news
-		o.hintSale(o.sales[x.ID])
+		k, _ := o.sales.get(x.ID)
+		o.hintSale(k)
 	}
 	for _, c := range d.Cancellations {
 		news = upsert(&s.Cancellations, o.cancels, c.ID, c) || news
@@ -140,13 +132,14 @@ func (o *openSnapshot) setSmall(d *RunSnapshot) {
 }
 
 // upsert puts x in the place of its id in xs, or appends it; it reports whether the id is new.
-func upsert[T any](xs *[]T, at map[string]int, id string, x T) bool {
-	if i, ok := at[id]; ok {
+// at indexes xs.
+func upsert[T any](xs *[]T, at *idIndex, id string, x T) bool {
+	if i, ok := at.get(id); ok {
 		(*xs)[i] = x
 		return false
 	}
-	at[id] = len(*xs)
 	*xs = append(*xs, x)
+	at.set(len(*xs) - 1)
 	return true
 }
 
@@ -248,7 +241,7 @@ func (o *openSnapshot) positions(res *engine.Result) []int32 {
 		id := res.Members[i].Member
 		o.posIDs[i] = id
 		o.pos[i] = -1
-		if k, ok := o.members[id]; ok {
+		if k, ok := o.members.get(id); ok {
 			o.pos[i] = int32(k)
 		}
 	}

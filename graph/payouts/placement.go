@@ -16,8 +16,8 @@ import (
 // with the collector's share on top (issue #19). Numbered, it takes none, and its working
 // slices are kept between ticks.
 type placement struct {
-	num    map[string]int32 // id → number
-	ids    []string         // number → id
+	num    *idIndex // id → number
+	ids    []string // number → id
 	parent []int32          // -1: the root, or no consultant above (gone, or not placed)
 	right  []bool           // on its parent's right leg
 	depth  []int64
@@ -34,15 +34,19 @@ type placement struct {
 	out       []LegVolume // what the last rollup returned, refilled by the next
 }
 
-func newPlacement() *placement { return &placement{num: map[string]int32{}} }
+func newPlacement() *placement {
+	t := &placement{}
+	t.num = newIDIndex(0, func(n int) string { return t.ids[n] })
+	return t
+}
 
 func (t *placement) number(id string) int32 {
-	if n, ok := t.num[id]; ok {
-		return n
+	if n, ok := t.num.get(id); ok {
+		return int32(n)
 	}
 	n := int32(len(t.ids))
-	t.num[id] = n
 	t.ids = append(t.ids, id)
+	t.num.set(int(n))
 	t.parent = append(t.parent, -1)
 	t.right = append(t.right, false)
 	t.depth = append(t.depth, 0)
@@ -54,7 +58,7 @@ func (t *placement) number(id string) int32 {
 
 // has says whether id's own link was read.
 func (t *placement) has(id string) bool {
-	n, ok := t.num[id]
+	n, ok := t.num.get(id)
 	return ok && t.known[n]
 }
 
@@ -91,7 +95,8 @@ func (t *placement) rollUp(pv map[string]int64) []LegVolume {
 		}
 	}
 	for id, v := range pv {
-		t.acc[t.num[id]] += v
+		n, _ := t.num.get(id) // numbered above
+		t.acc[n] += v
 	}
 	slices.Sort(order)
 	hits := 0
