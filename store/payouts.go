@@ -195,7 +195,7 @@ func (s *Store) loadMembers(ctx context.Context, q string, params map[string]any
 			bad = graph.Internal(err)
 		}
 		m := engine.Member{ID: ids.keep(get[string](r, "id")), Plan: p, Sponsor: ids.keep(get[string](r, "sponsor")), Parent: ids.keep(get[string](r, "parent")),
-			RegisteredAt: get[time.Time](r, "registered_at").UTC()}
+			RegisteredAt: unixAt(r, "registered_s", "registered_ns")}
 		if lg, ok := engine.ParseLeg(get[string](r, "leg")); ok {
 			m.Leg = lg
 		}
@@ -221,7 +221,7 @@ func (s *Store) loadSales(ctx context.Context, q string, params map[string]any, 
 	return s.stream(ctx, q, params, func(r *neo4j.Record) {
 		vendor := interned(vendors, get[string](r, "vendor"))
 		sl := engine.Sale{ID: ids.keep(get[string](r, "id")), Kind: saleKinds[get[string](r, "kind")], Member: ids.keep(get[string](r, "member")),
-			OccurredAt: get[time.Time](r, "occurred_at").UTC(), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
+			OccurredAt: unixAt(r, "occurred_s", "occurred_ns"), Price: engine.Units(get[int64](r, "price")), BV: engine.Units(get[int64](r, "bv")),
 			CV: engine.Units(get[int64](r, "cv")), Retail: engine.Units(get[int64](r, "retail")), Vendor: vendor, Accounted: get[bool](r, "accounted"),
 			HoldDays: int(get[int64](r, "hold_days"))}
 		if n, ok := r.Get("node"); ok {

@@ -124,10 +124,11 @@ func (s *Store) snapshot(ctx context.Context, block int) (*payouts.VolumeSnapsho
 	return &payouts.VolumeSnapshot{At: now, Changes: out}, nil
 }
 
-// volumeChangeRow reads a change from a row of volume_changes or volume_cancellations.
+// volumeChangeRow reads a change from a row of volume_changes or volume_cancellations (the
+// acceptance time as epoch seconds and nanoseconds).
 func volumeChangeRow(r *neo4j.Record) payouts.VolumeChange {
 	return payouts.VolumeChange{ID: get[string](r, "id"), Member: get[string](r, "member"), BV: get[int64](r, "bv"),
-		AcceptedAt: get[time.Time](r, "at").UTC(), ViaSponsor: get[bool](r, "via_sponsor")}
+		AcceptedAt: unixAt(r, "at_s", "at_ns"), ViaSponsor: get[bool](r, "via_sponsor")}
 }
 
 // volumeChangeOf reads a change from one of volume_block's rows (a map with the same keys).

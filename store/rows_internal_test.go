@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // A stream reads under a context without a deadline (the driver races every socket read of a
@@ -44,4 +46,18 @@ func TestWithoutDeadlineKeepsCancellation(t *testing.T) {
 		t.Error("releasing the stream's context leaves the caller's alone")
 	}
 	cancel2()
+}
+
+// A time read as epoch seconds and nanoseconds is the same instant, in UTC, to the nanosecond;
+// a null one is the zero time, as a null datetime reads.
+func TestUnixAtReadsTheInstant(t *testing.T) {
+	at := time.Date(2026, 1, 5, 13, 4, 5, 123456789, time.FixedZone("", 2*3600))
+	r := &neo4j.Record{Keys: []string{"at_s", "at_ns", "none_s", "none_ns"}, Values: []any{at.Unix(), int64(at.Nanosecond()), nil, nil}}
+	got := unixAt(r, "at_s", "at_ns")
+	if !got.Equal(at) || got.Location() != time.UTC || got.Nanosecond() != 123456789 {
+		t.Fatalf("read %v, want %v in UTC", got, at)
+	}
+	if z := unixAt(r, "none_s", "none_ns"); !z.IsZero() {
+		t.Fatalf("a null time read %v, want the zero time", z)
+	}
 }

@@ -54,8 +54,9 @@ func (t *ingestTx) run(ctx context.Context, q string, p map[string]any) ([]*neo4
 
 // Load implements sales.IngestTx: one UNWIND read per kind of thing.
 func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.IngestState, error) {
-	st := &sales.IngestState{Events: map[string]bool{}, Members: map[string]sales.MemberInfo{}, EmailOwner: map[string]string{},
-		Activations: map[string]sales.ActivationInfo{}, Products: map[string][]sales.ProductValues{}, VendorCustomers: map[string]bool{}}
+	// Sized for the batch: decide adds its new activations to those read.
+	st := &sales.IngestState{Events: map[string]bool{}, Members: make(map[string]sales.MemberInfo, len(q.MemberIDs)), EmailOwner: map[string]string{},
+		Activations: make(map[string]sales.ActivationInfo, len(q.ActivationIDs)), Products: map[string][]sales.ProductValues{}, VendorCustomers: map[string]bool{}}
 	recs, err := t.run(ctx, qIngestEvents, map[string]any{"ids": graph.Unique(q.EventIDs)})
 	if err != nil {
 		return nil, err
@@ -94,10 +95,10 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 	for _, r := range recs {
 		id := get[string](r, "id")
 		st.Members[id] = sales.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
-			RegisteredAt: get[time.Time](r, "registered_at").UTC(), SDepth: get[int64](r, "sdepth")}
-		if v, ok := r.Get("terminated_at"); ok && v != nil {
+			RegisteredAt: unixAt(r, "registered_s", "registered_ns"), SDepth: get[int64](r, "sdepth")}
+		if v, ok := r.Get("terminated_s"); ok && v != nil {
 			m := st.Members[id]
-			at := v.(time.Time).UTC()
+			at := unixAt(r, "terminated_s", "terminated_ns")
 			m.TerminatedAt = &at
 			st.Members[id] = m
 		}

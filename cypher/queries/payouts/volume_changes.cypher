@@ -14,4 +14,6 @@ CALL (cutover) {
   RETURN c.id AS id, s.attributed_to AS member, -s.bv_cents AS bv, c.accepted_at AS at,
          coalesce(s.attributed_to <> s.member_id, false) AS via_sponsor
 }
-RETURN id, member, bv, at, via_sponsor
+// The time as two integers: a datetime arrives in Go with a time zone of its own, allocated for
+// every row of every second's read (issue #19).
+RETURN id, member, bv, at.epochSeconds AS at_s, at.nanosecond AS at_ns, via_sponsor
