@@ -1,6 +1,8 @@
 // An activation is a sale attributed to S (PLAN.md §3) with the product's values as of occurred_at.
-UNWIND $activations AS a
-MATCH (m:Member {id: a.member})
-CREATE (s:Sale {id: a.sale, kind: 'activation', vendor_id: $vendor, activation_id: a.activation, event_id: a.event,
-  member_id: a.member, attributed_to: a.s, sku: a.sku, bv_cents: a.bv, cv_cents: a.cv, retail_cents: a.retail, hold_days: a.hold,
-  occurred_at: datetime(a.at), accepted_at: datetime.transaction(), cancelled: false})-[:OF]->(m)
+// The batch comes as one list per property, so halod builds no map for each activation (#19).
+UNWIND range(0, size($sales) - 1) AS i
+MATCH (m:Member {id: $members[i]})
+CREATE (s:Sale {id: $sales[i], kind: 'activation', vendor_id: $vendor, activation_id: $activations[i], event_id: $events[i],
+  member_id: $members[i], attributed_to: $attributed[i], sku: $skus[i], bv_cents: $bv[i], cv_cents: $cv[i],
+  retail_cents: $retail[i], hold_days: $hold[i], occurred_at: datetime($ats[i]), accepted_at: datetime.transaction(),
+  cancelled: false})-[:OF]->(m)

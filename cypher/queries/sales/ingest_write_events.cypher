@@ -1,4 +1,5 @@
-// Every accepted raw event, for audit.
-UNWIND $events AS e
-CREATE (:Event {key: $vendor + '/' + e.id, vendor_id: $vendor, id: e.id, type: e.type,
-  occurred_at: datetime(e.at), received_at: datetime($received), payload: e.payload})
+// Every accepted raw event, for audit. The batch comes as one list per property, so halod
+// builds no map for each event (issue #19).
+UNWIND range(0, size($ids) - 1) AS i
+CREATE (:Event {key: $vendor + '/' + $ids[i], vendor_id: $vendor, id: $ids[i], type: $types[i],
+  occurred_at: datetime($ats[i]), received_at: datetime($received), payload: $payloads[i]})
