@@ -198,8 +198,8 @@ func txOne(ctx context.Context, tx neo4j.ManagedTransaction, q string, params ma
 // epochSeconds and nanosecond), in UTC. Reads of many rows return times so: the driver gives a
 // datetime a time zone of its own, allocated for every row, and at 1M consultants those made a
 // large part of what the projection's, the counters' and the vendors' reads allocated beside
-// full ingest, every byte of which brings Go's next collection nearer (issue #19).
-// A null time is the zero time, as get reads a null datetime.
+// full ingest, every byte of which brings Go's next collection nearer (issue #19). A null time
+// is the zero time, as get reads a null datetime.
 func unixAt(r *neo4j.Record, sec, nsec string) time.Time {
 	s, ok := get[any](r, sec).(int64)
 	if !ok {

@@ -144,8 +144,8 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 // Write implements sales.IngestTx: one UNWIND write per kind of thing.
 func (t *ingestTx) Write(ctx context.Context, w sales.IngestWrite) error {
 	recv := ts(w.ReceivedAt)
-	// The two writes of every event take one list per property: a map per row was a twelfth
-	// of what halod allocated under full ingest (issue #19).
+	// The two writes of every event take one list per property: the maps built one per row
+	// were 66 MB of the 993 MB halod allocated in 20 s under full ingest at 1M (issue #19).
 	if n := len(w.Events); n > 0 {
 		ids, types, ats, payloads := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		for i, e := range w.Events {

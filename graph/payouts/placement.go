@@ -18,8 +18,8 @@ import (
 type placement struct {
 	num    *idIndex // id → number
 	ids    []string // number → id
-	parent []int32          // -1: the root, or no consultant above (gone, or not placed)
-	right  []bool           // on its parent's right leg
+	parent []int32  // -1: the root, or no consultant above (gone, or not placed)
+	right  []bool   // on its parent's right leg
 	depth  []int64
 	known  []bool // its own link was read (a parent is numbered before its link is read)
 

@@ -322,7 +322,7 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 		Events []json.RawMessage `json:"events"`
 	}
 	// Unmarshal, not a Decoder: a Decoder copies the body into a buffer it grows as it reads,
-	// 250 KB for each batch of 500 (a twelfth of what halod allocated under full ingest, #19).
+	// about twice the body for every batch (issue #19).
 	if err := json.Unmarshal(body, &envelope); err != nil {
 		return nil, graph.BadRequest("body is not valid JSON: %s", graph.JSONMessage(err))
 	}
