@@ -36,16 +36,11 @@ func tableSize(rows int) int {
 
 // get returns the row of id.
 func (x *idIndex) get(id string) (int, bool) {
-	mask := uint64(len(x.slots) - 1)
-	for h := maphash.String(idSeed, id) & mask; ; h = (h + 1) & mask {
-		r := x.slots[h]
-		if r == 0 {
-			return 0, false
-		}
-		if x.key(int(r-1)) == id {
-			return int(r - 1), true
-		}
+	r := *x.slot(id)
+	if r == 0 {
+		return 0, false
 	}
+	return int(r - 1), true
 }
 
 // set makes row the place of its id, in place of the row that had that id before, if any.
@@ -59,18 +54,19 @@ func (x *idIndex) set(row int) {
 			}
 		}
 	}
-	id := x.key(row)
+	s := x.slot(x.key(row))
+	if *s == 0 {
+		x.n++
+	}
+	*s = int32(row + 1)
+}
+
+// slot is the slot that holds id's row, or the empty one where it goes.
+func (x *idIndex) slot(id string) *int32 {
 	mask := uint64(len(x.slots) - 1)
 	for h := maphash.String(idSeed, id) & mask; ; h = (h + 1) & mask {
-		r := x.slots[h]
-		if r == 0 {
-			x.slots[h] = int32(row + 1)
-			x.n++
-			return
-		}
-		if x.key(int(r-1)) == id {
-			x.slots[h] = int32(row + 1)
-			return
+		if r := x.slots[h]; r == 0 || x.key(int(r-1)) == id {
+			return &x.slots[h]
 		}
 	}
 }
