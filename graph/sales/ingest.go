@@ -1,7 +1,6 @@
 package sales
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -454,10 +453,8 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 		e.err = reject("invalid", "occurred_at: must not be in the future")
 		return e
 	}
-	strict := func(dst any) bool {
-		d := json.NewDecoder(bytes.NewReader(head.Data))
-		d.DisallowUnknownFields()
-		if len(head.Data) == 0 || d.Decode(dst) != nil {
+	strict := func(dst any, shape strictShape) bool {
+		if !decodeStrict(head.Data, dst, shape) {
 			e.err = reject("invalid", "data: missing or not of the documented shape for %s", e.typ)
 			return false
 		}
@@ -465,7 +462,7 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 	}
 	switch e.typ {
 	case EventCustomerSignup:
-		if !strict(&e.signup) {
+		if !strict(&e.signup, signupShape) {
 			return e
 		}
 		d := &e.signup
@@ -485,7 +482,7 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 			e.err = reject("invalid", "data.sponsor_id: is required (unless data.referral_id names a live referral)")
 		}
 	case EventServiceActivated:
-		if !strict(&e.activation) {
+		if !strict(&e.activation, activationShape) {
 			return e
 		}
 		d := e.activation
@@ -498,14 +495,14 @@ func parseEvent(raw json.RawMessage, now time.Time) *parsedEvent {
 			e.err = reject("invalid", "data.sku: is required")
 		}
 	case EventServiceCancelled:
-		if !strict(&e.cancel) {
+		if !strict(&e.cancel, cancelShape) {
 			return e
 		}
 		if !graph.ValidID(e.cancel.ActivationID) {
 			e.err = reject("invalid", "data.activation_id: must match ^[A-Za-z0-9._-]{1,64}$")
 		}
 	case EventReferralAccepted, EventReferralRejected, EventReferralStatus:
-		if !strict(&e.referral) {
+		if !strict(&e.referral, referralShape) {
 			return e
 		}
 		d := &e.referral
