@@ -1,7 +1,6 @@
 package api
 
 import (
-	"io"
 	"net/http"
 	"time"
 
@@ -192,7 +191,7 @@ func (s *Server) listProducts(c *gin.Context) {
 //	@Failure		422			{object}	ErrorBody
 //	@Router			/api/v1/ingest/events [post]
 func (s *Server) ingestEvents(c *gin.Context) {
-	body, err := io.ReadAll(c.Request.Body) // bounded by limitRequest
+	body, err := readBody(c.Request)
 	if err != nil {
 		fail(c, graph.BadRequest("could not read the body").Wrap(err))
 		return

@@ -176,34 +176,38 @@ const stageChunks = 200
 // and the field and value strings (cjson reads it; strings, so no value passes through a float).
 type incChunk struct {
 	id     string
-	staged string
+	staged []byte // handed to Redis as it is: a string of it was a copy of every chunk
 }
 
 // incChunks cuts the increments into chunks of about incPairs pairs, with ids unique to the
 // tick (tick: the token and the tick's cursor), each written straight into its JSON: a tick at
-// 1M beside a stream of sales has tens of thousands of pairs (issue #19).
+// 1M beside a stream of sales has tens of thousands of pairs (issue #19). Each chunk has a
+// buffer of its own, sized from the one before.
 func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []incChunk {
 	var out []incChunk
 	var b []byte
 	var chunk string
+	size := incPairs * 32 // an id of about 12 bytes, its suffix, an increment and the quotes
 	n := 0
 	increments(pv, legs, func(id, suffix string, v int64) bool {
 		if n == 0 {
 			chunk = tick + ":" + strconv.Itoa(len(out))
-			b = appendJSONString(append(b[:0], '['), chunk)
+			b = appendJSONString(append(make([]byte, 0, size), '['), chunk)
 		}
 		// The field is the id and a plain suffix ("|l"), inside the id's closing quote.
 		b = appendJSONString(append(b, ','), id)
 		b = append(append(b[:len(b)-1], suffix...), '"')
 		b = append(strconv.AppendInt(append(b, ',', '"'), v, 10), '"')
 		if n++; n == incPairs {
-			out = append(out, incChunk{id: chunk, staged: string(append(b, ']'))})
+			b = append(b, ']')
+			size = max(size, len(b)+len(b)/16)
+			out = append(out, incChunk{id: chunk, staged: b})
 			n = 0
 		}
 		return true
 	})
 	if n > 0 {
-		out = append(out, incChunk{id: chunk, staged: string(append(b, ']'))})
+		out = append(out, incChunk{id: chunk, staged: append(b, ']')})
 	}
 	return out
 }
