@@ -147,8 +147,12 @@ func (s *Store) Clock(ctx context.Context) (time.Time, error) {
 // after since and before the store's clock when the read began, by their indexed acceptance
 // times; the clock is the next read's since (less the projector's overlap), so nothing falls
 // between two reads.
-func (s *Store) SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time) (*payouts.RunSnapshot, error) {
+func (s *Store) SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time, into *payouts.RunSnapshot) (*payouts.RunSnapshot, error) {
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
+	if into != nil {
+		// The loaders append to what they are given (emptied when they begin).
+		snap.Members, snap.Prev, snap.Sales, snap.Cancellations = into.Members, into.Prev, into.Sales, into.Cancellations
+	}
 	p := map[string]any{"since": ts(since), "until": ts(until), "window": ts(windowStart), "state_run": stateRun(base)}
 	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
 		return nil, err

@@ -266,7 +266,7 @@ func (o *openSnapshot) catchUp(ctx context.Context, st RunStore, windowStart tim
 	if err != nil {
 		return nil, 0, err
 	}
-	d, err := st.SnapshotDelta(ctx, o.base, o.since, clock, windowStart)
+	d, err := st.SnapshotDelta(ctx, o.base, o.since, clock, windowStart, nil)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -200,8 +200,9 @@ type RunStore interface {
 	LoadSnapshot(ctx context.Context, base string, end, windowStart time.Time) (*RunSnapshot, error)
 	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
 	// accepted at or after since and before until, a Clock taken before (what is accepted from
-	// then on is the next read's).
-	SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time) (*RunSnapshot, error)
+	// then on is the next read's). into, when not nil, is a delta read before and let go: its
+	// arrays are emptied and filled again.
+	SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time, into *RunSnapshot) (*RunSnapshot, error)
 	// OldestOpenAccept is the stamp of the oldest write still open that stamps what it accepts
 	// (members, sales, cancellations: each with its transaction's start on the store's Clock),
 	// and false when none is open. Asked after a Clock, it bounds what may still commit before

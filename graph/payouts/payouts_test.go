@@ -122,7 +122,7 @@ func keepIf[T any](xs []T, keep func(T) bool) []T {
 
 // SnapshotDelta lists what was accepted at or after since and before until (the fixed network
 // counts as accepted before the test began).
-func (m *memRuns) SnapshotDelta(ctx context.Context, _ string, since, until, _ time.Time) (*RunSnapshot, error) {
+func (m *memRuns) SnapshotDelta(ctx context.Context, _ string, since, until, _ time.Time, _ *RunSnapshot) (*RunSnapshot, error) {
 	m.noteRead(ctx, "delta")
 	m.mu.Lock()
 	defer m.mu.Unlock()
