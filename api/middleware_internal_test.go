@@ -66,3 +66,29 @@ func TestAbandonedRequestsAreNotServerErrors(t *testing.T) {
 		}
 	}
 }
+
+// readBody reads a body of a declared length into one buffer, a body of unknown length whole,
+// and refuses one shorter than declared.
+func TestReadBodyReadsWhatWasDeclared(t *testing.T) {
+	req := func(body string, length int64) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.ContentLength = length
+		return r
+	}
+	for _, c := range []struct {
+		body   string
+		length int64
+		want   string
+		ok     bool
+	}{
+		{`{"events":[]}`, 13, `{"events":[]}`, true},
+		{`{"events":[]}`, -1, `{"events":[]}`, true},
+		{`{"ev`, 13, "", false},
+		{``, 0, ``, true},
+	} {
+		got, err := readBody(req(c.body, c.length))
+		if (err == nil) != c.ok || (c.ok && string(got) != c.want) {
+			t.Errorf("body %q declared %d: read %q, %v", c.body, c.length, got, err)
+		}
+	}
+}

@@ -68,8 +68,8 @@ func TestIncrementalProjectionEqualsAWholeReload(t *testing.T) {
 		}
 		h.commitDue(40)
 		refresh(40)
-		if kept.n < 2 || reused == 0 || checked == 0 {
-			t.Fatalf("seed %d: published %d times, reusing the arrays %d times, %d updates", seed, kept.n, reused, checked)
+		if kept.n < 2 || reused == 0 || checked == 0 || st.refilled == 0 {
+			t.Fatalf("seed %d: published %d times, reusing the arrays %d times, %d updates, %d reads into a former delta", seed, kept.n, reused, checked, st.refilled)
 		}
 		if inc.open.loadedAt.IsZero() || len(inc.open.snap.Sales) != len(st.snap.Sales) {
 			t.Fatalf("seed %d: the kept snapshot has %d sales of %d", seed, len(inc.open.snap.Sales), len(st.snap.Sales))
