@@ -10,6 +10,7 @@ import (
 // strictShape is the keys an event's data may have: its struct's JSON names.
 type strictShape []string
 
+// shapeOf lists the JSON names of v's fields (v a struct), as encoding/json names them.
 func shapeOf(v any) strictShape {
 	t := reflect.TypeOf(v)
 	var keys strictShape
