@@ -94,14 +94,12 @@ func (t *ingestTx) Load(ctx context.Context, q sales.IngestQuery) (*sales.Ingest
 	}
 	for _, r := range recs {
 		id := get[string](r, "id")
-		st.Members[id] = sales.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
+		m := sales.MemberInfo{ID: id, Plan: get[string](r, "plan"), SponsorID: get[string](r, "sponsor_id"), Email: get[string](r, "email"),
 			RegisteredAt: unixAt(r, "registered_s", "registered_ns"), SDepth: get[int64](r, "sdepth")}
-		if v, ok := r.Get("terminated_s"); ok && v != nil {
-			m := st.Members[id]
-			at := unixAt(r, "terminated_s", "terminated_ns")
+		if at := unixAt(r, "terminated_s", "terminated_ns"); !at.IsZero() { // null: not terminated
 			m.TerminatedAt = &at
-			st.Members[id] = m
 		}
+		st.Members[id] = m
 		if get[bool](r, "served") {
 			st.VendorCustomers[id] = true
 		}

@@ -96,32 +96,15 @@ func (s strictShape) allows(data []byte) (ok, sure bool) {
 	}
 }
 
+// has says whether key names a field. key is ASCII (allows), so strings.EqualFold folds it as
+// encoding/json does.
 func (s strictShape) has(key []byte) bool {
 	for _, k := range s {
-		if asciiEqualFold(k, key) {
+		if strings.EqualFold(k, string(key)) {
 			return true
 		}
 	}
 	return false
-}
-
-func asciiEqualFold(k string, key []byte) bool {
-	if len(k) != len(key) {
-		return false
-	}
-	for i := range len(k) {
-		a, b := k[i], key[i]
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
 }
 
 func skipSpace(data []byte, i int) int {
