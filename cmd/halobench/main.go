@@ -8,6 +8,7 @@
 //	halobench field -n 2000 -c 8 -capacity 500
 //	halobench referrals -n 10000 -c 8 (halod with HALO_WEBHOOK_ALLOW=127.0.0.1)
 //	halobench payouts -n 100000 -c 16 (W-9, bank, KYC, a withdrawal each; one batch; 1099 and disclosure)
+//	halobench cpu -d 30s -p halod=PID,neo4j=PID (each process's threads' CPU run and wait, every 50 ms)
 //
 // Every command takes -url (default http://127.0.0.1:8080), -email and -password (the admin).
 package main
@@ -96,7 +97,7 @@ func fatal(err error) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fatal(fmt.Errorf("usage: halobench gen-import|import|register|ingest|rate|queries|field|referrals|payouts|payout-run|freshness [flags]"))
+		fatal(fmt.Errorf("usage: halobench gen-import|import|register|ingest|cpu|rate|queries|field|referrals|payouts|payout-run|freshness [flags]"))
 	}
 	cmd := os.Args[1]
 	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
@@ -134,6 +135,12 @@ func main() {
 		every := fs.Duration("every", 0, "each sender starts a batch at most this often (0: as fast as halod answers); -c 1 -batch 20 -every 100ms is 200 events/s")
 		_ = fs.Parse(os.Args[2:])
 		ingest(login(*url, *email, *pw), *dur, *conc, *batch, *vendors, *maxC, *maxU, *linked, *every)
+	case "cpu":
+		tick := fs.Duration("tick", 50*time.Millisecond, "how often to sample")
+		dur := fs.Duration("d", 30*time.Second, "how long")
+		procs := fs.String("p", "", "name=pid pairs, comma-separated, e.g. halod=123,neo4j=456 (Linux)")
+		_ = fs.Parse(os.Args[2:])
+		cpuWatch(strings.Split(*procs, ","), *tick, *dur)
 	case "rate":
 		rps := fs.Int("rps", 200, "requests per second (open loop: sent on a schedule)")
 		dur := fs.Duration("d", 30*time.Second, "how long")
