@@ -14,14 +14,14 @@ import (
 // a core that others held (Linux's /proc/PID/task/TID/schedstat, in nanoseconds).
 type procCPU struct{ ran, waited int64 }
 
-// readProcCPU sums the schedstat of every thread under taskDir (/proc/PID/task). A thread that
-// ended between the listing and its read is left out.
-func readProcCPU(taskDir string) (procCPU, error) {
+// readThreads reads the schedstat of every thread under taskDir (/proc/PID/task), by thread id.
+// A thread that ended between the listing and its read is left out.
+func readThreads(taskDir string) (map[string]procCPU, error) {
 	ents, err := os.ReadDir(taskDir)
 	if err != nil {
-		return procCPU{}, err
+		return nil, err
 	}
-	var c procCPU
+	ts := make(map[string]procCPU, len(ents))
 	for _, e := range ents {
 		b, err := os.ReadFile(filepath.Join(taskDir, e.Name(), "schedstat"))
 		if err != nil {
@@ -34,11 +34,22 @@ func readProcCPU(taskDir string) (procCPU, error) {
 		ran, err1 := strconv.ParseInt(f[0], 10, 64)
 		waited, err2 := strconv.ParseInt(f[1], 10, 64)
 		if err1 == nil && err2 == nil {
-			c.ran += ran
-			c.waited += waited
+			ts[e.Name()] = procCPU{ran, waited}
 		}
 	}
-	return c, nil
+	return ts, nil
+}
+
+// since is what the threads of now did since before: a thread new since then counts whole,
+// one that ended counts no more (so a process's figures never go back).
+func since(before, now map[string]procCPU) procCPU {
+	var d procCPU
+	for tid, c := range now {
+		b := before[tid]
+		d.ran += c.ran - b.ran
+		d.waited += c.waited - b.waited
+	}
+	return d
 }
 
 // cpuWatch samples the named processes every tick for d (Linux): per tick and process a line
@@ -49,7 +60,7 @@ func readProcCPU(taskDir string) (procCPU, error) {
 func cpuWatch(procs []string, tick, d time.Duration) {
 	type proc struct {
 		name, dir string
-		last      procCPU
+		last      map[string]procCPU
 		waits     []int64
 		ran       int64
 	}
@@ -62,23 +73,24 @@ func cpuWatch(procs []string, tick, d time.Duration) {
 		ps = append(ps, &proc{name: name, dir: filepath.Join("/proc", pid, "task")})
 	}
 	for _, p := range ps {
-		c, err := readProcCPU(p.dir)
+		ts, err := readThreads(p.dir)
 		if err != nil {
 			fatal(fmt.Errorf("cpu: %s: %w", p.name, err))
 		}
-		p.last = c
+		p.last = ts
 	}
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for end := time.Now().Add(d); time.Now().Before(end); {
 		now := <-t.C
 		for _, p := range ps {
-			c, err := readProcCPU(p.dir)
+			ts, err := readThreads(p.dir)
 			if err != nil {
 				continue // the process ended
 			}
-			ran, waited := c.ran-p.last.ran, c.waited-p.last.waited
-			p.last = c
+			d := since(p.last, ts)
+			ran, waited := d.ran, d.waited
+			p.last = ts
 			p.ran += ran
 			p.waits = append(p.waits, waited)
 			fmt.Printf("%d %s %.1f %.1f\n", now.UnixMilli(), p.name, float64(ran)/1e6, float64(waited)/1e6)
