@@ -56,7 +56,7 @@ func since(before, now map[string]procCPU) procCPU {
 // "unix_ms name ran_ms waited_ms", then per process the mean and the worst ticks. A tick where
 // a process's threads together waited longer than the tick lasted is a stall for it: it had
 // work and no core (issue #19: in the dashboards' stalls beside full ingest Neo4j waited
-// 96–204 ms per 50 ms, README Performance, thirty-sixth session).
+// 69–204 ms per 50 ms, README Performance, thirty-sixth session).
 func cpuWatch(procs []string, tick, d time.Duration) {
 	type proc struct {
 		name, dir string
@@ -88,12 +88,11 @@ func cpuWatch(procs []string, tick, d time.Duration) {
 			if err != nil {
 				continue // the process ended
 			}
-			d := since(p.last, ts)
-			ran, waited := d.ran, d.waited
+			delta := since(p.last, ts)
 			p.last = ts
-			p.ran += ran
-			p.waits = append(p.waits, waited)
-			fmt.Printf("%d %s %.1f %.1f\n", now.UnixMilli(), p.name, float64(ran)/1e6, float64(waited)/1e6)
+			p.ran += delta.ran
+			p.waits = append(p.waits, delta.waited)
+			fmt.Printf("%d %s %.1f %.1f\n", now.UnixMilli(), p.name, float64(delta.ran)/1e6, float64(delta.waited)/1e6)
 		}
 	}
 	for _, p := range ps {
