@@ -140,19 +140,22 @@ func (r *payoutRun) accountSalesMemo() error {
 		fresh = append(fresh, int32(p))
 	}
 	id := func(p int32) string { return in.Sales[p].ID }
-	sortByID(fresh, id)
+	sortByID(fresh, id, r.offer)
 	mo.read = len(fresh)
 	search := func(t string) (int, bool) {
 		return slices.BinarySearchFunc(mo.byID, t, func(q int32, t string) int { return strings.Compare(id(q), t) })
 	}
 	for k, p := range fresh {
+		if k > 0 && k&(mergePause-1) == 0 {
+			r.offer() // each search misses the cache, as mergeTail's do
+		}
 		if _, twice := search(id(p)); twice || (k > 0 && id(fresh[k-1]) == id(p)) {
 			return inputErr("sale %s: listed twice", id(p))
 		}
 	}
 	k := len(mo.byID)
 	mo.byID = append(mo.byID, fresh...)
-	mergeTail(mo.byID, k, fresh, func(a, b int32) int { return strings.Compare(id(a), id(b)) })
+	mergeTail(mo.byID, k, fresh, func(a, b int32) int { return strings.Compare(id(a), id(b)) }, r.offer)
 
 	// Covered activations voided since (§6 cancellations, §11 refunds) leave the totals.
 	j := 0
@@ -242,6 +245,7 @@ func (r *payoutRun) accountSalesMemo() error {
 		return r.sponsor[m]
 	}
 	for p, v := range mo.pv {
+		r.pause(p)
 		if v == (volumes{}) {
 			continue
 		}
@@ -261,6 +265,7 @@ func (r *payoutRun) accountSalesMemo() error {
 	}
 	r.refs = r.scr.refs.empty(len(mo.aggs))
 	for k := range mo.aggs {
+		r.pause(k)
 		if s := attributed(int(mo.aggs[k].p)); s != none {
 			r.refs = append(r.refs, sumsRef{s: s, k: int32(k)})
 		}
@@ -406,7 +411,7 @@ func (mo *SalesMemo) add(r *payoutRun, sl *Sale, p int32, e ends, sign int32) {
 // vendor, where saleSums adds one activation at a time; the same sums (saleSums).
 func (r *payoutRun) memoSums() {
 	mo, rates := r.in.Memo, r.cfg.RSRates
-	refs := sortByS(r.refs, r.scr.refs.take(len(r.refs)), r.n)
+	refs := sortByS(r.refs, r.scr.refs.take(len(r.refs)), r.n, r.offer)
 	for i, k := 0, 0; i < len(refs); k++ {
 		r.pause(k)
 		s := refs[i].s

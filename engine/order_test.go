@@ -29,7 +29,7 @@ func TestSortByIDMatchesAFullSort(t *testing.T) {
 		want := slices.Clone(xs)
 		slices.SortStableFunc(want, func(a, b *item) int { return strings.Compare(a.id, b.id) })
 		got := slices.Clone(xs)
-		sortByID(got, func(x *item) string { return x.id })
+		sortByID(got, func(x *item) string { return x.id }, nil)
 		for i := range want {
 			if got[i] != want[i] { // the same element: stable, as a state listed twice relies on
 				t.Fatalf("round %d (n %d, sorted prefix %d): position %d is %s, a full sort puts %s", round, n, prefix, i, got[i].id, want[i].id)
@@ -56,7 +56,7 @@ func TestSortBySOrdersAndKeepsEveryActivation(t *testing.T) {
 		}
 		want := slices.Clone(acts)
 		slices.SortFunc(want, func(a, b activation) int { return int(a.vendor) - int(b.vendor) })
-		got := sortByS(acts, make([]activation, len(acts)), n)
+		got := sortByS(acts, make([]activation, len(acts)), n, nil)
 		if !slices.IsSortedFunc(got, func(a, b activation) int { return int(a.s) - int(b.s) }) {
 			t.Fatalf("n=%d: not in S's order", n)
 		}

@@ -185,12 +185,13 @@ func (r *payoutRun) members() error {
 	refs := r.scr.mrefs.empty(len(in.Members))
 	r.inIDs = r.scr.strs.take(len(in.Members))
 	for i := range in.Members {
+		r.pause(i)
 		r.inIDs[i] = in.Members[i].ID
 		if in.Members[i].RegisteredAt.Before(in.End) {
 			refs = append(refs, memberRef{&in.Members[i], int32(i)})
 		}
 	}
-	sortByID(refs, func(x memberRef) string { return x.m.ID })
+	sortByID(refs, func(x memberRef) string { return x.m.ID }, r.offer)
 	n := len(refs)
 	r.n = n
 	// The ids and sponsors are the result's too (runContext, which names its lines), so they
@@ -207,6 +208,7 @@ func (r *payoutRun) members() error {
 	}
 	mem := r.scr.mems.take(n)
 	for i, x := range refs {
+		r.pause(i)
 		if i > 0 && refs[i-1].m.ID == x.m.ID {
 			return inputErr("member %s: listed twice", x.m.ID)
 		}
@@ -226,9 +228,11 @@ func (r *payoutRun) members() error {
 	// (a byte) instead of from its Member, a cache miss of its own at 1M. One update of
 	// bench-projection's engine took 2.7–3.1 s against 3.9–4.5 s before (issue #19).
 	for i, m := range mem {
+		r.pause(i)
 		r.plan[i] = m.Plan
 	}
 	for i, m := range mem {
+		r.pause(i)
 		if m.Plan == PlanNone || m.Plan > PlanCustomer {
 			return inputErr("member %s: unknown plan", m.ID)
 		}
@@ -380,6 +384,7 @@ func (r *payoutRun) placementTree() error {
 			stack = stack[:len(stack)-1]
 			r.tin[v] = int32(len(r.pre))
 			r.pre = append(r.pre, v)
+			r.pause(len(r.pre))
 			if right[v] != none {
 				stack = append(stack, right[v])
 			}
@@ -397,6 +402,7 @@ func (r *payoutRun) placementTree() error {
 		return inputErr("placement tree has a cycle")
 	}
 	for k := len(r.pre) - 1; k >= 0; k-- {
+		r.pause(k)
 		v := r.pre[k]
 		r.size[v]++
 		if p := parent[v]; p != none {
@@ -427,6 +433,7 @@ func (r *payoutRun) sponsorTree() error {
 		}
 	}
 	for k := 0; k < len(r.spOrder); k++ {
+		r.pause(k)
 		for c := spHead[r.spOrder[k]]; c != none; c = spNext[c] {
 			r.spOrder = append(r.spOrder, c)
 		}
@@ -548,7 +555,7 @@ func (r *payoutRun) accountSales() error {
 	for i := range in.Sales {
 		r.sales = append(r.sales, &in.Sales[i])
 	}
-	sortByID(r.sales, func(s *Sale) string { return s.ID })
+	sortByID(r.sales, func(s *Sale) string { return s.ID }, r.offer)
 	period := r.period(in.End)
 	// The voided sales in id order, walked beside the sales: a compare instead of hashing every
 	// sale's id, which was 7 % of the projection's engine in a profile of halod under ingest
@@ -638,22 +645,25 @@ func held(sl *Sale, end time.Time) bool {
 func (r *payoutRun) previousStates() error {
 	r.prevRank = r.scr.ints.take(r.n)
 	if r.scr.ReuseResults {
-		r.out = r.scr.outs.take(r.n) // the result's Members (Scratch.ReuseResults)
+		r.out = r.scr.outs.takePaused(r.n, r.offer) // the result's Members (Scratch.ReuseResults)
 	} else {
 		r.out = make([]MemberResult, r.n)
 	}
 	for i := range r.out {
+		r.pause(i)
 		r.out[i].State.Member = r.ids[i]
 	}
 	// Merged with the members in id order, not looked up: a million states, no map (issue #19).
 	// Of two states of one member the later in the input wins (the sort is stable).
 	prev := r.scr.prevs.take(len(r.in.Prev))
 	for k := range r.in.Prev {
+		r.pause(k)
 		prev[k] = &r.in.Prev[k]
 	}
-	sortByID(prev, func(p *State) string { return p.Member })
+	sortByID(prev, func(p *State) string { return p.Member }, r.offer)
 	i := 0
 	for k, p := range prev {
+		r.pause(k)
 		if k+1 < len(prev) && prev[k+1].Member == p.Member {
 			continue
 		}
@@ -678,6 +688,7 @@ func (r *payoutRun) previousStates() error {
 func (r *payoutRun) volume() {
 	sub := r.scr.units.take(r.n)
 	for k := len(r.pre) - 1; k >= 0; k-- {
+		r.pause(k)
 		v := r.pre[k]
 		sub[v] += r.pv[v].accounted
 		if p := r.parent[v]; p != none {
@@ -685,6 +696,7 @@ func (r *payoutRun) volume() {
 		}
 	}
 	for i := 0; i < r.n; i++ {
+		r.pause(i)
 		o := &r.out[i]
 		o.Plan = r.plan[i]
 		if l := r.left[i]; l != none {
@@ -707,6 +719,7 @@ func (r *payoutRun) volume() {
 func (r *payoutRun) activity() {
 	n, out, sponsor, left, right, tin, size := r.n, r.out, r.sponsor, r.left, r.right, r.tin, r.size
 	for i := 0; i < n; i++ {
+		r.pause(i)
 		// §10: a suspended or terminated consultant is not active, whatever its volume.
 		out[i].Status, out[i].StatusSince, out[i].RolledUp = r.status[i], r.since[i], r.rolled[i]
 		out[i].Active = r.plan[i].IsConsultant() && r.pv[i].window >= r.cfg.ActivityMinPV && r.status[i] == StatusActive
@@ -715,6 +728,7 @@ func (r *payoutRun) activity() {
 	r.hasRight = r.scr.bools.take(n)
 	inSub := func(u, v int32) bool { return u != none && tin[u] <= tin[v] && tin[v] < tin[u]+size[u] }
 	for i := 0; i < n; i++ {
+		r.pause(i)
 		s := sponsor[i]
 		if s == none || !out[i].Active {
 			continue
@@ -730,7 +744,7 @@ func (r *payoutRun) activity() {
 	// bulk (revenue share, retail, direct, pool, clawbacks) is counted before it is written, so
 	// the line slice is allocated once at its exact size (reserveLines).
 	if r.in.SumsOnly && r.scr.ReuseResults {
-		r.sums = r.scr.sums.take(n) // the result's sums (Scratch.ReuseResults)
+		r.sums = r.scr.sums.takePaused(n, r.offer) // the result's sums (Scratch.ReuseResults)
 	} else if r.in.SumsOnly {
 		r.sums = make([]memberSums, n)
 	} else {
@@ -764,6 +778,7 @@ func (r *payoutRun) rank() {
 	cfg := r.cfg
 	r.rankIdx = r.scr.ints.take(r.n)
 	for i := 0; i < r.n; i++ {
+		r.pause(i)
 		r.rankIdx[i] = r.prevRank[i]
 		o := &r.out[i]
 		if !o.Active {
@@ -787,6 +802,7 @@ func (r *payoutRun) rank() {
 		}
 	}
 	for i := range r.out {
+		r.pause(i)
 		r.out[i].Rank = cfg.Ranks[r.rankIdx[i]].Name
 	}
 }
@@ -798,6 +814,7 @@ func (r *payoutRun) binaryBonus() {
 	cfg := r.cfg
 	r.binary = r.scr.units.take(r.n)
 	for i := 0; i < r.n; i++ {
+		r.pause(i)
 		o := &r.out[i]
 		if !r.plan[i].IsConsultant() {
 			continue
@@ -837,6 +854,7 @@ func (r *payoutRun) matching() {
 		maxGen = max(maxGen, rr.MatchingGenerations)
 	}
 	for d := 0; d < r.n; d++ {
+		r.pause(d)
 		if r.binary[d] == 0 {
 			continue
 		}
@@ -864,11 +882,13 @@ func (r *payoutRun) compression() {
 		r.active = make([]bool, n)
 	}
 	for i := range r.out {
+		r.pause(i)
 		r.active[i] = r.out[i].Active
 	}
 	r.nextActive = r.scr.i32.take(n)
 	r.spDepth = r.scr.i32.take(n)
-	for _, v := range r.spOrder {
+	for k, v := range r.spOrder {
+		r.pause(k)
 		s := r.sponsor[v]
 		if s == none {
 			r.nextActive[v] = none
@@ -901,6 +921,7 @@ func (r *payoutRun) firstEarner(s int32) int32 {
 func (r *payoutRun) reserveLines() {
 	cfg := r.cfg
 	for i := 0; i < r.n; i++ {
+		r.pause(i)
 		if r.active[i] {
 			r.totalShares += cfg.Ranks[r.rankIdx[i]].PoolShares
 		}
@@ -1031,7 +1052,7 @@ func (r *payoutRun) saleSums() {
 		return
 	}
 	rates := r.cfg.RSRates
-	acts := sortByS(r.acts, r.scr.acts.take(len(r.acts)), r.n)
+	acts := sortByS(r.acts, r.scr.acts.take(len(r.acts)), r.n, r.offer)
 	for i, k := 0, 0; i < len(acts); k++ {
 		r.pause(k)
 		s := acts[i].s
@@ -1062,15 +1083,23 @@ func (r *payoutRun) saleSums() {
 	}
 }
 
-// pauseEvery is how many consultants a long step sums between two calls of Input.Between:
-// 12–22 ms of one core at 1M consultants (make bench-projection), against about 200 ms whole.
-// A power of two, so the test per consultant is a mask, not a division.
-var pauseEvery = 1 << 15
+// pauseEvery is how many elements (members, sales, sums) a step's pass takes between two calls
+// of Input.Between: at most about 5 ms of one core at 1M consultants (make bench-projection),
+// where a whole step took 30–240 ms. A power of two, so the test per element is a mask, not a
+// division.
+var pauseEvery = 1 << 12
 
-// pause calls Input.Between at every pauseEvery-th consultant (k counts them) of a long step.
+// pause calls Input.Between at every pauseEvery-th element (k counts them) of a step's pass.
 // A payout run, which sets no Between, tests nothing more.
 func (r *payoutRun) pause(k int) {
-	if r.in.Between != nil && k > 0 && k&(pauseEvery-1) == 0 {
+	if k > 0 && k&(pauseEvery-1) == 0 {
+		r.offer()
+	}
+}
+
+// offer calls Input.Between, if set.
+func (r *payoutRun) offer() {
+	if r.in.Between != nil {
 		r.in.Between()
 	}
 }
@@ -1098,12 +1127,16 @@ func (r *payoutRun) pay(s int32, w *sumsRow) {
 // tmp (as long as acts): two passes over 2.4 million activations at 1M consultants, each a
 // sequential read and 2,048 sequential writes, where a comparison sort or a scatter by S
 // misses the cache at almost every activation. It returns whichever of the two holds them.
-func sortByS[T attributed](acts, tmp []T, n int) []T {
+// pause, when not nil, is called every pauseEvery activations of each pass (payoutRun.offer).
+func sortByS[T attributed](acts, tmp []T, n int, pause func()) []T {
 	const digit = 11
 	var at [1 << digit]int
 	for shift := 0; shift < bits.Len32(uint32(n)); shift += digit {
 		clear(at[:])
 		for i := range acts {
+			if pause != nil && i > 0 && i&(pauseEvery-1) == 0 {
+				pause()
+			}
 			at[acts[i].attributed()>>shift&(1<<digit-1)]++
 		}
 		pos := 0
@@ -1112,6 +1145,9 @@ func sortByS[T attributed](acts, tmp []T, n int) []T {
 			pos += c
 		}
 		for i := range acts {
+			if pause != nil && i > 0 && i&(pauseEvery-1) == 0 {
+				pause()
+			}
 			d := acts[i].attributed() >> shift & (1<<digit - 1)
 			tmp[at[d]] = acts[i]
 			at[d]++
@@ -1208,6 +1244,7 @@ func (r *payoutRun) leadershipPool() {
 	share := Units(mulDiv(int64(r.salesBV), int64(cfg.PoolRate), rateScale*int64(r.totalShares), false))
 	exact := r.salesBV.Decimal().Mul(cfg.PoolRate.Decimal()).String()
 	for i := 0; i < r.n; i++ {
+		r.pause(i)
 		sh := cfg.Ranks[r.rankIdx[i]].PoolShares
 		if !r.active[i] || sh == 0 {
 			continue
@@ -1265,6 +1302,7 @@ func (r *payoutRun) result() *Result {
 		byType[r.lines[i].typ] += r.lines[i].amount
 	}
 	for m := range r.sums {
+		r.pause(m)
 		for typ, a := range r.sums[m].byType {
 			byType[typ] += a
 		}
@@ -1315,6 +1353,7 @@ func (r *payoutRun) result() *Result {
 		res.memberAt = make([]int32, 0, r.consultants)
 	}
 	for i := 0; i < r.n; i++ {
+		r.pause(i)
 		if r.plan[i].IsConsultant() {
 			res.memberAt = append(res.memberAt, int32(i))
 			r.out[i].Total = r.memberTotal[i]

@@ -192,9 +192,9 @@ type Input struct {
 	// Scratch, when set, is working memory this run shares with the runs before and after it
 	// (see Scratch); the result is the same with or without, but see Scratch.ReuseResults.
 	Scratch *Scratch
-	// Between, when set, is called between the run's steps, and within the longest of them
-	// (the sale sums: about 200 ms of one core at 1M consultants) every pauseEvery consultants.
-	// It neither sees nor changes the run: the earnings projection rests there while the API is
+	// Between, when set, is called between the run's steps, and within each pass of a step
+	// every pauseEvery members, sales or sums (at 1M consultants a step took 30–240 ms of one
+	// core, a few thousand elements take 1–5 ms). It neither sees nor changes the run: the earnings projection rests there while the API is
 	// in use, so that Neo4j, on the same cores, is not held to one core for the whole of a run,
 	// nor the dashboards' reads behind a step for its whole length (issue #19).
 	Between func()

@@ -344,6 +344,8 @@ func TestOnlyAWholeReloadGivesWayToTheDashboards(t *testing.T) {
 	st.clock = start
 	svc := payoutService(st, start.AddDate(0, 0, 6))
 	svc.Foreground, svc.GiveWay = &graph.Foreground{}, 3
+	defer func(was time.Duration) { enginePart = was }(enginePart)
+	enginePart = 0                  // a rest at every offer: the engine here works microseconds
 	leave := svc.Foreground.Enter() // a dashboard under way throughout
 	defer leave()
 	kept := &keptProjections{}
@@ -590,5 +592,36 @@ func TestAStatusChangeOrRefundNeedsNoReload(t *testing.T) {
 	}
 	if got.Member("ana").ByType == before {
 		t.Fatalf("ana's termination changed nothing: %v", before)
+	}
+}
+
+// An update's computing rests only once it has worked enginePart since its last rest, as long as
+// it worked, while the API is in use; an offer sooner costs nothing. The longest part is kept for
+// the update's log line (issue #19: the engine's steps held a core for 30–240 ms at 1M).
+func TestPartsRestOnlyAfterEnginePart(t *testing.T) {
+	defer func(was time.Duration) { enginePart = was }(enginePart)
+	enginePart = 20 * time.Millisecond
+	fg := &graph.Foreground{}
+	leave := fg.Enter()
+	defer leave()
+	w := newParts(graph.GiveWayAlone(context.Background(), fg, 1))
+	w.offer()
+	if got := w.rested(); got != 0 {
+		t.Fatalf("rested %s at an offer right away; want no rest before enginePart", got)
+	}
+	time.Sleep(25 * time.Millisecond)
+	w.offer()
+	if got := w.rested(); got < 25*time.Millisecond || got > time.Second {
+		t.Fatalf("rested %s after working 25 ms at ratio 1; want about as long", got)
+	}
+	if got := w.longestPart(); got < 25*time.Millisecond {
+		t.Fatalf("longest part %s; want the 25 ms worked", got)
+	}
+	// Idle API: offers never rest.
+	idle := newParts(graph.GiveWayAlone(context.Background(), &graph.Foreground{}, 1))
+	time.Sleep(25 * time.Millisecond)
+	idle.offer()
+	if got := idle.rested(); got != 0 {
+		t.Fatalf("rested %s with nobody using the API", got)
 	}
 }

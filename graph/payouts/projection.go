@@ -97,6 +97,44 @@ const maxRest = 5 * time.Second
 // step worked, while the API is in use (see update).
 const engineGiveWay = 1.0
 
+// enginePart is how long the projection's engine works before it rests (see parts); a
+// variable for the tests.
+var enginePart = 8 * time.Millisecond
+
+// parts paces an update's computing (its engine run and building its projection) while the API
+// is in use. The engine offers a rest every few thousand members or sales of each pass
+// (engine.Input's Between), and so does the build; a rest is taken once enginePart has been
+// worked, as long as it (engineGiveWay). So a dashboard's read waits behind at most about that
+// much of the update on a core, where whole steps of 30–240 ms did before (issue #19), and the
+// rests are few enough that their timers' lateness adds little to the update.
+type parts struct {
+	ctx     context.Context
+	pacer   *graph.Pacer
+	start   time.Time     // of the part under way
+	longest time.Duration // the longest part so far
+}
+
+func newParts(ctx context.Context) *parts {
+	return &parts{ctx: ctx, pacer: graph.NewPacer(ctx), start: time.Now()}
+}
+
+// offer ends the part under way if it has lasted enginePart, and rests.
+func (w *parts) offer() {
+	worked := time.Since(w.start)
+	if worked < enginePart {
+		return
+	}
+	w.longest = max(w.longest, worked)
+	_ = w.pacer.Step(w.ctx) // the context's end is seen once the run is over
+	w.start = time.Now()
+}
+
+// rested is how long the rests took in all so far.
+func (w *parts) rested() time.Duration { return w.pacer.Rested() }
+
+// longestPart is the longest part, the one under way included.
+func (w *parts) longestPart() time.Duration { return max(w.longest, time.Since(w.start)) }
+
 // Projector recomputes the projection in the background: at start, then whenever events were
 // accepted since the last one, looking every Interval. It keeps the open period's snapshot and
 // reads only what was accepted since (see openSnapshot), so a projection is as fresh as the
@@ -144,8 +182,8 @@ type Projector struct {
 	wantSeen   int64
 	computedAt time.Time
 	restUntil  time.Time
-	took       struct{ read, engine, rested, build, publish time.Duration } // of the last projection, for its log line
-	delta      struct {                                                     // the last update's read, for its log line
+	took       struct{ read, engine, rested, longest, build, publish time.Duration } // of the last projection, for its log line
+	delta      struct {                                                              // the last update's read, for its log line
 		rows int           // members, sales and cancellations read
 		back time.Duration // how far before its clock it began
 	}
@@ -154,6 +192,7 @@ type Projector struct {
 	tell        chan struct{} // Accepted: to be told the other replicas (AcceptedSignal)
 	wakeInit    sync.Once
 	published   *Projection    // the last one published to Shared; only Refresh reads it
+	parts       *parts         // the last update's computing (Refresh's own)
 	scratch     engine.Scratch // the engine's working memory, from one update to the next
 	spareDelta  *RunSnapshot   // the last update's read, applied: the next is read into its arrays
 }
@@ -425,8 +464,9 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	if p.Shared != nil {
 		spare = p.published
 	}
-	proj := o.project(res, end, asOf, spare)
+	proj := o.project(res, end, asOf, spare, p.parts.offer)
 	p.took.build = time.Since(started) - p.took.read - p.took.engine
+	p.took.longest = p.parts.longestPart()
 	t2 := time.Now()
 	if p.Shared != nil {
 		pub := ctx
@@ -455,7 +495,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	// is at most about twice its own computing time late. A whole reload is rare and leaves
 	// the events accepted meanwhile to catch up on at once.
 	if !full {
-		p.restUntil = time.Now().Add(min(time.Since(started)-p.took.rested, maxRest))
+		p.restUntil = time.Now().Add(min(time.Since(started)-p.parts.rested(), maxRest))
 	}
 	lvl := slog.LevelDebug
 	if full {
@@ -466,7 +506,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 	}
 	p.Log.Log(ctx, lvl, "earnings projection refreshed", "period_end", end.Format(time.RFC3339), "consultants", len(res.Members), "shared", p.Shared != nil,
 		"reloaded", full, "read", p.took.read.Round(time.Millisecond), "engine", p.took.engine.Round(time.Millisecond),
-		"engine_rested", p.took.rested.Round(time.Millisecond),
+		"engine_rested", p.took.rested.Round(time.Millisecond), "engine_longest_part", p.took.longest.Round(time.Millisecond),
 		"build", p.took.build.Round(time.Millisecond), "publish", p.took.publish.Round(time.Millisecond),
 		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond),
 		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond), "sales_read", p.open.memo.Read())
@@ -600,10 +640,9 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	if p.Payouts.GiveWay <= 0 { // HALO_BACKGROUND_GIVE_WAY=0: background work never rests
 		ratio = 0
 	}
-	pacer := graph.NewPacer(graph.GiveWayAlone(ctx, p.Payouts.Foreground, ratio))
-	between := func() { _ = pacer.Step(ctx) } // ctx's end is seen right after the run
-	res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo, between)
-	p.took.rested = pacer.Rested()
+	p.parts = newParts(graph.GiveWayAlone(ctx, p.Payouts.Foreground, ratio))
+	res, err = p.Payouts.computeFrom(o.snap, start, end, true, &p.scratch, &o.memo, p.parts.offer)
+	p.took.rested = p.parts.rested()
 	if err != nil {
 		return
 	}
