@@ -194,9 +194,10 @@ type Input struct {
 	Scratch *Scratch
 	// Between, when set, is called between the run's steps, and within each pass of a step
 	// every pauseEvery members, sales or sums (at 1M consultants a step took 30–240 ms of one
-	// core, a few thousand elements take 1–5 ms). It neither sees nor changes the run: the earnings projection rests there while the API is
-	// in use, so that Neo4j, on the same cores, is not held to one core for the whole of a run,
-	// nor the dashboards' reads behind a step for its whole length (issue #19).
+	// core, a few thousand elements take 1–5 ms). It neither sees nor changes the run: the
+	// earnings projection rests there while the API is in use, so that Neo4j, on the same
+	// cores, is not held to one core for the whole of a run, nor the dashboards' reads behind a
+	// step for its whole length (issue #19).
 	Between func()
 }
 

@@ -631,10 +631,11 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 	// 0.7 GB beside the kept snapshot (issue #19, halod's peak memory). Its working arrays and
 	// its members are the last update's (engine.Scratch): a result is read once, by project.
 	p.scratch.ReuseResults = true
-	// Between its steps (40–100 ms each at 1M) the engine rests as long as the step took while
-	// the API is in use. Without it the engine held one of two cores for a second, Neo4j had
-	// the other for every dashboard and sale, and the dashboards' reads queued toward the end
-	// of each run (issue #19). At most it doubles the engine's time; it never waits for other
+	// In parts of enginePart the engine rests as long as each part took while the API is in use
+	// (parts). Without rests the engine held one of two cores for a second, Neo4j had the other
+	// for every dashboard and sale, and the dashboards' reads queued toward the end of each run;
+	// with a rest only between its steps (30–240 ms each at 1M) the reads still queued behind
+	// a step (issue #19). At most it doubles the engine's time; it never waits for other
 	// background work.
 	ratio := engineGiveWay
 	if p.Payouts.GiveWay <= 0 { // HALO_BACKGROUND_GIVE_WAY=0: background work never rests
