@@ -1090,14 +1090,18 @@ func (r *payoutRun) saleSums() {
 var pauseEvery = 1 << 12
 
 // pause calls Input.Between at every pauseEvery-th element (k counts them) of a step's pass.
-// A payout run, which sets no Between, tests nothing more.
+// A payout run, which sets no Between, tests nothing more. It is called at every element of
+// every pass, some twenty million times an update at 1M consultants, so it is kept small
+// enough to be inlined (offer is not): as a call it took 5 % of an update (issue #19).
 func (r *payoutRun) pause(k int) {
-	if k > 0 && k&(pauseEvery-1) == 0 {
+	if k&(pauseEvery-1) == 0 && k > 0 {
 		r.offer()
 	}
 }
 
 // offer calls Input.Between, if set.
+//
+//go:noinline
 func (r *payoutRun) offer() {
 	if r.in.Between != nil {
 		r.in.Between()
