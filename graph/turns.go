@@ -38,6 +38,9 @@ func NewTurns(fg *Foreground, idle, busy int, rest float64) *Turns {
 // maxTurnRest bounds one turn's rest, so a batch that took long does not stop ingest for long.
 const maxTurnRest = time.Second
 
+// Busy says whether people are using the API (false for nil Turns).
+func (t *Turns) Busy() bool { return t != nil && t.fg.Busy() }
+
 func (t *Turns) limit() int {
 	if t.fg.Busy() {
 		return t.busy

@@ -3,6 +3,7 @@ package sales
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,5 +63,65 @@ func TestIngestBatchesTakeTurnsWhilePeopleUseTheAPI(t *testing.T) {
 	}
 	if most := run(graph.NewTurns(&fg, 0, 1, 0)); most != 1 {
 		t.Fatalf("while people use the API %d batches were written at once, want 1", most)
+	}
+}
+
+// countTx counts the transactions a batch is written in.
+type countTx struct {
+	*memSales
+	txs atomic.Int32
+}
+
+func (c *countTx) InVendorTx(ctx context.Context, vendorID string, signups bool, fn func(IngestTx) error) error {
+	c.txs.Add(1)
+	return c.memSales.InVendorTx(ctx, vendorID, signups, fn)
+}
+
+// While people use the API a vendor's batch is written BusyPart events a transaction, in order:
+// each part sees what the parts before it accepted, so every event is decided as it is when the
+// batch is written whole (a repeated id across parts is still a duplicate); while nobody does, in
+// one transaction.
+func TestIngestBatchWrittenInPartsWhilePeopleUseTheAPI(t *testing.T) {
+	body := batch(
+		ev("e1", EventCustomerSignup, t0, `{"customer_id":"c-1","name":"Mia","email":"mia@example.com","sponsor_id":"ana"}`),
+		ev("e2", EventCustomerSignup, t0, `{"customer_id":"c-2","name":"Noa","email":"noa@example.com","sponsor_id":"ana"}`),
+		ev("e3", EventCustomerSignup, t0, `{"customer_id":"c-1","name":"Mia","email":"mia@example.com","sponsor_id":"bo"}`),
+		ev("e1", EventCustomerSignup, t0, `{"customer_id":"c-3","name":"Ola","email":"ola@example.com","sponsor_id":"ana"}`),
+		ev("e4", EventCustomerSignup, t0, `{"customer_id":"","name":"Pia","email":"pia@example.com","sponsor_id":"ana"}`),
+	)
+	run := func(busy bool) ([]EventResult, int32) {
+		var fg graph.Foreground
+		_, ingest, st, c := services()
+		ct := &countTx{memSales: st}
+		ingest.Store, ingest.Turns, ingest.BusyPart = ct, graph.NewTurns(&fg, 0, 1, 0), 2
+		c.t = t0.Add(time.Hour)
+		st.members["ana"] = MemberInfo{ID: "ana", Plan: "consultant", Email: "ana@example.com"}
+		st.members["bo"] = MemberInfo{ID: "bo", Plan: "consultant", Email: "bo@example.com"}
+		st.vendors["solar"] = &Vendor{ID: "solar", Active: true}
+		if busy {
+			defer fg.Enter()()
+		}
+		res, err := ingest.Ingest(context.Background(), "solar", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Results, ct.txs.Load()
+	}
+	whole, txs := run(false)
+	if txs != 1 {
+		t.Fatalf("nobody using the API: %d transactions, want 1", txs)
+	}
+	want := []string{"accepted", "accepted", "rejected", "duplicate", "rejected"}
+	for i, r := range whole {
+		if r.Status != want[i] {
+			t.Fatalf("whole batch: event %d is %s (%+v), want %s", i, r.Status, r, want[i])
+		}
+	}
+	parts, txs := run(true)
+	if txs != 3 {
+		t.Fatalf("while people use the API: %d transactions for 5 events, want 3 of at most 2", txs)
+	}
+	if !reflect.DeepEqual(parts, whole) {
+		t.Fatalf("in parts:\n%+v\nwhole:\n%+v", parts, whole)
 	}
 }

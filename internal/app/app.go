@@ -121,7 +121,8 @@ func New(cfg *Config, plan *engine.Config, d Deps) *App {
 	box := sales.NewSecretBox(secret)
 	a.Holdings = &sales.HoldingsService{Store: st}
 	a.Vendors = &sales.VendorService{Store: st, Box: box, Now: time.Now, Audit: a.Audit}
-	a.Ingest = &sales.IngestService{Store: st, Box: box, Now: time.Now, Log: log, Turns: graph.NewTurns(a.Foreground, cfg.IngestAtOnce, cfg.IngestAtOnceBusy, cfg.IngestGiveWay)}
+	a.Ingest = &sales.IngestService{Store: st, Box: box, Now: time.Now, Log: log, Turns: graph.NewTurns(a.Foreground, cfg.IngestAtOnce, cfg.IngestAtOnceBusy, cfg.IngestGiveWay),
+		BusyPart: cfg.IngestBusyPart}
 	guard, err := webhook.ParseAllow(cfg.WebhookAllow)
 	if err != nil {
 		guard = &webhook.Guard{} // LoadConfig refuses a bad allowlist; a hand-made Config gets none

@@ -80,6 +80,9 @@ type Config struct {
 	// locks allow; HALO_INGEST_AT_ONCE_BUSY, default 1): the rest wait in halod, before their
 	// transaction, so the people's reads get Neo4j's cores first (graph.Turns, README).
 	IngestAtOnce, IngestAtOnceBusy int
+	// IngestBusyPart is the most events of a vendor's batch written in one transaction while
+	// people use the API (HALO_INGEST_BUSY_PART, default 100; 0: the whole batch at once).
+	IngestBusyPart int
 	// IngestGiveWay is how long a batch's turn rests while people use the API, per unit of time
 	// the batch took (HALO_INGEST_GIVE_WAY, default 1; 0: no rest).
 	IngestGiveWay float64
@@ -195,6 +198,9 @@ func LoadConfig(now time.Time) (*Config, error) {
 	}
 	if c.IngestAtOnceBusy, err = strconv.Atoi(env("HALO_INGEST_AT_ONCE_BUSY", "1")); err != nil || c.IngestAtOnceBusy < 0 {
 		errs = append(errs, "HALO_INGEST_AT_ONCE_BUSY must be a whole number of at least 0 (0: no bound), such as 1")
+	}
+	if c.IngestBusyPart, err = strconv.Atoi(env("HALO_INGEST_BUSY_PART", "100")); err != nil || c.IngestBusyPart < 0 {
+		errs = append(errs, "HALO_INGEST_BUSY_PART must be a whole number of at least 0 (0: the whole batch at once), such as 100")
 	}
 	if c.IngestGiveWay, err = strconv.ParseFloat(env("HALO_INGEST_GIVE_WAY", "1"), 64); err != nil || c.IngestGiveWay < 0 || c.IngestGiveWay > 10 || c.IngestGiveWay != c.IngestGiveWay {
 		errs = append(errs, "HALO_INGEST_GIVE_WAY must be a number from 0 to 10, such as 1")

@@ -51,8 +51,9 @@ func TestMemoryLimitConfig(t *testing.T) {
 	}, func(c *Config) int64 { return c.MemoryLimit })
 }
 
-// HALO_INGEST_AT_ONCE, HALO_INGEST_AT_ONCE_BUSY, HALO_INGEST_GIVE_WAY: how the vendors' batches
-// take turns, fewer while people use the API (graph.Turns).
+// HALO_INGEST_AT_ONCE, HALO_INGEST_AT_ONCE_BUSY, HALO_INGEST_BUSY_PART, HALO_INGEST_GIVE_WAY: how
+// the vendors' batches take turns, fewer and in smaller parts while people use the API
+// (graph.Turns, sales.IngestService.BusyPart).
 func TestIngestTurnsConfig(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
 		checkConfig(t, "HALO_INGEST_AT_ONCE", []configCase[int]{
@@ -63,6 +64,11 @@ func TestIngestTurnsConfig(t *testing.T) {
 		checkConfig(t, "HALO_INGEST_AT_ONCE_BUSY", []configCase[int]{
 			{"", 1, false}, {"0", 0, false}, {"2", 2, false}, {"-2", 0, true}, {"1.5", 0, true},
 		}, func(c *Config) int { return c.IngestAtOnceBusy })
+	})
+	t.Run("busy part", func(t *testing.T) {
+		checkConfig(t, "HALO_INGEST_BUSY_PART", []configCase[int]{
+			{"", 100, false}, {"0", 0, false}, {"250", 250, false}, {"-1", 0, true}, {"half", 0, true},
+		}, func(c *Config) int { return c.IngestBusyPart })
 	})
 	t.Run("give way", func(t *testing.T) {
 		checkConfig(t, "HALO_INGEST_GIVE_WAY", []configCase[float64]{
