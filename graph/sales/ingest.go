@@ -348,18 +348,24 @@ func (s *IngestService) Ingest(ctx context.Context, vendorID string, body []byte
 	if s.BusyPart > 0 && s.Turns.Busy() {
 		part = s.BusyPart
 	}
+	// An empty batch goes through write once, as a whole batch did. A part that fails ends the
+	// batch; the parts written before it stay accepted, and the vendor's retry finds them
+	// duplicates.
+	written := 0
+	var err error
 	for lo := 0; lo == 0 || lo < len(evs); lo += part {
 		hi := min(lo+part, len(evs))
 		q, signups := ingestQuery(vendorID, evs[lo:hi])
-		if err := s.write(ctx, vendorID, signups, q, now, evs[lo:hi], results[lo:hi]); err != nil {
-			if s.Accepted != nil && acceptsVolume(evs[:lo], results[:lo]) {
-				s.Accepted() // the parts written before stay accepted; the vendor's retry finds them duplicates
-			}
-			return nil, err
+		if err = s.write(ctx, vendorID, signups, q, now, evs[lo:hi], results[lo:hi]); err != nil {
+			break
 		}
+		written = hi
 	}
-	if s.Accepted != nil && acceptsVolume(evs, results) {
+	if s.Accepted != nil && acceptsVolume(evs[:written], results[:written]) {
 		s.Accepted()
+	}
+	if err != nil {
+		return nil, err
 	}
 	// Rejected events go to the audit log, never to the event store.
 	var rej []RejectedEvent
