@@ -125,3 +125,59 @@ func TestIngestBatchWrittenInPartsWhilePeopleUseTheAPI(t *testing.T) {
 		t.Fatalf("in parts:\n%+v\nwhole:\n%+v", parts, whole)
 	}
 }
+
+// The same batch sent by many vendors' clients at once while people use the API, written in
+// parts: every event is accepted exactly once, each part deciding under the vendor's lock.
+func TestConcurrentBatchesInPartsAcceptEachEventOnce(t *testing.T) {
+	var fg graph.Foreground
+	defer fg.Enter()()
+	_, ingest, st, c := services()
+	ct := &countTx{memSales: st}
+	ingest.Store, ingest.Turns, ingest.BusyPart = ct, graph.NewTurns(&fg, 0, 8, 0), 3
+	c.t = t0.Add(time.Hour)
+	st.members["ana"] = MemberInfo{ID: "ana", Plan: "consultant", Email: "ana@example.com"}
+	st.vendors["solar"] = &Vendor{ID: "solar", Active: true}
+	var evs []string
+	for i := range 10 {
+		evs = append(evs, ev(fmt.Sprint("e", i), EventCustomerSignup, t0,
+			fmt.Sprintf(`{"customer_id":"c-%d","name":"Mia","email":"mia-%d@example.com","sponsor_id":"ana"}`, i, i)))
+	}
+	body := batch(evs...)
+	var mu sync.Mutex
+	accepted := map[string]int{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := ingest.Ingest(context.Background(), "solar", body)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range res.Results {
+				switch r.Status {
+				case "accepted":
+					accepted[r.ID]++
+				case "duplicate":
+				default:
+					t.Errorf("unexpected %+v", r)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := ct.txs.Load(); n != 8*4 {
+		t.Fatalf("%d transactions, want 4 parts of at most 3 for each of 8 batches", n)
+	}
+	if len(accepted) != 10 {
+		t.Fatalf("accepted ids: %d, want 10", len(accepted))
+	}
+	for id, n := range accepted {
+		if n != 1 {
+			t.Errorf("%s accepted %d times", id, n)
+		}
+	}
+}
