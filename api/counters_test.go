@@ -475,3 +475,77 @@ func TestStoppingHolderHandsTheLeaseBackAtOnce(t *testing.T) {
 		t.Fatalf("the successor did not take the lease at once: holder %q", h)
 	}
 }
+
+// Issue #19: a left leg longer than the sums' first position (extreme-left placement builds
+// them) keeps its lower members' left leg volume in the leg's sums. Ticked and rebuilt, the
+// counters still equal a naive recomputation, and the API shows a deep member's left leg.
+func TestLiveCountersOfALongLeftLeg(t *testing.T) {
+	hs := newHarness(t)
+	ctx := context.Background()
+	if err := hs.counters.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	parent, left := map[string]string{}, map[string]bool{}
+	ids := []string{"root"}
+	vol := map[string]int64{"root": 15000}
+	for i := 0; i < 80; i++ {
+		id := fmt.Sprintf("L%02d", i)
+		sp, strat := "root", "extreme_left"
+		if i%9 == 8 { // now and then a right leg below the leg's end
+			sp, strat = ids[len(ids)-1], "extreme_right"
+		}
+		m := hs.register(id, "consultant", sp, strategy(strat))
+		parent[id], left[id] = m["parent_id"].(string), m["leg"] == "left"
+		ids = append(ids, id)
+		vol[id] += 5000
+	}
+	deepest, pos := "", 0
+	for _, id := range ids {
+		p := 0
+		for x := id; parent[x] != "" && left[x]; x = parent[x] {
+			p++
+		}
+		if p > pos {
+			deepest, pos = id, p
+		}
+	}
+	if pos < 70 {
+		t.Fatalf("root's left leg is %d deep, want beyond the sums' first position (64)", pos)
+	}
+	secret := hs.vendor("sun")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for b := 0; b < 3; b++ {
+		var evs []map[string]any
+		for i := 0; i < 30; i++ {
+			who := ids[1+rng.IntN(len(ids)-1)]
+			act := fmt.Sprintf("a-%d-%d", b, i)
+			evs = append(evs, activated("e-"+act, act, who, "SOLAR-6KW", "2026-02-02T00:00:00Z"))
+			vol[who] += 40000
+		}
+		if code, body := hs.send("sun", secret, events(evs...), 0); code != 200 {
+			t.Fatalf("batch %d: %d %v", b, code, body)
+		}
+		if err := hs.counters.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pv, legs := expected(vol, parent, left)
+	hs.checkCounters(t, hs.counters, ids, pv, legs, "incremental")
+
+	other := cache.New(cache.Config{Addr: testenv.RedisAddr(), Prefix: "halotest3:"})
+	defer other.Close()
+	_ = other.FlushForTests(ctx)
+	defer func() { _ = other.FlushForTests(ctx) }()
+	fresh := &payouts.LiveCounters{Feed: hs.st, Cache: other, Log: testenv.Log()}
+	if _, err := fresh.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hs.checkCounters(t, fresh, ids, pv, legs, "rebuilt")
+
+	// The member just above the deepest: its left leg is the deepest member's volume.
+	above := parent[deepest]
+	_, body := hs.call("GET", "/api/v1/members/"+above+"/live-volume", nil)
+	if want := fmt.Sprintf("%d.%02d", legs[above][0]/100, legs[above][0]%100); legs[above][0] == 0 || body["left_volume"] != want {
+		t.Errorf("%s's live volume %v, want left %s", above, body, want)
+	}
+}

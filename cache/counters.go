@@ -13,8 +13,10 @@ import (
 )
 
 // Counters live in one Redis hash per generation, in exact integer hundredths (HINCRBY, never
-// HINCRBYFLOAT): fields "<member>|pv", "<member>|l", "<member>|r". A rebuild fills a new
-// generation and then switches the pointer, so readers never see a half-built set.
+// HINCRBYFLOAT): fields "<member>|pv", "<member>|l", "<member>|r"; for a long left leg
+// (payouts.PathSum) the nodes of its sums, "<top>|s<node>", and each marked member's
+// "<member>|lp", "<top>|<first node>". A rebuild fills a new generation and then switches the
+// pointer, so readers never see a half-built set.
 //
 // Any number of halod replicas share them, and exactly one writes: the holder of the counters'
 // lease. Every write carries the lease's fencing token and is refused once the token is no
@@ -110,9 +112,10 @@ func (c *Cache) Requested(ctx context.Context) (int64, error) {
 // applyScript writes to a generation only while the token is the lease's and the generation is
 // still the current one: KEYS lease, gen pointer, the generation's hash, its seen ids, its
 // pending increments; ARGV the token, the generation, what to do, then its arguments: "stage"
-// chunks of increments (incChunks), "seen" id/time pairs, "forget" ids, "cursor" the time. One
-// tick's calls run in one MULTI/EXEC: the lease cannot move between them, so they all apply or
-// none does.
+// chunks of increments (incChunks), "mark" field/value pairs of the counters (marks are set,
+// not added: setting one twice is harmless), "seen" id/time pairs, "forget" ids, "cursor" the
+// time. One tick's calls run in one MULTI/EXEC: the lease cannot move between them, so they
+// all apply or none does.
 //
 // The increments are staged there, not applied: a sale deep in the placement tree moves the leg
 // volume of every placement ancestor, so a second's tick at 1M consultants beside ingest wrote
@@ -125,6 +128,8 @@ if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('STALEGEN
 local op = ARGV[3]
 if op == 'stage' then
   redis.call('RPUSH', KEYS[5], unpack(ARGV, 4))
+elseif op == 'mark' then
+  for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 elseif op == 'seen' then
   for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 elseif op == 'forget' then
@@ -183,20 +188,25 @@ type incChunk struct {
 // tick (tick: the token and the tick's cursor), each written straight into its JSON: a tick at
 // 1M beside a stream of sales has tens of thousands of pairs (issue #19). Each chunk has a
 // buffer of its own, sized from the one before.
-func incChunks(tick string, pv map[string]int64, legs []payouts.LegVolume) []incChunk {
+func incChunks(tick string, r payouts.Rollup) []incChunk {
 	var out []incChunk
 	var b []byte
 	var chunk string
 	size := incPairs * 32 // an id of about 12 bytes, its suffix, an increment and the quotes
 	n := 0
-	increments(pv, legs, func(id, suffix string, v int64) bool {
+	increments(r, func(id, suffix string, node int32, v int64) bool {
 		if n == 0 {
 			chunk = tick + ":" + strconv.Itoa(len(out))
 			b = appendJSONString(append(make([]byte, 0, size), '['), chunk)
 		}
-		// The field is the id and a plain suffix ("|l"), inside the id's closing quote.
+		// The field is the id and a plain suffix ("|l", or "|s" and the node), inside the id's
+		// closing quote.
 		b = appendJSONString(append(b, ','), id)
-		b = append(append(b[:len(b)-1], suffix...), '"')
+		b = append(b[:len(b)-1], suffix...)
+		if node > 0 {
+			b = strconv.AppendInt(b, int64(node), 10)
+		}
+		b = append(b, '"')
 		b = append(strconv.AppendInt(append(b, ',', '"'), v, 10), '"')
 		if n++; n == incPairs {
 			b = append(b, ']')
@@ -226,31 +236,60 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// increments hands f each counter field's id, suffix and increment: a consultant's personal
-// volume ("|pv") and each leg volume that moved ("|l", "|r"). It stops when f returns false.
-func increments(pv map[string]int64, legs []payouts.LegVolume, f func(id, suffix string, v int64) bool) {
-	for id, v := range pv {
-		if !f(id, "|pv", v) {
+// increments hands f each counter field's id, suffix (and node, for a leg's sums: "|s12" is
+// the suffix "|s" and node 12) and increment: a consultant's personal volume ("|pv"), each leg
+// volume that moved ("|l", "|r") and each node of a long left leg's sums that moved. It stops
+// when f returns false.
+func increments(r payouts.Rollup, f func(id, suffix string, node int32, v int64) bool) {
+	for id, v := range r.PV {
+		if !f(id, "|pv", 0, v) {
 			return
 		}
 	}
-	for _, lr := range legs {
-		if lr.Left != 0 && !f(lr.ID, "|l", lr.Left) {
+	for _, lr := range r.Legs {
+		if lr.Left != 0 && !f(lr.ID, "|l", 0, lr.Left) {
 			return
 		}
-		if lr.Right != 0 && !f(lr.ID, "|r", lr.Right) {
+		if lr.Right != 0 && !f(lr.ID, "|r", 0, lr.Right) {
+			return
+		}
+	}
+	for _, s := range r.Sums {
+		if !f(s.Top, "|s", s.Node, s.V) {
 			return
 		}
 	}
 }
 
+func field(id, suffix string, node int32) string {
+	if node > 0 {
+		return id + suffix + strconv.Itoa(int(node))
+	}
+	return id + suffix
+}
+
+// markPairs hands the marks' field/value pairs to chunk, pipeChunk pairs at a time.
+func markPairs(marks []payouts.PathMark, chunk func(pairs []any) error) error {
+	for i := 0; i < len(marks); i += pipeChunk {
+		part := marks[i:min(i+pipeChunk, len(marks))]
+		pairs := make([]any, 0, 2*len(part))
+		for _, m := range part {
+			pairs = append(pairs, m.ID+"|lp", m.Top+"|"+strconv.Itoa(int(m.First)))
+		}
+		if err := chunk(pairs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fields hands the counters' field/increment pairs to chunk, n pairs at a time (the slice is
 // reused after chunk returns).
-func fields(pv map[string]int64, legs []payouts.LegVolume, n int, chunk func([]any) error) error {
+func fields(r payouts.Rollup, n int, chunk func([]any) error) error {
 	args := make([]any, 0, 2*n)
 	var err error
-	increments(pv, legs, func(id, suffix string, v int64) bool {
-		if args = append(args, id+suffix, v); len(args) == 2*n {
+	increments(r, func(id, suffix string, node int32, v int64) bool {
+		if args = append(args, field(id, suffix, node), v); len(args) == 2*n {
 			err, args = chunk(args), args[:0]
 		}
 		return err == nil
@@ -304,7 +343,7 @@ func progressArgs(p payouts.Progress, call func(op string, args []any)) {
 
 // Apply implements payouts.CounterCache: adds to the current counters and records p with them,
 // fenced by token, in one transaction.
-func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, legs []payouts.LegVolume, p payouts.Progress) error {
+func (c *Cache) Apply(ctx context.Context, token int64, r payouts.Rollup, p payouts.Progress) error {
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {
 		return err
@@ -320,7 +359,11 @@ func (c *Cache) Apply(ctx context.Context, token int64, pv map[string]int64, leg
 	if err := c.drain(ctx, keys, tok, gen, nil); err != nil {
 		return err
 	}
-	chunks := incChunks(tok+":"+strconv.FormatInt(p.Cursor.UnixNano(), 10), pv, legs)
+	chunks := incChunks(tok+":"+strconv.FormatInt(p.Cursor.UnixNano(), 10), r)
+	// The marks go in with the progress, before the increments are drained: a member is marked
+	// by the rollup that first reaches it, so no reader sees the sums grow for a member whose
+	// mark it cannot see yet.
+	_ = markPairs(r.Marks, func(pairs []any) error { call("mark", pairs); return nil })
 	for i := 0; i < len(chunks); i += stageChunks {
 		part := make([]any, 0, stageChunks)
 		for _, ch := range chunks[i:min(i+stageChunks, len(chunks))] {
@@ -410,7 +453,7 @@ const errNoCounters = cacheErr("redis holds no counters (lost or never built)")
 
 // Replace implements payouts.CounterCache: fills a new generation, then switches to it if token
 // is still the lease's (a holder that lost the lease meanwhile fills a hash nobody reads).
-func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, legs []payouts.LegVolume, p payouts.Progress) (int64, error) {
+func (c *Cache) Replace(ctx context.Context, token int64, r payouts.Rollup, p payouts.Progress) (int64, error) {
 	old, hadOld, err := c.currentGen(ctx)
 	if err != nil {
 		return 0, err
@@ -431,7 +474,10 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 		_, err := pipe.Exec(ctx)
 		return err
 	}
-	if err := fields(pv, legs, pipeChunk, pipeFill); err != nil {
+	if err := fields(r, pipeChunk, pipeFill); err != nil {
+		return 0, err
+	}
+	if err := markPairs(r.Marks, func(pairs []any) error { return c.rdb.HSet(ctx, key, pairs...).Err() }); err != nil {
 		return 0, err
 	}
 	var seenErr error
@@ -463,27 +509,65 @@ func (c *Cache) Replace(ctx context.Context, token int64, pv map[string]int64, l
 // last read is guessed: its hash is read in the same round trip as the current generation, and
 // read again only when the generation moved (a rebuild or a commit; issue #19).
 func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Counters, error) {
-	fields := make([]string, 0, 3*len(ids))
+	fields := make([]string, 0, 4*len(ids))
 	for _, id := range ids {
-		fields = append(fields, id+"|pv", id+"|l", id+"|r")
+		fields = append(fields, id+"|pv", id+"|l", id+"|r", id+"|lp")
 	}
-	vals, err := c.readVolumes(ctx, fields)
+	g, vals, err := c.readVolumes(ctx, fields)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]payouts.Counters, len(ids))
-	num := func(v any) int64 {
-		s, _ := v.(string)
-		n, _ := strconv.ParseInt(s, 10, 64)
-		return n
-	}
+	var sums []string
+	type span struct {
+		id     string
+		lo, hi int
+	} // id's nodes are sums[lo:hi]
+	var marked []span
 	for i, id := range ids {
-		out[id] = payouts.Counters{MemberID: id, PV: num(vals[3*i]), Left: num(vals[3*i+1]), Right: num(vals[3*i+2])}
+		if _, dup := out[id]; dup {
+			continue
+		}
+		out[id] = payouts.Counters{MemberID: id, PV: num(vals[4*i]), Left: num(vals[4*i+1]), Right: num(vals[4*i+2])}
+		lp, _ := vals[4*i+3].(string)
+		k := strings.LastIndexByte(lp, '|')
+		first, err := strconv.ParseInt(lp[k+1:], 10, 32)
+		if k <= 0 || err != nil {
+			continue
+		}
+		lo := len(sums)
+		for _, n := range payouts.PathSumNodes(int32(first)) {
+			sums = append(sums, lp[:k]+"|s"+strconv.Itoa(int(n)))
+		}
+		marked = append(marked, span{id, lo, len(sums)})
+	}
+	if len(marked) == 0 {
+		return out, nil
+	}
+	// A marked member's left leg volume is its own counter (what was counted before it was
+	// marked) and its nodes of its leg's sums, read from the same generation.
+	svals, err := c.rdb.HMGet(ctx, c.volKey(g), sums...).Result()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range marked {
+		cs := out[m.id]
+		for _, v := range svals[m.lo:m.hi] {
+			cs.Left += num(v)
+		}
+		out[m.id] = cs
 	}
 	return out, nil
 }
 
-func (c *Cache) readVolumes(ctx context.Context, fields []string) ([]any, error) {
+func num(v any) int64 {
+	s, _ := v.(string)
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+// readVolumes reads fields from the current generation's counters, and says which it was.
+func (c *Cache) readVolumes(ctx context.Context, fields []string) (int64, []any, error) {
 	if last := c.lastGen.Load(); last != 0 {
 		pipe := c.rdb.Pipeline()
 		gen := pipe.Get(ctx, c.genKey())
@@ -492,22 +576,24 @@ func (c *Cache) readVolumes(ctx context.Context, fields []string) ([]any, error)
 		g, err := gen.Int64()
 		switch {
 		case err == redis.Nil:
-			return nil, errNoCounters
+			return 0, nil, errNoCounters
 		case err != nil:
-			return nil, err
+			return 0, nil, err
 		case g == last:
-			return vol.Result()
+			vals, err := vol.Result()
+			return g, vals, err
 		}
 	}
 	g, ok, err := c.currentGen(ctx)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if !ok {
-		return nil, errNoCounters
+		return 0, nil, errNoCounters
 	}
 	c.lastGen.Store(g)
-	return c.rdb.HMGet(ctx, c.volKey(g), fields...).Result()
+	vals, err := c.rdb.HMGet(ctx, c.volKey(g), fields...).Result()
+	return g, vals, err
 }
 
 // FlushForTests empties this cache's keys (integration tests only), on every primary of a Cluster.

@@ -34,7 +34,13 @@ func TestIncrementChunksCarryEveryPairOnce(t *testing.T) {
 			want[lr.ID+"|r"] = lr.Right
 		}
 	}
-	chunks := incChunks("9:123", pv, legs)
+	var sums []payouts.PathSum
+	for i := range 700 {
+		s := payouts.PathSum{Top: fmt.Sprintf("t%d", i%3), Node: int32(1 + i), V: int64(i) - 350}
+		sums = append(sums, s)
+		want[fmt.Sprintf("%s|s%d", s.Top, s.Node)] = s.V
+	}
+	chunks := incChunks("9:123", payouts.Rollup{PV: pv, Legs: legs, Sums: sums})
 	if wantChunks := (len(want) + incPairs - 1) / incPairs; len(chunks) != wantChunks {
 		t.Fatalf("%d pairs in %d chunks, want %d", len(want), len(chunks), wantChunks)
 	}

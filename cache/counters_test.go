@@ -76,12 +76,12 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	}
 	// Issue #19: the holder's progress is kept with the counts, so a successor resumes from it.
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
-	if _, err := c.Replace(ctx, a, map[string]int64{"x": 100}, []payouts.LegVolume{{ID: "root", Left: 100}},
+	if _, err := c.Replace(ctx, a, payouts.Rollup{PV: map[string]int64{"x": 100}, Legs: []payouts.LegVolume{{ID: "root", Left: 100}}},
 		payouts.Progress{Cursor: t0, Counted: map[string]time.Time{"s1": t0, "s2": t0.Add(time.Nanosecond)}, Served: 3}); err != nil {
 		t.Fatal(err)
 	}
 	t1 := t0.Add(time.Second)
-	if err := c.Apply(ctx, a, map[string]int64{"x": 5}, nil,
+	if err := c.Apply(ctx, a, payouts.Rollup{PV: map[string]int64{"x": 5}},
 		payouts.Progress{Cursor: t1, Counted: map[string]time.Time{"s3": t1.Add(7)}, Forgot: []string{"s1", "s2"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -100,10 +100,10 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 		t.Fatalf("b's token %d must be above a's %d", b, a)
 	}
 	late := payouts.Progress{Cursor: t1.Add(time.Hour), Counted: map[string]time.Time{"s4": t1.Add(time.Hour)}, Forgot: []string{"s3"}}
-	if err := c.Apply(ctx, a, map[string]int64{"x": 1000}, nil, late); !errors.Is(err, payouts.ErrFenced) {
+	if err := c.Apply(ctx, a, payouts.Rollup{PV: map[string]int64{"x": 1000}}, late); !errors.Is(err, payouts.ErrFenced) {
 		t.Fatalf("a's late write: %v", err)
 	}
-	if _, err := c.Replace(ctx, a, map[string]int64{"x": 1}, nil, late); !errors.Is(err, payouts.ErrFenced) {
+	if _, err := c.Replace(ctx, a, payouts.Rollup{PV: map[string]int64{"x": 1}}, late); !errors.Is(err, payouts.ErrFenced) {
 		t.Fatalf("a's late rebuild: %v", err)
 	}
 	got, err := c.Read(ctx, []string{"x", "root"})
@@ -112,14 +112,14 @@ func counterLeaseFences(t *testing.T, c *cache.Cache) {
 	}
 	resumed("after a's fenced writes") // neither the counts nor the progress of a late write land
 	// b rebuilds; a's generation is gone and a cannot switch back to it.
-	if _, err := c.Replace(ctx, b, map[string]int64{"x": 7}, nil, payouts.Progress{Cursor: t1, Served: 4}); err != nil {
+	if _, err := c.Replace(ctx, b, payouts.Rollup{PV: map[string]int64{"x": 7}}, payouts.Progress{Cursor: t1, Served: 4}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := c.Read(ctx, []string{"x"}); got["x"].PV != 7 {
 		t.Fatalf("after b's rebuild: %+v", got)
 	}
 	// A read of the generation read last (one round trip) sees what was applied since.
-	if err := c.Apply(ctx, b, map[string]int64{"x": 2}, nil, payouts.Progress{Cursor: t1.Add(time.Second), Served: 4}); err != nil {
+	if err := c.Apply(ctx, b, payouts.Rollup{PV: map[string]int64{"x": 2}}, payouts.Progress{Cursor: t1.Add(time.Second), Served: 4}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -362,7 +362,7 @@ func counterChunksOnce(t *testing.T, c *cache.Cache) {
 		t.Fatalf("a takes the lease: %d %v", a, err)
 	}
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	if _, err := c.Replace(ctx, a, map[string]int64{"m0": 1}, nil, payouts.Progress{Cursor: t0, Served: 1}); err != nil {
+	if _, err := c.Replace(ctx, a, payouts.Rollup{PV: map[string]int64{"m0": 1}}, payouts.Progress{Cursor: t0, Served: 1}); err != nil {
 		t.Fatal(err)
 	}
 	// 1,300 members, each with PV and both legs: 3,900 increments, several chunks. One id that
@@ -383,7 +383,7 @@ func counterChunksOnce(t *testing.T, c *cache.Cache) {
 		return payouts.Counters{MemberID: ids[i], PV: int64(i + 1), Left: int64(2 * i), Right: -int64(i)}
 	}
 	t1 := t0.Add(time.Second)
-	if err := c.Apply(ctx, a, pv, legs, payouts.Progress{Cursor: t1, Counted: map[string]time.Time{"s1": t1}}); err != nil {
+	if err := c.Apply(ctx, a, payouts.Rollup{PV: pv, Legs: legs}, payouts.Progress{Cursor: t1, Counted: map[string]time.Time{"s1": t1}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.Read(ctx, ids)
@@ -410,7 +410,7 @@ func counterChunksOnce(t *testing.T, c *cache.Cache) {
 		b, _ = c.Lease(ctx, "b", time.Minute)
 	})
 	t2 := t1.Add(time.Second)
-	if err := c.Apply(ctx, a, map[string]int64{"m1": 10}, []payouts.LegVolume{{ID: "m2", Left: 20}}, payouts.Progress{Cursor: t2}); !errors.Is(err, payouts.ErrFenced) {
+	if err := c.Apply(ctx, a, payouts.Rollup{PV: map[string]int64{"m1": 10}, Legs: []payouts.LegVolume{{ID: "m2", Left: 20}}}, payouts.Progress{Cursor: t2}); !errors.Is(err, payouts.ErrFenced) {
 		t.Fatalf("a applies after losing the lease: %v", err)
 	}
 	cache.SetAfterStage(c, nil)
@@ -423,7 +423,7 @@ func counterChunksOnce(t *testing.T, c *cache.Cache) {
 	if got, _ := c.Read(ctx, []string{"m1", "m2"}); got["m1"].PV != 2 || got["m2"].Left != 4 {
 		t.Fatalf("a's staged counts are not applied yet: %+v", got)
 	}
-	if err := c.Apply(ctx, b, map[string]int64{"m1": 100}, nil, payouts.Progress{Cursor: t2.Add(time.Second)}); err != nil {
+	if err := c.Apply(ctx, b, payouts.Rollup{PV: map[string]int64{"m1": 100}}, payouts.Progress{Cursor: t2.Add(time.Second)}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -431,7 +431,7 @@ func counterChunksOnce(t *testing.T, c *cache.Cache) {
 			t.Fatalf("a's staged counts applied once, with b's: %+v", got)
 		}
 		// Applying nothing new applies nothing again.
-		if err := c.Apply(ctx, b, nil, nil, payouts.Progress{Cursor: t2.Add(2 * time.Second)}); err != nil {
+		if err := c.Apply(ctx, b, payouts.Rollup{}, payouts.Progress{Cursor: t2.Add(2 * time.Second)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -481,5 +481,90 @@ func projectionDeltaSeries(t *testing.T, c *cache.Cache) {
 				t.Fatalf("round %d: %s reads %+v, want %+v", round, id, *g, p.Items[i])
 			}
 		}
+	}
+}
+
+// Issue #19: a long left leg's volume lives in sums (payouts.PathSum). Marks written by a
+// rebuild and by a tick, sums added by both across several chunks, and a marked member's own
+// left counter (counted before it was marked) read back as each member's left leg volume: the
+// sum of what entered the leg below it.
+func TestLongLegSumsReadBack(t *testing.T) { topologies(t, longLegSums) }
+
+func longLegSums(t *testing.T, c *cache.Cache) {
+	ctx := context.Background()
+	a, err := c.Lease(ctx, "a", time.Second)
+	if err != nil || a == 0 {
+		t.Fatalf("a takes the lease: %d %v", a, err)
+	}
+	const n = 1500 // members at positions 1..n from the sums' first position of two legs
+	legs := []string{"top-a", "top-b"}
+	entered := map[string][]int64{} // leg → what entered at each index (1-based)
+	member := func(leg string, i int) string { return fmt.Sprintf("%s-%d", leg, i) }
+	var marks []payouts.PathMark
+	for _, leg := range legs {
+		entered[leg] = make([]int64, n+1)
+		for i := 1; i <= n; i++ {
+			marks = append(marks, payouts.PathMark{ID: member(leg, i), Top: leg, First: int32(i)})
+		}
+	}
+	// What enters at index i is left leg volume for the members from index 1 to i: the
+	// Fenwick update a rollup makes (payouts.placement.rollUp).
+	sums := func(k int, seed int64) []payouts.PathSum {
+		node := map[payouts.PathSum]int64{}
+		for e := range k {
+			leg := legs[e%2]
+			i := 1 + int((seed*7919+int64(e)*104729)%n)
+			v := int64(e%13) - 3
+			entered[leg][i] += v
+			for j := int32(i); j > 0; j -= j & -j {
+				node[payouts.PathSum{Top: leg, Node: j}] += v
+			}
+		}
+		var out []payouts.PathSum
+		for s, v := range node {
+			out = append(out, payouts.PathSum{Top: s.Top, Node: s.Node, V: v})
+		}
+		return out
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	// The rebuild marks the first half; its own left counter holds 1,000 for member 1 of leg a.
+	rebuilt := payouts.Rollup{PV: map[string]int64{member("top-a", 1): 5}, Legs: []payouts.LegVolume{{ID: member("top-a", 1), Left: 1000}},
+		Sums: sums(2000, 1), Marks: marks[:n/2]}
+	if _, err := c.Replace(ctx, a, rebuilt, payouts.Progress{Cursor: t0, Served: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tick := payouts.Rollup{Sums: sums(3000, 2), Marks: marks[n/2:]}
+	if err := c.Apply(ctx, a, tick, payouts.Progress{Cursor: t0.Add(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"nobody", member("top-a", 1), member("top-a", 1)} // twice: counted once
+	for _, leg := range legs {
+		for i := 1; i <= n; i += 7 {
+			ids = append(ids, member(leg, i))
+		}
+	}
+	got, err := c.Read(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leg := range legs {
+		for i := 1; i <= n; i += 7 {
+			var want int64
+			for _, v := range entered[leg][i:] {
+				want += v
+			}
+			if leg == "top-a" && i == 1 {
+				want += 1000
+			}
+			if g := got[member(leg, i)]; g.Left != want || g.Right != 0 {
+				t.Fatalf("%s: left %d right %d, want left %d", member(leg, i), g.Left, g.Right, want)
+			}
+		}
+	}
+	if g := got[member("top-a", 1)]; g.PV != 5 {
+		t.Fatalf("personal volume beside the sums: %+v", g)
+	}
+	if g := got["nobody"]; g != (payouts.Counters{MemberID: "nobody"}) {
+		t.Fatalf("an unknown member: %+v", g)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -76,6 +77,51 @@ type LegVolume struct {
 	Left, Right int64
 }
 
+// A long left leg keeps its members' left leg volume in sums instead of in each member's own
+// counter. A sale deep in the placement tree adds to the leg volume of every ancestor, and an
+// extreme-left leg (the bench network's is 100,000 deep, and extreme-left placement builds
+// them in real networks) made every tick's rollup write a counter per member of the leg, about
+// nine tenths of Redis's work beside full ingest at 1M (issue #19). Along a left leg whose top
+// is the member at position 0, what enters the leg at position p (the member's own volume and
+// its right leg's) is left leg volume for every member at positions 0 to p−1; kept as a Fenwick
+// tree over the positions from pathSumsFrom on, that is at most log₂ of the leg's length
+// increments, and a member's left leg volume is the sum of as many of its nodes.
+//
+// PathSum is an increment of node Node of the sums of the left leg whose top is Top.
+type PathSum struct {
+	Top  string
+	Node int32
+	V    int64
+}
+
+// PathMark says that ID's left leg volume is read from the sums of the left leg whose top is
+// Top, from node First on (PathSumNodes); its own left counter still holds what was counted
+// before it was marked.
+type PathMark struct {
+	ID, Top string
+	First   int32
+}
+
+// PathSumNodes lists the nodes of a leg's sums whose values add up to the left leg volume of
+// the member marked with first.
+func PathSumNodes(first int32) []int32 {
+	var out []int32
+	for j := int64(first); j > 0 && j <= math.MaxInt32; j += j & -j {
+		out = append(out, int32(j))
+	}
+	return out
+}
+
+// Rollup is what a tick, or a rebuild, adds to the counters: personal volume per member, leg
+// volume per ancestor, the increments of long left legs' sums and the marks of the members
+// newly placed on them.
+type Rollup struct {
+	PV    map[string]int64
+	Legs  []LegVolume
+	Sums  []PathSum
+	Marks []PathMark
+}
+
 // ParentLink is one step up the placement tree.
 type ParentLink struct {
 	Parent string
@@ -104,8 +150,8 @@ type CounterCache interface {
 	// readers may see them a moment after the progress, and the counts of a holder that stops in
 	// between are applied by its successor's next Apply. Replace swaps in a complete new set with
 	// its progress atomically. Both are refused with ErrFenced unless token is still the lease's.
-	Apply(ctx context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) error
-	Replace(ctx context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) (generation int64, err error)
+	Apply(ctx context.Context, token int64, r Rollup, p Progress) error
+	Replace(ctx context.Context, token int64, r Rollup, p Progress) (generation int64, err error)
 	// Resume is the current set's number and the progress recorded with it; nil when there is
 	// none (Redis lost its data, or the set was built before progress was recorded).
 	Resume(ctx context.Context) (generation int64, p *Progress, err error)
@@ -300,10 +346,9 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 			fresh = append(fresh, c)
 		}
 	}
-	var pv map[string]int64
-	var legs []LegVolume
+	var r Rollup
 	if len(fresh) > 0 {
-		if pv, legs, err = l.aggregate(ctx, fresh); err != nil {
+		if r, err = l.aggregate(ctx, fresh); err != nil {
 			return err
 		}
 	}
@@ -322,7 +367,7 @@ func (l *LiveCounters) Tick(ctx context.Context) error {
 		}
 	}
 	if len(fresh) > 0 || len(p.Forgot) > 0 || !cursor.Equal(l.cursor) {
-		if err := l.Cache.Apply(ctx, l.token, pv, legs, p); err != nil {
+		if err := l.Cache.Apply(ctx, l.token, r, p); err != nil {
 			l.needBuild = true
 			return l.fence(err)
 		}
@@ -360,6 +405,8 @@ func (l *LiveCounters) takeOver(ctx context.Context, want int64) {
 			l.Log.Warn("live counters: cannot read the tree or the terminations; rebuilding", "error", err)
 			break
 		}
+		// This process may have marked members for another set: marking again is harmless.
+		l.tree.forgetMarks()
 		l.rolledUp, l.gen, l.wantSeen, l.needBuild = rolledUp, gen, want, false
 		l.seen, l.cursor, l.floored, l.last = p.Counted, p.Cursor, true, time.Time{}
 		if l.seen == nil {
@@ -452,7 +499,10 @@ func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 	if err != nil {
 		return err
 	}
-	pv, legs, err := l.aggregate(ctx, snap.Changes)
+	// A new set of counters has no marks: the rollup of the whole period marks every member on
+	// a long left leg it reaches, and each later tick the members it reaches first.
+	l.tree.forgetMarks()
+	r, err := l.aggregate(ctx, snap.Changes)
 	if err != nil {
 		return err
 	}
@@ -463,19 +513,19 @@ func (l *LiveCounters) rebuild(ctx context.Context, want int64) error {
 			seen[c.ID] = c.AcceptedAt
 		}
 	}
-	gen, err := l.Cache.Replace(ctx, l.token, pv, legs, Progress{Cursor: cursor, Counted: seen, Served: want})
+	gen, err := l.Cache.Replace(ctx, l.token, r, Progress{Cursor: cursor, Counted: seen, Served: want})
 	if err != nil {
 		return err
 	}
 	l.gen, l.seen, l.cursor, l.floored, l.last = gen, seen, cursor, floored, time.Time{}
-	l.Log.Info("live counters rebuilt from Neo4j", "changes", len(snap.Changes), "consultants", len(pv), "legs", len(legs), "elapsed", time.Since(start).Round(time.Millisecond))
+	l.Log.Info("live counters rebuilt from Neo4j", "changes", len(snap.Changes), "consultants", len(r.PV), "legs", len(r.Legs), "leg_sums", len(r.Sums), "marked", len(r.Marks), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // aggregate turns changes into personal volume per S and leg volume per ancestor. Every
 // ancestor path is walked once however many changes share it: volume is pushed up the union of
 // the paths in order of decreasing depth.
-func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (map[string]int64, []LegVolume, error) {
+func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (Rollup, error) {
 	pv := map[string]int64{}
 	for _, c := range changes {
 		pv[l.effective(c)] += c.BV
@@ -485,15 +535,15 @@ func (l *LiveCounters) aggregate(ctx context.Context, changes []VolumeChange) (m
 		starts = append(starts, id)
 	}
 	if err := l.loadParents(ctx, starts); err != nil {
-		return nil, nil, err
+		return Rollup{}, err
 	}
-	legs := l.tree.rollUp(pv)
+	legs, sums, marks := l.tree.rollUp(pv)
 	for id := range pv {
 		if pv[id] == 0 {
 			delete(pv, id)
 		}
 	}
-	return pv, legs, nil
+	return Rollup{PV: pv, Legs: legs, Sums: sums, Marks: marks}, nil
 }
 
 // effective is where a change counts: S, or for a customer's sale whose sponsor is terminated,

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,6 +225,8 @@ type memCounters struct {
 	graph.Pinger
 	pv                 map[string]int64
 	legs               map[string][2]int64
+	sums               map[PathSum]int64 // V zero: a node's running total
+	marks              map[string]PathMark
 	gen                int64
 	holder             string
 	token, fence, want int64
@@ -262,11 +265,28 @@ func (c *memCounters) Release(_ context.Context, holder string) error {
 func (c *memCounters) RequestRebuild(context.Context) (int64, error) { c.want++; return c.want, nil }
 func (c *memCounters) Requested(context.Context) (int64, error)      { return c.want, nil }
 
-func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) error {
+// add adds r as Redis does: counters and sums added, marks set.
+func (c *memCounters) add(r Rollup) {
+	for k, v := range r.PV {
+		c.pv[k] += v
+	}
+	for _, v := range r.Legs {
+		l := c.legs[v.ID]
+		c.legs[v.ID] = [2]int64{l[0] + v.Left, l[1] + v.Right}
+	}
+	for _, s := range r.Sums {
+		c.sums[PathSum{Top: s.Top, Node: s.Node}] += s.V
+	}
+	for _, m := range r.Marks {
+		c.marks[m.ID] = m
+	}
+}
+
+func (c *memCounters) Apply(_ context.Context, token int64, r Rollup, p Progress) error {
 	if c.holder == "" || token != c.token {
 		return ErrFenced
 	}
-	if len(pv)+len(legs) > 0 {
+	if len(r.PV)+len(r.Legs)+len(r.Sums) > 0 {
 		c.applied++
 	}
 	if c.progress != nil {
@@ -278,27 +298,19 @@ func (c *memCounters) Apply(_ context.Context, token int64, pv map[string]int64,
 			delete(c.progress.Counted, id)
 		}
 	}
-	for k, v := range pv {
-		c.pv[k] += v
-	}
-	for _, v := range legs {
-		l := c.legs[v.ID]
-		c.legs[v.ID] = [2]int64{l[0] + v.Left, l[1] + v.Right}
-	}
+	c.add(r)
 	return nil
 }
 
-func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int64, legs []LegVolume, p Progress) (int64, error) {
+func (c *memCounters) Replace(_ context.Context, token int64, r Rollup, p Progress) (int64, error) {
 	if c.holder == "" || token != c.token {
 		return 0, ErrFenced
 	}
 	c.replaced++
 	p.Counted = maps.Clone(p.Counted)
 	c.progress = &p
-	c.pv, c.legs = pv, map[string][2]int64{}
-	for _, v := range legs {
-		c.legs[v.ID] = [2]int64{v.Left, v.Right}
-	}
+	c.pv, c.legs, c.sums, c.marks = map[string]int64{}, map[string][2]int64{}, map[PathSum]int64{}, map[string]PathMark{}
+	c.add(r)
 	c.gen++
 	return c.gen, nil
 }
@@ -306,7 +318,13 @@ func (c *memCounters) Replace(_ context.Context, token int64, pv map[string]int6
 func (c *memCounters) Read(_ context.Context, ids []string) (map[string]Counters, error) {
 	out := map[string]Counters{}
 	for _, id := range ids {
-		out[id] = Counters{MemberID: id, PV: c.pv[id], Left: c.legs[id][0], Right: c.legs[id][1]}
+		cs := Counters{MemberID: id, PV: c.pv[id], Left: c.legs[id][0], Right: c.legs[id][1]}
+		if m, ok := c.marks[id]; ok {
+			for _, n := range PathSumNodes(m.First) {
+				cs.Left += c.sums[PathSum{Top: m.Top, Node: n}]
+			}
+		}
+		out[id] = cs
 	}
 	return out, nil
 }
@@ -470,7 +488,7 @@ func TestLiveCountersOneWriterAmongReplicas(t *testing.T) {
 	if r, _ := b.Read(ctx, []string{"root"}); r["root"].Left != 1525 || cache.replaced != 2 {
 		t.Fatalf("after the takeover, each change once: %+v, %d builds", r["root"], cache.replaced)
 	}
-	if err := cache.Apply(ctx, stale, map[string]int64{"a": 1}, nil, Progress{}); !errors.Is(err, ErrFenced) {
+	if err := cache.Apply(ctx, stale, Rollup{PV: map[string]int64{"a": 1}}, Progress{}); !errors.Is(err, ErrFenced) {
 		t.Fatalf("a paused former holder's write: %v", err)
 	}
 	if err := a.Tick(ctx); err != nil || a.token != 0 {
@@ -760,5 +778,104 @@ func TestLiveCountersGoingOnReadTheTreeOnce(t *testing.T) {
 	r, _ := cache.Read(ctx, []string{"root", "n01", "n25"})
 	if r["root"].Left != 705 || r["n01"].Left != 700 || r["n01"].PV != 5 || r["n25"].Left != 700 {
 		t.Fatalf("counters after the deep change: %+v", r)
+	}
+}
+
+// Issue #19: a long left leg's volume lives in sums. Through ticks, a leg growing at its end,
+// a new holder going on from the last one's progress (its marks made anew) and a rebuild,
+// every member reads the left and right leg volume that walking each sale's path gives.
+func TestLiveCountersLongLegsReadTheirVolume(t *testing.T) {
+	t0 := start
+	feed := &memFeed{now: t0, parents: map[string]ParentLink{"root": {}}}
+	var ids []string
+	leg := func(n int) { // n more members at the end of root's left leg, each with a right child
+		for range n {
+			end, depth := "root", int64(0)
+			for i := len(ids) - 1; i >= 0; i-- {
+				if strings.HasPrefix(ids[i], "c") {
+					end, depth = ids[i], feed.parents[ids[i]].Depth
+					break
+				}
+			}
+			c := fmt.Sprintf("c%03d", len(ids))
+			feed.parents[c] = ParentLink{Parent: end, Left: true, Depth: depth + 1}
+			feed.parents["r"+c] = ParentLink{Parent: c, Depth: depth + 2}
+			ids = append(ids, c, "r"+c)
+		}
+	}
+	leg(40)
+	sold := 0
+	sell := func(n int) {
+		for range n {
+			sold++
+			feed.changes = append(feed.changes, VolumeChange{ID: fmt.Sprintf("s%d", sold), Member: ids[(sold*7919)%len(ids)],
+				BV: int64(100 + sold%37), AcceptedAt: feed.now.Add(-500 * time.Millisecond)})
+		}
+	}
+	cache := &memCounters{}
+	ctx := context.Background()
+	holder := func(name string) *LiveCounters {
+		l := &LiveCounters{Feed: feed, Cache: cache, Log: quiet, Holder: name}
+		l.defaults()
+		l.tree.sumsFrom = 3
+		return l
+	}
+	check := func(when string) {
+		t.Helper()
+		want := map[string][2]int64{}
+		for _, c := range feed.changes {
+			for m := c.Member; feed.parents[m].Parent != ""; m = feed.parents[m].Parent {
+				p := feed.parents[m]
+				lg := want[p.Parent]
+				lg[map[bool]int{true: 0, false: 1}[p.Left]] += c.BV
+				want[p.Parent] = lg
+			}
+		}
+		got, _ := cache.Read(ctx, append([]string{"root"}, ids...))
+		for id, c := range got {
+			if [2]int64{c.Left, c.Right} != want[id] {
+				t.Fatalf("%s: %s left %d right %d, want %v", when, id, c.Left, c.Right, want[id])
+			}
+		}
+		if len(cache.sums) == 0 {
+			t.Fatalf("%s: no sums written", when)
+		}
+	}
+	a := holder("a")
+	for i := range 6 {
+		sell(25)
+		if i%2 == 1 {
+			leg(5)
+		}
+		feed.now = feed.now.Add(time.Second)
+		if err := a.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("a's tick %d", i))
+	}
+	_ = cache.Release(ctx, "a")
+	b := holder("b")
+	for i := range 4 {
+		sell(30)
+		leg(3)
+		feed.now = feed.now.Add(time.Second)
+		if err := b.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("b's tick %d", i))
+	}
+	if cache.replaced != 1 {
+		t.Fatalf("b rebuilt instead of going on: %d builds", cache.replaced)
+	}
+	if _, err := cache.RequestRebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	feed.now = feed.now.Add(time.Second)
+	if err := b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("rebuilt")
+	if cache.replaced != 2 {
+		t.Fatalf("%d builds, want 2", cache.replaced)
 	}
 }
