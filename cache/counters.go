@@ -519,10 +519,11 @@ func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Coun
 	}
 	out := make(map[string]payouts.Counters, len(ids))
 	var sums []string
+	// A member marked on a long left leg: its nodes of the leg's sums are sums[lo:hi].
 	type span struct {
 		id     string
 		lo, hi int
-	} // id's nodes are sums[lo:hi]
+	}
 	var marked []span
 	for i, id := range ids {
 		if _, dup := out[id]; dup {
