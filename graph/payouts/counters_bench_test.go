@@ -76,17 +76,15 @@ func BenchmarkLiveCountersRollup(b *testing.B) {
 				}
 				fields = len(r.PV) + len(r.Sums) + len(r.Marks)
 				for _, lv := range r.Legs {
-					fields += min(abs(lv.Left), 1) + min(abs(lv.Right), 1)
+					if lv.Left != 0 {
+						fields++
+					}
+					if lv.Right != 0 {
+						fields++
+					}
 				}
 			}
 			b.ReportMetric(float64(fields), "fields")
 		})
 	}
-}
-
-func abs(v int64) int {
-	if v < 0 {
-		return int(-v)
-	}
-	return int(v)
 }

@@ -127,7 +127,7 @@ func TestPlacementStampsWrap(t *testing.T) {
 }
 
 // pathStore keeps a rollup's output as Redis does (cache.Apply): counters and sums added, marks
-// set; left reads a member's left leg volume as cache.Read does.
+// set; read reads a member's leg volumes as cache.Read does.
 type pathStore struct {
 	legs  map[string][2]int64
 	sums  map[PathSum]int64

@@ -224,9 +224,7 @@ func (f *memFeed) AllParents(_ context.Context, fn func(string, ParentLink)) err
 type memCounters struct {
 	graph.Pinger
 	pv                 map[string]int64
-	legs               map[string][2]int64
-	sums               map[PathSum]int64 // V zero: a node's running total
-	marks              map[string]PathMark
+	paths              *pathStore // leg volumes, long legs' sums and marks
 	gen                int64
 	holder             string
 	token, fence, want int64
@@ -270,16 +268,7 @@ func (c *memCounters) add(r Rollup) {
 	for k, v := range r.PV {
 		c.pv[k] += v
 	}
-	for _, v := range r.Legs {
-		l := c.legs[v.ID]
-		c.legs[v.ID] = [2]int64{l[0] + v.Left, l[1] + v.Right}
-	}
-	for _, s := range r.Sums {
-		c.sums[PathSum{Top: s.Top, Node: s.Node}] += s.V
-	}
-	for _, m := range r.Marks {
-		c.marks[m.ID] = m
-	}
+	c.paths.add(r.Legs, r.Sums, r.Marks)
 }
 
 func (c *memCounters) Apply(_ context.Context, token int64, r Rollup, p Progress) error {
@@ -309,7 +298,7 @@ func (c *memCounters) Replace(_ context.Context, token int64, r Rollup, p Progre
 	c.replaced++
 	p.Counted = maps.Clone(p.Counted)
 	c.progress = &p
-	c.pv, c.legs, c.sums, c.marks = map[string]int64{}, map[string][2]int64{}, map[PathSum]int64{}, map[string]PathMark{}
+	c.pv, c.paths = map[string]int64{}, newPathStore()
 	c.add(r)
 	c.gen++
 	return c.gen, nil
@@ -318,13 +307,8 @@ func (c *memCounters) Replace(_ context.Context, token int64, r Rollup, p Progre
 func (c *memCounters) Read(_ context.Context, ids []string) (map[string]Counters, error) {
 	out := map[string]Counters{}
 	for _, id := range ids {
-		cs := Counters{MemberID: id, PV: c.pv[id], Left: c.legs[id][0], Right: c.legs[id][1]}
-		if m, ok := c.marks[id]; ok {
-			for _, n := range PathSumNodes(m.First) {
-				cs.Left += c.sums[PathSum{Top: m.Top, Node: n}]
-			}
-		}
-		out[id] = cs
+		lg := c.paths.read(id)
+		out[id] = Counters{MemberID: id, PV: c.pv[id], Left: lg[0], Right: lg[1]}
 	}
 	return out, nil
 }
@@ -837,7 +821,7 @@ func TestLiveCountersLongLegsReadTheirVolume(t *testing.T) {
 				t.Fatalf("%s: %s left %d right %d, want %v", when, id, c.Left, c.Right, want[id])
 			}
 		}
-		if len(cache.sums) == 0 {
+		if len(cache.paths.sums) == 0 {
 			t.Fatalf("%s: no sums written", when)
 		}
 	}
