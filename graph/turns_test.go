@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +20,7 @@ func enterAll(t *testing.T, turns *Turns, n int, hold time.Duration) int32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			leave, err := turns.Enter(context.Background())
+			leave, err := turns.Enter(context.Background(), 1)
 			if err != nil {
 				errs <- err
 				return
@@ -53,13 +54,13 @@ func TestTurnsBoundTheBatchesAndGiveFewerWhilePeopleUseTheAPI(t *testing.T) {
 
 	// A batch waiting while people use the API gets its turn once they stop, without waiting
 	// for the one holding a turn.
-	first, err := turns.Enter(context.Background())
+	first, err := turns.Enter(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := make(chan time.Time, 1)
 	go func() {
-		second, err := turns.Enter(context.Background())
+		second, err := turns.Enter(context.Background(), 1)
 		if err == nil {
 			got <- time.Now()
 			second()
@@ -85,11 +86,11 @@ func TestTurnsBoundTheBatchesAndGiveFewerWhilePeopleUseTheAPI(t *testing.T) {
 	// A batch whose request ends while it waits is told so, as Unavailable.
 	leave = fg.Enter()
 	defer leave()
-	held, _ := turns.Enter(context.Background())
+	held, _ := turns.Enter(context.Background(), 1)
 	defer held()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := turns.Enter(ctx); KindOf(err) != KindUnavailable {
+	if _, err := turns.Enter(ctx, 1); KindOf(err) != KindUnavailable {
 		t.Fatalf("a waiting batch whose request ended: %v, want unavailable", err)
 	}
 }
@@ -116,7 +117,7 @@ func TestATurnRestsAfterABatchWhilePeopleUseTheAPI(t *testing.T) {
 	var fg Foreground
 	turns := NewTurns(&fg, 1, 1, 1)
 	hold := func() (gave, next time.Duration) {
-		leave, err := turns.Enter(context.Background())
+		leave, err := turns.Enter(context.Background(), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +125,7 @@ func TestATurnRestsAfterABatchWhilePeopleUseTheAPI(t *testing.T) {
 		start := time.Now()
 		leave()
 		gave = time.Since(start)
-		again, err := turns.Enter(context.Background())
+		again, err := turns.Enter(context.Background(), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,5 +143,79 @@ func TestATurnRestsAfterABatchWhilePeopleUseTheAPI(t *testing.T) {
 	}
 	if next < 70*time.Millisecond || next > 400*time.Millisecond {
 		t.Fatalf("API busy: the next turn came %v after a turn held 80 ms was given back, want about 80 ms", next)
+	}
+}
+
+// A free turn goes to the smallest batch waiting: a vendor's single live event goes before the
+// parts of bulk batches that were waiting already. One that has waited out its patience goes
+// before any size.
+func TestTheSmallestBatchWaitingTakesTheNextTurn(t *testing.T) {
+	var fg Foreground
+	defer fg.Enter()() // people use the API: one turn
+	turns := NewTurns(&fg, 4, 1, 0)
+	order := func(sizes []int, gap time.Duration) []int {
+		t.Helper()
+		held, err := turns.Enter(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var got []int
+		var wg sync.WaitGroup
+		for _, n := range sizes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				leave, err := turns.Enter(context.Background(), n)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				got = append(got, n)
+				mu.Unlock()
+				time.Sleep(5 * time.Millisecond)
+				leave()
+			}()
+			time.Sleep(gap) // each is waiting before the next arrives
+		}
+		held()
+		wg.Wait()
+		return got
+	}
+	if got := order([]int{100, 100, 500, 1, 30, 1}, 20*time.Millisecond); !slices.Equal(got, []int{1, 1, 30, 100, 100, 500}) {
+		t.Fatalf("turns taken by batches of %v events, want the smallest first", got)
+	}
+
+	turns.patience = 150 * time.Millisecond
+	if got := order([]int{500, 1, 1, 1}, 60*time.Millisecond); got[0] != 500 {
+		t.Fatalf("turns taken by batches of %v events: the one that waited out its patience should go first", got)
+	}
+
+	// A small batch that gives up waiting no longer holds the turn back from a larger one.
+	held, _ := turns.Enter(context.Background(), 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Millisecond)
+	defer cancel()
+	large := make(chan time.Time, 1)
+	go func() {
+		leave, err := turns.Enter(context.Background(), 100)
+		if err == nil {
+			large <- time.Now()
+			leave()
+		}
+	}()
+	time.Sleep(10 * time.Millisecond)
+	if _, err := turns.Enter(ctx, 1); KindOf(err) != KindUnavailable {
+		t.Fatalf("a small batch whose request ended: %v, want unavailable", err)
+	}
+	freed := time.Now()
+	held()
+	select {
+	case at := <-large:
+		if wait := at.Sub(freed); wait > 100*time.Millisecond {
+			t.Fatalf("the large batch got the turn %v after it was free", wait)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the large batch never got the turn the small one gave up")
 	}
 }

@@ -419,7 +419,7 @@ func ingestQuery(vendorID string, evs []*parsedEvent) (IngestQuery, bool) {
 // vendor's lock, once it has its turn (Turns: while people use the API, batches give way to
 // their reads).
 func (s *IngestService) write(ctx context.Context, vendorID string, signups bool, q IngestQuery, now time.Time, evs []*parsedEvent, results []EventResult) error {
-	leave, err := s.Turns.Enter(ctx)
+	leave, err := s.Turns.Enter(ctx, len(evs))
 	if err != nil {
 		return err
 	}
