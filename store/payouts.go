@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,20 +145,26 @@ func (s *Store) Clock(ctx context.Context) (time.Time, error) {
 }
 
 // SnapshotDelta implements payouts.RunStore: members, sales and cancellations accepted at or
-// after since and before the store's clock when the read began, by their indexed acceptance
-// times; the clock is the next read's since (less the projector's overlap), so nothing falls
-// between two reads.
-func (s *Store) SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time, into *payouts.RunSnapshot) (*payouts.RunSnapshot, error) {
+// after d.Since and before the store's clock when the read began (d.Until), by their indexed
+// acceptance times; the clock is the next read's since (less the projector's overlap), so
+// nothing falls between two reads. The sales d knows are left out by their node ids.
+func (s *Store) SnapshotDelta(ctx context.Context, base string, d payouts.Delta, windowStart time.Time, into *payouts.RunSnapshot) (*payouts.RunSnapshot, error) {
 	snap := &payouts.RunSnapshot{PlanChanges: map[string][]payouts.PlanChange{}}
 	if into != nil {
 		// The loaders append to what they are given (emptied when they begin).
 		snap.Members, snap.Prev, snap.Sales, snap.Cancellations = into.Members, into.Prev, into.Sales, into.Cancellations
 	}
-	p := map[string]any{"since": ts(since), "until": ts(until), "window": ts(windowStart), "state_run": stateRun(base)}
+	known := make([]int64, len(d.Known))
+	for i, ref := range d.Known {
+		known[i] = ref - 1 // a sale's node id (loadSales)
+	}
+	p := map[string]any{"since": ts(d.Since), "until": ts(d.Until), "window": ts(windowStart), "state_run": stateRun(base)}
 	if err := s.loadMembers(ctx, qRunMembersSince, p, snap); err != nil {
 		return nil, err
 	}
-	if err := s.loadSales(ctx, qRunSalesSince, p, snap); err != nil {
+	sales := maps.Clone(p)
+	sales["known"] = known
+	if err := s.loadSales(ctx, qRunSalesSince, sales, snap); err != nil {
 		return nil, err
 	}
 	if err := s.loadCancellations(ctx, qRunCancellationsSince, p, snap); err != nil {

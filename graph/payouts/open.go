@@ -42,6 +42,43 @@ type openSnapshot struct {
 	// the end of snap's slices, and a row accepted once never changes, so an update reads only
 	// the sales accepted since (engine.SalesMemo; issue #19).
 	memo engine.SalesMemo
+
+	// read holds the sales each of the last reads of what was accepted returned, by the clock
+	// it read up to: the next read leaves out those it would meet again (Delta.Known).
+	read []readRefs
+}
+
+// readRefs are the references of the sales one read returned, and the clock it read up to.
+type readRefs struct {
+	until time.Time
+	refs  []int64
+}
+
+// known lists the sales a read from since may meet again and need not: those returned by the
+// reads up to a clock after since (a read returns only what was stamped before its clock).
+// The reads that cannot meet it again are forgotten.
+func (o *openSnapshot) known(since time.Time) []int64 {
+	o.read = slices.DeleteFunc(o.read, func(r readRefs) bool { return !r.until.After(since) })
+	n := 0
+	for _, r := range o.read {
+		n += len(r.refs)
+	}
+	out := make([]int64, 0, n)
+	for _, r := range o.read {
+		out = append(out, r.refs...)
+	}
+	return out
+}
+
+// readUp records the sales d returned, read up to until.
+func (o *openSnapshot) readUp(until time.Time, d *RunSnapshot) {
+	refs := make([]int64, 0, len(d.Sales))
+	for _, s := range d.Sales {
+		if s.Ref > 0 {
+			refs = append(refs, s.Ref)
+		}
+	}
+	o.read = append(o.read, readRefs{until: until, refs: refs})
 }
 
 func newOpenSnapshot(snap *RunSnapshot, base string, windowStart, cursor, now time.Time) *openSnapshot {
@@ -283,7 +320,9 @@ func (o *openSnapshot) catchUp(ctx context.Context, st RunStore, windowStart tim
 	if err != nil {
 		return nil, 0, err
 	}
-	d, err := st.SnapshotDelta(ctx, o.base, o.since, clock, windowStart, nil)
+	// A draft reads everything since again, as it always did: the kept references are the
+	// projection's, to spare its reads.
+	d, err := st.SnapshotDelta(ctx, o.base, Delta{Since: o.since, Until: clock}, windowStart, nil)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -191,6 +191,19 @@ func planAt(registered engine.Plan, changes []PlanChange, end time.Time) engine.
 	return best.Plan
 }
 
+// Delta is what a SnapshotDelta reads: what was accepted at or after Since and before Until, a
+// Clock taken before (what is accepted from then on is the next read's), but for the sales
+// whose references (engine.Sale.Ref) are in Known, read in full by an earlier read. A read
+// begins before the last one's clock, since a write still open then may commit with an earlier
+// stamp (Projector.nextSince); re-reading the sales the last read returned was half of every
+// update's read under full ingest (issue #19). A sale read once is read the same again: it is
+// never deleted, and what changes it (a void, a commit, a confirmed pack's new acceptance) is
+// either left out of every read or brings a whole reload.
+type Delta struct {
+	Since, Until time.Time
+	Known        []int64
+}
+
 // RunStore persists runs (implemented over Neo4j).
 type RunStore interface {
 	LastCommitted(ctx context.Context) (*Run, error)
@@ -199,10 +212,9 @@ type RunStore interface {
 	// before the first): its statements hold the consultants' previous state (PLAN.md §4).
 	LoadSnapshot(ctx context.Context, base string, end, windowStart time.Time) (*RunSnapshot, error)
 	// SnapshotDelta reads the members, sales and cancellations LoadSnapshot would list that were
-	// accepted at or after since and before until, a Clock taken before (what is accepted from
-	// then on is the next read's). into, when not nil, is a delta read before and let go: its
-	// arrays are emptied and filled again.
-	SnapshotDelta(ctx context.Context, base string, since, until, windowStart time.Time, into *RunSnapshot) (*RunSnapshot, error)
+	// accepted in d's range, less the sales it knows (Delta). into, when not nil, is a delta read
+	// before and let go: its arrays are emptied and filled again.
+	SnapshotDelta(ctx context.Context, base string, d Delta, windowStart time.Time, into *RunSnapshot) (*RunSnapshot, error)
 	// OldestOpenAccept is the stamp of the oldest write still open that stamps what it accepts
 	// (members, sales, cancellations: each with its transaction's start on the store's Clock),
 	// and false when none is open. Asked after a Clock, it bounds what may still commit before

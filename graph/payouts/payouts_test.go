@@ -42,6 +42,8 @@ type memRuns struct {
 	paced      []string          // "load" or "delta" for each read that may rest for the API (graph.GiveWay)
 	reads      int               // LoadSnapshot and SnapshotDelta calls
 	refilled   int               // SnapshotDelta calls handed a former delta to fill
+	knownLeft  int               // sales SnapshotDelta left out as known
+	refs       int64             // references given to sales accepted so far (engine.Sale.Ref)
 }
 
 func (m *memRuns) noteRead(ctx context.Context, what string) {
@@ -122,14 +124,21 @@ func keepIf[T any](xs []T, keep func(T) bool) []T {
 }
 
 // SnapshotDelta lists what was accepted at or after since and before until (the fixed network
-// counts as accepted before the test began).
+// counts as accepted before the test began), but for the sales known, as the store does.
 // A former delta handed back is filled again, as the store does, after spoiling all it held: a
 // projection that kept any of its rows by reference would then differ from a whole reload.
-func (m *memRuns) SnapshotDelta(ctx context.Context, _ string, since, until, _ time.Time, into *RunSnapshot) (*RunSnapshot, error) {
+func (m *memRuns) SnapshotDelta(ctx context.Context, _ string, r Delta, _ time.Time, into *RunSnapshot) (*RunSnapshot, error) {
 	m.noteRead(ctx, "delta")
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d := m.copySnap(func(id string) bool { at, ok := m.accepted[id]; return ok && !at.Before(since) && at.Before(until) })
+	d := m.copySnap(func(id string) bool { at, ok := m.accepted[id]; return ok && !at.Before(r.Since) && at.Before(r.Until) })
+	d.Sales = slices.DeleteFunc(d.Sales, func(s engine.Sale) bool {
+		if slices.Contains(r.Known, s.Ref) {
+			m.knownLeft++
+			return true
+		}
+		return false
+	})
 	if into != nil {
 		m.refilled++
 		d.Members = append(spoiled(into.Members), d.Members...)
@@ -214,6 +223,10 @@ func (m *memRuns) add(at time.Time, members []engine.Member, sales []engine.Sale
 		m.accepted[x.ID] = at
 	}
 	for _, x := range sales {
+		if x.Ref == 0 {
+			m.refs++
+			x.Ref = m.refs // as the store gives each sale its node's
+		}
 		m.snap.Sales = append(m.snap.Sales, x)
 		m.accepted[x.ID] = at
 	}

@@ -184,8 +184,9 @@ type Projector struct {
 	restUntil  time.Time
 	took       struct{ read, engine, rested, longest, build, publish time.Duration } // of the last projection, for its log line
 	delta      struct {                                                              // the last update's read, for its log line
-		rows int           // members, sales and cancellations read
-		back time.Duration // how far before its clock it began
+		rows  int           // members, sales and cancellations read
+		back  time.Duration // how far before its clock it began
+		known int           // sales it was told it need not read again (Delta.Known)
 	}
 	overlapping bool          // the last nextSince fell back to Overlap (Refresh's own)
 	wake        chan struct{} // Accepted: something was accepted (here, or on another replica)
@@ -509,7 +510,7 @@ func (p *Projector) Refresh(ctx context.Context, force bool) error {
 		"engine_rested", p.took.rested.Round(time.Millisecond), "engine_longest_part", p.took.longest.Round(time.Millisecond),
 		"build", p.took.build.Round(time.Millisecond), "publish", p.took.publish.Round(time.Millisecond),
 		"lag", time.Since(asOf).Round(time.Millisecond), "elapsed", time.Since(started).Round(time.Millisecond),
-		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond), "sales_read", p.open.memo.Read())
+		"delta_rows", p.delta.rows, "delta_from", p.delta.back.Round(time.Millisecond), "delta_known", p.delta.known, "sales_read", p.open.memo.Read())
 	return nil
 }
 
@@ -594,17 +595,20 @@ func (p *Projector) update(ctx context.Context, force bool) (res *engine.Result,
 		}
 		o = newOpenSnapshot(loaded, base, windowStart, clock, time.Now())
 		o.since = next
-		p.delta.rows, p.delta.back = 0, 0
+		p.delta.rows, p.delta.back, p.delta.known = 0, 0, 0
 		p.open = o
 	} else {
 		var d *RunSnapshot
-		if d, err = p.Payouts.Store.SnapshotDelta(ctx, base, o.since, clock, windowStart, p.spareDelta); err != nil {
+		known := o.known(o.since)
+		if d, err = p.Payouts.Store.SnapshotDelta(ctx, base, Delta{Since: o.since, Until: clock, Known: known}, windowStart, p.spareDelta); err != nil {
 			return
 		}
 		p.spareDelta = nil
-		p.delta.rows, p.delta.back = len(d.Members)+len(d.Sales)+len(d.Cancellations), clock.Sub(o.since)
+		p.delta.rows, p.delta.back, p.delta.known = len(d.Members)+len(d.Sales)+len(d.Cancellations), clock.Sub(o.since), len(known)
 		var small *RunSnapshot
-		if o.apply(d) || o.smallStale {
+		news := o.apply(d)
+		o.readUp(clock, d) // in the snapshot now
+		if news || o.smallStale {
 			if small, err = p.Payouts.Store.SnapshotSmall(ctx); err != nil {
 				return
 			}

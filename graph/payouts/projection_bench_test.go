@@ -26,7 +26,7 @@ func (s *benchRuns) Clock(context.Context) (time.Time, error)    { return s.cloc
 func (s *benchRuns) LoadSnapshot(context.Context, string, time.Time, time.Time) (*RunSnapshot, error) {
 	return s.snap, nil
 }
-func (s *benchRuns) SnapshotDelta(context.Context, string, time.Time, time.Time, time.Time, *RunSnapshot) (*RunSnapshot, error) {
+func (s *benchRuns) SnapshotDelta(context.Context, string, Delta, time.Time, *RunSnapshot) (*RunSnapshot, error) {
 	d := s.pending
 	s.pending = &RunSnapshot{}
 	return d, nil
