@@ -10,6 +10,7 @@ import (
 	"github.com/halo-oss/halo/graph/payouts"
 	"github.com/halo-oss/halo/graph/sales"
 	"github.com/halo-oss/halo/internal/testenv"
+	"github.com/halo-oss/halo/store"
 )
 
 // Issue #19: the projection's read of what was accepted since its last look is bounded by the
@@ -25,14 +26,7 @@ CREATE (b:Sale {id: 'act:before', kind: 'activation', member_id: 'm-before', acc
 CREATE (a:Sale {id: 'act:after', kind: 'activation', member_id: 'm-before', accepted_at: datetime() + duration('PT1H'), occurred_at: datetime()})
 CREATE (:Cancellation {id: 'c-before', accepted_at: datetime() - duration('PT5S'), occurred_at: datetime()})-[:CANCELS]->(b)
 CREATE (:Cancellation {id: 'c-after', accepted_at: datetime() + duration('PT1H'), occurred_at: datetime()})-[:CANCELS]->(a)`
-	if err := s.ExecForTests(ctx, q); err != nil {
-		t.Fatal(err)
-	}
-	since := time.Now().Add(-time.Minute)
-	clock, err := s.Clock(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	since, clock := written(t, s, q)
 	d, err := s.SnapshotDelta(ctx, "", payouts.Delta{Since: since, Until: clock}, since.AddDate(0, -1, 0), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +59,21 @@ CREATE (:Cancellation {id: 'c-after', accepted_at: datetime() + duration('PT1H')
 	}
 }
 
+// written runs q, then gives a time a minute back and the store's clock after it.
+func written(t *testing.T, s *store.Store, q string) (since, clock time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.ExecForTests(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	since = time.Now().Add(-time.Minute)
+	clock, err := s.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return since, clock
+}
+
 // Issue #19: a read that overlaps the last one (it begins at the oldest write still open) is
 // told the sales it returned, and leaves those out; a sale committed since in the overlap, by a
 // write that was open then, is still read.
@@ -75,14 +84,7 @@ func TestSnapshotDeltaLeavesOutTheSalesItKnows(t *testing.T) {
 WITH datetime() - duration('PT5S') AS at
 UNWIND range(1, 6) AS i
 CREATE (:Sale {id: 'act:' + i, kind: 'activation', member_id: 'm-1', accepted_at: at + duration({milliseconds: i}), occurred_at: at})`
-	if err := s.ExecForTests(ctx, q); err != nil {
-		t.Fatal(err)
-	}
-	since := time.Now().Add(-time.Minute)
-	clock, err := s.Clock(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	since, clock := written(t, s, q)
 	window := since.AddDate(0, -1, 0)
 	first, err := s.SnapshotDelta(ctx, "", payouts.Delta{Since: since, Until: clock}, window, nil)
 	if err != nil || len(first.Sales) != 6 {
