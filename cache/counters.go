@@ -261,6 +261,7 @@ func increments(r payouts.Rollup, f func(id, suffix string, node int32, v int64)
 	}
 }
 
+// field is a counter's field: the id and its suffix, and for a leg's sums the node.
 func field(id, suffix string, node int32) string {
 	if node > 0 {
 		return id + suffix + strconv.Itoa(int(node))
@@ -538,7 +539,7 @@ func (c *Cache) Read(ctx context.Context, ids []string) (map[string]payouts.Coun
 		}
 		lo := len(sums)
 		for _, n := range payouts.PathSumNodes(int32(first)) {
-			sums = append(sums, lp[:k]+"|s"+strconv.Itoa(int(n)))
+			sums = append(sums, field(lp[:k], "|s", n))
 		}
 		marked = append(marked, span{id, lo, len(sums)})
 	}
